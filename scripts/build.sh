@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the app layout the image ships in /app: the loadworker binary (runtime + tasks/) and the
+# master.py generated from it, so the master's user classes cannot drift from the TypeScript ones.
+# The Dockerfile's build stage runs this same script; scripts/up.sh runs it for a host run.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/build.sh [--out DIR] [--host URL]
+  --out DIR    where to put loadworker and master.py (default: .run/app)
+  --host URL   default host written into master.py, pre-filling the web UI (default http://127.0.0.1:8099)
+Env: BUN=/path/to/bun (default node_modules/.bin/bun, else bun on PATH as in the oven/bun image)
+EOF
+}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+out="$root/.run/app"
+host=http://127.0.0.1:8099
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out=${2:?--out needs a value}; shift 2 ;;
+    --host) host=${2:?--host needs a value}; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "build.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+bun=${BUN:-}
+if [ -z "$bun" ]; then
+  if [ -x "$root/node_modules/.bin/bun" ]; then bun="$root/node_modules/.bin/bun"
+  elif command -v bun >/dev/null 2>&1; then bun=bun
+  else
+    echo "error: bun not found. Run 'npm ci' in $root (it installs the pinned bun) and retry." >&2
+    exit 4
+  fi
+fi
+
+cd "$root"
+# build.ts names the task file that failed to compile; we only add which step it was.
+if ! "$bun" scripts/build.ts; then
+  echo "error: building loadworker failed (see the message above: fix the named file under tasks/ or src/ and rerun)." >&2
+  exit 5
+fi
+mkdir -p "$out"
+# Write to temporaries and rename: a running copy of the binary is never overwritten in place
+# (ETXTBSY) and a failed step never leaves half a master.py behind.
+cp ./loadworker "$out/.loadworker.tmp"
+mv -f "$out/.loadworker.tmp" "$out/loadworker"
+if ! ./loadworker locustfile --host "$host" > "$out/.master.py.tmp"; then
+  rm -f "$out/.master.py.tmp"
+  echo "error: './loadworker locustfile' failed; master.py was not generated (see the message above)." >&2
+  exit 5
+fi
+mv -f "$out/.master.py.tmp" "$out/master.py"
+echo "built $out/loadworker and $out/master.py" >&2

@@ -1,0 +1,57 @@
+// Strict flag checking: citty accepts unknown flags silently, but a mistyped flag must stop
+// the worker with a message that names it and says what is valid.
+import type { ArgsDef } from "citty";
+import { LoadworkerError } from "../errors.ts";
+
+export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, command: string): void {
+  const known = new Set<string>(["help", "h", "version", "v"]);
+  const valued = new Set<string>();
+  for (const [name, def] of Object.entries(args)) {
+    const alias = "alias" in def ? def.alias : undefined;
+    const names = [name, ...(Array.isArray(alias) ? alias : alias ? [alias] : [])];
+    for (const n of names) {
+      known.add(n);
+      if (def.type === "string" || def.type === "enum") valued.add(n);
+    }
+  }
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === "--") break;
+    if (!arg.startsWith("-")) {
+      throw new LoadworkerError("E_USAGE", `unexpected argument "${arg}" for ${command}; see --help`);
+    }
+    const name = arg.replace(/^-{1,2}/, "").split("=")[0] as string;
+    const bare = name.startsWith("no-") ? name.slice(3) : name;
+    if (!known.has(name) && !known.has(bare)) {
+      const flags = Object.keys(args).map((n) => `--${n}`).join(", ");
+      throw new LoadworkerError("E_USAGE", `unknown flag "${arg}" for ${command}; valid flags: ${flags}, --help`);
+    }
+    if (valued.has(name) && !arg.includes("=")) {
+      const value = rawArgs[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new LoadworkerError("E_USAGE", `${arg} needs a value; see --help`);
+      i++;
+    }
+  }
+}
+
+export function parsePort(value: string | undefined, flag: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(String(value)) || port < 1 || port > 65535) {
+    throw new LoadworkerError("E_USAGE", `${flag} must be a port number from 1 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+export function parseHostUrl(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new LoadworkerError("E_USAGE", `${flag} must be a URL such as http://127.0.0.1:8099, got "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new LoadworkerError("E_USAGE", `${flag} must be an http:// or https:// URL, got "${value}"`);
+  }
+  return value.replace(/\/+$/, "");
+}

@@ -1,0 +1,27 @@
+// consola behind the Logger interface; the level comes from --loglevel.
+import { createConsola } from "consola";
+import { LoadworkerError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+const CONSOLA_LEVEL: Record<LogLevelName, number> = { error: 0, warn: 1, info: 3, debug: 4 };
+
+export function parseLogLevel(value: string | undefined): LogLevelName {
+  const level = (value ?? "info").toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new LoadworkerError("E_USAGE", `--loglevel must be one of ${LOG_LEVELS.join(", ")}, got "${value}"`);
+  }
+  return level as LogLevelName;
+}
+
+export function createLogger(level: LogLevelName): Logger {
+  // Logs go to stderr so that stdout stays clean for output such as `loadworker locustfile`.
+  const consola = createConsola({ level: CONSOLA_LEVEL[level], stdout: process.stderr, stderr: process.stderr });
+  return {
+    debug: (m, ...r) => consola.debug(m, ...r),
+    info: (m, ...r) => consola.info(m, ...r),
+    warn: (m, ...r) => consola.warn(m, ...r),
+    error: (m, ...r) => consola.error(m, ...r),
+  };
+}

@@ -1,0 +1,15 @@
+// Errors that reach the user carry a stable code and say what to do; cli/ prints them at one place.
+export type ErrorCode =
+  | "E_CONFIG" // a task or user definition is invalid
+  | "E_USAGE" // a wrong flag or value on the command line
+  | "E_NO_TASKS" // nothing to run
+  | "E_UNKNOWN_TASK"; // --run-tasks names a task that does not exist
+
+export class LoadworkerError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "LoadworkerError";
+    this.code = code;
+  }
+}

@@ -1,0 +1,217 @@
+// The HTTP client a simulated user's tasks call. Like Locust's HttpSession, every call records
+// itself (method, name, latency, length) and network errors resolve as status 0 instead of throwing.
+import { systemClock, type Clock } from "../clock.ts";
+import type { Recorder } from "../stats/recorder.ts";
+import { abortError, ConnectionFailure, HttpError } from "./errors.ts";
+import type { RawResponse } from "./parser.ts";
+import { Pool } from "./pool.ts";
+import { followRedirect, isRedirect } from "./redirect.ts";
+import { encodeBody, prepare, resolveUrl, type Origin, type Prepared } from "./request.ts";
+import { HttpResponse } from "./response.ts";
+
+export interface HttpClientOptions {
+  /** Prefix for relative URLs; joined as a string like Locust's `host` ("http://h/api" + "/x"). */
+  baseUrl?: string;
+  recorder: Recorder;
+  /** The user's signal: aborting rejects in-flight calls (unrecorded) and closes the sockets. */
+  signal?: AbortSignal;
+  /** Bound on each call (connect, response, redirects included); default 60000. */
+  timeoutMs?: number;
+  /** Bodies above this are drained and counted but not kept; default 16 MiB. */
+  maxBodyBytes?: number;
+  /** Redirects followed before the call fails with EREDIRECT; default 5. */
+  maxRedirects?: number;
+  /** Reports latency; deadlines always use real time. */
+  clock?: Clock;
+  /** Verify HTTPS certificates; default true. */
+  rejectUnauthorized?: boolean;
+  /** Sent with every request; per-call headers override them by name. */
+  headers?: Record<string, string>;
+}
+
+export interface RequestOptions {
+  /** Stats entry name; defaults to the URL as passed. */
+  name?: string;
+  headers?: Record<string, string>;
+  /** Request body; wins over `json`. */
+  body?: string | Uint8Array;
+  /** Serialized as the body with `Content-Type: application/json`. */
+  json?: unknown;
+  timeoutMs?: number;
+  /** Record only when the caller calls response.success() or response.failure(). */
+  catchResponse?: boolean;
+  /** "manual" returns 3xx responses instead of following them; default "follow". */
+  redirect?: "follow" | "manual";
+}
+
+const NO_OPTIONS: RequestOptions = Object.freeze({});
+/** Serialized request heads kept per client; cleared when full (URLs with ids would grow it forever). */
+const MAX_CACHED_REQUESTS = 1024;
+
+/**
+ * HTTP/1.1 client with keep-alive, one per simulated user.
+ *
+ * With `catchResponse: true` a response is recorded when the caller calls `success()` or
+ * `failure()`; if it calls neither, the response is recorded by the default rule (status >= 400
+ * or a network error is a failure) when this client starts its next request or is closed.
+ */
+export class HttpClient {
+  private readonly recorder: Recorder;
+  private readonly baseUrl: string | undefined;
+  private readonly signal: AbortSignal | undefined;
+  private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
+  private readonly maxRedirects: number;
+  private readonly clock: Clock;
+  private readonly rejectUnauthorized: boolean;
+  private readonly defaultHeaders: Readonly<Record<string, string>>;
+  private readonly pools = new Map<string, Pool>();
+  private readonly cache = new Map<string, Prepared>();
+  private pending: HttpResponse[] = [];
+  private closed = false;
+
+  constructor(options: HttpClientOptions) {
+    this.recorder = options.recorder;
+    this.baseUrl = options.baseUrl?.replace(/\/+$/, "");
+    this.signal = options.signal;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
+    this.maxRedirects = options.maxRedirects ?? 5;
+    this.clock = options.clock ?? systemClock;
+    this.rejectUnauthorized = options.rejectUnauthorized ?? true;
+    this.defaultHeaders = { ...options.headers };
+    this.signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  get(url: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.send("GET", url, options ?? NO_OPTIONS);
+  }
+  post(url: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.send("POST", url, options ?? NO_OPTIONS);
+  }
+  put(url: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.send("PUT", url, options ?? NO_OPTIONS);
+  }
+  patch(url: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.send("PATCH", url, options ?? NO_OPTIONS);
+  }
+  delete(url: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.send("DELETE", url, options ?? NO_OPTIONS);
+  }
+  head(url: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.send("HEAD", url, options ?? NO_OPTIONS);
+  }
+  request(method: string, url: string, options?: RequestOptions): Promise<HttpResponse> {
+    return this.send(method.toUpperCase(), url, options ?? NO_OPTIONS);
+  }
+
+  /** Records pending catchResponse calls by the default rule and destroys every socket. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.signal?.removeEventListener("abort", this.onAbort);
+    this.settlePending();
+    const reason = new HttpError("ECLOSED", "the HTTP client was closed while this request was in flight");
+    for (const pool of this.pools.values()) pool.destroyAll(reason);
+    this.pools.clear();
+  }
+
+  /** Open sockets across all origins, idle or busy. */
+  get connectionCount(): number {
+    let count = 0;
+    for (const pool of this.pools.values()) count += pool.size;
+    return count;
+  }
+
+  private async send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
+    if (this.pending.length > 0) this.settlePending();
+    if (this.closed) throw new HttpError("ECLOSED", `${method} ${url} on an HttpClient that was already closed`);
+    if (this.signal?.aborted) throw abortError(this.signal.reason);
+    const start = this.clock.now();
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const deadline = performance.now() + timeoutMs;
+    let prepared = this.prepareFirst(method, url, options);
+    let raw: RawResponse | undefined;
+    let error: HttpError | undefined;
+    for (let hops = 0; ; hops++) {
+      const outcome = await this.exchange(prepared, deadline, timeoutMs);
+      if (outcome instanceof HttpError) {
+        error = outcome;
+        raw = undefined;
+        break;
+      }
+      raw = outcome;
+      if (options.redirect === "manual" || !isRedirect(raw.status)) break;
+      const next = followRedirect(prepared, raw, this.defaultHeaders);
+      if (next === undefined) break; // a 3xx without Location is the final answer, as in requests
+      if (next instanceof HttpError || hops >= this.maxRedirects) {
+        error = next instanceof HttpError ? next : new HttpError("EREDIRECT", `more than ${this.maxRedirects} redirects for ${url}, last to ${next.href}`);
+        raw = undefined;
+        break;
+      }
+      prepared = next;
+    }
+    // A response that completed just as the user was stopped still belongs to a stopped user.
+    if (this.signal?.aborted) throw abortError(this.signal.reason);
+    const elapsed = this.clock.now() - start;
+    const name = options.name ?? url;
+    const response = new HttpResponse(raw, error, prepared.href, elapsed, method, name, this.recorder, this.maxBodyBytes);
+    if (options.catchResponse === true) this.pending.push(response);
+    else response.recordByDefault();
+    return response;
+  }
+
+  /** One request on one socket; retried once on a fresh socket if a reused one was stale. */
+  private async exchange(prepared: Prepared, deadline: number, timeoutMs: number): Promise<RawResponse | HttpError> {
+    const pool = this.poolFor(prepared.origin);
+    let connection = pool.acquire();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await connection.send(prepared.wire, prepared.noResponseBody, deadline, timeoutMs);
+      } catch (failure) {
+        if (!(failure instanceof ConnectionFailure)) throw failure; // aborted or closed: not a result
+        if (!failure.retryable || attempt > 0) return failure.error;
+        connection = pool.open();
+      }
+    }
+  }
+
+  private prepareFirst(method: string, url: string, options: RequestOptions): Prepared {
+    const plain = options.headers === undefined && options.body === undefined && options.json === undefined;
+    const key = method === "GET" ? url : `${method} ${url}`;
+    if (plain) {
+      const hit = this.cache.get(key);
+      if (hit !== undefined) return hit;
+    }
+    const body = encodeBody(options.body, options.json);
+    const target = resolveUrl(url, this.baseUrl);
+    const prepared = prepare(method, target, this.defaultHeaders, options.headers, body.bytes, body.contentType);
+    if (plain) {
+      if (this.cache.size >= MAX_CACHED_REQUESTS) this.cache.clear();
+      this.cache.set(key, prepared);
+    }
+    return prepared;
+  }
+
+  private poolFor(origin: Origin): Pool {
+    let pool = this.pools.get(origin.key);
+    if (pool === undefined) {
+      pool = new Pool(origin, { maxBodyBytes: this.maxBodyBytes, rejectUnauthorized: this.rejectUnauthorized });
+      this.pools.set(origin.key, pool);
+    }
+    return pool;
+  }
+
+  private settlePending(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const response of pending) response.recordByDefault();
+  }
+
+  private readonly onAbort = (): void => {
+    const reason = abortError(this.signal?.reason);
+    for (const response of this.pending) response.discard();
+    this.pending = [];
+    for (const pool of this.pools.values()) pool.destroyAll(reason);
+  };
+}

@@ -1,0 +1,170 @@
+// One object per socket (undici's shape): it writes one request at a time, feeds the parser, and
+// watches the deadline with a single timer that is only re-armed when it fires early.
+import { connect as netConnect, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+import { clearTimeout, setTimeout } from "node:timers";
+import { ConnectionFailure, HttpError, networkError } from "./errors.ts";
+import { FAILED, NEED_MORE, ResponseParser, type RawResponse } from "./parser.ts";
+import type { Origin } from "./request.ts";
+
+/** What a connection tells its pool. */
+export interface ConnectionOwner {
+  /** The response completed and the socket may carry another request. */
+  release(connection: Connection): void;
+  /** The socket is gone. */
+  forget(connection: Connection): void;
+}
+
+export interface ConnectionSettings {
+  readonly maxBodyBytes: number;
+  readonly rejectUnauthorized: boolean;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+export class Connection {
+  /** The socket closed or failed; never hand it out again. */
+  dead = false;
+  /** Responses completed on this socket: above 0 it is a reused keep-alive connection. */
+  served = 0;
+  private readonly socket: Socket;
+  private readonly parser: ResponseParser;
+  private busy = false;
+  private gotBytes = false;
+  private resolve: ((response: RawResponse) => void) | null = null;
+  private reject: ((reason: unknown) => void) | null = null;
+  private deadline = 0;
+  private timeoutMs = 0;
+  private timer: Timer | null = null;
+  private timerAt = 0;
+
+  constructor(
+    private readonly origin: Origin,
+    private readonly owner: ConnectionOwner,
+    settings: ConnectionSettings,
+  ) {
+    this.parser = new ResponseParser(settings.maxBodyBytes);
+    const { host, port } = origin;
+    this.socket = origin.tls
+      ? tlsConnect({
+          host,
+          port,
+          servername: origin.servername,
+          rejectUnauthorized: settings.rejectUnauthorized,
+          ALPNProtocols: ["http/1.1"],
+        })
+      : netConnect({ host, port });
+    this.socket.setNoDelay(true);
+    this.socket.on("data", this.onData);
+    this.socket.on("end", this.onEnd);
+    this.socket.on("close", this.onEnd);
+    this.socket.on("error", this.onError);
+  }
+
+  /**
+   * Writes one request and resolves with its response. Rejects with a ConnectionFailure on
+   * network trouble, or with `abort` (as given to destroy()) when the user is stopped.
+   */
+  send(wire: Uint8Array, noResponseBody: boolean, deadline: number, timeoutMs: number): Promise<RawResponse> {
+    return new Promise<RawResponse>((resolve, reject) => {
+      this.busy = true;
+      this.gotBytes = false;
+      this.resolve = resolve;
+      this.reject = reject;
+      this.timeoutMs = timeoutMs;
+      this.parser.begin(noResponseBody);
+      this.arm(deadline);
+      this.socket.write(wire);
+    });
+  }
+
+  /** Closes the socket; an in-flight request rejects with `reason` when given. */
+  destroy(reason?: unknown): void {
+    if (this.busy && reason !== undefined) {
+      const reject = this.reject as (reason: unknown) => void;
+      this.idle();
+      reject(reason);
+    }
+    if (this.dead) return;
+    this.dead = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.owner.forget(this);
+    this.socket.destroy();
+  }
+
+  private readonly onData = (chunk: Uint8Array): void => {
+    // Bytes nobody asked for leave the stream in an unknown state: drop the socket.
+    if (!this.busy) return this.destroy();
+    this.gotBytes = true;
+    const end = this.parser.execute(chunk);
+    if (end === NEED_MORE) return;
+    if (end === FAILED) {
+      const why = `invalid HTTP response from ${this.origin.authority}: ${this.parser.error}`;
+      return this.fail(new HttpError("EPROTO", why), false);
+    }
+    const response = this.parser.response as RawResponse;
+    if (end < chunk.length) response.keepAlive = false; // we never pipeline, so extra bytes are garbage
+    this.complete(response);
+  };
+
+  private readonly onEnd = (): void => {
+    if (this.busy) {
+      if (this.parser.finishOnEof()) this.complete(this.parser.response as RawResponse);
+      else {
+        const why = `${this.origin.authority} closed the connection before the response was complete`;
+        // A keep-alive socket the server closed before answering is the classic stale-socket race.
+        this.fail(new HttpError("ECONNRESET", why), this.served > 0 && !this.gotBytes);
+      }
+    }
+    this.destroy();
+  };
+
+  private readonly onError = (error: unknown): void => {
+    if (this.busy) this.fail(networkError(error, this.origin.authority), this.served > 0 && !this.gotBytes);
+    this.destroy();
+  };
+
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    if (!this.busy) return;
+    if (performance.now() < this.deadline) return this.arm(this.deadline);
+    const why = `request to ${this.origin.authority} timed out after ${this.timeoutMs} ms`;
+    this.fail(new HttpError("ETIMEDOUT", why), false);
+  };
+
+  private complete(response: RawResponse): void {
+    const resolve = this.resolve as (response: RawResponse) => void;
+    this.idle();
+    this.served++;
+    if (response.keepAlive && !this.dead) this.owner.release(this);
+    else this.destroy();
+    resolve(response);
+  }
+
+  private fail(error: HttpError, retryable: boolean): void {
+    const reject = this.reject as (reason: unknown) => void;
+    this.idle();
+    this.destroy();
+    reject(new ConnectionFailure(error, retryable));
+  }
+
+  private idle(): void {
+    this.busy = false;
+    this.resolve = null;
+    this.reject = null;
+  }
+
+  /** Deadlines are real time (performance.now), whatever clock the client reports latency with. */
+  private arm(deadline: number): void {
+    this.deadline = deadline;
+    // A timer that fires no later than the deadline is kept: onTimer re-arms it for the rest.
+    if (this.timer !== null) {
+      if (this.timerAt <= deadline) return;
+      clearTimeout(this.timer);
+    }
+    this.timerAt = deadline;
+    this.timer = setTimeout(this.onTimer, Math.max(1, deadline - performance.now()));
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,4 @@
+// The HTTP client's public surface; everything else in src/http/ is internal.
+export { HttpClient, type HttpClientOptions, type RequestOptions } from "./client.ts";
+export { HttpError, type HttpErrorCode } from "./errors.ts";
+export { HttpResponse } from "./response.ts";

@@ -1,0 +1,131 @@
+// Turns (method, url, headers, body) into the bytes we write: the head is serialized once and, for
+// body-less requests without per-call headers, cached by the client and written many times.
+import { isIP } from "node:net";
+import { HttpError } from "./errors.ts";
+
+/** Where a request goes: one pool of connections per origin. */
+export interface Origin {
+  readonly key: string; // "http://host:port", the pool key
+  readonly tls: boolean;
+  readonly host: string; // for connect(): no IPv6 brackets
+  readonly port: number;
+  readonly servername: string | undefined; // SNI: only for names, never for IP literals
+  readonly authority: string; // "host:port", for error messages
+}
+
+/** A request ready to write. */
+export interface Prepared {
+  readonly method: string;
+  readonly href: string; // absolute URL, what redirects resolve against and responses report
+  readonly origin: Origin;
+  readonly wire: Uint8Array; // head and body in one buffer: one write, one packet for small bodies
+  readonly body: Uint8Array | undefined;
+  readonly contentType: string | undefined; // implied by `json`, kept for 307/308 redirects
+  readonly noResponseBody: boolean; // HEAD: the response never has a body
+  readonly headers: Readonly<Record<string, string>>; // the per-call headers, kept for redirects
+}
+
+const encoder = new TextEncoder();
+const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Resolves a URL. A relative one is appended to baseUrl as a string, like Locust's `host + path`,
+ * so a base path ("http://h/api") is kept. Unusable URLs are programming errors (EINVALIDURL).
+ */
+export function resolveUrl(url: string, baseUrl: string | undefined): URL {
+  const absolute = ABSOLUTE.test(url);
+  if (!absolute && baseUrl === undefined)
+    throw new HttpError("EINVALIDURL", `URL ${JSON.stringify(url)} is relative and the client has no baseUrl`);
+  const full = absolute ? url : `${baseUrl}${url.startsWith("/") || url.startsWith("?") ? "" : "/"}${url}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(full);
+  } catch (cause) {
+    throw new HttpError("EINVALIDURL", `cannot parse URL ${JSON.stringify(full)}`, cause);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    throw new HttpError("EINVALIDURL", `URL ${JSON.stringify(full)} is not http: or https:`);
+  return parsed;
+}
+
+/** The origin of a URL; its key picks the connection pool. */
+export function originOf(url: URL): Origin {
+  const tls = url.protocol === "https:";
+  const port = url.port === "" ? (tls ? 443 : 80) : Number(url.port);
+  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  const servername = tls && isIP(host) === 0 ? host : undefined;
+  const key = `${url.protocol}//${url.hostname}:${port}`;
+  return { key, tls, host, port, servername, authority: `${url.hostname}:${port}` };
+}
+
+function checkHeader(name: string, value: string): void {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+    throw new HttpError("EINVALIDHEADER", `header name ${JSON.stringify(name)} is not a valid HTTP token`);
+  if (/[\r\n\0]/.test(value))
+    throw new HttpError("EINVALIDHEADER", `header ${name} has a CR, LF or NUL in its value; that would split the request`);
+}
+
+/**
+ * Serializes one request. Defaults (client headers, then per-call headers) are overridden by name,
+ * case-insensitively; Host and Content-Length are always ours, User-Agent only unless set.
+ */
+export function prepare(
+  method: string,
+  url: URL,
+  defaults: Readonly<Record<string, string>>,
+  headers: Readonly<Record<string, string>> | undefined,
+  body: Uint8Array | undefined,
+  contentType: string | undefined,
+): Prepared {
+  const origin = originOf(url);
+  const defaultPort = origin.tls ? 443 : 80;
+  const hostHeader = origin.port === defaultPort ? url.hostname : `${url.hostname}:${origin.port}`;
+  const merged = new Map<string, [string, string]>();
+  merged.set("user-agent", ["User-Agent", "loadworker"]);
+  if (contentType !== undefined) merged.set("content-type", ["Content-Type", contentType]);
+  for (const source of [defaults, headers ?? EMPTY_HEADERS]) {
+    for (const name of Object.keys(source)) {
+      const value = source[name] ?? "";
+      checkHeader(name, value);
+      const lower = name.toLowerCase();
+      if (lower === "host" || lower === "content-length" || lower === "transfer-encoding") continue;
+      merged.set(lower, [name, value]);
+    }
+  }
+  let text = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${hostHeader}\r\n`;
+  for (const [name, value] of merged.values()) text += `${name}: ${value}\r\n`;
+  // Methods that usually carry a body announce an empty one, so servers need not wait for it.
+  if (body !== undefined) text += `Content-Length: ${body.byteLength}\r\n`;
+  else if (method === "POST" || method === "PUT" || method === "PATCH") text += "Content-Length: 0\r\n";
+  text += "\r\n";
+  const head = encoder.encode(text);
+  let wire = head;
+  if (body !== undefined && body.byteLength > 0) {
+    wire = new Uint8Array(head.byteLength + body.byteLength);
+    wire.set(head);
+    wire.set(body, head.byteLength);
+  }
+  return {
+    method,
+    href: url.href,
+    origin,
+    wire,
+    body,
+    contentType,
+    noResponseBody: method === "HEAD",
+    headers: headers ?? EMPTY_HEADERS,
+  };
+}
+
+/** Request body bytes and the content type it implies; `body` wins over `json`, as in requests. */
+export function encodeBody(
+  body: string | Uint8Array | undefined,
+  json: unknown,
+): { bytes: Uint8Array | undefined; contentType: string | undefined } {
+  if (typeof body === "string") return { bytes: encoder.encode(body), contentType: undefined };
+  if (body !== undefined) return { bytes: body, contentType: undefined };
+  if (json !== undefined) return { bytes: encoder.encode(JSON.stringify(json)), contentType: "application/json" };
+  return { bytes: undefined, contentType: undefined };
+}

@@ -1,0 +1,145 @@
+// What a request resolves with. The body is kept as received chunks and headers as head bytes;
+// both are decoded only when asked, so a load loop that ignores them pays nothing for them.
+import type { Recorder } from "../stats/recorder.ts";
+import { HttpError, pyRepr, statusFailureText } from "./errors.ts";
+import type { RawResponse } from "./parser.ts";
+
+const utf8 = new TextDecoder();
+const latin1 = new TextDecoder("latin1");
+const EMPTY = new Uint8Array(0);
+
+export class HttpResponse {
+  /** HTTP status; 0 when the request failed on the network (see `error`). */
+  readonly status: number;
+  /** True for a status below 400 without a network error (requests' `Response.ok`). */
+  readonly ok: boolean;
+  /** The final URL, after redirects. */
+  readonly url: string;
+  /** Milliseconds from the start of the request to its body fully read, redirects included. */
+  readonly elapsedMs: number;
+  /** Body bytes received (after dechunking), also when the body was larger than maxBodyBytes. */
+  readonly contentLength: number;
+  /** Why the request failed on the network (status 0), or a too-many-redirects failure. */
+  readonly error: HttpError | undefined;
+  private readonly raw: RawResponse | undefined;
+  private headerCache: Record<string, string> | undefined;
+  private body: Uint8Array | undefined;
+  private recorded = false;
+
+  /** @internal Made by HttpClient; `recorded` false means it waits for success()/failure(). */
+  constructor(
+    raw: RawResponse | undefined,
+    error: HttpError | undefined,
+    url: string,
+    elapsedMs: number,
+    private readonly method: string,
+    private readonly name: string,
+    private readonly recorder: Recorder,
+    private readonly maxBodyBytes: number,
+  ) {
+    this.raw = raw;
+    this.error = error;
+    this.status = raw === undefined ? 0 : raw.status;
+    this.ok = error === undefined && this.status > 0 && this.status < 400;
+    this.url = url;
+    this.elapsedMs = elapsedMs;
+    this.contentLength = raw === undefined ? 0 : raw.received;
+  }
+
+  /** Response headers with lower-case names; repeated headers are joined with ", ". */
+  get headers(): Record<string, string> {
+    if (this.headerCache === undefined) this.headerCache = this.raw === undefined ? {} : decodeHeaders(this.raw.head);
+    return this.headerCache;
+  }
+
+  /** The reason phrase of the status line ("Not Found"), as the server sent it. */
+  get reason(): string {
+    if (this.raw === undefined) return "";
+    const head = this.raw.head;
+    const lf = head.indexOf(10);
+    return latin1.decode(head.subarray(Math.min(13, lf), lf)).trim();
+  }
+
+  /** The body bytes. Throws EBODYTOOLARGE when the body was larger than maxBodyBytes. */
+  bytes(): Uint8Array {
+    if (this.body !== undefined) return this.body;
+    const raw = this.raw;
+    if (raw === undefined) return EMPTY;
+    if (raw.overflow) {
+      throw new HttpError(
+        "EBODYTOOLARGE",
+        `the response body from ${this.url} was ${raw.received} bytes, larger than maxBodyBytes (${this.maxBodyBytes}); ` +
+          `it was counted but not kept. Raise it with new HttpClient({ maxBodyBytes }) to read such bodies`,
+      );
+    }
+    const chunks = raw.chunks;
+    if (chunks.length === 1) this.body = chunks[0] as Uint8Array;
+    else {
+      const body = new Uint8Array(raw.received);
+      let at = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, at);
+        at += chunk.length;
+      }
+      this.body = body;
+    }
+    return this.body;
+  }
+
+  /** The body decoded as UTF-8. */
+  text(): string {
+    return utf8.decode(this.bytes());
+  }
+
+  /** The body parsed as JSON. */
+  json<T = unknown>(): T {
+    return JSON.parse(this.text()) as T;
+  }
+
+  /** With catchResponse: record this request as a success, whatever its status. */
+  success(): void {
+    if (this.recorded) return;
+    this.recorded = true;
+    this.recorder.success(this.method, this.name, this.elapsedMs, this.contentLength);
+  }
+
+  /** With catchResponse: record this request as a failure; a string becomes CatchResponseError like Locust's. */
+  failure(reason: string | Error): void {
+    this.recordFailure(typeof reason === "string" ? `CatchResponseError(${pyRepr(reason)})` : reason);
+  }
+
+  private recordFailure(error: unknown): void {
+    if (this.recorded) return;
+    this.recorded = true;
+    this.recorder.failure(this.method, this.name, this.elapsedMs, error);
+  }
+
+  /** @internal Locust's rule: network errors and status >= 400 are failures, the rest successes. */
+  recordByDefault(): void {
+    if (this.recorded) return;
+    if (this.error !== undefined) this.recordFailure(this.error);
+    else if (this.status >= 400) this.recordFailure(statusFailureText(this.status, this.reason, this.name));
+    else this.success();
+  }
+
+  /** @internal An aborted user's pending catchResponse is dropped, as Locust drops it on GreenletExit. */
+  discard(): void {
+    this.recorded = true;
+  }
+}
+
+/** Decodes a response head into lower-case header names; repeated headers are joined with ", ". */
+export function decodeHeaders(head: Uint8Array): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const lines = latin1.decode(head).split(/\r?\n/);
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    const seen = headers[name];
+    headers[name] = seen === undefined ? value : `${seen}, ${value}`;
+  }
+  return headers;
+}

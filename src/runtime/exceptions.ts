@@ -1,0 +1,58 @@
+// Task exceptions go to the master's Exceptions tab like Locust's (msg + traceback), logged
+// once per distinct stack locally, and capped so a task throwing in a tight loop cannot flood
+// the master.
+import type { Logger } from "../log.ts";
+
+export interface ExceptionReport {
+  msg: string;
+  traceback: string;
+}
+
+export const MAX_REPORTS_PER_SECOND = 10;
+
+export function describeException(error: unknown, where: string): ExceptionReport {
+  if (error instanceof Error) {
+    const repr = `${error.name}(${JSON.stringify(error.message)})`;
+    return { msg: `${repr} in ${where}`, traceback: `in ${where}\n${error.stack ?? repr}` };
+  }
+  const text = typeof error === "string" ? error : safeString(error);
+  return { msg: `${text} in ${where}`, traceback: `in ${where}\nthrown value (not an Error): ${text}` };
+}
+
+/** Returns a sink that logs and forwards exception reports, at most MAX_REPORTS_PER_SECOND. */
+export function exceptionReporter(log: Logger, forward: (report: ExceptionReport) => void, nowMs: () => number) {
+  const logged = new Set<string>();
+  let windowStart = -Infinity;
+  let sentInWindow = 0;
+  let dropped = 0;
+  return (error: unknown, where: string): void => {
+    const report = describeException(error, where);
+    if (!logged.has(report.traceback)) {
+      logged.add(report.traceback);
+      log.error(`task code threw: ${report.msg}\n${report.traceback}`);
+    } else {
+      log.debug(`task code threw again: ${report.msg}`);
+    }
+    const now = nowMs();
+    if (now - windowStart >= 1000) {
+      if (dropped > 0) log.warn(`${dropped} exception reports were not sent to the master (more than ${MAX_REPORTS_PER_SECOND}/s)`);
+      windowStart = now;
+      sentInWindow = 0;
+      dropped = 0;
+    }
+    if (sentInWindow >= MAX_REPORTS_PER_SECOND) {
+      dropped++;
+      return;
+    }
+    sentInWindow++;
+    forward(report);
+  };
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value); // circular or hostile toJSON: still say what it was
+  }
+}

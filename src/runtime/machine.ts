@@ -1,0 +1,188 @@
+// The worker lifecycle as a pure function (state, event, now) → (state, effects), after
+// ../shared/locust-protocol.md §6. The shell (worker.ts) performs the effects; tests drive
+// this directly, without sockets or timers.
+import type { MasterMessage } from "../protocol/index.ts";
+
+export type Phase = "connecting" | "ready" | "spawning" | "running" | "stopping" | "quitting";
+
+export interface MachineState {
+  readonly phase: Phase;
+  /** The current master has acked us (it knows our node id). */
+  readonly registered: boolean;
+  readonly linkUp: boolean;
+  readonly workerIndex: number;
+  readonly lastSpawnTimestamp: number;
+  readonly stopTimeout: number;
+  readonly readySentAt: number | null;
+  /** The master answers heartbeats (Locust ≥ 2.19); only then is its silence meaningful. */
+  readonly masterHeartbeats: boolean;
+  readonly lastMasterHeartbeatAt: number | null;
+  /** After a reconnect: since when we wait for a heartbeat reply proving the master knows us. */
+  readonly probeSince: number | null;
+  readonly spawnSeq: number;
+}
+
+export type MachineEvent =
+  | { type: "connected" }
+  | { type: "disconnected" }
+  | { type: "message"; message: MasterMessage }
+  | { type: "tick" } // every HEARTBEAT_INTERVAL
+  | { type: "report_due" } // every WORKER_REPORT_INTERVAL
+  | { type: "spawned"; seq: number }
+  | { type: "stopped" }
+  | { type: "shutdown" };
+
+export type HeartbeatState = "ready" | "spawning" | "running";
+
+export type Effect =
+  | { type: "send"; message: "client_ready" | "spawning" | "client_stopped" | "quit" }
+  | { type: "heartbeat"; state: HeartbeatState }
+  | { type: "spawning_complete" }
+  | { type: "stats"; final: boolean }
+  | { type: "reset_stats" }
+  | { type: "apply_spawn"; seq: number; targets: Record<string, number>; host: string | null; stopTimeout: number; parsedOptions: Record<string, unknown> }
+  | { type: "stop_users"; stopTimeout: number } // shell answers with { type: "stopped" }
+  | { type: "kill_users" }
+  | { type: "reconnect" }
+  | { type: "exit"; code: number }
+  | { type: "log"; level: "debug" | "info" | "warn"; message: string };
+
+export interface Transition {
+  state: MachineState;
+  effects: Effect[];
+}
+
+export const CLIENT_READY_RETRY_MS = 5_000; // Locust's CONNECT_TIMEOUT
+export const MASTER_HEARTBEAT_TIMEOUT_MS = 60_000; // Locust's MASTER_HEARTBEAT_TIMEOUT
+export const REGISTRATION_PROBE_MS = 3_500; // a known worker gets a heartbeat reply within ~1 s
+
+export const initialState: MachineState = {
+  phase: "connecting",
+  registered: false,
+  linkUp: false,
+  workerIndex: 0,
+  lastSpawnTimestamp: -Infinity,
+  stopTimeout: 0,
+  readySentAt: null,
+  masterHeartbeats: false,
+  lastMasterHeartbeatAt: null,
+  probeSince: null,
+  spawnSeq: 0,
+};
+
+const log = (level: "debug" | "info" | "warn", message: string): Effect => ({ type: "log", level, message });
+
+export function transition(state: MachineState, event: MachineEvent, now: number): Transition {
+  if (state.phase === "quitting") return { state, effects: [] };
+  switch (event.type) {
+    case "connected":
+      return onConnected({ ...state, linkUp: true }, now);
+    case "disconnected":
+      return { state: { ...state, linkUp: false }, effects: state.registered ? [log("warn", "lost the connection to the master; reconnecting")] : [] };
+    case "message":
+      return onMessage(state, event.message, now);
+    case "tick":
+      return onTick(state, now);
+    case "report_due":
+      return { state, effects: state.registered ? [{ type: "stats", final: false }] : [] };
+    case "spawned":
+      if (event.seq !== state.spawnSeq || state.phase !== "spawning") return { state, effects: [] };
+      return { state: { ...state, phase: "running" }, effects: [{ type: "spawning_complete" }] };
+    case "stopped":
+      if (state.phase !== "stopping") return { state, effects: [] };
+      // Flush before client_stopped: the master merges late stats, and then forgets us until client_ready.
+      return {
+        state: { ...state, phase: "ready", readySentAt: now },
+        effects: [{ type: "stats", final: false }, { type: "send", message: "client_stopped" }, { type: "send", message: "client_ready" }],
+      };
+    case "shutdown":
+      return quit(state, "shutting down");
+  }
+}
+
+function onConnected(state: MachineState, now: number): Transition {
+  if (!state.registered) return register(state, now, []);
+  if (state.masterHeartbeats) {
+    // Same master after a network blip, or a restarted one that has never heard of us: its heartbeat reply tells.
+    return { state: { ...state, probeSince: now }, effects: [log("info", "reconnected to the master")] };
+  }
+  // A master that never answers heartbeats (< 2.19) cannot tell us; registering again is the safe side.
+  return reRegister(state, now, "reconnected to a master that does not answer heartbeats; registering again");
+}
+
+function onMessage(state: MachineState, message: MasterMessage, now: number): Transition {
+  switch (message.type) {
+    case "ack": {
+      const effects: Effect[] = [];
+      if (!state.registered) effects.push(log("info", `registered with the master as worker index ${message.index}`));
+      const phase = state.phase === "connecting" ? "ready" : state.phase;
+      return { state: { ...state, registered: true, phase, workerIndex: message.index, probeSince: null }, effects };
+    }
+    case "heartbeat":
+      return { state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null }, effects: [] };
+    case "spawn":
+      return onSpawn(state, message);
+    case "stop":
+      if (!state.registered || state.phase === "stopping") return { state, effects: [] };
+      return { state: { ...state, phase: "stopping" }, effects: [{ type: "stop_users", stopTimeout: state.stopTimeout }] };
+    case "quit":
+      return quit(state, "the master sent quit");
+    case "reconnect":
+      return { state, effects: [log("warn", "the master asked us to reconnect (it received a corrupt message)"), { type: "reconnect" }] };
+    case "spawning_complete":
+      return { state, effects: [log("debug", `the master finished spawning ${message.userCount} users in total`)] };
+    case "update_user_class":
+      return { state, effects: [log("info", `the master updated user class "${message.userClassName}"; per-class edits from the web UI are not applied by this worker`)] };
+    case "custom":
+      return { state, effects: [log("debug", `ignoring message "${message.name}" from the master: no handler for it`)] };
+  }
+}
+
+function onSpawn(state: MachineState, spawn: Extract<MasterMessage, { type: "spawn" }>): Transition {
+  if (!state.registered || state.phase === "stopping") {
+    return { state, effects: [log("debug", `ignoring spawn while ${state.registered ? "stopping" : "not registered"}`)] };
+  }
+  // Locust's worker sends "spawning" first, even for a spawn it then discards as stale.
+  const effects: Effect[] = [{ type: "send", message: "spawning" }];
+  if (spawn.timestamp <= state.lastSpawnTimestamp) {
+    effects.push(log("debug", `dropping a stale spawn (timestamp ${spawn.timestamp})`));
+    return { state, effects };
+  }
+  if (state.phase === "ready") effects.push({ type: "reset_stats" }); // a new test starts from zero
+  const seq = state.spawnSeq + 1;
+  effects.push({ type: "apply_spawn", seq, targets: spawn.userClassesCount, host: spawn.host, stopTimeout: spawn.stopTimeout, parsedOptions: spawn.parsedOptions });
+  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout }, effects };
+}
+
+function onTick(state: MachineState, now: number): Transition {
+  if (!state.registered) {
+    const due = state.linkUp && (state.readySentAt === null || now - state.readySentAt >= CLIENT_READY_RETRY_MS);
+    return due ? register(state, now, []) : { state, effects: [] };
+  }
+  if (state.probeSince !== null && now - state.probeSince >= REGISTRATION_PROBE_MS) {
+    return reRegister(state, now, "the master does not know this worker any more (it restarted?); registering again");
+  }
+  if (state.lastMasterHeartbeatAt !== null && now - state.lastMasterHeartbeatAt >= MASTER_HEARTBEAT_TIMEOUT_MS) {
+    return reRegister(state, now, `no heartbeat from the master for ${MASTER_HEARTBEAT_TIMEOUT_MS / 1000}s; stopping users and registering again`);
+  }
+  const hb: HeartbeatState = state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";
+  return { state, effects: [{ type: "heartbeat", state: hb }] };
+}
+
+function register(state: MachineState, now: number, effects: Effect[]): Transition {
+  return { state: { ...state, readySentAt: now }, effects: [...effects, { type: "send", message: "client_ready" }] };
+}
+
+function reRegister(state: MachineState, now: number, why: string): Transition {
+  const fresh: MachineState = { ...state, phase: "connecting", registered: false, probeSince: null, lastMasterHeartbeatAt: null, masterHeartbeats: false, lastSpawnTimestamp: -Infinity };
+  const effects: Effect[] = [log("warn", why), { type: "kill_users" }, { type: "reset_stats" }];
+  return fresh.linkUp ? register(fresh, now, effects) : { state: { ...fresh, readySentAt: null }, effects };
+}
+
+function quit(state: MachineState, why: string): Transition {
+  const effects: Effect[] = [log("info", `${why}: sending final stats and quit`), { type: "kill_users" }];
+  // The master waits only 0.5 s after its quit: final stats (zero users) and quit go out at once.
+  if (state.registered) effects.push({ type: "stats", final: true }, { type: "send", message: "quit" });
+  effects.push({ type: "exit", code: 0 });
+  return { state: { ...state, phase: "quitting" }, effects };
+}

@@ -1,0 +1,105 @@
+// Turns whatever a task file exported into a validated plan, so a bad definition fails at
+// start-up with the task's name, before any load is generated.
+import { LoadworkerError } from "../errors.ts";
+import { type AnyDefinition, type TaskDefinition, type UserDefinition, DEFINITION, defineUser, isDefinition } from "./definitions.ts";
+
+/** The user class that runs standalone tasks, and any class the master names that we lack. */
+export const DEFAULT_USER_NAME = "DefaultUser";
+
+export interface Plan {
+  /** The classes the master may name, in declaration order (master.py lists these). */
+  readonly users: ReadonlyArray<UserDefinition<any>>;
+  /** Every task by its unique name (for --run-tasks). */
+  readonly tasks: ReadonlyMap<string, { task: TaskDefinition<any>; user: UserDefinition<any> }>;
+  /** What runs for a class name the worker does not have. */
+  readonly fallback: ReadonlyArray<UserDefinition<any>>;
+}
+
+// Python identifiers (Unicode letters allowed): class names end up in the generated master.py.
+const PY_IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
+/** Collects definitions from module exports (values, arrays of values, nested defaults). */
+export function collectDefinitions(exports: Iterable<unknown>): AnyDefinition[] {
+  const found: AnyDefinition[] = [];
+  const seen = new Set<unknown>();
+  const visit = (value: unknown) => {
+    if (seen.has(value)) return;
+    seen.add(value);
+    if (isDefinition(value)) found.push(value);
+    else if (Array.isArray(value)) value.forEach(visit);
+  };
+  for (const value of exports) visit(value);
+  return found;
+}
+
+export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
+  const users = definitions.filter((d): d is UserDefinition<any> => d[DEFINITION] === "user");
+  const standalone = definitions.filter((d): d is TaskDefinition<any> => d[DEFINITION] === "task");
+  if (users.length === 0 && standalone.length === 0) {
+    throw new LoadworkerError("E_NO_TASKS", "no tasks found: export defineTask(...) or defineUser(...) values from a file in tasks/");
+  }
+  const all = [...users];
+  if (standalone.length > 0) {
+    if (users.some((u) => u.name === DEFAULT_USER_NAME)) {
+      throw configError(DEFAULT_USER_NAME, `the user class name "${DEFAULT_USER_NAME}" is reserved for standalone tasks; rename the class`);
+    }
+    all.push(defineUser({ name: DEFAULT_USER_NAME, tasks: standalone }));
+  }
+  const tasks = new Map<string, { task: TaskDefinition<any>; user: UserDefinition<any> }>();
+  const names = new Set<string>();
+  for (const user of all) {
+    validateUser(user, names);
+    for (const task of user.tasks) {
+      validateTask(task, user);
+      const prior = tasks.get(task.name);
+      if (prior && prior.task !== task) {
+        throw configError(task.name, `two tasks are named "${task.name}" (in ${prior.user.name} and ${user.name}); task names must be unique`);
+      }
+      if (!prior) tasks.set(task.name, { task, user });
+    }
+  }
+  const fallback = standalone.length > 0 ? all.filter((u) => u.name === DEFAULT_USER_NAME) : all;
+  return { users: all, tasks, fallback };
+}
+
+function validateUser(user: UserDefinition<any>, names: Set<string>): void {
+  const label = `user class "${user.name}"`;
+  if (typeof user.name !== "string" || !PY_IDENTIFIER.test(user.name)) {
+    throw configError(String(user.name), `${label}: the name must be a Python identifier (letters, digits, _), it is the class name in master.py`);
+  }
+  if (names.has(user.name)) throw configError(user.name, `two user classes are named "${user.name}"; names must be unique`);
+  names.add(user.name);
+  checkWeight(user.weight, label);
+  if (user.tasks.length === 0) throw configError(user.name, `${label} has no tasks; give it at least one`);
+  if (user.waitTime !== undefined) {
+    if (typeof user.waitTime !== "function") throw configError(user.name, `${label}: waitTime must be a function such as between(1, 2)`);
+    for (const taskSeconds of [0, 0.5, 30]) {
+      const probe = user.waitTime({ taskSeconds });
+      if (typeof probe !== "number" || !Number.isFinite(probe) || probe < 0) {
+        throw configError(user.name, `${label}: waitTime returned ${String(probe)}; it must return a finite number of seconds >= 0`);
+      }
+    }
+  }
+  for (const hook of ["onStart", "onStop", "state"] as const) {
+    if (user[hook] !== undefined && typeof user[hook] !== "function") throw configError(user.name, `${label}: ${hook} must be a function`);
+  }
+}
+
+function validateTask(task: TaskDefinition<any>, user: UserDefinition<any>): void {
+  if (typeof task.name !== "string" || task.name.trim() === "") {
+    throw configError(String(task.name), `a task in user class "${user.name}" has no name; give every task a non-empty name`);
+  }
+  const label = `task "${task.name}"`;
+  checkWeight(task.weight, label);
+  if (typeof task.fn !== "function") throw configError(task.name, `${label}: fn must be a function (ctx) => ...`);
+}
+
+function checkWeight(weight: unknown, label: string): void {
+  if (typeof weight !== "number" || !Number.isFinite(weight) || weight <= 0) {
+    throw new LoadworkerError("E_CONFIG", `${label}: weight is ${String(weight)}; it must be a number > 0`);
+  }
+}
+
+function configError(name: string, message: string): LoadworkerError {
+  return new LoadworkerError("E_CONFIG", message.includes(name) ? message : `${name}: ${message}`);
+}

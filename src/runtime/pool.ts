@@ -1,0 +1,133 @@
+// The running users, grouped by the master's class names. Targets are absolute per class
+// (Locust's spawn semantics), so applying the same target twice changes nothing.
+import type { Clock } from "../clock.ts";
+import type { HttpClient } from "../http/index.ts";
+import type { Logger } from "../log.ts";
+import type { Recorder } from "../stats/recorder.ts";
+import { type ContextEnvironment, createUserContext } from "./context.ts";
+import type { UserDefinition } from "./definitions.ts";
+import type { Plan } from "./plan.ts";
+import { weightedPicker } from "./pick.ts";
+import { type ExceptionSink, runUser } from "./user.ts";
+
+export type PoolEnvironment = ContextEnvironment;
+
+export interface PoolOptions {
+  plan: Plan;
+  clock: Clock;
+  recorder: Recorder;
+  log: Logger;
+  onException: ExceptionSink;
+  makeClient: (host: string | undefined, signal: AbortSignal) => HttpClient;
+  random?: () => number;
+}
+
+interface RunningUser {
+  readonly controller: AbortController;
+  readonly client: HttpClient;
+  readonly done: Promise<void>;
+}
+
+export class UserPool {
+  private readonly byClass = new Map<string, RunningUser[]>();
+  private readonly stopping = new Set<Promise<void>>();
+  private readonly warnedUnknown = new Set<string>();
+  private readonly pickFallback: () => UserDefinition<any>;
+  private nextUserId = 1;
+  env: PoolEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
+
+  constructor(private readonly opts: PoolOptions) {
+    this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
+  }
+
+  /** Starts or stops users until each class named has exactly its target; others are left alone. */
+  setTargets(targets: Readonly<Record<string, number>>, stopTimeoutSeconds: number): void {
+    for (const [name, target] of Object.entries(targets)) {
+      const users = this.byClass.get(name) ?? [];
+      this.byClass.set(name, users);
+      while (users.length < target) users.push(this.start(name));
+      if (users.length > target) this.stop(users.splice(target), stopTimeoutSeconds);
+    }
+  }
+
+  /** Running users per class, by the master's names (what spawning_complete and stats echo). */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [name, users] of this.byClass) counts[name] = users.length;
+    return counts;
+  }
+
+  get userCount(): number {
+    let total = 0;
+    for (const users of this.byClass.values()) total += users.length;
+    return total;
+  }
+
+  /** Stops every user: abort now, wait up to the timeout for tasks in flight, then abandon them. */
+  async stopAll(stopTimeoutSeconds: number): Promise<void> {
+    for (const users of this.byClass.values()) this.stop(users.splice(0), stopTimeoutSeconds);
+    this.byClass.clear();
+    await Promise.all([...this.stopping]);
+  }
+
+  private start(className: string): RunningUser {
+    const def = this.resolve(className);
+    const controller = new AbortController();
+    const userId = this.nextUserId++;
+    const client = this.opts.makeClient(this.env.host, controller.signal);
+    const ctx = createUserContext({
+      userId,
+      className,
+      def,
+      env: () => this.env,
+      client,
+      signal: controller.signal,
+      recorder: this.opts.recorder,
+      log: this.opts.log,
+    });
+    const done = runUser(def, ctx, {
+      clock: this.opts.clock,
+      recorder: this.opts.recorder,
+      onException: this.opts.onException,
+      random: this.opts.random,
+    }).catch((error) => this.opts.onException(error, `${def.name} (user loop)`));
+    return { controller, client, done };
+  }
+
+  private stop(users: RunningUser[], stopTimeoutSeconds: number): void {
+    for (const user of users) {
+      user.controller.abort();
+      // Locust lets a task in flight finish for up to stop_timeout, then kills the user.
+      const finished = settleWithin(user.done, stopTimeoutSeconds * 1000).then((inTime) => {
+        if (!inTime && stopTimeoutSeconds > 0) {
+          this.opts.log.warn(`a user did not finish its task within stop_timeout (${stopTimeoutSeconds}s); it was abandoned`);
+        }
+        user.client.close();
+        this.stopping.delete(finished);
+      });
+      this.stopping.add(finished);
+    }
+  }
+
+  private resolve(className: string): UserDefinition<any> {
+    const own = this.opts.plan.users.find((u) => u.name === className);
+    if (own) return own;
+    if (!this.warnedUnknown.has(className)) {
+      this.warnedUnknown.add(className);
+      const names = this.opts.plan.fallback.map((u) => u.name).join(", ");
+      this.opts.log.warn(`the master asked for user class "${className}", which this worker does not define; running ${names} for those users`);
+    }
+    return this.pickFallback();
+  }
+}
+
+/** Resolves true when `promise` settles within `ms`, false otherwise; never leaves a timer behind. */
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(
+      () => (clearTimeout(timer), resolve(true)),
+      () => (clearTimeout(timer), resolve(true)),
+    );
+  });
+}

@@ -1,0 +1,84 @@
+// One simulated user: onStart, then weighted tasks separated by its wait time until its signal
+// aborts, then onStop. User code is isolated: a throw becomes an exception report, never a crash.
+import type { Clock } from "../clock.ts";
+import type { Recorder } from "../stats/recorder.ts";
+import { runWithRecorder } from "./current.ts";
+import type { TaskDefinition, UserContext, UserDefinition } from "./definitions.ts";
+import { weightedPicker } from "./pick.ts";
+import { isAbortError, sleep, yieldToEventLoop } from "./sleep.ts";
+
+/** Where a user reports a throw from its own code; `where` names the task or hook. */
+export type ExceptionSink = (error: unknown, where: string) => void;
+
+export interface UserRunOptions {
+  clock: Clock;
+  recorder: Recorder;
+  onException: ExceptionSink;
+  random?: () => number;
+}
+
+export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
+  const { signal } = ctx;
+  const pick = weightedPicker(def.tasks, (t) => t.weight, opts.random);
+  if (def.onStart && !(await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, ctx, opts))) return;
+  while (!signal.aborted) {
+    const task = pick();
+    const started = opts.clock.now();
+    const sync = await runTask(task, ctx, opts);
+    if (signal.aborted) break;
+    const wait = nextWait(def, (opts.clock.now() - started) / 1000, opts);
+    try {
+      if (wait > 0) await sleep(wait * 1000, signal);
+      else if (sync) await yieldToEventLoop();
+    } catch (error) {
+      if (!isAbortError(error)) throw error;
+    }
+  }
+  if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, ctx, opts, true);
+}
+
+/** Runs one task; returns true when it finished synchronously (so the loop must yield). */
+async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<boolean> {
+  try {
+    const result = runWithRecorder(opts.recorder, () => task.fn(ctx));
+    if (!isThenable(result)) return true;
+    await result;
+  } catch (error) {
+    if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
+  }
+  return false;
+}
+
+/**
+ * Runs a hook; false means the user was stopped while in it. onStop runs even after the
+ * abort (Locust calls on_stop when a user is stopped), so `afterStop` skips that check.
+ */
+async function guarded(fn: () => unknown, where: string, ctx: UserContext<any>, opts: UserRunOptions, afterStop = false): Promise<boolean> {
+  try {
+    await runWithRecorder(opts.recorder, fn);
+  } catch (error) {
+    if (!afterStop && ctx.signal.aborted && isAbortError(error)) return false;
+    if (!isAbortError(error)) opts.onException(error, where);
+  }
+  return afterStop || !ctx.signal.aborted;
+}
+
+// A wait time that misbehaves at run time (validated at start-up, but user code can change)
+// must not spin or stall the user: report it and fall back to 1 s.
+function nextWait(def: UserDefinition<any>, taskSeconds: number, opts: UserRunOptions): number {
+  if (!def.waitTime) return 0;
+  let seconds: unknown;
+  try {
+    seconds = def.waitTime({ taskSeconds });
+  } catch (error) {
+    opts.onException(error, `${def.name}.waitTime`);
+    return 1;
+  }
+  if (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0) return seconds;
+  opts.onException(new RangeError(`waitTime returned ${String(seconds)}; it must return seconds >= 0`), `${def.name}.waitTime`);
+  return 1;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
