@@ -43,7 +43,7 @@ export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
     if (users.some((u) => u.name === DEFAULT_USER_NAME)) {
       throw configError(DEFAULT_USER_NAME, `the user class name "${DEFAULT_USER_NAME}" is reserved for standalone tasks; rename the class`);
     }
-    all.push(defineUser({ name: DEFAULT_USER_NAME, tasks: standalone }));
+    all.unshift(defineUser({ name: DEFAULT_USER_NAME, tasks: standalone }));
   }
   const tasks = new Map<string, { task: TaskDefinition<any>; user: UserDefinition<any> }>();
   const names = new Set<string>();

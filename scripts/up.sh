@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Runs the image's layout on this host, without Docker: builds /app (loadworker + master.py) into
+# <run-dir>/app, rewrites the image's supervisord.conf for it, and starts supervisord with the
+# Locust master (web UI), N loadworker processes and the local demo target. Loopback only.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/up.sh [--detach] [--web-port P] [--workers N] [options]
+
+Starts the Locust master with its web UI, loadworker worker(s) and a local demo target, as the
+Docker image does, then prints the URL. Open it and press Start: the Host field is pre-filled
+with the demo target. Runs in the foreground by default; Ctrl-C stops everything.
+
+  --detach          run in the background; stop with scripts/down.sh (logs: <run-dir>/supervisord.log)
+  --web-port P      Locust web UI port (default 8090)
+  --workers N       number of loadworker processes (default 1)
+  --master-port P   port the workers use to join the master (default 5557)
+  --demo-port P     demo target port, the UI's default host (default 8099)
+  --run-dir DIR     state dir: built app, runtime supervisord.conf, socket, pidfile, logs (default .run)
+  --no-build        reuse the last build in <run-dir>/app instead of rebuilding
+  -h, --help        show this help
+
+It installs what is missing first: 'npm ci' (pinned bun) when node_modules is absent, and the
+pinned Locust + supervisor in .venv (scripts/venv.sh). Everything listens on 127.0.0.1 only.
+Status: .venv/bin/supervisorctl -c <run-dir>/supervisord.conf status
+EOF
+}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+run_dir="$root/.run" web_port=8090 master_port=5557 demo_port=8099 workers=1 detach=0 build=1
+need_value() { # a flag given last without its value must not loop or silently default
+  if [ $# -lt 2 ] || [ -z "$2" ]; then echo "up.sh: $1 needs a value (see scripts/up.sh --help)" >&2; exit 2; fi
+}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --detach) detach=1; shift ;;
+    --web-port) need_value "$@"; web_port=$2; shift 2 ;;
+    --workers) need_value "$@"; workers=$2; shift 2 ;;
+    --master-port) need_value "$@"; master_port=$2; shift 2 ;;
+    --demo-port) need_value "$@"; demo_port=$2; shift 2 ;;
+    --run-dir) need_value "$@"; run_dir=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "up.sh: unknown argument '$1' (see scripts/up.sh --help)" >&2; exit 2 ;;
+  esac
+done
+
+fail() { # one clear message: what went wrong and what to do
+  echo "up.sh: error: $*" >&2
+  exit "${code:-1}"
+}
+is_port() { case "$1" in '' | *[!0-9]*) return 1 ;; esac; [ "$1" -ge 1 ] && [ "$1" -le 65535 ]; }
+for pair in "web-port:$web_port" "master-port:$master_port" "demo-port:$demo_port"; do
+  is_port "${pair#*:}" || code=2 fail "--${pair%%:*} must be a port number 1..65535, got '${pair#*:}'"
+done
+case "$workers" in '' | *[!0-9]* | 0) code=2 fail "--workers must be a positive integer, got '$workers'" ;; esac
+if [ "$web_port" = "$master_port" ] || [ "$web_port" = "$demo_port" ] || [ "$master_port" = "$demo_port" ]; then
+  code=2 fail "--web-port, --master-port and --demo-port must differ ($web_port, $master_port, $demo_port)"
+fi
+mkdir -p "$run_dir"
+run_dir=$(cd "$run_dir" && pwd)
+conf="$run_dir/supervisord.conf"
+pidfile="$run_dir/supervisord.pid"
+venv="$root/.venv"
+
+# A second run in the same dir would fight over the socket and pidfile.
+if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  fail "a run is already active in $run_dir (supervisord pid $(cat "$pidfile")). Stop it with: scripts/down.sh --run-dir $run_dir"
+fi
+
+# Ports first, before installing or building anything, so a taken port fails fast and starts nothing.
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for pair in "$web_port:web UI:--web-port" "$master_port:master:--master-port" "$demo_port:demo target:--demo-port"; do
+  IFS=: read -r port what flag <<<"$pair"
+  if port_taken "$port"; then
+    fail "port $port ($what) is already in use on 127.0.0.1. Stop what holds it ('ss -ltnp sport = :$port' shows it) or choose another with $flag P."
+  fi
+done
+
+if [ ! -x "$root/node_modules/.bin/bun" ]; then
+  command -v npm >/dev/null 2>&1 || code=4 fail "npm not found, and node_modules is missing. Install Node.js 20 (it brings npm), then rerun; up.sh runs 'npm ci' to install the pinned bun."
+  echo "up.sh: node_modules is missing; running npm ci" >&2
+  (cd "$root" && npm ci) || code=4 fail "'npm ci' failed (see above). Check that the npm registry is reachable, then rerun."
+fi
+# venv.sh prints its own message (Python or pip missing, PyPI unreachable) and exits 3.
+"$root/scripts/venv.sh" || exit $?
+if [ "$build" = 1 ]; then
+  # build.sh names the file that failed to compile and exits non-zero.
+  "$root/scripts/build.sh" --out "$run_dir/app" --host "http://127.0.0.1:$demo_port" || exit $?
+elif [ ! -x "$run_dir/app/loadworker" ] || [ ! -f "$run_dir/app/master.py" ]; then
+  code=2 fail "--no-build, but there is no earlier build in $run_dir/app. Run without --no-build."
+fi
+
+"$root/scripts/supervisord-conf.sh" --app-dir "$run_dir/app" --run-dir "$run_dir" --web-port "$web_port" \
+  --master-port "$master_port" --demo-port "$demo_port" --workers "$workers" <"$root/supervisord.conf" >"$conf.tmp"
+mv -f "$conf.tmp" "$conf"
+
+# The children find the venv's locust first; unbuffered so their logs show up as they happen.
+export PATH="$venv/bin:$PATH" PYTHONUNBUFFERED=1
+# setsid: its own session, so a terminal hang-up (SIGHUP = supervisord reload) or a Ctrl-C meant
+# for this script reaches it only through down.sh, which stops the programs in order.
+launch=()
+if command -v setsid >/dev/null 2>&1; then launch=(setsid); fi
+log="$run_dir/supervisord.log"
+sup_pid='' started=0
+stop_all() { if [ -n "$sup_pid" ]; then "$root/scripts/down.sh" --run-dir "$run_dir" --pid "$sup_pid" --quiet || true; fi; }
+on_exit() { if [ "$started" = 0 ]; then stop_all; fi; }
+# Until the stack is up, any exit (a failure, Ctrl-C) goes through the EXIT trap and stops it.
+trap on_exit EXIT
+trap 'exit 130' INT TERM HUP
+if [ "$detach" = 1 ]; then
+  # >> (O_APPEND): the children open /dev/stdout themselves; appends keep their lines intact.
+  ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" >>"$log" 2>&1 </dev/null &
+else
+  ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" </dev/null &
+fi
+sup_pid=$!
+
+status() { "$venv/bin/supervisorctl" -c "$conf" status 2>/dev/null || true; }
+all_running() {
+  local lines
+  lines=$(status)
+  [ -n "$lines" ] && ! grep -vq ' RUNNING ' <<<"$lines"
+}
+explain_startup_failure() {
+  echo "up.sh: error: $1" >&2
+  status >&2
+  if [ "$detach" = 1 ] && [ -f "$log" ]; then
+    echo "--- last lines of $log ---" >&2
+    tail -n 30 "$log" >&2
+  fi
+  echo "up.sh: stopped everything this run started." >&2
+}
+
+# Bounded wait: the web UI answers and every program is RUNNING (FATAL/BACKOFF means it keeps dying).
+deadline=$((SECONDS + 60))
+until port_taken "$web_port" && all_running; do
+  if ! kill -0 "$sup_pid" 2>/dev/null; then
+    explain_startup_failure "supervisord exited during startup."
+    exit 1
+  fi
+  if broken=$(status | grep -E ' (FATAL|BACKOFF|EXITED) '); then
+    explain_startup_failure "a program failed to start: ${broken%%  *}. Its log is above."
+    exit 1
+  fi
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    explain_startup_failure "the web UI did not come up on port $web_port within 60 s."
+    exit 1
+  fi
+  sleep 0.5
+done
+
+# Workers join within a second or two; say so if they have not, but leave the UI running.
+ready_workers() {
+  "$venv/bin/python" - "$web_port" <<'EOF' 2>/dev/null || echo 0
+import json, sys, urllib.request
+with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/stats/requests", timeout=3) as r:
+    print(sum(1 for w in json.load(r).get("workers", []) if w.get("state") == "ready"))
+EOF
+}
+deadline=$((SECONDS + 30))
+ready=$(ready_workers)
+while [ "$ready" -lt "$workers" ] && [ "$SECONDS" -lt "$deadline" ]; do
+  sleep 1
+  ready=$(ready_workers)
+done
+started=1
+
+url="http://127.0.0.1:$web_port"
+echo "" >&2
+echo "loadworker is up: $url  (Locust web UI; $ready of $workers worker(s) ready; default host: demo target http://127.0.0.1:$demo_port)" >&2
+if [ "$ready" -lt "$workers" ]; then
+  echo "up.sh: warning: only $ready of $workers worker(s) joined the master within 30 s; check the loadworker logs." >&2
+fi
+if [ "$detach" = 1 ]; then
+  echo "Running in the background. Logs: $log   Stop: scripts/down.sh$([ "$run_dir" = "$root/.run" ] || echo " --run-dir $run_dir")" >&2
+  exit 0
+fi
+
+echo "Press Ctrl-C to stop everything." >&2
+on_signal() {
+  trap - INT TERM HUP
+  echo "" >&2
+  echo "up.sh: stopping..." >&2
+  stop_all
+  exit 0
+}
+trap on_signal INT TERM HUP
+# `sleep & wait` keeps the shell interruptible, so Ctrl-C is handled at once.
+while kill -0 "$sup_pid" 2>/dev/null; do
+  sleep 1 &
+  wait $! || true
+done
+wait "$sup_pid" 2>/dev/null || true
+echo "up.sh: supervisord exited; nothing is running any more." >&2

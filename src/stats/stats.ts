@@ -1,0 +1,110 @@
+// The worker's request statistics, Locust-exact (stats.py RequestStats as used on a worker):
+// per-(name, method) entries plus a separate Aggregated total, reported as deltas.
+import type { Clock } from "../clock.ts";
+import { StatsEntry } from "./entry.ts";
+import { ErrorTable } from "./errors.ts";
+import type { Recorder } from "./recorder.ts";
+import type { StatsReport } from "./report.ts";
+
+export interface Stats {
+  /** Hot path: synchronous O(1) updates, no I/O. */
+  readonly recorder: Recorder;
+  /**
+   * Locust's `stats` payload for everything since the last report (or clear), then a reset:
+   * the master accumulates, so every report carries deltas (protocol doc §4.1).
+   */
+  report(userClassesCount: Readonly<Record<string, number>>, userCount: number): StatsReport;
+  /** A new test (the first spawn after ready): drop all entries and errors, start_time = now. */
+  clear(): void;
+}
+
+/** Creates empty stats; `clock.epoch()` supplies every Locust timestamp. */
+export function createStats(clock: Clock): Stats {
+  return new RequestStats(clock);
+}
+
+class RequestStats implements Stats {
+  readonly recorder: Recorder;
+  // method → name → entry: no string building per request.
+  private entries = new Map<string, Map<string, StatsEntry>>();
+  private listed: StatsEntry[] = []; // entries with requests since the last report
+  private total: StatsEntry;
+  private errors = new ErrorTable();
+  private periodStart: number; // epoch of the last report or clear
+
+  constructor(private readonly clock: Clock) {
+    this.periodStart = clock.epoch();
+    this.total = new StatsEntry("Aggregated", "", this.periodStart);
+    // Arrow functions so the recorder's methods can be passed around detached.
+    this.recorder = {
+      success: (method, name, ms, length) => {
+        this.log(method, name, ms, length, this.clock.epoch());
+      },
+      // Locust logs a failure as a request (timing, per-second count) and as an error.
+      failure: (method, name, ms, error) => {
+        const epoch = this.clock.epoch();
+        const second = Math.trunc(epoch);
+        this.log(method, name, ms, 0, epoch).logFailure(second);
+        this.total.logFailure(second);
+        this.errors.record(method, name, error, epoch);
+      },
+    };
+  }
+
+  // RequestStats.log_request, into the entry and the total; returns the entry.
+  private log(method: string, name: string, ms: number, length: number, epoch: number): StatsEntry {
+    const second = Math.trunc(epoch);
+    // NaN/Infinity is "no timing" (Locust's None); a negative elapsed time is clock noise.
+    const rt = Number.isFinite(ms) ? Math.max(0, ms) : null;
+    const bytes = Number.isFinite(length) && length > 0 ? length : 0;
+    const entry = this.entryFor(method, name, epoch);
+    entry.log(rt, bytes, epoch, second);
+    this.total.log(rt, bytes, epoch, second);
+    return entry;
+  }
+
+  private entryFor(method: string, name: string, epoch: number): StatsEntry {
+    let byName = this.entries.get(method);
+    if (byName === undefined) this.entries.set(method, (byName = new Map()));
+    let entry = byName.get(name);
+    if (entry === undefined) byName.set(name, (entry = new StatsEntry(name, method, epoch)));
+    if (!entry.listed) {
+      entry.listed = true;
+      // Locust resets every entry at each report; an entry idle since then would carry that
+      // report's time, a brand-new one its creation time.
+      entry.startTime = Math.max(entry.startTime, this.periodStart);
+      this.listed.push(entry);
+    }
+    return entry;
+  }
+
+  report(userClassesCount: Readonly<Record<string, number>>, userCount: number): StatsReport {
+    const epoch = this.clock.epoch();
+    const stats = this.listed.map((entry) => {
+      const row = entry.report();
+      entry.reset(epoch);
+      entry.listed = false;
+      return row;
+    });
+    const total = this.total.report();
+    this.total.reset(epoch);
+    this.listed = [];
+    this.periodStart = epoch;
+    return {
+      stats,
+      stats_total: total,
+      errors: this.errors.drain(),
+      user_classes_count: { ...userClassesCount },
+      user_count: userCount,
+    };
+  }
+
+  clear(): void {
+    const epoch = this.clock.epoch();
+    this.entries = new Map();
+    this.listed = [];
+    this.total = new StatsEntry("Aggregated", "", epoch);
+    this.errors.clear();
+    this.periodStart = epoch;
+  }
+}

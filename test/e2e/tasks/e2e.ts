@@ -1,0 +1,28 @@
+// Tasks for the end-to-end tests: one class that only hits the target (and records a
+// self-measured request), one that hits it and then throws.
+import { constant, defineUser, recordSuccess } from "../../../src/index.ts";
+
+export const hitter = defineUser({
+  name: "Hitter",
+  weight: 3,
+  waitTime: constant(0.02),
+  tasks: [
+    { name: "hit", weight: 4, fn: ({ client }) => client.get("/hit") },
+    { name: "measure", weight: 1, fn: () => recordSuccess("custom", "self-measured", 1.5, 10) },
+  ],
+});
+
+export const thrower = defineUser({
+  name: "Thrower",
+  weight: 1,
+  waitTime: constant(0.1),
+  tasks: [
+    {
+      name: "throw",
+      fn: async ({ client }) => {
+        await client.get("/throw");
+        throw new Error("boom from a task");
+      },
+    },
+  ],
+});

@@ -1,0 +1,73 @@
+// End to end: a real Locust master (headless, from .venv) and the compiled loadworker binary.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
+import { ROOT, buildWorker, countingServer, type CountingServer, requireVenv, startProc, within } from "../support/procs.ts";
+
+let bin: string;
+let server: CountingServer;
+
+beforeAll(async () => {
+  requireVenv();
+  bin = await buildWorker(join(ROOT, "test/e2e/tasks"), join(ROOT, ".build/loadworker-e2e"));
+  server = await countingServer();
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const masterPy = (classes: Array<[string, number]>) =>
+  ["from locust import User, task", ...classes.map(([name, weight]) => `class ${name}(User):\n    weight = ${weight}\n    @task\n    def t(self):\n        pass\n`)].join("\n\n");
+
+describe("loadworker against a real Locust master", () => {
+  test("the master's stats match what the target server counted, and the run is clean", async () => {
+    server.counts.clear();
+    const run = await startHeadlessMaster({ locustfile: masterPy([["Hitter", 1]]), users: 5, spawnRate: 5, runTime: "6s", host: server.url });
+    const worker = startProc(bin, ["--master-port", String(run.port), "--loglevel", "debug"]);
+    const result = await run.result();
+    const workerCode = await within(worker.exited, 10_000, "the worker to exit after the master's quit");
+
+    expect(masterComplaints(result.log)).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(workerCode).toBe(0);
+    const hit = result.rows.find((r) => r.name === "/hit");
+    const measured = result.rows.find((r) => r.name === "self-measured");
+    expect(hit?.type).toBe("GET");
+    expect(hit!.requests).toBeGreaterThan(100);
+    expect(hit!.failures).toBe(0);
+    // Requests in flight when the master quit reach the server but are never recorded.
+    const served = server.counts.get("/hit") ?? 0;
+    expect(served - hit!.requests).toBeGreaterThanOrEqual(0);
+    expect(served - hit!.requests).toBeLessThanOrEqual(5);
+    expect(hit!.avgContentSize).toBe("hello from /hit\n".length);
+    expect(measured).toMatchObject({ type: "custom", failures: 0, min: 1.5, max: 1.5 });
+    // The Aggregated row comes from stats_total: it must cover every request.
+    expect(result.aggregated.requests).toBe(result.rows.reduce((sum, r) => sum + r.requests, 0));
+    expect(result.aggregated.failures).toBe(0);
+    expect(worker.output()).toContain("registered with the master");
+  }, 120_000);
+
+  test("a task that throws reaches the Exceptions output, the worker keeps going, and the class split is the master's", async () => {
+    server.counts.clear();
+    const run = await startHeadlessMaster({
+      locustfile: masterPy([["Hitter", 3], ["Thrower", 1]]),
+      users: 8,
+      spawnRate: 8,
+      runTime: "6s",
+      host: server.url,
+      extra: ["--exit-code-on-error", "0"],
+    });
+    const worker = startProc(bin, ["--master-port", String(run.port)]);
+    const result = await run.result();
+    expect(await within(worker.exited, 10_000, "the worker to exit")).toBe(0);
+
+    expect(masterComplaints(result.log)).toEqual([]);
+    expect(result.exceptionsCsv).toContain("boom from a task");
+    expect(result.log).toMatch(/"Hitter": 6/);
+    expect(result.log).toMatch(/"Thrower": 2/);
+    // Two Thrower users, a throw every ~0.1 s for 6 s: far more than one run of the task.
+    expect(server.counts.get("/throw") ?? 0).toBeGreaterThan(20);
+    expect(result.rows.find((r) => r.name === "/throw")?.requests).toBeGreaterThan(20);
+  }, 120_000);
+});

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { httpServer, type TestServer } from "./helpers.ts";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await httpServer((request, response, body) => response.end(`${request.method} ${request.url} ${body}`));
+});
+afterAll(() => server.close());
+
+function runDeno(script: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const deno = `${root}node_modules/.bin/deno`;
+    execFile(deno, ["run", "-A", script, ...args], { cwd: root, timeout: 20_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`deno failed: ${error.message}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
+describe("under Deno", () => {
+  test("the same client code does a GET and a POST over one connection and records them", async () => {
+    const out = JSON.parse(await runDeno("test/http/deno-get.ts", server.url));
+    expect(out).toEqual({
+      runtime: "deno",
+      first: "GET /deno ",
+      second: 'POST /deno {"from":"deno"}',
+      calls: [
+        { kind: "success", method: "GET", name: "/deno", length: 10, timed: true },
+        { kind: "success", method: "POST", name: "/deno", length: 26, timed: true },
+      ],
+    });
+    expect(server.connections).toBe(1);
+  }, 30_000);
+});

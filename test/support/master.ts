@@ -1,0 +1,105 @@
+// Runs a real Locust master (from .venv) headless and reads what it reports.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Proc, VENV_BIN, freePort, startProc, tempDir, within } from "./procs.ts";
+
+export interface HeadlessRun {
+  master: Proc;
+  port: number;
+  dir: string;
+  /** Resolves when the master exits, with its code, stats rows and exceptions. */
+  result(): Promise<MasterResult>;
+}
+
+export interface StatsRow {
+  type: string;
+  name: string;
+  requests: number;
+  failures: number;
+  avg: number;
+  min: number;
+  max: number;
+  avgContentSize: number;
+}
+
+export interface MasterResult {
+  code: number;
+  log: string;
+  rows: StatsRow[];
+  aggregated: StatsRow;
+  exceptionsCsv: string;
+  failuresCsv: string;
+}
+
+export async function startHeadlessMaster(opts: { locustfile: string; users: number; spawnRate: number; runTime: string; host?: string; workers?: number; extra?: string[] }): Promise<HeadlessRun> {
+  const dir = tempDir("master");
+  const file = join(dir, "master.py");
+  writeFileSync(file, opts.locustfile);
+  const port = await freePort();
+  const args = ["-f", file, "--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", String(port), "--headless"];
+  args.push("--expect-workers", String(opts.workers ?? 1), "--expect-workers-max-wait", "60");
+  args.push("-u", String(opts.users), "-r", String(opts.spawnRate), "-t", opts.runTime, "--csv", join(dir, "run"), "--only-summary");
+  if (opts.host) args.push("--host", opts.host);
+  args.push(...(opts.extra ?? []));
+  const master = startProc(join(VENV_BIN, "locust"), args, { cwd: dir });
+  return {
+    master,
+    port,
+    dir,
+    result: async () => {
+      const code = await within(master.exited, 180_000, "the Locust master to finish");
+      const rows = parseStatsCsv(readFileSync(join(dir, "run_stats.csv"), "utf8"));
+      const aggregated = rows.find((r) => r.name === "Aggregated");
+      if (!aggregated) throw new Error(`no Aggregated row in the master's CSV:\n${master.output()}`);
+      return {
+        code,
+        log: master.output(),
+        rows: rows.filter((r) => r !== aggregated),
+        aggregated,
+        exceptionsCsv: readFileSync(join(dir, "run_exceptions.csv"), "utf8"),
+        failuresCsv: readFileSync(join(dir, "run_failures.csv"), "utf8"),
+      };
+    },
+  };
+}
+
+/** Parses Locust's run_stats.csv (quoted CSV with a header row). */
+export function parseStatsCsv(text: string): StatsRow[] {
+  const [header, ...lines] = text.trim().split("\n").map(splitCsvLine);
+  const col = (name: string) => {
+    const i = (header ?? []).indexOf(name);
+    if (i < 0) throw new Error(`no column ${name} in ${header}`);
+    return i;
+  };
+  const num = (cells: string[], name: string) => Number(cells[col(name)]);
+  return lines.map((cells) => ({
+    type: cells[col("Type")] ?? "",
+    name: cells[col("Name")] ?? "",
+    requests: num(cells, "Request Count"),
+    failures: num(cells, "Failure Count"),
+    avg: num(cells, "Average Response Time"),
+    min: num(cells, "Min Response Time"),
+    max: num(cells, "Max Response Time"),
+    avgContentSize: num(cells, "Average Content Size"),
+  }));
+}
+
+function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted && c === '"' && line[i + 1] === '"') (cur += '"'), i++;
+    else if (c === '"') quoted = !quoted;
+    else if (c === "," && !quoted) cells.push(cur), (cur = "");
+    else cur += c;
+  }
+  cells.push(cur);
+  return cells;
+}
+
+/** Lines that mean the worker sent the master something it could not handle. */
+export function masterComplaints(log: string): string[] {
+  return log.split("\n").filter((l) => /Uncaught exception|Unknown message type|Traceback|Discarded report|listener|KeyError/.test(l));
+}

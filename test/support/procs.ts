@@ -1,0 +1,107 @@
+// Real processes for end-to-end tests: the Locust master from .venv, loadworker binaries, and a
+// counting HTTP server. Every wait is bounded; every process is killed in cleanup.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dir, "../..");
+export const VENV_BIN = join(ROOT, ".venv/bin");
+export const BUN = process.execPath;
+
+export function requireVenv(): void {
+  if (!existsSync(join(VENV_BIN, "locust"))) {
+    throw new Error(`no Locust in ${VENV_BIN}: run scripts/venv.sh (or npm test, which does) first`);
+  }
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `loadworker-${prefix}-`));
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+export interface Proc {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+const live = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
+export function startProc(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Proc {
+  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+  live.add(child);
+  let out = "";
+  child.stdout?.on("data", (d) => (out += d));
+  child.stderr?.on("data", (d) => (out += d));
+  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => (live.delete(child), resolve(code ?? (signal ? 128 : 1)))));
+  return { child, output: () => out, exited, kill: (s = "SIGTERM") => void child.kill(s) };
+}
+
+/** Builds a loadworker binary from a tasks folder (the build the README describes). */
+export async function buildWorker(tasksDir: string, outfile: string): Promise<string> {
+  const p = startProc(BUN, [join(ROOT, "scripts/build.ts"), "--tasks", tasksDir, "--outfile", outfile]);
+  const code = await within(p.exited, 120_000, "building loadworker");
+  if (code !== 0) throw new Error(`build failed (${code}):\n${p.output()}`);
+  return outfile;
+}
+
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number, what: string, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface CountingServer {
+  url: string;
+  counts: Map<string, number>;
+  total(): number;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on loopback that counts every request it answers, by path. */
+export async function countingServer(): Promise<CountingServer> {
+  const counts = new Map<string, number>();
+  const server = createHttpServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0] as string;
+    counts.set(path, (counts.get(path) ?? 0) + 1);
+    const body = `hello from ${path}\n`;
+    res.writeHead(path.startsWith("/fail") ? 500 : 200, { "content-type": "text/plain", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    counts,
+    total: () => [...counts.values()].reduce((a, b) => a + b, 0),
+    close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
