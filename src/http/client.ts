@@ -4,6 +4,7 @@ import { systemClock, type Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { abortError, ConnectionFailure, HttpError } from "./errors.ts";
 import type { RawResponse } from "./parser.ts";
+import type { Connection } from "./connection.ts";
 import { Pool } from "./pool.ts";
 import { followRedirect, isRedirect } from "./redirect.ts";
 import { encodeBody, prepare, resolveUrl, type Origin, type Prepared } from "./request.ts";
@@ -129,12 +130,20 @@ export class HttpClient {
     if (this.signal?.aborted) throw abortError(this.signal.reason);
     const start = this.clock.now();
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const deadline = performance.now() + timeoutMs;
+    // Deadlines are real time; with the system clock the start time already is (saves a now()).
+    const deadline = (this.clock === systemClock ? start : performance.now()) + timeoutMs;
     let prepared = this.prepareFirst(method, url, options);
     let raw: RawResponse | undefined;
     let error: HttpError | undefined;
     for (let hops = 0; ; hops++) {
-      const outcome = await this.exchange(prepared, deadline, timeoutMs);
+      const pool = this.poolFor(prepared.origin);
+      const connection = pool.acquire();
+      let outcome: RawResponse | HttpError;
+      try {
+        outcome = await connection.send(prepared.wire, prepared.noResponseBody, deadline, timeoutMs);
+      } catch (failure) {
+        outcome = await this.retry(failure, connection, pool, prepared, deadline, timeoutMs);
+      }
       if (outcome instanceof HttpError) {
         error = outcome;
         raw = undefined;
@@ -161,18 +170,22 @@ export class HttpClient {
     return response;
   }
 
-  /** One request on one socket; retried once on a fresh socket if a reused one was stale. */
-  private async exchange(prepared: Prepared, deadline: number, timeoutMs: number): Promise<RawResponse | HttpError> {
-    const pool = this.poolFor(prepared.origin);
-    let connection = pool.acquire();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await connection.send(prepared.wire, prepared.noResponseBody, deadline, timeoutMs);
-      } catch (failure) {
-        if (!(failure instanceof ConnectionFailure)) throw failure; // aborted or closed: not a result
-        if (!failure.retryable || attempt > 0) return failure.error;
-        connection = pool.open();
-      }
+  /** A failed send: a stale reused socket is retried once on a fresh one; aborts propagate. */
+  private async retry(
+    failure: unknown,
+    connection: Connection,
+    pool: Pool,
+    prepared: Prepared,
+    deadline: number,
+    timeoutMs: number,
+  ): Promise<RawResponse | HttpError> {
+    if (!(failure instanceof ConnectionFailure)) throw failure; // aborted or closed: not a result
+    if (!failure.retryable || connection.served === 0) return failure.error;
+    try {
+      return await pool.open().send(prepared.wire, prepared.noResponseBody, deadline, timeoutMs);
+    } catch (second) {
+      if (!(second instanceof ConnectionFailure)) throw second;
+      return second.error;
     }
   }
 

@@ -2,18 +2,46 @@
 // Transfer-Encoding, Connection) are read on the hot path, by byte comparison; everything else
 // stays in the head bytes and is decoded only if the caller asks for headers.
 
-/** One parsed response: the head bytes plus the body as received chunks. */
+/**
+ * One parsed response. The head and the first body piece are kept as offsets into the socket's
+ * chunk, because subarray() on a Buffer costs more than parsing the whole head.
+ */
 export class RawResponse {
-  /** Body chunks; empty once the body exceeded the cap (then only `received` counts). */
-  chunks: Uint8Array[] = [];
   /** Body bytes received after dechunking, including any beyond the cap. */
   received = 0;
   overflow = false;
   keepAlive = true;
+  first: Uint8Array | null = null;
+  firstStart = 0;
+  firstEnd = 0;
+  /** Body pieces after the first (large or chunked bodies). */
+  more: Uint8Array[] | null = null;
   constructor(
     readonly status: number,
-    readonly head: Uint8Array,
+    private readonly source: Uint8Array,
+    private readonly headStart: number,
+    private readonly headEnd: number,
   ) {}
+
+  /** The head bytes: status line and headers, up to and including the empty line. */
+  head(): Uint8Array {
+    return this.source.subarray(this.headStart, this.headEnd);
+  }
+
+  /** The body as one byte array (empty when it was over the cap: check `overflow`). */
+  body(): Uint8Array {
+    const first = this.first;
+    if (first === null) return new Uint8Array(0);
+    if (this.more === null) return first.subarray(this.firstStart, this.firstEnd);
+    const body = new Uint8Array(this.received);
+    body.set(first.subarray(this.firstStart, this.firstEnd));
+    let at = this.firstEnd - this.firstStart;
+    for (const piece of this.more) {
+      body.set(piece, at);
+      at += piece.length;
+    }
+    return body;
+  }
 }
 
 export const NEED_MORE = -1;
@@ -170,11 +198,6 @@ export class ResponseParser {
     return FAILED;
   }
 
-  private reject(why: string): false {
-    this.fail(why);
-    return false;
-  }
-
   private take(res: RawResponse, chunk: Uint8Array, start: number, end: number): void {
     if (end === start) return;
     res.received += end - start;
@@ -182,17 +205,19 @@ export class ResponseParser {
     if (res.received > this.maxBodyBytes) {
       // Drain and count only: keeping a huge body would let one response exhaust the worker's memory.
       res.overflow = true;
-      res.chunks = [];
-      return;
-    }
-    res.chunks.push(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+      res.first = null;
+      res.more = null;
+    } else if (res.first === null) {
+      res.first = chunk;
+      res.firstStart = start;
+      res.firstEnd = end;
+    } else (res.more ??= []).push(chunk.subarray(start, end));
   }
 
-  /** Finds the end of the head; returns the offset in `chunk` after it, NEED_MORE or FAILED. */
+  /** Parses the head; returns the offset in `chunk` after it, NEED_MORE or FAILED. */
   private readHead(chunk: Uint8Array, pos: number): number {
     let buf = chunk;
     let start = pos;
-    let from = pos;
     let shift = 0; // buf index minus chunk index
     const pending = this.pendingHead;
     if (pending !== null) {
@@ -200,59 +225,72 @@ export class ResponseParser {
       buf.set(pending);
       buf.set(chunk.subarray(pos), pending.length);
       start = 0;
-      from = Math.max(0, pending.length - 3);
       shift = pending.length - pos;
     }
-    let end = -1;
-    for (let lf = buf.indexOf(10, from); lf >= 0; lf = buf.indexOf(10, lf + 1)) {
-      if (buf[lf - 1] === 10 || (buf[lf - 1] === 13 && buf[lf - 2] === 10)) {
-        end = lf + 1;
-        break;
-      }
-    }
-    if (end < 0) {
+    const end = this.parseHead(buf, start);
+    if (end === NEED_MORE) {
       if (buf.length - start > MAX_HEAD_BYTES) return this.fail(`response head is larger than ${MAX_HEAD_BYTES} bytes`);
       this.pendingHead = start === 0 ? buf : buf.slice(start);
       return NEED_MORE;
     }
     this.pendingHead = null;
-    return this.parseHead(buf, start, end) ? end - shift : FAILED;
+    return end === FAILED ? FAILED : end - shift;
   }
 
-  private parseHead(buf: Uint8Array, start: number, end: number): boolean {
-    for (let i = 0; i < HTTP_1.length; i++) {
-      if (buf[start + i] !== HTTP_1[i]) return this.reject("response does not start with HTTP/1.");
+  /**
+   * One pass over the head bytes (a JS loop beats many native indexOf calls on short lines);
+   * returns the offset after the empty line, NEED_MORE when it is not all here, or FAILED.
+   */
+  private parseHead(buf: Uint8Array, start: number): number {
+    const len = buf.length;
+    for (let i = 0; i < HTTP_1.length && start + i < len; i++) {
+      if (buf[start + i] !== HTTP_1[i]) return this.fail("response does not start with HTTP/1.");
     }
+    let i = start;
+    while (i < len && buf[i] !== 10) i++;
+    if (i === len) return NEED_MORE;
     const minor = (buf[start + 7] ?? 0) - 48;
     const d0 = (buf[start + 9] ?? 0) - 48, d1 = (buf[start + 10] ?? 0) - 48, d2 = (buf[start + 11] ?? 0) - 48;
     const after = buf[start + 12];
     if (buf[start + 8] !== 32 || !(minor === 0 || minor === 1) || d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 ||
       (after !== 32 && after !== 13 && after !== 10))
-      return this.reject("malformed status line");
+      return this.fail("malformed status line");
     const status = d0 * 100 + d1 * 10 + d2;
     let contentLength = -1, chunked = false, otherCoding = false, close = minor === 0, keepAlive = false;
-    let line = buf.indexOf(10, start) + 1;
-    while (line < end) {
-      const lf = buf.indexOf(10, line);
-      let lineEnd = buf[lf - 1] === 13 ? lf - 1 : lf;
-      if (lineEnd === line) break; // the empty line ending the head
+    let end = -1;
+    for (let line = i + 1; ; ) {
+      if (line >= len) return NEED_MORE;
       const first = buf[line];
+      if (first === 10 || (first === 13 && buf[line + 1] === 10)) {
+        end = first === 10 ? line + 1 : line + 2;
+        break;
+      }
+      if (first === 13 && line + 1 >= len) return NEED_MORE;
+      let colon = -1;
+      let lf = line;
+      for (; lf < len; lf++) {
+        const c = buf[lf];
+        if (c === 10) break;
+        if (c === 58 && colon < 0) colon = lf;
+      }
+      if (lf === len) return NEED_MORE;
+      let lineEnd = buf[lf - 1] === 13 ? lf - 1 : lf;
       if (first !== 32 && first !== 9) {
-        const colon = buf.indexOf(58, line);
-        if (colon <= line || colon > lineEnd) return this.reject("header line without a colon");
+        // obs-fold continuation lines (leading space) are skipped: no framing header uses them.
+        if (colon <= line || colon > lineEnd) return this.fail("header line without a colon");
         let v = colon + 1;
         while (v < lineEnd && (buf[v] === 32 || buf[v] === 9)) v++;
         while (lineEnd > v && (buf[lineEnd - 1] === 32 || buf[lineEnd - 1] === 9)) lineEnd--;
         const n = colon - line;
         if (n === 14 && matchLower(buf, line, CONTENT_LENGTH)) {
           let value = 0;
-          if (v === lineEnd) return this.reject("empty Content-Length");
-          for (let i = v; i < lineEnd; i++) {
-            const digit = (buf[i] ?? 0) - 48;
-            if (digit < 0 || digit > 9 || i - v > 15) return this.reject("invalid Content-Length");
+          if (v === lineEnd) return this.fail("empty Content-Length");
+          for (let k = v; k < lineEnd; k++) {
+            const digit = (buf[k] ?? 0) - 48;
+            if (digit < 0 || digit > 9 || k - v > 15) return this.fail("invalid Content-Length");
             value = value * 10 + digit;
           }
-          if (contentLength >= 0 && contentLength !== value) return this.reject("conflicting Content-Length headers");
+          if (contentLength >= 0 && contentLength !== value) return this.fail("conflicting Content-Length headers");
           contentLength = value;
         } else if (n === 17 && matchLower(buf, line, TRANSFER_ENCODING)) {
           // Only a final "chunked" frames the body; any other coding runs until the close (RFC 9112 6.3).
@@ -265,8 +303,8 @@ export class ResponseParser {
       }
       line = lf + 1;
     }
-    if (status >= 100 && status < 200 && status !== 101) return true; // interim (100, 103): the real one follows
-    const res = new RawResponse(status, buf.subarray(start, end));
+    if (status >= 100 && status < 200 && status !== 101) return end; // interim (100, 103): the real one follows
+    const res = new RawResponse(status, buf, start, end);
     res.keepAlive = !close || (minor === 0 && keepAlive);
     this.res = res;
     if (this.noBody || status === 204 || status === 304 || status === 101) this.state = S_DONE;
@@ -281,6 +319,6 @@ export class ResponseParser {
     if (status === 101) res.keepAlive = false; // we never asked to switch protocols
     this.chunkSize = 0;
     this.sizeDigits = 0;
-    return true;
+    return end;
   }
 }

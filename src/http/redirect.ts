@@ -15,7 +15,7 @@ export function followRedirect(
   response: RawResponse,
   defaults: Readonly<Record<string, string>>,
 ): Prepared | HttpError | undefined {
-  const location = decodeHeaders(response.head)["location"];
+  const location = decodeHeaders(response.head())["location"];
   if (location === undefined || location === "") return undefined;
   let next: URL;
   try {

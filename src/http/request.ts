@@ -1,5 +1,6 @@
 // Turns (method, url, headers, body) into the bytes we write: the head is serialized once and, for
 // body-less requests without per-call headers, cached by the client and written many times.
+import { Buffer } from "node:buffer";
 import { isIP } from "node:net";
 import { HttpError } from "./errors.ts";
 
@@ -100,13 +101,11 @@ export function prepare(
   if (body !== undefined) text += `Content-Length: ${body.byteLength}\r\n`;
   else if (method === "POST" || method === "PUT" || method === "PATCH") text += "Content-Length: 0\r\n";
   text += "\r\n";
+  // A Buffer, so socket.write() does not wrap a Uint8Array into one on every request.
   const head = encoder.encode(text);
-  let wire = head;
-  if (body !== undefined && body.byteLength > 0) {
-    wire = new Uint8Array(head.byteLength + body.byteLength);
-    wire.set(head);
-    wire.set(body, head.byteLength);
-  }
+  const wire = Buffer.allocUnsafe(head.byteLength + (body?.byteLength ?? 0));
+  wire.set(head);
+  if (body !== undefined) wire.set(body, head.byteLength);
   return {
     method,
     href: url.href,

@@ -48,14 +48,14 @@ export class HttpResponse {
 
   /** Response headers with lower-case names; repeated headers are joined with ", ". */
   get headers(): Record<string, string> {
-    if (this.headerCache === undefined) this.headerCache = this.raw === undefined ? {} : decodeHeaders(this.raw.head);
+    if (this.headerCache === undefined) this.headerCache = this.raw === undefined ? {} : decodeHeaders(this.raw.head());
     return this.headerCache;
   }
 
   /** The reason phrase of the status line ("Not Found"), as the server sent it. */
   get reason(): string {
     if (this.raw === undefined) return "";
-    const head = this.raw.head;
+    const head = this.raw.head();
     const lf = head.indexOf(10);
     return latin1.decode(head.subarray(Math.min(13, lf), lf)).trim();
   }
@@ -72,17 +72,7 @@ export class HttpResponse {
           `it was counted but not kept. Raise it with new HttpClient({ maxBodyBytes }) to read such bodies`,
       );
     }
-    const chunks = raw.chunks;
-    if (chunks.length === 1) this.body = chunks[0] as Uint8Array;
-    else {
-      const body = new Uint8Array(raw.received);
-      let at = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, at);
-        at += chunk.length;
-      }
-      this.body = body;
-    }
+    this.body = raw.body();
     return this.body;
   }
 

@@ -180,9 +180,10 @@ function reRegister(state: MachineState, now: number, why: string): Transition {
 }
 
 function quit(state: MachineState, why: string): Transition {
-  const effects: Effect[] = [log("info", `${why}: sending final stats and quit`), { type: "kill_users" }];
-  // The master waits only 0.5 s after its quit: final stats (zero users) and quit go out at once.
+  const effects: Effect[] = [log("info", `${why}: sending final stats and quit`)];
+  // The master waits only 0.5 s after its quit: final stats (every class at zero) and quit go
+  // out at once, before the users are dropped, so the report still names their classes.
   if (state.registered) effects.push({ type: "stats", final: true }, { type: "send", message: "quit" });
-  effects.push({ type: "exit", code: 0 });
+  effects.push({ type: "kill_users" }, { type: "exit", code: 0 });
   return { state: { ...state, phase: "quitting" }, effects };
 }

@@ -17,6 +17,10 @@ export interface Plan {
 
 // Python identifiers (Unicode letters allowed): class names end up in the generated master.py.
 const PY_IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+// Keywords are a SyntaxError as class names; `User` and `task` would shadow master.py's imports.
+const PY_RESERVED = new Set(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield User task".split(" "),
+);
 
 /** Collects definitions from module exports (values, arrays of values, nested defaults). */
 export function collectDefinitions(exports: Iterable<unknown>): AnyDefinition[] {
@@ -34,7 +38,9 @@ export function collectDefinitions(exports: Iterable<unknown>): AnyDefinition[] 
 
 export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
   const users = definitions.filter((d): d is UserDefinition<any> => d[DEFINITION] === "user");
-  const standalone = definitions.filter((d): d is TaskDefinition<any> => d[DEFINITION] === "task");
+  // A task a user class lists is that class's, even when it is also exported (to share it).
+  const owned = new Set(users.flatMap((u) => (Array.isArray(u.tasks) ? u.tasks : [])));
+  const standalone = definitions.filter((d): d is TaskDefinition<any> => d[DEFINITION] === "task" && !owned.has(d));
   if (users.length === 0 && standalone.length === 0) {
     throw new LoadworkerError("E_NO_TASKS", "no tasks found: export defineTask(...) or defineUser(...) values from a file in tasks/");
   }
@@ -66,6 +72,9 @@ function validateUser(user: UserDefinition<any>, names: Set<string>): void {
   const label = `user class "${user.name}"`;
   if (typeof user.name !== "string" || !PY_IDENTIFIER.test(user.name)) {
     throw configError(String(user.name), `${label}: the name must be a Python identifier (letters, digits, _), it is the class name in master.py`);
+  }
+  if (PY_RESERVED.has(user.name)) {
+    throw configError(user.name, `${label}: the name is a Python keyword or a name master.py imports (User, task); rename the class`);
   }
   if (names.has(user.name)) throw configError(user.name, `two user classes are named "${user.name}"; names must be unique`);
   names.add(user.name);

@@ -12,17 +12,25 @@ export interface DealerOptions {
   port: number;
   /** ZMQ routing id; Locust's master keys workers by it, so it never changes across reconnects. */
   identity: string;
+  /** Largest frame (and multipart message) accepted from the master; default 16 MiB. */
   maxFrameBytes?: number;
+  /** First reconnect delay, and the pause reconnect() takes; default 100 ms. */
   reconnectMinMs?: number;
+  /** Cap of the exponential reconnect delay; default 5000 ms. */
   reconnectMaxMs?: number;
+  /** Time from starting the TCP connect to the master's READY; default 5000 ms. */
   handshakeTimeoutMs?: number;
+  /** Messages kept while not connected; beyond it the oldest are dropped. Default 10000. */
   maxQueued?: number;
   log?: Logger;
 }
 
 export interface DealerHandlers {
+  /** One message from the master: its frames, without routing envelope. Exceptions are logged. */
   onMessage(frames: Uint8Array[]): void;
+  /** The handshake finished (after start() or any reconnect); queued messages are already written. */
   onConnected?(): void;
+  /** A connection or connection attempt ended; called once per failed attempt while the master is away. */
   onDisconnected?(reason: string): void;
 }
 

@@ -88,9 +88,9 @@ describe("the worker lifecycle", () => {
     expect(state.phase).toBe("ready");
   });
 
-  test("on quit: kills users, sends final stats and quit at once, then exits 0", () => {
+  test("on quit: sends final stats and quit at once, then drops users and exits 0", () => {
     const { state, effects } = run([[msg({ type: "quit" }), 50]], registered);
-    expect(effects).toEqual([{ type: "kill_users" }, { type: "stats", final: true }, { type: "send", message: "quit" }, { type: "exit", code: 0 }]);
+    expect(effects).toEqual([{ type: "stats", final: true }, { type: "send", message: "quit" }, { type: "kill_users" }, { type: "exit", code: 0 }]);
     expect(transition(state, { type: "tick" }, 2000).effects).toEqual([]);
   });
 

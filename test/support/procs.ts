@@ -41,8 +41,9 @@ process.on("exit", () => {
   for (const child of live) child.kill("SIGKILL");
 });
 
-export function startProc(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Proc {
-  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+export function startProc(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; stdin?: boolean } = {}): Proc {
+  const stdin = opts.stdin ? "pipe" : "ignore";
+  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: [stdin, "pipe", "pipe"] });
   live.add(child);
   let out = "";
   child.stdout?.on("data", (d) => (out += d));

@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# One image: Locust master (web UI :8090, workers :5557) + loadworker + a demo target, under
+# supervisord. Build: docker build -t loadworker:latest .   Run: docker run -d -p 8090:8090 loadworker:latest
+# Every version is pinned; test/deploy/static.test.ts checks them against package.json,
+# package-lock.json and scripts/venv.sh, and checks this file against supervisord.conf.
+
+# --- deps: the npm lockfile is the source of truth, and npm ci honours it exactly (integrity
+# hashes included). Only runtime dependencies: the build needs no devDependencies, since bun comes
+# from the next stage's image.
+FROM node:20.20.2-bookworm-slim AS deps
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# --- build: the pinned bun (= package.json's "bun") compiles runtime + tasks/ into one binary and
+# generates master.py from it, through the same script scripts/up.sh uses on a host.
+# Debian-based, like the runtime stage, so the compiled binary finds the glibc it was built for.
+FROM oven/bun:1.4.5 AS build
+WORKDIR /src
+COPY --from=deps /src/node_modules ./node_modules
+COPY . .
+RUN BUN=bun bash scripts/build.sh --out /out --host http://127.0.0.1:8099
+
+# --- runtime: Python for Locust and supervisor; the binary needs nothing else.
+FROM python:3.11.14-slim-bookworm
+ARG LOCUST_VERSION=2.47.0
+ARG SUPERVISOR_VERSION=4.3.0
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    HOME=/tmp
+RUN pip install "locust==${LOCUST_VERSION}" "supervisor==${SUPERVISOR_VERSION}" \
+ && useradd --system --uid 10001 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin loadworker
+COPY --from=build /out/loadworker /out/master.py /app/
+COPY supervisord.conf /etc/supervisor/conf.d/supervisord.conf
+WORKDIR /app
+USER 10001
+EXPOSE 8090 5557
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s \
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8090/', timeout=4)"]
+# supervisord as PID 1: `docker stop` sends it SIGTERM, and it stops workers, master, demo in order.
+CMD ["supervisord", "-c", "/etc/supervisor/conf.d/supervisord.conf"]

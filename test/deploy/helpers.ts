@@ -1,0 +1,85 @@
+// Shared by the deploy tests: real processes, bounded waits, and a way to prove none is left.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+
+export const root = resolve(import.meta.dir, "../..");
+export const read = (path: string) => readFileSync(join(root, path), "utf8");
+
+/** A port nobody listens on right now (the kernel picks it; we close before use). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const address = server.address();
+  await new Promise<void>((ok) => server.close(() => ok()));
+  if (typeof address !== "object" || !address) throw new Error("no port from the kernel");
+  return address.port;
+}
+
+export interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion, killing it (and failing) after timeoutMs. */
+export async function run(cmd: string[], timeoutMs: number, env: Record<string, string> = {}): Promise<Ran> {
+  const proc = Bun.spawn(cmd, { cwd: root, stdout: "pipe", stderr: "pipe", stdin: "ignore", env: { ...process.env, ...env } });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  clearTimeout(timer);
+  if (proc.signalCode === "SIGKILL") throw new Error(`${cmd.join(" ")} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`);
+  return { code, stdout, stderr };
+}
+
+/** Polls until check() returns a value other than undefined; fails naming `what` and the last state. */
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = "nothing yet";
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
+    await Bun.sleep(intervalMs);
+  }
+}
+
+/** Live (non-zombie) processes whose command line mentions `text`, e.g. a test's own run dir. */
+export function processesMentioning(text: string): { pid: number; cmd: string }[] {
+  const found: { pid: number; cmd: string }[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+      const state = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ").pop()?.[0];
+      if (cmd.includes(text) && state !== "Z") found.push({ pid: Number(entry), cmd });
+    } catch {
+      continue; // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+export function alive(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").pop()?.[0];
+    return state !== undefined && state !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Fails loudly (never skips) when the machine lacks what the deploy tests need. */
+export function requirePrerequisites(): void {
+  const missing: string[] = [];
+  if (!existsSync(join(root, "node_modules/.bin/bun"))) missing.push("node_modules (run: npm ci)");
+  if (!existsSync(join(root, ".venv/bin/supervisord")) || !existsSync(join(root, ".venv/bin/locust"))) {
+    missing.push(".venv with locust and supervisor (run: scripts/venv.sh)");
+  }
+  if (!existsSync("/proc/self/stat")) missing.push("/proc (these tests check processes on Linux)");
+  if (missing.length > 0) throw new Error(`deploy tests need: ${missing.join("; ")}`);
+}
