@@ -36,19 +36,20 @@ if [ -z "$bun" ]; then
 fi
 
 cd "$root"
+mkdir -p "$out"
+# Straight into the out dir, under a temporary name, then renamed: the repo's ./loadworker (which
+# someone may be running) is left alone, a running copy in $out is replaced, never overwritten in
+# place (ETXTBSY), and a failed step never leaves half a binary or half a master.py behind.
 # build.ts names the task file that failed to compile; we only add which step it was.
-if ! "$bun" scripts/build.ts; then
+if ! "$bun" scripts/build.ts --outfile "$out/.loadworker.tmp"; then
+  rm -f "$out/.loadworker.tmp"
   echo "error: building loadworker failed (see the message above: fix the named file under tasks/ or src/ and rerun)." >&2
   exit 5
 fi
-mkdir -p "$out"
-# Write to temporaries and rename: a running copy of the binary is never overwritten in place
-# (ETXTBSY) and a failed step never leaves half a master.py behind.
-cp ./loadworker "$out/.loadworker.tmp"
 mv -f "$out/.loadworker.tmp" "$out/loadworker"
-if ! ./loadworker locustfile --host "$host" > "$out/.master.py.tmp"; then
+if ! "$out/loadworker" locustfile --host "$host" > "$out/.master.py.tmp"; then
   rm -f "$out/.master.py.tmp"
-  echo "error: './loadworker locustfile' failed; master.py was not generated (see the message above)." >&2
+  echo "error: 'loadworker locustfile' failed; master.py was not generated (see the message above)." >&2
   exit 5
 fi
 mv -f "$out/.master.py.tmp" "$out/master.py"

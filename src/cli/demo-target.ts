@@ -175,12 +175,14 @@ function loginName(body: string, contentType: string): string {
   let name: unknown;
   if (contentType.includes("application/json")) {
     try {
-      name = (JSON.parse(body) as { username?: unknown } | null)?.username;
+      const fields = JSON.parse(body) as { username?: unknown; user?: unknown } | null;
+      name = fields?.username ?? fields?.user;
     } catch {
       name = undefined; // a malformed body still logs in, as the anonymous user
     }
   } else {
-    name = new URLSearchParams(body).get("username");
+    const form = new URLSearchParams(body);
+    name = form.get("username") ?? form.get("user");
   }
   return typeof name === "string" && name !== "" ? name.slice(0, 64) : "anonymous";
 }

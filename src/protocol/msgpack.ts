@@ -54,7 +54,8 @@ class Writer {
   private container(value: object, depth: number, path: string): void {
     if (Array.isArray(value)) {
       this.header(value.length, 0x90, 0xdc, 0xdd);
-      value.forEach((item, i) => this.value(item, depth + 1, `${path}[${i}]`));
+      // An index loop, not forEach: holes in sparse arrays must still be written (as nil).
+      for (let i = 0; i < value.length; i++) this.value(value[i], depth + 1, `${path}[${i}]`);
       return;
     }
     if (value instanceof Map) {

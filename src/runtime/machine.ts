@@ -84,7 +84,9 @@ export function transition(state: MachineState, event: MachineEvent, now: number
     case "tick":
       return onTick(state, now);
     case "report_due":
-      return { state, effects: state.registered ? [{ type: "stats", final: false }] : [] };
+      // While probing, the master may be a new one that never heard of us: it would merge our
+      // old test's stats into its own. Hold them (they are deltas) until the probe settles.
+      return { state, effects: state.registered && state.probeSince === null ? [{ type: "stats", final: false }] : [] };
     case "spawned":
       if (event.seq !== state.spawnSeq || state.phase !== "spawning") return { state, effects: [] };
       return { state: { ...state, phase: "running" }, effects: [{ type: "spawning_complete" }] };

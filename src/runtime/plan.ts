@@ -39,7 +39,7 @@ export function collectDefinitions(exports: Iterable<unknown>): AnyDefinition[] 
 export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
   const users = definitions.filter((d): d is UserDefinition<any> => d[DEFINITION] === "user");
   // A task a user class lists is that class's, even when it is also exported (to share it).
-  const owned = new Set(users.flatMap((u) => (Array.isArray(u.tasks) ? u.tasks : [])));
+  const owned = new Set(users.flatMap((u) => u.tasks));
   const standalone = definitions.filter((d): d is TaskDefinition<any> => d[DEFINITION] === "task" && !owned.has(d));
   if (users.length === 0 && standalone.length === 0) {
     throw new LoadworkerError("E_NO_TASKS", "no tasks found: export defineTask(...) or defineUser(...) values from a file in tasks/");

@@ -62,7 +62,7 @@ export class DealerSocket {
   /** Sockets left by reconnect() that are still flushing; close() destroys them. */
   private readonly lingering = new Set<Socket>();
 
-  /** Throws RangeError if the identity cannot be a ZMQ routing id (1-255 bytes, not starting with 0x00). */
+  /** Throws RangeError for a port outside 1-65535 or an identity that cannot be a ZMQ routing id. */
   constructor(
     private readonly options: DealerOptions,
     private readonly handlers: DealerHandlers,
@@ -70,6 +70,10 @@ export class DealerSocket {
     const id = new TextEncoder().encode(options.identity);
     if (id.length === 0 || id.length > 255 || id[0] === 0) {
       throw new RangeError("identity must be 1-255 bytes of UTF-8 and must not start with a NUL byte (libzmq reserves those)");
+    }
+    // createConnection() throws on a bad port, and it runs inside timers where that would crash us.
+    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
+      throw new RangeError(`master port must be an integer from 1 to 65535, not ${options.port}`);
     }
     this.where = `master at ${options.host}:${options.port}`;
     this.log = options.log ?? silentLogger;

@@ -51,6 +51,11 @@ describe("the demo target", () => {
     expect(missing.status).toBe(404);
   });
 
+  test("takes the name from a `user` field as well", async () => {
+    const res = await fetch(`${base}/login`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"user":"kim"}' });
+    expect(((await res.json()) as { user: string }).user).toBe("kim");
+  });
+
   test("accepts a form-encoded login too", async () => {
     const res = await fetch(`${base}/login`, { method: "POST", body: new URLSearchParams({ username: "bob" }) });
     expect(((await res.json()) as { user: string }).user).toBe("bob");

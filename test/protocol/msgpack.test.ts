@@ -55,6 +55,7 @@ describe("encodeMsgpack writes the bytes Python's msgpack would", () => {
     expect(hex([])).toBe("90");
     expect(hex([1, "a", null])).toBe("9301a161c0");
     expect(hex(new Array(16).fill(0))).toBe(`dc0010${"00".repeat(16)}`);
+    expect(hex(new Array(2))).toBe("92c0c0"); // holes still count, as nil
   });
 
   test("plain objects as str-keyed maps, undefined values as nil", () => {

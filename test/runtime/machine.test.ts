@@ -130,6 +130,12 @@ describe("the worker lifecycle", () => {
     expect(again.effects.some((e) => e.type === "apply_spawn")).toBe(true);
   });
 
+  test("holds stats while it does not know whether a reconnected master still knows it", () => {
+    const probing = run([[msg({ type: "heartbeat" }), 100], [{ type: "disconnected" }, 200], [{ type: "connected" }, 1200]], registered).state;
+    expect(run([[{ type: "report_due" }, 3000]], probing).effects).toEqual([]);
+    expect(run([[msg({ type: "heartbeat" }), 2000], [{ type: "report_due" }, 3000]], probing).effects).toEqual([{ type: "stats", final: false }]);
+  });
+
   test("60 s without a master heartbeat counts as a lost master", () => {
     const { state } = run([[msg({ type: "heartbeat" }), 100], [{ type: "tick" }, 60_099], [{ type: "tick" }, 60_100]], registered);
     expect(state.registered).toBe(false);

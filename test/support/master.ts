@@ -1,7 +1,7 @@
 // Runs a real Locust master (from .venv) headless and reads what it reports.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Proc, VENV_BIN, freePort, startProc, tempDir, within } from "./procs.ts";
+import { type Proc, VENV_BIN, freePort, startProc, tempDir, waitFor, within } from "./procs.ts";
 
 export interface HeadlessRun {
   master: Proc;
@@ -102,4 +102,37 @@ function splitCsvLine(line: string): string[] {
 /** Lines that mean the worker sent the master something it could not handle. */
 export function masterComplaints(log: string): string[] {
   return log.split("\n").filter((l) => /Uncaught exception|Unknown message type|Traceback|Discarded report|listener|KeyError/.test(l));
+}
+
+export interface UiMaster {
+  proc: Proc;
+  masterPort: number;
+  webPort: number;
+  url: string;
+  stats(): Promise<any>;
+  swarm(form: Record<string, string | number>): Promise<any>;
+  stop(): Promise<any>;
+}
+
+/** A master with its web UI (no --headless), driven through Locust's HTTP API. */
+export async function startUiMaster(opts: { locustfile: string; masterPort?: number; webPort?: number; dir?: string }): Promise<UiMaster> {
+  const dir = opts.dir ?? tempDir("ui-master");
+  const file = join(dir, "master.py");
+  writeFileSync(file, opts.locustfile);
+  const masterPort = opts.masterPort ?? (await freePort());
+  const webPort = opts.webPort ?? (await freePort());
+  const proc = startProc(join(VENV_BIN, "locust"), ["-f", file, "--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", String(masterPort), "--web-host", "127.0.0.1", "--web-port", String(webPort)], { cwd: dir });
+  const url = `http://127.0.0.1:${webPort}`;
+  const ui: UiMaster = {
+    proc,
+    masterPort,
+    webPort,
+    url,
+    stats: async () => (await fetch(`${url}/stats/requests`)).json(),
+    swarm: async (form) => (await fetch(`${url}/swarm`, { method: "POST", body: new URLSearchParams(Object.entries(form).map(([k, v]) => [k, String(v)])) })).json(),
+    // Locust 2.47 takes POST /stop (GET in older releases).
+    stop: async () => (await fetch(`${url}/stop`, { method: "POST" })).json(),
+  };
+  await waitFor(async () => (await fetch(url).then((r) => r.ok).catch(() => false)) || undefined, 30_000, "the master's web UI");
+  return ui;
 }

@@ -106,6 +106,10 @@ describe("a DealerSocket", () => {
     expect(dealer.log.lines.at(-1)?.message).toContain("dropped a message sent after close()");
   });
 
+  test("rejects a port outside 1-65535", () => {
+    expect(() => new DealerSocket({ host: "h", port: 70_000, identity: "w" }, { onMessage() {} })).toThrow(/1 to 65535/);
+  });
+
   test("rejects an identity libzmq could not carry", () => {
     const make = (identity: string) => () => new DealerSocket({ host: "h", port: 1, identity }, { onMessage() {} });
     expect(make("")).toThrow(RangeError);

@@ -1,0 +1,173 @@
+// scripts/up.sh runs the image's layout on this host; this drives it like a user would: start it
+// detached, swarm from the web API against the demo target, kill a worker, stop it, and prove that
+// no process from the run is left. Real supervisord, Locust master and loadworker binaries.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { alive, freePort, processesMentioning, requirePrerequisites, root, run, waitFor } from "./helpers.ts";
+
+interface Stats {
+  state: string;
+  user_count: number;
+  workers: { id: string; state: string }[];
+  stats: { name: string; num_requests: number; num_failures: number }[];
+}
+
+const runDir = mkdtempSync(join(tmpdir(), "lw-up-"));
+const ports = { web: 0, master: 0, demo: 0 };
+const seenPids = new Set<number>(); // everything this run started, to prove none outlives down.sh
+const ui = () => `http://127.0.0.1:${ports.web}`;
+const ctl = (...args: string[]) => run([join(root, ".venv/bin/supervisorctl"), "-c", join(runDir, "supervisord.conf"), ...args], 30_000);
+const stats = async (): Promise<Stats> => {
+  const res = await fetch(`${ui()}/stats/requests`);
+  if (!res.ok) throw new Error(`/stats/requests answered ${res.status}`);
+  return (await res.json()) as Stats;
+};
+const readyWorkers = (s: Stats) => s.workers.filter((w) => w.state === "ready");
+const recordPids = () => {
+  for (const p of processesMentioning(runDir)) seenPids.add(p.pid);
+};
+
+beforeAll(async () => {
+  requirePrerequisites();
+  const picked = new Set<number>();
+  while (picked.size < 3) picked.add(await freePort());
+  [ports.web, ports.master, ports.demo] = [...picked] as [number, number, number];
+});
+
+afterAll(async () => {
+  // Clean up even when a test failed half-way: the script first, then anything by its pid.
+  await run(["bash", "scripts/down.sh", "--run-dir", runDir, "--quiet"], 90_000).catch(() => undefined);
+  for (const p of processesMentioning(runDir)) process.kill(p.pid, "SIGKILL");
+  for (const pid of seenPids) if (alive(pid)) process.kill(pid, "SIGKILL");
+  rmSync(runDir, { recursive: true, force: true });
+}, 120_000);
+
+describe("scripts/up.sh --detach", () => {
+  test("builds, starts the web UI and two workers, and returns", async () => {
+    const up = await run(
+      ["bash", "scripts/up.sh", "--detach", "--web-port", `${ports.web}`, "--master-port", `${ports.master}`, "--demo-port", `${ports.demo}`, "--workers", "2", "--run-dir", runDir],
+      300_000,
+    );
+    recordPids();
+    expect(up.code, `up.sh failed:\n${up.stdout}\n${up.stderr}`).toBe(0);
+    expect(up.stderr).toContain(`loadworker is up: ${ui()}`);
+    const s = await waitFor("2 ready workers in /stats/requests", 60_000, async () => {
+      const current = await stats();
+      return readyWorkers(current).length === 2 ? current : undefined;
+    });
+    expect(s.workers.length).toBe(2);
+    recordPids();
+  }, 330_000);
+
+  test("pre-fills the web UI's host with the demo target", async () => {
+    const page = await (await fetch(ui())).text();
+    expect(page).toContain(`http://127.0.0.1:${ports.demo}`);
+  }, 30_000);
+
+  test("swarms against the demo target: the master and the target both count the requests", async () => {
+    const swarm = await fetch(`${ui()}/swarm`, {
+      method: "POST",
+      body: new URLSearchParams({ user_count: "4", spawn_rate: "4", host: `http://127.0.0.1:${ports.demo}` }),
+    });
+    expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
+    const s = await waitFor("requests counted by the master", 60_000, async () => {
+      const current = await stats();
+      return (current.stats.at(-1)?.num_requests ?? 0) > 0 && current.user_count === 4 ? current : undefined;
+    }, 2_000); // /stats/requests is cached for 2 s
+    expect(s.stats.at(-1)?.name).toBe("Aggregated");
+    const target = (await (await fetch(`http://127.0.0.1:${ports.demo}/__stats`)).json()) as { total: number };
+    expect(target.total).toBeGreaterThan(0);
+
+    const stop = await fetch(`${ui()}/stop`);
+    expect(((await stop.json()) as { success: boolean }).success).toBe(true);
+    await waitFor("the test to stop with both workers ready again", 60_000, async () => {
+      const current = await stats();
+      return current.state === "stopped" && current.user_count === 0 && readyWorkers(current).length === 2 ? true : undefined;
+    }, 2_000);
+    recordPids();
+  }, 150_000);
+
+  test("supervisord restarts a worker killed with SIGKILL, and the master sees it join again", async () => {
+    const before = new Set((await stats()).workers.map((w) => w.id));
+    const pidOf = async () => Number((await ctl("pid", "loadworker:loadworker_00")).stdout.trim());
+    const victim = await pidOf();
+    expect(victim).toBeGreaterThan(0);
+    process.kill(victim, "SIGKILL");
+    const replacement = await waitFor("supervisord to restart loadworker_00", 30_000, async () => {
+      const pid = await pidOf();
+      return pid > 0 && pid !== victim ? pid : undefined;
+    });
+    expect(alive(replacement)).toBe(true);
+    seenPids.add(replacement);
+    await waitFor("a new worker id ready and 2 workers ready in total", 60_000, async () => {
+      const current = await stats();
+      const ready = readyWorkers(current);
+      return ready.length === 2 && ready.some((w) => !before.has(w.id)) ? true : undefined;
+    }, 2_000);
+  }, 120_000);
+
+  test("refuses a second run in the same dir while this one is up", async () => {
+    const again = await run(["bash", "scripts/up.sh", "--detach", "--run-dir", runDir], 30_000);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain("a run is already active");
+  }, 60_000);
+
+  test("scripts/down.sh stops everything and leaves no process behind", async () => {
+    recordPids();
+    const supervisord = Number(readFileSync(join(runDir, "supervisord.pid"), "utf8").trim());
+    seenPids.add(supervisord);
+    const programs = (await ctl("pid", "all")).stdout.split("\n").map(Number).filter((p) => p > 0);
+    for (const pid of programs) seenPids.add(pid);
+    expect(programs.length).toBe(4); // demo, locust, two workers
+
+    const down = await run(["bash", "scripts/down.sh", "--run-dir", runDir], 90_000);
+    expect(down.code, down.stderr).toBe(0);
+    expect([...seenPids].filter(alive)).toEqual([]);
+    expect(processesMentioning(runDir)).toEqual([]);
+    const again = await run(["bash", "scripts/down.sh", "--run-dir", runDir], 30_000);
+    expect(again.stderr).toContain("nothing is running");
+  }, 120_000);
+});
+
+describe("scripts/up.sh refuses bad input", () => {
+  let blocker: Server | undefined;
+  afterAll(async () => {
+    await new Promise<void>((ok) => (blocker ? blocker.close(() => ok()) : ok()));
+  });
+
+  test("a taken web port: exits non-zero with a message, and starts nothing", async () => {
+    blocker = createServer();
+    await new Promise<void>((ok) => blocker?.listen(0, "127.0.0.1", ok));
+    const address = blocker.address();
+    const taken = typeof address === "object" && address ? address.port : 0;
+    const otherDir = mkdtempSync(join(tmpdir(), "lw-up-taken-"));
+    try {
+      const up = await run(["bash", "scripts/up.sh", "--detach", "--web-port", `${taken}`, "--master-port", `${await freePort()}`, "--demo-port", `${await freePort()}`, "--run-dir", otherDir], 60_000);
+      expect(up.code).not.toBe(0);
+      expect(up.stderr).toContain(`port ${taken} (web UI) is already in use`);
+      expect(up.stderr).toContain("--web-port");
+      expect(processesMentioning(otherDir)).toEqual([]);
+    } finally {
+      for (const p of processesMentioning(otherDir)) process.kill(p.pid, "SIGKILL");
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  test("bad flag values: exits 2 naming the flag", async () => {
+    const workers = await run(["bash", "scripts/up.sh", "--workers", "0"], 30_000);
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toContain("--workers must be a positive integer");
+    const port = await run(["bash", "scripts/up.sh", "--web-port"], 30_000);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain("--web-port needs a value");
+  }, 60_000);
+
+  test("--help documents every flag", async () => {
+    const help = await run(["bash", "scripts/up.sh", "--help"], 30_000);
+    expect(help.code).toBe(0);
+    for (const flag of ["--detach", "--web-port", "--workers", "--master-port", "--demo-port", "--run-dir", "--no-build"]) expect(help.stdout).toContain(flag);
+  }, 60_000);
+});

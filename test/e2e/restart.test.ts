@@ -1,0 +1,65 @@
+// A master that restarts gets the same worker process back, and a web-UI test runs on it.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
+import { type CountingServer, type Proc, ROOT, buildWorker, countingServer, requireVenv, startProc, waitFor, within } from "../support/procs.ts";
+
+const LOCUSTFILE = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
+let bin: string;
+let server: CountingServer;
+let worker: Proc | undefined;
+const masters: UiMaster[] = [];
+
+beforeAll(async () => {
+  requireVenv();
+  bin = await buildWorker(join(ROOT, "test/e2e/tasks"), join(ROOT, ".build/loadworker-e2e"));
+  server = await countingServer();
+}, 180_000);
+
+afterAll(async () => {
+  worker?.kill("SIGKILL");
+  for (const m of masters) m.proc.kill("SIGKILL");
+  await server?.close();
+});
+
+const readyWorkers = async (m: UiMaster) => (await m.stats()).workers?.filter((w: { state: string }) => w.state === "ready").length ?? 0;
+
+describe("a worker and a master that restarts", () => {
+  test("runs a web-UI test, survives a master crash, and registers with the new master by itself", async () => {
+    const first = await startUiMaster({ locustfile: LOCUSTFILE });
+    masters.push(first);
+    worker = startProc(bin, ["--master-port", String(first.masterPort)]);
+    await waitFor(async () => (await readyWorkers(first)) === 1 || undefined, 20_000, "the worker to be ready on the first master");
+
+    expect((await first.swarm({ user_count: 3, spawn_rate: 3, host: server.url })).success).toBe(true);
+    const running = await waitFor(async () => {
+      const s = await first.stats();
+      const total = s.stats.at(-1);
+      return s.user_count === 3 && total.num_requests > 50 && total.current_rps > 0 ? s : undefined;
+    }, 20_000, "requests and a current RPS in the first master's stats", 500);
+    expect(running.stats.find((r: { name: string }) => r.name === "/hit").num_failures).toBe(0);
+    expect(running.workers[0].state).toBe("running");
+
+    // Kill the master without a goodbye, start a new one on the same port.
+    first.proc.kill("SIGKILL");
+    await first.proc.exited;
+    const second = await startUiMaster({ locustfile: LOCUSTFILE, masterPort: first.masterPort });
+    masters.push(second);
+    await waitFor(async () => (await readyWorkers(second)) === 1 || undefined, 30_000, "the same worker process to register with the new master", 500);
+    expect(worker.child.exitCode).toBeNull();
+
+    await second.swarm({ user_count: 2, spawn_rate: 2, host: server.url });
+    await waitFor(async () => ((await second.stats()).stats.at(-1).num_requests > 20 ? true : undefined), 20_000, "requests on the new master", 500);
+    const stopped = await second.stop();
+    expect(stopped.success).toBe(true);
+    await waitFor(async () => {
+      const s = await second.stats();
+      return s.user_count === 0 && s.workers[0]?.state === "ready" ? true : undefined;
+    }, 20_000, "the worker back to ready after /stop", 500);
+
+    worker.kill("SIGTERM");
+    expect(await within(worker.exited, 5000, "the worker to exit on SIGTERM")).toBe(0);
+    await waitFor(() => (second.proc.output().includes("quit") ? true : undefined), 5000, "the master to log the worker's quit");
+    expect(masterComplaints(second.proc.output())).toEqual([]);
+  }, 150_000);
+});
