@@ -29,7 +29,7 @@ export function decodeMasterMessage(frame: Uint8Array): DecodeResult {
   try {
     envelope = decode(frame);
   } catch (cause) {
-    return { ok: false, error: `not a msgpack message: ${reason(cause)}` };
+    return { ok: false, error: `could not decode msgpack: ${reason(cause)}` };
   }
   if (!Array.isArray(envelope) || envelope.length !== 3) {
     return { ok: false, error: `envelope must be a msgpack array of 3 [type, data, node_id], got ${describe(envelope)}` };

@@ -90,10 +90,11 @@ describe("decodeMasterMessage rejects, saying what was wrong", () => {
     return frame("spawn", data);
   };
   test.each([
-    ["an empty frame", new Uint8Array(0), "not a msgpack message"],
-    ["a never-used byte", fromHex("c1"), "not a msgpack message"],
-    ["a truncated message", fromHex("93a361"), "not a msgpack message"],
-    ["trailing bytes", fromHex("93a171c0c000"), "not a msgpack message"],
+    ["an empty frame", new Uint8Array(0), "could not decode msgpack"],
+    ["a never-used byte", fromHex("c1"), "could not decode msgpack"],
+    ["a truncated message", fromHex("93a361"), "could not decode msgpack"],
+    ["trailing bytes", fromHex("93a171c0c000"), "could not decode msgpack"],
+    ["a __proto__ key (refused by the decoder, no prototype pollution)", frame("custom", new Map([["__proto__", { polluted: true }]])), "The key __proto__ is not allowed"],
     ["a map envelope", encodeMsgpack({ type: "quit", data: null, node_id: NODE }), "envelope must be a msgpack array of 3 [type, data, node_id], got map"],
     ["a 2-element array", encodeMsgpack(["quit", null]), "got array of 2"],
     ["a 4-element array", encodeMsgpack(["quit", null, NODE, 1]), "got array of 4"],

@@ -1,0 +1,53 @@
+// The repo's own tasks/ (the seed's two tasks and the ShopUser example), compiled, against a
+// real master whose master.py comes from `loadworker locustfile`, loading the demo target.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { type DemoTarget, startDemoTarget } from "../../src/cli/demo-target.ts";
+import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
+import { ROOT, buildWorker, requireVenv, startProc, within } from "../support/procs.ts";
+
+let bin: string;
+let target: DemoTarget;
+
+beforeAll(async () => {
+  requireVenv();
+  bin = await buildWorker(join(ROOT, "tasks"), join(ROOT, ".build/loadworker-seed"));
+  target = await startDemoTarget({ port: 0, bind: "127.0.0.1" });
+}, 180_000);
+
+afterAll(async () => {
+  await target?.close();
+});
+
+describe("the seed's tasks under a real master", () => {
+  test("both seed task names show up with the server's counts and no failures, next to ShopUser", async () => {
+    const host = `http://127.0.0.1:${target.port}`;
+    const locustfile = execFileSync(bin, ["locustfile"], { encoding: "utf8" });
+    expect(locustfile).toContain("class DefaultUser(User):");
+    expect(locustfile).toContain("class ShopUser(User):");
+    const run = await startHeadlessMaster({ locustfile, users: 6, spawnRate: 6, runTime: "6s", host });
+    const worker = startProc(bin, ["--master-port", String(run.port)]);
+    const result = await run.result();
+    expect(await within(worker.exited, 10_000, "the worker to exit")).toBe(0);
+
+    expect(masterComplaints(result.log)).toEqual([]);
+    expect(result.code).toBe(0); // Locust exits 1 on any failure
+    expect(result.log).toMatch(/"DefaultUser": 3/);
+    expect(result.log).toMatch(/"ShopUser": 3/);
+    const mock = result.rows.find((r) => r.name === "压测MockApi");
+    const bin2 = result.rows.find((r) => r.name === "压测HttpBin");
+    expect(mock?.requests).toBeGreaterThan(50);
+    expect(bin2?.requests).toBeGreaterThan(50);
+    expect(mock!.avgContentSize).toBeGreaterThan(0);
+    const stats = (await (await fetch(`${host}/__stats`)).json()) as { paths: Record<string, number> };
+    const served = stats.paths["/"] ?? 0;
+    const recorded = mock!.requests + bin2!.requests;
+    // Requests in flight when the master quit were served but never recorded (3 users at most).
+    expect(served - recorded).toBeGreaterThanOrEqual(0);
+    expect(served - recorded).toBeLessThanOrEqual(3);
+    expect(result.rows.find((r) => r.name === "/login")?.requests).toBe(3); // onStart, once per ShopUser
+    expect(result.rows.find((r) => r.name === "/api/items")?.requests).toBeGreaterThan(0);
+    expect(result.aggregated.failures).toBe(0);
+  }, 120_000);
+});
