@@ -33,11 +33,12 @@ ENV PYTHONUNBUFFERED=1 \
 RUN pip install "locust==${LOCUST_VERSION}" "supervisor==${SUPERVISOR_VERSION}" \
  && useradd --system --uid 10001 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin loadworker
 COPY --from=build /out/loadworker /out/master.py /app/
-COPY supervisord.conf /etc/supervisor/conf.d/supervisord.conf
+# On supervisorctl's default search path, so `docker exec <container> supervisorctl status` just works.
+COPY supervisord.conf /etc/supervisor/supervisord.conf
 WORKDIR /app
 USER 10001
 EXPOSE 8090 5557
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8090/', timeout=4)"]
 # supervisord as PID 1: `docker stop` sends it SIGTERM, and it stops workers, master, demo in order.
-CMD ["supervisord", "-c", "/etc/supervisor/conf.d/supervisord.conf"]
+CMD ["supervisord", "-c", "/etc/supervisor/supervisord.conf"]

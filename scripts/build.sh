@@ -6,8 +6,9 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: scripts/build.sh [--out DIR] [--host URL]
+Usage: scripts/build.sh [--out DIR] [--host URL] [--tasks DIR]
   --out DIR    where to put loadworker and master.py (default: .run/app)
+  --tasks DIR  the task files to compile in (default: tasks/)
   --host URL   default host written into master.py, pre-filling the web UI (default http://127.0.0.1:8099)
 Env: BUN=/path/to/bun (default node_modules/.bin/bun, else bun on PATH as in the oven/bun image)
 EOF
@@ -16,14 +17,22 @@ EOF
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.run/app"
 host=http://127.0.0.1:8099
+tasks="$root/tasks"
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=${2:?--out needs a value}; shift 2 ;;
     --host) host=${2:?--host needs a value}; shift 2 ;;
+    --tasks) tasks=${2:?--tasks needs a value}; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) echo "build.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+
+# Relative paths mean relative to where the caller stands, before we cd to the repo.
+[ -d "$tasks" ] || { echo "error: --tasks $tasks is not a directory" >&2; exit 2; }
+tasks=$(cd "$tasks" && pwd)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 
 bun=${BUN:-}
 if [ -z "$bun" ]; then
@@ -36,14 +45,12 @@ if [ -z "$bun" ]; then
 fi
 
 cd "$root"
-mkdir -p "$out"
 # Straight into the out dir, under a temporary name, then renamed: the repo's ./loadworker (which
 # someone may be running) is left alone, a running copy in $out is replaced, never overwritten in
 # place (ETXTBSY), and a failed step never leaves half a binary or half a master.py behind.
-# build.ts names the task file that failed to compile; we only add which step it was.
-if ! "$bun" scripts/build.ts --outfile "$out/.loadworker.tmp"; then
+# On failure build.ts has already said which file and line and what to do; one message is enough.
+if ! "$bun" scripts/build.ts --outfile "$out/.loadworker.tmp" --tasks "$tasks"; then
   rm -f "$out/.loadworker.tmp"
-  echo "error: building loadworker failed (see the message above: fix the named file under tasks/ or src/ and rerun)." >&2
   exit 5
 fi
 mv -f "$out/.loadworker.tmp" "$out/loadworker"

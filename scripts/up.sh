@@ -18,6 +18,7 @@ with the demo target. Runs in the foreground by default; Ctrl-C stops everything
   --master-port P   port the workers use to join the master (default 5557)
   --demo-port P     demo target port, the UI's default host (default 8099)
   --run-dir DIR     state dir: built app, runtime supervisord.conf, socket, pidfile, logs (default .run)
+  --tasks DIR       task files to compile in (default tasks/)
   --no-build        reuse the last build in <run-dir>/app instead of rebuilding
   -h, --help        show this help
 
@@ -28,7 +29,7 @@ EOF
 }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-run_dir="$root/.run" web_port=8090 master_port=5557 demo_port=8099 workers=1 detach=0 build=1
+tasks="$root/tasks" run_dir="$root/.run" web_port=8090 master_port=5557 demo_port=8099 workers=1 detach=0 build=1
 need_value() { # a flag given last without its value must not loop or silently default
   if [ $# -lt 2 ] || [ -z "$2" ]; then echo "up.sh: $1 needs a value (see scripts/up.sh --help)" >&2; exit 2; fi
 }
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --master-port) need_value "$@"; master_port=$2; shift 2 ;;
     --demo-port) need_value "$@"; demo_port=$2; shift 2 ;;
     --run-dir) need_value "$@"; run_dir=$2; shift 2 ;;
+    --tasks) need_value "$@"; tasks=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "up.sh: unknown argument '$1' (see scripts/up.sh --help)" >&2; exit 2 ;;
@@ -87,7 +89,7 @@ fi
 "$root/scripts/venv.sh" || exit $?
 if [ "$build" = 1 ]; then
   # build.sh names the file that failed to compile and exits non-zero.
-  "$root/scripts/build.sh" --out "$run_dir/app" --host "http://127.0.0.1:$demo_port" || exit $?
+  "$root/scripts/build.sh" --out "$run_dir/app" --host "http://127.0.0.1:$demo_port" --tasks "$tasks" || exit $?
 elif [ ! -x "$run_dir/app/loadworker" ] || [ ! -f "$run_dir/app/master.py" ]; then
   code=2 fail "--no-build, but there is no earlier build in $run_dir/app. Run without --no-build."
 fi
@@ -113,7 +115,10 @@ if [ "$detach" = 1 ]; then
   # >> (O_APPEND): the children open /dev/stdout themselves; appends keep their lines intact.
   ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" >>"$log" 2>&1 </dev/null &
 else
-  ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" </dev/null &
+  # Through a pipe: supervisord reopens /dev/stdout for its programs, and that fails (ENXIO) when
+  # our stdout is a socket (systemd's journal, some CI runners). cat ignores Ctrl-C, so the last
+  # log lines still get through while down.sh stops everything.
+  ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" </dev/null > >(trap '' INT; exec cat) 2>&1 &
 fi
 sup_pid=$!
 
@@ -141,7 +146,7 @@ until port_taken "$web_port" && all_running; do
     exit 1
   fi
   if broken=$(status | grep -E ' (FATAL|BACKOFF|EXITED) '); then
-    explain_startup_failure "a program failed to start: ${broken%%  *}. Its log is above."
+    explain_startup_failure "a program failed to start: ${broken%%  *} (its state and output follow or are above)."
     exit 1
   fi
   if [ "$SECONDS" -ge "$deadline" ]; then
@@ -169,7 +174,9 @@ started=1
 
 url="http://127.0.0.1:$web_port"
 echo "" >&2
-echo "loadworker is up: $url  (Locust web UI; $ready of $workers worker(s) ready; default host: demo target http://127.0.0.1:$demo_port)" >&2
+# On stdout, alone, so a script can capture it; the rest is for people, on stderr.
+echo "loadworker is up: $url"
+echo "  Locust web UI; $ready of $workers worker(s) ready; default host: the demo target http://127.0.0.1:$demo_port" >&2
 if [ "$ready" -lt "$workers" ]; then
   echo "up.sh: warning: only $ready of $workers worker(s) joined the master within 30 s; check the loadworker logs." >&2
 fi

@@ -6,12 +6,14 @@ import { LoadworkerError } from "../errors.ts";
 export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, command: string): void {
   const known = new Set<string>(["help", "h", "version", "v"]);
   const valued = new Set<string>();
+  const booleans = new Set<string>();
   for (const [name, def] of Object.entries(args)) {
     const alias = "alias" in def ? def.alias : undefined;
     const names = [name, ...(Array.isArray(alias) ? alias : alias ? [alias] : [])];
     for (const n of names) {
       known.add(n);
       if (def.type === "string" || def.type === "enum") valued.add(n);
+      if (def.type === "boolean") booleans.add(n);
     }
   }
   for (let i = 0; i < rawArgs.length; i++) {
@@ -21,8 +23,9 @@ export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, co
       throw new LoadworkerError("E_USAGE", `unexpected argument "${arg}" for ${command}; see --help`);
     }
     const name = arg.replace(/^-{1,2}/, "").split("=")[0] as string;
-    const bare = name.startsWith("no-") ? name.slice(3) : name;
-    if (!known.has(name) && !known.has(bare)) {
+    // citty reads --no-X as X=false: only a boolean flag can take that form (--no-loglevel would crash).
+    const negated = name.startsWith("no-") && booleans.has(name.slice(3));
+    if (!known.has(name) && !negated) {
       const flags = Object.keys(args).map((n) => `--${n}`).join(", ");
       throw new LoadworkerError("E_USAGE", `unknown flag "${arg}" for ${command}; valid flags: ${flags}, --help`);
     }

@@ -59,8 +59,7 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
   const locustfile = defineCommand({
     meta: { name: "locustfile", description: "Print the master-side master.py for these tasks" },
     args: locustfileArgs,
-    run: ({ args, rawArgs }) => {
-      rejectUnknownFlags(rawArgs, locustfileArgs, "loadworker locustfile");
+    run: ({ args }) => {
       process.stdout.write(renderLocustfile(definitions(), parseHostUrl(args.host, "--host")));
       return 0;
     },
@@ -79,6 +78,8 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
       process.stdout.write(`${pkg.version}\n`);
       return 0;
     }
+    // Every subcommand is as strict as the worker: a mistyped flag stops it (citty ignores it).
+    if (sub) rejectUnknownFlags(args, (sub.args ?? {}) as ArgsDef, `loadworker ${first}`);
     const { result } = await runCommand(command, { rawArgs: args });
     return typeof result === "number" ? result : 0;
   } catch (error) {

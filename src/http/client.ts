@@ -4,7 +4,6 @@ import { systemClock, type Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { abortError, ConnectionFailure, HttpError } from "./errors.ts";
 import type { RawResponse } from "./parser.ts";
-import type { Connection } from "./connection.ts";
 import { Pool } from "./pool.ts";
 import { followRedirect, isRedirect } from "./redirect.ts";
 import { encodeBody, prepare, resolveUrl, type Origin, type Prepared } from "./request.ts";
@@ -142,7 +141,7 @@ export class HttpClient {
       try {
         outcome = await connection.send(prepared.wire, prepared.noResponseBody, deadline, timeoutMs);
       } catch (failure) {
-        outcome = await this.retry(failure, connection, pool, prepared, deadline, timeoutMs);
+        outcome = await this.retry(failure, pool, prepared, deadline, timeoutMs);
       }
       if (outcome instanceof HttpError) {
         error = outcome;
@@ -173,14 +172,13 @@ export class HttpClient {
   /** A failed send: a stale reused socket is retried once on a fresh one; aborts propagate. */
   private async retry(
     failure: unknown,
-    connection: Connection,
     pool: Pool,
     prepared: Prepared,
     deadline: number,
     timeoutMs: number,
   ): Promise<RawResponse | HttpError> {
     if (!(failure instanceof ConnectionFailure)) throw failure; // aborted or closed: not a result
-    if (!failure.retryable || connection.served === 0) return failure.error;
+    if (!failure.retryable) return failure.error;
     try {
       return await pool.open().send(prepared.wire, prepared.noResponseBody, deadline, timeoutMs);
     } catch (second) {

@@ -14,6 +14,7 @@ export type HttpErrorCode =
   | "EBODYTOOLARGE" // text()/bytes()/json() on a body larger than maxBodyBytes
   | "EINVALIDURL" // the URL cannot be parsed, or is relative without baseUrl
   | "EINVALIDHEADER" // a header name or value would break the request framing
+  | "EINVALIDMETHOD" // the method is not an HTTP token
   | "ECLOSED"; // the client was closed
 
 export class HttpError extends Error {

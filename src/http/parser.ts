@@ -1,6 +1,6 @@
-// Incremental HTTP/1.x response parser over raw bytes. Only the framing headers (Content-Length,
-// Transfer-Encoding, Connection) are read on the hot path, by byte comparison; everything else
-// stays in the head bytes and is decoded only if the caller asks for headers.
+// Incremental HTTP/1.x response parser: the head (head.ts), then the body by Content-Length,
+// chunks or the close, fed chunk by chunk as the socket delivers them.
+import { FAILED, NEED_MORE, scanHead, type HeadInfo } from "./head.ts";
 
 /**
  * One parsed response. The head and the first body piece are kept as offsets into the socket's
@@ -44,35 +44,12 @@ export class RawResponse {
   }
 }
 
-export const NEED_MORE = -1;
-export const FAILED = -2;
+export { FAILED, NEED_MORE };
 
+// Parser states: the head, then one of the body framings, then done.
 const S_HEAD = 0, S_LENGTH = 1, S_CLOSE = 2, S_SIZE = 3, S_EXT = 4, S_DATA = 5, S_DATA_END = 6;
 const S_TRAILER = 7, S_TRAILER_LINE = 8, S_DONE = 9;
 const MAX_HEAD_BYTES = 64 * 1024;
-const CONTENT_LENGTH = bytes("content-length");
-const TRANSFER_ENCODING = bytes("transfer-encoding");
-const CONNECTION = bytes("connection");
-const CHUNKED = bytes("chunked");
-const CLOSE = bytes("close");
-const KEEP_ALIVE = bytes("keep-alive");
-const HTTP_1 = bytes("HTTP/1.");
-
-function bytes(ascii: string): Uint8Array {
-  return new TextEncoder().encode(ascii);
-}
-
-/** Does buf[at..] equal `lower`, ignoring ASCII case? */
-function matchLower(buf: Uint8Array, at: number, lower: Uint8Array): boolean {
-  for (let i = 0; i < lower.length; i++) if (((buf[at + i] ?? 0) | 0x20) !== lower[i]) return false;
-  return true;
-}
-
-/** Does the value buf[start..end) contain the token `lower` (case-insensitive)? */
-function hasToken(buf: Uint8Array, start: number, end: number, lower: Uint8Array): boolean {
-  for (let i = start; i + lower.length <= end; i++) if (matchLower(buf, i, lower)) return true;
-  return false;
-}
 
 export class ResponseParser {
   /** Why the last execute() returned FAILED. */
@@ -84,6 +61,7 @@ export class ResponseParser {
   private remaining = 0;
   private chunkSize = 0;
   private sizeDigits = 0;
+  private readonly head: HeadInfo = { status: 0, minor: 1, contentLength: -1, chunked: false, otherCoding: false, close: false, keepAlive: false, error: "" };
 
   constructor(private readonly maxBodyBytes: number) {}
 
@@ -227,98 +205,32 @@ export class ResponseParser {
       start = 0;
       shift = pending.length - pos;
     }
-    const end = this.parseHead(buf, start);
+    const head = this.head;
+    const end = scanHead(buf, start, head);
+    if (end === FAILED) return this.fail(head.error);
     if (end === NEED_MORE) {
       if (buf.length - start > MAX_HEAD_BYTES) return this.fail(`response head is larger than ${MAX_HEAD_BYTES} bytes`);
       this.pendingHead = start === 0 ? buf : buf.slice(start);
       return NEED_MORE;
     }
     this.pendingHead = null;
-    return end === FAILED ? FAILED : end - shift;
-  }
-
-  /**
-   * One pass over the head bytes (a JS loop beats many native indexOf calls on short lines);
-   * returns the offset after the empty line, NEED_MORE when it is not all here, or FAILED.
-   */
-  private parseHead(buf: Uint8Array, start: number): number {
-    const len = buf.length;
-    for (let i = 0; i < HTTP_1.length && start + i < len; i++) {
-      if (buf[start + i] !== HTTP_1[i]) return this.fail("response does not start with HTTP/1.");
-    }
-    let i = start;
-    while (i < len && buf[i] !== 10) i++;
-    if (i === len) return NEED_MORE;
-    const minor = (buf[start + 7] ?? 0) - 48;
-    const d0 = (buf[start + 9] ?? 0) - 48, d1 = (buf[start + 10] ?? 0) - 48, d2 = (buf[start + 11] ?? 0) - 48;
-    const after = buf[start + 12];
-    if (buf[start + 8] !== 32 || !(minor === 0 || minor === 1) || d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 ||
-      (after !== 32 && after !== 13 && after !== 10))
-      return this.fail("malformed status line");
-    const status = d0 * 100 + d1 * 10 + d2;
-    let contentLength = -1, chunked = false, otherCoding = false, close = minor === 0, keepAlive = false;
-    let end = -1;
-    for (let line = i + 1; ; ) {
-      if (line >= len) return NEED_MORE;
-      const first = buf[line];
-      if (first === 10 || (first === 13 && buf[line + 1] === 10)) {
-        end = first === 10 ? line + 1 : line + 2;
-        break;
-      }
-      if (first === 13 && line + 1 >= len) return NEED_MORE;
-      let colon = -1;
-      let lf = line;
-      for (; lf < len; lf++) {
-        const c = buf[lf];
-        if (c === 10) break;
-        if (c === 58 && colon < 0) colon = lf;
-      }
-      if (lf === len) return NEED_MORE;
-      let lineEnd = buf[lf - 1] === 13 ? lf - 1 : lf;
-      if (first !== 32 && first !== 9) {
-        // obs-fold continuation lines (leading space) are skipped: no framing header uses them.
-        if (colon <= line || colon > lineEnd) return this.fail("header line without a colon");
-        let v = colon + 1;
-        while (v < lineEnd && (buf[v] === 32 || buf[v] === 9)) v++;
-        while (lineEnd > v && (buf[lineEnd - 1] === 32 || buf[lineEnd - 1] === 9)) lineEnd--;
-        const n = colon - line;
-        if (n === 14 && matchLower(buf, line, CONTENT_LENGTH)) {
-          let value = 0;
-          if (v === lineEnd) return this.fail("empty Content-Length");
-          for (let k = v; k < lineEnd; k++) {
-            const digit = (buf[k] ?? 0) - 48;
-            if (digit < 0 || digit > 9 || k - v > 15) return this.fail("invalid Content-Length");
-            value = value * 10 + digit;
-          }
-          if (contentLength >= 0 && contentLength !== value) return this.fail("conflicting Content-Length headers");
-          contentLength = value;
-        } else if (n === 17 && matchLower(buf, line, TRANSFER_ENCODING)) {
-          // Only a final "chunked" frames the body; any other coding runs until the close (RFC 9112 6.3).
-          chunked = lineEnd - v >= 7 && matchLower(buf, lineEnd - 7, CHUNKED);
-          otherCoding = !chunked;
-        } else if (n === 10 && matchLower(buf, line, CONNECTION)) {
-          if (hasToken(buf, v, lineEnd, CLOSE)) close = true;
-          if (hasToken(buf, v, lineEnd, KEEP_ALIVE)) keepAlive = true;
-        }
-      }
-      line = lf + 1;
-    }
-    if (status >= 100 && status < 200 && status !== 101) return end; // interim (100, 103): the real one follows
+    const status = head.status;
+    if (status >= 100 && status < 200 && status !== 101) return end - shift; // interim (100, 103): the real one follows
     const res = new RawResponse(status, buf, start, end);
-    res.keepAlive = !close || (minor === 0 && keepAlive);
+    // HTTP/1.0 closes unless it asked for keep-alive; 101 would switch protocols, which we never ask for.
+    res.keepAlive = head.minor === 0 ? head.keepAlive && !head.close : !head.close && status !== 101;
     this.res = res;
     if (this.noBody || status === 204 || status === 304 || status === 101) this.state = S_DONE;
-    else if (chunked) this.state = S_SIZE;
-    else if (contentLength >= 0 && !otherCoding) {
-      this.remaining = contentLength;
-      this.state = contentLength === 0 ? S_DONE : S_LENGTH;
+    else if (head.chunked) this.state = S_SIZE;
+    else if (head.contentLength >= 0 && !head.otherCoding) {
+      this.remaining = head.contentLength;
+      this.state = head.contentLength === 0 ? S_DONE : S_LENGTH;
     } else {
       this.state = S_CLOSE;
       res.keepAlive = false;
     }
-    if (status === 101) res.keepAlive = false; // we never asked to switch protocols
     this.chunkSize = 0;
     this.sizeDigits = 0;
-    return end;
+    return end - shift;
   }
 }

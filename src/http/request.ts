@@ -61,8 +61,10 @@ export function originOf(url: URL): Origin {
   return { key, tls, host, port, servername, authority: `${url.hostname}:${port}` };
 }
 
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 function checkHeader(name: string, value: string): void {
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+  if (!TOKEN.test(name))
     throw new HttpError("EINVALIDHEADER", `header name ${JSON.stringify(name)} is not a valid HTTP token`);
   if (/[\r\n\0]/.test(value))
     throw new HttpError("EINVALIDHEADER", `header ${name} has a CR, LF or NUL in its value; that would split the request`);
@@ -70,7 +72,7 @@ function checkHeader(name: string, value: string): void {
 
 /**
  * Serializes one request. Defaults (client headers, then per-call headers) are overridden by name,
- * case-insensitively; Host and Content-Length are always ours, User-Agent only unless set.
+ * case-insensitively; Content-Length is always ours, Host and User-Agent only unless set.
  */
 export function prepare(
   method: string,
@@ -82,7 +84,8 @@ export function prepare(
 ): Prepared {
   const origin = originOf(url);
   const defaultPort = origin.tls ? 443 : 80;
-  const hostHeader = origin.port === defaultPort ? url.hostname : `${url.hostname}:${origin.port}`;
+  let hostHeader = origin.port === defaultPort ? url.hostname : `${url.hostname}:${origin.port}`;
+  if (!TOKEN.test(method)) throw new HttpError("EINVALIDMETHOD", `method ${JSON.stringify(method)} is not a valid HTTP token`);
   const merged = new Map<string, [string, string]>();
   merged.set("user-agent", ["User-Agent", "loadworker"]);
   if (contentType !== undefined) merged.set("content-type", ["Content-Type", contentType]);
@@ -91,6 +94,7 @@ export function prepare(
       const value = source[name] ?? "";
       checkHeader(name, value);
       const lower = name.toLowerCase();
+      if (lower === "host") hostHeader = value; // virtual hosts: the caller may name another
       if (lower === "host" || lower === "content-length" || lower === "transfer-encoding") continue;
       merged.set(lower, [name, value]);
     }

@@ -32,7 +32,8 @@ export function decodeMasterMessage(frame: Uint8Array): DecodeResult {
     return { ok: false, error: `could not decode msgpack: ${reason(cause)}` };
   }
   if (!Array.isArray(envelope) || envelope.length !== 3) {
-    return { ok: false, error: `envelope must be a msgpack array of 3 [type, data, node_id], got ${describe(envelope)}` };
+    const error = `envelope must be a msgpack array of 3 [type, data, node_id], got ${describe(envelope)}`;
+    return { ok: false, error };
   }
   const [type, data] = envelope as [unknown, unknown, unknown];
   if (typeof type !== "string") {

@@ -86,7 +86,8 @@ export function transition(state: MachineState, event: MachineEvent, now: number
     case "report_due":
       // While probing, the master may be a new one that never heard of us: it would merge our
       // old test's stats into its own. Hold them (they are deltas) until the probe settles.
-      return { state, effects: state.registered && state.probeSince === null ? [{ type: "stats", final: false }] : [] };
+      // Likewise while the link is down: the socket would queue them for whichever master comes back.
+      return { state, effects: state.registered && state.linkUp && state.probeSince === null ? [{ type: "stats", final: false }] : [] };
     case "spawned":
       if (event.seq !== state.spawnSeq || state.phase !== "spawning") return { state, effects: [] };
       return { state: { ...state, phase: "running" }, effects: [{ type: "spawning_complete" }] };
@@ -167,6 +168,7 @@ function onTick(state: MachineState, now: number): Transition {
   if (state.lastMasterHeartbeatAt !== null && now - state.lastMasterHeartbeatAt >= MASTER_HEARTBEAT_TIMEOUT_MS) {
     return reRegister(state, now, `no heartbeat from the master for ${MASTER_HEARTBEAT_TIMEOUT_MS / 1000}s; stopping users and registering again`);
   }
+  if (!state.linkUp) return { state, effects: [] };
   const hb: HeartbeatState = state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";
   return { state, effects: [{ type: "heartbeat", state: hb }] };
 }

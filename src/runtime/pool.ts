@@ -5,7 +5,7 @@ import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
-import type { UserDefinition } from "./definitions.ts";
+import type { UserContext, UserDefinition } from "./definitions.ts";
 import type { Plan } from "./plan.ts";
 import { weightedPicker } from "./pick.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
@@ -75,16 +75,23 @@ export class UserPool {
     const controller = new AbortController();
     const userId = this.nextUserId++;
     const client = this.opts.makeClient(this.env.host, controller.signal);
-    const ctx = createUserContext({
-      userId,
-      className,
-      def,
-      env: () => this.env,
-      client,
-      signal: controller.signal,
-      recorder: this.opts.recorder,
-      log: this.opts.log,
-    });
+    let ctx: UserContext<any>;
+    try {
+      ctx = createUserContext({
+        userId,
+        className,
+        def,
+        env: () => this.env,
+        client,
+        signal: controller.signal,
+        recorder: this.opts.recorder,
+        log: this.opts.log,
+      });
+    } catch (error) {
+      // A throwing state() factory is user code too: report it; the user stays counted but idle.
+      this.opts.onException(error, `${def.name}.state`);
+      return { controller, client, done: Promise.resolve() };
+    }
     const done = runUser(def, ctx, {
       clock: this.opts.clock,
       recorder: this.opts.recorder,

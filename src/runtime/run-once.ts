@@ -55,8 +55,9 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
     const controller = new AbortController();
     const client = new HttpClient({ baseUrl: opts.host, recorder, signal: controller.signal, clock: opts.clock });
     const env = { host: opts.host, workerIndex: 0, parsedOptions: {} };
-    const ctx = createUserContext({ userId: i + 1, className: user.name, def: user, env: () => env, client, signal: controller.signal, recorder, log: opts.log });
     try {
+      // Inside the try: the user's state() factory is user code and may throw too.
+      const ctx = createUserContext({ userId: i + 1, className: user.name, def: user, env: () => env, client, signal: controller.signal, recorder, log: opts.log });
       await runWithRecorder(recorder, async () => {
         await user.onStart?.(ctx);
         await task.fn(ctx);

@@ -24,12 +24,14 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
   while (!signal.aborted) {
     const task = pick();
     const started = opts.clock.now();
-    const sync = await runTask(task, ctx, opts);
+    await runTask(task, ctx, opts);
     if (signal.aborted) break;
     const wait = nextWait(def, (opts.clock.now() - started) / 1000, opts);
     try {
+      // Always yield: a task that throws at once or resolves without I/O only ever awaits
+      // microtasks, and a loop of those would starve heartbeats and the socket.
       if (wait > 0) await sleep(wait * 1000, signal);
-      else if (sync) await yieldToEventLoop();
+      else await yieldToEventLoop();
     } catch (error) {
       if (!isAbortError(error)) throw error;
     }
@@ -37,16 +39,12 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
   if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, ctx, opts, true);
 }
 
-/** Runs one task; returns true when it finished synchronously (so the loop must yield). */
-async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<boolean> {
+async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
   try {
-    const result = runWithRecorder(opts.recorder, () => task.fn(ctx));
-    if (!isThenable(result)) return true;
-    await result;
+    await runWithRecorder(opts.recorder, () => task.fn(ctx));
   } catch (error) {
     if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
   }
-  return false;
 }
 
 /**
@@ -77,8 +75,4 @@ function nextWait(def: UserDefinition<any>, taskSeconds: number, opts: UserRunOp
   if (typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0) return seconds;
   opts.onException(new RangeError(`waitTime returned ${String(seconds)}; it must return seconds >= 0`), `${def.name}.waitTime`);
   return 1;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }

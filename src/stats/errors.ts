@@ -133,8 +133,14 @@ export class ErrorTable {
 
 function textsFor(lookup: Lookup, method: string, name: string): Map<string, ErrorRow> {
   let byName = lookup.get(method);
-  if (byName === undefined) lookup.set(method, (byName = new Map()));
+  if (byName === undefined) {
+    byName = new Map();
+    lookup.set(method, byName);
+  }
   let byText = byName.get(name);
-  if (byText === undefined) byName.set(name, (byText = new Map()));
+  if (byText === undefined) {
+    byText = new Map();
+    byName.set(name, byText);
+  }
   return byText;
 }

@@ -65,9 +65,15 @@ class RequestStats implements Stats {
 
   private entryFor(method: string, name: string, epoch: number): StatsEntry {
     let byName = this.entries.get(method);
-    if (byName === undefined) this.entries.set(method, (byName = new Map()));
+    if (byName === undefined) {
+      byName = new Map();
+      this.entries.set(method, byName);
+    }
     let entry = byName.get(name);
-    if (entry === undefined) byName.set(name, (entry = new StatsEntry(name, method, epoch)));
+    if (entry === undefined) {
+      entry = new StatsEntry(name, method, epoch);
+      byName.set(name, entry);
+    }
     if (!entry.listed) {
       entry.listed = true;
       // Locust resets every entry at each report; an entry idle since then would carry that

@@ -32,18 +32,24 @@ export async function run(cmd: string[], timeoutMs: number, env: Record<string, 
   return { code, stdout, stderr };
 }
 
-/** Polls until check() returns a value other than undefined; fails naming `what` and the last state. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 500): Promise<T> {
+/** What a check returns while it is not done yet: the state to report if the wait times out. */
+export class NotYet {
+  constructor(readonly detail: string) {}
+}
+
+/** Polls until check() returns a value; fails naming `what` and the last state it saw. */
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | NotYet>, intervalMs = 500): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown = "nothing yet";
+  let last = "nothing yet";
   for (;;) {
     try {
       const value = await check();
-      if (value !== undefined) return value;
+      if (!(value instanceof NotYet)) return value;
+      last = value.detail;
     } catch (error) {
-      last = error;
+      last = String(error);
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${last}`);
     await Bun.sleep(intervalMs);
   }
 }

@@ -101,9 +101,10 @@ describe("the Dockerfile builds what supervisord.conf runs", () => {
     const build = instructions("RUN").filter((l) => l.includes("scripts/build"));
     expect(build).toEqual(["RUN BUN=bun bash scripts/build.sh --out /out --host http://127.0.0.1:8099"]);
     const buildSh = read("scripts/build.sh");
-    expect(buildSh).toContain('"$bun" scripts/build.ts --outfile "$out/.loadworker.tmp"');
+    expect(buildSh).toContain('"$bun" scripts/build.ts --outfile "$out/.loadworker.tmp" --tasks "$tasks"');
     expect(buildSh).toContain('"$out/loadworker" locustfile --host "$host" > "$out/.master.py.tmp"');
     expect(read("scripts/up.sh")).toContain('"$root/scripts/build.sh" --out "$run_dir/app" --host "http://127.0.0.1:$demo_port"');
+    expect(read("scripts/build.sh")).toContain('tasks="$root/tasks"'); // the image compiles tasks/
   });
 
   test("the runtime stage puts the binary and master.py where supervisord.conf expects them", () => {
@@ -116,7 +117,7 @@ describe("the Dockerfile builds what supervisord.conf runs", () => {
   test("the image starts supervisord with the conf it copies", () => {
     const copy = instructions("COPY").find((l) => l.startsWith("COPY supervisord.conf "));
     const path = copy?.split(" ")[2];
-    expect(path).toBe("/etc/supervisor/conf.d/supervisord.conf");
+    expect(path).toBe("/etc/supervisor/supervisord.conf"); // supervisorctl's default search path
     expect(instructions("CMD")).toEqual([`CMD ["supervisord", "-c", "${path}"]`]);
   });
 

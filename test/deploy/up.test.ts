@@ -2,11 +2,11 @@
 // detached, swarm from the web API against the demo target, kill a worker, stop it, and prove that
 // no process from the run is left. Real supervisord, Locust master and loadworker binaries.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { alive, freePort, processesMentioning, requirePrerequisites, root, run, waitFor } from "./helpers.ts";
+import { alive, freePort, NotYet, processesMentioning, requirePrerequisites, root, run, waitFor } from "./helpers.ts";
 
 interface Stats {
   state: string;
@@ -26,6 +26,14 @@ const stats = async (): Promise<Stats> => {
   return (await res.json()) as Stats;
 };
 const readyWorkers = (s: Stats) => s.workers.filter((w) => w.state === "ready");
+const summary = (s: Stats) =>
+  new NotYet(`state ${s.state}, ${s.user_count} users, ${s.stats.at(-1)?.num_requests ?? 0} requests, workers ${JSON.stringify(s.workers.map((w) => [w.id, w.state]))}`);
+const threeFreePorts = async () => {
+  const picked = new Set<number>();
+  while (picked.size < 3) picked.add(await freePort());
+  const [web, master, demo] = [...picked];
+  return ["--web-port", `${web}`, "--master-port", `${master}`, "--demo-port", `${demo}`];
+};
 const recordPids = () => {
   for (const p of processesMentioning(runDir)) seenPids.add(p.pid);
 };
@@ -53,10 +61,10 @@ describe("scripts/up.sh --detach", () => {
     );
     recordPids();
     expect(up.code, `up.sh failed:\n${up.stdout}\n${up.stderr}`).toBe(0);
-    expect(up.stderr).toContain(`loadworker is up: ${ui()}`);
+    expect(up.stdout).toContain(`loadworker is up: ${ui()}\n`);
     const s = await waitFor("2 ready workers in /stats/requests", 60_000, async () => {
       const current = await stats();
-      return readyWorkers(current).length === 2 ? current : undefined;
+      return readyWorkers(current).length === 2 ? current : summary(current);
     });
     expect(s.workers.length).toBe(2);
     recordPids();
@@ -75,17 +83,18 @@ describe("scripts/up.sh --detach", () => {
     expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
     const s = await waitFor("requests counted by the master", 60_000, async () => {
       const current = await stats();
-      return (current.stats.at(-1)?.num_requests ?? 0) > 0 && current.user_count === 4 ? current : undefined;
+      return (current.stats.at(-1)?.num_requests ?? 0) > 0 && current.user_count === 4 ? current : summary(current);
     }, 2_000); // /stats/requests is cached for 2 s
     expect(s.stats.at(-1)?.name).toBe("Aggregated");
     const target = (await (await fetch(`http://127.0.0.1:${ports.demo}/__stats`)).json()) as { total: number };
     expect(target.total).toBeGreaterThan(0);
 
-    const stop = await fetch(`${ui()}/stop`);
+    // Locust 2.47 takes POST /stop (GET answers 405).
+    const stop = await fetch(`${ui()}/stop`, { method: "POST" });
     expect(((await stop.json()) as { success: boolean }).success).toBe(true);
     await waitFor("the test to stop with both workers ready again", 60_000, async () => {
       const current = await stats();
-      return current.state === "stopped" && current.user_count === 0 && readyWorkers(current).length === 2 ? true : undefined;
+      return current.state === "stopped" && current.user_count === 0 && readyWorkers(current).length === 2 ? true : summary(current);
     }, 2_000);
     recordPids();
   }, 150_000);
@@ -98,14 +107,14 @@ describe("scripts/up.sh --detach", () => {
     process.kill(victim, "SIGKILL");
     const replacement = await waitFor("supervisord to restart loadworker_00", 30_000, async () => {
       const pid = await pidOf();
-      return pid > 0 && pid !== victim ? pid : undefined;
+      return pid > 0 && pid !== victim ? pid : new NotYet(`pid ${pid}`);
     });
     expect(alive(replacement)).toBe(true);
     seenPids.add(replacement);
     await waitFor("a new worker id ready and 2 workers ready in total", 60_000, async () => {
       const current = await stats();
       const ready = readyWorkers(current);
-      return ready.length === 2 && ready.some((w) => !before.has(w.id)) ? true : undefined;
+      return ready.length === 2 && ready.some((w) => !before.has(w.id)) ? true : summary(current);
     }, 2_000);
   }, 120_000);
 
@@ -156,6 +165,38 @@ describe("scripts/up.sh refuses bad input", () => {
     }
   }, 90_000);
 
+  test("a task that does not compile: exits non-zero naming the file, and starts nothing", async () => {
+    const tasks = mkdtempSync(join(tmpdir(), "lw-up-tasks-"));
+    const otherDir = mkdtempSync(join(tmpdir(), "lw-up-broken-"));
+    try {
+      writeFileSync(join(tasks, "broken.ts"), "export const broken = {\n  name: 'x',, \n};\n");
+      const up = await run(["bash", "scripts/up.sh", "--detach", "--tasks", tasks, "--run-dir", otherDir, ...(await threeFreePorts())], 180_000);
+      expect(up.code).not.toBe(0);
+      expect(up.stderr).toContain(join(tasks, "broken.ts"));
+      expect(up.stdout).not.toContain("loadworker is up");
+      expect(existsSync(join(otherDir, "supervisord.pid"))).toBe(false);
+      expect(processesMentioning(otherDir)).toEqual([]);
+    } finally {
+      for (const p of processesMentioning(otherDir)) process.kill(p.pid, "SIGKILL");
+      rmSync(tasks, { recursive: true, force: true });
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 200_000);
+
+  test("no Python: exits non-zero saying what to install, and starts nothing", async () => {
+    const otherDir = mkdtempSync(join(tmpdir(), "lw-up-nopy-"));
+    try {
+      const up = await run(["bash", "scripts/up.sh", "--detach", "--run-dir", otherDir, ...(await threeFreePorts())], 60_000, {
+        PYTHON: "/nonexistent/python3",
+      });
+      expect(up.code).toBe(3);
+      expect(up.stderr).toContain("/nonexistent/python3 not found. Install Python");
+      expect(processesMentioning(otherDir)).toEqual([]);
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   test("bad flag values: exits 2 naming the flag", async () => {
     const workers = await run(["bash", "scripts/up.sh", "--workers", "0"], 30_000);
     expect(workers.code).toBe(2);
@@ -170,4 +211,45 @@ describe("scripts/up.sh refuses bad input", () => {
     expect(help.code).toBe(0);
     for (const flag of ["--detach", "--web-port", "--workers", "--master-port", "--demo-port", "--run-dir", "--no-build"]) expect(help.stdout).toContain(flag);
   }, 60_000);
+});
+
+describe("scripts/up.sh in the foreground (the default)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lw-up-fg-"));
+  afterAll(async () => {
+    await run(["bash", "scripts/down.sh", "--run-dir", dir, "--quiet"], 90_000).catch(() => undefined);
+    for (const p of processesMentioning(dir)) process.kill(p.pid, "SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  test("runs until Ctrl-C, then stops everything it started", async () => {
+    const up = Bun.spawn(["bash", "scripts/up.sh", "--run-dir", dir, ...(await threeFreePorts())], {
+      cwd: root,
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    let err = "";
+    const decoder = new TextDecoder();
+    const reader = up.stderr.getReader();
+    const readUntil = async (text: string, timeoutMs: number) => {
+      const timer = setTimeout(() => up.kill("SIGKILL"), timeoutMs);
+      try {
+        while (!err.includes(text)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`up.sh ended before printing '${text}':\n${err}`);
+          err += decoder.decode(value, { stream: true });
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    await readUntil("Press Ctrl-C to stop everything.", 240_000);
+    expect(processesMentioning(dir).length).toBeGreaterThanOrEqual(4); // supervisord, master, worker, demo
+    up.kill("SIGINT");
+    const killer = setTimeout(() => up.kill("SIGKILL"), 90_000);
+    const code = await up.exited;
+    clearTimeout(killer);
+    expect(code).toBe(0);
+    expect(processesMentioning(dir)).toEqual([]);
+  }, 360_000);
 });

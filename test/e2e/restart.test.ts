@@ -43,6 +43,8 @@ describe("a worker and a master that restarts", () => {
     // Kill the master without a goodbye, start a new one on the same port.
     first.proc.kill("SIGKILL");
     await first.proc.exited;
+    // Stay down past a stats interval: nothing the worker queued meanwhile may reach the new master.
+    await new Promise((r) => setTimeout(r, 4000));
     const second = await startUiMaster({ locustfile: LOCUSTFILE, masterPort: first.masterPort });
     masters.push(second);
     await waitFor(async () => (await readyWorkers(second)) === 1 || undefined, 30_000, "the same worker process to register with the new master", 500);

@@ -166,7 +166,15 @@ describe("HttpClient", () => {
     await expect(http.get("http://[bad")).rejects.toMatchObject({ code: "EINVALIDURL" });
     await expect(http.get("ftp://127.0.0.1/x")).rejects.toMatchObject({ code: "EINVALIDURL" });
     await expect(http.get(`${server.url}/`, { headers: { "X-Bad": "a\r\nInjected: 1" } })).rejects.toMatchObject({ code: "EINVALIDHEADER" });
+    await expect(http.request("GET / HTTP/1.1\r\nX:", `${server.url}/`)).rejects.toMatchObject({ code: "EINVALIDMETHOD" });
     expect(recorder.calls).toEqual([]);
+    http.close();
+  });
+
+  test("a Host header given by the caller replaces ours", async () => {
+    const { http } = client();
+    const echoed = (await http.get("/echo", { headers: { host: "example.test" } })).json<{ headers: Record<string, string> }>();
+    expect(echoed.headers.host).toBe("example.test");
     http.close();
   });
 

@@ -136,6 +136,11 @@ describe("the worker lifecycle", () => {
     expect(run([[msg({ type: "heartbeat" }), 2000], [{ type: "report_due" }, 3000]], probing).effects).toEqual([{ type: "stats", final: false }]);
   });
 
+  test("sends neither stats nor heartbeats while the connection is down (they would reach the next master)", () => {
+    const down = run([[{ type: "disconnected" }, 200]], registered).state;
+    expect(run([[{ type: "report_due" }, 3000], [{ type: "tick" }, 3001]], down).effects).toEqual([]);
+  });
+
   test("60 s without a master heartbeat counts as a lost master", () => {
     const { state } = run([[msg({ type: "heartbeat" }), 100], [{ type: "tick" }, 60_099], [{ type: "tick" }, 60_100]], registered);
     expect(state.registered).toBe(false);

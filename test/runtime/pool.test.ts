@@ -117,26 +117,26 @@ describe("UserPool targets", () => {
 describe("a user", () => {
   test("whose task throws reports it with the task's name and keeps running it", async () => {
     let runs = 0;
-    const { pool, exceptions } = harness(
-      defineTask({
-        name: "flaky",
-        fn: () => {
-          runs++;
-          throw new TypeError("boom");
-        },
-      }),
-    );
-    pool.setTargets({ DefaultUser: 1 }, 1);
+    const flaky = defineTask({
+      name: "flaky",
+      fn: () => {
+        runs++;
+        throw new TypeError("boom");
+      },
+    });
+    const { pool, exceptions } = harness(defineUser({ name: "Flaky", waitTime: constant(0.001), tasks: [flaky] }));
+    pool.setTargets({ Flaky: 1 }, 1);
     await until(() => runs >= 3, "the task to run three times");
-    expect(pool.counts()).toEqual({ DefaultUser: 1 });
+    expect(pool.counts()).toEqual({ Flaky: 1 });
     expect(exceptions[0]?.where).toBe("flaky");
     expect(exceptions[0]?.error).toBeInstanceOf(TypeError);
     expect(exceptions.length).toBeGreaterThanOrEqual(2);
   });
 
   test("whose task throws a value that is not an Error reports that value", async () => {
-    const { pool, exceptions } = harness(defineTask({ name: "odd", fn: async () => Promise.reject({ reason: "teapot" }) }));
-    pool.setTargets({ DefaultUser: 1 }, 1);
+    const odd = defineTask({ name: "odd", fn: async () => Promise.reject({ reason: "teapot" }) });
+    const { pool, exceptions } = harness(defineUser({ name: "Odd", waitTime: constant(0.001), tasks: [odd] }));
+    pool.setTargets({ Odd: 1 }, 1);
     await until(() => exceptions.length >= 2, "two reports");
     expect(exceptions[0]).toEqual({ error: { reason: "teapot" }, where: "odd" });
   });
@@ -261,6 +261,10 @@ describe("a task that never waits", () => {
   for (const [kind, fn] of [
     ["synchronous", (count: () => number) => () => void count()],
     ["async without I/O", (count: () => number) => async () => void count()],
+    ["throwing at once", (count: () => number) => () => {
+      count();
+      throw new Error("fails fast");
+    }],
   ] as const) {
     test(`(${kind}) does not starve timers`, async () => {
       let runs = 0;

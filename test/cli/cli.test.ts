@@ -1,0 +1,255 @@
+// The command line, through the real compiled binary: flags, exit codes, --run-tasks,
+// `locustfile`, start-up validation, retrying without a master, SIGTERM; and src/main.ts under Deno.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { type AddressInfo, type Server, createServer } from "node:net";
+import { join } from "node:path";
+import pkg from "../../package.json" with { type: "json" };
+import {
+  type CountingServer,
+  type Proc,
+  ROOT,
+  VENV_BIN,
+  buildWorker,
+  countingServer,
+  freePort,
+  requireVenv,
+  startProc,
+  tempDir,
+  waitFor,
+  within,
+} from "../support/procs.ts";
+
+const FIXTURES = join(ROOT, "test/cli/fixtures");
+const DENO = join(ROOT, "node_modules/.bin/deno");
+let fixtureBin: string;
+let repoBin: string;
+let duplicateBin: string;
+let zeroWeightBin: string;
+let server: CountingServer;
+
+beforeAll(async () => {
+  // One at a time: scripts/build.ts writes the same .build/entry.ts for every build.
+  fixtureBin = await buildWorker(join(FIXTURES, "tasks"), join(ROOT, ".build/loadworker-cli-test"));
+  // The repo's own tasks/, built to a side path so a ./loadworker someone is running is left alone.
+  repoBin = await buildWorker(join(ROOT, "tasks"), join(ROOT, ".build/loadworker-cli-repo"));
+  duplicateBin = await buildWorker(join(FIXTURES, "duplicate"), join(ROOT, ".build/loadworker-cli-duplicate"));
+  zeroWeightBin = await buildWorker(join(FIXTURES, "zero-weight"), join(ROOT, ".build/loadworker-cli-zero-weight"));
+  server = await countingServer();
+}, 300_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion (bounded) and splits its output streams. */
+async function run(cmd: string, args: string[], ms = 20_000): Promise<Result> {
+  const proc = startProc(cmd, args);
+  let stdout = "";
+  let stderr = "";
+  proc.child.stdout?.on("data", (d) => (stdout += d));
+  proc.child.stderr?.on("data", (d) => (stderr += d));
+  try {
+    const code = await within(proc.exited, ms, `${cmd} ${args.join(" ")}`);
+    return { code, stdout, stderr };
+  } finally {
+    proc.kill("SIGKILL");
+  }
+}
+
+// citty colours its usage text even into a pipe.
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+
+/** A TCP listener that only counts connections: a stand-in master port that can tell if anyone came. */
+async function countingListener(port = 0): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  const sockets = new Set<import("node:net").Socket>();
+  const listener: Server = createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("error", () => {}); // the worker may reset it; that is not what is under test
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once("error", reject);
+    listener.listen(port, "127.0.0.1", () => resolve());
+  });
+  return {
+    port: (listener.address() as AddressInfo).port,
+    connections: () => connections,
+    close: () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), listener.close(() => resolve()))),
+  };
+}
+
+describe("loadworker flags", () => {
+  test("--help exits 0 and lists every flag and the subcommands", async () => {
+    const { code, stdout } = await run(fixtureBin, ["--help"]);
+    expect(code).toBe(0);
+    for (const flag of ["--master-host", "--master-port", "--host", "--loglevel", "--run-tasks"]) expect(plain(stdout)).toContain(flag);
+    expect(stdout).toContain("loadworker locustfile --help");
+  });
+
+  test("--version prints package.json's version and nothing else", async () => {
+    const { code, stdout } = await run(fixtureBin, ["--version"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${pkg.version}\n`);
+  });
+
+  const usageErrors: Array<[string, string[], string]> = [
+    ["an unknown flag", ["--master-prot", "5557"], '"--master-prot"'],
+    ["--master-port 0", ["--master-port", "0"], '--master-port must be a port number from 1 to 65535, got "0"'],
+    ["--master-port abc", ["--master-port", "abc"], 'got "abc"'],
+    ["--master-port without a value", ["--master-port"], "--master-port needs a value"],
+    ["--loglevel loud", ["--loglevel", "loud"], '--loglevel must be one of debug, info, warn, error, got "loud"'],
+    ["--host not-a-url", ["--host", "not-a-url"], '--host must be a URL such as http://127.0.0.1:8099, got "not-a-url"'],
+    ["--host with another scheme", ["--host", "ftp://example.com"], "--host must be an http:// or https:// URL"],
+    ["a stray argument", ["run"], 'unexpected argument "run"'],
+    ["--no- in front of a flag that takes a value", ["--no-loglevel"], 'unknown flag "--no-loglevel"'],
+    ["--run-tasks with no names", ["--run-tasks", ","], "--run-tasks needs task names"],
+    ["locustfile with an unknown flag", ["locustfile", "--bogus"], 'unknown flag "--bogus" for loadworker locustfile'],
+    ["demo-target with a mistyped flag", ["demo-target", "--prot", "9000"], 'unknown flag "--prot" for loadworker demo-target'],
+  ];
+  for (const [what, args, message] of usageErrors) {
+    test(`${what} exits 2 and says what is wrong on stderr`, async () => {
+      const { code, stdout, stderr } = await run(fixtureBin, args);
+      expect(code).toBe(2);
+      expect(stderr).toContain(message);
+      expect(stderr).toContain("[E_USAGE]");
+      expect(stdout).toBe("");
+    });
+  }
+});
+
+describe("loadworker --run-tasks", () => {
+  test("runs the seed tasks once against --host, one line per request, and exits 0", async () => {
+    const before = server.counts.get("/") ?? 0;
+    const { code, stdout } = await run(repoBin, ["--run-tasks", "压测MockApi,压测HttpBin", "--host", server.url]);
+    expect(code).toBe(0);
+    const requests = stdout.split("\n").filter((line) => line.startsWith("["));
+    expect(requests).toHaveLength(2);
+    expect(requests[0]).toMatch(/^\[压测MockApi\] GET 压测MockApi [\d.]+ ms ok \d+ bytes$/);
+    expect(requests[1]).toMatch(/^\[压测HttpBin\] GET 压测HttpBin [\d.]+ ms ok \d+ bytes$/);
+    expect(stdout).toContain("压测MockApi: 1 recorded, 0 failed");
+    expect(server.counts.get("/")).toBe(before + 2);
+  });
+
+  test("exits 1 when a task throws or a request fails, and says which", async () => {
+    const { code, stdout } = await run(fixtureBin, ["--run-tasks", "boom,ping", "--host", `${server.url}/fail`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('boom: 0 recorded, 0 failed, threw Error("fixture task failed on purpose") in boom');
+    expect(stdout).toMatch(/^\[ping\] GET \S*\/ping [\d.]+ ms FAILED HTTPError\('500 Server Error/m);
+    expect(stdout).toContain("ping: 1 recorded, 1 failed");
+  });
+
+  test("with an unknown task name exits non-zero and lists the task names", async () => {
+    const { code, stderr } = await run(fixtureBin, ["--run-tasks", "nope", "--host", server.url]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('no task named "nope"');
+    for (const name of ["ping", "boom", "checkout", "browse"]) expect(stderr).toContain(`"${name}"`);
+  });
+});
+
+describe("loadworker locustfile", () => {
+  test("prints a master.py that Locust loads, with every class and its weight", async () => {
+    requireVenv();
+    const { code, stdout } = await run(fixtureBin, ["locustfile", "--host", "http://127.0.0.1:8099"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("class CheckoutUser(User):\n    weight = 3");
+    const file = join(tempDir("cli-locustfile"), "master.py");
+    writeFileSync(file, stdout);
+    const loaded = await run(join(VENV_BIN, "python"), [
+      "-c",
+      [
+        "import json, sys",
+        "from locust.util.load_locustfile import load_locustfile",
+        "users, _ = load_locustfile(sys.argv[1])",
+        "print(json.dumps({name: [cls.weight, cls.host] for name, cls in users.items()}, sort_keys=True))",
+      ].join("\n"),
+      file,
+    ], 60_000);
+    expect(loaded.stderr).toBe("");
+    expect(loaded.code).toBe(0);
+    const host = "http://127.0.0.1:8099";
+    expect(JSON.parse(loaded.stdout)).toEqual({ BrowseUser: [1, host], CheckoutUser: [3, host], DefaultUser: [1, host] });
+  }, 60_000);
+});
+
+describe("loadworker at start-up", () => {
+  for (const [what, bin, named] of [
+    ["two tasks with the same name", () => duplicateBin, '"same name"'],
+    ["a task with weight 0", () => zeroWeightBin, 'task "weightless": weight is 0'],
+  ] as const) {
+    test(`refuses ${what} with a message naming the task, before connecting to the master`, async () => {
+      const master = await countingListener();
+      try {
+        const { code, stderr } = await run(bin(), ["--master-port", String(master.port)]);
+        expect(code).toBe(1);
+        expect(stderr).toContain(named);
+        expect(stderr).toContain("[E_CONFIG]");
+        expect(stderr).not.toContain("connecting to the Locust master");
+        expect(master.connections()).toBe(0);
+      } finally {
+        await master.close();
+      }
+    });
+  }
+});
+
+describe("loadworker without a master", () => {
+  let worker: Proc | undefined;
+  const stop = async () => {
+    worker?.kill("SIGKILL");
+    if (worker) await within(worker.exited, 5_000, "the worker to die");
+    worker = undefined;
+  };
+
+  test("keeps retrying and connects once a master appears on the port", async () => {
+    const port = await freePort();
+    worker = startProc(fixtureBin, ["--master-port", String(port)]);
+    try {
+      await waitFor(() => /connection refused .*reconnecting in/.test(worker!.output()) || undefined, 10_000, "the worker to log that it retries", 20);
+      expect(worker.child.exitCode).toBeNull();
+      // Something listening now: a worker that kept retrying reaches it; one that exited or gave up does not.
+      const master = await countingListener(port);
+      try {
+        await waitFor(() => master.connections() > 0 || undefined, 15_000, "the worker to connect", 20);
+      } finally {
+        await master.close();
+      }
+      expect(worker.child.exitCode).toBeNull();
+      expect(worker.output()).not.toContain("unexpected error");
+    } finally {
+      await stop();
+    }
+  }, 30_000);
+
+  test("exits 0 promptly on SIGTERM", async () => {
+    const port = await freePort();
+    worker = startProc(fixtureBin, ["--master-port", String(port)]);
+    try {
+      await waitFor(() => worker!.output().includes("connecting to the Locust master") || undefined, 10_000, "the worker to start", 20);
+      worker.kill("SIGTERM");
+      expect(await within(worker.exited, 5_000, "the worker to exit on SIGTERM")).toBe(0);
+      expect(worker.output()).toContain("shutting down");
+    } finally {
+      await stop();
+    }
+  }, 20_000);
+});
+
+describe("src/main.ts under Deno", () => {
+  test("runs a task with --run-tasks against --host and exits 0", async () => {
+    const before = server.counts.get("/") ?? 0;
+    const { code, stdout, stderr } = await run(DENO, ["run", "-A", join(ROOT, "src/main.ts"), "--run-tasks", "压测MockApi", "--host", server.url], 120_000);
+    expect(stderr).not.toContain("error");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\[压测MockApi\] GET 压测MockApi [\d.]+ ms ok \d+ bytes$/m);
+    expect(server.counts.get("/")).toBe(before + 1);
+  }, 120_000);
+});
