@@ -14,7 +14,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # --- build: the pinned bun (= package.json's "bun") compiles runtime + tasks/ into one binary and
 # generates master.py from it, through the same script scripts/up.sh uses on a host.
-# Debian-based, like the runtime stage, so the compiled binary finds the glibc it was built for.
+# The glibc (Debian) variant, not alpine/musl: the compiled binary must run on the Debian runtime stage.
 FROM oven/bun:1.4.5 AS build
 WORKDIR /src
 COPY --from=deps /src/node_modules ./node_modules

@@ -32,7 +32,8 @@ const entry = [
   "process.exit(await runCli(modules.flatMap((m) => Object.values(m)), process.argv.slice(2)));",
   "",
 ].join("\n");
-const entryFile = join(buildDir, "entry.ts");
+// One entry per output, so builds of different binaries can run side by side.
+const entryFile = join(buildDir, `entry-${new Bun.CryptoHasher("sha1").update(outfile).digest("hex").slice(0, 12)}.ts`);
 writeFileSync(entryFile, entry);
 
 const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--outfile", outfile, entryFile], { cwd: root, stdout: "inherit", stderr: "inherit" });

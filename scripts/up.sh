@@ -65,6 +65,10 @@ run_dir=$(cd "$run_dir" && pwd)
 conf="$run_dir/supervisord.conf"
 pidfile="$run_dir/supervisord.pid"
 venv="$root/.venv"
+# supervisorctl's socket lives in the run dir, and unix socket paths are limited to ~107 bytes.
+if [ "${#run_dir}" -gt 84 ]; then # + "/supervisor.sock" (16) must stay within 100
+  code=2 fail "the run dir path is too long for supervisord's unix socket ($run_dir). Pass a shorter one, e.g. --run-dir /tmp/loadworker-run"
+fi
 
 # A second run in the same dir would fight over the socket and pidfile.
 if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -191,6 +195,7 @@ on_signal() {
   echo "" >&2
   echo "up.sh: stopping..." >&2
   stop_all
+  echo "up.sh: stopped; nothing from this run is running." >&2
   exit 0
 }
 trap on_signal INT TERM HUP

@@ -74,7 +74,8 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
       process.stdout.write(`${await renderUsage(command)}\n${sub ? "" : `\nCommands: loadworker locustfile --help, loadworker demo-target --help\n`}`);
       return 0;
     }
-    if (!sub && argv.length === 1 && (first === "--version" || first === "-v")) {
+    // Anywhere on the line, like --help: otherwise `--loglevel debug --version` starts a worker.
+    if (!sub && (args.includes("--version") || args.includes("-v"))) {
       process.stdout.write(`${pkg.version}\n`);
       return 0;
     }

@@ -157,6 +157,9 @@ export class HttpClient {
         raw = undefined;
         break;
       }
+      // Between hops the user may have been stopped or the client closed: start nothing new.
+      if (this.closed) throw new HttpError("ECLOSED", `the HTTP client was closed while following redirects for ${url}`);
+      if (this.signal?.aborted) throw abortError(this.signal.reason);
       prepared = next;
     }
     // A response that completed just as the user was stopped still belongs to a stopped user.
@@ -189,7 +192,7 @@ export class HttpClient {
 
   private prepareFirst(method: string, url: string, options: RequestOptions): Prepared {
     const plain = options.headers === undefined && options.body === undefined && options.json === undefined;
-    const key = method === "GET" ? url : `${method} ${url}`;
+    const key = plain ? (method === "GET" ? url : `${method} ${url}`) : "";
     if (plain) {
       const hit = this.cache.get(key);
       if (hit !== undefined) return hit;

@@ -137,7 +137,8 @@ export class Connection {
     const resolve = this.resolve as (response: RawResponse) => void;
     this.idle();
     this.served++;
-    if (response.keepAlive && !this.dead) this.owner.release(this);
+    // A server may answer (413, say) before our body is all written; the rest would be garbage to it.
+    if (response.keepAlive && !this.dead && this.socket.writableLength === 0) this.owner.release(this);
     else this.destroy();
     resolve(response);
   }

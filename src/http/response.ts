@@ -26,7 +26,7 @@ export class HttpResponse {
   private body: Uint8Array | undefined;
   private recorded = false;
 
-  /** @internal Made by HttpClient; `recorded` false means it waits for success()/failure(). */
+  /** @internal Made by HttpClient, which records it at once or (catchResponse) leaves it to the caller. */
   constructor(
     raw: RawResponse | undefined,
     error: HttpError | undefined,

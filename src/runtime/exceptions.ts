@@ -2,6 +2,7 @@
 // once per distinct stack locally, and capped so a task throwing in a tight loop cannot flood
 // the master.
 import type { Logger } from "../log.ts";
+import { errorText } from "../stats/index.ts";
 
 export interface ExceptionReport {
   msg: string;
@@ -9,10 +10,12 @@ export interface ExceptionReport {
 }
 
 export const MAX_REPORTS_PER_SECOND = 10;
+/** Distinct tracebacks remembered for log de-duplication; messages with ids would grow it forever. */
+export const MAX_REMEMBERED_TRACEBACKS = 1_000;
 
 export function describeException(error: unknown, where: string): ExceptionReport {
   if (error instanceof Error) {
-    const repr = `${error.name}(${JSON.stringify(error.message)})`;
+    const repr = errorText(error); // Python's repr, as Locust's exceptions read: Error('boom')
     return { msg: `${repr} in ${where}`, traceback: `in ${where}\n${error.stack ?? repr}` };
   }
   const text = typeof error === "string" ? error : safeString(error);
@@ -28,6 +31,7 @@ export function exceptionReporter(log: Logger, forward: (report: ExceptionReport
   return (error: unknown, where: string): void => {
     const report = describeException(error, where);
     if (!logged.has(report.traceback)) {
+      if (logged.size >= MAX_REMEMBERED_TRACEBACKS) logged.clear();
       logged.add(report.traceback);
       log.error(`task code threw: ${report.msg}\n${report.traceback}`);
     } else {

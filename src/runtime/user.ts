@@ -20,7 +20,7 @@ export interface UserRunOptions {
 export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
   const { signal } = ctx;
   const pick = weightedPicker(def.tasks, (t) => t.weight, opts.random);
-  if (def.onStart && !(await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, ctx, opts))) return;
+  if (def.onStart) await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts);
   while (!signal.aborted) {
     const task = pick();
     const started = opts.clock.now();
@@ -36,7 +36,7 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
       if (!isAbortError(error)) throw error;
     }
   }
-  if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, ctx, opts, true);
+  if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, opts);
 }
 
 async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
@@ -48,17 +48,15 @@ async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: U
 }
 
 /**
- * Runs a hook; false means the user was stopped while in it. onStop runs even after the
- * abort (Locust calls on_stop when a user is stopped), so `afterStop` skips that check.
+ * Runs a hook and reports what it throws. An abort is the stop itself, not a bug. Locust calls
+ * on_stop whenever a user is stopped, even in the middle of on_start, and so does runUser.
  */
-async function guarded(fn: () => unknown, where: string, ctx: UserContext<any>, opts: UserRunOptions, afterStop = false): Promise<boolean> {
+async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): Promise<void> {
   try {
     await runWithRecorder(opts.recorder, fn);
   } catch (error) {
-    if (!afterStop && ctx.signal.aborted && isAbortError(error)) return false;
     if (!isAbortError(error)) opts.onException(error, where);
   }
-  return afterStop || !ctx.signal.aborted;
 }
 
 // A wait time that misbehaves at run time (validated at start-up, but user code can change)

@@ -101,6 +101,13 @@ describe("loadworker flags", () => {
     expect(stdout).toBe(`${pkg.version}\n`);
   });
 
+  test("--version next to other flags still only prints the version", async () => {
+    const { code, stdout, stderr } = await run(fixtureBin, ["--loglevel", "debug", "--version"], 10_000);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${pkg.version}\n`);
+    expect(stderr).not.toContain("connecting");
+  });
+
   const usageErrors: Array<[string, string[], string]> = [
     ["an unknown flag", ["--master-prot", "5557"], '"--master-prot"'],
     ["--master-port 0", ["--master-port", "0"], '--master-port must be a port number from 1 to 65535, got "0"'],
@@ -142,7 +149,7 @@ describe("loadworker --run-tasks", () => {
   test("exits 1 when a task throws or a request fails, and says which", async () => {
     const { code, stdout } = await run(fixtureBin, ["--run-tasks", "boom,ping", "--host", `${server.url}/fail`]);
     expect(code).toBe(1);
-    expect(stdout).toContain('boom: 0 recorded, 0 failed, threw Error("fixture task failed on purpose") in boom');
+    expect(stdout).toContain("boom: 0 recorded, 0 failed, threw Error('fixture task failed on purpose') in boom");
     expect(stdout).toMatch(/^\[ping\] GET \S*\/ping [\d.]+ ms FAILED HTTPError\('500 Server Error/m);
     expect(stdout).toContain("ping: 1 recorded, 1 failed");
   });

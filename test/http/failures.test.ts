@@ -37,6 +37,19 @@ describe("network failures resolve as recorded failures with status 0", () => {
     await server.close();
   });
 
+  test("a short timeout on a kept-alive socket is honoured even after a long one was armed", async () => {
+    let requests = 0;
+    const server = await rawServer((socket) => {
+      if (++requests === 1) socket.write(OK);
+    });
+    const http = new HttpClient({ baseUrl: server.url, recorder: new RecordingRecorder(), timeoutMs: 60_000 });
+    expect((await http.get("/first")).text()).toBe("ok");
+    expect((await http.get("/second", { timeoutMs: 30 })).error?.code).toBe("ETIMEDOUT");
+    expect(server.connections).toBe(1);
+    http.close();
+    await server.close();
+  });
+
   test("a server that answers garbage is an EPROTO failure, and the client keeps working", async () => {
     let requests = 0;
     const server = await rawServer((socket) => socket.write(++requests === 1 ? "SSH-2.0-OpenSSH\r\n\r\n" : OK));

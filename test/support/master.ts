@@ -129,7 +129,7 @@ export async function startUiMaster(opts: { locustfile: string; masterPort?: num
     webPort,
     url,
     stats: async () => (await fetch(`${url}/stats/requests`)).json(),
-    swarm: async (form) => (await fetch(`${url}/swarm`, { method: "POST", body: new URLSearchParams(Object.entries(form).map(([k, v]) => [k, String(v)])) })).json(),
+    swarm: async (form) => (await fetch(`${url}/swarm`, { method: "POST", body: new URLSearchParams(Object.entries(form).map(([k, v]): [string, string] => [k, String(v)])) })).json(),
     // Locust 2.47 takes POST /stop (GET in older releases).
     stop: async () => (await fetch(`${url}/stop`, { method: "POST" })).json(),
   };
