@@ -7,6 +7,7 @@ import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
 import type { UserContext, UserDefinition } from "./definitions.ts";
 import type { Plan } from "./plan.ts";
+import { type Activity, type YieldBudget, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 
@@ -20,9 +21,16 @@ export interface PoolOptions {
   onException: ExceptionSink;
   makeClient: (host: string | undefined, signal: AbortSignal) => HttpClient;
   random?: () => number;
+  /** A task running longer than this is logged as possibly hung (once per run); default 60 s. */
+  hungTaskMs?: number;
 }
 
+const WATCHDOG_INTERVAL_MS = 5_000;
+
 interface RunningUser {
+  readonly id: number;
+  readonly className: string;
+  readonly activity: Activity;
   readonly controller: AbortController;
   readonly client: HttpClient;
   readonly done: Promise<void>;
@@ -34,6 +42,8 @@ export class UserPool {
   private readonly warnedUnknown = new Set<string>();
   private readonly pickFallback: () => UserDefinition<any>;
   private nextUserId = 1;
+  private readonly yieldBudget: YieldBudget = { lastYield: 0 };
+  private watchdog: ReturnType<typeof setInterval> | undefined;
   env: PoolEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
 
   constructor(private readonly opts: PoolOptions) {
@@ -48,6 +58,31 @@ export class UserPool {
       while (users.length < target) users.push(this.start(name));
       if (users.length > target) this.stop(users.splice(target), stopTimeoutSeconds);
     }
+    this.watch();
+  }
+
+  // One interval for all users, and only while there are users: no timer outlives the test.
+  private watch(): void {
+    if (this.userCount > 0 && !this.watchdog) {
+      this.watchdog = setInterval(() => this.checkHung(), WATCHDOG_INTERVAL_MS);
+      (this.watchdog as { unref?: () => void }).unref?.();
+    } else if (this.userCount === 0 && this.watchdog) {
+      clearInterval(this.watchdog);
+      this.watchdog = undefined;
+    }
+  }
+
+  /** Logs tasks that have run longer than hungTaskMs; the watchdog calls it, tests may too. */
+  checkHung(): void {
+    const pool = this;
+    const warnings = hungTasks({
+      now: () => this.opts.clock.now(),
+      hungAfterMs: this.opts.hungTaskMs ?? 60_000,
+      *activities() {
+        for (const users of pool.byClass.values()) for (const u of users) yield [u.id, u.className, u.activity] as [number, string, Activity];
+      },
+    });
+    for (const warning of warnings) this.opts.log.warn(warning);
   }
 
   /** Running users per class, by the master's names (what spawning_complete and stats echo). */
@@ -67,6 +102,7 @@ export class UserPool {
   async stopAll(stopTimeoutSeconds: number): Promise<void> {
     for (const users of this.byClass.values()) this.stop(users.splice(0), stopTimeoutSeconds);
     this.byClass.clear();
+    this.watch();
     await Promise.all([...this.stopping]);
   }
 
@@ -75,6 +111,7 @@ export class UserPool {
     const controller = new AbortController();
     const userId = this.nextUserId++;
     const client = this.opts.makeClient(this.env.host, controller.signal);
+    const activity = newActivity();
     let ctx: UserContext<any>;
     try {
       ctx = createUserContext({
@@ -90,15 +127,17 @@ export class UserPool {
     } catch (error) {
       // A throwing state() factory is user code too: report it; the user stays counted but idle.
       this.opts.onException(error, `${def.name}.state`);
-      return { controller, client, done: Promise.resolve() };
+      return { id: userId, className, activity, controller, client, done: Promise.resolve() };
     }
     const done = runUser(def, ctx, {
       clock: this.opts.clock,
       recorder: this.opts.recorder,
       onException: this.opts.onException,
       random: this.opts.random,
+      activity,
+      yieldBudget: this.yieldBudget,
     }).catch((error) => this.opts.onException(error, `${def.name} (user loop)`));
-    return { controller, client, done };
+    return { id: userId, className, activity, controller, client, done };
   }
 
   private stop(users: RunningUser[], stopTimeoutSeconds: number): void {

@@ -2,6 +2,7 @@
 // aborts, then onStop. User code is isolated: a throw becomes an exception report, never a crash.
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
+import { type Activity, YIELD_EVERY_MS, type YieldBudget } from "./activity.ts";
 import { runWithRecorder } from "./current.ts";
 import type { TaskDefinition, UserContext, UserDefinition } from "./definitions.ts";
 import { weightedPicker } from "./pick.ts";
@@ -15,23 +16,39 @@ export interface UserRunOptions {
   recorder: Recorder;
   onException: ExceptionSink;
   random?: () => number;
+  /** Updated as tasks start and end, for the hung-task watchdog. */
+  activity?: Activity;
+  /** Shared by all users of a pool: when the event loop last got a turn. */
+  yieldBudget?: YieldBudget;
 }
 
 export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
   const { signal } = ctx;
   const pick = weightedPicker(def.tasks, (t) => t.weight, opts.random);
+  const { activity } = opts;
+  const budget = opts.yieldBudget ?? { lastYield: opts.clock.now() };
   if (def.onStart) await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts);
   while (!signal.aborted) {
     const task = pick();
     const started = opts.clock.now();
+    if (activity) {
+      activity.task = task.name;
+      activity.since = started;
+      activity.warned = false;
+    }
     await runTask(task, ctx, opts);
+    if (activity) activity.task = null;
     if (signal.aborted) break;
-    const wait = nextWait(def, (opts.clock.now() - started) / 1000, opts);
+    const ended = opts.clock.now();
+    const wait = nextWait(def, (ended - started) / 1000, opts);
     try {
-      // Always yield: a task that throws at once or resolves without I/O only ever awaits
-      // microtasks, and a loop of those would starve heartbeats and the socket.
+      // A task that throws at once or resolves without I/O only ever awaits microtasks, and a
+      // loop of those would starve heartbeats and the socket: yield once the shared budget is spent.
       if (wait > 0) await sleep(wait * 1000, signal);
-      else await yieldToEventLoop();
+      else if (ended - budget.lastYield >= YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        budget.lastYield = opts.clock.now();
+      }
     } catch (error) {
       if (!isAbortError(error)) throw error;
     }

@@ -25,6 +25,11 @@ export async function stopPools(): Promise<void> {
 
 /** A pool over these definitions with a fake HttpClient factory and recording sinks. */
 export function harness(...definitions: AnyDefinition[]) {
+  return harnessWith({}, ...definitions);
+}
+
+/** harness() with pool options overridden (e.g. hungTaskMs). */
+export function harnessWith(overrides: { hungTaskMs?: number }, ...definitions: AnyDefinition[]) {
   const recorder = recordingRecorder();
   const log = recordingLogger();
   const exceptions: Array<{ error: unknown; where: string }> = [];
@@ -41,6 +46,7 @@ export function harness(...definitions: AnyDefinition[]) {
       return client as unknown as HttpClient;
     },
     random: seeded(3),
+    ...overrides,
   });
   pools.push(pool);
   return { pool, recorder, log, exceptions, clients };
