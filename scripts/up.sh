@@ -109,10 +109,11 @@ export PATH="$venv/bin:$PATH" PYTHONUNBUFFERED=1
 launch=()
 if command -v setsid >/dev/null 2>&1; then launch=(setsid); fi
 log="$run_dir/supervisord.log"
-sup_pid='' started=0
+sup_pid='' started=0 # started=1 only once a detached run is handed over
 stop_all() { if [ -n "$sup_pid" ]; then "$root/scripts/down.sh" --run-dir "$run_dir" --pid "$sup_pid" --quiet || true; fi; }
 on_exit() { if [ "$started" = 0 ]; then stop_all; fi; }
-# Until the stack is up, any exit (a failure, Ctrl-C) goes through the EXIT trap and stops it.
+# Any exit that does not hand over a detached run (a failure, Ctrl-C, supervisord dying) goes
+# through the EXIT trap and stops everything.
 trap on_exit EXIT
 trap 'exit 130' INT TERM HUP
 if [ "$detach" = 1 ]; then
@@ -174,7 +175,20 @@ while [ "$ready" -lt "$workers" ] && [ "$SECONDS" -lt "$deadline" ]; do
   sleep 1
   ready=$(ready_workers)
 done
-started=1
+
+if [ "$detach" = 0 ]; then
+  # Installed before the URL is printed: from then on Ctrl-C means a clean stop, exit 0.
+  on_signal() {
+    trap - INT TERM HUP
+    echo "" >&2
+    echo "up.sh: stopping..." >&2
+    stop_all
+    sup_pid='' # stopped: nothing left for the EXIT trap to do
+    echo "up.sh: stopped; nothing from this run is running." >&2
+    exit 0
+  }
+  trap on_signal INT TERM HUP
+fi
 
 url="http://127.0.0.1:$web_port"
 echo "" >&2
@@ -186,19 +200,11 @@ if [ "$ready" -lt "$workers" ]; then
 fi
 if [ "$detach" = 1 ]; then
   echo "Running in the background. Logs: $log   Stop: scripts/down.sh$([ "$run_dir" = "$root/.run" ] || echo " --run-dir $run_dir")" >&2
+  started=1 # the EXIT trap must leave a detached run running
   exit 0
 fi
 
 echo "Press Ctrl-C to stop everything." >&2
-on_signal() {
-  trap - INT TERM HUP
-  echo "" >&2
-  echo "up.sh: stopping..." >&2
-  stop_all
-  echo "up.sh: stopped; nothing from this run is running." >&2
-  exit 0
-}
-trap on_signal INT TERM HUP
 # `sleep & wait` keeps the shell interruptible, so Ctrl-C is handled at once.
 while kill -0 "$sup_pid" 2>/dev/null; do
   sleep 1 &

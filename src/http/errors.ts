@@ -1,6 +1,7 @@
 // Stable error codes for the HTTP client. Network failures become HttpError values on a response
 // (recorded as failures, like Locust); programming errors (bad URL, bad header) reject the call.
 
+import { pythonRepr } from "../stats/errors.ts";
 /** Every code an HttpError can carry; the set is part of the public API. */
 export type HttpErrorCode =
   | "ECONNREFUSED" // nothing listens on host:port
@@ -57,26 +58,11 @@ export function networkError(cause: unknown, authority: string): HttpError {
   return new HttpError("ENETWORK", `network error talking to ${authority}: ${code || detail}`, cause);
 }
 
-/** Python's repr() of a str, so failure texts match what Locust shows for the same failure. */
-export function pyRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    if (ch === "\\") out += "\\\\";
-    else if (ch === quote) out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else out += ch;
-  }
-  return out + quote;
-}
-
 /**
  * The failure text Locust records for status >= 400: requests' HTTPError repr, with the url
  * replaced by the request name (Locust does this so one name does not split into many entries).
  */
 export function statusFailureText(status: number, reason: string, name: string): string {
   const kind = status < 500 ? "Client Error" : "Server Error";
-  return `HTTPError(${pyRepr(`${status} ${kind}: ${reason} for url: ${name}`)})`;
+  return `HTTPError(${pythonRepr(`${status} ${kind}: ${reason} for url: ${name}`)})`;
 }

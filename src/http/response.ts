@@ -1,7 +1,8 @@
 // What a request resolves with. The body is kept as received chunks and headers as head bytes;
 // both are decoded only when asked, so a load loop that ignores them pays nothing for them.
 import type { Recorder } from "../stats/recorder.ts";
-import { HttpError, pyRepr, statusFailureText } from "./errors.ts";
+import { pythonRepr } from "../stats/errors.ts";
+import { HttpError, statusFailureText } from "./errors.ts";
 import type { RawResponse } from "./parser.ts";
 
 const utf8 = new TextDecoder();
@@ -95,7 +96,7 @@ export class HttpResponse {
 
   /** With catchResponse: record this request as a failure; a string becomes CatchResponseError like Locust's. */
   failure(reason: string | Error): void {
-    this.recordFailure(typeof reason === "string" ? `CatchResponseError(${pyRepr(reason)})` : reason);
+    this.recordFailure(typeof reason === "string" ? `CatchResponseError(${pythonRepr(reason)})` : reason);
   }
 
   private recordFailure(error: unknown): void {
