@@ -1,6 +1,6 @@
 // Compiles the runtime plus every task file in tasks/ into one executable, ./loadworker.
 // Usage: bun scripts/build.ts [--outfile PATH] [--tasks DIR]. The Dockerfile's build stage runs this.
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "..");
@@ -37,6 +37,7 @@ const entryFile = join(buildDir, `entry-${new Bun.CryptoHasher("sha1").update(ou
 writeFileSync(entryFile, entry);
 
 const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--outfile", outfile, entryFile], { cwd: root, stdout: "inherit", stderr: "inherit" });
+rmSync(entryFile, { force: true }); // one per output: don't let test builds pile up
 if (proc.exitCode !== 0) {
   console.error(`build: compiling failed (see the errors above; they name the task file and line). Fix it and run the build again.`);
   process.exit(1);
