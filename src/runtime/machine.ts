@@ -78,7 +78,8 @@ export function transition(state: MachineState, event: MachineEvent, now: number
     case "connected":
       return onConnected({ ...state, linkUp: true }, now);
     case "disconnected":
-      return { state: { ...state, linkUp: false }, effects: state.registered ? [log("warn", "lost the connection to the master; reconnecting")] : [] };
+      // The socket reports every failed attempt; say it once per outage.
+      return { state: { ...state, linkUp: false }, effects: state.registered && state.linkUp ? [log("warn", "lost the connection to the master; reconnecting")] : [] };
     case "message":
       return onMessage(state, event.message, now);
     case "tick":
