@@ -2,12 +2,14 @@
 // itself (method, name, latency, length) and network errors resolve as status 0 instead of throwing.
 import { systemClock, type Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
+import { CookieJar, type CookieTarget } from "./cookies.ts";
+import { ACCEPT_ENCODING, decodeBody } from "./decode.ts";
 import { abortError, ConnectionFailure, HttpError } from "./errors.ts";
 import type { RawResponse } from "./parser.ts";
 import { Pool } from "./pool.ts";
 import { followRedirect, isRedirect } from "./redirect.ts";
-import { encodeBody, prepare, resolveUrl, type Origin, type Prepared } from "./request.ts";
-import { HttpResponse } from "./response.ts";
+import { encodeBody, prepare, resolveUrl, withCookie, type Origin, type Prepared } from "./request.ts";
+import { headerValues, HttpResponse } from "./response.ts";
 
 export interface HttpClientOptions {
   /** Prefix for relative URLs; joined as a string like Locust's `host` ("http://h/api" + "/x"). */
@@ -17,7 +19,10 @@ export interface HttpClientOptions {
   signal?: AbortSignal;
   /** Bound on each call (connect, response, redirects included); default 60000. */
   timeoutMs?: number;
-  /** Bodies above this are drained and counted but not kept; default 16 MiB. */
+  /**
+   * Bodies above this are drained and counted but not kept; default 16 MiB. It bounds the
+   * decompressed size too, so a zip bomb costs at most this much memory.
+   */
   maxBodyBytes?: number;
   /** Redirects followed before the call fails with EREDIRECT; default 5. */
   maxRedirects?: number;
@@ -27,6 +32,20 @@ export interface HttpClientOptions {
   rejectUnauthorized?: boolean;
   /** Sent with every request; per-call headers override them by name. */
   headers?: Record<string, string>;
+  /**
+   * Keep the cookies responses set (redirect hops included) and send them back where they match,
+   * like requests.Session; default true. With false, Set-Cookie is ignored and only cookies the
+   * task puts in `client.cookies` are sent. A Cookie header given by the caller is always sent as
+   * given, instead of the jar's.
+   */
+  cookies?: boolean;
+  /**
+   * Send `Accept-Encoding: gzip, deflate` and decode such bodies, like requests; default true.
+   * Then `text()`/`json()`/`bytes()` and the recorded length are the decoded body, and a body
+   * that does not decode is a failure with code EPROTO. With false no Accept-Encoding is sent
+   * (unless in `headers`) and bodies are returned as received.
+   */
+  decompress?: boolean;
 }
 
 export interface RequestOptions {
@@ -56,6 +75,8 @@ const MAX_CACHED_REQUESTS = 1024;
  * or a network error is a failure) when this client starts its next request or is closed.
  */
 export class HttpClient {
+  /** This user's cookies: `get(name, url?)`, `set(name, value, { domain, path })`, `clear()`. */
+  readonly cookies: CookieJar;
   private readonly recorder: Recorder;
   private readonly baseUrl: string | undefined;
   private readonly signal: AbortSignal | undefined;
@@ -65,6 +86,8 @@ export class HttpClient {
   private readonly clock: Clock;
   private readonly rejectUnauthorized: boolean;
   private readonly defaultHeaders: Readonly<Record<string, string>>;
+  private readonly storeCookies: boolean;
+  private readonly decompress: boolean;
   private readonly pools = new Map<string, Pool>();
   private readonly cache = new Map<string, Prepared>();
   private pending: HttpResponse[] = [];
@@ -79,7 +102,11 @@ export class HttpClient {
     this.maxRedirects = options.maxRedirects ?? 5;
     this.clock = options.clock ?? systemClock;
     this.rejectUnauthorized = options.rejectUnauthorized ?? true;
-    this.defaultHeaders = { ...options.headers };
+    this.decompress = options.decompress ?? true;
+    // Ahead of the caller's headers, so an Accept-Encoding of theirs replaces it.
+    this.defaultHeaders = this.decompress ? { "Accept-Encoding": ACCEPT_ENCODING, ...options.headers } : { ...options.headers };
+    this.storeCookies = options.cookies ?? true;
+    this.cookies = new CookieJar(() => this.clock.epoch(), this.baseUrl);
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -137,11 +164,13 @@ export class HttpClient {
     for (let hops = 0; ; hops++) {
       const pool = this.poolFor(prepared.origin);
       const connection = pool.acquire();
+      // An empty jar costs one comparison: the cached request bytes go out as they are.
+      const wire = this.cookies.size === 0 || prepared.explicitCookie ? prepared.wire : this.cookieWire(prepared);
       let outcome: RawResponse | HttpError;
       try {
-        outcome = await connection.send(prepared.wire, prepared.noResponseBody, deadline, timeoutMs);
+        outcome = await connection.send(wire, prepared.noResponseBody, deadline, timeoutMs);
       } catch (failure) {
-        outcome = await this.retry(failure, pool, prepared, deadline, timeoutMs);
+        outcome = await this.retry(failure, pool, wire, prepared.noResponseBody, deadline, timeoutMs);
       }
       if (outcome instanceof HttpError) {
         error = outcome;
@@ -149,6 +178,7 @@ export class HttpClient {
         break;
       }
       raw = outcome;
+      if (raw.setCookie && this.storeCookies) this.cookies.store(headerValues(raw.head(), "set-cookie"), targetOf(prepared));
       if (options.redirect === "manual" || !isRedirect(raw.status)) break;
       const next = followRedirect(prepared, raw, this.defaultHeaders);
       if (next === undefined) break; // a 3xx without Location is the final answer, as in requests
@@ -164,6 +194,11 @@ export class HttpClient {
     }
     // A response that completed just as the user was stopped still belongs to a stopped user.
     if (this.signal?.aborted) throw abortError(this.signal.reason);
+    if (raw !== undefined && raw.encoded && this.decompress) {
+      // Decoding is part of the response time, as in requests, which decodes before Locust stops the clock.
+      error = decodeBody(raw, this.maxBodyBytes, prepared.href);
+      if (error !== undefined) raw = undefined;
+    }
     const elapsed = this.clock.now() - start;
     const name = options.name ?? url;
     const response = new HttpResponse(raw, error, prepared.href, elapsed, method, name, this.recorder, this.maxBodyBytes);
@@ -176,14 +211,15 @@ export class HttpClient {
   private async retry(
     failure: unknown,
     pool: Pool,
-    prepared: Prepared,
+    wire: Uint8Array,
+    noResponseBody: boolean,
     deadline: number,
     timeoutMs: number,
   ): Promise<RawResponse | HttpError> {
     if (!(failure instanceof ConnectionFailure)) throw failure; // aborted or closed: not a result
     if (!failure.retryable) return failure.error;
     try {
-      return await pool.open().send(prepared.wire, prepared.noResponseBody, deadline, timeoutMs);
+      return await pool.open().send(wire, noResponseBody, deadline, timeoutMs);
     } catch (second) {
       if (!(second instanceof ConnectionFailure)) throw second;
       return second.error;
@@ -207,6 +243,18 @@ export class HttpClient {
     return prepared;
   }
 
+  /** The request bytes with the jar's cookies, remade only when the jar changed since last time. */
+  private cookieWire(prepared: Prepared): Uint8Array {
+    const jar = this.cookies;
+    jar.expire();
+    const cached = prepared.cookieWire;
+    if (cached !== undefined && cached.version === jar.version) return cached.wire;
+    const header = jar.header(targetOf(prepared));
+    const wire = header === "" ? prepared.wire : withCookie(prepared, header);
+    prepared.cookieWire = { version: jar.version, wire };
+    return wire;
+  }
+
   private poolFor(origin: Origin): Pool {
     let pool = this.pools.get(origin.key);
     if (pool === undefined) {
@@ -228,4 +276,8 @@ export class HttpClient {
     this.pending = [];
     for (const pool of this.pools.values()) pool.destroyAll(reason);
   };
+}
+
+function targetOf(prepared: Prepared): CookieTarget {
+  return { host: prepared.origin.host, path: prepared.path, secure: prepared.origin.tls };
 }

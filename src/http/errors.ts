@@ -9,12 +9,12 @@ export type HttpErrorCode =
   | "ETIMEDOUT" // connect + response did not finish within timeoutMs
   | "ENOTFOUND" // the host name did not resolve
   | "ETLS" // the TLS handshake failed (certificate rejected, protocol mismatch)
-  | "EPROTO" // the server's bytes are not valid HTTP/1.x
+  | "EPROTO" // the server's bytes are not valid HTTP/1.x, or a body is not valid gzip/deflate as its Content-Encoding says
   | "EREDIRECT" // too many redirects, or a redirect without a usable Location
   | "ENETWORK" // any other socket error (the cause says which)
   | "EBODYTOOLARGE" // text()/bytes()/json() on a body larger than maxBodyBytes
   | "EINVALIDURL" // the URL cannot be parsed, or is relative without baseUrl
-  | "EINVALIDHEADER" // a header name or value would break the request framing
+  | "EINVALIDHEADER" // a header name or value (or a cookie given to cookies.set) would break the request framing
   | "EINVALIDMETHOD" // the method is not an HTTP token
   | "ECLOSED"; // the client was closed
 

@@ -13,12 +13,16 @@ export interface HeadInfo {
   otherCoding: boolean; // a Transfer-Encoding that does not end in chunked
   close: boolean; // Connection: close
   keepAlive: boolean; // Connection: keep-alive (matters for HTTP/1.0)
+  encoded: boolean; // a Content-Encoding header is present (its value is read only then)
+  setCookie: boolean; // at least one Set-Cookie header is present
   error: string; // why FAILED
 }
 
 const CONTENT_LENGTH = bytes("content-length");
 const TRANSFER_ENCODING = bytes("transfer-encoding");
 const CONNECTION = bytes("connection");
+const SET_COOKIE = bytes("set-cookie");
+const CONTENT_ENCODING = bytes("content-encoding");
 const CHUNKED = bytes("chunked");
 const CLOSE = bytes("close");
 const KEEP_ALIVE = bytes("keep-alive");
@@ -82,6 +86,7 @@ export function scanHead(buf: Uint8Array, start: number, out: HeadInfo): number 
     return fail(out, "malformed status line");
   const status = d0 * 100 + d1 * 10 + d2;
   let contentLength = -1, chunked = false, otherCoding = false, close = false, keepAlive = false;
+  let encoded = false, setCookie = false;
   let end = -1;
   for (let line = i + 1; ; ) {
     if (line >= len) return NEED_MORE;
@@ -101,7 +106,8 @@ export function scanHead(buf: Uint8Array, start: number, out: HeadInfo): number 
     }
     if (lf === len) return NEED_MORE;
     const lineEnd = buf[lf - 1] === 13 ? lf - 1 : lf;
-    // The framing headers are found by a colon right after their 14, 17 or 10 name bytes.
+    // The framing headers are found by a colon right after their 14, 17 or 10 name bytes; the two
+    // the client acts on (Set-Cookie, Content-Encoding) are only flagged, their values read later.
     if (buf[line + 14] === 58 && line + 14 < lineEnd && matchLower(buf, line, CONTENT_LENGTH)) {
       const value = digits(buf, line + 15, lineEnd);
       if (value < 0) return fail(out, "invalid Content-Length");
@@ -116,6 +122,10 @@ export function scanHead(buf: Uint8Array, start: number, out: HeadInfo): number 
     } else if (buf[line + 10] === 58 && line + 10 < lineEnd && matchLower(buf, line, CONNECTION)) {
       if (hasToken(buf, line + 11, lineEnd, CLOSE)) close = true;
       if (hasToken(buf, line + 11, lineEnd, KEEP_ALIVE)) keepAlive = true;
+    } else if (buf[line + 10] === 58 && matchLower(buf, line, SET_COOKIE)) {
+      setCookie = true;
+    } else if (buf[line + 16] === 58 && line + 16 < lineEnd && matchLower(buf, line, CONTENT_ENCODING)) {
+      encoded = true;
     } else if (first !== 32 && first !== 9 && (colon <= line || colon > lineEnd)) {
       // (obs-fold continuation lines, with a leading space, are skipped)
       return fail(out, "header line without a colon");
@@ -129,5 +139,7 @@ export function scanHead(buf: Uint8Array, start: number, out: HeadInfo): number 
   out.otherCoding = otherCoding;
   out.close = close;
   out.keepAlive = keepAlive;
+  out.encoded = encoded;
+  out.setCookie = setCookie;
   return end;
 }

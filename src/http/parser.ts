@@ -10,7 +10,13 @@ export class RawResponse {
   /** Body bytes received after dechunking, including any beyond the cap. */
   received = 0;
   overflow = false;
+  /** The body was decompressed (Content-Encoding) and the decoded bytes were over the cap. */
+  decodedOverflow = false;
   keepAlive = true;
+  /** The head has a Content-Encoding header. */
+  encoded = false;
+  /** The head has at least one Set-Cookie header. */
+  setCookie = false;
   first: Uint8Array | null = null;
   firstStart = 0;
   firstEnd = 0;
@@ -42,6 +48,23 @@ export class RawResponse {
     }
     return body;
   }
+
+  /** Replaces the body with its decoded bytes, which then also count as what was received. */
+  setBody(decoded: Uint8Array): void {
+    this.first = decoded;
+    this.firstStart = 0;
+    this.firstEnd = decoded.length;
+    this.more = null;
+    this.received = decoded.length;
+  }
+
+  /** The decoded body was over the cap: drop it; `received` stays the encoded byte count. */
+  dropDecoded(): void {
+    this.overflow = true;
+    this.decodedOverflow = true;
+    this.first = null;
+    this.more = null;
+  }
 }
 
 export { FAILED, NEED_MORE };
@@ -61,7 +84,7 @@ export class ResponseParser {
   private remaining = 0;
   private chunkSize = 0;
   private sizeDigits = 0;
-  private readonly head: HeadInfo = { status: 0, minor: 1, contentLength: -1, chunked: false, otherCoding: false, close: false, keepAlive: false, error: "" };
+  private readonly head: HeadInfo = { status: 0, minor: 1, contentLength: -1, chunked: false, otherCoding: false, close: false, keepAlive: false, encoded: false, setCookie: false, error: "" };
 
   constructor(private readonly maxBodyBytes: number) {}
 
@@ -219,6 +242,8 @@ export class ResponseParser {
     const res = new RawResponse(status, buf, start, end);
     // HTTP/1.0 closes unless it asked for keep-alive; 101 would switch protocols, which we never ask for.
     res.keepAlive = head.minor === 0 ? head.keepAlive && !head.close : !head.close && status !== 101;
+    res.encoded = head.encoded;
+    res.setCookie = head.setCookie;
     this.res = res;
     if (this.noBody || status === 204 || status === 304 || status === 101) this.state = S_DONE;
     else if (head.chunked) this.state = S_SIZE;

@@ -24,6 +24,11 @@ export interface Prepared {
   readonly contentType: string | undefined; // implied by `json`, kept for 307/308 redirects
   readonly noResponseBody: boolean; // HEAD: the response never has a body
   readonly headers: Readonly<Record<string, string>>; // the per-call headers, kept for redirects
+  readonly path: string; // url.pathname, for cookie path matching
+  readonly headLength: number; // wire bytes up to and including the empty line
+  readonly explicitCookie: boolean; // the caller set a Cookie header: it is sent as given, the jar's is not
+  /** The wire with the jar's Cookie header, and the jar version it was made for (see HttpClient). */
+  cookieWire: { version: number; wire: Uint8Array } | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -119,7 +124,22 @@ export function prepare(
     contentType,
     noResponseBody: method === "HEAD",
     headers: headers ?? EMPTY_HEADERS,
+    path: url.pathname,
+    headLength: head.byteLength,
+    explicitCookie: merged.has("cookie"),
+    cookieWire: undefined,
   };
+}
+
+/** The request with a Cookie header added at the end of its head (cookie text is latin-1, as Python sends it). */
+export function withCookie(prepared: Prepared, cookie: string): Uint8Array {
+  const line = Buffer.from(`Cookie: ${cookie}\r\n`, "latin1");
+  const at = prepared.headLength - 2; // before the empty line
+  const wire = Buffer.allocUnsafe(prepared.wire.byteLength + line.byteLength);
+  wire.set(prepared.wire.subarray(0, at));
+  wire.set(line, at);
+  wire.set(prepared.wire.subarray(at), at + line.byteLength);
+  return wire;
 }
 
 /** Request body bytes and the content type it implies; `body` wins over `json`, as in requests. */

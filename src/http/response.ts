@@ -18,7 +18,10 @@ export class HttpResponse {
   readonly url: string;
   /** Milliseconds from the start of the request to its body fully read, redirects included. */
   readonly elapsedMs: number;
-  /** Body bytes received (after dechunking), also when the body was larger than maxBodyBytes. */
+  /**
+   * Body bytes after dechunking and decompression (Locust's len(response.content)). A body over
+   * maxBodyBytes is not decompressed, nor kept: then it counts the bytes received.
+   */
   readonly contentLength: number;
   /** Why the request failed on the network (status 0), or a too-many-redirects failure. */
   readonly error: HttpError | undefined;
@@ -47,7 +50,10 @@ export class HttpResponse {
     this.contentLength = raw === undefined ? 0 : raw.received;
   }
 
-  /** Response headers with lower-case names; repeated headers are joined with ", ". */
+  /**
+   * Response headers with lower-case names; repeated headers are joined with ", " (Set-Cookie too,
+   * as in requests; the cookie jar reads each Set-Cookie on its own).
+   */
   get headers(): Record<string, string> {
     if (this.headerCache === undefined) this.headerCache = this.raw === undefined ? {} : decodeHeaders(this.raw.head());
     return this.headerCache;
@@ -61,15 +67,18 @@ export class HttpResponse {
     return latin1.decode(head.subarray(Math.min(13, lf), lf)).trim();
   }
 
-  /** The body bytes. Throws EBODYTOOLARGE when the body was larger than maxBodyBytes. */
+  /** The body bytes, decompressed. Throws EBODYTOOLARGE when the body was larger than maxBodyBytes. */
   bytes(): Uint8Array {
     if (this.body !== undefined) return this.body;
     const raw = this.raw;
     if (raw === undefined) return EMPTY;
     if (raw.overflow) {
+      const size = raw.decodedOverflow
+        ? `${raw.received} bytes compressed and more than maxBodyBytes (${this.maxBodyBytes}) decompressed`
+        : `${raw.received} bytes, larger than maxBodyBytes (${this.maxBodyBytes})`;
       throw new HttpError(
         "EBODYTOOLARGE",
-        `the response body from ${this.url} was ${raw.received} bytes, larger than maxBodyBytes (${this.maxBodyBytes}); ` +
+        `the response body from ${this.url} was ${size}; ` +
           `it was counted but not kept. Raise it with new HttpClient({ maxBodyBytes }) to read such bodies`,
       );
     }
@@ -133,4 +142,16 @@ export function decodeHeaders(head: Uint8Array): Record<string, string> {
     headers[name] = seen === undefined ? value : `${seen}, ${value}`;
   }
   return headers;
+}
+
+/** The values of every header `lowerName` in a response head, in order and unjoined (Set-Cookie). */
+export function headerValues(head: Uint8Array, lowerName: string): string[] {
+  const values: string[] = [];
+  const lines = latin1.decode(head).split(/\r?\n/);
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(":");
+    if (colon === lowerName.length && line.slice(0, colon).toLowerCase() === lowerName) values.push(line.slice(colon + 1).trim());
+  }
+  return values;
 }

@@ -20,7 +20,13 @@ export interface MachineState {
   /** After a reconnect: since when we wait for a heartbeat reply proving the master knows us. */
   readonly probeSince: number | null;
   readonly spawnSeq: number;
+  /** A spawn that arrived while stopping: Locust's worker applies it once the stop is done. */
+  readonly pendingSpawn: SpawnMessage | null;
+  /** The master runs with --reset-stats: drop ramp-up stats when it says spawning is complete. */
+  readonly resetStatsOnComplete: boolean;
 }
+
+type SpawnMessage = Extract<MasterMessage, { type: "spawn" }>;
 
 export type MachineEvent =
   | { type: "connected" }
@@ -68,7 +74,17 @@ export const initialState: MachineState = {
   lastMasterHeartbeatAt: null,
   probeSince: null,
   spawnSeq: 0,
+  pendingSpawn: null,
+  resetStatsOnComplete: false,
 };
+
+/**
+ * Whether what the worker sends now reaches a master that knows it: not while the link is down
+ * (the socket would queue it for whichever master comes back) nor while probing a reconnected one.
+ */
+export function canReport(state: MachineState): boolean {
+  return state.registered && state.linkUp && state.probeSince === null && state.phase !== "quitting";
+}
 
 const log = (level: "debug" | "info" | "warn", message: string): Effect => ({ type: "log", level, message });
 
@@ -88,17 +104,19 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       // While probing, the master may be a new one that never heard of us: it would merge our
       // old test's stats into its own. Hold them (they are deltas) until the probe settles.
       // Likewise while the link is down: the socket would queue them for whichever master comes back.
-      return { state, effects: state.registered && state.linkUp && state.probeSince === null ? [{ type: "stats", final: false }] : [] };
+      return { state, effects: canReport(state) ? [{ type: "stats", final: false }] : [] };
     case "spawned":
       if (event.seq !== state.spawnSeq || state.phase !== "spawning") return { state, effects: [] };
       return { state: { ...state, phase: "running" }, effects: [{ type: "spawning_complete" }] };
-    case "stopped":
+    case "stopped": {
       if (state.phase !== "stopping") return { state, effects: [] };
       // Flush before client_stopped: the master merges late stats, and then forgets us until client_ready.
-      return {
-        state: { ...state, phase: "ready", readySentAt: now },
-        effects: [{ type: "stats", final: false }, { type: "send", message: "client_stopped" }, { type: "send", message: "client_ready" }],
-      };
+      const effects: Effect[] = [{ type: "stats", final: false }, { type: "send", message: "client_stopped" }, { type: "send", message: "client_ready" }];
+      const ready: MachineState = { ...state, phase: "ready", readySentAt: now, pendingSpawn: null };
+      if (!state.pendingSpawn) return { state: ready, effects };
+      const next = onSpawn(ready, state.pendingSpawn);
+      return { state: next.state, effects: [...effects, ...next.effects] };
+    }
     case "shutdown":
       return quit(state, "shutting down");
   }
@@ -133,8 +151,12 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       return quit(state, "the master sent quit");
     case "reconnect":
       return { state, effects: [log("warn", "the master asked us to reconnect (it received a corrupt message)"), { type: "reconnect" }] };
-    case "spawning_complete":
-      return { state, effects: [log("debug", `the master finished spawning ${message.userCount} users in total`)] };
+    case "spawning_complete": {
+      const effects: Effect[] = [log("debug", `the master finished spawning ${message.userCount} users in total`)];
+      // Locust's worker resets its stats here under --reset-stats, so ramp-up is left out.
+      if (state.resetStatsOnComplete) effects.push({ type: "reset_stats" });
+      return { state, effects };
+    }
     case "update_user_class":
       return { state, effects: [log("info", `the master updated user class "${message.userClassName}"; per-class edits from the web UI are not applied by this worker`)] };
     case "custom":
@@ -142,9 +164,11 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
   }
 }
 
-function onSpawn(state: MachineState, spawn: Extract<MasterMessage, { type: "spawn" }>): Transition {
-  if (!state.registered || state.phase === "stopping") {
-    return { state, effects: [log("debug", `ignoring spawn while ${state.registered ? "stopping" : "not registered"}`)] };
+function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
+  if (!state.registered) return { state, effects: [log("debug", "ignoring a spawn while not registered")] };
+  if (state.phase === "stopping") {
+    // Locust's worker handles messages one at a time, so a spawn waits until the stop is done.
+    return { state: { ...state, pendingSpawn: spawn }, effects: [log("debug", "a spawn arrived while stopping; it will be applied once stopped")] };
   }
   // Locust's worker sends "spawning" first, even for a spawn it then discards as stale.
   const effects: Effect[] = [{ type: "send", message: "spawning" }];
@@ -155,7 +179,8 @@ function onSpawn(state: MachineState, spawn: Extract<MasterMessage, { type: "spa
   if (state.phase === "ready") effects.push({ type: "reset_stats" }); // a new test starts from zero
   const seq = state.spawnSeq + 1;
   effects.push({ type: "apply_spawn", seq, targets: spawn.userClassesCount, host: spawn.host, stopTimeout: spawn.stopTimeout, parsedOptions: spawn.parsedOptions });
-  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout }, effects };
+  const resetStatsOnComplete = spawn.parsedOptions.reset_stats === true;
+  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete }, effects };
 }
 
 function onTick(state: MachineState, now: number): Transition {
@@ -167,7 +192,8 @@ function onTick(state: MachineState, now: number): Transition {
     return reRegister(state, now, "the master does not know this worker any more (it restarted?); registering again");
   }
   if (state.lastMasterHeartbeatAt !== null && now - state.lastMasterHeartbeatAt >= MASTER_HEARTBEAT_TIMEOUT_MS) {
-    return reRegister(state, now, `no heartbeat from the master for ${MASTER_HEARTBEAT_TIMEOUT_MS / 1000}s; stopping users and registering again`);
+    // The connection itself may be dead without a reset (a lost node, a dropped NAT entry): open a new one.
+    return reRegister(state, now, `no heartbeat from the master for ${MASTER_HEARTBEAT_TIMEOUT_MS / 1000}s; stopping users, reconnecting and registering again`, true);
   }
   if (!state.linkUp) return { state, effects: [] };
   const hb: HeartbeatState = state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";
@@ -178,9 +204,20 @@ function register(state: MachineState, now: number, effects: Effect[]): Transiti
   return { state: { ...state, readySentAt: now }, effects: [...effects, { type: "send", message: "client_ready" }] };
 }
 
-function reRegister(state: MachineState, now: number, why: string): Transition {
-  const fresh: MachineState = { ...state, phase: "connecting", registered: false, probeSince: null, lastMasterHeartbeatAt: null, masterHeartbeats: false, lastSpawnTimestamp: -Infinity };
+function reRegister(state: MachineState, now: number, why: string, reconnect = false): Transition {
+  const fresh: MachineState = {
+    ...state,
+    phase: "connecting",
+    registered: false,
+    probeSince: null,
+    lastMasterHeartbeatAt: null,
+    masterHeartbeats: false,
+    lastSpawnTimestamp: -Infinity,
+    pendingSpawn: null,
+  };
   const effects: Effect[] = [log("warn", why), { type: "kill_users" }, { type: "reset_stats" }];
+  // After a reconnect, the "connected" event sends client_ready on the new connection.
+  if (reconnect) return { state: { ...fresh, linkUp: false, readySentAt: null }, effects: [...effects, { type: "reconnect" }] };
   return fresh.linkUp ? register(fresh, now, effects) : { state: { ...fresh, readySentAt: null }, effects };
 }
 

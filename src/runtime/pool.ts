@@ -26,11 +26,16 @@ export interface PoolOptions {
 }
 
 const WATCHDOG_INTERVAL_MS = 5_000;
+/** After a kill, how long aborted tasks and onStop get before the user is abandoned. */
+export const KILL_GRACE_MS = 2_000;
 
 interface RunningUser {
   readonly id: number;
   readonly className: string;
   readonly activity: Activity;
+  /** Stop requested: the user leaves its wait at once and ends after the task in flight. */
+  readonly stopController: AbortController;
+  /** Killed: ctx.signal, aborted after stop_timeout (at once when it is 0), as Locust kills users. */
   readonly controller: AbortController;
   readonly client: HttpClient;
   readonly done: Promise<void>;
@@ -39,6 +44,8 @@ interface RunningUser {
 export class UserPool {
   private readonly byClass = new Map<string, RunningUser[]>();
   private readonly stopping = new Set<Promise<void>>();
+  /** Users told to stop whose task is still finishing: Locust still counts them. */
+  private readonly stoppingCounts = new Map<string, number>();
   private readonly warnedUnknown = new Set<string>();
   private readonly pickFallback: () => UserDefinition<any>;
   private nextUserId = 1;
@@ -50,15 +57,21 @@ export class UserPool {
     this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
   }
 
-  /** Starts or stops users until each class named has exactly its target; others are left alone. */
-  setTargets(targets: Readonly<Record<string, number>>, stopTimeoutSeconds: number): void {
+  /**
+   * Starts or stops users until each class named has exactly its target; others are left alone.
+   * Resolves once the users it stopped have finished (Locust's worker reports spawning complete
+   * only then).
+   */
+  setTargets(targets: Readonly<Record<string, number>>, stopTimeoutSeconds: number): Promise<void> {
+    const stops: Promise<void>[] = [];
     for (const [name, target] of Object.entries(targets)) {
       const users = this.byClass.get(name) ?? [];
       this.byClass.set(name, users);
       while (users.length < target) users.push(this.start(name));
-      if (users.length > target) this.stop(users.splice(target), stopTimeoutSeconds);
+      if (users.length > target) stops.push(...this.stop(users.splice(target), stopTimeoutSeconds));
     }
     this.watch();
+    return Promise.all(stops).then(() => undefined);
   }
 
   // One interval for all users, and only while there are users: no timer outlives the test.
@@ -89,12 +102,14 @@ export class UserPool {
   counts(): Record<string, number> {
     const counts: Record<string, number> = {};
     for (const [name, users] of this.byClass) counts[name] = users.length;
+    for (const [name, n] of this.stoppingCounts) counts[name] = (counts[name] ?? 0) + n;
     return counts;
   }
 
   get userCount(): number {
     let total = 0;
     for (const users of this.byClass.values()) total += users.length;
+    for (const n of this.stoppingCounts.values()) total += n;
     return total;
   }
 
@@ -109,6 +124,7 @@ export class UserPool {
   private start(className: string): RunningUser {
     const def = this.resolve(className);
     const controller = new AbortController();
+    const stopController = new AbortController();
     const userId = this.nextUserId++;
     const client = this.opts.makeClient(this.env.host, controller.signal);
     const activity = newActivity();
@@ -127,7 +143,7 @@ export class UserPool {
     } catch (error) {
       // A throwing state() factory is user code too: report it; the user stays counted but idle.
       this.opts.onException(error, `${def.name}.state`);
-      return { id: userId, className, activity, controller, client, done: Promise.resolve() };
+      return { id: userId, className, activity, stopController, controller, client, done: Promise.resolve() };
     }
     const done = runUser(def, ctx, {
       clock: this.opts.clock,
@@ -136,24 +152,39 @@ export class UserPool {
       random: this.opts.random,
       activity,
       yieldBudget: this.yieldBudget,
+      stopSignal: stopController.signal,
     }).catch((error) => this.opts.onException(error, `${def.name} (user loop)`));
-    return { id: userId, className, activity, controller, client, done };
+    return { id: userId, className, activity, stopController, controller, client, done };
   }
 
-  private stop(users: RunningUser[], stopTimeoutSeconds: number): void {
-    for (const user of users) {
-      user.controller.abort();
-      // Locust lets a task in flight finish for up to stop_timeout, then kills the user.
-      const finished = settleWithin(user.done, stopTimeoutSeconds * 1000).then((inTime) => {
-        if (!inTime && stopTimeoutSeconds > 0) {
-          this.opts.log.warn(`a user did not finish its task within stop_timeout (${stopTimeoutSeconds}s); it was abandoned`);
-        }
-        user.client.close();
+  private stop(users: RunningUser[], stopTimeoutSeconds: number): Promise<void>[] {
+    return users.map((user) => {
+      user.stopController.abort();
+      this.stoppingCounts.set(user.className, (this.stoppingCounts.get(user.className) ?? 0) + 1);
+      const finished = this.finish(user, stopTimeoutSeconds).then(() => {
+        const left = (this.stoppingCounts.get(user.className) ?? 1) - 1;
+        if (left > 0) this.stoppingCounts.set(user.className, left);
+        else this.stoppingCounts.delete(user.className);
         this.stopping.delete(finished);
       });
       this.stopping.add(finished);
-    }
+      return finished;
+    });
   }
+
+  // Locust lets the task in flight finish within stop_timeout, then kills the user; a killed
+  // user's aborted task and its onStop get KILL_GRACE_MS before it is abandoned.
+  private async finish(user: RunningUser, stopTimeoutSeconds: number): Promise<void> {
+    const inTime = stopTimeoutSeconds > 0 && (await settleWithin(user.done, stopTimeoutSeconds * 1000));
+    if (!inTime) {
+      user.controller.abort();
+      if (!(await settleWithin(user.done, KILL_GRACE_MS))) {
+        this.opts.log.warn(`user ${user.id} (${user.className}) did not end within ${stopTimeoutSeconds}s stop_timeout + ${KILL_GRACE_MS / 1000}s after being killed; it was abandoned (does a task ignore ctx.signal?)`);
+      }
+    }
+    user.client.close();
+  }
+
 
   private resolve(className: string): UserDefinition<any> {
     const own = this.opts.plan.users.find((u) => u.name === className);

@@ -20,10 +20,15 @@ export interface UserRunOptions {
   activity?: Activity;
   /** Shared by all users of a pool: when the event loop last got a turn. */
   yieldBudget?: YieldBudget;
+  /**
+   * Stop requested: ends the wait at once and the loop after the task in flight, which keeps
+   * running until ctx.signal (the kill) aborts. Defaults to ctx.signal.
+   */
+  stopSignal?: AbortSignal;
 }
 
 export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
-  const { signal } = ctx;
+  const signal = opts.stopSignal ?? ctx.signal;
   const pick = weightedPicker(def.tasks, (t) => t.weight, opts.random);
   const { activity } = opts;
   const budget = opts.yieldBudget ?? { lastYield: opts.clock.now() };

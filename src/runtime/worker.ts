@@ -8,7 +8,7 @@ import { type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "..
 import { createStats } from "../stats/index.ts";
 import { DealerSocket } from "../transport/index.ts";
 import { exceptionReporter } from "./exceptions.ts";
-import { type Effect, type MachineEvent, type MachineState, initialState, transition } from "./machine.ts";
+import { type Effect, type MachineEvent, type MachineState, canReport, initialState, transition } from "./machine.ts";
 import type { Plan } from "./plan.ts";
 import { UserPool } from "./pool.ts";
 import { usageMeter } from "./usage.ts";
@@ -50,7 +50,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const done = new Promise<number>((resolve) => (exitWith = resolve));
 
   const send = (message: WorkerMessage) => socket.send(encodeWorkerMessage(message, nodeId));
-  const reportException = exceptionReporter(log, (r) => state.registered && send({ type: "exception", msg: r.msg, traceback: r.traceback }), () => clock.now());
+  const reportException = exceptionReporter(log, (r) => canReport(state) && send({ type: "exception", msg: r.msg, traceback: r.traceback }), () => clock.now());
   const pool = new UserPool({
     plan: opts.plan,
     clock,
@@ -100,10 +100,11 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
         return stats.clear();
       case "apply_spawn":
         pool.env = { host: effect.host ?? opts.host, workerIndex: state.workerIndex, parsedOptions: effect.parsedOptions };
-        pool.setTargets(effect.targets, effect.stopTimeout);
-        log.info(`spawned users: ${JSON.stringify(pool.counts())}`);
-        // Starting users is synchronous; report completion after this dispatch has finished.
-        queueMicrotask(() => dispatch({ type: "spawned", seq: effect.seq }));
+        // Starting users is synchronous; users this spawn stops may take up to stop_timeout.
+        void pool.setTargets(effect.targets, effect.stopTimeout).then(() => {
+          log.info(`users now: ${JSON.stringify(pool.counts())}`);
+          dispatch({ type: "spawned", seq: effect.seq });
+        });
         return;
       case "stop_users":
         log.info("the master asked to stop; stopping users");

@@ -1,4 +1,4 @@
-// Run by deno.test.ts under Deno: one GET through HttpClient, printing what was recorded as JSON.
+// Run by deno.test.ts under Deno: a few calls through HttpClient, printing what was recorded as JSON.
 import { HttpClient } from "../../src/http/index.ts";
 import type { Recorder } from "../../src/stats/recorder.ts";
 
@@ -11,5 +11,16 @@ const url = process.argv[2] ?? "";
 const http = new HttpClient({ recorder, baseUrl: url });
 const first = await http.get("/deno");
 const second = await http.post("/deno", { json: { from: "deno" } });
+const zipped = await http.get("/deno-gzip");
+const cookie = await http.get("/deno-cookie");
 http.close();
-console.log(JSON.stringify({ runtime: "Deno" in globalThis ? "deno" : "other", first: first.text(), second: second.text(), calls }));
+console.log(
+  JSON.stringify({
+    runtime: "Deno" in globalThis ? "deno" : "other",
+    first: first.text(),
+    second: second.text(),
+    zipped: zipped.text(),
+    cookie: cookie.text(),
+    calls,
+  }),
+);

@@ -83,6 +83,12 @@ describe("ResponseParser", () => {
     });
   }
 
+  test("Set-Cookie and Content-Encoding are flagged, in any case, without disturbing Connection", () => {
+    const flagged = parse("HTTP/1.1 200 OK\r\nSET-COOKIE: a=1\r\nContent-encoding: gzip\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 3);
+    expect(flagged.response).toMatchObject({ setCookie: true, encoded: true, keepAlive: false });
+    expect(parse("HTTP/1.1 200 OK\r\nSet-Cookiex: a\r\nContent-Encodings: x\r\nContent-Length: 0\r\n\r\n").response).toMatchObject({ setCookie: false, encoded: false });
+  });
+
   test("a head larger than 64 KiB is rejected", () => {
     expect(parse(`HTTP/1.1 200 OK\r\nX: ${"a".repeat(70_000)}\r\n`, 4096).error).toContain("larger than");
   });

@@ -141,9 +141,32 @@ describe("the worker lifecycle", () => {
     expect(run([[{ type: "report_due" }, 3000], [{ type: "tick" }, 3001]], down).effects).toEqual([]);
   });
 
-  test("60 s without a master heartbeat counts as a lost master", () => {
-    const { state } = run([[msg({ type: "heartbeat" }), 100], [{ type: "tick" }, 60_099], [{ type: "tick" }, 60_100]], registered);
+  test("60 s without a master heartbeat counts as a lost master: drop users, reconnect, then register on the new connection", () => {
+    const { state, effects } = run([[msg({ type: "heartbeat" }), 100], [{ type: "tick" }, 60_099], [{ type: "tick" }, 60_100]], registered);
     expect(state.registered).toBe(false);
+    expect(effects.slice(-3)).toEqual([{ type: "kill_users" }, { type: "reset_stats" }, { type: "reconnect" }]);
+    expect(run([[{ type: "connected" }, 60_300]], state).effects).toEqual([{ type: "send", message: "client_ready" }]);
+  });
+
+  test("a spawn that arrives while stopping is applied once the stop is done, after client_ready", () => {
+    const { state, effects } = run(
+      [[spawn(100, { A: 2 }), 20], [{ type: "spawned", seq: 1 }, 21], [msg({ type: "stop" }), 500], [spawn(200, { A: 4 }), 600], [{ type: "stopped" }, 900]],
+      registered,
+    );
+    const tail = effects.slice(effects.findIndex((e) => e.type === "stop_users"));
+    expect(tail.map((e) => (e.type === "send" ? e.message : e.type))).toEqual([
+      "stop_users", "stats", "client_stopped", "client_ready", "spawning", "reset_stats", "apply_spawn",
+    ]);
+    expect(tail.at(-1)).toMatchObject({ type: "apply_spawn", targets: { A: 4 } });
+    expect(state.phase).toBe("spawning");
+    expect(state.pendingSpawn).toBeNull();
+  });
+
+  test("under --reset-stats, the master's spawning_complete resets the ramp-up stats", () => {
+    const withReset: MachineEvent = { type: "message", message: { type: "spawn", timestamp: 5, userClassesCount: { A: 1 }, host: null, stopTimeout: 0, parsedOptions: { reset_stats: true } } };
+    const complete = msg({ type: "spawning_complete", userCount: 1 });
+    expect(run([[withReset, 10], [complete, 20]], registered).effects.filter((e) => e.type === "reset_stats")).toHaveLength(2);
+    expect(run([[spawn(5, { A: 1 }), 10], [complete, 20]], registered).effects.filter((e) => e.type === "reset_stats")).toHaveLength(1);
   });
 
   test("the master's reconnect message reopens the socket without a new client_ready", () => {

@@ -27,12 +27,14 @@ describe("UserPool targets", () => {
     expect(pool.counts()).toEqual({ Shopper: 4 });
     expect(pool.userCount).toBe(4);
     await until(() => seen.starts.length === 4, "four onStart calls");
-    pool.setTargets({ Shopper: 1 }, 1);
+    const stopped = pool.setTargets({ Shopper: 1 }, 1);
+    // Like Locust, users finishing their task still count until they have stopped.
+    expect(pool.counts()).toEqual({ Shopper: 4 });
+    await within(stopped, 2_000, "the surplus users to stop");
     expect(pool.counts()).toEqual({ Shopper: 1 });
-    await until(() => seen.stops.length === 3, "three onStop calls");
-    await until(() => clients.filter((c) => c.closed).length === 3, "three clients closed");
     expect(seen.stops.sort()).toEqual([2, 3, 4]);
-    expect(clients.filter((c) => c.closed).map((c) => c.signal.aborted)).toEqual([true, true, true]);
+    // They ended within stop_timeout, so they were never killed.
+    expect(clients.filter((c) => c.closed).map((c) => c.signal.aborted)).toEqual([false, false, false]);
   });
 
   test("leave classes the master did not name alone", async () => {
@@ -73,12 +75,46 @@ describe("stopping", () => {
     expect(pool.counts()).toEqual({});
   });
 
+  test("lets a task in flight finish within stop_timeout: its request is recorded and it is not killed", async () => {
+    let inFlight = 0;
+    let killedDuringTask = false;
+    const slow = defineUser({
+      name: "Slow",
+      tasks: [{ name: "slow", fn: async (ctx) => {
+        inFlight++;
+        await new Promise((r) => setTimeout(r, 80));
+        killedDuringTask ||= ctx.signal.aborted;
+        ctx.recordSuccess("GET", "/slow", 80, 1);
+      } }],
+    });
+    const { pool, recorder } = harness(slow);
+    pool.setTargets({ Slow: 2 }, 5);
+    await until(() => inFlight === 2, "both tasks in flight");
+    await within(pool.stopAll(5), 3_000, "the stop to wait for the tasks");
+    expect(recorder.records.filter((r) => r.name === "/slow").length).toBeGreaterThanOrEqual(2);
+    expect(killedDuringTask).toBe(false);
+    expect(pool.userCount).toBe(0);
+  });
+
+  test("with stop_timeout 0 kills at once: the task's signal aborts", async () => {
+    let sawAbort = false;
+    const waits = defineUser({
+      name: "Waits",
+      tasks: [{ name: "wait", fn: (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => ((sawAbort = true), resolve()))) }],
+    });
+    const { pool } = harness(waits);
+    pool.setTargets({ Waits: 1 }, 0);
+    await new Promise((r) => setTimeout(r, 10));
+    await within(pool.stopAll(0), 1_000, "an immediate stop");
+    expect(sawAbort).toBe(true);
+  });
+
   test("abandons a task that ignores the signal after stop_timeout, and warns", async () => {
     let started = 0;
     const { pool, log, clients } = harness(defineTask({ name: "stuck", fn: () => (started++, new Promise(() => {})) }));
     pool.setTargets({ DefaultUser: 2 }, 1);
     await until(() => started === 2, "both tasks to start");
-    await within(pool.stopAll(0.05), 2_000, "stopAll with a stuck task");
+    await within(pool.stopAll(0.05), 5_000, "stopAll with a stuck task (stop_timeout, then the kill grace)");
     expect(log.lines.filter((l) => l.level === "warn" && l.message.includes("abandoned"))).toHaveLength(2);
     expect(clients.map((c) => c.closed)).toEqual([true, true]);
   });
