@@ -9,6 +9,7 @@ import { runTasksOnce } from "../runtime/run-once.ts";
 import { startWorker } from "../runtime/worker.ts";
 import { parseHostUrl, parsePort, rejectUnknownFlags } from "./args.ts";
 import { demoTargetCommand } from "./demo-target.ts";
+import { guardUnhandledRejections } from "./guard.ts";
 import { renderLocustfile } from "./locustfile.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
@@ -39,9 +40,11 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
       if (args["run-tasks"] !== undefined) {
         const names = args["run-tasks"].split(",").map((n) => n.trim()).filter(Boolean);
         if (names.length === 0) throw new LoadworkerError("E_USAGE", "--run-tasks needs task names, e.g. --run-tasks 压测MockApi,压测HttpBin");
+        guardUnhandledRejections(log);
         const runs = await runTasksOnce(plan, names, { host, log, clock: systemClock, onRecord: printRecord });
         return printSummary(runs);
       }
+      guardUnhandledRejections(log);
       const running = startWorker({ plan, masterHost: args["master-host"], masterPort: port, host, log });
       let signals = 0;
       const onSignal = (signal: string) => {
