@@ -2,6 +2,9 @@
 export interface Recorder {
   /** A request that succeeded: elapsed float milliseconds and response length in bytes. */
   success(method: string, name: string, ms: number, length: number): void;
-  /** A request that failed: the error is an Error or a message; it is keyed by its text. */
-  failure(method: string, name: string, ms: number, error: unknown): void;
+  /**
+   * A request that failed: the error is an Error or a message; it is keyed by its text. The
+   * length of a response that came back (a 500 page, say) counts like Locust's, 0 without one.
+   */
+  failure(method: string, name: string, ms: number, error: unknown, length?: number): void;
 }

@@ -41,10 +41,10 @@ class RequestStats implements Stats {
         this.log(method, name, ms, length, this.clock.epoch());
       },
       // Locust logs a failure as a request (timing, per-second count) and as an error.
-      failure: (method, name, ms, error) => {
+      failure: (method, name, ms, error, length = 0) => {
         const epoch = this.clock.epoch();
         const second = Math.trunc(epoch);
-        this.log(method, name, ms, 0, epoch).logFailure(second);
+        this.log(method, name, ms, length, epoch).logFailure(second);
         this.total.logFailure(second);
         this.errors.record(method, name, error, epoch);
       },

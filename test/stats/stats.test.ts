@@ -104,6 +104,13 @@ describe("a failed request", () => {
     }
   });
 
+  test("counts the length of a response that came back, as Locust does for a 500 page", () => {
+    stats.recorder.failure("GET", "/500", 3, "HTTPError('500 Server Error')", 321);
+    const report = stats.report({}, 0);
+    expect(report.stats[0]?.total_content_length).toBe(321);
+    expect(report.stats_total.total_content_length).toBe(321);
+  });
+
   test("lands in errors under Locust's key, with occurrences and first/last seen", () => {
     stats.recorder.failure("POST", "/bad", 1, new Error("boom"));
     clock.advance(2);
