@@ -8,6 +8,10 @@
 # usage: bash bench/workers/run.sh
 # env: USERS="50 500" ROUNDS=3 RUN_TIME=20 WARM=4 WINDOW=12 PORT=28391 MASTER_PORT=28392
 #      WORKERS="loadworker boomer locust wrk" NO_BUILD=1 (reuse .build/ binaries)
+#      PROFILE=1: loadworker runs from source under `bun --cpu-prof-md` (profiles in bench/out/workers-run/prof)
+#      PERF=1: `perf record -g` on the process under test during the window (bench/out/workers-run/perf-*.data);
+#      PERF=trace: `perf trace -s` instead, syscall counts per thread (bench/out/workers-run/syscalls-*.txt)
+# Profiled runs cost the worker CPU time: use them to find hot spots, not for the table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 USERS=${USERS:-"50 500"}
@@ -21,7 +25,7 @@ WORKERS=${WORKERS:-"loadworker boomer locust wrk"}
 BUN=./node_modules/.bin/bun
 LOCUST=./.venv/bin/locust
 OUT=bench/out
-RUN=$OUT/workers-run
+RUN=${RUN_DIR:-$OUT/workers-run}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$OUT/workers-$STAMP.tsv
 HOST="http://127.0.0.1:$PORT"  # no trailing slash: FastHttpUser would request "//"
@@ -75,6 +79,11 @@ PIDS+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/nginx_status" >/dev/null && break; sleep 0.05; done
 kill -0 "${PIDS[0]}" 2>/dev/null || { echo "run.sh: nginx did not start; see $RUN/logs/error.log" >&2; exit 1; }
 "./.build/loadworker-bench" locustfile --host "$HOST" > "$RUN/master-loadworker.py"
+if [ -n "${PROFILE:-}" ]; then  # the compiled binary cannot write a CPU profile: run the same entry from source
+  mkdir -p "$RUN/prof"
+  printf '%s\n' 'import { runCli } from "../src/cli/main.ts";' 'import * as bench from "../bench/workers/tasks/bench.ts";' \
+    'process.exit(await runCli(Object.values(bench), process.argv.slice(2)));' > .build/loadworker-bench-profile.ts
+fi
 
 served() { curl -sf "http://127.0.0.1:$PORT/nginx_status" | awk 'NR == 3 {print $3}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }  # utime+stime, all threads
@@ -102,7 +111,11 @@ run() {
     for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$MASTER_PORT") 2>/dev/null && break; sleep 0.1; done
   fi
   case $worker in
-    loadworker) taskset -c 1 ./.build/loadworker-bench --master-host 127.0.0.1 --master-port "$MASTER_PORT" --loglevel warn > "$log.worker" 2>&1 & ;;
+    loadworker) if [ -n "${PROFILE:-}" ]; then
+                  taskset -c 1 "$BUN" --cpu-prof-md --cpu-prof-dir "$RUN/prof" --cpu-prof-name "$tag.md" .build/loadworker-bench-profile.ts \
+                    --master-host 127.0.0.1 --master-port "$MASTER_PORT" --loglevel warn > "$log.worker" 2>&1 &
+                else taskset -c 1 ./.build/loadworker-bench --master-host 127.0.0.1 --master-port "$MASTER_PORT" --loglevel warn > "$log.worker" 2>&1 &
+                fi ;;
     boomer) taskset -c 1 ./.build/boomer-bench --master-host 127.0.0.1 --master-port "$MASTER_PORT" --url "$URL" > "$log.worker" 2>&1 & ;;
     locust) taskset -c 1 "$LOCUST" -f bench/workers/locust/locustfile.py --worker --master-host 127.0.0.1 --master-port "$MASTER_PORT" > "$log.worker" 2>&1 & ;;
     wrk) taskset -c 1 wrk -t1 -c"$users" -d"${RUN_TIME}s" "$URL" > "$log.worker" 2>&1 & ;;
@@ -113,7 +126,11 @@ run() {
   sleep "$WARM"
   local c0 q0 t0 c1 q1 t1
   c0=$(cpu_ticks "$pid"); q0=$(served); t0=$(date +%s.%N)
-  sleep "$WINDOW"
+  case ${PERF:-} in
+    "") sleep "$WINDOW" ;;
+    trace) perf trace -s -p "$pid" -o "$RUN/syscalls-$tag.txt" -- sleep "$WINDOW" ;;
+    *) perf record -q -F 999 -g -p "$pid" -o "$RUN/perf-$tag.data" -- sleep "$WINDOW" 2>/dev/null ;;
+  esac
   c1=$(cpu_ticks "$pid"); q1=$(served); t1=$(date +%s.%N)
   local rss hwm; rss=$(rss_kb "$pid" VmRSS); hwm=$(rss_kb "$pid" VmHWM)
   if [ -n "$master" ]; then
