@@ -146,12 +146,21 @@ export function decodeHeaders(head: Uint8Array): Record<string, string> {
 
 /** The values of every header `lowerName` in a response head, in order and unjoined (Set-Cookie). */
 export function headerValues(head: Uint8Array, lowerName: string): string[] {
+  // Scans bytes and decodes only the values asked for: this runs on every response that sets a cookie.
   const values: string[] = [];
-  const lines = latin1.decode(head).split(/\r?\n/);
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const colon = line.indexOf(":");
-    if (colon === lowerName.length && line.slice(0, colon).toLowerCase() === lowerName) values.push(line.slice(colon + 1).trim());
+  const n = lowerName.length;
+  for (let line = head.indexOf(10) + 1; line > 0 && line < head.length; ) {
+    const lf = head.indexOf(10, line);
+    const end = lf < 0 ? head.length : lf;
+    if (head[line + n] === 58 && line + n < end && sameName(head, line, lowerName)) {
+      values.push(latin1.decode(head.subarray(line + n + 1, end)).trim());
+    }
+    line = end + 1;
   }
   return values;
+}
+
+function sameName(head: Uint8Array, at: number, lowerName: string): boolean {
+  for (let i = 0; i < lowerName.length; i++) if (((head[at + i] ?? 0) | 0x20) !== lowerName.charCodeAt(i)) return false;
+  return true;
 }

@@ -19,6 +19,7 @@ export const MAX_COOKIE_BYTES = 4096;
 const MAX_ATTRIBUTE_BYTES = 1024;
 // CTLs other than HTAB make the whole cookie invalid (RFC 6265bis 5.6 step 1).
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+const MAX_AGE = /^-?[0-9]+$/;
 
 /** The cookie in a Set-Cookie value, or undefined when RFC 6265 says to ignore it. */
 export function parseSetCookie(header: string, nowSec: number): SetCookie | undefined {
@@ -32,32 +33,33 @@ export function parseSetCookie(header: string, nowSec: number): SetCookie | unde
   if (name === "" || name.length + value.length > MAX_COOKIE_BYTES) return undefined;
   const cookie: SetCookie = { name, value, domain: undefined, path: undefined, secure: false, expires: Infinity };
   let maxAge: number | undefined;
-  let expires: number | undefined;
+  let expires: string | undefined;
   for (let at = semi; at >= 0; ) {
     const next = header.indexOf(";", at + 1);
     const attribute = header.slice(at + 1, next < 0 ? undefined : next);
     at = next;
     const aeq = attribute.indexOf("=");
-    const key = (aeq < 0 ? attribute : attribute.slice(0, aeq)).trim().toLowerCase();
+    const key = (aeq < 0 ? attribute : attribute.slice(0, aeq)).trim();
+    // Only these names matter (HttpOnly and SameSite only matter to browsers): compare by length first.
+    if (key.length !== 4 && key.length !== 6 && key.length !== 7) continue;
+    const lower = key.toLowerCase();
     const arg = aeq < 0 ? "" : attribute.slice(aeq + 1).trim();
     if (arg.length > MAX_ATTRIBUTE_BYTES) continue;
-    if (key === "max-age") {
-      if (/^-?[0-9]+$/.test(arg)) maxAge = Number(arg);
-    } else if (key === "expires") {
-      const date = parseCookieDate(arg);
-      if (date !== undefined) expires = date;
-    } else if (key === "domain") {
+    if (lower === "max-age") {
+      if (MAX_AGE.test(arg)) maxAge = Number(arg);
+    } else if (lower === "expires") {
+      expires = arg; // parsed at the end, and only when no Max-Age overrides it
+    } else if (lower === "domain") {
       // An empty Domain is ignored; a leading dot is ignored (RFC 6265 5.2.3).
       const domain = (arg.startsWith(".") ? arg.slice(1) : arg).toLowerCase();
       if (domain !== "") cookie.domain = domain;
-    } else if (key === "path") {
+    } else if (lower === "path") {
       cookie.path = arg.startsWith("/") ? arg : undefined;
-    } else if (key === "secure") cookie.secure = true;
-    // HttpOnly and SameSite only matter to browsers.
+    } else if (lower === "secure") cookie.secure = true;
   }
-  // Max-Age wins over Expires, whichever comes first (RFC 6265 5.3 step 3).
+  // Max-Age wins over Expires, whichever comes first (RFC 6265 5.3 step 3); a bad date is ignored.
   if (maxAge !== undefined) cookie.expires = maxAge <= 0 ? -Infinity : nowSec + maxAge;
-  else if (expires !== undefined) cookie.expires = expires;
+  else if (expires !== undefined) cookie.expires = parseCookieDate(expires) ?? Infinity;
   return cookie;
 }
 

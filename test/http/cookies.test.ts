@@ -4,6 +4,7 @@ import { createServer } from "node:https";
 import type { Clock } from "../../src/clock.ts";
 import { CookieJar, defaultPath, domainMatch, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN, pathMatch, type CookieTarget } from "../../src/http/cookies.ts";
 import { HttpClient } from "../../src/http/index.ts";
+import { headerValues } from "../../src/http/response.ts";
 import { parseCookieDate, parseSetCookie } from "../../src/http/set-cookie.ts";
 import { httpServer, RecordingRecorder, trackServer, type TestServer } from "./helpers.ts";
 
@@ -17,6 +18,13 @@ function jar(baseUrl?: string) {
 }
 
 describe("Set-Cookie parsing (RFC 6265 5.2)", () => {
+  test("each Set-Cookie header of a head is read on its own, in any case, commas and all", () => {
+    const head = new TextEncoder().encode(
+      "HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Expires=Wed, 21 Oct 2099 07:28:00 GMT\r\nSet-Cookie2: no=1\r\nX: set-cookie: no\r\nSET-COOKIE:b=2 \r\n\r\n",
+    );
+    expect(headerValues(head, "set-cookie")).toEqual(["a=1; Expires=Wed, 21 Oct 2099 07:28:00 GMT", "b=2"]);
+  });
+
   test("name, value and attributes are read, with whitespace trimmed and attribute names in any case", () => {
     expect(parseSetCookie(" sid = a b ; Path=/app; DOMAIN=.Example.COM; secure; HttpOnly; SameSite=Lax", T0)).toEqual({
       name: "sid",
@@ -36,7 +44,7 @@ describe("Set-Cookie parsing (RFC 6265 5.2)", () => {
     expect(parseSetCookie("empty=", T0)).toMatchObject({ name: "empty", value: "" });
   });
 
-  test("Max-Age wins over Expires in either order; Max-Age <= 0 means delete", () => {
+  test("Max-Age wins over Expires in either order; Max-Age <= 0 means delete; a bad value is ignored", () => {
     const past = "Expires=Thu, 01 Jan 1970 00:00:01 GMT";
     expect(parseSetCookie(`a=1; ${past}; Max-Age=60`, T0)?.expires).toBe(T0 + 60);
     expect(parseSetCookie(`a=1; Max-Age=60; ${past}`, T0)?.expires).toBe(T0 + 60);
@@ -44,6 +52,7 @@ describe("Set-Cookie parsing (RFC 6265 5.2)", () => {
     expect(parseSetCookie("a=1; Max-Age=-5", T0)?.expires).toBe(-Infinity);
     expect(parseSetCookie(`a=1; ${past}`, T0)?.expires).toBe(1);
     expect(parseSetCookie("a=1; Max-Age=soon", T0)?.expires).toBe(Infinity);
+    expect(parseSetCookie("a=1; Expires=soon", T0)?.expires).toBe(Infinity);
   });
 
   test("a path that does not start with '/' is the default path; an empty Domain is ignored", () => {
