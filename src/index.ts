@@ -2,11 +2,11 @@
 import { currentRecorder } from "./runtime/current.ts";
 
 export { defineTask, defineUser } from "./runtime/definitions.ts";
-export type { TaskDefinition, TaskFn, TaskSpec, UserContext, UserDefinition, UserSpec } from "./runtime/definitions.ts";
+export type { TaskDefinition, TaskFn, TaskSpec, UserContext, UserDefinition, UserHttpOptions, UserSpec } from "./runtime/definitions.ts";
 export { between, constant, constantPacing, constantThroughput } from "./runtime/wait.ts";
 export type { WaitInfo, WaitTime } from "./runtime/wait.ts";
 export { HttpClient } from "./http/index.ts";
-export type { HttpResponse, RequestOptions } from "./http/index.ts";
+export type { CookieJar, HttpError, HttpErrorCode, HttpResponse, RequestOptions } from "./http/index.ts";
 
 /**
  * Records a request that succeeded, for code that measures itself (gRPC, databases, …).

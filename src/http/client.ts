@@ -270,12 +270,18 @@ export class HttpClient {
     for (const response of pending) response.recordByDefault();
   }
 
-  private readonly onAbort = (): void => {
-    const reason = abortError(this.signal?.reason);
+  /**
+   * Aborts the calls in flight (they reject with an AbortError and are not recorded) and drops
+   * the sockets, but leaves the client usable: a killed user's onStop still needs it.
+   */
+  interrupt(reason?: unknown): void {
+    const error = abortError(reason);
     for (const response of this.pending) response.discard();
     this.pending = [];
-    for (const pool of this.pools.values()) pool.destroyAll(reason);
-  };
+    for (const pool of this.pools.values()) pool.destroyAll(error);
+  }
+
+  private readonly onAbort = (): void => this.interrupt(this.signal?.reason);
 }
 
 function targetOf(prepared: Prepared): CookieTarget {

@@ -111,7 +111,7 @@ export class HttpResponse {
   private recordFailure(error: unknown): void {
     if (this.recorded) return;
     this.recorded = true;
-    this.recorder.failure(this.method, this.name, this.elapsedMs, error);
+    this.recorder.failure(this.method, this.name, this.elapsedMs, error, this.contentLength);
   }
 
   /** @internal Locust's rule: network errors and status >= 400 are failures, the rest successes. */

@@ -1,7 +1,7 @@
 // The shapes a task file declares. define* are identity helpers that brand the value, so the
 // build can collect every exported definition and user files get types for free.
 import type { Logger } from "../log.ts";
-import type { HttpClient } from "../http/index.ts";
+import type { HttpClient, HttpClientOptions } from "../http/index.ts";
 import type { WaitTime } from "./wait.ts";
 
 export const DEFINITION = Symbol.for("loadworker.definition");
@@ -31,6 +31,9 @@ export interface UserContext<S = Record<string, unknown>> {
   readonly log: Logger;
 }
 
+/** Per-class settings of each user's HTTP client (the rest comes from the worker). */
+export type UserHttpOptions = Pick<HttpClientOptions, "timeoutMs" | "maxBodyBytes" | "maxRedirects" | "rejectUnauthorized" | "headers" | "cookies" | "decompress">;
+
 export type TaskFn<S = Record<string, unknown>> = (ctx: UserContext<S>) => unknown;
 
 export interface TaskSpec<S = Record<string, unknown>> {
@@ -59,6 +62,8 @@ export interface UserSpec<S = Record<string, unknown>> {
   state?: () => S;
   onStart?: (ctx: UserContext<S>) => unknown;
   onStop?: (ctx: UserContext<S>) => unknown;
+  /** Settings for this class's HTTP clients: timeouts, TLS verification, default headers, cookies, compression. */
+  http?: UserHttpOptions;
   /** Picked at random by weight. */
   tasks: ReadonlyArray<TaskDefinition<S> | TaskSpec<S>>;
 }
@@ -71,6 +76,7 @@ export interface UserDefinition<S = Record<string, unknown>> {
   readonly state: (() => S) | undefined;
   readonly onStart: ((ctx: UserContext<S>) => unknown) | undefined;
   readonly onStop: ((ctx: UserContext<S>) => unknown) | undefined;
+  readonly http: UserHttpOptions | undefined;
   readonly tasks: ReadonlyArray<TaskDefinition<S>>;
 }
 
@@ -93,6 +99,7 @@ export function defineUser<S = Record<string, unknown>>(spec: UserSpec<S>): User
     state: spec.state,
     onStart: spec.onStart,
     onStop: spec.onStop,
+    http: spec.http,
     tasks,
   };
 }

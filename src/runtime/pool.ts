@@ -5,7 +5,7 @@ import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
-import type { UserContext, UserDefinition } from "./definitions.ts";
+import type { UserContext, UserDefinition, UserHttpOptions } from "./definitions.ts";
 import type { Plan } from "./plan.ts";
 import { type Activity, type YieldBudget, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
@@ -19,7 +19,8 @@ export interface PoolOptions {
   recorder: Recorder;
   log: Logger;
   onException: ExceptionSink;
-  makeClient: (host: string | undefined, signal: AbortSignal) => HttpClient;
+  /** Makes a user's client; `kill` aborts when the user is killed (after stop_timeout). */
+  makeClient: (host: string | undefined, kill: AbortSignal, options: UserHttpOptions | undefined) => HttpClient;
   random?: () => number;
   /** A task running longer than this is logged as possibly hung (once per run); default 60 s. */
   hungTaskMs?: number;
@@ -126,7 +127,7 @@ export class UserPool {
     const controller = new AbortController();
     const stopController = new AbortController();
     const userId = this.nextUserId++;
-    const client = this.opts.makeClient(this.env.host, controller.signal);
+    const client = this.opts.makeClient(this.env.host, controller.signal, def.http);
     const activity = newActivity();
     let ctx: UserContext<any>;
     try {

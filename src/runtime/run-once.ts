@@ -53,7 +53,7 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
       failure: (requestType, reqName, ms, error) => push({ ok: false, requestType, name: reqName, ms, length: 0, error: errorText(error) }),
     };
     const controller = new AbortController();
-    const client = new HttpClient({ baseUrl: opts.host, recorder, signal: controller.signal, clock: opts.clock });
+    const client = new HttpClient({ ...user.http, baseUrl: opts.host, recorder, signal: controller.signal, clock: opts.clock });
     const env = { host: opts.host, workerIndex: 0, parsedOptions: {} };
     try {
       // Inside the try: the user's state() factory is user code and may throw too.

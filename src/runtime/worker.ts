@@ -4,13 +4,14 @@ import { hostname } from "node:os";
 import { type Clock, systemClock } from "../clock.ts";
 import { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
+import type { Recorder } from "../stats/recorder.ts";
 import { type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
 import { createStats } from "../stats/index.ts";
 import { DealerSocket } from "../transport/index.ts";
 import { exceptionReporter } from "./exceptions.ts";
 import { type Effect, type MachineEvent, type MachineState, canReport, initialState, transition } from "./machine.ts";
 import type { Plan } from "./plan.ts";
-import { UserPool } from "./pool.ts";
+import { type PoolOptions, UserPool } from "./pool.ts";
 import { usageMeter } from "./usage.ts";
 
 export const HEARTBEAT_INTERVAL_MS = 1_000;
@@ -35,6 +36,17 @@ export interface RunningWorker {
   shutdown(): void;
 }
 
+/** The pool's client factory: one HttpClient per user, with the class's HTTP settings. */
+export function userClients(recorder: Recorder, clock: Clock): PoolOptions["makeClient"] {
+  return (host, kill, http) => {
+    const client = new HttpClient({ ...http, baseUrl: host, recorder, clock });
+    // A kill aborts the requests in flight but leaves the client usable: Locust runs on_stop
+    // after killing a user, and a logout there needs the user's connection and cookies.
+    kill.addEventListener("abort", () => client.interrupt(kill.reason), { once: true });
+    return client;
+  };
+}
+
 export function newNodeId(): string {
   return `${hostname()}_${crypto.randomUUID().replaceAll("-", "")}`;
 }
@@ -57,7 +69,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     recorder: stats.recorder,
     log,
     onException: reportException,
-    makeClient: (host, signal) => new HttpClient({ baseUrl: host, recorder: stats.recorder, signal, clock }),
+    makeClient: userClients(stats.recorder, clock),
   });
   pool.env = { ...pool.env, host: opts.host };
 
