@@ -45,17 +45,19 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
         return printSummary(runs);
       }
       guardUnhandledRejections(log);
-      const running = startWorker({ plan, masterHost: args["master-host"], masterPort: port, host, log });
+      // Handlers first: a signal that lands while the worker starts must still end it cleanly.
+      let running: ReturnType<typeof startWorker> | undefined;
       let signals = 0;
       const onSignal = (signal: string) => {
-        if (++signals > 1) {
-          log.warn(`${signal} again: exiting now`);
-          process.exit(1);
+        if (++signals > 1 || !running) {
+          if (signals > 1) log.warn(`${signal} again: exiting now`);
+          process.exit(running ? 1 : 0);
         }
         running.shutdown();
       };
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
+      running = startWorker({ plan, masterHost: args["master-host"], masterPort: port, host, log });
       return running.done;
     },
   });
