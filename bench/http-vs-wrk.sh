@@ -20,28 +20,10 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$OUT/http-vs-wrk-$STAMP.tsv
 
 command -v nginx >/dev/null && command -v wrk >/dev/null || { apt-get update && apt-get install -y nginx wrk; }
-mkdir -p "$RUN/logs" "$RUN/html"
-printf 'hello from nginx, a small static body for the load generators.\n' > "$RUN/html/index.html"
-cat > "$RUN/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 16384;
-error_log $PWD/$RUN/logs/error.log warn;
-pid $PWD/$RUN/nginx.pid;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$PORT backlog=4096;
-    root $PWD/$RUN/html;
-    location / { index index.html; }
-  }
-}
-CONF
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 1000 connections need ~2000 descriptors
-taskset -c 0 nginx -p "$PWD/$RUN" -c "$PWD/$RUN/nginx.conf" -g 'daemon off;' &
-NGINX=$!
+# shellcheck source=bench/lib/nginx.sh
+source bench/lib/nginx.sh
+start_nginx "$RUN" "$PORT"
+NGINX=$NGINX_PID
 trap 'kill "$NGINX" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
 URL="http://127.0.0.1:$PORT/"

@@ -2,6 +2,7 @@
 // requests per generator CPU-second, and its ratio to wrk's median at the same connection count.
 // usage: bun bench/table.ts <results.tsv>
 import { readFileSync } from "node:fs";
+import { groupBy, median, perCpu } from "./lib/stats.ts";
 
 interface Run { generator: string; conns: number; requests: number; wall: number; cpu: number }
 
@@ -11,17 +12,7 @@ const runs: Run[] = readFileSync(file, "utf8").trim().split("\n").slice(1).map((
   return { generator, conns: Number(conns), requests: Number(requests), wall: Number(wall), cpu: Number(cpu) };
 });
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-const perCpu = (run: Run) => (run.cpu > 0 ? run.requests / run.cpu : 0);
-const groups = new Map<string, Run[]>();
-for (const run of runs) {
-  const key = `${run.conns}\t${run.generator}`;
-  groups.set(key, [...(groups.get(key) ?? []), run]);
-}
+const groups = groupBy(runs, (run) => `${run.conns}\t${run.generator}`);
 
 const rows = ["| conns | generator | rounds | req/s (wall, median) | CPU s/run (median) | req/CPU-s (median) | min..max req/CPU-s | × wrk |", "|---:|---|---:|---:|---:|---:|---|---:|"];
 for (const [key, group] of groups) {

@@ -53,29 +53,11 @@ trap 'exit 130' INT TERM
 for port in "$PORT" "$MASTER_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "run.sh: port $port is in use; set PORT=/MASTER_PORT= to free ones" >&2; exit 2; fi
 done
-rm -rf "$RUN" && mkdir -p "$RUN/logs" "$RUN/html"
-printf 'hello from nginx, a small static body for the load generators.\n' > "$RUN/html/index.html"
-cat > "$RUN/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 16384;
-error_log $PWD/$RUN/logs/error.log warn;
-pid $PWD/$RUN/nginx.pid;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:$PORT backlog=4096;
-    root $PWD/$RUN/html;
-    location / { index index.html; }
-    location = /nginx_status { stub_status; }
-  }
-}
-CONF
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 500 users need ~1000 descriptors
-taskset -c 0 nginx -p "$PWD/$RUN" -c "$PWD/$RUN/nginx.conf" -g 'daemon off;' &
-PIDS+=($!)
+rm -rf "$RUN"
+# shellcheck source=bench/lib/nginx.sh
+source bench/lib/nginx.sh
+start_nginx "$RUN" "$PORT" "location = /nginx_status { stub_status; }"
+PIDS+=("$NGINX_PID")
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/nginx_status" >/dev/null && break; sleep 0.05; done
 kill -0 "${PIDS[0]}" 2>/dev/null || { echo "run.sh: nginx did not start; see $RUN/logs/error.log" >&2; exit 1; }
 "./.build/loadworker-bench" locustfile --host "$HOST" > "$RUN/master-loadworker.py"

@@ -3,6 +3,7 @@
 // window / the worker's utime+stime in it), min..max, and ratios to boomer's and wrk's medians.
 // usage: bun bench/workers/table.ts <results.tsv>
 import { readFileSync } from "node:fs";
+import { groupBy, median, perCpu } from "../lib/stats.ts";
 
 interface Run { worker: string; users: number; requests: number; wall: number; cpu: number; rssKb: number; hwmKb: number; masterRequests: number; masterFailures: number; nginxRun: number }
 
@@ -15,17 +16,7 @@ const runs: Run[] = readFileSync(file, "utf8").trim().split("\n").slice(1).map((
   };
 });
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-const perCpu = (run: Run) => (run.cpu > 0 ? run.requests / run.cpu : 0);
-const groups = new Map<string, Run[]>();
-for (const run of runs) {
-  const key = `${run.users}\t${run.worker}`;
-  groups.set(key, [...(groups.get(key) ?? []), run]);
-}
+const groups = groupBy(runs, (run) => `${run.users}\t${run.worker}`);
 const ratio = (mine: number, key: string) => {
   const base = groups.get(key);
   const value = base === undefined ? 0 : median(base.map(perCpu));
