@@ -1,16 +1,31 @@
-// User code can start promises nobody awaits (a forgotten `await`, a fire-and-forget request);
-// when one rejects, that must not end or poison the worker: log it and keep going.
+// User code can start promises nobody awaits (a forgotten `await`, a fire-and-forget request) or
+// throw from a timer callback; neither may end or poison the worker: log it and keep going.
 import type { Logger } from "../log.ts";
 import { isAbortError } from "../runtime/sleep.ts";
 
-export function guardUnhandledRejections(log: Logger): void {
-  let logged = 0;
-  process.on("unhandledRejection", (reason: unknown) => {
+const WARNINGS_PER_MINUTE = 20;
+
+export function guardUnhandledErrors(log: Logger, nowMs: () => number = () => performance.now()): void {
+  let windowStart = -Infinity;
+  let inWindow = 0;
+  let suppressed = 0;
+  const report = (what: string, reason: unknown) => {
     // A stopped user's forgotten request or sleep rejects with AbortError: that is the stop itself.
     if (isAbortError(reason)) return;
-    if (logged++ < 100) {
-      const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
-      log.warn(`a promise nobody awaited rejected (a missing await in a task?): ${text}`);
+    const now = nowMs();
+    if (now - windowStart >= 60_000) {
+      if (suppressed > 0) log.warn(`${suppressed} more errors from task code were not logged in the last minute`);
+      windowStart = now;
+      inWindow = 0;
+      suppressed = 0;
     }
-  });
+    if (inWindow++ >= WARNINGS_PER_MINUTE) {
+      suppressed++;
+      return;
+    }
+    const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    log.warn(`${what}: ${text}`);
+  };
+  process.on("unhandledRejection", (reason: unknown) => report("a promise nobody awaited rejected (a missing await in a task?)", reason));
+  process.on("uncaughtException", (error: unknown) => report("task code threw outside a task (in a timer or callback?)", error));
 }

@@ -9,7 +9,7 @@ import { runTasksOnce } from "../runtime/run-once.ts";
 import { startWorker } from "../runtime/worker.ts";
 import { parseHostUrl, parsePort, rejectUnknownFlags } from "./args.ts";
 import { demoTargetCommand } from "./demo-target.ts";
-import { guardUnhandledRejections } from "./guard.ts";
+import { guardUnhandledErrors } from "./guard.ts";
 import { renderLocustfile } from "./locustfile.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
@@ -40,11 +40,11 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
       if (args["run-tasks"] !== undefined) {
         const names = args["run-tasks"].split(",").map((n) => n.trim()).filter(Boolean);
         if (names.length === 0) throw new LoadworkerError("E_USAGE", "--run-tasks needs task names, e.g. --run-tasks 压测MockApi,压测HttpBin");
-        guardUnhandledRejections(log);
+        guardUnhandledErrors(log);
         const runs = await runTasksOnce(plan, names, { host, log, clock: systemClock, onRecord: printRecord });
         return printSummary(runs);
       }
-      guardUnhandledRejections(log);
+      guardUnhandledErrors(log);
       // Handlers first: a signal that lands while the worker starts must still end it cleanly.
       let running: ReturnType<typeof startWorker> | undefined;
       let signals = 0;

@@ -80,6 +80,10 @@ export class CookieJar {
     const domain = (options.domain ?? "").replace(/^\./, "").toLowerCase();
     const path = options.path ?? "/";
     if (!path.startsWith("/")) throw new HttpError("EINVALIDHEADER", `cookie ${name}: path ${JSON.stringify(path)} must start with "/"`);
+    // The size cap guards against servers; a cookie the task sets itself must not vanish silently.
+    if (name.length + value.length > MAX_COOKIE_BYTES) {
+      throw new HttpError("EINVALIDHEADER", `cookie ${name} is ${name.length + value.length} bytes; the jar keeps cookies up to ${MAX_COOKIE_BYTES} bytes (send a larger value in a header instead)`);
+    }
     this.put({ name, value, domain, hostOnly: false, path, secure: false, expires: Infinity });
   }
 

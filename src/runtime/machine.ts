@@ -14,12 +14,16 @@ export interface MachineState {
   readonly lastSpawnTimestamp: number;
   readonly stopTimeout: number;
   readonly readySentAt: number | null;
+  /** client_ready sent on this connection without an ack; past a few, the connection is suspect. */
+  readonly readyTries: number;
   /** The master answers heartbeats (Locust ≥ 2.19); only then is its silence meaningful. */
   readonly masterHeartbeats: boolean;
   readonly lastMasterHeartbeatAt: number | null;
   /** After a reconnect: since when we wait for a heartbeat reply proving the master knows us. */
   readonly probeSince: number | null;
   readonly spawnSeq: number;
+  /** Numbers each stop, so a stop that finishes after a re-registration or a newer stop is ignored. */
+  readonly stopSeq: number;
   /** A spawn that arrived while stopping: Locust's worker applies it once the stop is done. */
   readonly pendingSpawn: SpawnMessage | null;
   /** The master runs with --reset-stats: drop ramp-up stats when it says spawning is complete. */
@@ -35,7 +39,7 @@ export type MachineEvent =
   | { type: "tick" } // every HEARTBEAT_INTERVAL
   | { type: "report_due" } // every WORKER_REPORT_INTERVAL
   | { type: "spawned"; seq: number }
-  | { type: "stopped" }
+  | { type: "stopped"; seq: number }
   | { type: "shutdown" };
 
 export type HeartbeatState = "ready" | "spawning" | "running";
@@ -47,9 +51,9 @@ export type Effect =
   | { type: "stats"; final: boolean }
   | { type: "reset_stats" }
   | { type: "apply_spawn"; seq: number; targets: Record<string, number>; host: string | null; stopTimeout: number; parsedOptions: Record<string, unknown> }
-  | { type: "stop_users"; stopTimeout: number } // shell answers with { type: "stopped" }
+  | { type: "stop_users"; seq: number; stopTimeout: number } // shell answers with { type: "stopped", seq }
   | { type: "kill_users" }
-  | { type: "reconnect" }
+  | { type: "reconnect"; reason: string }
   | { type: "exit"; code: number }
   | { type: "log"; level: "debug" | "info" | "warn"; message: string };
 
@@ -61,6 +65,12 @@ export interface Transition {
 export const CLIENT_READY_RETRY_MS = 5_000; // Locust's CONNECT_TIMEOUT
 export const MASTER_HEARTBEAT_TIMEOUT_MS = 60_000; // Locust's MASTER_HEARTBEAT_TIMEOUT
 export const REGISTRATION_PROBE_MS = 3_500; // a known worker gets a heartbeat reply within ~1 s
+/**
+ * client_ready sends on one connection before reconnecting. A master that was frozen (SIGSTOP, a
+ * paused VM) may still hold our old connection under the same identity and never read the new
+ * one (libzmq ROUTER without handover); a fresh connection gets through once it lets go.
+ */
+export const READY_TRIES_PER_CONNECTION = 3;
 
 export const initialState: MachineState = {
   phase: "connecting",
@@ -70,10 +80,12 @@ export const initialState: MachineState = {
   lastSpawnTimestamp: -Infinity,
   stopTimeout: 0,
   readySentAt: null,
+  readyTries: 0,
   masterHeartbeats: false,
   lastMasterHeartbeatAt: null,
   probeSince: null,
   spawnSeq: 0,
+  stopSeq: 0,
   pendingSpawn: null,
   resetStatsOnComplete: false,
 };
@@ -92,7 +104,7 @@ export function transition(state: MachineState, event: MachineEvent, now: number
   if (state.phase === "quitting") return { state, effects: [] };
   switch (event.type) {
     case "connected":
-      return onConnected({ ...state, linkUp: true }, now);
+      return onConnected({ ...state, linkUp: true, readyTries: 0 }, now);
     case "disconnected":
       // The socket reports every failed attempt; say it once per outage.
       return { state: { ...state, linkUp: false }, effects: state.registered && state.linkUp ? [log("warn", "lost the connection to the master; reconnecting")] : [] };
@@ -107,11 +119,16 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       return { state, effects: canReport(state) ? [{ type: "stats", final: false }] : [] };
     case "spawned":
       if (event.seq !== state.spawnSeq || state.phase !== "spawning") return { state, effects: [] };
-      return { state: { ...state, phase: "running" }, effects: [{ type: "spawning_complete" }] };
+      // A master that does not know us answers spawning_complete with quit (2.47) or dies on it
+      // (< 2.15): only send it where canReport; otherwise the next stats report carries the counts.
+      return { state: { ...state, phase: "running" }, effects: canReport(state) ? [{ type: "spawning_complete" }] : [] };
     case "stopped": {
-      if (state.phase !== "stopping") return { state, effects: [] };
+      if (state.phase !== "stopping" || event.seq !== state.stopSeq) return { state, effects: [] };
       // Flush before client_stopped: the master merges late stats, and then forgets us until client_ready.
-      const effects: Effect[] = [{ type: "stats", final: false }, { type: "send", message: "client_stopped" }, { type: "send", message: "client_ready" }];
+      // Without a master that knows us, say nothing: our stats (zero users) and heartbeats tell it later.
+      const effects: Effect[] = canReport(state)
+        ? [{ type: "stats", final: false }, { type: "send", message: "client_stopped" }, { type: "send", message: "client_ready" }]
+        : [];
       const ready: MachineState = { ...state, phase: "ready", readySentAt: now, pendingSpawn: null };
       if (!state.pendingSpawn) return { state: ready, effects };
       const next = onSpawn(ready, state.pendingSpawn);
@@ -144,13 +161,17 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       return { state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null }, effects: [] };
     case "spawn":
       return onSpawn(state, message);
-    case "stop":
-      if (!state.registered || state.phase === "stopping") return { state, effects: [] };
-      return { state: { ...state, phase: "stopping" }, effects: [{ type: "stop_users", stopTimeout: state.stopTimeout }] };
+    case "stop": {
+      if (!state.registered) return { state, effects: [] };
+      // Stop, spawn, stop while stopping: the master's last word is stop, so the spawn is void.
+      if (state.phase === "stopping") return { state: { ...state, pendingSpawn: null }, effects: [] };
+      const stopSeq = state.stopSeq + 1;
+      return { state: { ...state, phase: "stopping", stopSeq }, effects: [{ type: "stop_users", seq: stopSeq, stopTimeout: state.stopTimeout }] };
+    }
     case "quit":
       return quit(state, "the master sent quit");
     case "reconnect":
-      return { state, effects: [log("warn", "the master asked us to reconnect (it received a corrupt message)"), { type: "reconnect" }] };
+      return { state, effects: [log("warn", "the master asked us to reconnect (it received a corrupt message)"), { type: "reconnect", reason: "the master asked for it" }] };
     case "spawning_complete": {
       const effects: Effect[] = [log("debug", `the master finished spawning ${message.userCount} users in total`)];
       // Locust's worker resets its stats here under --reset-stats, so ramp-up is left out.
@@ -186,7 +207,12 @@ function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
 function onTick(state: MachineState, now: number): Transition {
   if (!state.registered) {
     const due = state.linkUp && (state.readySentAt === null || now - state.readySentAt >= CLIENT_READY_RETRY_MS);
-    return due ? register(state, now, []) : { state, effects: [] };
+    if (!due) return { state, effects: [] };
+    if (state.readyTries >= READY_TRIES_PER_CONNECTION) {
+      const why = `no ack from the master after ${state.readyTries} client_ready; trying a new connection`;
+      return { state: { ...state, linkUp: false, readySentAt: null, readyTries: 0 }, effects: [log("warn", why), { type: "reconnect", reason: why }] };
+    }
+    return register(state, now, []);
   }
   if (state.probeSince !== null && now - state.probeSince >= REGISTRATION_PROBE_MS) {
     return reRegister(state, now, "the master does not know this worker any more (it restarted?); registering again");
@@ -201,7 +227,7 @@ function onTick(state: MachineState, now: number): Transition {
 }
 
 function register(state: MachineState, now: number, effects: Effect[]): Transition {
-  return { state: { ...state, readySentAt: now }, effects: [...effects, { type: "send", message: "client_ready" }] };
+  return { state: { ...state, readySentAt: now, readyTries: state.readyTries + 1 }, effects: [...effects, { type: "send", message: "client_ready" }] };
 }
 
 function reRegister(state: MachineState, now: number, why: string, reconnect = false): Transition {
@@ -214,10 +240,12 @@ function reRegister(state: MachineState, now: number, why: string, reconnect = f
     masterHeartbeats: false,
     lastSpawnTimestamp: -Infinity,
     pendingSpawn: null,
+    // A stop still finishing belongs to the old registration: its "stopped" must not count.
+    stopSeq: state.stopSeq + 1,
   };
   const effects: Effect[] = [log("warn", why), { type: "kill_users" }, { type: "reset_stats" }];
   // After a reconnect, the "connected" event sends client_ready on the new connection.
-  if (reconnect) return { state: { ...fresh, linkUp: false, readySentAt: null }, effects: [...effects, { type: "reconnect" }] };
+  if (reconnect) return { state: { ...fresh, linkUp: false, readySentAt: null, readyTries: 0 }, effects: [...effects, { type: "reconnect", reason: why }] };
   return fresh.linkUp ? register(fresh, now, effects) : { state: { ...fresh, readySentAt: null }, effects };
 }
 

@@ -47,6 +47,7 @@ export class UserPool {
   private readonly stopping = new Set<Promise<void>>();
   /** Users told to stop whose task is still finishing: Locust still counts them. */
   private readonly stoppingCounts = new Map<string, number>();
+  private readonly stoppingUsers = new Set<RunningUser>();
   private readonly warnedUnknown = new Set<string>();
   private readonly pickFallback: () => UserDefinition<any>;
   private nextUserId = 1;
@@ -118,6 +119,8 @@ export class UserPool {
   async stopAll(stopTimeoutSeconds: number): Promise<void> {
     for (const users of this.byClass.values()) this.stop(users.splice(0), stopTimeoutSeconds);
     this.byClass.clear();
+    // A kill (stop_timeout 0: quit, a lost master) also ends users still finishing an earlier, graceful stop.
+    if (stopTimeoutSeconds === 0) for (const user of this.stoppingUsers) user.controller.abort();
     this.watch();
     await Promise.all([...this.stopping]);
   }
@@ -161,12 +164,15 @@ export class UserPool {
   private stop(users: RunningUser[], stopTimeoutSeconds: number): Promise<void>[] {
     return users.map((user) => {
       user.stopController.abort();
+      this.stoppingUsers.add(user);
       this.stoppingCounts.set(user.className, (this.stoppingCounts.get(user.className) ?? 0) + 1);
       const finished = this.finish(user, stopTimeoutSeconds).then(() => {
         const left = (this.stoppingCounts.get(user.className) ?? 1) - 1;
         if (left > 0) this.stoppingCounts.set(user.className, left);
         else this.stoppingCounts.delete(user.className);
+        this.stoppingUsers.delete(user);
         this.stopping.delete(finished);
+        this.watch(); // the last user to finish ends the watchdog
       });
       this.stopping.add(finished);
       return finished;

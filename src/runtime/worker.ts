@@ -120,13 +120,13 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
         return;
       case "stop_users":
         log.info("the master asked to stop; stopping users");
-        void pool.stopAll(effect.stopTimeout).then(() => dispatch({ type: "stopped" }));
+        void pool.stopAll(effect.stopTimeout).then(() => dispatch({ type: "stopped", seq: effect.seq }));
         return;
       case "kill_users":
         void pool.stopAll(0);
         return;
       case "reconnect":
-        return socket.reconnect("the master asked for it");
+        return socket.reconnect(effect.reason);
       case "exit":
         clearInterval(tick);
         clearInterval(report);

@@ -358,3 +358,13 @@ describe("HttpClient cookies over HTTPS", () => {
     http.close();
   });
 });
+
+describe("cookies a task sets itself", () => {
+  test("one larger than the jar keeps is refused with EINVALIDHEADER, never dropped silently", () => {
+    const client = new HttpClient({ recorder: new RecordingRecorder() });
+    expect(() => client.cookies.set("token", "x".repeat(5000))).toThrow(/EINVALIDHEADER|keeps cookies up to/);
+    client.cookies.set("token", "x".repeat(1000));
+    expect(client.cookies.get("token", "http://example.test/")).toHaveLength(1000);
+    client.close();
+  });
+});

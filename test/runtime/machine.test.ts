@@ -78,9 +78,9 @@ describe("the worker lifecycle", () => {
   });
 
   test("on stop: stops users within stop_timeout, flushes stats, then client_stopped and client_ready", () => {
-    const { state, effects } = run([[spawn(100, { A: 1 }), 20], [{ type: "spawned", seq: 1 }, 21], [msg({ type: "stop" }), 500], [{ type: "stopped" }, 900]], registered);
+    const { state, effects } = run([[spawn(100, { A: 1 }), 20], [{ type: "spawned", seq: 1 }, 21], [msg({ type: "stop" }), 500], [{ type: "stopped", seq: 1 }, 900]], registered);
     expect(effects.slice(-4)).toEqual([
-      { type: "stop_users", stopTimeout: 2 },
+      { type: "stop_users", seq: 1, stopTimeout: 2 },
       { type: "stats", final: false },
       { type: "send", message: "client_stopped" },
       { type: "send", message: "client_ready" },
@@ -144,13 +144,13 @@ describe("the worker lifecycle", () => {
   test("60 s without a master heartbeat counts as a lost master: drop users, reconnect, then register on the new connection", () => {
     const { state, effects } = run([[msg({ type: "heartbeat" }), 100], [{ type: "tick" }, 60_099], [{ type: "tick" }, 60_100]], registered);
     expect(state.registered).toBe(false);
-    expect(effects.slice(-3)).toEqual([{ type: "kill_users" }, { type: "reset_stats" }, { type: "reconnect" }]);
+    expect(effects.slice(-3)).toMatchObject([{ type: "kill_users" }, { type: "reset_stats" }, { type: "reconnect" }]);
     expect(run([[{ type: "connected" }, 60_300]], state).effects).toEqual([{ type: "send", message: "client_ready" }]);
   });
 
   test("a spawn that arrives while stopping is applied once the stop is done, after client_ready", () => {
     const { state, effects } = run(
-      [[spawn(100, { A: 2 }), 20], [{ type: "spawned", seq: 1 }, 21], [msg({ type: "stop" }), 500], [spawn(200, { A: 4 }), 600], [{ type: "stopped" }, 900]],
+      [[spawn(100, { A: 2 }), 20], [{ type: "spawned", seq: 1 }, 21], [msg({ type: "stop" }), 500], [spawn(200, { A: 4 }), 600], [{ type: "stopped", seq: 1 }, 900]],
       registered,
     );
     const tail = effects.slice(effects.findIndex((e) => e.type === "stop_users"));
@@ -162,6 +162,39 @@ describe("the worker lifecycle", () => {
     expect(state.pendingSpawn).toBeNull();
   });
 
+  test("stop, spawn, stop while stopping: the spawn is void, the worker ends ready", () => {
+    const { state, effects } = run(
+      [[spawn(100, { A: 2 }), 20], [{ type: "spawned", seq: 1 }, 21], [msg({ type: "stop" }), 500], [spawn(200, { A: 1 }), 600], [msg({ type: "stop" }), 700], [{ type: "stopped", seq: 1 }, 900]],
+      registered,
+    );
+    expect(effects.filter((e) => e.type === "apply_spawn")).toHaveLength(1);
+    expect(state.phase).toBe("ready");
+  });
+
+  test("a stop that finishes after the worker re-registered is ignored", () => {
+    const stopping = run([[spawn(100, { A: 1 }), 20], [msg({ type: "heartbeat" }), 30], [msg({ type: "stop" }), 500]], registered).state;
+    // The master dies; the reconnected one does not know us; we register again and start anew.
+    const again = run([[{ type: "disconnected" }, 600], [{ type: "connected" }, 700], [{ type: "tick" }, 4300], [msg({ type: "ack", index: 0 }), 4400], [spawn(5, { A: 1 }), 4500]], stopping).state;
+    const late = run([[{ type: "stopped", seq: 1 }, 5000]], again);
+    expect(late.effects).toEqual([]);
+    expect(late.state.phase).toBe("spawning");
+  });
+
+  test("users that converge while the master may not know us send no spawning_complete (it would answer quit)", () => {
+    const probing = run([[msg({ type: "heartbeat" }), 10], [spawn(100, { A: 1 }), 20], [{ type: "disconnected" }, 30], [{ type: "connected" }, 40]], registered).state;
+    const { state, effects } = run([[{ type: "spawned", seq: 1 }, 50]], probing);
+    expect(effects).toEqual([]);
+    expect(state.phase).toBe("running");
+  });
+
+  test("without an ack after a few client_ready on one connection, it tries a new connection", () => {
+    const { state, effects } = run([[{ type: "connected" }, 0], [{ type: "tick" }, 5000], [{ type: "tick" }, 10_000], [{ type: "tick" }, 15_000]]);
+    expect(effects.filter((e) => e.type === "send")).toHaveLength(3);
+    expect(effects.at(-1)).toMatchObject({ type: "reconnect" });
+    expect(state.linkUp).toBe(false);
+    expect(run([[{ type: "connected" }, 15_200]], state).effects).toEqual([{ type: "send", message: "client_ready" }]);
+  });
+
   test("under --reset-stats, the master's spawning_complete resets the ramp-up stats", () => {
     const withReset: MachineEvent = { type: "message", message: { type: "spawn", timestamp: 5, userClassesCount: { A: 1 }, host: null, stopTimeout: 0, parsedOptions: { reset_stats: true } } };
     const complete = msg({ type: "spawning_complete", userCount: 1 });
@@ -171,7 +204,7 @@ describe("the worker lifecycle", () => {
 
   test("the master's reconnect message reopens the socket without a new client_ready", () => {
     const { effects } = run([[msg({ type: "reconnect" }), 100]], registered);
-    expect(effects).toEqual([{ type: "reconnect" }]);
+    expect(effects).toEqual([{ type: "reconnect", reason: "the master asked for it" }]);
   });
 
   test("messages the worker does not act on change nothing", () => {

@@ -139,3 +139,23 @@ describe("a user class whose state() factory throws", () => {
     expect(exceptions[0]?.where).toBe("Fragile.state");
   });
 });
+
+describe("a kill during a graceful stop", () => {
+  test("ends users still finishing the earlier stop, and the watchdog with them", async () => {
+    let aborted = 0;
+    const slowStop = defineUser({
+      name: "SlowStop",
+      tasks: [{ name: "long", fn: (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => (aborted++, resolve()))) }],
+    });
+    const { pool } = harness(slowStop);
+    pool.setTargets({ SlowStop: 2 }, 30);
+    await new Promise((r) => setTimeout(r, 10));
+    const graceful = pool.stopAll(30); // would wait up to 30 s for the tasks
+    expect(pool.counts()).toEqual({ SlowStop: 2 });
+    await within(pool.stopAll(0), 2_000, "the kill");
+    await within(graceful, 2_000, "the earlier stop, ended by the kill");
+    expect(aborted).toBe(2);
+    expect(pool.userCount).toBe(0);
+    expect((pool as unknown as { watchdog: unknown }).watchdog).toBeUndefined();
+  });
+});

@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dir, "../..");
-export const VENV_BIN = join(ROOT, ".venv/bin");
+// LOADWORKER_LOCUST_VENV (a venv folder) runs the tests against another Locust install
+// (scripts/compat.sh uses it for older masters); the default is the pinned .venv.
+export const VENV_BIN = join(resolve(ROOT, process.env.LOADWORKER_LOCUST_VENV || ".venv"), "bin");
 export const BUN = process.execPath;
 
 export function requireVenv(): void {
