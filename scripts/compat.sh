@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compatibility matrix: runs the end-to-end tests against older Locust masters.
 #   scripts/compat.sh [VERSION ...]   (default: a representative set from 2.12.1 to the pinned 2.47.0)
+#   e.g. scripts/compat.sh 2.12.1 2.47.0;  COMPAT_TESTS=test/e2e/blip.test.ts scripts/compat.sh
 # Each version gets its own venv in .venv-compat/<version> (made once, reused), the tests run with
 # LOADWORKER_LOCUST_VENV pointing at it, and a table version -> pass/fail is printed at the end.
 # Logs: .venv-compat/logs/<version>.{pip,test}. Exit code 1 if any version failed.
@@ -10,10 +11,16 @@ cd "$root"
 py=${PYTHON:-python3}
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=(2.12.1 2.15.1 2.19.1 2.24.1 2.29.1 2.37.14 2.43.4 2.47.0)
-tests=(test/e2e/worker.test.ts test/e2e/bad-input.test.ts test/e2e/restart.test.ts test/e2e/seed.test.ts test/e2e/compat.test.ts)
+tests=(test/e2e/worker.test.ts test/e2e/bad-input.test.ts test/e2e/restart.test.ts test/e2e/seed.test.ts test/e2e/compat.test.ts test/e2e/blip.test.ts)
+# COMPAT_TESTS="file ..." runs other test files instead, e.g. COMPAT_TESTS=test/e2e/blip.test.ts.
+[ -z "${COMPAT_TESTS:-}" ] || read -r -a tests <<<"$COMPAT_TESTS"
+# deno.test.ts is left out (same runtime code, uncompiled); it honours LOADWORKER_LOCUST_VENV too.
 
 # Extra pip requirements a version needs on this Python to install, print --version and start a
-# master. Empty: none were needed on Python 3.11 (checked for the default set).
+# master. None were needed on Python 3.11 for 2.12.1 … 2.47.0 (checked 2.12.1, 2.13.0, 2.15.1,
+# 2.19.1, 2.20.0, 2.24.1, 2.25.0, 2.29.1, 2.37.14, 2.43.4, 2.44.0, 2.46.3, 2.47.0 in November 2026:
+# pip resolves today's Flask 3.1 / Werkzeug 3.1 / gevent 26 / pyzmq 27 and they all start).
+# Add a case here if a future dependency release breaks an old Locust.
 extra_pins() {
   case "$1" in
     *) echo "" ;;
@@ -22,6 +29,8 @@ extra_pins() {
 
 logs="$root/.venv-compat/logs"
 mkdir -p "$logs"
+# Like python -m venv on 3.13+: the folder ignores itself, so `git add -A` never picks the venvs up.
+[ -f "$root/.venv-compat/.gitignore" ] || printf '# made by scripts/compat.sh: nothing in here belongs in git\n*\n' >"$root/.venv-compat/.gitignore"
 [ -x node_modules/.bin/bun ] || { echo "error: node_modules/.bin/bun missing: run npm ci first" >&2; exit 3; }
 ./node_modules/.bin/bun scripts/build.ts || { echo "error: build failed" >&2; exit 3; }
 

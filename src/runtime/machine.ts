@@ -28,6 +28,8 @@ export interface MachineState {
   readonly pendingSpawn: SpawnMessage | null;
   /** The master runs with --reset-stats: drop ramp-up stats when it says spawning is complete. */
   readonly resetStatsOnComplete: boolean;
+  /** Registering again after a reconnect to an old master (< 2.19) while keeping the users. */
+  readonly keptUsers: boolean;
 }
 
 type SpawnMessage = Extract<MasterMessage, { type: "spawn" }>;
@@ -88,6 +90,7 @@ export const initialState: MachineState = {
   stopSeq: 0,
   pendingSpawn: null,
   resetStatsOnComplete: false,
+  keptUsers: false,
 };
 
 /**
@@ -145,8 +148,11 @@ function onConnected(state: MachineState, now: number): Transition {
     // Same master after a network blip, or a restarted one that has never heard of us: its heartbeat reply tells.
     return { state: { ...state, probeSince: now }, effects: [log("info", "reconnected to the master")] };
   }
-  // A master that never answers heartbeats (< 2.19) cannot tell us; registering again is the safe side.
-  return reRegister(state, now, "reconnected to a master that does not answer heartbeats; registering again");
+  // A master that never answers heartbeats (< 2.19) cannot tell us whether it knows us, so say
+  // client_ready again (a restarted one learns of us) but keep users and stats: after a mere
+  // network blip the same master would not re-dispatch them (its dispatcher stays "in progress").
+  // Its next spawn applies in place (counts are absolute); our stats restore its user count.
+  return register({ ...state, registered: false, keptUsers: true }, now, [log("info", "reconnected to a master that does not answer heartbeats (Locust < 2.19); registering again, keeping users")]);
 }
 
 function onMessage(state: MachineState, message: MasterMessage, now: number): Transition {
@@ -154,8 +160,13 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
     case "ack": {
       const effects: Effect[] = [];
       if (!state.registered) effects.push(log("info", `registered with the master as worker index ${message.index}`));
+      // Kept users through a reconnect to an old master, but a new index means a new master: start clean.
+      if (state.keptUsers && message.index !== state.workerIndex) {
+        effects.push(log("info", "the master gave a new worker index: it restarted; dropping the old test's users"), { type: "kill_users" }, { type: "reset_stats" });
+        return { state: { ...state, registered: true, keptUsers: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity }, effects };
+      }
       const phase = state.phase === "connecting" ? "ready" : state.phase;
-      return { state: { ...state, registered: true, phase, workerIndex: message.index, probeSince: null }, effects };
+      return { state: { ...state, registered: true, keptUsers: false, phase, workerIndex: message.index, probeSince: null }, effects };
     }
     case "heartbeat":
       return { state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null }, effects: [] };

@@ -141,6 +141,26 @@ describe("the worker lifecycle", () => {
     expect(run([[{ type: "report_due" }, 3000], [{ type: "tick" }, 3001]], down).effects).toEqual([]);
   });
 
+  test("after a reconnect to a master that never answers heartbeats (< 2.19), it says client_ready but keeps its users", () => {
+    const running = run([[spawn(100, { A: 2 }), 20], [{ type: "spawned", seq: 1 }, 21]], registered).state;
+    const { state, effects } = run([[{ type: "disconnected" }, 500], [{ type: "connected" }, 900]], running);
+    expect(effects).toEqual([{ type: "send", message: "client_ready" }]);
+    expect(state.phase).toBe("running");
+    const acked = run([[msg({ type: "ack", index: 3 }), 950], [{ type: "tick" }, 1900], [{ type: "report_due" }, 3000]], state);
+    expect(acked.state.registered).toBe(true);
+    expect(acked.effects).toEqual([{ type: "heartbeat", state: "running" }, { type: "stats", final: false }]);
+    // A spawn from a restarted master still applies: its timestamps are newer.
+    expect(run([[spawn(4000, { A: 1 }), 4000]], acked.state).effects.some((e) => e.type === "apply_spawn")).toBe(true);
+  });
+
+  test("...but a different worker index in the ack means a restarted master: it drops the old users", () => {
+    const running = run([[spawn(100, { A: 2 }), 20], [{ type: "spawned", seq: 1 }, 21]], registered).state; // index 3
+    const kept = run([[{ type: "disconnected" }, 500], [{ type: "connected" }, 900]], running).state;
+    const { state, effects } = run([[msg({ type: "ack", index: 0 }), 950]], kept);
+    expect(effects).toEqual([{ type: "kill_users" }, { type: "reset_stats" }]);
+    expect(state.phase).toBe("ready");
+  });
+
   test("60 s without a master heartbeat counts as a lost master: drop users, reconnect, then register on the new connection", () => {
     const { state, effects } = run([[msg({ type: "heartbeat" }), 100], [{ type: "tick" }, 60_099], [{ type: "tick" }, 60_100]], registered);
     expect(state.registered).toBe(false);
