@@ -2,17 +2,15 @@
 // what was wrong, and the worker keeps serving the next valid one.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { encode } from "@msgpack/msgpack";
-import { join } from "node:path";
 import { FakeMaster } from "../support/fake-master.ts";
-import { type Proc, ROOT, buildWorker, requireVenv, startProc, waitFor, within } from "../support/procs.ts";
+import { e2eWorker, type Proc, startProc, waitFor, within } from "../support/procs.ts";
 
 let bin: string;
 let master: FakeMaster;
 let worker: Proc;
 
 beforeAll(async () => {
-  requireVenv();
-  bin = await buildWorker(join(ROOT, "test/e2e/tasks"), join(ROOT, ".build/loadworker-e2e"));
+  bin = await e2eWorker();
   master = await FakeMaster.start();
   worker = startProc(bin, ["--master-port", String(master.port), "--host", "http://127.0.0.1:9"]);
 }, 180_000);

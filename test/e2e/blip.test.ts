@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Socket, connect, createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { type CountingServer, type Proc, ROOT, buildWorker, countingServer, requireVenv, startProc, waitFor, within } from "../support/procs.ts";
+import { type CountingServer, countingServer, e2eWorker, type Proc, startProc, waitFor, within } from "../support/procs.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
 let bin: string;
@@ -50,8 +49,7 @@ async function cutProxy(targetPort: number): Promise<CutProxy> {
 }
 
 beforeAll(async () => {
-  requireVenv();
-  bin = await buildWorker(join(ROOT, "test/e2e/tasks"), join(ROOT, ".build/loadworker-blip"));
+  bin = await e2eWorker();
   server = await countingServer();
 }, 180_000);
 

@@ -1,8 +1,7 @@
 // A master that restarts gets the same worker process back, and a web-UI test runs on it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { type CountingServer, type Proc, ROOT, buildWorker, countingServer, requireVenv, startProc, waitFor, within } from "../support/procs.ts";
+import { type CountingServer, countingServer, e2eWorker, type Proc, startProc, waitFor, within } from "../support/procs.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
 let bin: string;
@@ -11,8 +10,7 @@ let worker: Proc | undefined;
 const masters: UiMaster[] = [];
 
 beforeAll(async () => {
-  requireVenv();
-  bin = await buildWorker(join(ROOT, "test/e2e/tasks"), join(ROOT, ".build/loadworker-e2e"));
+  bin = await e2eWorker();
   server = await countingServer();
 }, 180_000);
 

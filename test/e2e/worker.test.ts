@@ -1,15 +1,13 @@
 // End to end: a real Locust master (headless, from .venv) and the compiled loadworker binary.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
 import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { ROOT, buildWorker, countingServer, type CountingServer, requireVenv, startProc, within } from "../support/procs.ts";
+import { countingServer, type CountingServer, e2eWorker, startProc, within } from "../support/procs.ts";
 
 let bin: string;
 let server: CountingServer;
 
 beforeAll(async () => {
-  requireVenv();
-  bin = await buildWorker(join(ROOT, "test/e2e/tasks"), join(ROOT, ".build/loadworker-e2e"));
+  bin = await e2eWorker();
   server = await countingServer();
 }, 180_000);
 

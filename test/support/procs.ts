@@ -62,6 +62,15 @@ export async function buildWorker(tasksDir: string, outfile: string): Promise<st
   return outfile;
 }
 
+let e2eBuild: Promise<string> | undefined;
+
+/** The e2e tasks (test/e2e/tasks) compiled once per test run, after checking the venv is there. */
+export function e2eWorker(): Promise<string> {
+  requireVenv();
+  e2eBuild ??= buildWorker(join(ROOT, "test/e2e/tasks"), join(ROOT, ".build/loadworker-e2e"));
+  return e2eBuild;
+}
+
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
