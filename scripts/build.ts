@@ -36,8 +36,11 @@ const entry = [
 const entryFile = join(buildDir, `entry-${new Bun.CryptoHasher("sha1").update(outfile).digest("hex").slice(0, 12)}.ts`);
 writeFileSync(entryFile, entry);
 
-const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--outfile", outfile, entryFile], { cwd: root, stdout: "inherit", stderr: "inherit" });
+// --sourcemap: the map rides inside the binary and Bun maps Error.stack with it, so a task's
+// exception reads tasks/x.ts:LINE (paths relative to cwd = the repo root), not /$bunfs/root/…
+const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--sourcemap=inline", "--outfile", outfile, entryFile], { cwd: root, stdout: "inherit", stderr: "inherit" });
 rmSync(entryFile, { force: true }); // one per output: don't let test builds pile up
+rmSync(`${outfile}.map`, { force: true }); // also written beside it, but the binary does not read it
 if (proc.exitCode !== 0) {
   console.error(`build: compiling failed (see the errors above; they name the task file and line). Fix it and run the build again.`);
   process.exit(1);
