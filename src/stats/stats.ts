@@ -18,9 +18,17 @@ export interface Stats {
   clear(): void;
 }
 
+export interface StatsOptions {
+  /**
+   * Called when a (method, name) gets its first entry: once per distinct name, never per request,
+   * so a watcher can warn about names that grow without bound (an id in every URL).
+   */
+  onNewEntry?: (method: string, name: string) => void;
+}
+
 /** Creates empty stats; `clock.epoch()` supplies every Locust timestamp. */
-export function createStats(clock: Clock): Stats {
-  return new RequestStats(clock);
+export function createStats(clock: Clock, options: StatsOptions = {}): Stats {
+  return new RequestStats(clock, options);
 }
 
 class RequestStats implements Stats {
@@ -32,7 +40,10 @@ class RequestStats implements Stats {
   private errors = new ErrorTable();
   private periodStart: number; // epoch of the last report or clear
 
-  constructor(private readonly clock: Clock) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: StatsOptions,
+  ) {
     this.periodStart = clock.epoch();
     this.total = new StatsEntry("Aggregated", "", this.periodStart);
     // Arrow functions so the recorder's methods can be passed around detached.
@@ -73,6 +84,7 @@ class RequestStats implements Stats {
     if (entry === undefined) {
       entry = new StatsEntry(name, method, epoch);
       byName.set(name, entry);
+      this.options.onNewEntry?.(method, name);
     }
     if (!entry.listed) {
       entry.listed = true;

@@ -216,3 +216,20 @@ describe("clear", () => {
     expect(report.stats_total).toMatchObject({ start_time: T0 + 7, num_requests: 0 });
   });
 });
+
+describe("onNewEntry", () => {
+  test("is told once per distinct (method, name), not per request, and again after clear", () => {
+    const seen: string[] = [];
+    const watched = createStats(new FakeClock(), { onNewEntry: (method, name) => void seen.push(`${method} ${name}`) });
+    watched.recorder.success("GET", "/a", 1, 1);
+    watched.recorder.success("GET", "/a", 1, 1);
+    watched.recorder.failure("GET", "/a", 1, "boom");
+    watched.recorder.success("POST", "/a", 1, 1);
+    watched.report({}, 0);
+    watched.recorder.success("GET", "/a", 1, 1);
+    expect(seen).toEqual(["GET /a", "POST /a"]);
+    watched.clear();
+    watched.recorder.success("GET", "/a", 1, 1);
+    expect(seen).toEqual(["GET /a", "POST /a", "GET /a"]);
+  });
+});
