@@ -1,0 +1,68 @@
+// Event-loop stalls: a task that blocks the loop (a CPU loop, a big synchronous parse) stops
+// heartbeats, reports and every other user. One cheap interval measures how late it fires;
+// nothing is added per request. Locust's master marks a worker missing after about 4 s without
+// heartbeats (HEARTBEAT_LIVENESS 3, checked every second).
+
+/** A timer this late means the loop was blocked. */
+export const STALL_MS = 1_000;
+/** How often the watch timer fires; its lateness is the stall. */
+export const STALL_CHECK_MS = 500;
+/** Stalls in a row are summed into one line per this period, so a task blocking every time cannot flood the log. */
+export const STALL_LOG_EVERY_MS = 10_000;
+/** From about here, the master stops hearing heartbeats for long enough to call the worker missing. */
+export const MISSING_AFTER_MS = 4_000;
+
+export interface StallWatchOptions {
+  now: () => number;
+  /** Tasks in flight by name (with how many users run each), read only when a stall is found. */
+  inFlight: () => ReadonlyMap<string, number>;
+  warn: (message: string) => void;
+  checkMs?: number;
+  stallMs?: number;
+  logEveryMs?: number;
+}
+
+/** The warning for one stall (or the worst of several, with their count). */
+export function stallMessage(stallMs: number, inFlight: ReadonlyMap<string, number>, more = 0): string {
+  const seconds = (stallMs / 1000).toFixed(1);
+  const tasks = [...inFlight].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([task, n]) => (n > 1 ? `"${task}" (${n} users)` : `"${task}"`));
+  const who = tasks.length > 0 ? `; tasks in flight as it ended: ${tasks.join(", ")}${inFlight.size > 5 ? ", …" : ""}` : "";
+  const also = more > 0 ? ` (and ${more} shorter stall${more > 1 ? "s" : ""} since the last warning)` : "";
+  const missing = stallMs >= MISSING_AFTER_MS ? " The master marks a worker missing after about 4 s without heartbeats: it did not hear this one meanwhile." : "";
+  return (
+    `the event loop was blocked for ${seconds}s${who}${also}: no heartbeats, stats or requests of other users ran meanwhile.${missing} ` +
+    "A task must not compute for long without awaiting: move heavy work out of the task, split it with `await ctx.sleep(0)`, or run it in a Worker"
+  );
+}
+
+/** Starts the watch; returns its stop. The timer is unref'd: it never keeps the process alive. */
+export function watchStalls(opts: StallWatchOptions): () => void {
+  const checkMs = opts.checkMs ?? STALL_CHECK_MS;
+  const stallMs = opts.stallMs ?? STALL_MS;
+  const logEveryMs = opts.logEveryMs ?? STALL_LOG_EVERY_MS;
+  let last = opts.now();
+  let loggedAt = -Infinity;
+  let worst = 0;
+  let count = 0;
+  const timer = setInterval(() => {
+    const now = opts.now();
+    const late = now - last - checkMs;
+    last = now;
+    if (late >= stallMs) {
+      count++;
+      if (late > worst) worst = late;
+      if (now - loggedAt < logEveryMs) return;
+      opts.warn(stallMessage(worst, opts.inFlight(), count - 1));
+    } else if (count === 0 || now - loggedAt < logEveryMs) {
+      return;
+    } else {
+      // Stalls held back since the last line: say so once the period is over.
+      opts.warn(stallMessage(worst, new Map(), count - 1));
+    }
+    loggedAt = now;
+    worst = 0;
+    count = 0;
+  }, checkMs);
+  (timer as { unref?: () => void }).unref?.();
+  return () => clearInterval(timer);
+}
