@@ -1,56 +1,119 @@
 // Task exceptions go to the master's Exceptions tab like Locust's (msg + traceback), logged
 // once per distinct stack locally, and capped so a task throwing in a tight loop cannot flood
-// the master.
+// the master. What the cap holds back is counted and said, in the log and in the tab.
 import type { Logger } from "../log.ts";
 import { errorText } from "../stats/index.ts";
+import { type StackLayout, engineLayout, trimStack, userLocation } from "./stack.ts";
 
 export interface ExceptionReport {
   msg: string;
   traceback: string;
 }
 
+export interface DescribedException extends ExceptionReport {
+  /** The first frame in user code ("tasks/x.ts:12:9"), when the stack has one. */
+  location?: string;
+}
+
 export const MAX_REPORTS_PER_SECOND = 10;
 /** Distinct tracebacks remembered for log de-duplication; messages with ids would grow it forever. */
 export const MAX_REMEMBERED_TRACEBACKS = 1_000;
+/** Reports held back by the cap are summed and said at most once per this period. */
+export const SAMPLED_SUMMARY_MS = 10_000;
+/** Distinct messages counted in a summary; the rest are summed as "others". */
+const MAX_SUMMARISED = 20;
 
-export function describeException(error: unknown, where: string): ExceptionReport {
+/**
+ * The master's row for reports the cap held back. Locust's master keys rows by traceback and
+ * counts messages (count += 1 each), and keeps the first msg of a row: a count carried in the
+ * text would either split the row or go unseen. So this row's text never changes, its count is
+ * the number of periods with held-back reports, and the log has the true numbers.
+ */
+export const SAMPLED_REPORT: ExceptionReport = {
+  msg: `loadworker sent at most ${MAX_REPORTS_PER_SECOND} exception reports per second and held back the rest: the counts in this tab are lower than what happened (the worker's log has the true counts)`,
+  traceback:
+    "not a task error: this row stands for exception reports that a worker did not send, so that a task throwing in a loop cannot flood the master.\n" +
+    `Its count is the number of ${SAMPLED_SUMMARY_MS / 1000}-second periods in which reports were held back; ` +
+    'the worker logs "exception reports held back" with the count for each error.',
+};
+
+export function describeException(error: unknown, where: string, layout: StackLayout = engineLayout): DescribedException {
   if (error instanceof Error) {
     const repr = errorText(error); // Python's repr, as Locust's exceptions read: Error('boom')
-    return { msg: `${repr} in ${where}`, traceback: `in ${where}\n${error.stack ?? repr}` };
+    // Only the frames down to the user's code: the engine's below them differ between a user's
+    // first task (run from the spawn) and the next ones, and would split one error into two rows.
+    const stack = error.stack === undefined ? repr : trimStack(error.stack, layout);
+    return { msg: `${repr} in ${where}`, traceback: `in ${where}\n${stack}`, location: error.stack === undefined ? undefined : userLocation(error.stack, layout) };
   }
   const text = typeof error === "string" ? error : safeString(error);
   return { msg: `${text} in ${where}`, traceback: `in ${where}\nthrown value (not an Error): ${text}` };
 }
 
-/** Returns a sink that logs and forwards exception reports, at most MAX_REPORTS_PER_SECOND. */
-export function exceptionReporter(log: Logger, forward: (report: ExceptionReport) => void, nowMs: () => number) {
+export interface ExceptionReporter {
+  /** Logs and forwards one exception from user code. */
+  report(error: unknown, where: string): void;
+  /** Says (log and master) what the cap held back, once the period is over; call it now and then. */
+  flush(): void;
+}
+
+/**
+ * Logs every exception (a traceback in full once) and forwards at most MAX_REPORTS_PER_SECOND
+ * a second; `forward` returns false when nothing can be sent now (no master), which counts as
+ * held back too.
+ */
+export function exceptionReporter(log: Logger, forward: (report: ExceptionReport) => boolean, nowMs: () => number): ExceptionReporter {
   const logged = new Set<string>();
   let windowStart = -Infinity;
   let sentInWindow = 0;
-  let dropped = 0;
-  return (error: unknown, where: string): void => {
-    const report = describeException(error, where);
-    if (!logged.has(report.traceback)) {
+  const held = new Map<string, number>(); // msg → reports held back since the last summary
+  let heldTotal = 0;
+  let heldSince = 0; // the first report held back since the last summary
+  let summarisedAt = -Infinity;
+
+  const flush = (): void => {
+    const now = nowMs();
+    // The first summary of a flood after a second of it, then one per period.
+    if (heldTotal === 0 || now - heldSince < 1000 || now - summarisedAt < SAMPLED_SUMMARY_MS) return;
+    const seconds = Math.max(1, Math.round((now - heldSince) / 1000));
+    const each = [...held].sort((a, b) => b[1] - a[1]).map(([msg, n]) => `${msg} ×${n.toLocaleString("en-US")}`);
+    log.warn(
+      `exception reports held back: ${heldTotal.toLocaleString("en-US")} over ${seconds}s were not sent to the master ` +
+        `(it gets at most ${MAX_REPORTS_PER_SECOND}/s from this worker, and none while it is unreachable), so its Exceptions tab counts are that much lower: ${each.join("; ")}. ` +
+        "Each distinct traceback is in this log; fix the task that throws, or catch what it expects",
+    );
+    // The master's row for it; if that cannot go out either, the next summary says it again.
+    const told = forward(SAMPLED_REPORT);
+    summarisedAt = now;
+    held.clear();
+    heldTotal = 0;
+    if (!told) log.debug("the summary of held-back exception reports could not be sent to the master either");
+  };
+
+  const report = (error: unknown, where: string): void => {
+    const described = describeException(error, where);
+    if (!logged.has(described.traceback)) {
       if (logged.size >= MAX_REMEMBERED_TRACEBACKS) logged.clear();
-      logged.add(report.traceback);
-      log.error(`task code threw: ${report.msg}\n${report.traceback}`);
+      logged.add(described.traceback);
+      log.error(`task code threw: ${described.msg}\n${described.traceback}`);
     } else {
-      log.debug(`task code threw again: ${report.msg}`);
+      log.debug(`task code threw again: ${described.msg}`);
     }
     const now = nowMs();
     if (now - windowStart >= 1000) {
-      if (dropped > 0) log.warn(`${dropped} exception reports were not sent to the master (more than ${MAX_REPORTS_PER_SECOND}/s)`);
       windowStart = now;
       sentInWindow = 0;
-      dropped = 0;
     }
-    if (sentInWindow >= MAX_REPORTS_PER_SECOND) {
-      dropped++;
-      return;
+    if (sentInWindow < MAX_REPORTS_PER_SECOND && forward({ msg: described.msg, traceback: described.traceback })) {
+      sentInWindow++;
+    } else {
+      const key = held.has(described.msg) || held.size < MAX_SUMMARISED ? described.msg : "others";
+      held.set(key, (held.get(key) ?? 0) + 1);
+      if (heldTotal++ === 0) heldSince = now;
     }
-    sentInWindow++;
-    forward(report);
+    flush();
   };
+
+  return { report, flush };
 }
 
 function safeString(value: unknown): string {

@@ -100,6 +100,16 @@ export class UserPool {
     for (const warning of warnings) this.opts.log.warn(warning);
   }
 
+  /** Tasks running now, by name, with how many users run each (for the stall warning; not the hot path). */
+  tasksInFlight(): Map<string, number> {
+    const tasks = new Map<string, number>();
+    for (const users of this.byClass.values()) {
+      for (const u of users) if (u.activity.task !== null) tasks.set(u.activity.task, (tasks.get(u.activity.task) ?? 0) + 1);
+    }
+    for (const u of this.stoppingUsers) if (u.activity.task !== null) tasks.set(u.activity.task, (tasks.get(u.activity.task) ?? 0) + 1);
+    return tasks;
+  }
+
   /** Running users per class, by the master's names (what spawning_complete and stats echo). */
   counts(): Record<string, number> {
     const counts: Record<string, number> = {};

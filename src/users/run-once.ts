@@ -64,7 +64,9 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
         await user.onStop?.(ctx);
       });
     } catch (error) {
-      run.exception = describeException(error, name).msg;
+      const described = describeException(error, name);
+      // Where in the task file: the binary's source map makes it tasks/x.ts:LINE.
+      run.exception = described.location ? `${described.msg} at ${described.location}` : described.msg;
     } finally {
       controller.abort();
       client.close();

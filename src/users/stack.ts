@@ -25,24 +25,30 @@ function isInternal(file: string): boolean {
 }
 
 /**
- * Keeps the frames down to the last one in user code and drops the rest (the engine and the
- * runtime beneath it). With no user frame (an engine error, or one after an await), it cuts
- * below the runner's first frame; with no runner frame either, the stack is left as it is.
+ * Drops the frames from the runner down: what they show is how the user got started (the
+ * spawn, or the user's loop), not what threw. Runtime frames just above the cut (the
+ * AsyncLocalStorage `run` the runner calls through) go too. An error the runner itself made
+ * keeps its one frame there. Without a runner frame (a state() factory, run from the pool), it
+ * keeps the frames down to the last one in user code; with neither, the stack as it is.
  */
 export function trimStack(stack: string, layout: StackLayout): string {
   const lines = stack.split("\n");
-  let lastUser = -1;
-  let firstRunner = -1;
+  const frames: Array<{ i: number; kind: "user" | "engine" | "runner" | "internal" }> = [];
   for (const [i, line] of lines.entries()) {
     if (!FRAME.test(line)) continue;
     const file = frameFile(line);
-    if (file === layout.runnerFile) {
-      if (firstRunner < 0) firstRunner = i;
-    } else if (!isInternal(file) && !file.startsWith(layout.engineRoot)) {
-      lastUser = i;
-    }
+    const kind = file === layout.runnerFile ? "runner" : isInternal(file) ? "internal" : file.startsWith(layout.engineRoot) ? "engine" : "user";
+    frames.push({ i, kind });
   }
-  const cut = lastUser >= 0 ? lastUser + 1 : firstRunner >= 0 ? firstRunner + 1 : lines.length;
+  let keep = frames.findIndex((f) => f.kind === "runner");
+  if (keep >= 0) {
+    while (keep > 0 && frames[keep - 1]?.kind === "internal") keep--;
+    if (keep === 0) keep = 1;
+  } else {
+    keep = frames.findLastIndex((f) => f.kind === "user") + 1;
+    if (keep === 0) keep = frames.length;
+  }
+  const cut = frames[keep]?.i ?? lines.length;
   // Message lines after the frames (a cause, an aggregate's errors) are kept; only frames go.
   return lines.filter((line, i) => i < cut || !FRAME.test(line)).join("\n");
 }
@@ -74,3 +80,6 @@ export function stackLayout(stackHere: string, here: string, runner: string): St
   // No frame from this module (stack traces disabled?): nothing is engine, nothing is trimmed.
   return { engineRoot: "\0", runnerFile: "\0" };
 }
+
+/** This engine's layout, read once from a stack taken here. */
+export const engineLayout: StackLayout = stackLayout(new Error("where the engine is").stack ?? "", "users/stack.ts", "users/user.ts");

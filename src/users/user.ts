@@ -63,7 +63,7 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
 
 async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
   try {
-    await runWithRecorder(opts.recorder, () => task.fn(ctx));
+    await runWithRecorder(opts.recorder, () => task.fn(ctx), task.name);
   } catch (error) {
     if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
   }
@@ -75,7 +75,7 @@ async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: U
  */
 async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): Promise<void> {
   try {
-    await runWithRecorder(opts.recorder, fn);
+    await runWithRecorder(opts.recorder, fn, where);
   } catch (error) {
     if (!isAbortError(error)) opts.onException(error, where);
   }

@@ -5,7 +5,10 @@ import { type Clock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
 import { createStats } from "../stats/index.ts";
+import { currentTask } from "../users/current.ts";
 import { exceptionReporter } from "../users/exceptions.ts";
+import { nameWatcher } from "../users/names.ts";
+import { watchStalls } from "../users/stalls.ts";
 import { type Effect, type MachineEvent, type MachineState, canReport, initialState, transition } from "./machine.ts";
 import type { Plan } from "../api/plan.ts";
 import { userClients } from "../users/clients.ts";
@@ -43,20 +46,29 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const clock = opts.clock ?? systemClock;
   const { log } = opts;
   const nodeId = opts.nodeId ?? newNodeId();
-  const stats = createStats(clock);
+  const watchNames = nameWatcher({ warn: (message) => log.warn(message) });
+  const stats = createStats(clock, { onNewEntry: (method, name) => watchNames(currentTask(), method, name) });
   const usage = usageMeter(clock);
   let state: MachineState = initialState;
   let exitWith: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (exitWith = resolve));
 
   const send = (message: WorkerMessage) => socket.send(encodeWorkerMessage(message, nodeId));
-  const reportException = exceptionReporter(log, (r) => canReport(state) && send({ type: "exception", msg: r.msg, traceback: r.traceback }), () => clock.now());
+  const exceptions = exceptionReporter(
+    log,
+    (r) => {
+      if (!canReport(state)) return false;
+      send({ type: "exception", msg: r.msg, traceback: r.traceback });
+      return true;
+    },
+    () => clock.now(),
+  );
   const pool = new UserPool({
     plan: opts.plan,
     clock,
     recorder: stats.recorder,
     log,
-    onException: reportException,
+    onException: exceptions.report,
     makeClient: userClients(stats.recorder, clock),
   });
   pool.env = { ...pool.env, host: opts.host };
@@ -89,6 +101,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
       case "spawning_complete":
         return send({ type: "spawning_complete", userClassesCount: pool.counts(), userCount: pool.userCount });
       case "stats": {
+        exceptions.flush();
         const counts = pool.counts();
         if (effect.final) for (const name of Object.keys(counts)) counts[name] = 0;
         return send({ type: "stats", report: stats.report(counts, effect.final ? 0 : pool.userCount) });
@@ -115,6 +128,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
       case "exit":
         clearInterval(tick);
         clearInterval(report);
+        stopStallWatch();
         void socket.close().then(() => exitWith(effect.code));
         return;
       case "log":
@@ -122,6 +136,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     }
   }
 
+  const stopStallWatch = watchStalls({ now: () => clock.now(), inFlight: () => pool.tasksInFlight(), warn: (message) => log.warn(message) });
   const tick = setInterval(() => dispatch({ type: "tick" }), HEARTBEAT_INTERVAL_MS);
   const report = setInterval(() => dispatch({ type: "report_due" }), REPORT_INTERVAL_MS);
   log.info(`connecting to the Locust master at ${opts.masterHost}:${opts.masterPort} as ${nodeId}`);

@@ -138,6 +138,8 @@ describe("loadworker --run-tasks", () => {
     const { code, stdout } = await run(fixtureBin, ["--run-tasks", "boom,ping", "--host", `${server.url}/fail`]);
     expect(code).toBe(1);
     expect(stdout).toContain("boom: 0 recorded, 0 failed, threw Error('fixture task failed on purpose') in boom");
+    // The compiled binary maps the throw to the task file's line, not into itself.
+    expect(stdout).toMatch(/in boom at test\/cli\/fixtures\/tasks\/fixture\.ts:13:\d+$/m);
     expect(stdout).toMatch(/^\[ping\] GET \S*\/ping [\d.]+ ms FAILED HTTPError\('500 Server Error/m);
     expect(stdout).toContain("ping: 1 recorded, 1 failed");
   });

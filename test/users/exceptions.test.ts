@@ -1,5 +1,7 @@
-import { describe, expect, test } from "bun:test";
-import { MAX_REMEMBERED_TRACEBACKS, MAX_REPORTS_PER_SECOND, type ExceptionReport, describeException, exceptionReporter } from "../../src/users/exceptions.ts";
+import { afterEach, describe, expect, test } from "bun:test";
+import { constant, defineUser } from "../../src/index.ts";
+import { harness, stopPools, until } from "./pool-harness.ts";
+import { MAX_REMEMBERED_TRACEBACKS, MAX_REPORTS_PER_SECOND, SAMPLED_REPORT, SAMPLED_SUMMARY_MS, type ExceptionReport, describeException, exceptionReporter } from "../../src/users/exceptions.ts";
 import { recordingLogger } from "../support/fakes.ts";
 
 describe("describeException", () => {
@@ -26,8 +28,9 @@ describe("exceptionReporter", () => {
     const log = recordingLogger();
     const sent: ExceptionReport[] = [];
     let now = 0;
-    const report = exceptionReporter(log, (r) => void sent.push(r), () => now);
-    return { log, sent, report, advance: (ms: number) => void (now += ms) };
+    let reachable = true;
+    const reporter = exceptionReporter(log, (r) => reachable && sent.push(r) > 0, () => now);
+    return { log, sent, report: reporter.report, flush: reporter.flush, advance: (ms: number) => void (now += ms), unreachable: () => void (reachable = false) };
   }
 
   test("logs a traceback in full once, and repeats of it at debug level", () => {
@@ -40,14 +43,42 @@ describe("exceptionReporter", () => {
     expect(sent).toHaveLength(2);
   });
 
-  test(`forwards at most ${MAX_REPORTS_PER_SECOND} reports a second and says how many it held back`, () => {
+  test(`forwards at most ${MAX_REPORTS_PER_SECOND} reports a second, and says in the log and in the master's tab how many it held back`, () => {
     const { log, sent, report, advance } = reporter();
     for (let i = 0; i < 25; i++) report(new Error("flood"), "t");
     expect(sent).toHaveLength(MAX_REPORTS_PER_SECOND);
     advance(1_000);
-    report(new Error("later"), "t");
-    expect(sent).toHaveLength(MAX_REPORTS_PER_SECOND + 1);
-    expect(log.lines.some((l) => l.level === "warn" && l.message.startsWith("15 exception reports were not sent"))).toBe(true);
+    report(new TypeError("later"), "u");
+    // The new second's first report goes out, then the summary of the 15 held back.
+    expect(sent.slice(MAX_REPORTS_PER_SECOND)).toEqual([{ msg: "TypeError('later') in u", traceback: expect.any(String) }, SAMPLED_REPORT]);
+    const warning = log.lines.find((l) => l.level === "warn")?.message ?? "";
+    expect(warning).toStartWith("exception reports held back: 15 over 1s were not sent to the master");
+    expect(warning).toContain("Error('flood') in t ×15");
+  });
+
+  test(`summarises at most once per ${SAMPLED_SUMMARY_MS / 1000}s, with every report held back since counted`, () => {
+    const { log, sent, report, flush, advance } = reporter();
+    for (let second = 0; second < 12; second++) {
+      for (let i = 0; i < 12; i++) report(new Error("flood"), "t");
+      advance(1_000);
+    }
+    flush();
+    const summaries = log.lines.filter((l) => l.level === "warn").map((l) => l.message);
+    expect(summaries).toHaveLength(2);
+    expect(summaries[0]).toContain("Error('flood') in t ×2. "); // the first second's 2, said a second later
+    expect(summaries[1]).toContain("Error('flood') in t ×20. "); // the next ten seconds; the last one's wait for the next period
+    expect(sent.filter((r) => r === SAMPLED_REPORT)).toHaveLength(2);
+    expect(sent.filter((r) => r !== SAMPLED_REPORT)).toHaveLength(12 * MAX_REPORTS_PER_SECOND);
+  });
+
+  test("counts reports it could not send (no master) as held back, and says so once it can", () => {
+    const { log, sent, report, flush, advance, unreachable } = reporter();
+    unreachable();
+    report(new Error("while away"), "t");
+    advance(2_000);
+    flush();
+    expect(sent).toEqual([]);
+    expect(log.lines.find((l) => l.level === "warn")?.message).toContain("Error('while away') in t ×1");
   });
 
   test("keeps its memory bounded when every message is new, so a long-ago traceback is logged in full again", () => {
@@ -57,5 +88,25 @@ describe("exceptionReporter", () => {
     for (let i = 1; i <= MAX_REMEMBERED_TRACEBACKS; i++) report(new Error(`order ${i} failed`), "t");
     report(first, "t");
     expect(log.lines.filter((l) => l.level === "error" && l.message.includes("order 0 failed"))).toHaveLength(2);
+  });
+});
+
+describe("tracebacks of a task that throws, run by a real pool", () => {
+  afterEach(stopPools);
+
+  test("are one traceback whether the task ran from the spawn or from the user's loop, down to the task's own line", async () => {
+    const user = defineUser({
+      name: "Thrower",
+      waitTime: constant(0.001),
+      tasks: [{ name: "throw", fn: () => { throw new Error("same place"); } }],
+    });
+    const { pool, exceptions } = harness(user);
+    await pool.setTargets({ Thrower: 1 }, 0);
+    await until(() => exceptions.length >= 3 || undefined, "three throws");
+    const tracebacks = new Set(exceptions.map((e) => describeException(e.error, e.where).traceback));
+    expect([...tracebacks].join("\n----\n")).toBe([...tracebacks][0] as string);
+    const [traceback] = tracebacks;
+    expect(traceback).toContain("test/users/exceptions.test.ts:");
+    expect(traceback).not.toContain("src/users/");
   });
 });

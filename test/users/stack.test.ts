@@ -42,12 +42,12 @@ describe("trimStack", () => {
       "Error: x\n    at helper (tasks/lib.ts:3:9)\n    at new Promise (<anonymous>)\n    at async fn (tasks/x.ts:5:20)",
     ],
     [
-      "cuts an engine error with no user frame below the runner's first frame",
+      "keeps the one runner frame of an error the runner made",
       "RangeError: waitTime returned NaN\n    at nextWait (src/users/user.ts:90:30)\n    at runUser (src/users/user.ts:50:18)\n    at start (src/users/pool.ts:152:18)",
       "RangeError: waitTime returned NaN\n    at nextWait (src/users/user.ts:90:30)",
     ],
     [
-      "leaves a stack with neither user nor runner frames as it is",
+      "leaves a stack with neither user nor runner frames as it is (an error from a socket event)",
       "Error: socket\n    at onData (src/http/connection.ts:10:3)\n    at emit (node:events:1:1)",
       "Error: socket\n    at onData (src/http/connection.ts:10:3)\n    at emit (node:events:1:1)",
     ],
@@ -62,6 +62,16 @@ describe("trimStack", () => {
       "Error: line one\nline two\n    at fn (tasks/x.ts:2:3)",
     ],
     ["leaves a stack without frames alone", "Error: no frames", "Error: no frames"],
+    [
+      "drops user code below the runner too (whoever started the pool)",
+      "Error: x\n    at fn (tasks/x.ts:2:3)\n    at runTask (src/users/user.ts:66:11)\n    at start (src/users/pool.ts:1:1)\n    at main (tasks/harness.ts:9:9)",
+      "Error: x\n    at fn (tasks/x.ts:2:3)",
+    ],
+    [
+      "keeps down to the last user frame without a runner frame (a state() factory)",
+      "Error: x\n    at state (tasks/x.ts:2:3)\n    at createUserContext (src/users/context.ts:1:1)\n    at start (src/users/pool.ts:1:1)",
+      "Error: x\n    at state (tasks/x.ts:2:3)",
+    ],
   ])("%s", (_, stack, expected) => {
     expect(trimStack(stack, compiled)).toBe(expected);
   });

@@ -1,0 +1,65 @@
+// Task exceptions as the master's Exceptions tab shows them: the compiled worker's tracebacks
+// point into the task file (source maps), one error is one row however its user started, and
+// reports beyond the worker's 10/s cap are said to be held back, in the tab and in the log.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
+import { type CountingServer, countingServer, e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
+
+const LOCUSTFILE = "from locust import User, task\n\nclass Thrower(User):\n    @task\n    def t(self):\n        pass\n";
+
+interface ExceptionRow {
+  count: number;
+  msg: string;
+  traceback: string;
+}
+
+let bin: string;
+let server: CountingServer;
+let master: UiMaster | undefined;
+let worker: Proc | undefined;
+
+beforeAll(async () => {
+  bin = await e2eWorker();
+  server = await countingServer();
+}, 180_000);
+
+afterAll(async () => {
+  worker?.kill("SIGKILL");
+  master?.proc.kill("SIGKILL");
+  await server?.close();
+});
+
+describe("exceptions from a compiled worker under a real master", () => {
+  test("read the task file's line, make one row per error, and say what the 10/s cap held back", async () => {
+    master = await startUiMaster({ locustfile: LOCUSTFILE });
+    const m = master;
+    worker = startProc(bin, ["--master-port", String(m.masterPort)]);
+    await waitFor(async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined), 20_000, "the worker to be ready", 500);
+    // Six users throwing every 0.1 s: about 60 exceptions a second, six times the cap.
+    expect((await m.swarm({ user_count: 6, spawn_rate: 6, host: server.url })).success).toBe(true);
+    const rows = await waitFor(
+      async () => {
+        const { exceptions } = (await (await fetch(`${m.url}/exceptions`)).json()) as { exceptions: ExceptionRow[] };
+        return exceptions.some((e) => e.msg.startsWith("loadworker sent at most")) && exceptions.some((e) => e.count > 20) ? exceptions : undefined;
+      },
+      30_000,
+      "the master to show the task's exceptions and the held-back row",
+      1_000,
+    );
+    expect((await m.stop()).success).toBe(true);
+
+    const boom = rows.filter((e) => e.msg.includes("boom from a task"));
+    expect(boom).toHaveLength(1); // first tasks (run from the spawn) and later ones: one row
+    expect(boom[0]?.traceback).toMatch(/^in throw\nError: boom from a task\n {4}at \S+ \(test\/e2e\/tasks\/e2e\.ts:24:\d+\)$/);
+    const held = rows.find((e) => e.msg.startsWith("loadworker sent at most 10 exception reports per second"));
+    expect(held?.traceback).toStartWith("not a task error");
+    expect(worker.output()).toMatch(/exception reports held back: [\d,]+ over \d+s were not sent to the master .*Error\('boom from a task'\) in throw ×[\d,]+/);
+    expect(worker.output()).toContain("(test/e2e/tasks/e2e.ts:24:");
+    expect(worker.output()).not.toContain("$bunfs");
+
+    worker.kill("SIGTERM");
+    expect(await within(worker.exited, 10_000, "the worker to exit on SIGTERM")).toBe(0);
+    expect(masterComplaints(m.proc.output())).toEqual([]);
+  }, 120_000);
+});
