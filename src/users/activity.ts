@@ -4,11 +4,13 @@
 /** Mutable per-user record: which task runs and since when (monotonic ms). */
 export interface Activity {
   task: string | null;
+  /** The last task started, kept after it ends: a stall warning names it. */
+  last: string | null;
   since: number;
   warned: boolean;
 }
 
-export const newActivity = (): Activity => ({ task: null, since: 0, warned: false });
+export const newActivity = (): Activity => ({ task: null, last: null, since: 0, warned: false });
 
 /**
  * Tasks without I/O never reach a macrotask boundary by themselves; yielding after every task

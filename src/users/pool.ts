@@ -9,6 +9,7 @@ import type { UserContext, UserDefinition, UserHttpOptions } from "../api/defini
 import type { Plan } from "../api/plan.ts";
 import { type Activity, type YieldBudget, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
+import type { StallSuspects } from "./stalls.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 
 export type PoolEnvironment = ContextEnvironment;
@@ -100,14 +101,17 @@ export class UserPool {
     for (const warning of warnings) this.opts.log.warn(warning);
   }
 
-  /** Tasks running now, by name, with how many users run each (for the stall warning; not the hot path). */
-  tasksInFlight(): Map<string, number> {
-    const tasks = new Map<string, number>();
-    for (const users of this.byClass.values()) {
-      for (const u of users) if (u.activity.task !== null) tasks.set(u.activity.task, (tasks.get(u.activity.task) ?? 0) + 1);
+  /** What a stall warning names (off the hot path): tasks running now, by name, and the last one started. */
+  stallSuspects(): StallSuspects {
+    const inFlight = new Map<string, number>();
+    let lastStarted: string | undefined;
+    let latest = -Infinity;
+    const all = [...[...this.byClass.values()].flat(), ...this.stoppingUsers];
+    for (const { activity: a } of all) {
+      if (a.task !== null) inFlight.set(a.task, (inFlight.get(a.task) ?? 0) + 1);
+      if (a.last !== null && a.since > latest) (latest = a.since), (lastStarted = a.last);
     }
-    for (const u of this.stoppingUsers) if (u.activity.task !== null) tasks.set(u.activity.task, (tasks.get(u.activity.task) ?? 0) + 1);
-    return tasks;
+    return { inFlight, lastStarted };
   }
 
   /** Running users per class, by the master's names (what spawning_complete and stats echo). */

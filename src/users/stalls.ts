@@ -12,10 +12,17 @@ export const STALL_LOG_EVERY_MS = 10_000;
 /** From about here, the master stops hearing heartbeats for long enough to call the worker missing. */
 export const MISSING_AFTER_MS = 4_000;
 
+export interface StallSuspects {
+  /** Tasks running as the stall ended, by name, with how many users run each. */
+  inFlight: ReadonlyMap<string, number>;
+  /** The last task any user started: a task that blocked without ever awaiting has ended by then. */
+  lastStarted?: string;
+}
+
 export interface StallWatchOptions {
   now: () => number;
-  /** Tasks in flight by name (with how many users run each), read only when a stall is found. */
-  inFlight: () => ReadonlyMap<string, number>;
+  /** Read only when a stall is found. */
+  suspects: () => StallSuspects;
   warn: (message: string) => void;
   checkMs?: number;
   stallMs?: number;
@@ -23,10 +30,12 @@ export interface StallWatchOptions {
 }
 
 /** The warning for one stall (or the worst of several, with their count). */
-export function stallMessage(stallMs: number, inFlight: ReadonlyMap<string, number>, more = 0): string {
+export function stallMessage(stallMs: number, suspects: StallSuspects, more = 0): string {
   const seconds = (stallMs / 1000).toFixed(1);
+  const { inFlight, lastStarted } = suspects;
   const tasks = [...inFlight].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([task, n]) => (n > 1 ? `"${task}" (${n} users)` : `"${task}"`));
-  const who = tasks.length > 0 ? `; tasks in flight as it ended: ${tasks.join(", ")}${inFlight.size > 5 ? ", …" : ""}` : "";
+  let who = lastStarted === undefined ? "" : `; last task started: "${lastStarted}"`;
+  if (tasks.length > 0) who += `; tasks in flight when it ended: ${tasks.join(", ")}${inFlight.size > 5 ? ", …" : ""}`;
   const also = more > 0 ? ` (and ${more} shorter stall${more > 1 ? "s" : ""} since the last warning)` : "";
   const missing = stallMs >= MISSING_AFTER_MS ? " The master marks a worker missing after about 4 s without heartbeats: it did not hear this one meanwhile." : "";
   return (
@@ -52,12 +61,12 @@ export function watchStalls(opts: StallWatchOptions): () => void {
       count++;
       if (late > worst) worst = late;
       if (now - loggedAt < logEveryMs) return;
-      opts.warn(stallMessage(worst, opts.inFlight(), count - 1));
+      opts.warn(stallMessage(worst, opts.suspects(), count - 1));
     } else if (count === 0 || now - loggedAt < logEveryMs) {
       return;
     } else {
       // Stalls held back since the last line: say so once the period is over.
-      opts.warn(stallMessage(worst, new Map(), count - 1));
+      opts.warn(stallMessage(worst, { inFlight: new Map() }, count - 1));
     }
     loggedAt = now;
     worst = 0;

@@ -38,6 +38,7 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
     const started = opts.clock.now();
     if (activity) {
       activity.task = task.name;
+      activity.last = task.name;
       activity.since = started;
       activity.warned = false;
     }

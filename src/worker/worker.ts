@@ -136,7 +136,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     }
   }
 
-  const stopStallWatch = watchStalls({ now: () => clock.now(), inFlight: () => pool.tasksInFlight(), warn: (message) => log.warn(message) });
+  const stopStallWatch = watchStalls({ now: () => clock.now(), suspects: () => pool.stallSuspects(), warn: (message) => log.warn(message) });
   const tick = setInterval(() => dispatch({ type: "tick" }), HEARTBEAT_INTERVAL_MS);
   const report = setInterval(() => dispatch({ type: "report_due" }), REPORT_INTERVAL_MS);
   log.info(`connecting to the Locust master at ${opts.masterHost}:${opts.masterPort} as ${nodeId}`);

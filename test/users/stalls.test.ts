@@ -11,7 +11,7 @@ function blockFor(ms: number): void {
 describe("watchStalls", () => {
   test("warns about a blocked event loop with how long and which tasks were in flight", async () => {
     const warnings: string[] = [];
-    const stop = watchStalls({ now: () => performance.now(), inFlight: () => new Map([["crunch", 1]]), warn: (m) => void warnings.push(m), checkMs: 20, stallMs: 150 });
+    const stop = watchStalls({ now: () => performance.now(), suspects: () => ({ inFlight: new Map([["fetch", 3]]), lastStarted: "crunch" }), warn: (m) => void warnings.push(m), checkMs: 20, stallMs: 150 });
     try {
       await new Promise((r) => setTimeout(r, 50));
       blockFor(400);
@@ -22,12 +22,12 @@ describe("watchStalls", () => {
     expect(warnings).toHaveLength(1);
     const seconds = Number(/blocked for (\d+\.\d)s/.exec(warnings[0] ?? "")?.[1]);
     expect(seconds).toBeGreaterThanOrEqual(0.3); // at least the block minus one check period
-    expect(warnings[0]).toContain('tasks in flight as it ended: "crunch"');
+    expect(warnings[0]).toContain('; last task started: "crunch"; tasks in flight when it ended: "fetch" (3 users)');
   });
 
   test("sums stalls in a row into one line per period", async () => {
     const warnings: string[] = [];
-    const stop = watchStalls({ now: () => performance.now(), inFlight: () => new Map(), warn: (m) => void warnings.push(m), checkMs: 10, stallMs: 100, logEveryMs: 60_000 });
+    const stop = watchStalls({ now: () => performance.now(), suspects: () => ({ inFlight: new Map() }), warn: (m) => void warnings.push(m), checkMs: 10, stallMs: 100, logEveryMs: 60_000 });
     try {
       for (let i = 0; i < 3; i++) {
         await new Promise((r) => setTimeout(r, 30));
@@ -43,11 +43,11 @@ describe("watchStalls", () => {
 
 describe("stallMessage", () => {
   test("names the busiest tasks, and says the master calls a worker missing past 4 s", () => {
-    const short = stallMessage(1_500, new Map([["a", 1], ["b", 7]]));
-    expect(short).toStartWith('the event loop was blocked for 1.5s; tasks in flight as it ended: "b" (7 users), "a": ');
+    const short = stallMessage(1_500, { inFlight: new Map([["a", 1], ["b", 7]]) });
+    expect(short).toStartWith('the event loop was blocked for 1.5s; tasks in flight when it ended: "b" (7 users), "a": ');
     expect(short).not.toContain("missing");
     expect(short).toContain("await ctx.sleep(0)");
-    const long = stallMessage(5_000, new Map(), 2);
+    const long = stallMessage(5_000, { inFlight: new Map() }, 2);
     expect(long).toStartWith("the event loop was blocked for 5.0s (and 2 shorter stalls since the last warning)");
     expect(long).toContain("marks a worker missing after about 4 s");
   });

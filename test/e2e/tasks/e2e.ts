@@ -26,3 +26,20 @@ export const thrower = defineUser({
     },
   ],
 });
+
+// A task that blocks the event loop (a CPU loop without awaiting) once per user, for the stall warning.
+export const blocker = defineUser({
+  name: "Blocker",
+  waitTime: constant(60),
+  tasks: [
+    {
+      name: "block the loop",
+      fn: () => {
+        const end = Date.now() + 5_000;
+        while (Date.now() < end) {
+          // computing without awaiting: nothing else in the worker runs meanwhile
+        }
+      },
+    },
+  ],
+});
