@@ -1,6 +1,7 @@
 // Task exceptions go to the master's Exceptions tab like Locust's (msg + traceback), logged
 // once per distinct stack locally, and capped so a task throwing in a tight loop cannot flood
 // the master. What the cap holds back is counted and said, in the log and in the tab.
+import { windowLimiter } from "../limiter.ts";
 import type { Logger } from "../log.ts";
 import { errorText } from "../stats/index.ts";
 import { type StackLayout, engineLayout, trimStack, userLocation } from "./stack.ts";
@@ -63,8 +64,8 @@ export interface ExceptionReporter {
  */
 export function exceptionReporter(log: Logger, forward: (report: ExceptionReport) => boolean, nowMs: () => number): ExceptionReporter {
   const logged = new Set<string>();
-  let windowStart = -Infinity;
-  let sentInWindow = 0;
+  // The summary below says what was held back, and why; the limiter only counts the second.
+  const allow = windowLimiter({ limit: MAX_REPORTS_PER_SECOND, windowMs: 1000, now: nowMs, onDropped: () => {} });
   const held = new Map<string, number>(); // msg → reports held back since the last summary
   let heldTotal = 0;
   let heldSince = 0; // the first report held back since the last summary
@@ -81,7 +82,7 @@ export function exceptionReporter(log: Logger, forward: (report: ExceptionReport
         `(it gets at most ${MAX_REPORTS_PER_SECOND}/s from this worker, and none while it is unreachable), so its Exceptions tab counts are that much lower: ${each.join("; ")}. ` +
         "Each distinct traceback is in this log; fix the task that throws, or catch what it expects",
     );
-    // The master's row for it; if that cannot go out either, the next summary says it again.
+    // The master's row for it; without a master now, the log line above is what says it.
     const told = forward(SAMPLED_REPORT);
     summarisedAt = now;
     held.clear();
@@ -98,17 +99,10 @@ export function exceptionReporter(log: Logger, forward: (report: ExceptionReport
     } else {
       log.debug(`task code threw again: ${described.msg}`);
     }
-    const now = nowMs();
-    if (now - windowStart >= 1000) {
-      windowStart = now;
-      sentInWindow = 0;
-    }
-    if (sentInWindow < MAX_REPORTS_PER_SECOND && forward({ msg: described.msg, traceback: described.traceback })) {
-      sentInWindow++;
-    } else {
+    if (!(allow() && forward({ msg: described.msg, traceback: described.traceback }))) {
       const key = held.has(described.msg) || held.size < MAX_SUMMARISED ? described.msg : "others";
       held.set(key, (held.get(key) ?? 0) + 1);
-      if (heldTotal++ === 0) heldSince = now;
+      if (heldTotal++ === 0) heldSince = nowMs();
     }
     flush();
   };

@@ -21,6 +21,8 @@ export interface StallSuspects {
 
 export interface StallWatchOptions {
   now: () => number;
+  /** Calls fn every ms until the returned stop is called (the shell's timer). */
+  every: (ms: number, fn: () => void) => () => void;
   /** Read only when a stall is found. */
   suspects: () => StallSuspects;
   warn: (message: string) => void;
@@ -44,7 +46,7 @@ export function stallMessage(stallMs: number, suspects: StallSuspects, more = 0)
   );
 }
 
-/** Starts the watch; returns its stop. The timer is unref'd: it never keeps the process alive. */
+/** Starts the watch; returns its stop. */
 export function watchStalls(opts: StallWatchOptions): () => void {
   const checkMs = opts.checkMs ?? STALL_CHECK_MS;
   const stallMs = opts.stallMs ?? STALL_MS;
@@ -53,7 +55,7 @@ export function watchStalls(opts: StallWatchOptions): () => void {
   let loggedAt = -Infinity;
   let worst = 0;
   let count = 0;
-  const timer = setInterval(() => {
+  return opts.every(checkMs, () => {
     const now = opts.now();
     const late = now - last - checkMs;
     last = now;
@@ -71,7 +73,5 @@ export function watchStalls(opts: StallWatchOptions): () => void {
     loggedAt = now;
     worst = 0;
     count = 0;
-  }, checkMs);
-  (timer as { unref?: () => void }).unref?.();
-  return () => clearInterval(timer);
+  });
 }

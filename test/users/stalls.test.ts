@@ -1,6 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { stallMessage, watchStalls } from "../../src/users/stalls.ts";
 
+const every = (ms: number, fn: () => void) => {
+  const timer = setInterval(fn, ms);
+  return () => clearInterval(timer);
+};
+
 function blockFor(ms: number): void {
   const end = performance.now() + ms;
   while (performance.now() < end) {
@@ -11,7 +16,7 @@ function blockFor(ms: number): void {
 describe("watchStalls", () => {
   test("warns about a blocked event loop with how long and which tasks were in flight", async () => {
     const warnings: string[] = [];
-    const stop = watchStalls({ now: () => performance.now(), suspects: () => ({ inFlight: new Map([["fetch", 3]]), lastStarted: "crunch" }), warn: (m) => void warnings.push(m), checkMs: 20, stallMs: 150 });
+    const stop = watchStalls({ now: () => performance.now(), every, suspects: () => ({ inFlight: new Map([["fetch", 3]]), lastStarted: "crunch" }), warn: (m) => void warnings.push(m), checkMs: 20, stallMs: 150 });
     try {
       await new Promise((r) => setTimeout(r, 50));
       blockFor(400);
@@ -27,7 +32,7 @@ describe("watchStalls", () => {
 
   test("sums stalls in a row into one line per period", async () => {
     const warnings: string[] = [];
-    const stop = watchStalls({ now: () => performance.now(), suspects: () => ({ inFlight: new Map() }), warn: (m) => void warnings.push(m), checkMs: 10, stallMs: 100, logEveryMs: 60_000 });
+    const stop = watchStalls({ now: () => performance.now(), every, suspects: () => ({ inFlight: new Map() }), warn: (m) => void warnings.push(m), checkMs: 10, stallMs: 100, logEveryMs: 60_000 });
     try {
       for (let i = 0; i < 3; i++) {
         await new Promise((r) => setTimeout(r, 30));
