@@ -15,7 +15,8 @@ import { type PoolOptions, UserPool } from "../users/pool.ts";
 import { watchStalls } from "../users/stalls.ts";
 import { performEffect } from "./effects.ts";
 import type { LinkEvents, LinkFactory } from "./link.ts";
-import { type MachineEvent, type MachineState, canReport, initialState, transition } from "./machine.ts";
+import { type MachineEvent, transition } from "./machine.ts";
+import { type MachineState, canReport, initialState } from "./state.ts";
 import { type Every, LOCUST_TIMING, type Timing, realEvery } from "./timing.ts";
 import { type Usage, usageMeter } from "./usage.ts";
 
