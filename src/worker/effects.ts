@@ -55,7 +55,7 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
       void t.pool.stopAll(effect.stopTimeout).then(() => t.dispatch({ type: "stopped", seq: effect.seq }));
       return;
     case "kill_users":
-      void t.pool.stopAll(0);
+      void t.pool.stopAll(effect.graceSeconds ?? 0);
       return;
     case "reconnect":
       return t.link.reconnect(effect.reason);

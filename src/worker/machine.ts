@@ -27,7 +27,7 @@ export type Effect =
   | { type: "reset_stats" }
   | { type: "apply_spawn"; seq: number; targets: Record<string, number>; host: string | null; stopTimeout: number; parsedOptions: Record<string, unknown> }
   | { type: "stop_users"; seq: number; stopTimeout: number } // shell answers with { type: "stopped", seq }
-  | { type: "kill_users" }
+  | { type: "kill_users"; graceSeconds?: number } // tasks in flight get graceSeconds (default 0) to finish
   | { type: "reconnect"; reason: string }
   | { type: "exit"; code: number }
   | { type: "log"; level: "debug" | "info" | "warn"; message: string };
@@ -55,7 +55,7 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       // While probing, the master may be a new one that never heard of us: it would merge our
       // old test's stats into its own. Hold them (they are deltas) until the probe settles.
       // Likewise while the link is down: the socket would queue them for whichever master comes back.
-      return { state, effects: canReport(state) ? [{ type: "stats", final: false }] : [] };
+      return canReport(state) ? onReportDue(state, now, timing) : { state, effects: [] };
     case "spawned":
       if (event.seq !== state.spawnSeq || state.phase !== "spawning") return { state, effects: [] };
       // A master that does not know us answers spawning_complete with quit (2.47) or dies on it
@@ -76,6 +76,21 @@ export function transition(state: MachineState, event: MachineEvent, now: number
     case "shutdown":
       return quit(state, "shutting down");
   }
+}
+
+// A master that answers heartbeats but has gone quiet is not reading (frozen, paused): what we
+// write piles up in buffers, and is lost if the connection is dropped. Stats held here stay in
+// the worker's stats, merged, and go out in one report once it answers again.
+function onReportDue(state: MachineState, now: number, timing: Timing): Transition {
+  const quietMs = state.masterHeartbeats && state.lastMasterHeartbeatAt !== null ? now - state.lastMasterHeartbeatAt : 0;
+  if (quietMs >= timing.masterQuietMs) {
+    if (state.holdingStats) return { state, effects: [] };
+    const why = `the master has not answered a heartbeat for ${Math.round(quietMs / 1000)}s (frozen, overloaded, paused?); holding stats until it does: they are kept and merged, none is lost`;
+    return { state: { ...state, holdingStats: true }, effects: [log("warn", why)] };
+  }
+  const effects: Effect[] = [{ type: "stats", final: false }];
+  if (state.holdingStats) effects.unshift(log("info", "the master answers again; sending the stats held meanwhile"));
+  return { state: { ...state, holdingStats: false }, effects };
 }
 
 function onConnected(state: MachineState, now: number): Transition {
@@ -99,10 +114,10 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       // Kept users through a reconnect to an old master, but a new index means a new master: start clean.
       if (state.keptUsers && message.index !== state.workerIndex) {
         effects.push(log("info", "the master gave a new worker index: it restarted; dropping the old test's users"), { type: "kill_users" }, { type: "reset_stats" });
-        return { state: { ...state, registered: true, keptUsers: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity }, effects };
+        return { state: { ...state, registered: true, keptUsers: false, afterSilence: false, carryStats: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity }, effects };
       }
       const phase = state.phase === "connecting" ? "ready" : state.phase;
-      return { state: { ...state, registered: true, keptUsers: false, phase, workerIndex: message.index, probeSince: null }, effects };
+      return { state: { ...state, registered: true, keptUsers: false, afterSilence: false, phase, workerIndex: message.index, probeSince: null }, effects };
     }
     case "heartbeat":
       return { state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null }, effects: [] };
@@ -144,18 +159,24 @@ function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
     effects.push(log("debug", `dropping a stale spawn (timestamp ${spawn.timestamp})`));
     return { state, effects };
   }
-  if (state.phase === "ready") effects.push({ type: "reset_stats" }); // a new test starts from zero
+  // A new test starts from zero; stats kept through a lost registration go out first (a report
+  // zeroes them too), so the master that took us back counts every request we made.
+  if (state.phase === "ready") effects.push(state.carryStats ? { type: "stats", final: false } : { type: "reset_stats" });
   const seq = state.spawnSeq + 1;
   effects.push({ type: "apply_spawn", seq, targets: spawn.userClassesCount, host: spawn.host, stopTimeout: spawn.stopTimeout, parsedOptions: spawn.parsedOptions });
   const resetStatsOnComplete = spawn.parsedOptions.reset_stats === true;
-  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete }, effects };
+  const carryStats = state.carryStats && state.phase !== "ready";
+  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete, carryStats }, effects };
 }
 
 function onTick(state: MachineState, now: number, timing: Timing): Transition {
   if (!state.registered) {
-    const due = state.linkUp && (state.readySentAt === null || now - state.readySentAt >= timing.clientReadyRetryMs);
+    // After a silence, the master may still hold our old connection and ignore this one: a
+    // client_ready unanswered for a moment calls for a new connection (see Timing).
+    const wait = state.afterSilence && state.readyTries > 0 ? timing.silentReadyAckMs : timing.clientReadyRetryMs;
+    const due = state.linkUp && (state.readySentAt === null || now - state.readySentAt >= wait);
     if (!due) return { state, effects: [] };
-    if (state.readyTries >= timing.readyTriesPerConnection) {
+    if (state.readyTries >= (state.afterSilence ? 1 : timing.readyTriesPerConnection)) {
       const why = `no ack from the master after ${state.readyTries} client_ready; trying a new connection`;
       return { state: { ...state, linkUp: false, readySentAt: null, readyTries: 0 }, effects: [log("warn", why), { type: "reconnect", reason: why }] };
     }
@@ -166,7 +187,10 @@ function onTick(state: MachineState, now: number, timing: Timing): Transition {
   }
   if (state.lastMasterHeartbeatAt !== null && now - state.lastMasterHeartbeatAt >= timing.masterHeartbeatTimeoutMs) {
     // The connection itself may be dead without a reset (a lost node, a dropped NAT entry): open a new one.
-    return reRegister(state, now, `no heartbeat from the master for ${timing.masterHeartbeatTimeoutMs / 1000}s; stopping users, reconnecting and registering again`, true);
+    const seconds = timing.masterHeartbeatTimeoutMs / 1000;
+    if (!state.linkUp) return reRegister(state, now, `no heartbeat from the master for ${seconds}s; stopping users, reconnecting and registering again`, true);
+    // Connected but silent: the same master, frozen or cut off. It counts on our stats when it is back.
+    return silenceTimeout(state, now, `no heartbeat from the master for ${seconds}s (frozen? paused? cut off?); stopping users (tasks in flight get ${timing.silentStopSeconds}s), keeping their stats for the master, reconnecting and registering again`, timing);
   }
   if (!state.linkUp) return { state, effects: [] };
   const hb: HeartbeatState = state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";
@@ -189,11 +213,19 @@ function reRegister(state: MachineState, now: number, why: string, reconnect = f
     pendingSpawn: null,
     // A stop still finishing belongs to the old registration: its "stopped" must not count.
     stopSeq: state.stopSeq + 1,
+    carryStats: false,
+    holdingStats: false,
   };
   const effects: Effect[] = [log("warn", why), { type: "kill_users" }, { type: "reset_stats" }];
   // After a reconnect, the "connected" event sends client_ready on the new connection.
   if (reconnect) return { state: { ...fresh, linkUp: false, readySentAt: null, readyTries: 0 }, effects: [...effects, { type: "reconnect", reason: why }] };
   return fresh.linkUp ? register(fresh, now, effects) : { state: { ...fresh, readySentAt: null }, effects };
+}
+
+function silenceTimeout(state: MachineState, now: number, why: string, timing: Timing): Transition {
+  const lost = reRegister(state, now, why, true);
+  const effects = lost.effects.filter((e) => e.type !== "reset_stats").map((e): Effect => (e.type === "kill_users" ? { type: "kill_users", graceSeconds: timing.silentStopSeconds } : e));
+  return { state: { ...lost.state, carryStats: true, afterSilence: true, holdingStats: false }, effects };
 }
 
 function quit(state: MachineState, why: string): Transition {

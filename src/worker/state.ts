@@ -29,6 +29,12 @@ export interface MachineState {
   readonly resetStatsOnComplete: boolean;
   /** Registering again after a reconnect to an old master (< 2.19) while keeping the users. */
   readonly keptUsers: boolean;
+  /** Stats reports are held because the master does not answer heartbeats (said once per silence). */
+  readonly holdingStats: boolean;
+  /** Stats kept through a lost registration: the next spawn sends them instead of resetting. */
+  readonly carryStats: boolean;
+  /** Registering again after the master fell silent: one client_ready per connection, a short wait. */
+  readonly afterSilence: boolean;
 }
 
 type SpawnMessage = Extract<MasterMessage, { type: "spawn" }>;
@@ -50,6 +56,9 @@ export const initialState: MachineState = {
   pendingSpawn: null,
   resetStatsOnComplete: false,
   keptUsers: false,
+  holdingStats: false,
+  carryStats: false,
+  afterSilence: false,
 };
 
 /**

@@ -18,6 +18,18 @@ export interface Timing {
    * one (libzmq ROUTER without handover); a fresh connection gets through once it lets go.
    */
   readonly readyTriesPerConnection: number;
+  /**
+   * A master that answers heartbeats but has not for this long is not reading: stats reports are
+   * held (they are deltas and merge in place) rather than written into a connection nobody reads.
+   */
+  readonly masterQuietMs: number;
+  /**
+   * Registering again after the master fell silent: its old connection may still hold our
+   * identity, so a client_ready without an ack for this long means a new connection, not a resend.
+   */
+  readonly silentReadyAckMs: number;
+  /** At the heartbeat timeout, users stop; tasks in flight get this long to finish and be counted. */
+  readonly silentStopSeconds: number;
 }
 
 export const LOCUST_TIMING: Timing = {
@@ -27,6 +39,9 @@ export const LOCUST_TIMING: Timing = {
   masterHeartbeatTimeoutMs: 60_000,
   registrationProbeMs: 3_500,
   readyTriesPerConnection: 3,
+  masterQuietMs: 3_000,
+  silentReadyAckMs: 2_000,
+  silentStopSeconds: 10,
 };
 
 /** Calls `fn` every `ms` until the returned stop function is called. */

@@ -139,4 +139,53 @@ describe("a worker driven in process through a fake link", () => {
     link.connect();
     await link.next("client_ready");
   });
+
+  test("a master silent past the heartbeat timeout, then back: every request the users made reaches it", async () => {
+    const clock = new FakeClock();
+    const timers = new FakeTimers(clock);
+    const link = new FakeLink();
+    let recorded = 0;
+    const user = defineUser({
+      name: "Busy",
+      waitTime: constant(0.002),
+      tasks: [{ name: "call", fn: (ctx) => void (ctx.recordSuccess("GET", "/x", 1, 1), recorded++) }],
+    });
+    const worker = startWorker({
+      plan: buildPlan(collectDefinitions([user])),
+      link: link.factory,
+      log: recordingLogger(),
+      clock,
+      every: timers.every,
+      timing: { masterHeartbeatTimeoutMs: 10_000, silentStopSeconds: 1 },
+      usage: () => ({ cpuPercent: 0, memoryBytes: 0 }),
+    });
+    running.push(worker);
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    link.connect();
+    link.deliver("ack", { index: 0 });
+    link.deliver("heartbeat", null);
+    link.deliver("spawn", { timestamp: clock.epoch(), user_classes_count: { Busy: 3 }, host: null, stop_timeout: 0, parsed_options: {} });
+    for (let s = 0; s < 3; s++) {
+      await pause(20);
+      timers.advance(1_000);
+      link.deliver("heartbeat", null); // the master answers each heartbeat; at 3 s, a report
+    }
+    expect(link.log.filter((m) => m.type === "stats")).toHaveLength(1);
+    for (let s = 0; s < 10; s++) {
+      await pause(20); // the users keep calling while the master says nothing
+      timers.advance(1_000);
+    }
+    expect(link.log.filter((m) => m.type === "stats")).toHaveLength(1); // held, not written into a silent connection
+    expect(link.reconnects).toHaveLength(1); // 10 s without a heartbeat (since 3 s): users stopped, a new connection
+    await pause(100); // the users leave their waits and end
+    const madeBeforeRegistering = recorded;
+    link.connect();
+    link.deliver("ack", { index: 0 });
+    link.deliver("spawn", { timestamp: clock.epoch() + 1, user_classes_count: { Busy: 0 }, host: null, stop_timeout: 0, parsed_options: {} });
+    link.deliver("quit", null);
+    await within(worker.done, 5_000, "the worker to quit");
+    const reported = link.log.filter((m) => m.type === "stats").reduce((sum, m) => sum + m.data.stats_total.num_requests, 0);
+    expect(recorded).toBe(madeBeforeRegistering); // the users were stopped at the timeout
+    expect(reported).toBe(recorded);
+  });
 });
