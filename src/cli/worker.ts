@@ -5,6 +5,7 @@ import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import { runTasksOnce } from "../users/run-once.ts";
 import { dealerLink } from "../worker/link.ts";
+import { parseTiming } from "../worker/timing.ts";
 import { startWorker } from "../worker/worker.ts";
 import { parseHostUrl, parsePort } from "./args.ts";
 import { guardUnhandledErrors } from "./guard.ts";
@@ -24,6 +25,7 @@ export function workerCommand(plan: () => Plan) {
     meta: { name: "worker", description: "Join a Locust master as a worker (the default command)" },
     args: workerArgs,
     run: async ({ args }): Promise<number> => {
+      const timing = timingFromEnv(); // a bad value stops the worker before it connects
       const log = createLogger(parseLogLevel(args.loglevel));
       const host = parseHostUrl(args.host, "--host");
       const port = parsePort(args["master-port"], "--master-port");
@@ -49,8 +51,17 @@ export function workerCommand(plan: () => Plan) {
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
       const link = dealerLink({ host: args["master-host"], port }, log);
-      running = startWorker({ plan: validated, link, host, log });
+      running = startWorker({ plan: validated, link, host, log, timing });
       return running.done;
     },
   });
+}
+
+/** Hidden (tests, diagnosis): LOADWORKER_TIMING overrides Locust's intervals; see parseTiming. */
+function timingFromEnv() {
+  try {
+    return parseTiming(process.env.LOADWORKER_TIMING);
+  } catch (error) {
+    throw new LoadworkerError("E_USAGE", (error as Error).message);
+  }
 }

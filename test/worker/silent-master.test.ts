@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import type { MasterMessage } from "../../src/protocol/index.ts";
 import { type Effect, type MachineEvent, transition } from "../../src/worker/machine.ts";
 import { type MachineState, initialState } from "../../src/worker/state.ts";
-import { LOCUST_TIMING } from "../../src/worker/timing.ts";
+import { LOCUST_TIMING, parseTiming } from "../../src/worker/timing.ts";
 
 const msg = (message: MasterMessage): MachineEvent => ({ type: "message", message });
 const spawn = (timestamp: number): MachineEvent => msg({ type: "spawn", timestamp, userClassesCount: { A: 2 }, host: null, stopTimeout: 0, parsedOptions: {} });
@@ -72,5 +72,23 @@ describe("a master that falls silent while the link is down (it went away)", () 
     const down = run([[{ type: "disconnected" }, 2_000]], running).state;
     const { acts } = run([[{ type: "tick" }, 1_000 + LOCUST_TIMING.masterHeartbeatTimeoutMs]], down);
     expect(acts.map((e) => e.type)).toEqual(["kill_users", "reset_stats", "reconnect"]);
+  });
+});
+
+describe("parseTiming (LOADWORKER_TIMING, for tests and diagnosis)", () => {
+  test("takes known fields as numbers above 0, and nothing when unset", () => {
+    expect(parseTiming(undefined)).toEqual({});
+    expect(parseTiming(" ")).toEqual({});
+    expect(parseTiming('{"masterHeartbeatTimeoutMs":8000,"silentStopSeconds":2}')).toEqual({ masterHeartbeatTimeoutMs: 8000, silentStopSeconds: 2 });
+  });
+
+  test.each([
+    ["not json", "is not JSON"],
+    ["[1]", "must be a JSON object"],
+    ['{"heartbeat":1}', 'unknown field "heartbeat"; the fields are: heartbeatMs'],
+    ['{"reportMs":0}', "LOADWORKER_TIMING.reportMs must be a number above 0, not 0"],
+    ['{"reportMs":"3"}', 'must be a number above 0, not "3"'],
+  ])("rejects %s, saying what is wrong", (text, message) => {
+    expect(() => parseTiming(text)).toThrow(message);
   });
 });
