@@ -13,7 +13,7 @@ import { exceptionReporter } from "../users/exceptions.ts";
 import { nameWatcher } from "../users/names.ts";
 import { type PoolOptions, UserPool } from "../users/pool.ts";
 import { watchStalls } from "../users/stalls.ts";
-import { performEffect } from "./effects.ts";
+import { type EffectTarget, performEffect } from "./effects.ts";
 import type { LinkEvents, LinkFactory } from "./link.ts";
 import { type MachineEvent, transition } from "./machine.ts";
 import { type MachineState, canReport, initialState } from "./state.ts";
@@ -46,8 +46,7 @@ export interface RunningWorker {
 
 // stats/ and protocol/ are sibling layers that may not import each other, so each declares the
 // stats payload; this line stops the build when the two drift apart.
-const sameReport: [StatsReport, WireStatsReport] extends [WireStatsReport, StatsReport] ? true : never = true;
-void sameReport;
+true satisfies [StatsReport, WireStatsReport] extends [WireStatsReport, StatsReport] ? true : false;
 
 export function newNodeId(): string {
   return `${hostname()}_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -95,7 +94,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     every(timing.reportMs, () => dispatch({ type: "report_due" })),
     watchStalls({ now: () => clock.now(), every, suspects: () => pool.stallSuspects(), warn: (message) => log.warn(message) }),
   ];
-  const target = {
+  const target: EffectTarget = {
     send,
     link,
     pool,
