@@ -85,7 +85,7 @@ function onReportDue(state: MachineState, now: number, timing: Timing): Transiti
   const quietMs = state.masterHeartbeats && state.lastMasterHeartbeatAt !== null ? now - state.lastMasterHeartbeatAt : 0;
   if (quietMs >= timing.masterQuietMs) {
     if (state.holdingStats) return { state, effects: [] };
-    const why = `the master has not answered a heartbeat for ${Math.round(quietMs / 1000)}s (frozen, overloaded, paused?); holding stats until it does: they are kept and merged, none is lost`;
+    const why = `the master has not answered a heartbeat for ${Math.round(quietMs / 1000)}s (frozen, overloaded, paused?); holding stats until it does: they are kept and merged, none is lost. If it stays silent, check the master process (its CPU, whether it was stopped)`;
     return { state: { ...state, holdingStats: true }, effects: [log("warn", why)] };
   }
   const effects: Effect[] = [{ type: "stats", final: false }];
