@@ -78,12 +78,15 @@ export function transition(state: MachineState, event: MachineEvent, now: number
   }
 }
 
+/** Heartbeats that must go unanswered, besides timing.masterQuietMs, before the master counts as quiet. */
+const QUIET_HEARTBEATS = 3;
+
 // A master that answers heartbeats but has gone quiet is not reading (frozen, paused): what we
 // write piles up in buffers, and is lost if the connection is dropped. Stats held here stay in
 // the worker's stats, merged, and go out in one report once it answers again.
 function onReportDue(state: MachineState, now: number, timing: Timing): Transition {
   const quietMs = state.masterHeartbeats && state.lastMasterHeartbeatAt !== null ? now - state.lastMasterHeartbeatAt : 0;
-  if (quietMs >= timing.masterQuietMs) {
+  if (quietMs >= timing.masterQuietMs && state.unansweredHeartbeats >= QUIET_HEARTBEATS) {
     if (state.holdingStats) return { state, effects: [] };
     const why = `the master has not answered a heartbeat for ${Math.round(quietMs / 1000)}s (frozen, overloaded, paused?); holding stats until it does: they are kept and merged, none is lost. If it stays silent, check the master process (its CPU, whether it was stopped)`;
     return { state: { ...state, holdingStats: true }, effects: [log("warn", why)] };
@@ -120,7 +123,7 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       return { state: { ...state, registered: true, keptUsers: false, afterSilence: false, phase, workerIndex: message.index, probeSince: null }, effects };
     }
     case "heartbeat":
-      return { state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null }, effects: [] };
+      return { state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null, unansweredHeartbeats: 0 }, effects: [] };
     case "spawn":
       return onSpawn(state, message);
     case "stop": {
@@ -194,7 +197,7 @@ function onTick(state: MachineState, now: number, timing: Timing): Transition {
   }
   if (!state.linkUp) return { state, effects: [] };
   const hb: HeartbeatState = state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";
-  return { state, effects: [{ type: "heartbeat", state: hb }] };
+  return { state: { ...state, unansweredHeartbeats: state.unansweredHeartbeats + 1 }, effects: [{ type: "heartbeat", state: hb }] };
 }
 
 function register(state: MachineState, now: number, effects: Effect[]): Transition {
@@ -215,6 +218,7 @@ function reRegister(state: MachineState, now: number, why: string, reconnect = f
     stopSeq: state.stopSeq + 1,
     carryStats: false,
     holdingStats: false,
+    unansweredHeartbeats: 0,
   };
   const effects: Effect[] = [log("warn", why), { type: "kill_users" }, { type: "reset_stats" }];
   // After a reconnect, the "connected" event sends client_ready on the new connection.

@@ -31,6 +31,11 @@ export interface MachineState {
   readonly keptUsers: boolean;
   /** Stats reports are held because the master does not answer heartbeats (said once per silence). */
   readonly holdingStats: boolean;
+  /**
+   * Heartbeats sent since the master's last reply. Silence counts only when several went
+   * unanswered: after an event-loop stall, no heartbeat went out, so none could be answered.
+   */
+  readonly unansweredHeartbeats: number;
   /** Stats kept through a lost registration: the next spawn sends them instead of resetting. */
   readonly carryStats: boolean;
   /** Registering again after the master fell silent: one client_ready per connection, a short wait. */
@@ -57,6 +62,7 @@ export const initialState: MachineState = {
   resetStatsOnComplete: false,
   keptUsers: false,
   holdingStats: false,
+  unansweredHeartbeats: 0,
   carryStats: false,
   afterSilence: false,
 };

@@ -74,7 +74,8 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const exceptions = exceptionReporter(
     log,
     (r) => {
-      if (!canReport(state)) return false;
+      // Not into a connection the master does not read: counted as held back, and said.
+      if (!canReport(state) || state.holdingStats) return false;
       send({ type: "exception", msg: r.msg, traceback: r.traceback });
       return true;
     },

@@ -33,7 +33,8 @@ const running = run([
 
 describe("a master that stops answering heartbeats", () => {
   test("gets no stats reports while it is silent, with one warning; they resume, merged, once it answers", () => {
-    const silent = run([[{ type: "report_due" }, 3_000], [{ type: "report_due" }, 6_000], [{ type: "report_due" }, 9_000]], running);
+    const ticks = (from: number, to: number): Array<[MachineEvent, number]> => Array.from({ length: (to - from) / 1000 + 1 }, (_, i) => [{ type: "tick" }, from + i * 1000]);
+    const silent = run([...ticks(2_000, 3_000), [{ type: "report_due" }, 3_000], ...ticks(4_000, 6_000), [{ type: "report_due" }, 6_000], ...ticks(7_000, 9_000), [{ type: "report_due" }, 9_000]], running);
     expect(silent.acts.filter((e) => e.type === "stats")).toEqual([{ type: "stats", final: false }]); // at 3 s it was quiet for 2 s only
     expect(silent.logs.filter((l) => l.includes("holding stats"))).toHaveLength(1);
     const back = run([[msg({ type: "heartbeat" }), 9_500], [{ type: "report_due" }, 12_000]], silent.state);
@@ -90,5 +91,14 @@ describe("parseTiming (LOADWORKER_TIMING, for tests and diagnosis)", () => {
     ['{"reportMs":"3"}', 'must be a number above 0, not "3"'],
   ])("rejects %s, saying what is wrong", (text, message) => {
     expect(() => parseTiming(text)).toThrow(message);
+  });
+});
+
+describe("an event-loop stall on the worker's side", () => {
+  test("is not taken for a silent master: no heartbeat went out, so none could be answered", () => {
+    // Heartbeats answered up to 1 s, then the loop blocks for 5 s; after it, one tick and the report.
+    const { acts, logs } = run([[{ type: "tick" }, 6_000], [{ type: "report_due" }, 6_001]], running);
+    expect(acts).toEqual([{ type: "heartbeat", state: "running" }, { type: "stats", final: false }]);
+    expect(logs).toEqual([]);
   });
 });
