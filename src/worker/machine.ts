@@ -78,6 +78,8 @@ export function transition(state: MachineState, event: MachineEvent, now: number
   }
 }
 
+/** After a silence, connections that get one short client_ready wait before Locust's pace resumes. */
+const QUICK_CONNECTIONS = 3;
 /** Heartbeats that must go unanswered, besides timing.masterQuietMs, before the master counts as quiet. */
 const QUIET_HEARTBEATS = 3;
 
@@ -117,10 +119,10 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       // Kept users through a reconnect to an old master, but a new index means a new master: start clean.
       if (state.keptUsers && message.index !== state.workerIndex) {
         effects.push(log("info", "the master gave a new worker index: it restarted; dropping the old test's users"), { type: "kill_users" }, { type: "reset_stats" });
-        return { state: { ...state, registered: true, keptUsers: false, afterSilence: false, carryStats: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity }, effects };
+        return { state: { ...state, registered: true, keptUsers: false, quickTries: 0, carryStats: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity }, effects };
       }
       const phase = state.phase === "connecting" ? "ready" : state.phase;
-      return { state: { ...state, registered: true, keptUsers: false, afterSilence: false, phase, workerIndex: message.index, probeSince: null }, effects };
+      return { state: { ...state, registered: true, keptUsers: false, quickTries: 0, phase, workerIndex: message.index, probeSince: null }, effects };
     }
     case "heartbeat":
       return { state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null, unansweredHeartbeats: 0 }, effects: [] };
@@ -176,12 +178,13 @@ function onTick(state: MachineState, now: number, timing: Timing): Transition {
   if (!state.registered) {
     // After a silence, the master may still hold our old connection and ignore this one: a
     // client_ready unanswered for a moment calls for a new connection (see Timing).
-    const wait = state.afterSilence && state.readyTries > 0 ? timing.silentReadyAckMs : timing.clientReadyRetryMs;
+    const quick = state.quickTries > 0;
+    const wait = quick && state.readyTries > 0 ? timing.silentReadyAckMs : timing.clientReadyRetryMs;
     const due = state.linkUp && (state.readySentAt === null || now - state.readySentAt >= wait);
     if (!due) return { state, effects: [] };
-    if (state.readyTries >= (state.afterSilence ? 1 : timing.readyTriesPerConnection)) {
+    if (state.readyTries >= (quick ? 1 : timing.readyTriesPerConnection)) {
       const why = `no ack from the master after ${state.readyTries} client_ready; trying a new connection`;
-      return { state: { ...state, linkUp: false, readySentAt: null, readyTries: 0 }, effects: [log("warn", why), { type: "reconnect", reason: why }] };
+      return { state: { ...state, linkUp: false, readySentAt: null, readyTries: 0, quickTries: Math.max(0, state.quickTries - 1) }, effects: [log("warn", why), { type: "reconnect", reason: why }] };
     }
     return register(state, now, []);
   }
@@ -229,7 +232,7 @@ function reRegister(state: MachineState, now: number, why: string, reconnect = f
 function silenceTimeout(state: MachineState, now: number, why: string, timing: Timing): Transition {
   const lost = reRegister(state, now, why, true);
   const effects = lost.effects.filter((e) => e.type !== "reset_stats").map((e): Effect => (e.type === "kill_users" ? { type: "kill_users", graceSeconds: timing.silentStopSeconds } : e));
-  return { state: { ...lost.state, carryStats: true, afterSilence: true, holdingStats: false }, effects };
+  return { state: { ...lost.state, carryStats: true, quickTries: QUICK_CONNECTIONS, holdingStats: false }, effects };
 }
 
 function quit(state: MachineState, why: string): Transition {

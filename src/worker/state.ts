@@ -38,8 +38,11 @@ export interface MachineState {
   readonly unansweredHeartbeats: number;
   /** Stats kept through a lost registration: the next spawn sends them instead of resetting. */
   readonly carryStats: boolean;
-  /** Registering again after the master fell silent: one client_ready per connection, a short wait. */
-  readonly afterSilence: boolean;
+  /**
+   * Registering again after the master fell silent: connections left on which one client_ready
+   * unanswered for a moment is enough to try the next (then Locust's pace again, for a slow master).
+   */
+  readonly quickTries: number;
 }
 
 type SpawnMessage = Extract<MasterMessage, { type: "spawn" }>;
@@ -64,7 +67,7 @@ export const initialState: MachineState = {
   holdingStats: false,
   unansweredHeartbeats: 0,
   carryStats: false,
-  afterSilence: false,
+  quickTries: 0,
 };
 
 /**

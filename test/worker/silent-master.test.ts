@@ -102,3 +102,18 @@ describe("an event-loop stall on the worker's side", () => {
     expect(logs).toEqual([]);
   });
 });
+
+describe("registering again after a silence, with a master slow to ack", () => {
+  test("goes back to Locust's pace (3 client_ready 5 s apart per connection) after 3 quick connections", () => {
+    let state = run([[{ type: "tick" }, 1_000 + LOCUST_TIMING.masterHeartbeatTimeoutMs]], running).state;
+    let t = 70_000;
+    for (let quick = 0; quick < 3; quick++) {
+      const r = run([[{ type: "connected" }, t], [{ type: "tick" }, t + 2_000]], state);
+      expect(r.acts.map((e) => e.type)).toEqual(["send", "reconnect"]);
+      state = r.state;
+      t += 3_000;
+    }
+    const slow = run([[{ type: "connected" }, t], [{ type: "tick" }, t + 2_000], [{ type: "tick" }, t + 5_000], [{ type: "tick" }, t + 10_000]], state);
+    expect(slow.acts.map((e) => e.type)).toEqual(["send", "send", "send"]);
+  });
+});
