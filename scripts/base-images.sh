@@ -10,6 +10,7 @@
 # pip and npm inside a build reach the registries this machine reaches. The root file system is
 # cached in $LOADWORKER_CACHE (default .cache). Prints one line per image saying what it did.
 set -euo pipefail
+PATH=$PATH:/usr/sbin:/sbin # dockerd and debootstrap live there
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${LOADWORKER_CACHE:-$root/.cache}
 : "${DOCKER_HOST:?set DOCKER_HOST (scripts/dockerd.sh start prints it)}"

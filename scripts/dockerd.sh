@@ -7,6 +7,7 @@
 #   scripts/dockerd.sh host    prints the DOCKER_HOST value without starting anything
 # Env: LOADWORKER_CACHE (default .cache) holds the data root; exit 6 when dockerd cannot run.
 set -euo pipefail
+PATH=$PATH:/usr/sbin:/sbin # dockerd and debootstrap live there
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${LOADWORKER_CACHE:-$root/.cache}
 # Sockets must stay short (108 bytes), so the run state lives under /tmp, named after the repo.

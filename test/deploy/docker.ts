@@ -23,12 +23,28 @@ export async function useDocker(): Promise<void> {
   const host = process.env.DOCKER_HOST ?? (await run(["bash", "scripts/dockerd.sh", "host"], 10_000)).stdout.trim();
   if ((await run(["docker", "info"], 15_000, { DOCKER_HOST: host })).code === 0) {
     env.DOCKER_HOST = host;
+    await removeLeftovers();
     return;
   }
   const start = await run(["bash", "scripts/dockerd.sh", "start"], 60_000);
   if (start.code !== 0) throw new Error(`the Docker daemon did not start:\n${start.stderr}`);
   env.DOCKER_HOST = start.stdout.trim().replace(/^DOCKER_HOST=/, "");
   started = start.stderr.includes("dockerd: started");
+  await removeLeftovers(); // a restarted daemon brings back compose's unless-stopped containers
+}
+
+/** Label on every container these tests start; removeLeftovers() clears what a killed run left. */
+export const TEST_LABEL = "org.loadworker.test";
+
+/** The compose test's project: one fixed name, so removeLeftovers() finds a stack left behind. */
+export const COMPOSE_PROJECT = "loadworker-compose-test";
+
+/** Removes containers an interrupted earlier run left behind (they would hold the image's ports). */
+export async function removeLeftovers(): Promise<void> {
+  for (const label of [TEST_LABEL, `com.docker.compose.project=${COMPOSE_PROJECT}`]) {
+    const left = (await docker(["ps", "-aq", "--filter", `label=${label}`])).stdout.trim();
+    if (left) await docker(["rm", "-f", ...left.split("\n")]);
+  }
 }
 
 /** In afterAll: stops the daemon useDocker started; a daemon that was running stays. */

@@ -3,8 +3,9 @@
 // `down` leaves no container and no network behind. Debian's docker-compose (v1) runs it; the
 // same files work with `docker compose` (v2).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { NotYet, read, run, waitFor } from "./helpers.ts";
-import { composeFiles, docker, dockerEnv, dockerUnavailable, releaseDocker, requirePortsFree, testImage, useDocker } from "./docker.ts";
+import { read, run } from "./helpers.ts";
+import { NotYet, waitFor } from "../support/wait.ts";
+import { COMPOSE_PROJECT, composeFiles, docker, dockerEnv, dockerUnavailable, releaseDocker, requirePortsFree, testImage, useDocker } from "./docker.ts";
 
 const WORKERS = 3;
 const skip = dockerUnavailable();
@@ -20,7 +21,7 @@ const arg = (argv: string[] | undefined, flag: string) => {
 };
 const webPort = Number(arg(services.master?.command, "--web-port"));
 const ui = (path: string) => `http://127.0.0.1:${webPort}${path}`;
-const project = `lwcompose${process.pid}`;
+const project = COMPOSE_PROJECT;
 const compose = (args: string[], timeoutMs = 120_000) =>
   run(["docker-compose", "-p", project, ...composeFiles, ...args], timeoutMs, { ...dockerEnv(), COMPOSE_HTTP_TIMEOUT: "120" });
 const leftovers = async () => {
@@ -61,11 +62,11 @@ describe.skipIf(skip !== undefined)(`docker-compose up --scale worker=${WORKERS}
     // Every service is on the host network: compose made no network of its own (no bridge here).
     const networks = await docker(["network", "ls", "--format", "{{.Name}}"]);
     expect(networks.stdout.split("\n").filter((n) => n.startsWith(project))).toEqual([]);
-    const ready = await waitFor(`${WORKERS} ready workers`, 60_000, async () => {
+    const ready = await waitFor(async () => {
       const s = await stats();
       const ready = s.workers.filter((w) => w.state === "ready");
       return ready.length >= WORKERS ? ready : new NotYet(JSON.stringify(s.workers));
-    });
+    }, 60_000, `${WORKERS} ready workers`, 500);
     expect(ready.length).toBeGreaterThanOrEqual(WORKERS);
   }, 180_000);
 
@@ -73,11 +74,11 @@ describe.skipIf(skip !== undefined)(`docker-compose up --scale worker=${WORKERS}
     const host = arg(services.master?.command, "--host"); // http://demo:8099, via extra_hosts
     const swarm = await fetch(ui("/swarm"), { method: "POST", body: new URLSearchParams({ user_count: `${WORKERS * 2}`, spawn_rate: "10", host }) });
     expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
-    const total = await waitFor("requests in /stats/requests", 60_000, async () => {
+    const total = await waitFor(async () => {
       const s = await stats();
       const aggregated = s.stats.find((e) => e.name === "Aggregated")?.num_requests ?? 0;
       return aggregated > 0 ? aggregated : new NotYet(JSON.stringify(s.stats));
-    }, 1_000);
+    }, 60_000, "requests in /stats/requests", 1_000);
     expect(total).toBeGreaterThan(0);
     expect((await fetch(ui("/stop"), { method: "POST" })).ok).toBe(true);
   }, 90_000);

@@ -4,8 +4,9 @@
 // network. The readiness probes answer, the worker joins the master through the Service name, and
 // a swarm reaches the demo target through its Service.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { NotYet, run, waitFor } from "./helpers.ts";
-import { docker, dockerUnavailable, releaseDocker, requirePortsFree, testImage, useDocker } from "./docker.ts";
+import { run } from "./helpers.ts";
+import { NotYet, waitFor } from "../support/wait.ts";
+import { docker, dockerUnavailable, releaseDocker, requirePortsFree, TEST_LABEL, testImage, useDocker } from "./docker.ts";
 
 const skip = dockerUnavailable() ?? (Bun.which("kubectl") ? undefined : "no kubectl (apt-get install -y kubernetes-client)");
 if (skip) console.warn(`skipping the Kubernetes manifests test: ${skip}`);
@@ -117,7 +118,7 @@ describe.skipIf(skip !== undefined)("deploy/k8s rendered by kubectl kustomize, r
       const caps = (c.securityContext?.capabilities?.drop ?? []).flatMap((cap) => ["--cap-drop", cap]);
       const noNewPrivileges = c.securityContext?.allowPrivilegeEscalation === false ? ["--security-opt", "no-new-privileges"] : [];
       const user = ["--user", `${security?.runAsUser}:${security?.runAsGroup ?? security?.runAsUser}`];
-      const started = await docker(["run", "-d", "--network", "host", "--name", name, ...hosts, ...user, ...caps, ...noNewPrivileges, "--entrypoint", entrypoint as string, image, ...rest]);
+      const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", name, ...hosts, ...user, ...caps, ...noNewPrivileges, "--entrypoint", entrypoint as string, image, ...rest]);
       expect(started.code, `${d.metadata.name}: ${started.stderr}`).toBe(0);
       containers.push(name);
     }
@@ -125,21 +126,21 @@ describe.skipIf(skip !== undefined)("deploy/k8s rendered by kubectl kustomize, r
       const c = pod(d);
       if (!c.readinessProbe) continue;
       const url = `http://127.0.0.1:${containerPort(c, c.readinessProbe.httpGet.port)}${c.readinessProbe.httpGet.path}`;
-      await waitFor(`${d.metadata.name}'s readiness probe ${url}`, 60_000, async () => ((await fetch(url)).ok ? true : new NotYet("not 200")));
+      await waitFor(async () => ((await fetch(url)).ok ? true : new NotYet("not 200")), 60_000, `${d.metadata.name}'s readiness probe ${url}`, 500);
     }
     type Stats = { workers: { state: string }[]; stats: { name: string; num_requests: number; num_failures: number }[] };
     const stats = async () => (await (await fetch(`${webUrl()}/stats/requests`)).json()) as Stats;
-    await waitFor("the worker ready at the master", 60_000, async () => {
+    await waitFor(async () => {
       const s = await stats();
       return s.workers.some((w) => w.state === "ready") ? true : new NotYet(JSON.stringify(s.workers));
-    });
+    }, 60_000, "the worker ready at the master", 500);
     const host = flag(argv(pod(deployment("master"))), "--host") as string;
     const swarm = await fetch(`${webUrl()}/swarm`, { method: "POST", body: new URLSearchParams({ user_count: "2", spawn_rate: "2", host }) });
     expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
-    const total = await waitFor("requests at the demo Service", 60_000, async () => {
+    const total = await waitFor(async () => {
       const all = (await stats()).stats.find((e) => e.name === "Aggregated");
       return all && all.num_requests > 0 ? all : new NotYet(JSON.stringify(all));
-    }, 1_000);
+    }, 60_000, "requests at the demo Service", 1_000);
     expect(total.num_failures).toBe(0);
     expect((await fetch(`${webUrl()}/stop`, { method: "POST" })).ok).toBe(true);
     // The worker pod's grace period is enough for SIGTERM -> final stats -> exit 0.

@@ -3,8 +3,8 @@
 // cleanly with the workers' last stats. Host network only (no bridge on these machines), so the
 // image's own ports are taken on the host: the test says so if another process holds one.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { NotYet, waitFor } from "./helpers.ts";
-import { docker, dockerUnavailable, imagePorts, releaseDocker, requirePortsFree, testImage, useDocker } from "./docker.ts";
+import { NotYet, waitFor } from "../support/wait.ts";
+import { docker, dockerUnavailable, imagePorts, releaseDocker, requirePortsFree, TEST_LABEL, testImage, useDocker } from "./docker.ts";
 
 const SEED_TASKS = ["压测MockApi", "压测HttpBin"]; // tasks/seed.ts
 const skip = dockerUnavailable();
@@ -29,7 +29,7 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     await useDocker();
     image = await testImage();
     await requirePortsFree(ports);
-    const started = await docker(["run", "-d", "--network", "host", "--name", name, image]);
+    const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", name, image]);
     expect(started.code, started.stderr).toBe(0);
   }, 900_000);
 
@@ -39,15 +39,15 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
   }, 90_000);
 
   test("serves the web UI, as the image's non-root user, with every supervisord program RUNNING", async () => {
-    await waitFor("the web UI", 60_000, async () => ((await fetch(ui("/"))).ok ? true : new NotYet("not 200")));
+    await waitFor(async () => ((await fetch(ui("/"))).ok ? true : new NotYet("not 200")), 60_000, "the web UI", 500);
     const user = await inspect("{{.Config.User}}");
     expect(user).not.toMatch(/^(|root|0)$/);
     expect((await docker(["exec", name, "id", "-u"])).stdout.trim()).toBe(user);
-    const status = await waitFor("every program RUNNING", 30_000, async () => {
+    const status = await waitFor(async () => {
       const ran = await docker(["exec", name, "supervisorctl", "status"]);
       const lines = ran.stdout.trim().split("\n");
       return lines.every((l) => /\sRUNNING\s/.test(l)) ? lines : new NotYet(ran.stdout + ran.stderr);
-    });
+    }, 30_000, "every program RUNNING", 500);
     const programs = status.map((l) => l.split(/\s+/)[0]);
     expect(programs).toContain("demo");
     expect(programs).toContain("locust");
@@ -55,30 +55,30 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
   }, 120_000);
 
   test("a swarm started through POST /swarm at the demo target runs the seed's two tasks", async () => {
-    await waitFor("a ready worker", 60_000, async () => {
+    await waitFor(async () => {
       const s = await stats();
       return s.workers.some((w) => w.state === "ready") ? true : new NotYet(JSON.stringify(s.workers));
-    });
+    }, 60_000, "a ready worker", 500);
     const swarm = await fetch(ui("/swarm"), {
       method: "POST",
       body: new URLSearchParams({ user_count: "4", spawn_rate: "4", host: `http://127.0.0.1:${ports.demo}` }),
     });
     expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
-    const counted = await waitFor("requests of both seed tasks in /stats/requests", 60_000, async () => {
+    const counted = await waitFor(async () => {
       const s = await stats();
       const byName = new Map(s.stats.map((e) => [e.name, e.num_requests]));
       return SEED_TASKS.every((t) => (byName.get(t) ?? 0) > 0) ? byName : new NotYet(JSON.stringify([...byName]));
-    }, 1_000);
+    }, 60_000, "requests of both seed tasks in /stats/requests", 1_000);
     for (const task of SEED_TASKS) expect(counted.get(task)).toBeGreaterThan(0);
     expect((await fetch(ui("/stop"), { method: "POST" })).ok).toBe(true); // keep the load short
   }, 120_000);
 
   test("Docker's health check reports the container healthy", async () => {
     // The image's HEALTHCHECK runs every 15 s; the first one decides.
-    const health = await waitFor("health status healthy", 60_000, async () => {
+    const health = await waitFor(async () => {
       const status = await inspect("{{.State.Health.Status}}");
       return status === "healthy" ? status : new NotYet(status);
-    }, 1_000);
+    }, 60_000, "health status healthy", 1_000);
     expect(health).toBe("healthy");
   }, 90_000);
 
