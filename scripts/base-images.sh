@@ -122,8 +122,9 @@ for name in $(awk 'toupper($1) == "FROM" { print $2 }' "$root/Dockerfile" | sort
   elif timeout 60 docker pull -q "$name" >/dev/null 2>&1; then
     echo "base image $name: pulled from the registry"
   elif [ -n "$kind" ]; then
+    begin=$(date +%s)
     standin "$name" "$kind"
-    echo "base image $name: not pullable; built a stand-in ($kind on debootstrap bookworm)"
+    echo "base image $name: not pullable; built a stand-in ($kind on debootstrap bookworm) in $(($(date +%s) - begin)) s"
   else
     fail "base image $name cannot be pulled and has no stand-in recipe; pull or load it into the daemon (docker load) and retry"
   fi

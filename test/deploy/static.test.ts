@@ -1,5 +1,5 @@
-// The deployment files must agree with each other and with the repo: no Docker engine here, so
-// these checks (plus the host-script test in up.test.ts) are what stands behind the image.
+// The deployment files must agree with each other and with the repo. Cheap and Docker-free; the
+// image itself is built and run in image*.test.ts.
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
