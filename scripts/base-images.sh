@@ -10,7 +10,7 @@
 # pip and npm inside a build reach the registries this machine reaches. The root file system is
 # cached in $LOADWORKER_CACHE (default .cache). Prints one line per image saying what it did.
 set -euo pipefail
-PATH=$PATH:/usr/sbin:/sbin # dockerd and debootstrap live there
+
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${LOADWORKER_CACHE:-$root/.cache}
 : "${DOCKER_HOST:?set DOCKER_HOST (scripts/dockerd.sh start prints it)}"
@@ -33,7 +33,7 @@ bookworm() {
   present "$base" && return 0
   local tar=$cache/bookworm-minbase.tar
   if [ ! -s "$tar" ]; then
-    command -v debootstrap >/dev/null 2>&1 || fail "debootstrap not found; it makes the stand-in base images. Install it: apt-get install -y debootstrap"
+    command -v debootstrap >/dev/null 2>&1 || fail "debootstrap not found on PATH; it makes the stand-in base images. Install it (apt-get install -y debootstrap) or add /usr/sbin to PATH, and retry"
     [ -r "$ca" ] || fail "$ca not found; install ca-certificates (apt-get install -y ca-certificates)"
     local mirror
     mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
@@ -107,7 +107,7 @@ EOF
       ;;
   esac
   echo "LABEL org.loadworker.stand-in=\"$kind on debootstrap bookworm\"" >>"$ctx/Dockerfile"
-  docker build --network host -q -t "$name" "$ctx" >"$ctx/build.log" 2>&1 || {
+  docker build --network host --force-rm -q -t "$name" "$ctx" >"$ctx/build.log" 2>&1 || {
     tail -n 15 "$ctx/build.log" >&2
     fail "building the stand-in for $name failed (log above); check that apt and the registries are reachable and retry"
   }

@@ -7,11 +7,11 @@
 #   scripts/dockerd.sh host    prints the DOCKER_HOST value without starting anything
 # Env: LOADWORKER_CACHE (default .cache) holds the data root; exit 6 when dockerd cannot run.
 set -euo pipefail
-PATH=$PATH:/usr/sbin:/sbin # dockerd and debootstrap live there
+PATH=$PATH:/usr/sbin:/sbin # dockerd lives there
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${LOADWORKER_CACHE:-$root/.cache}
-# Sockets must stay short (108 bytes), so the run state lives under /tmp, named after the repo.
-run=/tmp/loadworker-dockerd-$(printf %s "$root" | cksum | cut -d' ' -f1)
+# Sockets must stay short (108 bytes), so the run state lives under /tmp, named after the cache.
+run=/tmp/loadworker-dockerd-$(printf %s "$cache" | cksum | cut -d' ' -f1)
 sock=$run/docker.sock
 host=unix://$sock
 
@@ -34,19 +34,30 @@ start() {
     sleep 0.5
   done
   kill "$pid" 2>/dev/null || true
+  for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  unmount_all
   echo "error: dockerd did not start; its log ($run/dockerd.log) ends with:" >&2
   tail -n 5 "$run/dockerd.log" >&2 || true
   echo "Fix the cause above (a container sandbox without cgroups or overlayfs cannot run dockerd), then retry." >&2
   exit 6
 }
 
+# dockerd leaves its default network namespace (exec/netns/default) mounted when it exits.
+unmount_all() {
+  { grep -o " $run/[^ ]*" /proc/mounts || true; } | sort -r | while read -r mnt; do umount "$mnt" || umount -l "$mnt" || true; done
+}
+
 stop() {
   [ -f "$run/dockerd.pid" ] || return 0
   local pid i
   pid=$(cat "$run/dockerd.pid")
-  kill "$pid" 2>/dev/null || return 0
+  # A stale pidfile (the daemon died) may name a pid some other process has taken since.
+  if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != dockerd ] || ! kill "$pid" 2>/dev/null; then unmount_all; rm -rf "$run"; return 0; fi
   # dockerd stops its containerd and removes its pidfile on the way out.
-  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  for i in $(seq 1 60); do
+    if ! kill -0 "$pid" 2>/dev/null; then unmount_all; rm -rf "$run"; return 0; fi
+    sleep 0.5
+  done
   echo "error: dockerd (pid $pid) did not stop within 30 s; stop it with: kill -9 $pid" >&2
   exit 6
 }

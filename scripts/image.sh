@@ -47,7 +47,7 @@ scripts/base-images.sh || { echo "image.sh: failed: the base images are missing 
 log=${TMPDIR:-/tmp}/loadworker-image-build.$$.log
 begin=$(date +%s)
 # --network host: no container here may get a bridge (private-range) address.
-if ! docker build --network host -t "$tag" . >"$log" 2>&1; then
+if ! docker build --network host --force-rm -t "$tag" . >"$log" 2>&1; then
   tail -n 25 "$log" >&2; rm -f "$log"
   echo "image.sh: failed: docker build of $tag (the build log ends above). Fix the step it names and rerun scripts/image.sh." >&2
   exit 8
