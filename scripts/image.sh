@@ -42,7 +42,7 @@ else
   export "${out?}"
 fi
 
-scripts/base-images.sh || { echo "image.sh: failed: the base images are missing (see above)." >&2; exit 7; }
+scripts/base-images.sh >&2 || { echo "image.sh: failed: the base images are missing (see above)." >&2; exit 7; }
 
 log=${TMPDIR:-/tmp}/loadworker-image-build.$$.log
 begin=$(date +%s)
