@@ -101,4 +101,14 @@ export async function requirePortsFree(ports: Record<string, number>): Promise<v
   }
 }
 
+/** The master's JSON, or an error that says what came instead (a login page, say) and from where. */
+export async function uiJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  const type = res.headers.get("content-type") ?? "";
+  if (!res.ok || !type.includes("json")) {
+    throw new Error(`${url} answered ${res.status} ${type} at ${res.url}: not the master's JSON (does the web UI ask for a login now?)`);
+  }
+  return (await res.json()) as T;
+}
+
 export const composeFiles = ["-f", join(root, "docker-compose.yml"), "-f", join(root, "docker-compose.host.yml")];

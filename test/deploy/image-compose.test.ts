@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { read, run } from "./helpers.ts";
 import { NotYet, waitFor } from "../support/wait.ts";
-import { COMPOSE_PROJECT, composeFiles, docker, dockerEnv, dockerUnavailable, releaseDocker, requirePortsFree, testImage, useDocker } from "./docker.ts";
+import { COMPOSE_PROJECT, composeFiles, docker, dockerEnv, dockerUnavailable, releaseDocker, requirePortsFree, testImage, uiJson, useDocker } from "./docker.ts";
 
 const WORKERS = 3;
 const skip = dockerUnavailable();
@@ -34,7 +34,7 @@ interface Stats {
   workers: { id: string; state: string }[];
   stats: { name: string; num_requests: number }[];
 }
-const stats = async () => (await (await fetch(ui("/stats/requests"))).json()) as Stats;
+const stats = () => uiJson<Stats>(ui("/stats/requests"));
 
 describe.skipIf(skip !== undefined)(`docker-compose up --scale worker=${WORKERS} on the host network`, () => {
   beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { run } from "./helpers.ts";
 import { NotYet, waitFor } from "../support/wait.ts";
-import { docker, dockerUnavailable, releaseDocker, requirePortsFree, TEST_LABEL, testImage, useDocker } from "./docker.ts";
+import { docker, dockerUnavailable, releaseDocker, requirePortsFree, TEST_LABEL, testImage, uiJson, useDocker } from "./docker.ts";
 
 const skip = dockerUnavailable() ?? (Bun.which("kubectl") ? undefined : "no kubectl (apt-get install -y kubernetes-client)");
 if (skip) console.warn(`skipping the Kubernetes manifests test: ${skip}`);
@@ -129,7 +129,7 @@ describe.skipIf(skip !== undefined)("deploy/k8s rendered by kubectl kustomize, r
       await waitFor(async () => ((await fetch(url)).ok ? true : new NotYet("not 200")), 60_000, `${d.metadata.name}'s readiness probe ${url}`, 500);
     }
     type Stats = { workers: { state: string }[]; stats: { name: string; num_requests: number; num_failures: number }[] };
-    const stats = async () => (await (await fetch(`${webUrl()}/stats/requests`)).json()) as Stats;
+    const stats = () => uiJson<Stats>(`${webUrl()}/stats/requests`);
     await waitFor(async () => {
       const s = await stats();
       return s.workers.some((w) => w.state === "ready") ? true : new NotYet(JSON.stringify(s.workers));

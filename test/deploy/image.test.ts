@@ -4,7 +4,7 @@
 // image's own ports are taken on the host: the test says so if another process holds one.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { NotYet, waitFor } from "../support/wait.ts";
-import { docker, dockerUnavailable, imagePorts, releaseDocker, requirePortsFree, TEST_LABEL, testImage, useDocker } from "./docker.ts";
+import { docker, dockerUnavailable, imagePorts, releaseDocker, requirePortsFree, TEST_LABEL, testImage, uiJson, useDocker } from "./docker.ts";
 
 const SEED_TASKS = ["压测MockApi", "压测HttpBin"]; // tasks/seed.ts
 const skip = dockerUnavailable();
@@ -21,7 +21,7 @@ interface Stats {
   workers: { id: string; state: string }[];
   stats: { name: string; num_requests: number }[];
 }
-const stats = async () => (await (await fetch(ui("/stats/requests"))).json()) as Stats;
+const stats = () => uiJson<Stats>(ui("/stats/requests"));
 const inspect = async (format: string) => (await docker(["inspect", "-f", format, name])).stdout.trim();
 
 describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
