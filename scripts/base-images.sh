@@ -114,7 +114,9 @@ EOF
   cleanup; work=''
 }
 
-for name in $(awk 'toupper($1) == "FROM" { print $2 }' "$root/Dockerfile" | sort -u); do
+# Each FROM line's image once, leaving out earlier stages named with AS (those are not images).
+# shellcheck disable=SC2013
+for name in $(awk 'toupper($1) == "FROM" { if (!($2 in stage)) print $2; if (toupper($3) == "AS") stage[$4] = 1 }' "$root/Dockerfile" | sort -u); do
   case "$name" in python:*) kind=python ;; node:*) kind=node ;; oven/bun:*) kind=bun ;; *) kind='' ;; esac
   if present "$name"; then
     label=$(docker image inspect -f '{{ index .Config.Labels "org.loadworker.stand-in" }}' "$name" 2>/dev/null || true)

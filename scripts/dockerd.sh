@@ -27,14 +27,14 @@ start() {
   setsid dockerd --bridge=none --iptables=false --ip6tables=false \
     --data-root "$cache/docker" --exec-root "$run/exec" --pidfile "$run/dockerd.pid" \
     -H "$host" >"$run/dockerd.log" 2>&1 </dev/null &
-  local pid=$! i
-  for i in $(seq 1 60); do
+  local pid=$!
+  for _ in $(seq 1 60); do
     if ready; then echo "DOCKER_HOST=$host"; echo "dockerd: started (pid $pid, $host)" >&2; return; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
   kill "$pid" 2>/dev/null || true
-  for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   unmount_all
   echo "error: dockerd did not start; its log ($run/dockerd.log) ends with:" >&2
   tail -n 5 "$run/dockerd.log" >&2 || true
@@ -49,12 +49,12 @@ unmount_all() {
 
 stop() {
   [ -f "$run/dockerd.pid" ] || return 0
-  local pid i
+  local pid
   pid=$(cat "$run/dockerd.pid")
   # A stale pidfile (the daemon died) may name a pid some other process has taken since.
   if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != dockerd ] || ! kill "$pid" 2>/dev/null; then unmount_all; rm -rf "$run"; return 0; fi
   # dockerd stops its containerd and removes its pidfile on the way out.
-  for i in $(seq 1 60); do
+  for _ in $(seq 1 60); do
     if ! kill -0 "$pid" 2>/dev/null; then unmount_all; rm -rf "$run"; return 0; fi
     sleep 0.5
   done
