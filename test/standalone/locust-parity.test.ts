@@ -17,7 +17,7 @@ import {
 } from "../../src/standalone/entry-metrics.ts";
 import { errorReport, percentilesTable, statsTable } from "../../src/standalone/locust-tables.ts";
 import { runLocustScript } from "../protocol/locust_python.ts";
-import { FakeClock } from "../stats/fake_clock.ts";
+import { FakeClock } from "../support/fake-clock.ts";
 import { recordRun } from "./recorded-run.ts";
 
 interface PythonOut {

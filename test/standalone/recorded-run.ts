@@ -2,7 +2,7 @@
 // astral code points), failures with awkward texts, untimed requests, a quiet gap, and a delta
 // report every second through `report`.
 import type { Recorder } from "../../src/stats/index.ts";
-import type { FakeClock } from "../stats/fake_clock.ts";
+import type { FakeClock } from "../support/fake-clock.ts";
 
 const NAMES = ["/api/items", "压测HttpBin", 'say "hi", twice', "😀 emoji", "\uE000 private", "/a"];
 const METHODS = ["GET", "POST", "GET", "PUT"];

@@ -14,7 +14,7 @@ import { parseThreshold } from "../../src/standalone/threshold.ts";
 import { probeRendered } from "../support/chromium.ts";
 import { tempDir } from "../support/procs.ts";
 import { REPORT_PROBE, type RenderedReport } from "../support/report-probe.ts";
-import { FakeClock } from "../stats/fake_clock.ts";
+import { FakeClock } from "../support/fake-clock.ts";
 import { recordRun } from "./recorded-run.ts";
 
 function syntheticReport(): RunReport {

@@ -3,7 +3,7 @@ import { createStats } from "../../src/stats/index.ts";
 import { Accumulator } from "../../src/standalone/accumulator.ts";
 import { breached, checkThresholds } from "../../src/standalone/threshold-check.ts";
 import { type Threshold, parseThreshold } from "../../src/standalone/threshold.ts";
-import { FakeClock } from "../stats/fake_clock.ts";
+import { FakeClock } from "../support/fake-clock.ts";
 
 function parsed(text: string): Threshold {
   const result = parseThreshold(text);
