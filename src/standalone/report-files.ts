@@ -31,6 +31,7 @@ const REASONS: Record<string, string> = {
   EPERM: "operation not permitted",
   ENOENT: "a folder on the way does not exist and could not be created",
   ENOTDIR: "a part of the path is a file, not a folder",
+  EEXIST: "a part of the path is a file, not a folder", // mkdir -p over a file
   EISDIR: "it is a folder",
   EROFS: "the file system is read-only",
   ENOSPC: "the disk is full",

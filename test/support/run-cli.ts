@@ -1,6 +1,6 @@
 // `loadworker run` as a process: the compiled binary or src/main.ts under Bun, with stdout and
 // stderr kept apart (the summary is stdout, logs are stderr) and every wait bounded.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { BUN, ROOT, buildWorker } from "./procs.ts";
 import { within } from "./wait.ts";
@@ -65,18 +65,22 @@ export function run(runner: Runner, args: readonly string[]): Promise<RunResult>
 
 /**
  * Runs under a pseudo-terminal (util-linux `script`) of the given size; returns what the
- * terminal received (stdout and stderr together, as a user would see them).
+ * terminal received (stdout and stderr together, as a user would see them). Asynchronous, so
+ * a server in the test process keeps answering.
  */
-export function runInTerminal(runner: Runner, args: readonly string[], size = { columns: 100, rows: 30 }): RunResult {
+export function runInTerminal(runner: Runner, args: readonly string[], size = { columns: 100, rows: 30 }): Promise<RunResult> {
   const { cmd, argv, env } = command(runner, args);
   const quoted = [cmd, ...argv].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
   const envs = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(" ");
-  const result = spawnSync("script", ["-qfec", `stty cols ${size.columns} rows ${size.rows}; ${envs} exec ${quoted}`, "/dev/null"], {
+  const child = spawn("script", ["-qfec", `stty cols ${size.columns} rows ${size.rows}; ${envs} exec ${quoted}`, "/dev/null"], {
     cwd: ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
     env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["pipe", "pipe", "pipe"], // script needs a stdin; it stays open and empty
   });
-  if (result.error !== undefined) throw result.error;
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const done = new Promise<RunResult>((resolve) => child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr })));
+  return within(done, 120_000, `loadworker run under script ${args.join(" ")}`).finally(() => child.kill("SIGKILL"));
 }
