@@ -7,7 +7,7 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { createStats } from "../stats/index.ts";
 import { userClients } from "../users/clients.ts";
-import { describeException, exceptionReporter } from "../users/exceptions.ts";
+import { describeException } from "../users/exceptions.ts";
 import { UserPool } from "../users/pool.ts";
 import { Accumulator } from "./accumulator.ts";
 import { exceptionsCsv, failuresCsv, historyCsvRows, statsCsv } from "./csv-report.ts";
@@ -53,17 +53,20 @@ export function startStandalone(
   const startedAt = clock.epoch();
   const acc = new Accumulator(startedAt);
   const history: HistoryPoint[] = [];
-  const logException = exceptionReporter(log, () => {}, () => clock.now());
+  const loggedTracebacks = new Set<string>();
   const pool = new UserPool({
     plan: { ...plan, users: classes, fallback: classes },
     clock,
     recorder: stats.recorder,
     log,
-    // Every exception counts in the reports (no master to protect); the log stays de-duplicated.
+    // Every exception counts in the reports (no master to flood); each traceback is logged once.
     onException: (error, where) => {
       const { msg, traceback } = describeException(error, where);
       acc.addException(msg, traceback);
-      logException(error, where);
+      if (loggedTracebacks.size < 1_000 && !loggedTracebacks.has(traceback)) {
+        loggedTracebacks.add(traceback);
+        log.error(`task code threw: ${msg}\n${traceback}`);
+      }
     },
     makeClient: userClients(stats.recorder, clock),
   });
