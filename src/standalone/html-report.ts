@@ -142,8 +142,9 @@ th,td{border:1px solid #e2e2e2;padding:4px 8px;text-align:left;vertical-align:to
 td.num{text-align:right}tr.total td{font-weight:600;background:#f7f7f7}
 tr.passed td:last-child{color:#2e7d32;font-weight:600}tr.failed td:last-child,tr.no-data td:last-child{color:#c62828;font-weight:600}
 pre{margin:0;white-space:pre-wrap;font-size:12px}
-figure{margin:8px 0;background:#fff;border:1px solid #e2e2e2;display:inline-block}
-svg.chart{display:block;max-width:100%;height:auto}
+#charts{display:flex;flex-wrap:wrap;gap:12px}#charts h2{width:100%}
+figure{flex:1 1 520px;max-width:900px;margin:0;background:#fff;border:1px solid #e2e2e2}
+svg.chart{display:block;width:100%;height:auto}
 svg .grid{stroke:#eee}svg .axis{stroke:#999}svg .tick,svg .legend{font-size:11px;fill:#555}
 svg .chart-title{font-size:13px;font-weight:600;fill:#333}
 svg .series polyline{fill:none;stroke-width:1.8}svg .series circle{stroke:none;opacity:.6}
