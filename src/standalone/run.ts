@@ -34,6 +34,14 @@ export interface StandaloneIo {
   readonly size: () => TerminalSize;
 }
 
+/** Calls `fn` every `ms` until the returned function is called (the worker's `Every`; tests pass fake timers). */
+export type Every = (ms: number, fn: () => void) => () => void;
+
+const realEvery: Every = (ms, fn) => {
+  const timer = setInterval(fn, ms);
+  return () => clearInterval(timer);
+};
+
 export interface StandaloneRun {
   /** Resolves with the exit code once users stopped, the summary is printed and reports written. */
   readonly done: Promise<number>;
@@ -45,9 +53,10 @@ export function startStandalone(
   plan: Plan,
   classes: readonly UserDefinition<any>[],
   options: RunOptions,
-  deps: { clock: Clock; log: Logger; io: StandaloneIo; files: ReportFiles },
+  deps: { clock: Clock; log: Logger; io: StandaloneIo; files: ReportFiles; every?: Every },
 ): StandaloneRun {
   const { clock, log, io, files } = deps;
+  const every = deps.every ?? realEvery;
   const stats = createStats(clock);
   const startedMs = clock.now();
   const startedAt = clock.epoch();
@@ -81,7 +90,7 @@ export function startStandalone(
     const total = usersAt(elapsed(), options.users, options.spawnRate);
     void pool.setTargets(classTargets(weighted, total), options.stopTimeout);
     if (total >= options.users) {
-      clearInterval(spawnTimer);
+      stopSpawning();
       phase = "running";
       log.info(`all ${options.users} users started: ${JSON.stringify(pool.counts())}`);
     }
@@ -117,10 +126,10 @@ export function startStandalone(
   };
 
   const spawnMs = Math.min(1_000, Math.max(50, 1_000 / options.spawnRate));
-  const spawnTimer = setInterval(spawnTick, spawnMs);
-  const statsTimer = setInterval(statsTick, STATS_INTERVAL_MS);
-  const viewTimer = setInterval(viewTick, VIEW_INTERVAL_MS);
-  const runTimer = options.runTime === null ? undefined : setTimeout(() => stop("run-time"), options.runTime * 1000);
+  const stopSpawning = every(spawnMs, spawnTick);
+  const stopStats = every(STATS_INTERVAL_MS, statsTick);
+  const stopView = every(VIEW_INTERVAL_MS, viewTick);
+  const stopRunTimer = options.runTime === null ? () => {} : every(options.runTime * 1000, () => stop("run-time"));
   log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
   spawnTick();
   if (io.terminal) viewTick();
@@ -135,13 +144,13 @@ export function startStandalone(
   }
 
   async function finish(reason: EndReason): Promise<number> {
-    clearInterval(spawnTimer);
-    clearInterval(statsTimer);
-    clearTimeout(runTimer);
+    stopSpawning();
+    stopStats();
+    stopRunTimer();
     phase = "stopping";
     log.info(`stopping ${pool.userCount} users (${reason}${options.stopTimeout > 0 ? `, up to ${options.stopTimeout}s for tasks in flight` : ""})`);
     await pool.stopAll(options.stopTimeout);
-    clearInterval(viewTimer);
+    stopView();
     collect(); // the requests that finished while users stopped
     const endedAt = clock.epoch();
     const results = checkThresholds(acc, options.thresholds);
