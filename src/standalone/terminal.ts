@@ -28,6 +28,7 @@ export class LiveTerminal {
       return;
     }
     this.out.write(`${this.erase()}${line}${this.frame}\n`);
+    this.drawnLines = this.frame.split("\n").length;
   }
 
   /** Takes the frame off the screen and gives the cursor back (before the summary, on exit). */

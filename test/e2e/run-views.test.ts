@@ -33,6 +33,11 @@ describe("loadworker run on a TTY", () => {
     expect(tty.stdout).toContain("\x1b[?25l");
     expect(tty.stdout).toContain("\x1b[?25h");
     expect(tty.stdout).not.toMatch(/^\[\d+s\/5s\]/m); // no plain lines on a terminal
+    // Every frame but the first replaces the one before it, log lines in between or not.
+    const drawn = tty.stdout.match(/loadworker run ·/g)?.length ?? 0;
+    const erased = tty.stdout.match(/\x1b\[\d+F\x1b\[J/g)?.length ?? 0;
+    expect(drawn).toBeGreaterThanOrEqual(3);
+    expect(erased).toBeGreaterThanOrEqual(drawn - 1);
   });
 
   test("shows the ramp-up and the run time as progress bars, then the table of names", () => {
