@@ -50,6 +50,17 @@ describe("thresholds (src/main.ts under Bun)", () => {
   }, 60_000);
 });
 
+describe("under Deno (src/main.ts, unchanged)", () => {
+  test("runs, checks thresholds and writes a JSON report", async () => {
+    const json = join(tempDir("deno"), "r.json");
+    const result = await run({ kind: "deno" }, [...base(), "--threshold", "GET /items:failures==0", "--json", json, "Shopper"]);
+    expect(result.stderr).not.toContain("error:");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/passed {2}GET \/items:failures==0/);
+    expect(report(json).total.num_requests).toBeGreaterThan(0);
+  }, 90_000);
+});
+
 describe("ending a run early (compiled)", () => {
   test("--abort-on-fail stops the run at the first breach, long before --run-time", async () => {
     const json = join(tempDir("abort"), "r.json");

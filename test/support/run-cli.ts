@@ -16,10 +16,13 @@ export function runBinary(): Promise<string> {
 }
 
 /** How to start `loadworker run`: the binary, or the sources under Bun with the same tasks. */
-export type Runner = { kind: "binary"; path: string } | { kind: "source" };
+export type Runner = { kind: "binary"; path: string } | { kind: "source" } | { kind: "deno" };
 
 export function command(runner: Runner, args: readonly string[]): { cmd: string; argv: string[]; env: Record<string, string> } {
   if (runner.kind === "binary") return { cmd: runner.path, argv: ["run", ...args], env: {} };
+  if (runner.kind === "deno") {
+    return { cmd: join(ROOT, "node_modules/.bin/deno"), argv: ["run", "-A", join(ROOT, "src/main.ts"), "run", ...args], env: { LOADWORKER_TASKS_DIR: RUN_TASKS } };
+  }
   return { cmd: BUN, argv: [join(ROOT, "src/main.ts"), "run", ...args], env: { LOADWORKER_TASKS_DIR: RUN_TASKS } };
 }
 
