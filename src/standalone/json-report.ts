@@ -16,7 +16,7 @@ import type { HistoryPoint } from "./history.ts";
 import type { MergedEntry } from "./merged-entry.ts";
 import type { ThresholdResult } from "./threshold-check.ts";
 
-export const REPORT_SCHEMA_ID = "https://loadworker.dev/schemas/run-report-1.json";
+export const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
 
 export type EndReason = "run-time" | "interrupted" | "threshold-abort" | "users-finished";
 

@@ -11,10 +11,13 @@ export interface ReportPaths {
   readonly htmlFile: string | undefined;
 }
 
-export interface FinalReports {
+export interface CsvReports {
   readonly statsCsv: string;
   readonly failuresCsv: string;
   readonly exceptionsCsv: string;
+}
+
+export interface FinalReports extends CsvReports {
   readonly json: () => string;
   readonly html: () => string;
 }
@@ -22,6 +25,8 @@ export interface FinalReports {
 export interface ReportFiles {
   /** Appends one interval to `_stats_history.csv` (if --csv). */
   appendHistory(rows: string): void;
+  /** Rewrites the whole-run CSVs mid-run (Locust rewrites them as it goes); a no-op without --csv. */
+  refreshCsv(reports: () => CsvReports): void;
   /** Writes everything else; returns the files written. */
   writeFinal(reports: FinalReports): string[];
 }
@@ -48,6 +53,13 @@ export function openReportFiles(paths: ReportPaths, historyHeader: string): Repo
   return {
     appendHistory(rows) {
       if (history !== undefined) write("--csv", history, () => appendFileSync(history, rows));
+    },
+    refreshCsv(reports) {
+      if (csv === undefined) return;
+      const { statsCsv, failuresCsv, exceptionsCsv } = reports();
+      write("--csv", `${csv}_stats.csv`, () => writeFileSync(`${csv}_stats.csv`, statsCsv));
+      write("--csv", `${csv}_failures.csv`, () => writeFileSync(`${csv}_failures.csv`, failuresCsv));
+      write("--csv", `${csv}_exceptions.csv`, () => writeFileSync(`${csv}_exceptions.csv`, exceptionsCsv));
     },
     writeFinal(reports) {
       const written: string[] = [];

@@ -26,6 +26,7 @@ import { viewSnapshot } from "./view-snapshot.ts";
 
 export const STATS_INTERVAL_MS = 1_000; // Locust's CSV interval; also the history resolution
 export const VIEW_INTERVAL_MS = 2_000; // Locust's console interval
+const CSV_REFRESH_INTERVALS = 5; // Locust flushes its CSV files every 5 s
 
 export interface StandaloneIo {
   readonly out: Writable;
@@ -83,7 +84,8 @@ export function startStandalone(
   const weighted = classes.map((c) => ({ name: c.name, weight: c.weight }));
   let phase: "ramping" | "running" | "stopping" = "ramping";
   let finishing: Promise<number> | undefined;
-  let historyFailed = false;
+  let fileError = false;
+  let intervals = 0;
   const elapsed = () => (clock.now() - startedMs) / 1000;
 
   const spawnTick = () => {
@@ -102,9 +104,11 @@ export function startStandalone(
     history.push(historyPoint(acc, epoch, userCount));
     try {
       files.appendHistory(historyCsvRows(acc, epoch, userCount));
+      if (++intervals % CSV_REFRESH_INTERVALS === 0) files.refreshCsv(() => csvReports(acc));
     } catch (error) {
-      if (!historyFailed) log.error(error instanceof Error ? error.message : String(error));
-      historyFailed = true;
+      // The disk filled up, say: the run goes on, the end tries again and reports it.
+      if (!fileError) log.error(error instanceof Error ? error.message : String(error));
+      fileError = true;
     }
   };
   const statsTick = () => {
@@ -167,9 +171,7 @@ export function startStandalone(
           results,
         );
       written = files.writeFinal({
-        statsCsv: statsCsv(acc),
-        failuresCsv: failuresCsv(acc),
-        exceptionsCsv: exceptionsCsv(acc),
+        ...csvReports(acc),
         json: () => `${JSON.stringify(report(), null, 2)}\n`,
         html: () => renderHtmlReport(report()),
       });
@@ -186,6 +188,10 @@ export function startStandalone(
   }
 
   return { done, stop };
+}
+
+function csvReports(acc: Accumulator) {
+  return { statsCsv: statsCsv(acc), failuresCsv: failuresCsv(acc), exceptionsCsv: exceptionsCsv(acc) };
 }
 
 /** 99 on any threshold breach (k6's code); else --exit-code-on-error when anything failed; else 0. */

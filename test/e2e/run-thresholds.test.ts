@@ -1,7 +1,7 @@
 // Thresholds and endings of `loadworker run`, from source under Bun and compiled: exit 0 when
 // every threshold holds, 99 on a breach (a name with no data included), --abort-on-fail, Ctrl-C.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../../src/standalone/json-report.ts";
 import { type CountingServer, countingServer, tempDir } from "../support/procs.ts";
@@ -75,6 +75,8 @@ describe("ending a run early (compiled)", () => {
     const dir = tempDir("sigint");
     const started = startRun(binary, ["-u", "2", "-r", "4", "-t", "10m", "--host", server.url, "--json", join(dir, "r.json"), "--csv", join(dir, "r"), "Shopper"]);
     await waitFor(() => /^\[\d+s\/10m00s\] running/m.test(started.stdout()), 30_000, "a plain line from the running test");
+    // Like Locust, the whole-run CSV is rewritten while the test runs (every 5 s), not only at the end.
+    await waitFor(() => existsSync(join(dir, "r_stats.csv")) && readFileSync(join(dir, "r_stats.csv"), "utf8").includes(",Aggregated,"), 30_000, "r_stats.csv mid-run");
     started.signal("SIGINT");
     const result = await started.result;
     expect(result.code).toBe(0);

@@ -55,8 +55,13 @@ function start(flags: Partial<RunFlags>) {
   let out = "";
   const history: string[] = [];
   let final: FinalReports | undefined;
+  let refreshed = 0;
   const files: ReportFiles = {
     appendHistory: (rows) => void history.push(rows),
+    refreshCsv: (reports) => {
+      refreshed++;
+      expect(reports().statsCsv).toStartWith("Type,Name,");
+    },
     writeFinal: (reports) => {
       final = reports;
       return ["fake.json"];
@@ -84,6 +89,7 @@ function start(flags: Partial<RunFlags>) {
     history,
     report: () => JSON.parse(final?.json() ?? "null") as RunReport,
     final: () => final,
+    refreshed: () => refreshed,
   };
 }
 
@@ -108,6 +114,7 @@ describe("startStandalone", () => {
     expect(report.ended_by).toBe("run-time");
     expect(report.history.map((p) => p.user_count)).toEqual([4, 4, 4, 4, 4, 0]); // five seconds, then the final merge
     expect(r.history.length).toBe(6);
+    expect(r.refreshed()).toBe(1); // the whole-run CSVs are rewritten every 5 s, as Locust does
     expect(r.history[0]).toMatch(/^1800000001,4,,Aggregated,/);
     expect(report.stats.map((e) => [e.method, e.name, e.num_requests, e.num_failures])).toEqual([
       ["GET", "/a", 3, 0],
