@@ -30,8 +30,6 @@ export class Accumulator {
   readonly errors = new Map<string, MergedError>();
   /** Traceback → exception (Locust's runner.exceptions, keyed by hash(traceback)). */
   readonly exceptions = new Map<string, MergedException>();
-  userCount = 0;
-  userClassesCount: Readonly<Record<string, number>> = {};
 
   constructor(epoch: number) {
     this.total = new MergedEntry("Aggregated", "", epoch);
@@ -54,8 +52,6 @@ export class Accumulator {
     }
     for (const [key, error] of Object.entries(report.errors)) mergeError(this.errors, key, error);
     this.total.extend(report.stats_total);
-    this.userCount = report.user_count;
-    this.userClassesCount = report.user_classes_count;
   }
 
   /** LocalRunner.log_exception("local", msg, traceback). */

@@ -18,7 +18,7 @@ import type { ThresholdResult } from "./threshold-check.ts";
 
 export const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
 
-export type EndReason = "run-time" | "interrupted" | "threshold-abort" | "users-finished";
+export type EndReason = "run-time" | "interrupted" | "threshold-abort";
 
 export interface RunInfo {
   readonly startedAt: number;

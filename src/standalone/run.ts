@@ -135,6 +135,7 @@ export function startStandalone(
   const stopView = every(VIEW_INTERVAL_MS, viewTick);
   const stopRunTimer = options.runTime === null ? () => {} : every(options.runTime * 1000, () => stop("run-time"));
   log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
+  if (options.host === undefined) log.info("no --host: only tasks that request absolute URLs can succeed");
   spawnTick();
   if (io.terminal) viewTick();
 

@@ -20,7 +20,6 @@ const ENDED: Record<EndReason, string> = {
   "run-time": "the run time elapsed",
   interrupted: "interrupted (Ctrl-C)",
   "threshold-abort": "a threshold failed (--abort-on-fail)",
-  "users-finished": "every user stopped",
 };
 
 export function summaryText(acc: Accumulator, ctx: SummaryContext): string {
