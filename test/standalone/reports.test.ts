@@ -86,7 +86,7 @@ describe("the HTML report in headless Chromium", () => {
     const file = join(tempDir("html"), "report.html");
     writeFileSync(file, html);
     rendered = probeRendered<RenderedReport>(file, REPORT_PROBE);
-  });
+  }, 90_000); // Chromium starts slowly on a busy machine
 
   test("loads nothing from anywhere and runs no script of its own", () => {
     expect(rendered.resources).toBe(0);
