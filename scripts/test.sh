@@ -12,6 +12,7 @@ if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.packa
   npm ci --no-audit --no-fund
 fi
 scripts/venv.sh
+scripts/chromium.sh
 scripts/image-deps.sh
 ./node_modules/.bin/bun scripts/build.ts
 ./node_modules/.bin/tsc --noEmit -p .
