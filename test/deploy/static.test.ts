@@ -43,7 +43,7 @@ const pkg = JSON.parse(read("package.json")) as { devDependencies: Record<string
 const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version?: string }> };
 
 const compose = Bun.YAML.parse(read("docker-compose.yml")) as {
-  services: Record<string, { build?: string; image?: string; command?: string[]; ports?: string[]; container_name?: string }>;
+  services: Record<string, { build?: string; image?: string; command?: string[]; ports?: string[]; environment?: string[]; container_name?: string }>;
 };
 const k8sFiles = readdirSync(join(root, "deploy/k8s")).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
 type K8sObject = { kind: string; metadata: { name: string }; spec: Record<string, any> };
@@ -150,6 +150,11 @@ describe("supervisord.conf", () => {
     expect(locustFlags(argvOf("program:demo"))["--port"]).toBe("8099");
   });
 
+  test("leaves the worker port's address to master.py, which binds 127.0.0.1 unless LOADWORKER_MASTER_BIND", () => {
+    expect(locustFlags(argvOf("program:locust"))["--master-bind-host"]).toBeUndefined();
+    expect(locustFlags(argvOf("program:locust"))["--web-host"]).toBe("0.0.0.0"); // the published web UI
+  });
+
   test("points the workers at that master", () => {
     expect(locustFlags(argvOf("program:loadworker"))).toMatchObject({ "--master-host": "127.0.0.1", "--master-port": "5557" });
     expect(option("program:loadworker", "process_name")).toBe("%(program_name)s_%(process_num)02d");
@@ -193,7 +198,12 @@ describe("docker-compose.yml", () => {
     const image = locustFlags(argvOf("program:locust"));
     expect(flags).toMatchObject({ "-f": image["-f"], "--master": "", "--web-port": image["--web-port"], "--master-bind-port": image["--master-bind-port"] });
     expect(flags).toMatchObject({ "--web-host": "0.0.0.0", "--master-bind-host": "0.0.0.0", "--host": "http://demo:8099" });
-    expect(master?.ports).toEqual(["8090:8090", "5557:5557"]);
+    expect(master?.ports).toEqual(["8090:8090"]); // the worker port stays on the compose network
+  });
+
+  test("passes the access settings through to the master, and to no other service", () => {
+    expect(master?.environment).toEqual(["LOADWORKER_WEB_USER", "LOADWORKER_WEB_PASSWORD", "LOADWORKER_TLS_CERT", "LOADWORKER_TLS_KEY"]);
+    expect(worker?.environment).toBeUndefined();
   });
 
   test("runs scalable workers that join the master service", () => {
@@ -227,6 +237,15 @@ describe("deploy/k8s", () => {
     expect(flags["--host"]).toBe(`http://${demoService.metadata.name}:${demoService.spec.ports[0].port}`);
     const ports = Object.fromEntries(container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]));
     expect(ports).toEqual({ web: 8090, master: 5557 });
+  });
+
+  test("the master Service is cluster-internal, and the login comes from an optional Secret", () => {
+    expect(service.spec.type).toBe("ClusterIP");
+    const env = podContainer(master).env.map((e: { name: string; valueFrom: { secretKeyRef: object } }) => [e.name, e.valueFrom.secretKeyRef]);
+    expect(env).toEqual([
+      ["LOADWORKER_WEB_USER", { name: "loadworker-web-login", key: "user", optional: true }],
+      ["LOADWORKER_WEB_PASSWORD", { name: "loadworker-web-login", key: "password", optional: true }],
+    ]);
   });
 
   test("the master Service exposes 8090 and 5557 and selects the master pods", () => {
