@@ -1,9 +1,22 @@
 // The part of master.py that decides who may start a load test (README, Deployment): a login for
 // the web UI, TLS, and the address the worker port binds to. Python, because the Locust master
 // runs it; settings come from the environment at master start, so no secret is in master.py or
-// the image. The flags turn on through init_command_line_parser defaults, so the image's
+// the image (`loadworker locustfile` may bake in a user name and a password *file* path only).
+// Locust's flags turn on through init_command_line_parser defaults, so the image's
 // supervisord.conf, compose and Kubernetes need no extra arguments, and an explicit flag wins.
-export const MASTER_ACCESS_PY = String.raw`
+
+/** Defaults baked in by `loadworker locustfile` flags; the environment overrides each. */
+export interface AccessDefaults {
+  LOADWORKER_WEB_USER?: string;
+  LOADWORKER_WEB_PASSWORD_FILE?: string;
+}
+
+export function masterAccessPy(defaults: AccessDefaults = {}): string {
+  // A JSON object of strings is also a Python dict literal.
+  return MASTER_ACCESS_PY.replace("_DEFAULTS = {}", `_DEFAULTS = ${JSON.stringify(defaults)}`);
+}
+
+const MASTER_ACCESS_PY = String.raw`
 import hmac
 import logging
 import os
@@ -15,6 +28,18 @@ from locust import events
 
 _log = logging.getLogger("loadworker.master")
 _CONFIG_ERROR = 78  # EX_CONFIG
+# From loadworker locustfile --web-user/--web-password-file; the environment wins.
+_DEFAULTS = {}
+
+
+def _setting(name):
+    return os.environ.get(name, _DEFAULTS.get(name))
+
+
+def _label(name):
+    if name not in os.environ and name in _DEFAULTS:
+        return f"{name} (baked in by loadworker locustfile)"
+    return name
 
 
 def _refuse(message):
@@ -34,17 +59,16 @@ def _refuse(message):
     sys.exit(_CONFIG_ERROR)
 
 
-def _pair(first, second, what):
-    """Both settings or neither; a set one must not be empty."""
-    values = {name: os.environ.get(name) for name in (first, second)}
-    given = [name for name, value in values.items() if value is not None]
-    if len(given) == 1:
-        missing = second if given[0] == first else first
-        _refuse(f"{given[0]} is set but {missing} is not: set both {what}, or neither")
+def _pair(values, what):
+    """Both settings or neither; a set one must not be empty. values: {name: value or None}."""
+    (first, a), (second, b) = values.items()
+    if (a is None) != (b is None):
+        given, missing = (first, second) if b is None else (second, first)
+        _refuse(f"{_label(given)} is set but {missing} is not: set both {what}, or neither")
     for name, value in values.items():
         if value is not None and not value.strip():
-            _refuse(f"{name} is empty: give it a value, or unset both {first} and {second}")
-    return (values[first], values[second]) if given else None
+            _refuse(f"{_label(name)} is empty: give it a value, or unset both {first} and {second}")
+    return (a, b) if a is not None else None
 
 
 def _readable(name, path):
@@ -55,9 +79,29 @@ def _readable(name, path):
         _refuse(f"{name}={path} cannot be read ({e.strerror or e}); point it to a readable file")
 
 
+def _login():
+    password_name = "LOADWORKER_WEB_PASSWORD"
+    password = os.environ.get(password_name)
+    path = _setting("LOADWORKER_WEB_PASSWORD_FILE")
+    if password is None and path is not None and path.strip():
+        # A mounted secret (Docker, Kubernetes): the file's first line is the password.
+        password_name = "LOADWORKER_WEB_PASSWORD_FILE"
+        try:
+            with open(path, encoding="utf-8") as f:
+                password = f.readline().rstrip("\r\n")
+        except (OSError, UnicodeError) as e:
+            _refuse(f"{_label(password_name)}={path} cannot be read ({getattr(e, 'strerror', None) or e}); point it to a readable file")
+        if not password.strip():
+            _refuse(f"{_label(password_name)}={path} holds no password: write it on the file's first line")
+    elif password is None and path is not None:
+        password_name, password = "LOADWORKER_WEB_PASSWORD_FILE", path
+    values = {"LOADWORKER_WEB_USER": _setting("LOADWORKER_WEB_USER"), password_name: password}
+    return _pair(values, "to require a login for the web UI")
+
+
 def _settings():
-    login = _pair("LOADWORKER_WEB_USER", "LOADWORKER_WEB_PASSWORD", "to require a login for the web UI")
-    tls = _pair("LOADWORKER_TLS_CERT", "LOADWORKER_TLS_KEY", "to serve the web UI over https")
+    login = _login()
+    tls = _pair({name: os.environ.get(name) for name in ("LOADWORKER_TLS_CERT", "LOADWORKER_TLS_KEY")}, "to serve the web UI over https")
     if tls:
         _readable("LOADWORKER_TLS_CERT", tls[0])
         _readable("LOADWORKER_TLS_KEY", tls[1])

@@ -2,11 +2,13 @@
 // driven over HTTP(S) on 127.0.0.1 as an operator and as a stranger would.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
 import { type AccessMaster, CERT, KEY, PASSWORD, USER, startAccessMaster } from "../support/access.ts";
 import { accepts, listeningAddresses } from "../support/listeners.ts";
-import { requireVenv, tempDir } from "../support/procs.ts";
+import { ROOT, requireVenv, tempDir } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
 import { WebSession, redirectPath } from "../support/web-session.ts";
 
@@ -98,6 +100,50 @@ describe("without the two variables", () => {
   });
 });
 
+describe("the password from a file", () => {
+  const dir = tempDir("password-file");
+  const file = join(dir, "password");
+  writeFileSync(file, `${PASSWORD}\n`);
+
+  const loginWorks = async (master: AccessMaster) => {
+    const session = new WebSession(`http://127.0.0.1:${master.webPort}`);
+    expect((await session.request("/stats/requests")).status).toBe(302);
+    expect((await session.login(USER, "wrong")).headers.get("location")).toBe("/login");
+    expect(redirectPath(await session.login(USER, PASSWORD))).toBe("/");
+    expect((await session.request("/stats/requests")).status).toBe(200);
+  };
+
+  test("LOADWORKER_WEB_PASSWORD_FILE: the file's first line is the password", async () => {
+    const master = await startAccessMaster({ LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: file });
+    try {
+      await loginWorks(master);
+      expect(master.proc.output()).not.toContain(PASSWORD);
+    } finally {
+      await stop(master);
+    }
+  }, 60_000);
+
+  test("loadworker locustfile --web-user/--web-password-file: the login is on with no variable set, and master.py holds no password", async () => {
+    const cli = spawnSync(process.execPath, ["src/main.ts", "locustfile", "--web-user", USER, "--web-password-file", file], { cwd: ROOT, encoding: "utf8" });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(file);
+    expect(cli.stdout).not.toContain(PASSWORD);
+    const master = await startAccessMaster({}, { baked: { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: file } });
+    try {
+      await loginWorks(master);
+      expect(readFileSync(join(master.dir, "master.py"), "utf8")).not.toContain(PASSWORD);
+    } finally {
+      await stop(master);
+    }
+  }, 60_000);
+
+  test("loadworker locustfile refuses one of the two flags without the other", () => {
+    const cli = spawnSync(process.execPath, ["src/main.ts", "locustfile", "--web-user", USER], { cwd: ROOT, encoding: "utf8" });
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toContain("--web-user and --web-password-file go together");
+  });
+});
+
 describe("LOADWORKER_MASTER_BIND", () => {
   test("opens the worker port on the address it names", async () => {
     // 127.0.0.2 is loopback too: proves the setting is honoured without listening beyond this machine.
@@ -154,6 +200,9 @@ describe("bad settings stop the master with one message naming the setting", () 
     ["a key that is no key", { LOADWORKER_TLS_CERT: CERT, LOADWORKER_TLS_KEY: CERT }, "LOADWORKER_TLS_CERT and LOADWORKER_TLS_KEY are not a PEM certificate and its key"],
     ["only a certificate", { LOADWORKER_TLS_CERT: CERT }, "LOADWORKER_TLS_CERT is set but LOADWORKER_TLS_KEY is not"],
     ["an empty worker port address", { LOADWORKER_MASTER_BIND: "" }, "LOADWORKER_MASTER_BIND is empty"],
+    ["an unreadable password file", { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: missing }, `LOADWORKER_WEB_PASSWORD_FILE=${missing} cannot be read`],
+    ["an empty password file", { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: "/dev/null" }, "LOADWORKER_WEB_PASSWORD_FILE=/dev/null holds no password"],
+    ["a password file without a user", { LOADWORKER_WEB_PASSWORD_FILE: CERT }, "LOADWORKER_WEB_PASSWORD_FILE is set but LOADWORKER_WEB_USER is not"],
   ];
   for (const [what, settings, message] of cases) {
     test(`${what}: exits 78 before opening a port`, async () => {

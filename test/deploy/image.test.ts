@@ -3,6 +3,7 @@
 // cleanly with the workers' last stats. Host network only (no bridge on these machines), so the
 // image's own ports are taken on the host: the test says so if another process holds one.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { listeningAddresses } from "../support/listeners.ts";
 import { NotYet, waitFor } from "../support/wait.ts";
 import { docker, dockerUnavailable, imagePorts, releaseDocker, requirePortsFree, TEST_LABEL, testImage, uiJson, useDocker } from "./docker.ts";
 
@@ -53,6 +54,13 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     expect(programs).toContain("locust");
     expect(programs.some((p) => p?.startsWith("loadworker"))).toBe(true);
   }, 120_000);
+
+  test("the master takes workers on 127.0.0.1 only, and warns that the web UI is open", async () => {
+    // Host network: the container's sockets are the host's, so the kernel's table shows them.
+    expect(listeningAddresses(ports.master)).toEqual(["127.0.0.1"]);
+    const logs = await docker(["logs", name]);
+    expect(logs.stdout + logs.stderr).toContain(`the web UI on 0.0.0.0:${ports.web} is open`);
+  }, 30_000);
 
   test("a swarm started through POST /swarm at the demo target runs the seed's two tasks", async () => {
     await waitFor(async () => {

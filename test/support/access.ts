@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
 import { renderLocustfile } from "../../src/cli/locustfile.ts";
+import type { AccessDefaults } from "../../src/cli/master-access.ts";
 import { defineUser } from "../../src/index.ts";
 import { accepts } from "./listeners.ts";
 import { type Proc, ROOT, VENV_BIN, freePort, startProc, tempDir } from "./procs.ts";
@@ -14,9 +15,9 @@ export const PASSWORD = "correct horse battery 🐎";
 export const CERT = join(ROOT, "test/http/fixtures/cert.pem");
 export const KEY = join(ROOT, "test/http/fixtures/key.pem");
 
-export function masterPy(): string {
+export function masterPy(access: AccessDefaults = {}): string {
   const plan = buildPlan(collectDefinitions([defineUser({ name: "WebUser", tasks: [{ name: "noop", fn: () => {} }] })]));
-  return renderLocustfile(plan, "http://127.0.0.1:9");
+  return renderLocustfile(plan, "http://127.0.0.1:9", access);
 }
 
 /** This process's environment without the machine's own LOADWORKER_* settings, plus `settings`. */
@@ -27,15 +28,16 @@ export function envWith(settings: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export interface AccessMaster {
+  dir: string;
   proc: Proc;
   webPort: number;
   masterPort: number;
 }
 
 /** `locust -f master.py --master` with its web UI on 127.0.0.1 and no bind flag for the worker port. */
-export async function startAccessMaster(settings: Record<string, string>, opts: { waitForWeb?: boolean } = {}): Promise<AccessMaster> {
+export async function startAccessMaster(settings: Record<string, string>, opts: { waitForWeb?: boolean; baked?: AccessDefaults } = {}): Promise<AccessMaster> {
   const dir = tempDir("access");
-  writeFileSync(join(dir, "master.py"), masterPy());
+  writeFileSync(join(dir, "master.py"), masterPy(opts.baked));
   const webPort = await freePort();
   let masterPort = await freePort();
   while (masterPort === webPort) masterPort = await freePort();
@@ -46,5 +48,5 @@ export async function startAccessMaster(settings: Record<string, string>, opts: 
       if (r instanceof Error) throw new Error(`the master exited:\n${r.message}`);
     });
   }
-  return { proc, webPort, masterPort };
+  return { dir, proc, webPort, masterPort };
 }
