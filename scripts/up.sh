@@ -27,7 +27,8 @@ pinned Locust + supervisor in .venv (scripts/venv.sh). Everything listens on 127
 (LOADWORKER_MASTER_BIND=0.0.0.0 opens the worker port to workers on other machines).
 
 Environment (read by the master at start; bad values stop the start before anything runs):
-  LOADWORKER_WEB_USER, LOADWORKER_WEB_PASSWORD   require a login for the web UI (both or neither)
+  LOADWORKER_WEB_USER, LOADWORKER_WEB_PASSWORD   require a login for the web UI (both or neither;
+                                                 LOADWORKER_WEB_PASSWORD_FILE: read it from a file)
   LOADWORKER_TLS_CERT, LOADWORKER_TLS_KEY        serve the web UI over https (PEM files)
 Status: .venv/bin/supervisorctl -c <run-dir>/supervisord.conf status
 EOF
