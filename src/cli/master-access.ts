@@ -135,6 +135,8 @@ def _loadworker_defaults(parser, **_kwargs):
 def _loadworker_web_access(environment, web_ui=None, **_kwargs):
     if web_ui is None:
         return
+    if not _LOGIN and getattr(web_ui, "web_login", False):
+        _refuse("--web-login is on but LOADWORKER_WEB_USER and LOADWORKER_WEB_PASSWORD are not set: set them, or drop --web-login")
     if not _LOGIN:
         _log.warning(
             f"the web UI on {web_ui.host or '*'}:{web_ui.port} is open: anyone who reaches that port can start "

@@ -204,6 +204,13 @@ describe("bad settings stop the master with one message naming the setting", () 
     ["an empty password file", { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: "/dev/null" }, "LOADWORKER_WEB_PASSWORD_FILE=/dev/null holds no password"],
     ["a password file without a user", { LOADWORKER_WEB_PASSWORD_FILE: CERT }, "LOADWORKER_WEB_PASSWORD_FILE is set but LOADWORKER_WEB_USER is not"],
   ];
+  test("--web-login without the variables: exits 78, since nobody could log in", async () => {
+    const master = await startAccessMaster({}, { waitForWeb: false, extra: ["--web-login"] });
+    expect(await within(master.proc.exited, 60_000, "the master to refuse --web-login")).toBe(78);
+    expect(master.proc.output()).toContain("--web-login is on but LOADWORKER_WEB_USER and LOADWORKER_WEB_PASSWORD are not set");
+    expect(master.proc.output()).not.toContain("is open");
+  }, 60_000);
+
   for (const [what, settings, message] of cases) {
     test(`${what}: exits 78 before opening a port`, async () => {
       const master = await startAccessMaster(settings, { waitForWeb: false });
