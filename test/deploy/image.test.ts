@@ -104,4 +104,22 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     // The master's closing table counts the requests the workers reported.
     for (const task of SEED_TASKS) expect(all).toMatch(new RegExp(`${task}\\s+[1-9]\\d*\\s`));
   }, 90_000);
+
+  test("with only LOADWORKER_WEB_USER set, the container stops by itself with one message naming the setting", async () => {
+    const bad = `${name}-half-login`;
+    try {
+      const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", bad, "-e", "LOADWORKER_WEB_USER=operator", image]);
+      expect(started.code, started.stderr).toBe(0);
+      await waitFor(async () => {
+        const running = (await docker(["inspect", "-f", "{{.State.Running}}", bad])).stdout.trim();
+        return running === "false" ? true : new NotYet(`running: ${running}`);
+      }, 60_000, "the container to stop by itself", 500);
+      const logs = await docker(["logs", bad]);
+      const all = logs.stdout + logs.stderr;
+      expect(all.split("\n").filter((l) => l.includes("LOADWORKER_WEB_USER is set but LOADWORKER_WEB_PASSWORD is not"))).toHaveLength(1);
+      expect(all).toContain("stopping everything supervisord started");
+    } finally {
+      await docker(["rm", "-f", bad]);
+    }
+  }, 90_000);
 });
