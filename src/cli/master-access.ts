@@ -143,8 +143,8 @@ def _loadworker_web_access(environment, web_ui=None, **_kwargs):
             "a load test against any host. Set LOADWORKER_WEB_USER and LOADWORKER_WEB_PASSWORD to require a login."
         )
         return
-    if not web_ui.web_login:
-        _refuse("LOADWORKER_WEB_USER is set but the web UI runs without --web-login (LOCUST_WEB_LOGIN=false?)")
+    if not getattr(web_ui, "web_login", False):
+        _refuse("LOADWORKER_WEB_USER is set but the web UI runs without --web-login (LOCUST_WEB_LOGIN=false, or a Locust too old to have it?)")
     _require_login(environment, web_ui, *_LOGIN)
 
 
