@@ -105,7 +105,11 @@ elif [ ! -x "$run_dir/app/loadworker" ] || [ ! -f "$run_dir/app/master.py" ]; th
 fi
 
 # The master's access settings (login, TLS, worker port address), checked by master.py itself
-# before anything starts: it prints one message naming the setting and exits non-zero.
+# before anything starts: it prints one message naming the setting and exits non-zero. A master.py
+# from before these settings would ignore them and serve an open web UI.
+if env | grep -q '^LOADWORKER_\(WEB\|TLS\|MASTER\)_' && ! grep -q '_loadworker_web_access' "$run_dir/app/master.py"; then
+  code=2 fail "$run_dir/app/master.py predates the LOADWORKER_* access settings and would ignore them. Run without --no-build."
+fi
 "$venv/bin/python" "$run_dir/app/master.py" || code=2 fail "the settings above must be fixed first; nothing was started."
 
 "$root/scripts/supervisord-conf.sh" --app-dir "$run_dir/app" --run-dir "$run_dir" --web-port "$web_port" \

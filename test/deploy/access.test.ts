@@ -89,6 +89,15 @@ describe("bad settings stop scripts/up.sh before it starts anything", () => {
     ["an empty password", { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD: "" }, "LOADWORKER_WEB_PASSWORD is empty"],
     ["an unreadable key", { LOADWORKER_TLS_CERT: CERT, LOADWORKER_TLS_KEY: "/nonexistent/key.pem" }, "LOADWORKER_TLS_KEY=/nonexistent/key.pem cannot be read"],
   ];
+  test("a master.py built before the settings existed: exits 2 instead of serving an open web UI", async () => {
+    const dir = runDir();
+    writeFileSync(join(dir, "app/master.py"), "from locust import User, task\n\nclass DefaultUser(User):\n    @task\n    def t(self):\n        pass\n");
+    const result = await up(dir, { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD: PASSWORD });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("predates the LOADWORKER_* access settings and would ignore them. Run without --no-build.");
+    expect(processesMentioning(dir)).toEqual([]);
+  }, 200_000);
+
   for (const [what, settings, message] of cases) {
     test(`${what}: exits 2 with one message naming the setting`, async () => {
       const dir = runDir();
