@@ -1,7 +1,12 @@
-// Following redirects the way requests (and so Locust) does: 301/302/303 become GET without a
-// body, 307/308 repeat the method and body, and credentials do not travel to another origin.
+// Following redirects the way requests (and so Locust) does: each hop goes through the exchange
+// (cookies, pool, retry), the method changes by requests' rules, and credentials do not travel
+// to another origin.
+import type { Call } from "./call.ts";
+import { maskCredentials } from "./credentials.ts";
 import { HttpError } from "./errors.ts";
+import type { Exchange } from "./exchange.ts";
 import type { RawResponse } from "./parser.ts";
+import { pathUrl } from "./path-url.ts";
 import { originOf, prepare, type Prepared } from "./request.ts";
 import { decodeHeaders } from "./response.ts";
 
@@ -9,24 +14,66 @@ export function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
-/** The next request of the chain; undefined when the 3xx has no Location (it is then final). */
-export function followRedirect(
-  previous: Prepared,
-  response: RawResponse,
+/**
+ * Sends the call's first request and the redirects after it; resolves with the final response
+ * or the network error, and leaves the last request in `call.hop`. `stillRunning` throws when the
+ * user was stopped or the client closed: between hops nothing new may start.
+ */
+export async function follow(
+  call: Call,
+  exchange: Exchange,
+  maxRedirects: number,
   defaults: Readonly<Record<string, string>>,
-): Prepared | HttpError | undefined {
+  stillRunning: (what: string) => void,
+): Promise<RawResponse | HttpError> {
+  for (let hops = 0; ; hops++) {
+    const hop = call.hop;
+    let outcome: RawResponse | HttpError;
+    try {
+      outcome = await exchange.send(hop, call);
+    } catch (failure) {
+      outcome = await exchange.retry(failure, hop, call);
+    }
+    if (outcome instanceof HttpError) return outcome;
+    exchange.keepCookies(outcome, hop);
+    if (call.options.redirect === "manual" || !isRedirect(outcome.status)) return outcome;
+    const next = nextHop(hop, outcome, defaults);
+    if (next === undefined) return outcome; // a 3xx without Location is the final answer, as in requests
+    if (next instanceof HttpError) return next;
+    if (hops >= maxRedirects)
+      return new HttpError("EREDIRECT", `more than ${maxRedirects} redirects for ${maskCredentials(call.url)}, last to ${next.href}`);
+    stillRunning(`following redirects for ${maskCredentials(call.url)}`); // a string per redirect, not per request
+    call.hop = next;
+  }
+}
+
+/** requests' rebuild_method: 303 and 302 turn all but HEAD into GET, 301 only POST; 307/308 keep it. */
+export function redirectMethod(status: number, method: string): string {
+  if ((status === 303 || status === 302) && method !== "HEAD") return "GET";
+  if (status === 301 && method === "POST") return "GET";
+  return method;
+}
+
+/** The next request of the chain; undefined when the 3xx has no Location (it is then final). */
+export function nextHop(previous: Prepared, response: RawResponse, defaults: Readonly<Record<string, string>>): Prepared | HttpError | undefined {
   const location = decodeHeaders(response.head())["location"];
   if (location === undefined || location === "") return undefined;
+  const shown = JSON.stringify(maskCredentials(location));
   let next: URL;
   try {
     next = new URL(location, previous.href);
-  } catch (cause) {
-    return new HttpError("EREDIRECT", `redirect from ${previous.href} to an unparsable Location ${JSON.stringify(location)}`, cause);
+  } catch {
+    return new HttpError("EREDIRECT", `redirect from ${previous.href} to an unparsable Location ${shown}`);
   }
   if (next.protocol !== "http:" && next.protocol !== "https:")
-    return new HttpError("EREDIRECT", `redirect from ${previous.href} to a non-HTTP Location ${JSON.stringify(location)}`);
+    return new HttpError("EREDIRECT", `redirect from ${previous.href} to a non-HTTP Location ${shown}`);
+  // requests does not turn a Location's credentials into auth; they are not sent, nor shown.
+  next.username = "";
+  next.password = "";
+  // Only 307/308 resend the body; requests drops it (and its Content-Type) for the others even
+  // where the method stays, as a 301 PUT does.
   const keepsBody = response.status === 307 || response.status === 308;
-  const method = keepsBody || previous.method === "HEAD" ? previous.method : "GET";
+  const method = redirectMethod(response.status, previous.method);
   const crossOrigin = originOf(next).key !== previous.origin.key;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(previous.headers)) {
@@ -38,7 +85,7 @@ export function followRedirect(
   const body = keepsBody ? previous.body : undefined;
   const contentType = keepsBody ? previous.contentType : undefined;
   try {
-    return prepare(method, next, defaults, headers, body, contentType);
+    return prepare(method, next, pathUrl(next.href), defaults, headers, body, contentType);
   } catch (cause) {
     return new HttpError("EREDIRECT", `cannot follow the redirect from ${previous.href} to ${next.href}`, cause);
   }

@@ -143,12 +143,13 @@ describe("HttpClient", () => {
     http.close();
   });
 
-  test("the name option groups different URLs; absolute URLs are named in full", async () => {
+  test("the name option groups different URLs; without it a call is named by its path and query, as Locust names it", async () => {
     const { recorder, http } = client();
     await http.get("/hello?id=1", { name: "/hello?id=[id]" });
     await http.get("/hello?id=2", { name: "/hello?id=[id]" });
     await http.get(`${server.url}/hello`);
-    expect(recorder.calls.map((c) => c.name)).toEqual(["/hello?id=[id]", "/hello?id=[id]", `${server.url}/hello`]);
+    await http.get(`${server.url}/a/../hello?q=x y`);
+    expect(recorder.calls.map((c) => c.name)).toEqual(["/hello?id=[id]", "/hello?id=[id]", "/hello", "/hello?q=x%20y"]);
     http.close();
   });
 
