@@ -3,7 +3,8 @@
 import { execFileSync } from "node:child_process";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { freePort, ROOT, startProc, waitFor, type Proc } from "./procs.ts";
+import { freePort, ROOT, startProc, type Proc } from "./procs.ts";
+import { waitFor } from "./wait.ts";
 
 export interface Httpbin {
   readonly url: string; // "http://127.0.0.1:PORT" or "https://localhost:PORT"
