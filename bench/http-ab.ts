@@ -21,19 +21,22 @@ const sides = { client: await load(clientDir), baseline: await load(baselineDir)
 const target = new URL(url);
 const path = `${target.pathname}${target.search}`;
 
-/** One burst: `conns` loops, each with its own client (one user each), until the time is up. */
+// One client per simulated user and side, made once: bursts reuse their kept-alive connections.
+const clients = {
+  client: Array.from({ length: Number(conns) }, () => sides.client.make({ baseUrl: target.origin, recorder: sides.client.recorder })),
+  baseline: Array.from({ length: Number(conns) }, () => sides.baseline.make({ baseUrl: target.origin, recorder: sides.baseline.recorder })),
+};
+
+/** One burst: every user of one side loops on GET until the time is up. */
 async function burst(side: keyof typeof sides): Promise<number> {
-  const { make, recorder } = sides[side];
   const end = performance.now() + Number(burstMs);
   let requests = 0;
   const cpu0 = process.cpuUsage();
-  await Promise.all(Array.from({ length: Number(conns) }, async () => {
-    const http = make({ baseUrl: target.origin, recorder });
+  await Promise.all(clients[side].map(async (http) => {
     while (performance.now() < end) {
       await http.get(path);
       requests++;
     }
-    http.close();
   }));
   const used = process.cpuUsage(cpu0);
   return requests / ((used.user + used.system) / 1e6);
@@ -53,6 +56,7 @@ for (let i = 0; i < Number(pairs); i++) {
 }
 const sorted = [...ratios].sort((a, b) => a - b);
 const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+for (const http of [...clients.client, ...clients.baseline]) http.close();
 console.log(JSON.stringify({
   conns: Number(conns),
   pairs: ratios.length,

@@ -13,6 +13,7 @@ export interface Call {
   readonly deadline: number; // performance.now() time; Infinity: none
   readonly first: Prepared; // names the call: Locust's default name is its path and query
   hop: Prepared; // the request in flight; after redirects, the one that got the final response
+  redirects: number; // followed so far
 }
 
 /** Starts the clock; `prepareFirst` runs after, since serializing the request is part of its time. */
@@ -29,5 +30,5 @@ export function startCall(
   // Deadlines are real time; with the system clock the start time already is (saves a now()).
   const deadline = ms === Infinity ? Infinity : (clock === systemClock ? start : performance.now()) + ms;
   const first = prepareFirst(method, url, options);
-  return { method, url, options, start, timeoutMs: ms, deadline, first, hop: first };
+  return { method, url, options, start, timeoutMs: ms, deadline, first, hop: first, redirects: 0 };
 }

@@ -16,7 +16,7 @@ import { HeadCache } from "./head-cache.ts";
 import { settingsOf, type HttpClientOptions, type RequestOptions, type Settings } from "./options.ts";
 import type { RawResponse } from "./parser.ts";
 import { Pools } from "./pools.ts";
-import { follow } from "./redirect.ts";
+import { Redirects } from "./redirect.ts";
 import { HttpResponse } from "./response.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
@@ -39,6 +39,7 @@ export class HttpClient {
   private readonly heads: HeadCache;
   private readonly pools: Pools;
   private readonly exchange: Exchange;
+  private readonly redirects: Redirects;
   private readonly catchResponses = new CatchResponses();
   private readonly prepareFirst: HeadCache["first"];
   private closed = false;
@@ -52,6 +53,7 @@ export class HttpClient {
     this.cookies = new CookieJar(() => settings.clock.epoch(), this.heads.base);
     this.pools = new Pools({ maxBodyBytes: settings.maxBodyBytes, rejectUnauthorized: settings.rejectUnauthorized });
     this.exchange = new Exchange(this.pools, this.cookies, settings.storeCookies);
+    this.redirects = new Redirects(settings.maxRedirects, settings.headers, this.stillRunning);
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -101,11 +103,22 @@ export class HttpClient {
     this.pools.destroyAll(abortError(reason));
   }
 
+  // The steps are plain calls around one await per hop: an async layer per step would cost a
+  // promise each on the hot path (bench/NOTES.md).
   private async send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
     this.catchResponses.settle();
     if (this.closed || this.signal?.aborted) this.stillRunning(`${method} ${maskCredentials(url)}`);
     const call = startCall(this.settings.clock, method, url, options, this.settings.timeoutMs, this.prepareFirst);
-    const outcome = await follow(call, this.exchange, this.settings.maxRedirects, this.settings.headers, this.stillRunning);
+    let outcome: RawResponse | HttpError | undefined;
+    do {
+      try {
+        outcome = await this.exchange.send(call.hop, call);
+      } catch (failure) {
+        outcome = await this.exchange.retry(failure, call.hop, call);
+      }
+      this.exchange.keepCookies(outcome, call.hop);
+      outcome = this.redirects.after(call, outcome);
+    } while (outcome === undefined);
     // A response that completed just as the user was stopped still belongs to a stopped user.
     if (this.signal?.aborted) throw abortError(this.signal.reason);
     return this.record(call, outcome instanceof HttpError ? outcome : this.decompress(outcome, call));

@@ -2,7 +2,7 @@
 // cookies its response sets go into the jar (on every hop, as requests does for redirects).
 import type { Call } from "./call.ts";
 import type { CookieJar, CookieTarget } from "./cookies.ts";
-import type { HttpError } from "./errors.ts";
+import { HttpError } from "./errors.ts";
 import type { RawResponse } from "./parser.ts";
 import type { Pools } from "./pools.ts";
 import { withCookie, type Prepared } from "./request.ts";
@@ -27,9 +27,9 @@ export class Exchange {
     return retryStale(failure, hop, this.wire(hop), call, () => pool.open());
   }
 
-  /** Stores the response's Set-Cookie headers. */
-  keepCookies(raw: RawResponse, hop: Prepared): void {
-    if (raw.setCookie && this.storeCookies) this.jar.store(headerValues(raw.head(), "set-cookie"), targetOf(hop));
+  /** Stores the response's Set-Cookie headers (a failed hop has none). */
+  keepCookies(raw: RawResponse | HttpError, hop: Prepared): void {
+    if (!(raw instanceof HttpError) && raw.setCookie && this.storeCookies) this.jar.store(headerValues(raw.head(), "set-cookie"), targetOf(hop));
   }
 
   /** The bytes to write: an empty jar costs one comparison, the cached bytes go out as they are. */

@@ -1,10 +1,8 @@
-// Following redirects the way requests (and so Locust) does: each hop goes through the exchange
-// (cookies, pool, retry), the method changes by requests' rules, and credentials do not travel
-// to another origin.
+// Following redirects the way requests (and so Locust) does: the method changes by requests'
+// rules, only 307/308 resend the body, and credentials do not travel to another origin.
 import type { Call } from "./call.ts";
 import { maskCredentials } from "./credentials.ts";
 import { HttpError } from "./errors.ts";
-import type { Exchange } from "./exchange.ts";
 import type { RawResponse } from "./parser.ts";
 import { pathUrl } from "./path-url.ts";
 import { originOf, prepare, type Prepared } from "./request.ts";
@@ -14,36 +12,26 @@ export function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
-/**
- * Sends the call's first request and the redirects after it; resolves with the final response
- * or the network error, and leaves the last request in `call.hop`. `stillRunning` throws when the
- * user was stopped or the client closed: between hops nothing new may start.
- */
-export async function follow(
-  call: Call,
-  exchange: Exchange,
-  maxRedirects: number,
-  defaults: Readonly<Record<string, string>>,
-  stillRunning: (what: string) => void,
-): Promise<RawResponse | HttpError> {
-  for (let hops = 0; ; hops++) {
-    const hop = call.hop;
-    let outcome: RawResponse | HttpError;
-    try {
-      outcome = await exchange.send(hop, call);
-    } catch (failure) {
-      outcome = await exchange.retry(failure, hop, call);
-    }
-    if (outcome instanceof HttpError) return outcome;
-    exchange.keepCookies(outcome, hop);
-    if (call.options.redirect === "manual" || !isRedirect(outcome.status)) return outcome;
-    const next = nextHop(hop, outcome, defaults);
+/** The redirect step: after each hop, the call's answer, or the next hop to send. */
+export class Redirects {
+  constructor(
+    private readonly maxRedirects: number,
+    private readonly defaults: Readonly<Record<string, string>>,
+    /** Throws when the user was stopped or the client closed: between hops nothing new may start. */
+    private readonly stillRunning: (what: string) => void,
+  ) {}
+
+  /** The final outcome; or undefined after setting `call.hop` to the redirect to send next. */
+  after(call: Call, outcome: RawResponse | HttpError): RawResponse | HttpError | undefined {
+    if (outcome instanceof HttpError || call.options.redirect === "manual" || !isRedirect(outcome.status)) return outcome;
+    const next = nextHop(call.hop, outcome, this.defaults);
     if (next === undefined) return outcome; // a 3xx without Location is the final answer, as in requests
     if (next instanceof HttpError) return next;
-    if (hops >= maxRedirects)
-      return new HttpError("EREDIRECT", `more than ${maxRedirects} redirects for ${maskCredentials(call.url)}, last to ${next.href}`);
-    stillRunning(`following redirects for ${maskCredentials(call.url)}`); // a string per redirect, not per request
+    if (++call.redirects > this.maxRedirects)
+      return new HttpError("EREDIRECT", `more than ${this.maxRedirects} redirects for ${maskCredentials(call.url)}, last to ${next.href}`);
+    this.stillRunning(`following redirects for ${maskCredentials(call.url)}`);
     call.hop = next;
+    return undefined;
   }
 }
 
