@@ -2,6 +2,7 @@
 // step of HttpClient's pipeline fixes when it started and by when it must end.
 import { systemClock, type Clock } from "../clock.ts";
 import { checkTimeout, type RequestOptions } from "./options.ts";
+import type { HeadCache } from "./head-cache.ts";
 import type { Prepared } from "./request.ts";
 
 export interface Call {
@@ -16,19 +17,12 @@ export interface Call {
   redirects: number; // followed so far
 }
 
-/** Starts the clock; `prepareFirst` runs after, since serializing the request is part of its time. */
-export function startCall(
-  clock: Clock,
-  method: string,
-  url: string,
-  options: RequestOptions,
-  timeoutMs: number,
-  prepareFirst: (method: string, url: string, options: RequestOptions) => Prepared,
-): Call {
+/** Starts the clock, then takes the first request from the cache: serializing it is part of its time. */
+export function startCall(clock: Clock, method: string, url: string, options: RequestOptions, timeoutMs: number, heads: HeadCache): Call {
   const start = clock.now();
   const ms = options.timeoutMs === undefined ? timeoutMs : checkTimeout(options.timeoutMs);
   // Deadlines are real time; with the system clock the start time already is (saves a now()).
   const deadline = ms === Infinity ? Infinity : (clock === systemClock ? start : performance.now()) + ms;
-  const first = prepareFirst(method, url, options);
+  const first = heads.first(method, url, options);
   return { method, url, options, start, timeoutMs: ms, deadline, first, hop: first, redirects: 0 };
 }

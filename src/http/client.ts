@@ -14,7 +14,7 @@ import { abortError, HttpError } from "./errors.ts";
 import { Exchange } from "./exchange.ts";
 import { HeadCache } from "./head-cache.ts";
 import { settingsOf, type HttpClientOptions, type RequestOptions, type Settings } from "./options.ts";
-import type { RawResponse } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
 import { Pools } from "./pools.ts";
 import { Redirects } from "./redirect.ts";
 import { HttpResponse } from "./response.ts";
@@ -36,20 +36,22 @@ export class HttpClient {
   private readonly recorder: Recorder;
   private readonly signal: AbortSignal | undefined;
   private readonly settings: Settings;
+  private readonly clock: Settings["clock"]; // the two settings every call reads, kept at hand
+  private readonly timeoutMs: number;
   private readonly heads: HeadCache;
   private readonly pools: Pools;
   private readonly exchange: Exchange;
   private readonly redirects: Redirects;
   private readonly catchResponses = new CatchResponses();
-  private readonly prepareFirst: HeadCache["first"];
   private closed = false;
 
   constructor(options: HttpClientOptions) {
     this.recorder = options.recorder;
     this.signal = options.signal;
     const settings = (this.settings = settingsOf(options));
+    this.clock = settings.clock;
+    this.timeoutMs = settings.timeoutMs;
     this.heads = new HeadCache(options.baseUrl, settings.headers);
-    this.prepareFirst = this.heads.first.bind(this.heads);
     this.cookies = new CookieJar(() => settings.clock.epoch(), this.heads.base);
     this.pools = new Pools({ maxBodyBytes: settings.maxBodyBytes, rejectUnauthorized: settings.rejectUnauthorized });
     this.exchange = new Exchange(this.pools, this.cookies, settings.storeCookies);
@@ -108,7 +110,7 @@ export class HttpClient {
   private async send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
     this.catchResponses.settle();
     if (this.closed || this.signal?.aborted) this.stillRunning(`${method} ${maskCredentials(url)}`);
-    const call = startCall(this.settings.clock, method, url, options, this.settings.timeoutMs, this.prepareFirst);
+    const call = startCall(this.clock, method, url, options, this.timeoutMs, this.heads);
     let outcome: RawResponse | HttpError | undefined;
     do {
       try {
@@ -131,7 +133,7 @@ export class HttpClient {
   }
 
   private record(call: Call, outcome: RawResponse | HttpError): HttpResponse {
-    const elapsed = this.settings.clock.now() - call.start;
+    const elapsed = this.clock.now() - call.start;
     const name = call.options.name ?? call.first.target;
     const failed = outcome instanceof HttpError;
     const raw = failed ? undefined : outcome;

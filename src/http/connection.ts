@@ -4,7 +4,8 @@ import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { clearTimeout, setTimeout } from "node:timers";
 import { ConnectionFailure, HttpError, networkError } from "./errors.ts";
-import { FAILED, NEED_MORE, ResponseParser, type RawResponse } from "./parser.ts";
+import { FAILED, NEED_MORE, ResponseParser } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
 import type { Origin } from "./request.ts";
 
 /** What a connection tells its pool. */

@@ -3,7 +3,7 @@
 import type { Call } from "./call.ts";
 import type { CookieJar, CookieTarget } from "./cookies.ts";
 import { HttpError } from "./errors.ts";
-import type { RawResponse } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
 import type { Pools } from "./pools.ts";
 import { withCookie, type Prepared } from "./request.ts";
 import { headerValues } from "./response.ts";

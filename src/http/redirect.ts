@@ -3,7 +3,7 @@
 import type { Call } from "./call.ts";
 import { maskCredentials } from "./credentials.ts";
 import { HttpError } from "./errors.ts";
-import type { RawResponse } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
 import { pathUrl } from "./path-url.ts";
 import { originOf, prepare, type Prepared } from "./request.ts";
 import { decodeHeaders } from "./response.ts";

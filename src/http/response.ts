@@ -4,7 +4,7 @@ import type { Recorder } from "../stats/recorder.ts";
 import { pythonRepr } from "../text/python-repr.ts";
 import { decodeText } from "./charset.ts";
 import { HttpError, statusFailureText } from "./errors.ts";
-import type { RawResponse } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
 
 const latin1 = new TextDecoder("latin1");
 const EMPTY = new Uint8Array(0);

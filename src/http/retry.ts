@@ -3,7 +3,7 @@
 // safe to repeat (its default allowed methods). A POST or PATCH fails instead, as in requests.
 import type { Connection } from "./connection.ts";
 import { ConnectionFailure, HttpError } from "./errors.ts";
-import type { RawResponse } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
 import type { Prepared } from "./request.ts";
 import type { Call } from "./call.ts";
 

@@ -179,7 +179,7 @@ print(json.dumps(out))
     http.close();
   });
 
-  test("a slow response times out with ETIMEDOUT; 0 and Infinity mean no timeout and start no timer", async () => {
+  test("a slow response times out with ETIMEDOUT; 0 and Infinity mean no timeout and start no timer; huge ones work", async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.name);
     process.on("warning", onWarning);
@@ -192,6 +192,10 @@ print(json.dumps(out))
       const never = client({ timeoutMs: Infinity });
       expect((await never.http.get("/delay/0.4")).status).toBe(200);
       never.http.close();
+      // Beyond setTimeout's 2^31-1 ms a timer would fire at once: it is capped and re-armed instead.
+      const huge = client({ timeoutMs: 2 ** 33 });
+      expect((await huge.http.get("/delay/0.4")).status).toBe(200);
+      huge.http.close();
     } finally {
       process.off("warning", onWarning);
     }
