@@ -2,12 +2,14 @@
 // A, B, A, B... against the same server, so a shared machine's drifting load hits both alike;
 // each burst's requests per CPU-second is paired with its neighbour's. Used for issue 7's rule
 // that the pipeline refactor costs no step more than 2% (bench/NOTES.md).
+// SAME_HEADERS=1 has the baseline send this client's default headers too (Accept, Connection), so
+// that the comparison is of the code alone and not of the bytes on the wire.
 // usage: bun bench/http-ab.ts <baseline-dir> <url> [connections=50] [pairs=40] [burstMs=500] [client-dir=this checkout]
 import { resolve } from "node:path";
 import { median } from "./lib/stats.ts";
 
 interface Client { get(url: string): Promise<{ ok: boolean }>; close(): void }
-type Make = (options: { baseUrl: string; recorder: unknown }) => Client;
+type Make = (options: { baseUrl: string; recorder: unknown; headers?: Record<string, string> }) => Client;
 
 const [baselineDir = "", url = "http://127.0.0.1:18080/", conns = "50", pairs = "40", burstMs = "500", clientDir = resolve(import.meta.dir, "..")] =
   process.argv.slice(2);
@@ -24,7 +26,9 @@ const path = `${target.pathname}${target.search}`;
 // One client per simulated user and side, made once: bursts reuse their kept-alive connections.
 const clients = {
   client: Array.from({ length: Number(conns) }, () => sides.client.make({ baseUrl: target.origin, recorder: sides.client.recorder })),
-  baseline: Array.from({ length: Number(conns) }, () => sides.baseline.make({ baseUrl: target.origin, recorder: sides.baseline.recorder })),
+  baseline: Array.from({ length: Number(conns) }, () =>
+    sides.baseline.make({ baseUrl: target.origin, recorder: sides.baseline.recorder, ...(process.env["SAME_HEADERS"] === "1" ? { headers: { Accept: "*/*", Connection: "keep-alive" } } : {}) }),
+  ),
 };
 
 /** One burst: every user of one side loops on GET until the time is up. */

@@ -6,17 +6,17 @@
 // (exchange, retry), decompress (decode), then record (response).
 import type { Recorder } from "../stats/recorder.ts";
 import { startCall, type Call } from "./call.ts";
-import { CatchResponses } from "./catch-response.ts";
+import { discard, settle } from "./catch-response.ts";
 import { CookieJar } from "./cookies.ts";
 import { maskCredentials } from "./credentials.ts";
 import { decodeBody } from "./decode.ts";
 import { abortError, HttpError } from "./errors.ts";
-import { Exchange } from "./exchange.ts";
+import { exchange, keepCookies, retry } from "./exchange.ts";
 import { HeadCache } from "./head-cache.ts";
 import { settingsOf, type HttpClientOptions, type RequestOptions, type Settings } from "./options.ts";
 import type { RawResponse } from "./raw-response.ts";
 import { Pools } from "./pools.ts";
-import { Redirects } from "./redirect.ts";
+import { isFinal, Redirects } from "./redirect.ts";
 import { HttpResponse } from "./response.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
@@ -38,11 +38,11 @@ export class HttpClient {
   private readonly settings: Settings;
   private readonly clock: Settings["clock"]; // the two settings every call reads, kept at hand
   private readonly timeoutMs: number;
+  private readonly storeCookies: boolean;
   private readonly heads: HeadCache;
   private readonly pools: Pools;
-  private readonly exchange: Exchange;
   private readonly redirects: Redirects;
-  private readonly catchResponses = new CatchResponses();
+  private readonly pending: HttpResponse[] = []; // catchResponse calls not yet recorded
   private closed = false;
 
   constructor(options: HttpClientOptions) {
@@ -54,7 +54,7 @@ export class HttpClient {
     this.heads = new HeadCache(options.baseUrl, settings.headers);
     this.cookies = new CookieJar(() => settings.clock.epoch(), this.heads.base);
     this.pools = new Pools({ maxBodyBytes: settings.maxBodyBytes, rejectUnauthorized: settings.rejectUnauthorized });
-    this.exchange = new Exchange(this.pools, this.cookies, settings.storeCookies);
+    this.storeCookies = settings.storeCookies;
     this.redirects = new Redirects(settings.maxRedirects, settings.headers, this.stillRunning);
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
@@ -86,14 +86,14 @@ export class HttpClient {
     if (this.closed) return;
     this.closed = true;
     this.signal?.removeEventListener("abort", this.onAbort);
-    this.catchResponses.settle();
+    settle(this.pending);
     this.pools.destroyAll(new HttpError("ECLOSED", "the HTTP client was closed while this request was in flight"));
     this.pools.clear();
   }
 
   /** Open sockets across all origins, idle or busy. */
   get connectionCount(): number {
-    return this.pools.size;
+    return this.pools.sockets;
   }
 
   /**
@@ -101,25 +101,25 @@ export class HttpClient {
    * the sockets, but leaves the client usable: a killed user's onStop still needs it.
    */
   interrupt(reason?: unknown): void {
-    this.catchResponses.discard();
+    discard(this.pending);
     this.pools.destroyAll(abortError(reason));
   }
 
-  // The steps are plain calls around one await per hop: an async layer per step would cost a
-  // promise each on the hot path (bench/NOTES.md).
+  // The steps are plain calls around one await per hop, over state the client holds itself: an
+  // async layer or an object per step would cost on every call (bench/NOTES.md).
   private async send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
-    this.catchResponses.settle();
+    if (this.pending.length > 0) settle(this.pending);
     if (this.closed || this.signal?.aborted) this.stillRunning(`${method} ${maskCredentials(url)}`);
     const call = startCall(this.clock, method, url, options, this.timeoutMs, this.heads);
     let outcome: RawResponse | HttpError | undefined;
     do {
       try {
-        outcome = await this.exchange.send(call.hop, call);
+        outcome = await exchange(this.pools, this.cookies, call.hop, call);
       } catch (failure) {
-        outcome = await this.exchange.retry(failure, call.hop, call);
+        outcome = await retry(this.pools, this.cookies, failure, call.hop, call);
       }
-      this.exchange.keepCookies(outcome, call.hop);
-      outcome = this.redirects.after(call, outcome);
+      if (this.storeCookies) keepCookies(this.cookies, outcome, call.hop);
+      if (!isFinal(call, outcome)) outcome = this.redirects.after(call, outcome);
     } while (outcome === undefined);
     // A response that completed just as the user was stopped still belongs to a stopped user.
     if (this.signal?.aborted) throw abortError(this.signal.reason);
@@ -139,7 +139,7 @@ export class HttpClient {
     const raw = failed ? undefined : outcome;
     const error = failed ? outcome : undefined;
     const response = new HttpResponse(raw, error, call.hop.href, elapsed, call.method, name, this.recorder, this.settings.maxBodyBytes);
-    if (call.options.catchResponse === true) this.catchResponses.add(response);
+    if (call.options.catchResponse === true) this.pending.push(response);
     else response.recordByDefault();
     return response;
   }

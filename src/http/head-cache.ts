@@ -8,8 +8,8 @@ import { encodeBody, joinUrl, parseUrl, prepare, type Prepared } from "./request
 /** Requests kept; cleared when full (URLs with ids would grow it forever). */
 const MAX_CACHED_REQUESTS = 1024;
 
-export class HeadCache {
-  private readonly cache = new Map<string, Prepared>();
+/** Itself the Map (method+URL → request), so a call reaches the cache in one step. */
+export class HeadCache extends Map<string, Prepared> {
   private readonly baseUrl: string | undefined;
   /** Basic auth from the base URL's credentials: Locust's HttpSession sends it with every request. */
   private readonly baseAuth: string | undefined;
@@ -18,6 +18,7 @@ export class HeadCache {
     baseUrl: string | undefined,
     private readonly defaults: Readonly<Record<string, string>>,
   ) {
+    super();
     const base = baseUrl === undefined ? undefined : splitCredentials(baseUrl.replace(/\/+$/, ""));
     this.baseUrl = base?.url;
     this.baseAuth = base?.authorization;
@@ -32,13 +33,13 @@ export class HeadCache {
     const plain = options.headers === undefined && options.body === undefined && options.json === undefined;
     const key = plain ? (method === "GET" ? url : `${method} ${url}`) : "";
     if (plain) {
-      const hit = this.cache.get(key);
+      const hit = this.get(key);
       if (hit !== undefined) return hit;
     }
     const prepared = this.prepare(method, url, options);
     if (plain) {
-      if (this.cache.size >= MAX_CACHED_REQUESTS) this.cache.clear();
-      this.cache.set(key, prepared);
+      if (this.size >= MAX_CACHED_REQUESTS) this.clear();
+      this.set(key, prepared);
     }
     return prepared;
   }

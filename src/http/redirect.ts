@@ -12,6 +12,11 @@ export function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
+/** The hot path's check: a network error, a non-3xx or a manual redirect is the call's answer. */
+export function isFinal(call: Call, outcome: RawResponse | HttpError): boolean {
+  return outcome instanceof HttpError || !isRedirect(outcome.status) || call.options.redirect === "manual";
+}
+
 /** The redirect step: after each hop, the call's answer, or the next hop to send. */
 export class Redirects {
   constructor(
@@ -23,7 +28,7 @@ export class Redirects {
 
   /** The final outcome; or undefined after setting `call.hop` to the redirect to send next. */
   after(call: Call, outcome: RawResponse | HttpError): RawResponse | HttpError | undefined {
-    if (outcome instanceof HttpError || call.options.redirect === "manual" || !isRedirect(outcome.status)) return outcome;
+    if (outcome instanceof HttpError || isFinal(call, outcome)) return outcome;
     const next = nextHop(call.hop, outcome, this.defaults);
     if (next === undefined) return outcome; // a 3xx without Location is the final answer, as in requests
     if (next instanceof HttpError) return next;
