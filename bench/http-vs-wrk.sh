@@ -54,7 +54,7 @@ run() {
 
 printf 'generator\tconns\trequests\twall_s\tcpu_s\tprocess_cpu_s\n' > "$RESULTS"
 for conns in $CONNS; do
-  for round in $(seq "$ROUNDS"); do for gen in $GENERATORS; do run "$gen" "$conns"; done; done
+  for _ in $(seq "$ROUNDS"); do for gen in $GENERATORS; do run "$gen" "$conns"; done; done
 done
 
 TABLE=$OUT/http-vs-wrk-$STAMP.md
