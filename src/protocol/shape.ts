@@ -1,7 +1,9 @@
 // A pass over a msgpack frame's structure before it is decoded: nesting depth and the number of
 // arrays and maps are bounded, because each costs far more as a JS object than its one byte on
-// the wire. Unchecked, a 16 MiB frame of nested arrays took 19 s and 2.3 GB to decode, and one of
-// empty maps 1.3 GB. Anything malformed is left for the decoder to report.
+// the wire, and no array may announce more items than the bytes left could hold, because the
+// decoder allocates an array of the announced length up front. Unchecked, a 16 MiB frame of
+// nested arrays took 19 s and 2.3 GB to decode, one of empty maps 1.3 GB, and a 10-byte frame
+// announcing 61 million items 487 MB. Other malformed input is left for the decoder to report.
 
 /** Deeper than any Locust message (spawn's parsed_options is the deepest, at 3). */
 export const MAX_NESTING = 64;
@@ -19,6 +21,7 @@ for (const [type, size] of [
 export function checkShape(bytes: Uint8Array): string | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const open: number[] = []; // items still to read in each open array or map
+  let owed = 0; // their sum: each of those items takes at least one more byte
   let containers = 0;
   let pos = 0;
   while (pos < bytes.length) {
@@ -56,6 +59,11 @@ export function checkShape(bytes: Uint8Array): string | undefined {
     if (items > 0) {
       if (open.length >= MAX_NESTING) return `message is nested deeper than ${MAX_NESTING} levels`;
       open.push(items);
+      owed += items;
+      // The parents' current items are this container, so they owe one byte less each.
+      if (owed - (open.length - 1) > bytes.length - pos) {
+        return `message is cut short: it announces ${items} items with ${bytes.length - pos} bytes left`;
+      }
       continue;
     }
     // One whole value read: close every container it completes.
@@ -63,6 +71,7 @@ export function checkShape(bytes: Uint8Array): string | undefined {
       const top = open.length - 1;
       if (top < 0) return undefined; // the top-level value is complete; extra bytes are the decoder's to report
       const left = (open[top] as number) - 1;
+      owed -= 1;
       if (left > 0) {
         open[top] = left;
         break;

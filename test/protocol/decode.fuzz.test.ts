@@ -165,12 +165,24 @@ describe("the shape check before decoding", () => {
   test("a frame full of nested or empty arrays is refused at once instead of taking gigabytes", () => {
     const nested = new Uint8Array(16 * 1024 * 1024).fill(0x91); // [[[[...]]]]: 19 s and 2.3 GB before
     expect(decodeMasterMessage(nested)).toEqual({ ok: false, error: `refused before decoding: message is nested deeper than ${MAX_NESTING} levels` });
-    const empties = new Uint8Array(MAX_CONTAINERS + 10).fill(0x90); // [[], [], ...]: 1.3 GB at 16 MiB before
-    empties.set([0x93, 0xa4, 0x63, 0x75, 0x73, 0x74, 0xdd, 0, 1, 0, 5]); // ["cust", <array of 65541 []>, ...
+    const empties = new Uint8Array(11 + MAX_CONTAINERS + 5 + 1).fill(0x90); // [[], [], ...]: 1.3 GB at 16 MiB before
+    empties.set([0x93, 0xa4, 0x63, 0x75, 0x73, 0x74, 0xdd, 0, 1, 0, 5]); // ["cust", <array of 65541 []>, nil]
+    empties[empties.length - 1] = 0xc0;
     expect(decodeMasterMessage(empties)).toEqual({
       ok: false,
       error: `refused before decoding: message holds more than ${MAX_CONTAINERS} arrays and maps; send large data in fewer, flatter messages`,
     });
+  });
+
+  test("an array announcing more items than the frame has bytes is refused before the decoder allocates it", () => {
+    // Found by fuzzing: "dd 03 ac d0 9d" made the decoder allocate 61 million slots (487 MB).
+    expect(decodeMasterMessage(Uint8Array.of(0xdd, 0x03, 0xac, 0xd0, 0x9d, 0x01))).toEqual({
+      ok: false,
+      error: "refused before decoding: message is cut short: it announces 61657245 items with 1 bytes left",
+    });
+    // Nested announcements add up: each parent's current item is the child.
+    expect(checkShape(Uint8Array.of(0x92, 0x92, 0xc0, 0xc0, 0xc0))).toBeUndefined();
+    expect(checkShape(Uint8Array.of(0x92, 0x92, 0xc0, 0xc0))).toBe("message is cut short: it announces 2 items with 2 bytes left");
   });
 });
 
