@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): installs what is missing (npm packages, the Python venv with the
-# pinned Locust), builds ./loadworker, type-checks, and runs every test with bun test.
+# pinned Locust, Debian's docker.io, debootstrap, docker-compose and kubectl for the image tests),
+# builds ./loadworker, type-checks, and runs every test with bun test.
 # Extra arguments go to bun test, e.g. scripts/test.sh test/e2e
 # A full run (no arguments) then runs the end-to-end files that exercise the Locust protocol
 # against the oldest supported master and a 2.29.x as well (scripts/compat.sh installs their
@@ -16,6 +17,8 @@ if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.packa
   npm ci --no-audit --no-fund
 fi
 scripts/venv.sh
+scripts/chromium.sh
+scripts/image-deps.sh
 ./node_modules/.bin/bun scripts/build.ts
 ./node_modules/.bin/tsc --noEmit -p .
 

@@ -3,12 +3,12 @@
 // errors become messages and exit codes at one place. A new command is one entry in COMMANDS.
 import { type ArgsDef, type CommandDef, type CommandContext, defineCommand, renderUsage, runCommand } from "citty";
 import pkg from "../../package.json" with { type: "json" };
-import type { Plan } from "../api/plan.ts";
-import { buildPlan, collectDefinitions } from "../api/plan.ts";
+import { type Plan, buildPlan, collectDefinitions } from "../api/plan.ts";
 import { LoadworkerError } from "../errors.ts";
 import { firstPositional, rejectUnknownFlags } from "./args.ts";
 import { demoTargetCommand } from "./demo-target.ts";
 import { locustfileCommand } from "./locustfile.ts";
+import { standaloneRunCommand } from "./run.ts";
 import { workerArgs, workerCommand } from "./worker.ts";
 
 type AnyCommand = CommandDef<any>;
@@ -17,6 +17,7 @@ const COMMANDS: Record<string, (plan: () => Plan) => AnyCommand> = {
   worker: workerCommand,
   locustfile: locustfileCommand,
   "demo-target": () => demoTargetCommand,
+  run: standaloneRunCommand,
 };
 const DEFAULT_COMMAND = "worker";
 

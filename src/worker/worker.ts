@@ -10,9 +10,10 @@ import { type StatsReport, createStats } from "../stats/index.ts";
 import { userClients } from "../users/clients.ts";
 import { exceptionReporter } from "../users/exceptions.ts";
 import { type PoolOptions, UserPool } from "../users/pool.ts";
-import { performEffect } from "./effects.ts";
+import { type EffectTarget, performEffect } from "./effects.ts";
 import type { LinkEvents, LinkFactory } from "./link.ts";
-import { type MachineEvent, type MachineState, canReport, initialState, transition } from "./machine.ts";
+import { type MachineEvent, transition } from "./machine.ts";
+import { type MachineState, canReport, initialState } from "./state.ts";
 import { type Every, LOCUST_TIMING, type Timing, realEvery } from "./timing.ts";
 import { type Usage, usageMeter } from "./usage.ts";
 
@@ -42,8 +43,7 @@ export interface RunningWorker {
 
 // stats/ and protocol/ are sibling layers that may not import each other, so each declares the
 // stats payload; this line stops the build when the two drift apart.
-const sameReport: [StatsReport, WireStatsReport] extends [WireStatsReport, StatsReport] ? true : never = true;
-void sameReport;
+true satisfies [StatsReport, WireStatsReport] extends [WireStatsReport, StatsReport] ? true : false;
 
 export function newNodeId(): string {
   return `${hostname()}_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -78,7 +78,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   });
   pool.env = { ...pool.env, host: opts.host };
   const timers = [every(timing.heartbeatMs, () => dispatch({ type: "tick" })), every(timing.reportMs, () => dispatch({ type: "report_due" }))];
-  const target = {
+  const target: EffectTarget = {
     send,
     link,
     pool,
