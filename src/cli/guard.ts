@@ -1,7 +1,7 @@
 // User code can start promises nobody awaits (a forgotten `await`, a fire-and-forget request) or
 // throw from a timer callback; neither may end or poison the worker: log it and keep going.
 import type { Logger } from "../log.ts";
-import { isAbortError } from "../runtime/sleep.ts";
+import { isAbortError } from "../users/sleep.ts";
 
 const WARNINGS_PER_MINUTE = 20;
 

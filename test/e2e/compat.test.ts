@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { type UiMaster, masterComplaints, startHeadlessMaster, startUiMaster } from "../support/master.ts";
-import { type CountingServer, type Proc, ROOT, buildWorker, countingServer, requireVenv, startProc, waitFor, within } from "../support/procs.ts";
+import { type CountingServer, type Proc, ROOT, buildWorker, countingServer, requireVenv, startProc } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 let bin: string;
 let server: CountingServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { connect } from "node:net";
-import { startDemoTarget, type DemoTarget } from "../../src/cli/demo-target.ts";
+import { startDemoTarget, type DemoTarget } from "../../src/demo/target.ts";
 
 let target: DemoTarget;
 let base: string;

@@ -3,11 +3,11 @@
 import { systemClock } from "../../src/clock.ts";
 import type { HttpClient } from "../../src/http/index.ts";
 import { constant, defineUser } from "../../src/index.ts";
-import type { AnyDefinition } from "../../src/runtime/definitions.ts";
-import { buildPlan, collectDefinitions } from "../../src/runtime/plan.ts";
-import { UserPool } from "../../src/runtime/pool.ts";
-import { waitFor } from "../support/procs.ts";
-import { recordingLogger, recordingRecorder, seeded } from "./support.ts";
+import type { AnyDefinition } from "../../src/api/definitions.ts";
+import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import { UserPool } from "../../src/users/pool.ts";
+import { waitFor } from "../support/wait.ts";
+import { recordingLogger, recordingRecorder, seeded } from "../support/fakes.ts";
 
 export interface FakeClient {
   host: string | undefined;

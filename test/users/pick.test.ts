@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { weightedPicker } from "../../src/runtime/pick.ts";
-import { seeded } from "./support.ts";
+import { weightedPicker } from "../../src/users/pick.ts";
+import { seeded } from "../support/fakes.ts";
 
 function tally<T>(pick: () => T, n: number): Map<T, number> {
   const counts = new Map<T, number>();

@@ -1,6 +1,7 @@
-// Small fakes shared by the runtime tests: a seeded PRNG, a recording Recorder and Logger.
+// Small fakes shared by the tests: a seeded PRNG, a recording Recorder and Logger.
 import type { Logger } from "../../src/log.ts";
 import type { Recorder } from "../../src/stats/recorder.ts";
+import { Inbox } from "./wait.ts";
 
 /** mulberry32: a small seeded PRNG, so random choices are reproducible. */
 export function seeded(seed: number): () => number {
@@ -31,8 +32,18 @@ export function recordingRecorder(): Recorder & { records: Recorded[] } {
   };
 }
 
-export function recordingLogger(): Logger & { lines: Array<{ level: string; message: string }> } {
-  const lines: Array<{ level: string; message: string }> = [];
-  const at = (level: string) => (message: string) => void lines.push({ level, message });
-  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+export interface LogLine {
+  level: keyof Logger;
+  message: string;
+}
+
+/** A Logger that keeps every line, and an inbox to await the next one. */
+export function recordingLogger(): Logger & { lines: LogLine[]; inbox: Inbox<LogLine> } {
+  const lines: LogLine[] = [];
+  const inbox = new Inbox<LogLine>();
+  const at = (level: keyof Logger) => (message: string) => {
+    lines.push({ level, message });
+    inbox.push({ level, message });
+  };
+  return { lines, inbox, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

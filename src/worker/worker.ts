@@ -2,16 +2,15 @@
 // turns socket and timer activity into machine events and performs the machine's effects.
 import { hostname } from "node:os";
 import { type Clock, systemClock } from "../clock.ts";
-import { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
-import type { Recorder } from "../stats/recorder.ts";
 import { type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
 import { createStats } from "../stats/index.ts";
-import { DealerSocket } from "../transport/index.ts";
-import { exceptionReporter } from "./exceptions.ts";
+import { exceptionReporter } from "../users/exceptions.ts";
 import { type Effect, type MachineEvent, type MachineState, canReport, initialState, transition } from "./machine.ts";
-import type { Plan } from "./plan.ts";
-import { type PoolOptions, UserPool } from "./pool.ts";
+import type { Plan } from "../api/plan.ts";
+import { userClients } from "../users/clients.ts";
+import { UserPool } from "../users/pool.ts";
+import { dealerLink } from "./link.ts";
 import { usageMeter } from "./usage.ts";
 
 export const HEARTBEAT_INTERVAL_MS = 1_000;
@@ -34,17 +33,6 @@ export interface RunningWorker {
   readonly done: Promise<number>;
   /** SIGINT/SIGTERM: final stats and quit to the master, then done resolves. */
   shutdown(): void;
-}
-
-/** The pool's client factory: one HttpClient per user, with the class's HTTP settings. */
-export function userClients(recorder: Recorder, clock: Clock): PoolOptions["makeClient"] {
-  return (host, kill, http) => {
-    const client = new HttpClient({ ...http, baseUrl: host, recorder, clock });
-    // A kill aborts the requests in flight but leaves the client usable: Locust runs on_stop
-    // after killing a user, and a logout there needs the user's connection and cookies.
-    kill.addEventListener("abort", () => client.interrupt(kill.reason), { once: true });
-    return client;
-  };
 }
 
 export function newNodeId(): string {
@@ -73,9 +61,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   });
   pool.env = { ...pool.env, host: opts.host };
 
-  const socket = new DealerSocket(
-    { host: opts.masterHost, port: opts.masterPort, identity: nodeId, log },
-    {
+  const socket = dealerLink({ host: opts.masterHost, port: opts.masterPort }, log)(nodeId, {
       onMessage: (frames) => {
         if (frames.length !== 1) return log.warn(`dropped a ${frames.length}-frame message from the master: Locust sends one frame per message`);
         const decoded = decodeMasterMessage(frames[0] as Uint8Array);
@@ -84,8 +70,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
       },
       onConnected: () => dispatch({ type: "connected" }),
       onDisconnected: () => dispatch({ type: "disconnected" }),
-    },
-  );
+  });
 
   function dispatch(event: MachineEvent): void {
     const result = transition(state, event, clock.now());

@@ -2,7 +2,7 @@
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
-import type { UserContext, UserDefinition } from "./definitions.ts";
+import type { UserContext, UserDefinition } from "../api/definitions.ts";
 import { sleep } from "./sleep.ts";
 
 export interface ContextEnvironment {

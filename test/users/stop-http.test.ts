@@ -3,11 +3,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/clock.ts";
 import { defineUser } from "../../src/index.ts";
-import { buildPlan, collectDefinitions } from "../../src/runtime/plan.ts";
-import { UserPool } from "../../src/runtime/pool.ts";
-import { userClients } from "../../src/runtime/worker.ts";
-import { type CountingServer, countingServer, waitFor, within } from "../support/procs.ts";
-import { recordingLogger, recordingRecorder } from "./support.ts";
+import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import { UserPool } from "../../src/users/pool.ts";
+import { userClients } from "../../src/users/clients.ts";
+import { type CountingServer, countingServer } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
+import { recordingLogger, recordingRecorder } from "../support/fakes.ts";
 
 let server: CountingServer;
 let slow: import("node:http").Server;

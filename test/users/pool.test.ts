@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { constant, defineTask, defineUser } from "../../src/index.ts";
-import { within } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
 import { countingUser, harness, stopPools, until } from "./pool-harness.ts";
 
 afterEach(stopPools);

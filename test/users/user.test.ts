@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { constant, defineTask, defineUser, recordFailure, recordSuccess } from "../../src/index.ts";
-import type { UserContext } from "../../src/runtime/definitions.ts";
-import { within } from "../support/procs.ts";
+import type { UserContext } from "../../src/api/definitions.ts";
+import { within } from "../support/wait.ts";
 import { harness, stopPools, until } from "./pool-harness.ts";
 
 afterEach(stopPools);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { MasterMessage } from "../../src/protocol/index.ts";
-import { type Effect, type MachineEvent, type MachineState, initialState, transition } from "../../src/runtime/machine.ts";
+import { type Effect, type MachineEvent, type MachineState, initialState, transition } from "../../src/worker/machine.ts";
 
 const spawn = (timestamp: number, counts: Record<string, number>, host: string | null = null): MachineEvent => ({
   type: "message",

@@ -7,7 +7,7 @@ import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { createUserContext } from "./context.ts";
 import { runWithRecorder } from "./current.ts";
-import type { Plan } from "./plan.ts";
+import type { Plan } from "../api/plan.ts";
 import { describeException } from "./exceptions.ts";
 
 export interface Recorded {

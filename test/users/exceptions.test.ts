@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { MAX_REMEMBERED_TRACEBACKS, MAX_REPORTS_PER_SECOND, type ExceptionReport, describeException, exceptionReporter } from "../../src/runtime/exceptions.ts";
-import { recordingLogger } from "./support.ts";
+import { MAX_REMEMBERED_TRACEBACKS, MAX_REPORTS_PER_SECOND, type ExceptionReport, describeException, exceptionReporter } from "../../src/users/exceptions.ts";
+import { recordingLogger } from "../support/fakes.ts";
 
 describe("describeException", () => {
   test("names an Error's class and message, and where it was thrown, with its stack", () => {

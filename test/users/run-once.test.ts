@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/clock.ts";
 import { LoadworkerError } from "../../src/errors.ts";
 import { defineTask, defineUser, recordSuccess } from "../../src/index.ts";
-import type { AnyDefinition } from "../../src/runtime/definitions.ts";
-import { buildPlan, collectDefinitions } from "../../src/runtime/plan.ts";
-import { type Recorded, runTasksOnce } from "../../src/runtime/run-once.ts";
+import type { AnyDefinition } from "../../src/api/definitions.ts";
+import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import { type Recorded, runTasksOnce } from "../../src/users/run-once.ts";
 import { type CountingServer, countingServer } from "../support/procs.ts";
-import { recordingLogger } from "./support.ts";
+import { recordingLogger } from "../support/fakes.ts";
 
 let server: CountingServer;
 beforeAll(async () => {

@@ -1,8 +1,9 @@
-// Scripted node:net servers that play a (mis)behaving master, for cases real peers never produce.
+// Scripted node:net servers that play a (mis)behaving ZMTP ROUTER, for cases real peers never
+// produce. (The Locust-level fake master, driven from Python, is test/support/fake-master.ts.)
 import { createServer, type Server, type Socket } from "node:net";
 import { type Decoded, FrameDecoder } from "../../src/transport/decoder.ts";
 import { encodeGreeting, encodeReady, GREETING_SIZE } from "../../src/transport/zmtp.ts";
-import { Inbox, within } from "./support.ts";
+import { Inbox, within } from "../support/wait.ts";
 
 export interface FakeConnection {
   socket: Socket;
@@ -11,14 +12,14 @@ export interface FakeConnection {
   closed: Promise<void>;
 }
 
-export interface FakeMaster {
+export interface ScriptedRouter {
   port: number;
   connections: Inbox<FakeConnection>;
   close(): Promise<void>;
 }
 
 /** Listens on 127.0.0.1 (`port` 0 picks one); `greet` writes whatever the scenario needs. */
-export async function fakeMaster(greet: (socket: Socket) => void, port = 0): Promise<FakeMaster> {
+export async function scriptedRouter(greet: (socket: Socket) => void, port = 0): Promise<ScriptedRouter> {
   const connections = new Inbox<FakeConnection>();
   const open = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -54,11 +55,4 @@ export async function fakeMaster(greet: (socket: Socket) => void, port = 0): Pro
 export function routerOpening(socket: Socket): void {
   socket.write(encodeGreeting());
   socket.write(encodeReady([["Socket-Type", new TextEncoder().encode("ROUTER")]]));
-}
-
-/** A port that refuses connections: bound once, then released. */
-export async function refusedPort(): Promise<number> {
-  const master = await fakeMaster(() => {});
-  await master.close();
-  return master.port;
 }

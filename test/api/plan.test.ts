@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { LoadworkerError } from "../../src/errors.ts";
 import { constant, defineTask, defineUser } from "../../src/index.ts";
-import { DEFAULT_USER_NAME, buildPlan, collectDefinitions } from "../../src/runtime/plan.ts";
+import { DEFAULT_USER_NAME, buildPlan, collectDefinitions } from "../../src/api/plan.ts";
 
 const noop = () => {};
 const task = (name: string, weight?: number) => defineTask({ name, weight, fn: noop });

@@ -4,7 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type Activity, YIELD_EVERY_MS, type YieldBudget } from "./activity.ts";
 import { runWithRecorder } from "./current.ts";
-import type { TaskDefinition, UserContext, UserDefinition } from "./definitions.ts";
+import type { TaskDefinition, UserContext, UserDefinition } from "../api/definitions.ts";
 import { weightedPicker } from "./pick.ts";
 import { isAbortError, sleep, yieldToEventLoop } from "./sleep.ts";
 
