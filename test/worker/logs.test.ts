@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { LOG_BUFFER_LINES, LogBuffer, capturingLogger, formatLogLine, initialShipState, shipLogs } from "../../src/worker/logs.ts";
-import { recordingLogger } from "../runtime/support.ts";
+import { recordingLogger } from "../support/fakes.ts";
 
 describe("the log buffer", () => {
   test("keeps the last 500 lines, as Locust's LogReader deque(maxlen=500)", () => {

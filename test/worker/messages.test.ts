@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { decode } from "@msgpack/msgpack";
 import { encodeWorkerMessage } from "../../src/protocol/encode.ts";
 import { type MessageHandler, createMessageDispatch } from "../../src/worker/messages.ts";
-import { recordingLogger } from "../runtime/support.ts";
+import { recordingLogger } from "../support/fakes.ts";
 
 function setup(handlers: Record<string, MessageHandler>, canSend = true) {
   const log = recordingLogger();
