@@ -75,3 +75,48 @@ export function hostFor(spawnHost: string | null | undefined, edit: ClassEdit | 
   if (edit?.host) return edit.host;
   return fallback;
 }
+
+/**
+ * The engine's view of the master's say over classes: web UI edits and the test's tag filter,
+ * with each class's resulting task list cached until either changes. Warns once when a class is
+ * left without tasks, as Locust does ("had no tasks left after filtering").
+ */
+export class ClassControls<T extends Tagged> {
+  private edits: ClassEdits = new Map();
+  private filter: TagFilter = NO_TAG_FILTER;
+  private readonly cache = new Map<string, T[]>();
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly warn: (message: string) => void) {}
+
+  update(update: ClassUpdate): void {
+    this.edits = applyClassUpdate(this.edits, update);
+    this.cache.clear();
+  }
+
+  /** A new test's `--tags` / `--exclude-tags`, from the spawn's parsed_options. */
+  setTagFilter(filter: TagFilter): void {
+    const same = (a: ReadonlySet<string> | null, b: ReadonlySet<string> | null) => (a === null ? b === null : b !== null && a.size === b.size && [...a].every((t) => b.has(t)));
+    if (same(filter.tags, this.filter.tags) && same(filter.excludeTags, this.filter.excludeTags)) return;
+    this.filter = filter;
+    this.cache.clear();
+    this.warned.clear();
+  }
+
+  tasksFor(className: string, own: readonly T[]): readonly T[] {
+    let tasks = this.cache.get(className);
+    if (!tasks) {
+      tasks = tasksFor(own, this.edits.get(className), this.filter);
+      this.cache.set(className, tasks);
+      if (tasks.length === 0 && !this.warned.has(className)) {
+        this.warned.add(className);
+        this.warn(`user class "${className}" has no tasks left after the master's --tags/--exclude-tags and web UI edits; its users wait until stopped`);
+      }
+    }
+    return tasks;
+  }
+
+  hostFor(className: string, spawnHost: string | null | undefined, fallback: string | undefined): string | undefined {
+    return hostFor(spawnHost, this.edits.get(className), fallback);
+  }
+}

@@ -3,6 +3,7 @@
 // handlers send their own with sendMessage. Bad cases are logged once per type and dropped, and
 // the worker keeps serving: a type nobody registered, a handler that throws, data that cannot be
 // encoded, a type the protocol itself uses.
+import type { MessageContext, MessageHandler } from "../api/definitions.ts";
 import type { Logger } from "../log.ts";
 
 /** Types the worker sends for the protocol: a custom message under these names would confuse the master. */
@@ -13,15 +14,6 @@ export const PROTOCOL_TYPES_TO_MASTER: ReadonlySet<string> = new Set([
 export const PROTOCOL_TYPES_FROM_MASTER: ReadonlySet<string> = new Set([
   "ack", "spawn", "spawning_complete", "heartbeat", "stop", "quit", "reconnect", "update_user_class", "locustfile",
 ]);
-
-export type MessageHandler = (data: any, ctx: MessageHandlerContext) => unknown;
-
-export interface MessageHandlerContext {
-  /** The message type this handler was registered for. */
-  readonly type: string;
-  readonly workerIndex: number;
-  readonly log: Logger;
-}
 
 export interface MessageDispatchOptions {
   readonly handlers: ReadonlyMap<string, MessageHandler>;
@@ -59,7 +51,7 @@ export function createMessageDispatch(opts: MessageDispatchOptions): MessageDisp
         const known = [...opts.handlers.keys()].map((k) => `"${k}"`).join(", ") || "none";
         return once(`unknown:${type}`, "warn", `the master sent a message of type "${type}" and no onMessage handler is registered for it (registered: ${known}); ignoring it`);
       }
-      const ctx: MessageHandlerContext = { type, workerIndex: opts.workerIndex(), log: opts.log };
+      const ctx: MessageContext = { type, workerIndex: opts.workerIndex(), log: opts.log };
       try {
         const result = opts.runHandler(() => handler(data, ctx));
         if (isPromise(result)) result.then(undefined, (error: unknown) => failed(type, error));

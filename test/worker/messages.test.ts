@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { decode } from "@msgpack/msgpack";
 import { encodeWorkerMessage } from "../../src/protocol/encode.ts";
-import { type MessageHandler, createMessageDispatch } from "../../src/worker/messages.ts";
+import type { MessageHandler } from "../../src/api/definitions.ts";
+import { createMessageDispatch } from "../../src/worker/messages.ts";
 import { recordingLogger } from "../support/fakes.ts";
 
 function setup(handlers: Record<string, MessageHandler>, canSend = true) {
