@@ -4,6 +4,7 @@ import type { Plan } from "../api/plan.ts";
 import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import { runTasksOnce } from "../users/run-once.ts";
+import { dealerLink } from "../worker/link.ts";
 import { startWorker } from "../worker/worker.ts";
 import { parseHostUrl, parsePort } from "./args.ts";
 import { guardUnhandledErrors } from "./guard.ts";
@@ -47,7 +48,8 @@ export function workerCommand(plan: () => Plan) {
       };
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
-      running = startWorker({ plan: validated, masterHost: args["master-host"], masterPort: port, host, log });
+      const link = dealerLink({ host: args["master-host"], port }, log);
+      running = startWorker({ plan: validated, link, host, log });
       return running.done;
     },
   });

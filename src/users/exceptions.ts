@@ -1,6 +1,7 @@
 // Task exceptions go to the master's Exceptions tab like Locust's (msg + traceback), logged
 // once per distinct stack locally, and capped so a task throwing in a tight loop cannot flood
 // the master.
+import { windowLimiter } from "../limiter.ts";
 import type { Logger } from "../log.ts";
 import { errorText } from "../stats/index.ts";
 
@@ -25,9 +26,12 @@ export function describeException(error: unknown, where: string): ExceptionRepor
 /** Returns a sink that logs and forwards exception reports, at most MAX_REPORTS_PER_SECOND. */
 export function exceptionReporter(log: Logger, forward: (report: ExceptionReport) => void, nowMs: () => number) {
   const logged = new Set<string>();
-  let windowStart = -Infinity;
-  let sentInWindow = 0;
-  let dropped = 0;
+  const allow = windowLimiter({
+    limit: MAX_REPORTS_PER_SECOND,
+    windowMs: 1000,
+    now: nowMs,
+    onDropped: (count) => log.warn(`${count} exception reports were not sent to the master (more than ${MAX_REPORTS_PER_SECOND}/s)`),
+  });
   return (error: unknown, where: string): void => {
     const report = describeException(error, where);
     if (!logged.has(report.traceback)) {
@@ -37,19 +41,7 @@ export function exceptionReporter(log: Logger, forward: (report: ExceptionReport
     } else {
       log.debug(`task code threw again: ${report.msg}`);
     }
-    const now = nowMs();
-    if (now - windowStart >= 1000) {
-      if (dropped > 0) log.warn(`${dropped} exception reports were not sent to the master (more than ${MAX_REPORTS_PER_SECOND}/s)`);
-      windowStart = now;
-      sentInWindow = 0;
-      dropped = 0;
-    }
-    if (sentInWindow >= MAX_REPORTS_PER_SECOND) {
-      dropped++;
-      return;
-    }
-    sentInWindow++;
-    forward(report);
+    if (allow()) forward(report);
   };
 }
 

@@ -120,6 +120,14 @@ export class UserPool {
     return counts;
   }
 
+  /** HTTP connections the users' clients hold open (for /metrics). */
+  openConnections(): number {
+    let open = 0;
+    for (const users of this.byClass.values()) for (const u of users) open += u.client.connectionCount;
+    for (const u of this.stoppingUsers) open += u.client.connectionCount;
+    return open;
+  }
+
   get userCount(): number {
     let total = 0;
     for (const users of this.byClass.values()) total += users.length;

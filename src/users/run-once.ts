@@ -4,6 +4,7 @@ import type { Clock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
+import { errorText } from "../stats/index.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { createUserContext } from "./context.ts";
 import { runWithRecorder } from "./current.ts";
@@ -72,8 +73,4 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
     runs.push(run);
   }
   return runs;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

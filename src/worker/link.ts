@@ -32,5 +32,8 @@ export interface MasterAddress {
 
 /** The real link: a ZMTP DEALER to the Locust master's ROUTER. */
 export function dealerLink(master: MasterAddress, log: Logger): LinkFactory {
-  return (identity, events) => new DealerSocket({ host: master.host, port: master.port, identity, log }, events);
+  return (identity, events) => {
+    log.info(`connecting to the Locust master at ${master.host}:${master.port} as ${identity}`);
+    return new DealerSocket({ host: master.host, port: master.port, identity, log }, events);
+  };
 }

@@ -6,7 +6,6 @@ import { hostname } from "node:os";
 import type { Logger } from "../log.ts";
 
 export const LOG_BUFFER_LINES = 500;
-export const LOG_REPORT_INTERVAL_MS = 10_000;
 export const MAX_NEW_LINES_PER_INTERVAL = 70;
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

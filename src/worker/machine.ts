@@ -2,6 +2,7 @@
 // ../shared/locust-protocol.md §6. The shell (worker.ts) performs the effects; tests drive
 // this directly, without sockets or timers.
 import type { MasterMessage } from "../protocol/index.ts";
+import { LOCUST_TIMING, type Timing } from "./timing.ts";
 
 export type Phase = "connecting" | "ready" | "spawning" | "running" | "stopping" | "quitting";
 
@@ -42,9 +43,9 @@ export type MachineEvent =
   | { type: "connected" }
   | { type: "disconnected" }
   | { type: "message"; message: MasterMessage }
-  | { type: "tick" } // every HEARTBEAT_INTERVAL
-  | { type: "report_due" } // every WORKER_REPORT_INTERVAL
-  | { type: "logs_due" } // every LOG_REPORT_INTERVAL
+  | { type: "tick" } // every timing.heartbeatMs
+  | { type: "report_due" } // every timing.reportMs
+  | { type: "logs_due" } // every timing.logsMs
   | { type: "spawned"; seq: number }
   | { type: "stopped"; seq: number }
   | { type: "shutdown" };
@@ -63,7 +64,7 @@ export type Effect =
   | { type: "reconnect"; reason: string }
   | { type: "exit"; code: number }
   | { type: "log"; level: "debug" | "info" | "warn"; message: string }
-  | { type: "test_start" } // before the first apply_spawn of a test
+  | { type: "test_start"; host: string | null; parsedOptions: Record<string, unknown> } // before the first apply_spawn of a test
   | { type: "test_stop" } // after the test's users were told to stop (the shell waits for them)
   | { type: "update_class"; update: Omit<UpdateUserClass, "type"> }
   | { type: "custom_message"; name: string; data: unknown }
@@ -75,16 +76,6 @@ export interface Transition {
   state: MachineState;
   effects: Effect[];
 }
-
-export const CLIENT_READY_RETRY_MS = 5_000; // Locust's CONNECT_TIMEOUT
-export const MASTER_HEARTBEAT_TIMEOUT_MS = 60_000; // Locust's MASTER_HEARTBEAT_TIMEOUT
-export const REGISTRATION_PROBE_MS = 3_500; // a known worker gets a heartbeat reply within ~1 s
-/**
- * client_ready sends on one connection before reconnecting. A master that was frozen (SIGSTOP, a
- * paused VM) may still hold our old connection under the same identity and never read the new
- * one (libzmq ROUTER without handover); a fresh connection gets through once it lets go.
- */
-export const READY_TRIES_PER_CONNECTION = 3;
 
 export const initialState: MachineState = {
   phase: "connecting",
@@ -117,7 +108,7 @@ export function canReport(state: MachineState): boolean {
 
 const log = (level: "debug" | "info" | "warn", message: string): Effect => ({ type: "log", level, message });
 
-export function transition(state: MachineState, event: MachineEvent, now: number): Transition {
+export function transition(state: MachineState, event: MachineEvent, now: number, timing: Timing = LOCUST_TIMING): Transition {
   if (state.phase === "quitting") return { state, effects: [] };
   switch (event.type) {
     case "connected":
@@ -128,7 +119,7 @@ export function transition(state: MachineState, event: MachineEvent, now: number
     case "message":
       return onMessage(state, event.message, now);
     case "tick":
-      return onTick(state, now);
+      return onTick(state, now, timing);
     case "report_due":
       // While probing, the master may be a new one that never heard of us: it would merge our
       // old test's stats into its own. Hold them (they are deltas) until the probe settles.
@@ -233,29 +224,29 @@ function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
   if (newTest) effects.push({ type: "reset_stats" }); // a new test starts from zero
   // Locust fires test_start once per test, before its first users start; a test that is still
   // "running" here (kept through a reconnect) does not start again.
-  if (newTest && !state.testRunning) effects.push({ type: "test_start" });
+  if (newTest && !state.testRunning) effects.push({ type: "test_start", host: spawn.host, parsedOptions: spawn.parsedOptions });
   const seq = state.spawnSeq + 1;
   effects.push({ type: "apply_spawn", seq, targets: spawn.userClassesCount, host: spawn.host, stopTimeout: spawn.stopTimeout, parsedOptions: spawn.parsedOptions });
   const resetStatsOnComplete = spawn.parsedOptions.reset_stats === true;
   return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete, testRunning: true }, effects };
 }
 
-function onTick(state: MachineState, now: number): Transition {
+function onTick(state: MachineState, now: number, timing: Timing): Transition {
   if (!state.registered) {
-    const due = state.linkUp && (state.readySentAt === null || now - state.readySentAt >= CLIENT_READY_RETRY_MS);
+    const due = state.linkUp && (state.readySentAt === null || now - state.readySentAt >= timing.clientReadyRetryMs);
     if (!due) return { state, effects: [] };
-    if (state.readyTries >= READY_TRIES_PER_CONNECTION) {
+    if (state.readyTries >= timing.readyTriesPerConnection) {
       const why = `no ack from the master after ${state.readyTries} client_ready; trying a new connection`;
       return { state: { ...state, linkUp: false, readySentAt: null, readyTries: 0 }, effects: [log("warn", why), { type: "reconnect", reason: why }] };
     }
     return register(state, now, []);
   }
-  if (state.probeSince !== null && now - state.probeSince >= REGISTRATION_PROBE_MS) {
+  if (state.probeSince !== null && now - state.probeSince >= timing.registrationProbeMs) {
     return reRegister(state, now, "the master does not know this worker any more (it restarted?); registering again");
   }
-  if (state.lastMasterHeartbeatAt !== null && now - state.lastMasterHeartbeatAt >= MASTER_HEARTBEAT_TIMEOUT_MS) {
+  if (state.lastMasterHeartbeatAt !== null && now - state.lastMasterHeartbeatAt >= timing.masterHeartbeatTimeoutMs) {
     // The connection itself may be dead without a reset (a lost node, a dropped NAT entry): open a new one.
-    return reRegister(state, now, `no heartbeat from the master for ${MASTER_HEARTBEAT_TIMEOUT_MS / 1000}s; stopping users, reconnecting and registering again`, true);
+    return reRegister(state, now, `no heartbeat from the master for ${timing.masterHeartbeatTimeoutMs / 1000}s; stopping users, reconnecting and registering again`, true);
   }
   if (!state.linkUp) return { state, effects: [] };
   const hb: HeartbeatState = state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";

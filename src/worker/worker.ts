@@ -1,31 +1,50 @@
-// The shell around the pure lifecycle: it owns the socket, the timers, the stats and the users,
-// turns socket and timer activity into machine events and performs the machine's effects.
+// The shell around the pure lifecycle: it owns the link, the timers, the stats and the users,
+// turns link and timer activity into machine events and performs the machine's effects
+// (effects.ts). Transport, clock and intervals are parameters, so tests run it in process.
 import { hostname } from "node:os";
+import type { Plan } from "../api/plan.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import { type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
-import { createStats } from "../stats/index.ts";
-import { exceptionReporter } from "../users/exceptions.ts";
-import { type Effect, type MachineEvent, type MachineState, canReport, initialState, transition } from "./machine.ts";
-import type { Plan } from "../api/plan.ts";
+import { type StatsReport as WireStatsReport, type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
+import { type StatsReport, createStats } from "../stats/index.ts";
+import type { MetricsCollector } from "../metrics/collector.ts";
 import { userClients } from "../users/clients.ts";
-import { UserPool } from "../users/pool.ts";
-import { dealerLink } from "./link.ts";
-import { usageMeter } from "./usage.ts";
-
-export const HEARTBEAT_INTERVAL_MS = 1_000;
-export const REPORT_INTERVAL_MS = 3_000;
+import type { TaskScope } from "../users/current.ts";
+import type { RateLimiter } from "../users/rate-limit.ts";
+import { exceptionReporter } from "../users/exceptions.ts";
+import { type PoolOptions, UserPool } from "../users/pool.ts";
+import { createControls } from "./controls.ts";
+import { type EffectTarget, performEffect } from "./effects.ts";
+import type { LinkEvents, LinkFactory } from "./link.ts";
+import { type MachineEvent, type MachineState, canReport, initialState, transition } from "./machine.ts";
+import type { LogBuffer } from "./logs.ts";
+import { type Every, LOCUST_TIMING, type Timing, realEvery } from "./timing.ts";
+import { type Usage, usageMeter } from "./usage.ts";
 
 export interface WorkerOptions {
   plan: Plan;
-  masterHost: string;
-  masterPort: number;
+  /** The transport to the master: dealerLink(...) in production, a fake in tests. */
+  link: LinkFactory;
   /** Target host used when the master sends none. */
   host?: string;
   nodeId?: string;
   log: Logger;
   clock?: Clock;
+  every?: Every;
+  timing?: Partial<Timing>;
+  usage?: () => Usage;
+  /** Each user's HTTP client; real HttpClients recording into the worker's stats by default. */
+  makeClient?: PoolOptions["makeClient"];
+  /** `--max-rps` / `--request-increase-rate`. */
+  limiter?: RateLimiter;
+  /** The worker's log lines for the master's Logs tab (the logger writes into it). */
+  logBuffer?: LogBuffer;
+  /** `--metrics-port`: what /metrics reads. */
+  metrics?: MetricsCollector;
 }
+
+/** How long an exiting worker waits for onTestStop hooks still running. */
+export const HOOKS_ON_EXIT_MS = 5_000;
 
 export interface RunningWorker {
   readonly nodeId: string;
@@ -35,96 +54,108 @@ export interface RunningWorker {
   shutdown(): void;
 }
 
+// stats/ and protocol/ are sibling layers that may not import each other, so each declares the
+// stats payload; this line stops the build when the two drift apart.
+const sameReport: [StatsReport, WireStatsReport] extends [WireStatsReport, StatsReport] ? true : never = true;
+void sameReport;
+
 export function newNodeId(): string {
   return `${hostname()}_${crypto.randomUUID().replaceAll("-", "")}`;
 }
 
 export function startWorker(opts: WorkerOptions): RunningWorker {
   const clock = opts.clock ?? systemClock;
+  const timing: Timing = { ...LOCUST_TIMING, ...opts.timing };
+  const every = opts.every ?? realEvery;
   const { log } = opts;
   const nodeId = opts.nodeId ?? newNodeId();
   const stats = createStats(clock);
-  const usage = usageMeter(clock);
   let state: MachineState = initialState;
   let exitWith: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (exitWith = resolve));
 
-  const send = (message: WorkerMessage) => socket.send(encodeWorkerMessage(message, nodeId));
-  const reportException = exceptionReporter(log, (r) => canReport(state) && send({ type: "exception", msg: r.msg, traceback: r.traceback }), () => clock.now());
+  const dispatch = (event: MachineEvent): void => {
+    const result = transition(state, event, clock.now(), timing);
+    state = result.state;
+    for (const effect of result.effects) performEffect(effect, target);
+  };
+  const link = opts.link(nodeId, linkEvents(dispatch, log));
+  const send = (message: WorkerMessage) => link.send(encodeWorkerMessage(message, nodeId));
+  const reported = exceptionReporter(log, (r) => canReport(state) && send({ type: "exception", msg: r.msg, traceback: r.traceback }), () => clock.now());
+  const { metrics } = opts;
+  const reportException: typeof reported = metrics ? (error, where) => (metrics.exception(), reported(error, where)) : reported;
+  let scope: TaskScope | undefined;
+  const controls = createControls({
+    plan: opts.plan,
+    log,
+    send,
+    canSend: () => canReport(state),
+    workerIndex: () => state.workerIndex,
+    onException: reportException,
+    scope: (sendMessage) => (scope = { recorder: stats.recorder, sendMessage }),
+    logBuffer: opts.logBuffer,
+  });
   const pool = new UserPool({
     plan: opts.plan,
     clock,
     recorder: stats.recorder,
     log,
     onException: reportException,
-    makeClient: userClients(stats.recorder, clock),
+    makeClient: opts.makeClient ?? userClients(stats.recorder, clock),
+    limiter: opts.limiter,
+    sendMessage: scope?.sendMessage,
   });
   pool.env = { ...pool.env, host: opts.host };
-
-  const socket = dealerLink({ host: opts.masterHost, port: opts.masterPort }, log)(nodeId, {
-      onMessage: (frames) => {
-        if (frames.length !== 1) return log.warn(`dropped a ${frames.length}-frame message from the master: Locust sends one frame per message`);
-        const decoded = decodeMasterMessage(frames[0] as Uint8Array);
-        if (!decoded.ok) return log.warn(`dropped a malformed message from the master: ${decoded.error}`);
-        dispatch({ type: "message", message: decoded.message });
-      },
-      onConnected: () => dispatch({ type: "connected" }),
-      onDisconnected: () => dispatch({ type: "disconnected" }),
-  });
-
-  function dispatch(event: MachineEvent): void {
-    const result = transition(state, event, clock.now());
-    state = result.state;
-    for (const effect of result.effects) perform(effect);
+  if (metrics) {
+    metrics.users = () => pool.counts();
+    metrics.openConnections = () => pool.openConnections();
   }
+  const timers = [
+    every(timing.heartbeatMs, () => dispatch({ type: "tick" })),
+    every(timing.reportMs, () => dispatch({ type: "report_due" })),
+    every(timing.logsMs, () => dispatch({ type: "logs_due" })),
+  ];
+  const target: EffectTarget = {
+    send,
+    link,
+    pool,
+    stats,
+    usage: opts.usage ?? usageMeter(clock),
+    log,
+    defaultHost: opts.host,
+    workerIndex: () => state.workerIndex,
+    dispatch,
+    exit: (code: number) => {
+      for (const stop of timers) stop();
+      opts.limiter?.close();
+      // onTestStop hooks (a quit ends the test) get a bounded moment before the link closes.
+      const hooks = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, HOOKS_ON_EXIT_MS);
+        void controls.idle().then(() => (clearTimeout(timer), resolve()));
+      });
+      void hooks.then(() => link.close()).then(() => exitWith(code));
+    },
+    controls,
+    metrics,
+    beforeSpawn: undefined,
+    isCurrentSpawn: (seq) => state.spawnSeq === seq && state.phase === "spawning",
+    usersGone: Promise.resolve(),
+  };
 
-  function perform(effect: Effect): void {
-    switch (effect.type) {
-      case "send":
-        return send({ type: effect.message });
-      case "heartbeat": {
-        const { cpuPercent, memoryBytes } = usage();
-        return send({ type: "heartbeat", state: effect.state, cpuPercent, memoryBytes });
-      }
-      case "spawning_complete":
-        return send({ type: "spawning_complete", userClassesCount: pool.counts(), userCount: pool.userCount });
-      case "stats": {
-        const counts = pool.counts();
-        if (effect.final) for (const name of Object.keys(counts)) counts[name] = 0;
-        return send({ type: "stats", report: stats.report(counts, effect.final ? 0 : pool.userCount) });
-      }
-      case "reset_stats":
-        return stats.clear();
-      case "apply_spawn":
-        pool.env = { host: effect.host ?? opts.host, workerIndex: state.workerIndex, parsedOptions: effect.parsedOptions };
-        // Starting users is synchronous; users this spawn stops may take up to stop_timeout.
-        void pool.setTargets(effect.targets, effect.stopTimeout).then(() => {
-          log.info(`users now: ${JSON.stringify(pool.counts())}`);
-          dispatch({ type: "spawned", seq: effect.seq });
-        });
-        return;
-      case "stop_users":
-        log.info("the master asked to stop; stopping users");
-        void pool.stopAll(effect.stopTimeout).then(() => dispatch({ type: "stopped", seq: effect.seq }));
-        return;
-      case "kill_users":
-        void pool.stopAll(0);
-        return;
-      case "reconnect":
-        return socket.reconnect(effect.reason);
-      case "exit":
-        clearInterval(tick);
-        clearInterval(report);
-        void socket.close().then(() => exitWith(effect.code));
-        return;
-      case "log":
-        return log[effect.level](effect.message);
-    }
-  }
-
-  const tick = setInterval(() => dispatch({ type: "tick" }), HEARTBEAT_INTERVAL_MS);
-  const report = setInterval(() => dispatch({ type: "report_due" }), REPORT_INTERVAL_MS);
-  log.info(`connecting to the Locust master at ${opts.masterHost}:${opts.masterPort} as ${nodeId}`);
-  socket.start();
+  link.start();
   return { nodeId, done, shutdown: () => dispatch({ type: "shutdown" }) };
+}
+
+/** Link activity as machine events; what is not one Locust message is logged and dropped. */
+function linkEvents(dispatch: (event: MachineEvent) => void, log: Logger): LinkEvents {
+  return {
+    onMessage: (frames) => {
+      if (frames.length !== 1) return log.warn(`dropped a ${frames.length}-frame message from the master: Locust sends one frame per message`);
+      const decoded = decodeMasterMessage(frames[0] as Uint8Array);
+      if (!decoded.ok) return log.warn(`dropped a malformed message from the master: ${decoded.error}`);
+      dispatch({ type: "message", message: decoded.message });
+    },
+    onConnected: () => dispatch({ type: "connected" }),
+    onDisconnected: () => dispatch({ type: "disconnected" }),
+  };
 }
