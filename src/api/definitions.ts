@@ -129,8 +129,22 @@ export interface TestHookContext {
   readonly log: Logger;
 }
 
+/**
+ * A Python file from tasks/ (e.g. master_extra.py) that `loadworker locustfile` appends verbatim
+ * to master.py: master-side message handlers and custom options. The build embeds it.
+ */
+export interface MasterPythonDefinition {
+  readonly [DEFINITION]: "master_python";
+  readonly file: string;
+  readonly source: string;
+}
+
+export function masterPython(file: string, source: string): MasterPythonDefinition {
+  return { [DEFINITION]: "master_python", file, source };
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyDefinition = TaskDefinition<any> | UserDefinition<any> | MessageDefinition | TestHookDefinition;
+export type AnyDefinition = TaskDefinition<any> | UserDefinition<any> | MessageDefinition | TestHookDefinition | MasterPythonDefinition;
 
 /** Declares a task (boomer's `Task{Name, Weight, Fn}`). */
 export function defineTask<S = Record<string, unknown>>(spec: TaskSpec<S>): TaskDefinition<S> {

@@ -2,7 +2,7 @@
 // start-up with the task's name, before any load is generated.
 import { LoadworkerError } from "../errors.ts";
 import {
-  type AnyDefinition, type MessageDefinition, type MessageHandler, type TaskDefinition, type TestHookDefinition, type UserDefinition,
+  type AnyDefinition, type MasterPythonDefinition, type MessageDefinition, type MessageHandler, type TaskDefinition, type TestHookDefinition, type UserDefinition,
   DEFINITION, defineUser, isDefinition,
 } from "./definitions.ts";
 
@@ -21,6 +21,8 @@ export interface Plan {
   /** onTestStart / onTestStop hooks, in declaration order. */
   readonly testStart: ReadonlyArray<TestHookDefinition["fn"]>;
   readonly testStop: ReadonlyArray<TestHookDefinition["fn"]>;
+  /** Python files from tasks/ that master.py gets verbatim, by file name. */
+  readonly masterPython: ReadonlyArray<{ readonly file: string; readonly source: string }>;
 }
 
 // The master's own protocol messages: the worker handles these, a task file cannot take them over.
@@ -81,7 +83,11 @@ export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
       if (typeof d.fn !== "function") throw new LoadworkerError("E_CONFIG", `${kind === "test_start" ? "onTestStart" : "onTestStop"} needs a function`);
       return d.fn;
     });
-  return { users: all, tasks, fallback, messages: messageHandlers(definitions), testStart: hooks("test_start"), testStop: hooks("test_stop") };
+  const masterPython = definitions
+    .filter((d): d is MasterPythonDefinition => d[DEFINITION] === "master_python")
+    .map(({ file, source }) => ({ file, source }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { users: all, tasks, fallback, messages: messageHandlers(definitions), testStart: hooks("test_start"), testStop: hooks("test_stop"), masterPython };
 }
 
 function messageHandlers(definitions: readonly AnyDefinition[]): Map<string, MessageHandler> {
