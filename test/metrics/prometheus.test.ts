@@ -1,24 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { formatPrometheus } from "../../src/metrics/prometheus.ts";
 import { Totals } from "../../src/metrics/totals.ts";
 import type { StatsEntryReport, StatsReport } from "../../src/stats/index.ts";
-import { ROOT, VENV_BIN, requireVenv } from "../support/procs.ts";
-
-interface Family {
-  name: string;
-  type: string;
-  samples: Array<{ name: string; labels: Record<string, string>; value: number | string }>;
-}
-
-/** prometheus_client's text parser, from the test venv (scripts/venv.sh pins it). */
-export function parseWithPrometheusClient(text: string): Family[] {
-  requireVenv();
-  const run = spawnSync(join(VENV_BIN, "python"), [join(ROOT, "test/peers/parse_metrics.py")], { input: text, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`prometheus_client could not parse /metrics:\n${run.stderr}\n${text}`);
-  return JSON.parse(run.stdout) as Family[];
-}
+import { parseWithPrometheusClient } from "../support/prometheus.ts";
 
 function entry(method: string, name: string, times: Array<[number, number]>, failures = 0): StatsEntryReport {
   const count = times.reduce((n, [, c]) => n + c, 0);
