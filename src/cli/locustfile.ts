@@ -1,5 +1,6 @@
 // Generates the master-side locustfile from the worker's own user classes, so the master's
-// class names and weights cannot drift from the TypeScript side (locust-protocol.md §8).
+// class names and weights cannot drift from the TypeScript side (docs/PROTOCOL.md,
+// The master-side locustfile).
 import { type ArgsDef, defineCommand } from "citty";
 import type { Plan } from "../api/plan.ts";
 import { parseHostUrl } from "./args.ts";

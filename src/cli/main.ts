@@ -3,8 +3,7 @@
 // errors become messages and exit codes at one place. A new command is one entry in COMMANDS.
 import { type ArgsDef, type CommandDef, type CommandContext, defineCommand, renderUsage, runCommand } from "citty";
 import pkg from "../../package.json" with { type: "json" };
-import type { Plan } from "../api/plan.ts";
-import { buildPlan, collectDefinitions } from "../api/plan.ts";
+import { type Plan, buildPlan, collectDefinitions } from "../api/plan.ts";
 import { LoadworkerError } from "../errors.ts";
 import { firstPositional, rejectUnknownFlags } from "./args.ts";
 import { demoTargetCommand } from "./demo-target.ts";

@@ -16,7 +16,8 @@ import { type PoolOptions, UserPool } from "../users/pool.ts";
 import { createControls } from "./controls.ts";
 import { type EffectTarget, performEffect } from "./effects.ts";
 import type { LinkEvents, LinkFactory } from "./link.ts";
-import { type MachineEvent, type MachineState, canReport, initialState, transition } from "./machine.ts";
+import { type MachineEvent, transition } from "./machine.ts";
+import { type MachineState, canReport, initialState } from "./state.ts";
 import type { LogBuffer } from "./logs.ts";
 import { type Every, LOCUST_TIMING, type Timing, realEvery } from "./timing.ts";
 import { type Usage, usageMeter } from "./usage.ts";
@@ -56,8 +57,7 @@ export interface RunningWorker {
 
 // stats/ and protocol/ are sibling layers that may not import each other, so each declares the
 // stats payload; this line stops the build when the two drift apart.
-const sameReport: [StatsReport, WireStatsReport] extends [WireStatsReport, StatsReport] ? true : never = true;
-void sameReport;
+true satisfies [StatsReport, WireStatsReport] extends [WireStatsReport, StatsReport] ? true : false;
 
 export function newNodeId(): string {
   return `${hostname()}_${crypto.randomUUID().replaceAll("-", "")}`;
