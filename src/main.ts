@@ -3,8 +3,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { masterPython } from "./api/definitions.ts";
-import { runCli } from "./cli/main.ts";
+import { masterPython, runCli } from "./cli/main.ts";
 
 const dir = resolve(process.env.LOADWORKER_TASKS_DIR ?? join(import.meta.dirname ?? ".", "..", "tasks"));
 const files = (await readdir(dir)).filter((f) => /\.(ts|js|mts|mjs)$/.test(f) && !/\.(test|spec)\./.test(f)).sort();

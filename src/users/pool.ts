@@ -10,6 +10,7 @@ import type { Plan } from "../api/plan.ts";
 import { type Activity, type YieldBudget, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
+import { settleWithin } from "./sleep.ts";
 import { ClassControls } from "./classes.ts";
 import type { TaskScope } from "./current.ts";
 import type { RateLimiter } from "./rate-limit.ts";
@@ -246,15 +247,4 @@ export class UserPool {
     }
     return this.pickFallback();
   }
-}
-
-/** Resolves true when `promise` settles within `ms`, false otherwise; never leaves a timer behind. */
-function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    promise.then(
-      () => (clearTimeout(timer), resolve(true)),
-      () => (clearTimeout(timer), resolve(true)),
-    );
-  });
 }
