@@ -53,6 +53,8 @@ export function workerCommand(plan: () => Plan) {
         metricsServer = await serveMetrics({ port: metricsPort, host: args["metrics-host"], snapshot: () => collector.snapshot() });
         log.info(`serving Prometheus metrics on http://${args["metrics-host"]}:${metricsServer.port}/metrics`);
       }
+      // One process per worker today; with several processes per machine, pass their count so
+      // each takes its share of the cap (rateLimiterFor divides it).
       const limiter = rateLimiterFor(rateLimit, systemClock);
       if (rateLimit) {
         const ramp = rateLimit.increase ? `, ramping up by ${rateLimit.increase.step}/s every ${rateLimit.increase.everyMs} ms` : "";
