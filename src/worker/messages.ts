@@ -10,10 +10,6 @@ import type { Logger } from "../log.ts";
 export const PROTOCOL_TYPES_TO_MASTER: ReadonlySet<string> = new Set([
   "client_ready", "heartbeat", "spawning", "spawning_complete", "stats", "client_stopped", "quit", "exception", "logs", "locustfile",
 ]);
-/** Types the master sends for the protocol: the worker handles these itself, never a task file. */
-export const PROTOCOL_TYPES_FROM_MASTER: ReadonlySet<string> = new Set([
-  "ack", "spawn", "spawning_complete", "heartbeat", "stop", "quit", "reconnect", "update_user_class", "locustfile",
-]);
 
 export interface MessageDispatchOptions {
   readonly handlers: ReadonlyMap<string, MessageHandler>;
