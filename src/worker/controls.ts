@@ -49,9 +49,11 @@ export function createControls(opts: ControlsOptions): WorkerControls {
   let running: Promise<void> = Promise.resolve();
   let ship: ShipState = initialShipState;
 
-  const runHooks = (fns: Plan["testStart"], where: string, base: Omit<TestHookContext, "log" | "workerIndex">) => {
-    const ctx: TestHookContext = { ...base, workerIndex: opts.workerIndex(), log: opts.log };
-    const run = (async () => {
+  // Hooks run one batch at a time, in the order the tests start and end: a test's onTestStart
+  // waits for the previous test's onTestStop.
+  const runHooks = (fns: Plan["testStart"], where: string, base: Omit<TestHookContext, "log" | "workerIndex">, after?: Promise<unknown>) => {
+    const run = Promise.all([running, after]).then(async () => {
+      const ctx: TestHookContext = { ...base, workerIndex: opts.workerIndex(), log: opts.log };
       for (const fn of fns) {
         try {
           await runInScope(scope, () => fn(ctx));
@@ -59,20 +61,15 @@ export function createControls(opts: ControlsOptions): WorkerControls {
           opts.onException(error, where);
         }
       }
-    })();
-    running = running.then(() => run);
+    });
+    running = run;
     return run;
   };
 
   return {
     messages,
     testStart: (ctx) => (opts.plan.testStart.length === 0 ? undefined : runHooks(opts.plan.testStart, "onTestStart", ctx)),
-    testStop: (ctx, usersGone) => {
-      if (opts.plan.testStop.length === 0) return Promise.resolve();
-      const after = usersGone.then(() => runHooks(opts.plan.testStop, "onTestStop", ctx));
-      running = running.then(() => after);
-      return after;
-    },
+    testStop: (ctx, usersGone) => (opts.plan.testStop.length === 0 ? Promise.resolve() : runHooks(opts.plan.testStop, "onTestStop", ctx, usersGone)),
     idle: () => running,
     shipLogs() {
       const buffer = opts.logBuffer;
