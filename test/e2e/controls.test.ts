@@ -25,8 +25,9 @@ async function worker(masterPort: number, extra: string[] = []): Promise<Proc> {
   return p;
 }
 
+// `workers` is in /stats/requests on every version we cover (`worker_count` only from 2.3x).
 const workersReady = (master: UiMaster, n: number) =>
-  waitFor(async () => ((await master.stats()).worker_count === n ? true : undefined), 30_000, `${n} worker(s) to register`);
+  waitFor(async () => ((await master.stats()).workers?.length === n ? true : undefined), 30_000, `${n} worker(s) to register`);
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

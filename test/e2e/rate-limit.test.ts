@@ -23,7 +23,7 @@ async function measuredRate(cap: number, users: number, extra: string[] = []): P
   master = await startUiMaster({ locustfile: controlsMasterPy(bin), extra: ["Ticker"] });
   worker = startProc(bin, ["--master-port", String(master.masterPort), "--max-rps", String(cap), ...extra]);
   const ui = master;
-  await waitFor(async () => ((await ui.stats()).worker_count === 1 ? true : undefined), 30_000, "the worker to register");
+  await waitFor(async () => ((await ui.stats()).workers?.length === 1 ? true : undefined), 30_000, "the worker to register");
   await ui.swarm({ user_count: users, spawn_rate: users, host: "" });
   // 17 s of load: current_rps averages the 10 whole seconds that end 3 s before the last
   // request, so the window starts after the ramp-up second.

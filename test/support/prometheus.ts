@@ -2,7 +2,12 @@
 // is checked by the parser Prometheus users run, not by ours.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ROOT, VENV_BIN, requireVenv } from "./procs.ts";
+import { existsSync } from "node:fs";
+import { ROOT } from "./procs.ts";
+
+// Always the pinned .venv (scripts/venv.sh installs prometheus_client there), also when
+// LOADWORKER_LOCUST_VENV points the tests at another Locust.
+const PYTHON = join(ROOT, ".venv", "bin", "python");
 
 export interface Family {
   name: string;
@@ -11,8 +16,8 @@ export interface Family {
 }
 
 export function parseWithPrometheusClient(text: string): Family[] {
-  requireVenv();
-  const run = spawnSync(join(VENV_BIN, "python"), [join(ROOT, "test/peers/parse_metrics.py")], { input: text, encoding: "utf8" });
+  if (!existsSync(PYTHON)) throw new Error(`no ${PYTHON}: run scripts/venv.sh (it installs prometheus_client) first`);
+  const run = spawnSync(PYTHON, [join(ROOT, "test/peers/parse_metrics.py")], { input: text, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`prometheus_client could not parse the metrics:\n${run.stderr}\n${text}`);
   return JSON.parse(run.stdout) as Family[];
 }
