@@ -15,9 +15,15 @@ export function parseLogLevel(value: string | undefined): LogLevelName {
   return level as LogLevelName;
 }
 
-export function createLogger(level: LogLevelName): Logger {
+/** Where log lines go: stderr by default; `loadworker run` passes its live view on a TTY. */
+export interface LogSink {
+  write(text: string): unknown;
+}
+
+export function createLogger(level: LogLevelName, sink: LogSink = process.stderr): Logger {
   // Logs go to stderr so that stdout stays clean for output such as `loadworker locustfile`.
-  const consola = createConsola({ level: CONSOLA_LEVEL[level], stdout: process.stderr, stderr: process.stderr });
+  const stream = sink as NodeJS.WriteStream;
+  const consola = createConsola({ level: CONSOLA_LEVEL[level], stdout: stream, stderr: stream });
   return {
     debug: (m, ...r) => consola.debug(m, ...r),
     info: (m, ...r) => consola.info(m, ...r),
