@@ -60,7 +60,9 @@ interface Waiter {
 export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
   const period = opts.refillPeriodMs ?? REFILL_PERIOD_MS;
   const timers = opts.timers ?? realTimers;
-  const start = opts.clock.now();
+  // Periods start on wall-clock multiples of the period, so each whole second Locust counts
+  // (its per-second request buckets are epoch seconds) holds exactly a second's tokens.
+  const start = opts.clock.now() - ((opts.clock.epoch() * 1000) % period);
   const waiters = new Set<Waiter>();
   let periodIndex = -1;
   let tokens = 0;

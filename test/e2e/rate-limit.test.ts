@@ -2,6 +2,8 @@
 // the cap, within 2%, at 100, 1,000 and 20,000 task executions per second. The master's
 // current_rps is its per-second request totals averaged over a 10 s window (Locust's
 // StatsEntry.current_rps), so this is a ratio of counts over a window, not a timing assertion.
+// The limiter's 100 ms periods start on wall-clock multiples of 100 ms, so each of those epoch
+// seconds holds exactly the cap's tokens when the users keep up.
 import { afterEach, describe, expect, test } from "bun:test";
 import { type UiMaster, startUiMaster } from "../support/master.ts";
 import { type Proc, startProc } from "../support/procs.ts";

@@ -65,6 +65,25 @@ describe("the stable limiter (--max-rps)", () => {
     expect(count).toBe(rps * 10);
   });
 
+  test("periods start on wall-clock multiples of the period, so every epoch second gets exactly its tokens", async () => {
+    const t = manualTime();
+    const epochOffsetMs = 1_795_592_059_437; // the wall clock is 37 ms into a period when the limiter starts
+    const clock = { now: t.clock.now, epoch: () => (epochOffsetMs + t.clock.now()) / 1000 };
+    const limiter = createRateLimiter({ maxRps: 100, clock, timers: t.timers });
+    const signal = new AbortController().signal;
+    let first = 0;
+    while (limiter.acquire(signal) === true) first++;
+    expect(first).toBe(10);
+    const waiting = limiter.acquire(signal) as Promise<void>;
+    await t.advance(62); // 37 + 62 = 99 ms: still the same period
+    let woke = false;
+    void waiting.then(() => (woke = true));
+    await t.advance(0);
+    expect(woke).toBe(false);
+    await t.advance(1); // the wall-clock boundary
+    expect(woke).toBe(true);
+  });
+
   test("a free token is taken at once, without a promise", () => {
     const t = manualTime();
     const limiter = createRateLimiter({ maxRps: 100, clock: t.clock, timers: t.timers });
