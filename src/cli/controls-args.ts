@@ -1,7 +1,10 @@
 // The worker's control flags: boomer's rate limits and the Prometheus endpoint. Bad values are
 // usage errors that name the flag (exit 2).
-import type { Clock } from "../clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { MetricsCollector } from "../metrics/collector.ts";
+import { serveMetrics } from "../metrics/server.ts";
 import { type RateLimiter, createRateLimiter, parseIncreaseRate } from "../users/rate-limit.ts";
 import { parsePort } from "./args.ts";
 
@@ -56,4 +59,27 @@ export function rateLimiterFor(flags: RateLimitFlags | undefined, clock: Clock, 
 
 export function parseMetricsPort(value: string | undefined): number | undefined {
   return value === undefined ? undefined : parsePort(value, "--metrics-port");
+}
+
+/**
+ * The limiter and the /metrics endpoint for the worker command. The endpoint listens before the
+ * worker starts, so a taken port stops it with exit 2; without the flags, neither exists.
+ */
+export async function startControls(rateLimit: RateLimitFlags | undefined, metricsPort: number | undefined, metricsHost: string, log: Logger) {
+  let metrics: MetricsCollector | undefined;
+  let close = async () => {};
+  if (metricsPort !== undefined) {
+    const collector = (metrics = new MetricsCollector());
+    const server = await serveMetrics({ port: metricsPort, host: metricsHost, snapshot: () => collector.snapshot() });
+    close = () => server.close();
+    log.info(`serving Prometheus metrics on http://${metricsHost}:${server.port}/metrics`);
+  }
+  // One process per worker today; with several processes per machine, pass their count so each
+  // takes its share of the cap (rateLimiterFor divides it).
+  const limiter = rateLimiterFor(rateLimit, systemClock);
+  if (rateLimit) {
+    const ramp = rateLimit.increase ? `, ramping up by ${rateLimit.increase.step}/s every ${rateLimit.increase.everyMs} ms` : "";
+    log.info(`task executions capped at ${Number.isFinite(rateLimit.maxRps) ? `${rateLimit.maxRps}/s` : "no maximum"}${ramp}`);
+  }
+  return { limiter, metrics, close };
 }

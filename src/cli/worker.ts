@@ -4,13 +4,11 @@ import type { Plan } from "../api/plan.ts";
 import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import { runTasksOnce } from "../users/run-once.ts";
-import { MetricsCollector } from "../metrics/collector.ts";
-import { type MetricsServer, serveMetrics } from "../metrics/server.ts";
 import { dealerLink } from "../worker/link.ts";
 import { LogBuffer, capturingLogger } from "../worker/logs.ts";
 import { startWorker } from "../worker/worker.ts";
 import { parseHostUrl, parsePort } from "./args.ts";
-import { controlArgs, parseMetricsPort, parseRateLimit, rateLimiterFor } from "./controls-args.ts";
+import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
 import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
@@ -46,20 +44,7 @@ export function workerCommand(plan: () => Plan) {
         return printSummary(runs);
       }
       guardUnhandledErrors(log);
-      let metrics: MetricsCollector | undefined;
-      let metricsServer: MetricsServer | undefined;
-      if (metricsPort !== undefined) {
-        const collector = (metrics = new MetricsCollector());
-        metricsServer = await serveMetrics({ port: metricsPort, host: args["metrics-host"], snapshot: () => collector.snapshot() });
-        log.info(`serving Prometheus metrics on http://${args["metrics-host"]}:${metricsServer.port}/metrics`);
-      }
-      // One process per worker today; with several processes per machine, pass their count so
-      // each takes its share of the cap (rateLimiterFor divides it).
-      const limiter = rateLimiterFor(rateLimit, systemClock);
-      if (rateLimit) {
-        const ramp = rateLimit.increase ? `, ramping up by ${rateLimit.increase.step}/s every ${rateLimit.increase.everyMs} ms` : "";
-        log.info(`task executions capped at ${Number.isFinite(rateLimit.maxRps) ? `${rateLimit.maxRps}/s` : "no maximum"}${ramp}`);
-      }
+      const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log);
       // Handlers first: a signal that lands while the worker starts must still end it cleanly.
       let running: ReturnType<typeof startWorker> | undefined;
       let signals = 0;
@@ -73,9 +58,9 @@ export function workerCommand(plan: () => Plan) {
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
       const link = dealerLink({ host: args["master-host"], port }, log);
-      running = startWorker({ plan: validated, link, host, log, limiter, logBuffer, metrics });
+      running = startWorker({ plan: validated, link, host, log, limiter: controls.limiter, logBuffer, metrics: controls.metrics });
       const code = await running.done;
-      await metricsServer?.close();
+      await controls.close();
       return code;
     },
   });
