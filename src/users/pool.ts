@@ -124,8 +124,7 @@ export class UserPool {
   /** HTTP connections the users' clients hold open (for /metrics). */
   openConnections(): number {
     let open = 0;
-    for (const users of this.byClass.values()) for (const u of users) open += u.client.connectionCount;
-    for (const u of this.stoppingUsers) open += u.client.connectionCount;
+    for (const u of [...[...this.byClass.values()].flat(), ...this.stoppingUsers]) open += u.client.connectionCount;
     return open;
   }
 
@@ -185,9 +184,7 @@ export class UserPool {
       limiter: this.opts.limiter,
       tasks: this.classes.tasksFor(className, def.tasks),
     }).then(
-      (end) => {
-        if (end === "stop_user") this.leave(user);
-      },
+      (end) => void (end === "stop_user" && this.leave(user)),
       (error) => this.opts.onException(error, `${def.name} (user loop)`),
     );
     const user: RunningUser = { id: userId, className, activity, stopController, controller, client, done };
