@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { LoadworkerError } from "../../src/errors.ts";
-import { constant, defineTask, defineUser } from "../../src/index.ts";
+import { constant, defineTask, defineUser, onMessage, onTestStart, onTestStop } from "../../src/index.ts";
 import { DEFAULT_USER_NAME, buildPlan, collectDefinitions } from "../../src/api/plan.ts";
 
 const noop = () => {};
@@ -181,5 +181,37 @@ describe("buildPlan", () => {
 
   test("accepts Unicode letters in class names (Python 3 identifiers)", () => {
     expect(buildPlan(collectDefinitions([defineUser({ name: "压测用户_1", tasks: [task("a")] })])).users[0]?.name).toBe("压测用户_1");
+  });
+});
+
+describe("buildPlan: the controls", () => {
+  const user = (extra: Record<string, unknown> = {}) => defineUser({ name: "U", tasks: [task("t")], ...extra });
+
+  test("collects onMessage handlers by type and test hooks in order", () => {
+    const handler = () => {};
+    const [a, b] = [() => {}, () => {}];
+    const plan = buildPlan(collectDefinitions([user(), onMessage("accounts", handler), onTestStart(a), onTestStop(b), onTestStart(b)]));
+    expect(plan.messages.get("accounts")).toBe(handler);
+    expect(plan.testStart).toEqual([a, b]);
+    expect(plan.testStop).toEqual([b]);
+  });
+
+  test.each([
+    ["a type registered twice", [onMessage("x", noop), onMessage("x", noop)], 'onMessage("x") is registered twice'],
+    ["a protocol type", [onMessage("spawn", noop)], '"spawn" is a Locust protocol message the worker handles itself'],
+    ["an empty type", [onMessage("", noop)], "the message type must be a non-empty string"],
+    ["a handler that is not a function", [onMessage("x", 3 as never)], "the handler must be a function"],
+  ])("refuses %s at start-up", (_what, defs, message) => {
+    const error = planError(user(), ...defs);
+    expect(error.code).toBe("E_CONFIG");
+    expect(error.message).toContain(message);
+  });
+
+  test.each([[-1], [1.5], [Number.NaN]])("refuses fixedCount %p", (fixedCount) => {
+    expect(planError(user({ fixedCount })).message).toContain("fixedCount is");
+  });
+
+  test.each([[["has space"]], [[""]], ["read" as never]])("refuses tags %p", (tags) => {
+    expect(planError(defineUser({ name: "U", tasks: [{ name: "t", tags, fn: noop }] })).message).toContain("tags must be a list of words");
   });
 });
