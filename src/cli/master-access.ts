@@ -152,6 +152,11 @@ def _same(given, expected):
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
+def _endpoint(app, name):
+    # Locust 2.47 names its routes in the "locust" blueprint; older releases (2.24) on the app itself.
+    return f"locust.{name}" if f"locust.{name}" in app.view_functions else name
+
+
 def _require_login(environment, web_ui, user, password):
     # Locust's --web-login hook, as its docs describe: a user_loader, a username/password
     # callback named in auth_args, and the route behind it.
@@ -169,7 +174,7 @@ def _require_login(environment, web_ui, user, password):
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = bool(web_ui.tls_cert and web_ui.tls_key)
     web_ui.login_manager.user_loader(lambda name: Operator(name) if _same(name, user) else None)
-    base = environment.parsed_options.web_base_path or ""
+    base = getattr(environment.parsed_options, "web_base_path", None) or ""
     web_ui.auth_args = {"username_password_callback": f"{base}/login_submit"}
     blueprint = Blueprint("loadworker_login", __name__, url_prefix=base or None)
 
@@ -180,12 +185,13 @@ def _require_login(environment, web_ui, user, password):
         password_ok = _same(request.form.get("password", ""), password)
         if user_ok and password_ok:
             login_user(Operator(user))
-            return redirect(url_for("locust.index"))
+            return redirect(url_for(index))
         _log.warning(f"web UI: failed login from {request.remote_addr}")
         session["auth_error"] = "Invalid username or password"
-        return redirect(url_for("locust.login"))
+        return redirect(url_for(login))
 
     app.register_blueprint(blueprint)
+    index, login = _endpoint(app, "index"), _endpoint(app, "login")
     scheme = "https" if app.config["SESSION_COOKIE_SECURE"] else "http"
     _log.info(f"the web UI requires a login ({scheme}); user from LOADWORKER_WEB_USER")
 `;

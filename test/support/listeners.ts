@@ -14,7 +14,10 @@ function ipv4(hex: string): string {
 function ipv6(hex: string): string {
   const words = (hex.match(/.{8}/g) ?? []).map((w) => (w.match(/../g) ?? []).reverse().join(""));
   const groups = words.join("").match(/.{4}/g) ?? [];
-  const text = groups.map((g) => g.replace(/^0+(?=.)/, "")).join(":");
+  const text = groups.map((g) => g.replace(/^0+(?=.)/, "")).join(":").toLowerCase();
+  // An IPv4-mapped address (::ffff:127.0.0.1, libzmq with IPv6 on) is that IPv4 address.
+  const mapped = /^0:0:0:0:0:ffff:([0-9a-f]+):([0-9a-f]+)$/.exec(text);
+  if (mapped) return [mapped[1], mapped[2]].flatMap((g) => { const n = Number.parseInt(g ?? "0", 16); return [n >> 8, n & 255]; }).join(".");
   return text === "0:0:0:0:0:0:0:0" ? "::" : text === "0:0:0:0:0:0:0:1" ? "::1" : text;
 }
 
