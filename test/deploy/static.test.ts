@@ -220,6 +220,14 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  test("the host-network file keeps the master and the demo target on loopback, their commands otherwise the main file's", () => {
+    const host = Bun.YAML.parse(read("docker-compose.host.yml")) as { services: Record<string, { command?: string[] }> };
+    const loopback = (argv: string[] | undefined) => (argv ?? []).map((a) => a.replace(/=0\.0\.0\.0$/, "=127.0.0.1")).map((a, i, all) => (all[i - 1] === "--bind" && a === "0.0.0.0" ? "127.0.0.1" : a));
+    expect(host.services.master?.command).toEqual(loopback(master?.command as string[]));
+    expect(host.services.demo?.command).toEqual(loopback(demo?.command as string[]));
+    expect(JSON.stringify(host.services)).not.toContain("0.0.0.0");
+  });
+
   test("runs scalable workers that join the master service", () => {
     expect(worker?.command).toEqual(["/app/loadworker", "--master-host", "master", "--master-port", "5557"]);
     expect(worker?.container_name).toBeUndefined(); // a fixed name would break --scale worker=4
