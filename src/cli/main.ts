@@ -85,3 +85,6 @@ function reportError(error: unknown): number {
   process.stderr.write(`loadworker: unexpected error: ${message}\n`);
   return 1;
 }
+
+// The development entry (src/main.ts) imports only cli/: it needs this to pass tasks/*.py along.
+export { masterPython } from "../api/definitions.ts";

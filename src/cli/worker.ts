@@ -5,9 +5,11 @@ import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import { runTasksOnce } from "../users/run-once.ts";
 import { dealerLink } from "../worker/link.ts";
+import { LogBuffer, capturingLogger } from "../worker/logs.ts";
 import { parseTiming } from "../worker/timing.ts";
 import { startWorker } from "../worker/worker.ts";
 import { parseHostUrl, parsePort } from "./args.ts";
+import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
 import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
@@ -18,6 +20,7 @@ export const workerArgs = {
   host: { type: "string", description: "Target host for relative URLs when the master sends none, and for --run-tasks" },
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
   "run-tasks": { type: "string", description: "Run the named tasks once without a master (comma-separated) and print what they recorded" },
+  ...controlArgs,
 } satisfies ArgsDef;
 
 export function workerCommand(plan: () => Plan) {
@@ -26,9 +29,14 @@ export function workerCommand(plan: () => Plan) {
     args: workerArgs,
     run: async ({ args }): Promise<number> => {
       const timing = timingFromEnv(); // a bad value stops the worker before it connects
-      const log = createLogger(parseLogLevel(args.loglevel));
+      const level = parseLogLevel(args.loglevel);
+      const logBuffer = new LogBuffer();
+      // What the console shows also goes to the master's Logs tab (≥ 2.29).
+      const log = capturingLogger(createLogger(level), logBuffer, level);
       const host = parseHostUrl(args.host, "--host");
       const port = parsePort(args["master-port"], "--master-port");
+      const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
+      const metricsPort = parseMetricsPort(args["metrics-port"]);
       const validated = plan();
       if (args["run-tasks"] !== undefined) {
         const names = args["run-tasks"].split(",").map((n) => n.trim()).filter(Boolean);
@@ -38,6 +46,7 @@ export function workerCommand(plan: () => Plan) {
         return printSummary(runs);
       }
       guardUnhandledErrors(log);
+      const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log);
       // Handlers first: a signal that lands while the worker starts must still end it cleanly.
       let running: ReturnType<typeof startWorker> | undefined;
       let signals = 0;
@@ -51,8 +60,10 @@ export function workerCommand(plan: () => Plan) {
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
       const link = dealerLink({ host: args["master-host"], port }, log);
-      running = startWorker({ plan: validated, link, host, log, timing });
-      return running.done;
+      running = startWorker({ plan: validated, link, host, log, timing, limiter: controls.limiter, logBuffer, metrics: controls.metrics });
+      const code = await running.done;
+      await controls.close();
+      return code;
     },
   });
 }

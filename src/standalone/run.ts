@@ -11,7 +11,7 @@ import { currentTask } from "../users/current.ts";
 import { describeException } from "../users/exceptions.ts";
 import { nameWatcher } from "../users/names.ts";
 import { UserPool } from "../users/pool.ts";
-import { watchStalls } from "../users/stalls.ts";
+import { stallSuspects, watchStalls } from "../users/stalls.ts";
 import { Accumulator } from "./accumulator.ts";
 import { exceptionsCsv, failuresCsv, historyCsvRows, statsCsv } from "./csv-report.ts";
 import { type HistoryPoint, historyPoint } from "./history.ts";
@@ -138,7 +138,7 @@ export function startStandalone(
   const stopSpawning = every(spawnMs, spawnTick);
   const stopStats = every(STATS_INTERVAL_MS, statsTick);
   const stopView = every(VIEW_INTERVAL_MS, viewTick);
-  const stopStallWatch = watchStalls({ now: () => clock.now(), every, suspects: () => pool.stallSuspects(), warn: (message) => log.warn(message) });
+  const stopStallWatch = watchStalls({ now: () => clock.now(), every, suspects: () => stallSuspects(pool.activities()), warn: (message) => log.warn(message) });
   const stopRunTimer = options.runTime === null ? () => {} : every(options.runTime * 1000, () => stop("run-time"));
   log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
   if (options.host === undefined) log.info("no --host: only tasks that request absolute URLs can succeed");

@@ -1,27 +1,38 @@
-// Lets the free functions recordSuccess/recordFailure find the recorder of the task that
-// calls them, across awaits, without a module-level mutable singleton; and lets the stats
-// watchers name the task that recorded a new name.
+// Lets the free functions recordSuccess/recordFailure/sendMessage find the worker of the task
+// (or message handler) that calls them, across awaits, without a module-level mutable singleton;
+// and lets the stats watchers name the task that recorded a new name.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Recorder } from "../stats/recorder.ts";
 
-interface Running {
-  recorder: Recorder;
+/** What a running task or handler reaches through the free functions; one per worker. */
+export interface TaskScope {
+  readonly recorder: Recorder;
+  readonly sendMessage: (type: string, data: unknown) => void;
   /** The task or hook running, e.g. "browse" or "ShopUser.onStart". */
-  task: string | undefined;
+  readonly task?: string;
 }
 
-const current = new AsyncLocalStorage<Running>();
+const current = new AsyncLocalStorage<TaskScope>();
 
-export function runWithRecorder<T>(recorder: Recorder, fn: () => T, task?: string): T {
-  return current.run({ recorder, task }, fn);
+export function runInScope<T>(scope: TaskScope, fn: () => T): T {
+  return current.run(scope, fn);
+}
+
+/** For code without a master (--run-tasks): custom messages have nowhere to go. */
+export function runWithRecorder<T>(recorder: Recorder, fn: () => T): T {
+  return current.run({ recorder, sendMessage: () => {} }, fn);
+}
+
+export function currentScope(caller: string): TaskScope {
+  const scope = current.getStore();
+  if (!scope) {
+    throw new Error(`${caller}() was called outside a running task or message handler; call it from a task's fn (or use ctx.${caller})`);
+  }
+  return scope;
 }
 
 export function currentRecorder(caller: string): Recorder {
-  const running = current.getStore();
-  if (!running) {
-    throw new Error(`${caller}() was called outside a running task; call it from a task's fn (or use ctx.${caller})`);
-  }
-  return running.recorder;
+  return currentScope(caller).recorder;
 }
 
 /** The task whose code is running now, if any (read off the hot path only). */

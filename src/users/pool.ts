@@ -5,12 +5,15 @@ import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
-import type { UserContext, UserDefinition, UserHttpOptions } from "../api/definitions.ts";
+import type { TaskDefinition, UserContext, UserDefinition, UserHttpOptions } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
 import { type Activity, type YieldBudget, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
-import type { StallSuspects } from "./stalls.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
+import { settleWithin } from "./sleep.ts";
+import { ClassControls } from "./classes.ts";
+import type { TaskScope } from "./current.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 
 export type PoolEnvironment = ContextEnvironment;
 
@@ -25,6 +28,10 @@ export interface PoolOptions {
   random?: () => number;
   /** A task running longer than this is logged as possibly hung (once per run); default 60 s. */
   hungTaskMs?: number;
+  /** `--max-rps` / `--request-increase-rate`, shared by every user. */
+  limiter?: RateLimiter;
+  /** Custom messages to the master, for ctx.sendMessage and the free sendMessage. */
+  sendMessage?: (type: string, data: unknown) => void;
 }
 
 const WATCHDOG_INTERVAL_MS = 5_000;
@@ -55,9 +62,14 @@ export class UserPool {
   private readonly yieldBudget: YieldBudget = { lastYield: 0 };
   private watchdog: ReturnType<typeof setInterval> | undefined;
   env: PoolEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
+  /** Web UI class edits and the test's tags: they shape the users started from now on. */
+  readonly classes: ClassControls<TaskDefinition<any>>;
+  private readonly scope: TaskScope;
 
   constructor(private readonly opts: PoolOptions) {
     this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
+    this.classes = new ClassControls((m) => opts.log.warn(m));
+    this.scope = { recorder: opts.recorder, sendMessage: opts.sendMessage ?? (() => {}) };
   }
 
   /**
@@ -101,18 +113,8 @@ export class UserPool {
     for (const warning of warnings) this.opts.log.warn(warning);
   }
 
-  /** What a stall warning names (off the hot path): tasks running now, by name, and the last one started. */
-  stallSuspects(): StallSuspects {
-    const inFlight = new Map<string, number>();
-    let lastStarted: string | undefined;
-    let latest = -Infinity;
-    const all = [...[...this.byClass.values()].flat(), ...this.stoppingUsers];
-    for (const { activity: a } of all) {
-      if (a.task !== null) inFlight.set(a.task, (inFlight.get(a.task) ?? 0) + 1);
-      if (a.last !== null && a.since > latest) (latest = a.since), (lastStarted = a.last);
-    }
-    return { inFlight, lastStarted };
-  }
+  /** Every user's activity, stopping users included (for the stall warning; off the hot path). */
+  readonly activities = (): Activity[] => [...[...this.byClass.values()].flat(), ...this.stoppingUsers].map((u) => u.activity);
 
   /** Running users per class, by the master's names (what spawning_complete and stats echo). */
   counts(): Record<string, number> {
@@ -120,6 +122,13 @@ export class UserPool {
     for (const [name, users] of this.byClass) counts[name] = users.length;
     for (const [name, n] of this.stoppingCounts) counts[name] = (counts[name] ?? 0) + n;
     return counts;
+  }
+
+  /** HTTP connections the users' clients hold open (for /metrics). */
+  openConnections(): number {
+    let open = 0;
+    for (const u of [...[...this.byClass.values()].flat(), ...this.stoppingUsers]) open += u.client.connectionCount;
+    return open;
   }
 
   get userCount(): number {
@@ -144,7 +153,8 @@ export class UserPool {
     const controller = new AbortController();
     const stopController = new AbortController();
     const userId = this.nextUserId++;
-    const client = this.opts.makeClient(this.env.host, controller.signal, def.http);
+    const hostNow = () => this.classes.hostFor(className, this.env.masterHost, this.env.host);
+    const client = this.opts.makeClient(hostNow(), controller.signal, def.http);
     const activity = newActivity();
     let ctx: UserContext<any>;
     try {
@@ -157,6 +167,8 @@ export class UserPool {
         signal: controller.signal,
         recorder: this.opts.recorder,
         log: this.opts.log,
+        host: hostNow,
+        sendMessage: this.scope.sendMessage,
       });
     } catch (error) {
       // A throwing state() factory is user code too: report it; the user stays counted but idle.
@@ -171,8 +183,26 @@ export class UserPool {
       activity,
       yieldBudget: this.yieldBudget,
       stopSignal: stopController.signal,
-    }).catch((error) => this.opts.onException(error, `${def.name} (user loop)`));
-    return { id: userId, className, activity, stopController, controller, client, done };
+      scope: this.scope,
+      limiter: this.opts.limiter,
+      tasks: this.classes.tasksFor(className, def.tasks),
+    }).then(
+      (end) => void (end === "stop_user" && this.leave(user)),
+      (error) => this.opts.onException(error, `${def.name} (user loop)`),
+    );
+    const user: RunningUser = { id: userId, className, activity, stopController, controller, client, done };
+    return user;
+  }
+
+  // ctx.stopUser(): the user is gone, as a Locust user whose greenlet ended is no longer counted;
+  // the master's next spawn for the class starts a new one.
+  private leave(user: RunningUser): void {
+    const users = this.byClass.get(user.className);
+    const at = users?.indexOf(user) ?? -1;
+    if (at < 0) return; // already being stopped by the worker
+    users?.splice(at, 1);
+    user.client.close();
+    this.watch();
   }
 
   private stop(users: RunningUser[], stopTimeoutSeconds: number): Promise<void>[] {
@@ -217,15 +247,4 @@ export class UserPool {
     }
     return this.pickFallback();
   }
-}
-
-/** Resolves true when `promise` settles within `ms`, false otherwise; never leaves a timer behind. */
-function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    promise.then(
-      () => (clearTimeout(timer), resolve(true)),
-      () => (clearTimeout(timer), resolve(true)),
-    );
-  });
 }

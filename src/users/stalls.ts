@@ -2,6 +2,7 @@
 // heartbeats, reports and every other user. One cheap interval measures how late it fires;
 // nothing is added per request. Locust's master marks a worker missing after about 4 s without
 // heartbeats (HEARTBEAT_LIVENESS 3, checked every second).
+import type { Activity } from "./activity.ts";
 
 /** A timer this late means the loop was blocked. */
 export const STALL_MS = 1_000;
@@ -29,6 +30,18 @@ export interface StallWatchOptions {
   checkMs?: number;
   stallMs?: number;
   logEveryMs?: number;
+}
+
+/** What a stall warning names, from the users' activities: tasks running now, and the last one started. */
+export function stallSuspects(activities: Iterable<Activity>): StallSuspects {
+  const inFlight = new Map<string, number>();
+  let lastStarted: string | undefined;
+  let latest = -Infinity;
+  for (const a of activities) {
+    if (a.task !== null) inFlight.set(a.task, (inFlight.get(a.task) ?? 0) + 1);
+    if (a.last !== null && a.since > latest) (latest = a.since), (lastStarted = a.last);
+  }
+  return { inFlight, lastStarted };
 }
 
 /** The warning for one stall (or the worst of several, with their count). */

@@ -3,9 +3,11 @@
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type Activity, YIELD_EVERY_MS, type YieldBudget } from "./activity.ts";
-import { runWithRecorder } from "./current.ts";
+import { RescheduleTask, StopUser } from "../api/control.ts";
 import type { TaskDefinition, UserContext, UserDefinition } from "../api/definitions.ts";
+import { type TaskScope, runInScope } from "./current.ts";
 import { weightedPicker } from "./pick.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import { isAbortError, sleep, yieldToEventLoop } from "./sleep.ts";
 
 /** Where a user reports a throw from its own code; `where` names the task or hook. */
@@ -25,15 +27,47 @@ export interface UserRunOptions {
    * running until ctx.signal (the kill) aborts. Defaults to ctx.signal.
    */
   stopSignal?: AbortSignal;
+  /** What recordSuccess/sendMessage reach from the task; defaults to the recorder alone. */
+  scope?: TaskScope;
+  /** `--max-rps`: one token per task execution, shared by every user of the worker. */
+  limiter?: RateLimiter;
+  /** The tasks this user runs, when the master narrowed the class's own (tags, web UI edits). */
+  tasks?: ReadonlyArray<TaskDefinition<any>>;
 }
 
-export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
+/** How a user ended: stopped by the worker, or by its own task (ctx.stopUser()). */
+export type UserEnd = "stopped" | "stop_user";
+
+export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<UserEnd> {
   const signal = opts.stopSignal ?? ctx.signal;
-  const pick = weightedPicker(def.tasks, (t) => t.weight, opts.random);
-  const { activity } = opts;
+  const shared = opts.scope ?? { recorder: opts.recorder, sendMessage: () => {} };
+  // One scope per task name, made once: it tells the stats watchers which task recorded a name.
+  const scopes = new Map<string, TaskScope>();
+  const scope = (task: string): TaskScope => {
+    let made = scopes.get(task);
+    if (made === undefined) scopes.set(task, (made = { ...shared, task }));
+    return made;
+  };
+  const tasks = opts.tasks ?? def.tasks;
+  const { activity, limiter } = opts;
   const budget = opts.yieldBudget ?? { lastYield: opts.clock.now() };
-  if (def.onStart) await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts);
-  while (!signal.aborted) {
+  let end: UserEnd = "stopped";
+  if (def.onStart && (await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, scope(`${def.name}.onStart`), opts)) === "stop_user") end = "stop_user";
+  // Tags or a web UI edit can leave a class without tasks: its users wait to be stopped.
+  if (tasks.length === 0 && end !== "stop_user") await aborted(signal);
+  const pick = tasks.length > 0 ? weightedPicker(tasks, (t) => t.weight, opts.random) : undefined;
+  while (pick && end !== "stop_user" && !signal.aborted) {
+    if (limiter) {
+      const token = limiter.acquire(signal);
+      if (token !== true) {
+        try {
+          await token;
+        } catch (error) {
+          if (isAbortError(error)) break; // stopped while waiting: leave at once
+          throw error;
+        }
+      }
+    }
     const task = pick();
     const started = opts.clock.now();
     if (activity) {
@@ -42,9 +76,10 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
       activity.since = started;
       activity.warned = false;
     }
-    await runTask(task, ctx, opts);
+    const outcome = await runTask(task, ctx, scope(task.name), opts);
     if (activity) activity.task = null;
-    if (signal.aborted) break;
+    if (outcome === "stop_user") end = "stop_user";
+    if (signal.aborted || end === "stop_user") break;
     const ended = opts.clock.now();
     const wait = nextWait(def, (ended - started) / 1000, opts);
     try {
@@ -59,27 +94,38 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
       if (!isAbortError(error)) throw error;
     }
   }
-  if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, opts);
+  if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, scope(`${def.name}.onStop`), opts);
+  return end;
 }
 
-async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
+async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, scope: TaskScope, opts: UserRunOptions): Promise<"done" | "stop_user"> {
   try {
-    await runWithRecorder(opts.recorder, () => task.fn(ctx), task.name);
+    await runInScope(scope, () => task.fn(ctx));
   } catch (error) {
+    if (error instanceof StopUser) return "stop_user";
+    if (error instanceof RescheduleTask) return "done";
     if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
   }
+  return "done";
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
 
 /**
  * Runs a hook and reports what it throws. An abort is the stop itself, not a bug. Locust calls
  * on_stop whenever a user is stopped, even in the middle of on_start, and so does runUser.
  */
-async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): Promise<void> {
+async function guarded(fn: () => unknown, where: string, scope: TaskScope, opts: UserRunOptions): Promise<"done" | "stop_user"> {
   try {
-    await runWithRecorder(opts.recorder, fn, where);
+    await runInScope(scope, fn);
   } catch (error) {
-    if (!isAbortError(error)) opts.onException(error, where);
+    if (error instanceof StopUser) return "stop_user";
+    if (!isAbortError(error) && !(error instanceof RescheduleTask)) opts.onException(error, where);
   }
+  return "done";
 }
 
 // A wait time that misbehaves at run time (validated at start-up, but user code can change)

@@ -3,6 +3,7 @@
 // directly, without sockets or timers.
 import type { MasterMessage } from "../protocol/index.ts";
 import { type MachineState, canReport } from "./state.ts";
+import { afterSilence, onReportDue } from "./silence.ts";
 import { LOCUST_TIMING, type Timing } from "./timing.ts";
 
 type SpawnMessage = Extract<MasterMessage, { type: "spawn" }>;
@@ -13,6 +14,7 @@ export type MachineEvent =
   | { type: "message"; message: MasterMessage }
   | { type: "tick" } // every timing.heartbeatMs
   | { type: "report_due" } // every timing.reportMs
+  | { type: "logs_due" } // every timing.logsMs
   | { type: "spawned"; seq: number }
   | { type: "stopped"; seq: number }
   | { type: "shutdown" };
@@ -30,7 +32,14 @@ export type Effect =
   | { type: "kill_users"; graceSeconds?: number } // tasks in flight get graceSeconds (default 0) to finish
   | { type: "reconnect"; reason: string }
   | { type: "exit"; code: number }
-  | { type: "log"; level: "debug" | "info" | "warn"; message: string };
+  | { type: "log"; level: "debug" | "info" | "warn"; message: string }
+  | { type: "test_start"; host: string | null; parsedOptions: Record<string, unknown> } // before the first apply_spawn of a test
+  | { type: "test_stop" } // after the test's users were told to stop (the shell waits for them)
+  | { type: "update_class"; update: Omit<UpdateUserClass, "type"> }
+  | { type: "custom_message"; name: string; data: unknown }
+  | { type: "ship_logs" };
+
+type UpdateUserClass = Extract<MasterMessage, { type: "update_user_class" }>;
 
 export interface Transition {
   state: MachineState;
@@ -56,6 +65,8 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       // old test's stats into its own. Hold them (they are deltas) until the probe settles.
       // Likewise while the link is down: the socket would queue them for whichever master comes back.
       return canReport(state) ? onReportDue(state, now, timing) : { state, effects: [] };
+    case "logs_due":
+      return { state, effects: canReport(state) && state.masterTakesLogs ? [{ type: "ship_logs" }] : [] };
     case "spawned":
       if (event.seq !== state.spawnSeq || state.phase !== "spawning") return { state, effects: [] };
       // A master that does not know us answers spawning_complete with quit (2.47) or dies on it
@@ -68,7 +79,8 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       const effects: Effect[] = canReport(state)
         ? [{ type: "stats", final: false }, { type: "send", message: "client_stopped" }, { type: "send", message: "client_ready" }]
         : [];
-      const ready: MachineState = { ...state, phase: "ready", readySentAt: now, pendingSpawn: null };
+      const ready: MachineState = { ...state, phase: "ready", readySentAt: now, pendingSpawn: null, testRunning: false };
+      if (state.testRunning) effects.push({ type: "test_stop" });
       if (!state.pendingSpawn) return { state: ready, effects };
       const next = onSpawn(ready, state.pendingSpawn);
       return { state: next.state, effects: [...effects, ...next.effects] };
@@ -76,26 +88,6 @@ export function transition(state: MachineState, event: MachineEvent, now: number
     case "shutdown":
       return quit(state, "shutting down");
   }
-}
-
-/** After a silence, connections that get one short client_ready wait before Locust's pace resumes. */
-const QUICK_CONNECTIONS = 3;
-/** Heartbeats that must go unanswered, besides timing.masterQuietMs, before the master counts as quiet. */
-const QUIET_HEARTBEATS = 3;
-
-// A master that answers heartbeats but has gone quiet is not reading (frozen, paused): what we
-// write piles up in buffers, and is lost if the connection is dropped. Stats held here stay in
-// the worker's stats, merged, and go out in one report once it answers again.
-function onReportDue(state: MachineState, now: number, timing: Timing): Transition {
-  const quietMs = state.masterHeartbeats && state.lastMasterHeartbeatAt !== null ? now - state.lastMasterHeartbeatAt : 0;
-  if (quietMs >= timing.masterQuietMs && state.unansweredHeartbeats >= QUIET_HEARTBEATS) {
-    if (state.holdingStats) return { state, effects: [] };
-    const why = `the master has not answered a heartbeat for ${Math.round(quietMs / 1000)}s (frozen, overloaded, paused?); holding stats until it does: they are kept and merged, none is lost. If it stays silent, check the master process (its CPU, whether it was stopped)`;
-    return { state: { ...state, holdingStats: true }, effects: [log("warn", why)] };
-  }
-  const effects: Effect[] = [{ type: "stats", final: false }];
-  if (state.holdingStats) effects.unshift(log("info", "the master answers again; sending the stats held meanwhile"));
-  return { state: { ...state, holdingStats: false }, effects };
 }
 
 function onConnected(state: MachineState, now: number): Transition {
@@ -119,7 +111,8 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       // Kept users through a reconnect to an old master, but a new index means a new master: start clean.
       if (state.keptUsers && message.index !== state.workerIndex) {
         effects.push(log("info", "the master gave a new worker index: it restarted; dropping the old test's users"), { type: "kill_users" }, { type: "reset_stats" });
-        return { state: { ...state, registered: true, keptUsers: false, quickTries: 0, carryStats: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity }, effects };
+        if (state.testRunning) effects.push({ type: "test_stop" });
+        return { state: { ...state, registered: true, keptUsers: false, quickTries: 0, carryStats: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity, testRunning: false }, effects };
       }
       const phase = state.phase === "connecting" ? "ready" : state.phase;
       return { state: { ...state, registered: true, keptUsers: false, quickTries: 0, phase, workerIndex: message.index, probeSince: null }, effects };
@@ -143,12 +136,15 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       const effects: Effect[] = [log("debug", `the master finished spawning ${message.userCount} users in total`)];
       // Locust's worker resets its stats here under --reset-stats, so ramp-up is left out.
       if (state.resetStatsOnComplete) effects.push({ type: "reset_stats" });
-      return { state, effects };
+      // Only masters ≥ 2.29 send this, and those are the ones that take `logs`.
+      return { state: { ...state, masterTakesLogs: true }, effects };
     }
-    case "update_user_class":
-      return { state, effects: [log("info", `the master updated user class "${message.userClassName}"; per-class edits from the web UI are not applied by this worker`)] };
+    case "update_user_class": {
+      const { type: _type, ...update } = message;
+      return { state, effects: [log("info", `the master updated user class "${message.userClassName}": ${JSON.stringify(update)}; users started from now on use it`), { type: "update_class", update }] };
+    }
     case "custom":
-      return { state, effects: [log("debug", `ignoring message "${message.name}" from the master: no handler for it`)] };
+      return { state, effects: [{ type: "custom_message", name: message.name, data: message.data }] };
   }
 }
 
@@ -164,14 +160,18 @@ function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
     effects.push(log("debug", `dropping a stale spawn (timestamp ${spawn.timestamp})`));
     return { state, effects };
   }
+  const newTest = state.phase === "ready";
   // A new test starts from zero; stats kept through a lost registration go out first (a report
   // zeroes them too), so the master that took us back counts every request we made.
-  if (state.phase === "ready") effects.push(state.carryStats ? { type: "stats", final: false } : { type: "reset_stats" });
+  if (newTest) effects.push(state.carryStats ? { type: "stats", final: false } : { type: "reset_stats" });
+  // Locust fires test_start once per test, before its first users start; a test that is still
+  // "running" here (kept through a reconnect) does not start again.
+  if (newTest && !state.testRunning) effects.push({ type: "test_start", host: spawn.host, parsedOptions: spawn.parsedOptions });
   const seq = state.spawnSeq + 1;
   effects.push({ type: "apply_spawn", seq, targets: spawn.userClassesCount, host: spawn.host, stopTimeout: spawn.stopTimeout, parsedOptions: spawn.parsedOptions });
   const resetStatsOnComplete = spawn.parsedOptions.reset_stats === true;
-  const carryStats = state.carryStats && state.phase !== "ready";
-  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete, carryStats }, effects };
+  const carryStats = state.carryStats && !newTest;
+  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete, testRunning: true, carryStats }, effects };
 }
 
 function onTick(state: MachineState, now: number, timing: Timing): Transition {
@@ -196,7 +196,7 @@ function onTick(state: MachineState, now: number, timing: Timing): Transition {
     const seconds = timing.masterHeartbeatTimeoutMs / 1000;
     if (!state.linkUp) return reRegister(state, now, `no heartbeat from the master for ${seconds}s; stopping users, reconnecting and registering again`, true);
     // Connected but silent: the same master, frozen or cut off. It counts on our stats when it is back.
-    return silenceTimeout(state, now, `no heartbeat from the master for ${seconds}s (frozen? paused? cut off?); stopping users (tasks in flight get ${timing.silentStopSeconds}s), keeping their stats for the master, reconnecting and registering again`, timing);
+    return afterSilence(reRegister(state, now, `no heartbeat from the master for ${seconds}s (frozen? paused? cut off?); stopping users (tasks in flight get ${timing.silentStopSeconds}s), keeping their stats for the master, reconnecting and registering again`, true), timing);
   }
   if (!state.linkUp) return { state, effects: [] };
   const hb: HeartbeatState = state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";
@@ -222,17 +222,13 @@ function reRegister(state: MachineState, now: number, why: string, reconnect = f
     carryStats: false,
     holdingStats: false,
     unansweredHeartbeats: 0,
+    testRunning: false,
   };
   const effects: Effect[] = [log("warn", why), { type: "kill_users" }, { type: "reset_stats" }];
+  if (state.testRunning) effects.push({ type: "test_stop" });
   // After a reconnect, the "connected" event sends client_ready on the new connection.
   if (reconnect) return { state: { ...fresh, linkUp: false, readySentAt: null, readyTries: 0 }, effects: [...effects, { type: "reconnect", reason: why }] };
   return fresh.linkUp ? register(fresh, now, effects) : { state: { ...fresh, readySentAt: null }, effects };
-}
-
-function silenceTimeout(state: MachineState, now: number, why: string, timing: Timing): Transition {
-  const lost = reRegister(state, now, why, true);
-  const effects = lost.effects.filter((e) => e.type !== "reset_stats").map((e): Effect => (e.type === "kill_users" ? { type: "kill_users", graceSeconds: timing.silentStopSeconds } : e));
-  return { state: { ...lost.state, carryStats: true, quickTries: QUICK_CONNECTIONS, holdingStats: false }, effects };
 }
 
 function quit(state: MachineState, why: string): Transition {
@@ -240,6 +236,8 @@ function quit(state: MachineState, why: string): Transition {
   // The master waits only 0.5 s after its quit: final stats (every class at zero) and quit go
   // out at once, before the users are dropped, so the report still names their classes.
   if (state.registered) effects.push({ type: "stats", final: true }, { type: "send", message: "quit" });
-  effects.push({ type: "kill_users" }, { type: "exit", code: 0 });
-  return { state: { ...state, phase: "quitting" }, effects };
+  effects.push({ type: "kill_users" });
+  if (state.testRunning) effects.push({ type: "test_stop" });
+  effects.push({ type: "exit", code: 0 });
+  return { state: { ...state, phase: "quitting", testRunning: false }, effects };
 }

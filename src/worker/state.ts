@@ -43,6 +43,10 @@ export interface MachineState {
    * unanswered for a moment is enough to try the next (then Locust's pace again, for a slow master).
    */
   readonly quickTries: number;
+  /** A test runs on this worker: onTestStart ran, onTestStop is due when it ends. */
+  readonly testRunning: boolean;
+  /** The master sent spawning_complete, so it is ≥ 2.29 and takes `logs` (older ones log an error). */
+  readonly masterTakesLogs: boolean;
 }
 
 type SpawnMessage = Extract<MasterMessage, { type: "spawn" }>;
@@ -68,6 +72,8 @@ export const initialState: MachineState = {
   unansweredHeartbeats: 0,
   carryStats: false,
   quickTries: 0,
+  testRunning: false,
+  masterTakesLogs: false,
 };
 
 /**

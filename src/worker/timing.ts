@@ -30,6 +30,8 @@ export interface Timing {
   readonly silentReadyAckMs: number;
   /** At the heartbeat timeout, users stop; tasks in flight get this long to finish and be counted. */
   readonly silentStopSeconds: number;
+  /** How often the Logs tab gets the worker's new lines (Locust's WORKER_LOG_REPORT_INTERVAL). */
+  readonly logsMs: number;
 }
 
 export const LOCUST_TIMING: Timing = {
@@ -42,6 +44,7 @@ export const LOCUST_TIMING: Timing = {
   masterQuietMs: 3_000,
   silentReadyAckMs: 2_000,
   silentStopSeconds: 10,
+  logsMs: 10_000,
 };
 
 /** Calls `fn` every `ms` until the returned stop function is called. */

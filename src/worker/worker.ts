@@ -7,16 +7,21 @@ import { type Clock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { type StatsReport as WireStatsReport, type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
 import { type StatsReport, createStats } from "../stats/index.ts";
+import type { MetricsCollector } from "../metrics/collector.ts";
 import { userClients } from "../users/clients.ts";
 import { currentTask } from "../users/current.ts";
+import type { TaskScope } from "../users/current.ts";
+import type { RateLimiter } from "../users/rate-limit.ts";
 import { exceptionReporter } from "../users/exceptions.ts";
 import { nameWatcher } from "../users/names.ts";
 import { type PoolOptions, UserPool } from "../users/pool.ts";
-import { watchStalls } from "../users/stalls.ts";
+import { stallSuspects, watchStalls } from "../users/stalls.ts";
+import { createControls } from "./controls.ts";
 import { type EffectTarget, performEffect } from "./effects.ts";
 import type { LinkEvents, LinkFactory } from "./link.ts";
 import { type MachineEvent, transition } from "./machine.ts";
 import { type MachineState, canReport, initialState } from "./state.ts";
+import type { LogBuffer } from "./logs.ts";
 import { type Every, LOCUST_TIMING, type Timing, realEvery } from "./timing.ts";
 import { type Usage, usageMeter } from "./usage.ts";
 
@@ -34,7 +39,16 @@ export interface WorkerOptions {
   usage?: () => Usage;
   /** Each user's HTTP client; real HttpClients recording into the worker's stats by default. */
   makeClient?: PoolOptions["makeClient"];
+  /** `--max-rps` / `--request-increase-rate`. */
+  limiter?: RateLimiter;
+  /** The worker's log lines for the master's Logs tab (the logger writes into it). */
+  logBuffer?: LogBuffer;
+  /** `--metrics-port`: what /metrics reads. */
+  metrics?: MetricsCollector;
 }
+
+/** How long an exiting worker waits for onTestStop hooks still running. */
+export const HOOKS_ON_EXIT_MS = 5_000;
 
 export interface RunningWorker {
   readonly nodeId: string;
@@ -81,19 +95,39 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     },
     () => clock.now(),
   );
+  const { metrics } = opts;
+  const reportException = metrics ? (error: unknown, where: string) => (metrics.exception(), exceptions.report(error, where)) : exceptions.report;
+  let scope: TaskScope | undefined;
+  const controls = createControls({
+    plan: opts.plan,
+    log,
+    send,
+    canSend: () => canReport(state),
+    workerIndex: () => state.workerIndex,
+    onException: reportException,
+    scope: (sendMessage) => (scope = { recorder: stats.recorder, sendMessage }),
+    logBuffer: opts.logBuffer,
+  });
   const pool = new UserPool({
     plan: opts.plan,
     clock,
     recorder: stats.recorder,
     log,
-    onException: exceptions.report,
+    onException: reportException,
     makeClient: opts.makeClient ?? userClients(stats.recorder, clock),
+    limiter: opts.limiter,
+    sendMessage: scope?.sendMessage,
   });
   pool.env = { ...pool.env, host: opts.host };
+  if (metrics) {
+    metrics.users = () => pool.counts();
+    metrics.openConnections = () => pool.openConnections();
+  }
   const timers = [
     every(timing.heartbeatMs, () => dispatch({ type: "tick" })),
     every(timing.reportMs, () => dispatch({ type: "report_due" })),
-    watchStalls({ now: () => clock.now(), every, suspects: () => pool.stallSuspects(), warn: (message) => log.warn(message) }),
+    every(timing.logsMs, () => dispatch({ type: "logs_due" })),
+    watchStalls({ now: () => clock.now(), every, suspects: () => stallSuspects(pool.activities()), warn: (message) => log.warn(message) }),
   ];
   const target: EffectTarget = {
     send,
@@ -108,8 +142,19 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     dispatch,
     exit: (code: number) => {
       for (const stop of timers) stop();
-      void link.close().then(() => exitWith(code));
+      opts.limiter?.close();
+      // onTestStop hooks (a quit ends the test) get a bounded moment before the link closes.
+      const hooks = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, HOOKS_ON_EXIT_MS);
+        void controls.idle().then(() => (clearTimeout(timer), resolve()));
+      });
+      void hooks.then(() => link.close()).then(() => exitWith(code));
     },
+    controls,
+    metrics,
+    beforeSpawn: undefined,
+    isCurrentSpawn: (seq) => state.spawnSeq === seq && state.phase === "spawning",
+    usersGone: Promise.resolve(),
   };
 
   link.start();

@@ -109,6 +109,12 @@ describe("loadworker flags", () => {
     ["--run-tasks with no names", ["--run-tasks", ","], "--run-tasks needs task names"],
     ["locustfile with an unknown flag", ["locustfile", "--bogus"], 'unknown flag "--bogus" for loadworker locustfile'],
     ["demo-target with a mistyped flag", ["demo-target", "--prot", "9000"], 'unknown flag "--prot" for loadworker demo-target'],
+    ["--max-rps -1", ["--max-rps", "-1"], '--max-rps must be a number of task executions per second >= 0 (0: no cap), e.g. --max-rps 500; got "-1"'],
+    ["--max-rps fast", ["--max-rps", "fast"], '--max-rps must be a number'],
+    ["--request-increase-rate fast", ["--request-increase-rate", "fast"], '--request-increase-rate: expected a whole number of tasks per second to add, optionally per period, e.g. "10", "10/1s" or "10/500ms"; got "fast"'],
+    ["--request-increase-rate 10/", ["--request-increase-rate", "10/"], "--request-increase-rate: expected"],
+    ["--metrics-port 70000", ["--metrics-port", "70000"], '--metrics-port must be a port number from 1 to 65535, got "70000"'],
+    ["--metrics-port 0", ["--metrics-port", "0"], '--metrics-port must be a port number from 1 to 65535, got "0"'],
   ];
   for (const [what, args, message] of usageErrors) {
     test(`${what} exits 2 and says what is wrong on stderr`, async () => {
@@ -119,6 +125,22 @@ describe("loadworker flags", () => {
       expect(stdout).toBe("");
     });
   }
+});
+
+describe("loadworker --metrics-port", () => {
+  test("on a port that is taken exits 2 naming the flag, before connecting to the master", async () => {
+    const taken = await countingListener();
+    const master = await countingListener();
+    try {
+      const { code, stderr } = await run(fixtureBin, ["--master-port", String(master.port), "--metrics-port", String(taken.port), "--metrics-host", "127.0.0.1"]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`--metrics-port ${taken.port} on 127.0.0.1 is already in use; pick another port or stop what holds it [E_USAGE]`);
+      expect(master.connections()).toBe(0);
+    } finally {
+      await taken.close();
+      await master.close();
+    }
+  });
 });
 
 describe("loadworker --run-tasks", () => {

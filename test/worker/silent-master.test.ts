@@ -46,7 +46,7 @@ describe("a master that stops answering heartbeats", () => {
     const timeout = LOCUST_TIMING.masterHeartbeatTimeoutMs;
     const { state, acts } = run([[{ type: "tick" }, 1_000 + timeout]], running);
     expect(state.registered).toBe(false);
-    expect(acts.map((e) => e.type)).toEqual(["kill_users", "reconnect"]); // no reset_stats
+    expect(acts.map((e) => e.type)).toEqual(["kill_users", "test_stop", "reconnect"]); // no reset_stats
     expect(acts[0]).toEqual({ type: "kill_users", graceSeconds: LOCUST_TIMING.silentStopSeconds });
   });
 
@@ -55,7 +55,7 @@ describe("a master that stops answering heartbeats", () => {
     const t = 70_000;
     const { acts } = run([[{ type: "connected" }, t], [msg({ type: "ack", index: 0 }), t + 100], [spawn(t)]].map(([e, n]) => [e, n ?? t + 200]) as Array<[MachineEvent, number]>, lost);
     expect(acts.filter((e) => e.type === "reset_stats")).toEqual([]);
-    expect(acts.map((e) => e.type)).toEqual(["send", "send", "stats", "apply_spawn"]); // client_ready, spawning, the kept stats, the users
+    expect(acts.map((e) => e.type)).toEqual(["send", "send", "stats", "test_start", "apply_spawn"]); // client_ready, spawning, the kept stats, the users
   });
 
   test("registers again on a new connection when the first client_ready after it gets no ack within 2 s (the master may still hold the old one)", () => {
@@ -72,7 +72,7 @@ describe("a master that falls silent while the link is down (it went away)", () 
   test("still costs the old test's stats at the timeout: the master that comes back may be a new one", () => {
     const down = run([[{ type: "disconnected" }, 2_000]], running).state;
     const { acts } = run([[{ type: "tick" }, 1_000 + LOCUST_TIMING.masterHeartbeatTimeoutMs]], down);
-    expect(acts.map((e) => e.type)).toEqual(["kill_users", "reset_stats", "reconnect"]);
+    expect(acts.map((e) => e.type)).toEqual(["kill_users", "reset_stats", "test_stop", "reconnect"]);
   });
 });
 
