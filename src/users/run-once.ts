@@ -67,8 +67,8 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
     } catch (error) {
       run.exception = describeException(error, name).msg;
     } finally {
+      client.close(); // first: it records unmarked catchResponse calls, which an abort would drop
       controller.abort();
-      client.close();
     }
     runs.push(run);
   }
