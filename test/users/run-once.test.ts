@@ -90,6 +90,8 @@ describe("runTasksOnce", () => {
     expect((error as LoadworkerError).code).toBe("E_UNKNOWN_TASK");
     expect((error as LoadworkerError).message).toContain('no task named "gamma"');
     expect((error as LoadworkerError).message).toContain('"alpha", "beta"');
+    // The likeliest reason a task someone just wrote is missing: it was defined but not exported.
+    expect((error as LoadworkerError).message).toContain("export");
     expect(server.total()).toBe(before);
   });
 
