@@ -256,6 +256,22 @@ describe("loadworker without a master", () => {
     }
   }, 30_000);
 
+  // Off a terminal (supervisord's files, docker logs, CI) its log reads like Locust's own: one line per
+  // message with a timestamp and a level, no glyphs, no blank lines around warnings.
+  test("logs into a pipe one line per message in Locust's format", async () => {
+    const port = await freePort();
+    worker = startProc(fixtureBin, ["--master-port", String(port)]);
+    try {
+      await waitFor(() => /reconnecting in/.test(worker!.output()) || undefined, 10_000, "the worker to log that it retries", 20);
+      const lines = worker.output().split("\n").slice(0, 2);
+      const stamp = String.raw`^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] [^/\s]+`;
+      expect(lines[0]).toMatch(new RegExp(`${stamp}/INFO/loadworker: connecting to the Locust master at 127\\.0\\.0\\.1:${port} as `));
+      expect(lines[1]).toMatch(new RegExp(`${stamp}/WARNING/loadworker: connection refused by master at 127\\.0\\.0\\.1:${port} `));
+    } finally {
+      await stop();
+    }
+  }, 30_000);
+
   test("exits 0 promptly on SIGTERM", async () => {
     const port = await freePort();
     worker = startProc(fixtureBin, ["--master-port", String(port)]);
