@@ -266,7 +266,7 @@ describe("loadworker without a master", () => {
       const lines = worker.output().split("\n").slice(0, 2);
       const stamp = String.raw`^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] [^/\s]+`;
       expect(lines[0]).toMatch(new RegExp(`${stamp}/INFO/loadworker: connecting to the Locust master at 127\\.0\\.0\\.1:${port} as `));
-      expect(lines[1]).toMatch(new RegExp(`${stamp}/WARNING/loadworker: connection refused by master at 127\\.0\\.0\\.1:${port} `));
+      expect(lines[1]).toMatch(new RegExp(`${stamp}/INFO/loadworker: connection refused by master at 127\\.0\\.0\\.1:${port} `));
     } finally {
       await stop();
     }
