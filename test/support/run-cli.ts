@@ -87,3 +87,19 @@ export function runInTerminal(runner: Runner, args: readonly string[], size = { 
   const done = new Promise<RunResult>((resolve) => child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr })));
   return within(done, 120_000, `loadworker run under script ${args.join(" ")}`).finally(() => child.kill("SIGKILL"));
 }
+
+/** Per "METHOD name" request counts from the summary's first table (Locust's get_stats_summary). */
+export function summaryCounts(stdout: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const lines = stdout.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("Type     Name"));
+  for (const line of lines.slice(start + 2)) {
+    if (line.startsWith("--------|")) break;
+    const match = /^ (.*?)\s+(\d+)\s+\d+\(\d+\.\d\d%\) \|/.exec(line.slice(8));
+    if (match) counts.set(`${line.slice(0, 8).trim()} ${match[1]}`, Number(match[2]));
+  }
+  const total = lines.slice(start).find((l) => l.startsWith("         Aggregated"));
+  const totalMatch = total === undefined ? null : /Aggregated\s+(\d+)/.exec(total);
+  if (totalMatch) counts.set("Aggregated", Number(totalMatch[1]));
+  return counts;
+}
