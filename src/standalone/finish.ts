@@ -49,6 +49,7 @@ export function finishRun(input: FinishInput): number {
           runTimeSeconds: options.runTime,
           host: options.host ?? null,
           userClasses: [...input.userClasses],
+          processes: options.processes,
         },
         [...input.history],
         results,

@@ -40,6 +40,8 @@ export interface RunOptions {
   /** Locust's --tags / --exclude-tags; null when not given (an empty list is not given, as in Locust). */
   readonly tags: readonly string[] | null;
   readonly excludeTags: readonly string[] | null;
+  /** How many processes run the users (--processes; the CLI sets it, 1 without the flag). */
+  readonly processes: number;
 }
 
 const usage = (message: string) => new LoadworkerError("E_USAGE", message);
@@ -73,6 +75,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     names: flags.names,
     tags: tagList(flags.tags),
     excludeTags: tagList(flags.excludeTags),
+    processes: 1,
   };
 }
 
