@@ -110,8 +110,10 @@ launch=()
 if command -v setsid >/dev/null 2>&1; then launch=(setsid); fi
 log="$run_dir/supervisord.log"
 sup_pid='' started=0 # started=1 only once a detached run is handed over
-stop_all() { if [ -n "$sup_pid" ]; then "$root/scripts/down.sh" --run-dir "$run_dir" --pid "$sup_pid" --quiet || true; fi; }
-on_exit() { if [ "$started" = 0 ]; then stop_all; fi; }
+# down.sh stops supervisord and anything it leaves behind, and fails unless it checked that
+# nothing of the run is left (processes and ports).
+stop_all() { if [ -n "$sup_pid" ]; then "$root/scripts/down.sh" --run-dir "$run_dir" --pid "$sup_pid" --quiet; fi; }
+on_exit() { if [ "$started" = 0 ]; then stop_all || true; fi; }
 # Any exit that does not hand over a detached run (a failure, Ctrl-C, supervisord dying) goes
 # through the EXIT trap and stops everything.
 trap on_exit EXIT
@@ -121,9 +123,11 @@ if [ "$detach" = 1 ]; then
   ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" >>"$log" 2>&1 </dev/null &
 else
   # Through a pipe: supervisord reopens /dev/stdout for its programs, and that fails (ENXIO) when
-  # our stdout is a socket (systemd's journal, some CI runners). cat ignores Ctrl-C, so the last
-  # log lines still get through while down.sh stops everything.
-  ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" </dev/null > >(trap '' INT; exec cat) 2>&1 &
+  # our stdout is a socket (systemd's journal, some CI runners). cat ignores Ctrl-C and TERM: it
+  # is in our process group, and if a TERM to the group (timeout, CI runners, systemd) ended it,
+  # supervisord would die of SIGPIPE on its next log line and orphan its programs. It ends when
+  # supervisord closes the pipe, after the last log lines.
+  ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" </dev/null > >(trap '' INT TERM HUP; exec cat) 2>&1 &
 fi
 sup_pid=$!
 
@@ -182,8 +186,13 @@ if [ "$detach" = 0 ]; then
     trap - INT TERM HUP
     echo "" >&2
     echo "up.sh: stopping..." >&2
-    stop_all
+    local ok=0
+    stop_all || ok=$?
     sup_pid='' # stopped: nothing left for the EXIT trap to do
+    if [ "$ok" != 0 ]; then
+      echo "up.sh: error: could not stop everything from this run (see above)." >&2
+      exit 1
+    fi
     echo "up.sh: stopped; nothing from this run is running." >&2
     exit 0
   }
@@ -210,5 +219,21 @@ while kill -0 "$sup_pid" 2>/dev/null; do
   sleep 1 &
   wait $! || true
 done
-wait "$sup_pid" 2>/dev/null || true
-echo "up.sh: supervisord exited; nothing is running any more." >&2
+sup_status=0
+wait "$sup_pid" 2>/dev/null || sup_status=$?
+# Its programs may outlive it (killed, it cannot stop them): down.sh finds and stops them, and checks.
+trap - INT TERM HUP
+if [ "$sup_status" = 0 ]; then
+  echo "up.sh: supervisord exited; checking that nothing from this run is left..." >&2
+else
+  echo "up.sh: error: supervisord exited unexpectedly (status $sup_status); stopping what it left running..." >&2
+fi
+if stop_all; then
+  sup_pid=''
+  echo "up.sh: nothing from this run is running." >&2
+else
+  sup_pid=''
+  echo "up.sh: error: could not stop everything from this run (see above)." >&2
+  exit 1
+fi
+[ "$sup_status" = 0 ] || exit 1

@@ -161,6 +161,8 @@ export class DealerSocket {
     }
     for (const event of events) {
       if (socket !== this.socket) return; // a handler called reconnect() or close()
+      // Last, after the messages that arrived before the violation were handled.
+      if (event.type === "error") return this.fail(socket, describeProtocolError(this.where, event.error));
       if (event.type === "write") socket.write(event.bytes);
       else if (event.type === "ready") this.onReady(socket, event.peer);
       else if (!this.closing) this.guard("onMessage", () => this.handlers.onMessage(event.frames));

@@ -1,6 +1,6 @@
 // Things that are not a healthy master on the port: the DEALER says what is wrong once and recovers.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { encodeError, encodeGreeting, encodeReady } from "../../src/transport/zmtp.ts";
+import { encodeError, encodeFrame, encodeGreeting, encodeReady } from "../../src/transport/zmtp.ts";
 import { refusedPort } from "../support/procs.ts";
 import { routerOpening, scriptedRouter } from "./scripted-router.ts";
 import { openDealer, startPeer } from "./support.ts";
@@ -53,6 +53,17 @@ describe("a DEALER pointed at something that is not a healthy master", () => {
     );
     await connection.closed;
     expect(dealer.socket.connected).toBe(false);
+  });
+
+  test("hands over a message that arrived in the same write as junk, then closes the connection", async () => {
+    const master = await scriptedRouter((socket) => {
+      routerOpening(socket);
+      socket.write(new Uint8Array([...encodeFrame(new TextEncoder().encode("stop")), 0xff, 0])); // one segment: a message, then a bad flags byte
+    });
+    const dealer = dealerOn(master.port);
+    cleanup.push(() => master.close());
+    expect(await dealer.messages.next("the message before the junk")).toEqual([new TextEncoder().encode("stop")]);
+    expect(await dealer.disconnects.next("the disconnect")).toContain("(bad-frame): peer sent a frame with reserved flag bits set (0xff)");
   });
 
   test("logs a refused connection once, then at debug while it repeats", async () => {
