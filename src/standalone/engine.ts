@@ -49,8 +49,8 @@ export interface Engine {
   openConnections(): number;
   /** Seconds since the first user started (0 while onTestStart runs). */
   elapsed(): number;
-  /** Resolves once spawning has begun (after the onTestStart hooks). */
-  readonly started: Promise<void>;
+  /** Resolves once spawning has begun, after the onTestStart hooks; undefined when there are none (it began at once). */
+  readonly started: Promise<void> | undefined;
   /** Stops spawning and every user (a task in flight gets --stop-timeout), then runs onTestStop; once. */
   stop(): Promise<void>;
 }
@@ -124,7 +124,7 @@ export function startEngine(plan: Plan, classes: readonly UserDefinition<any>[],
     counts: () => pool.counts(),
     openConnections: () => pool.openConnections(),
     elapsed: () => (phase === "starting" ? 0 : (clock.now() - startedMs) / 1000),
-    started: startHooks ?? Promise.resolve(),
+    started: startHooks,
     stop() {
       stopping ??= (async () => {
         stopSpawning();

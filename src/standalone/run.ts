@@ -62,6 +62,8 @@ export interface LoadSource {
   stop(): Promise<void>;
   /** A reason the run failed that the exit code must show (a child process that died), if any. */
   failure?(): string | undefined;
+  /** Resolves when the users begin (after onTestStart): the run time counts from then, as in Locust. */
+  readonly started?: Promise<void> | undefined;
 }
 
 export interface RunDeps {
@@ -172,7 +174,15 @@ export function driveRun(
 
   const stopStats = every(STATS_INTERVAL_MS, statsTick);
   const stopView = every(VIEW_INTERVAL_MS, viewTick);
-  const stopRunTimer = options.runTime === null ? () => {} : every(options.runTime * 1000, () => stop("run-time"));
+  let stopRunTimer = () => {};
+  const runTime = options.runTime;
+  if (runTime !== null) {
+    const startTimer = () => {
+      if (!finishing) stopRunTimer = every(runTime * 1000, () => stop("run-time"));
+    };
+    if (source.started) void source.started.then(startTimer);
+    else startTimer();
+  }
   log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
   if (options.host === undefined) log.info("no --host: only tasks that request absolute URLs can succeed");
   if (io.terminal) viewTick();
