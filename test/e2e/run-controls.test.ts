@@ -66,6 +66,21 @@ describe("run --max-rps", () => {
   });
 });
 
+describe("run --request-increase-rate", () => {
+  test("ramps the cap up by 50/s every second to --max-rps 200: the server's per-second counts climb, then hold the cap", async () => {
+    const { result, server: s } = await runAgainst(["Ticker", "-u", "5", "-r", "5", "-t", "7s", "--max-rps", "200", "--request-increase-rate", "50", "--tags", "fast"]);
+    expect(result.code).toBe(0);
+    const perSecond = new Map<number, number>();
+    for (const hit of s.log) if (hit.path === "/tick") perSecond.set(hit.second, (perSecond.get(hit.second) ?? 0) + 1);
+    const whole = [...perSecond.keys()].sort((a, b) => a - b).slice(1, -1).map((second) => perSecond.get(second) ?? 0);
+    console.log(`run --max-rps 200 --request-increase-rate 50: per whole second ${whole.join(", ")}`);
+    expect(whole[0]).toBeLessThan(160); // 50, 100, 150, … per second: the first whole second is at most part-way up
+    for (let i = 1; i < whole.length; i++) expect(whole[i] as number).toBeGreaterThanOrEqual((whole[i - 1] as number) * 0.98);
+    expect((whole.at(-1) as number) / 200).toBeGreaterThanOrEqual(0.98);
+    expect((whole.at(-1) as number) / 200).toBeLessThanOrEqual(1.02);
+  }, 60_000);
+});
+
 describe("run -T/--tags and -E/--exclude-tags", () => {
   test("--tags fast runs only the tagged task and does not start a class left without tasks", async () => {
     const { result, server: s } = await runAgainst(["-u", "4", "-r", "4", "-t", "2s", "--max-rps", "100", "--tags", "fast"]);
