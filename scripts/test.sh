@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README): installs what is missing (npm packages, the Python venv with the
-# pinned Locust, Debian's docker.io, debootstrap, docker-compose and kubectl for the image tests),
-# builds ./loadworker, type-checks, and runs every test with bun test.
+# pinned Locust, go-httpbin for the HTTP client tests, Debian's docker.io, debootstrap,
+# docker-compose and kubectl for the image tests), builds ./loadworker, type-checks, and runs
+# every test with bun test.
 # Extra arguments go to bun test, e.g. scripts/test.sh test/e2e
 # A full run (no arguments) then runs the end-to-end files that exercise the Locust protocol
 # against the oldest supported master and a 2.29.x as well (scripts/compat.sh installs their
@@ -17,6 +18,7 @@ if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.packa
   npm ci --no-audit --no-fund
 fi
 scripts/venv.sh
+scripts/go-httpbin.sh >/dev/null
 scripts/chromium.sh
 scripts/image-deps.sh
 ./node_modules/.bin/bun scripts/build.ts

@@ -23,7 +23,13 @@ with the demo target. Runs in the foreground by default; Ctrl-C stops everything
   -h, --help        show this help
 
 It installs what is missing first: 'npm ci' (pinned bun) when node_modules is absent, and the
-pinned Locust + supervisor in .venv (scripts/venv.sh). Everything listens on 127.0.0.1 only.
+pinned Locust + supervisor in .venv (scripts/venv.sh). Everything listens on 127.0.0.1 only
+(LOADWORKER_MASTER_BIND=0.0.0.0 opens the worker port to workers on other machines).
+
+Environment (read by the master at start; bad values stop the start before anything runs):
+  LOADWORKER_WEB_USER, LOADWORKER_WEB_PASSWORD   require a login for the web UI (both or neither;
+                                                 LOADWORKER_WEB_PASSWORD_FILE: read it from a file)
+  LOADWORKER_TLS_CERT, LOADWORKER_TLS_KEY        serve the web UI over https (PEM files)
 Status: .venv/bin/supervisorctl -c <run-dir>/supervisord.conf status
 EOF
 }
@@ -98,6 +104,14 @@ elif [ ! -x "$run_dir/app/loadworker" ] || [ ! -f "$run_dir/app/master.py" ]; th
   code=2 fail "--no-build, but there is no earlier build in $run_dir/app. Run without --no-build."
 fi
 
+# The master's access settings (login, TLS, worker port address), checked by master.py itself
+# before anything starts: it prints one message naming the setting and exits non-zero. A master.py
+# from before these settings would ignore them and serve an open web UI.
+if env | grep -q '^LOADWORKER_\(WEB\|TLS\|MASTER\)_' && ! grep -q '_loadworker_web_access' "$run_dir/app/master.py"; then
+  code=2 fail "$run_dir/app/master.py predates the LOADWORKER_* access settings and would ignore them. Run without --no-build."
+fi
+"$venv/bin/python" "$run_dir/app/master.py" || code=2 fail "the settings above must be fixed first; nothing was started."
+
 "$root/scripts/supervisord-conf.sh" --app-dir "$run_dir/app" --run-dir "$run_dir" --web-port "$web_port" \
   --master-port "$master_port" --demo-port "$demo_port" --workers "$workers" <"$root/supervisord.conf" >"$conf.tmp"
 mv -f "$conf.tmp" "$conf"
@@ -166,10 +180,19 @@ until port_taken "$web_port" && all_running; do
 done
 
 # Workers join within a second or two; say so if they have not, but leave the UI running.
+scheme=http
+if [ -n "${LOADWORKER_TLS_CERT:-}" ]; then scheme=https; fi
+# With a login, through the login form (credentials from the environment, never on a command line).
 ready_workers() {
-  "$venv/bin/python" - "$web_port" <<'EOF' 2>/dev/null || echo 0
-import json, sys, urllib.request
-with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/stats/requests", timeout=3) as r:
+  "$venv/bin/python" - "$scheme://127.0.0.1:$web_port" <<'EOF' 2>/dev/null || echo 0
+import json, os, ssl, sys, urllib.parse, urllib.request
+url = sys.argv[1]
+insecure = ssl._create_unverified_context()  # our own master on loopback, maybe self-signed
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), urllib.request.HTTPSHandler(context=insecure))
+if os.environ.get("LOADWORKER_WEB_USER"):
+    form = {"username": os.environ["LOADWORKER_WEB_USER"], "password": os.environ.get("LOADWORKER_WEB_PASSWORD", "")}
+    opener.open(url + "/login_submit", urllib.parse.urlencode(form).encode(), timeout=3).close()
+with opener.open(url + "/stats/requests", timeout=3) as r:
     print(sum(1 for w in json.load(r).get("workers", []) if w.get("state") == "ready"))
 EOF
 }
@@ -199,7 +222,7 @@ if [ "$detach" = 0 ]; then
   trap on_signal INT TERM HUP
 fi
 
-url="http://127.0.0.1:$web_port"
+url="$scheme://127.0.0.1:$web_port"
 echo "" >&2
 # On stdout, alone, so a script can capture it; the rest is for people, on stderr.
 echo "loadworker is up: $url"

@@ -130,6 +130,10 @@ function validateUser(user: UserDefinition<any>, names: Set<string>): void {
       }
     }
   }
+  const timeoutMs = user.http?.timeoutMs;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
+    throw configError(user.name, `${label}: http.timeoutMs is ${String(timeoutMs)}; it must be milliseconds >= 0 (0 or Infinity: no timeout)`);
+  }
   for (const hook of ["onStart", "onStop", "state"] as const) {
     if (user[hook] !== undefined && typeof user[hook] !== "function") throw configError(user.name, `${label}: ${hook} must be a function`);
   }

@@ -121,6 +121,15 @@ describe("buildPlan", () => {
       }
     });
 
+    test("an HTTP timeout below zero or NaN (0 and Infinity mean none and are fine)", () => {
+      for (const timeoutMs of [-1, Number.NaN]) {
+        const error = planError(defineUser({ name: "Impatient", http: { timeoutMs }, tasks: [task("t")] }));
+        expect(error.code).toBe("E_CONFIG");
+        expect(error.message).toContain(`http.timeoutMs is ${timeoutMs}`);
+      }
+      for (const timeoutMs of [0, Infinity]) expect(() => buildPlan(collectDefinitions([defineUser({ name: "Patient", http: { timeoutMs }, tasks: [task("t")] })]))).not.toThrow();
+    });
+
     test("a wait time that is not a function", () => {
       const error = planError(defineUser({ name: "Waiter", waitTime: 3 as never, tasks: [task("t")] }));
       expect(error.message).toContain("waitTime must be a function");
