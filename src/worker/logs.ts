@@ -76,13 +76,14 @@ export function capturingLogger(inner: Logger, buffer: LogBuffer, minLevel: LogL
   const at = (level: LogLevel) => (message: string, ...rest: unknown[]) => {
     inner[level](message, ...rest);
     if (LEVEL_RANK[level] < LEVEL_RANK[minLevel]) return;
-    const text = rest.length === 0 ? message : [message, ...rest.map(describe)].join(" ");
+    const text = rest.length === 0 ? message : [message, ...rest.map(describeLogArg)].join(" ");
     buffer.append(formatLogLine(level, text, now(), host));
   };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
-function describe(value: unknown): string {
+/** An extra log argument as the console shows it: an Error's stack, JSON for the rest. */
+export function describeLogArg(value: unknown): string {
   if (value instanceof Error) return value.stack ?? String(value);
   if (typeof value === "string") return value;
   try {

@@ -51,8 +51,7 @@ async function run(cmd: string, args: string[], ms = 20_000): Promise<Result> {
   }
 }
 
-// citty colours its usage text even into a pipe.
-const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+const ANSI = /\x1b\[[0-9;]*m/;
 
 /** A TCP listener that only counts connections: a stand-in master port that can tell if anyone came. */
 async function countingListener(port = 0): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
@@ -79,9 +78,19 @@ describe("loadworker flags", () => {
   test("--help exits 0 and lists every flag and the subcommands", async () => {
     const { code, stdout } = await run(fixtureBin, ["--help"]);
     expect(code).toBe(0);
-    for (const flag of ["--master-host", "--master-port", "--host", "--loglevel", "--run-tasks"]) expect(plain(stdout)).toContain(flag);
-    for (const command of ["worker", "locustfile", "demo-target", "loadworker <command> --help"]) expect(plain(stdout)).toContain(command);
+    for (const flag of ["--master-host", "--master-port", "--host", "--loglevel", "--run-tasks"]) expect(stdout).toContain(flag);
+    for (const command of ["worker", "locustfile", "demo-target", "loadworker <command> --help"]) expect(stdout).toContain(command);
   });
+
+  // `--help | less` or `> usage.txt` must not show escape codes (citty colours regardless).
+  for (const args of [["--help"], ["run", "--help"], ["locustfile", "--help"]]) {
+    test(`${args.join(" ")} into a pipe has no colour codes`, async () => {
+      const { code, stdout } = await run(fixtureBin, args);
+      expect(code).toBe(0);
+      expect(stdout).toContain("USAGE");
+      expect(stdout).not.toMatch(ANSI);
+    });
+  }
 
   test("--version prints package.json's version and nothing else", async () => {
     const { code, stdout } = await run(fixtureBin, ["--version"]);
@@ -164,9 +173,10 @@ describe("loadworker --run-tasks", () => {
     expect(stdout).toContain("ping: 1 recorded, 1 failed");
   });
 
-  test("with an unknown task name exits non-zero and lists the task names", async () => {
+  // A typo is a usage error (exit 2, as `run NoSuchClass`), not a task that failed (exit 1).
+  test("with an unknown task name exits 2 and lists the task names", async () => {
     const { code, stderr } = await run(fixtureBin, ["--run-tasks", "nope", "--host", server.url]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain('no task named "nope"');
     for (const name of ["ping", "boom", "checkout", "browse"]) expect(stderr).toContain(`"${name}"`);
   });
@@ -241,6 +251,22 @@ describe("loadworker without a master", () => {
       }
       expect(worker.child.exitCode).toBeNull();
       expect(worker.output()).not.toContain("unexpected error");
+    } finally {
+      await stop();
+    }
+  }, 30_000);
+
+  // Off a terminal (supervisord's files, docker logs, CI) its log reads like Locust's own: one line per
+  // message with a timestamp and a level, no glyphs, no blank lines around warnings.
+  test("logs into a pipe one line per message in Locust's format", async () => {
+    const port = await freePort();
+    worker = startProc(fixtureBin, ["--master-port", String(port)]);
+    try {
+      await waitFor(() => /reconnecting in/.test(worker!.output()) || undefined, 10_000, "the worker to log that it retries", 20);
+      const lines = worker.output().split("\n").slice(0, 2);
+      const stamp = String.raw`^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] [^/\s]+`;
+      expect(lines[0]).toMatch(new RegExp(`${stamp}/INFO/loadworker: connecting to the Locust master at 127\\.0\\.0\\.1:${port} as `));
+      expect(lines[1]).toMatch(new RegExp(`${stamp}/INFO/loadworker: connection refused by master at 127\\.0\\.0\\.1:${port} `));
     } finally {
       await stop();
     }

@@ -66,12 +66,15 @@ describe("a DEALER pointed at something that is not a healthy master", () => {
     expect(await dealer.disconnects.next("the disconnect")).toContain("(bad-frame): peer sent a frame with reserved flag bits set (0xff)");
   });
 
-  test("logs a refused connection once, then at debug while it repeats", async () => {
+  test("a master not up yet is info at first, one warning once it stays refused, then debug while it repeats", async () => {
     const port = await refusedPort();
     const dealer = dealerOn(port);
     const refused = `connection refused by master at 127.0.0.1:${port} — is the Locust master running (locust --master)?`;
-    for (let i = 0; i < 4; i++) expect(await dealer.disconnects.next("a refused connection")).toBe(refused);
+    expect(await dealer.disconnects.next("the first refused connection")).toBe(refused);
+    expect(dealer.log.lines.filter((l) => l.message.includes(refused)).map((l) => l.level)).toEqual(["info"]);
+    for (let i = 0; i < 11; i++) expect(await dealer.disconnects.next("a refused connection")).toBe(refused);
     expect(warningsAbout(dealer.log.lines, refused)).toHaveLength(1);
+    expect(dealer.log.lines.filter((l) => l.message.includes(refused) && l.level === "info")).toHaveLength(1);
   });
 
   test("gives up on a silent server after the handshake timeout and tries again", async () => {
