@@ -1,5 +1,5 @@
 // What each user is doing, written on the hot path with two stores per task, read by a
-// watchdog that warns about tasks that seem to hang, and a shared budget for yielding.
+// watchdog that warns about tasks that seem to hang.
 
 /** Mutable per-user record: which task runs and since when (monotonic ms). */
 export interface Activity {
@@ -9,17 +9,6 @@ export interface Activity {
 }
 
 export const newActivity = (): Activity => ({ task: null, since: 0, warned: false });
-
-/**
- * Tasks without I/O never reach a macrotask boundary by themselves; yielding after every task
- * costs a setImmediate per request on the hot path. One budget shared by all users bounds the
- * stall to about YIELD_EVERY_MS, however many users loop.
- */
-export const YIELD_EVERY_MS = 4;
-
-export interface YieldBudget {
-  lastYield: number;
-}
 
 export interface WatchdogOptions {
   now: () => number;

@@ -7,8 +7,9 @@ import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
 import type { UserContext, UserDefinition, UserHttpOptions } from "./definitions.ts";
 import type { Plan } from "./plan.ts";
-import { type Activity, type YieldBudget, hungTasks, newActivity } from "./activity.ts";
+import { type Activity, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
+import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 
 export type PoolEnvironment = ContextEnvironment;
@@ -51,12 +52,13 @@ export class UserPool {
   private readonly warnedUnknown = new Set<string>();
   private readonly pickFallback: () => UserDefinition<any>;
   private nextUserId = 1;
-  private readonly yieldBudget: YieldBudget = { lastYield: 0 };
+  private readonly turnBudget: TurnBudget;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   env: PoolEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
 
   constructor(private readonly opts: PoolOptions) {
     this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
+    this.turnBudget = new TurnBudget(() => opts.clock.now());
   }
 
   /**
@@ -155,7 +157,7 @@ export class UserPool {
       onException: this.opts.onException,
       random: this.opts.random,
       activity,
-      yieldBudget: this.yieldBudget,
+      turnBudget: this.turnBudget,
       stopSignal: stopController.signal,
     }).catch((error) => this.opts.onException(error, `${def.name} (user loop)`));
     return { id: userId, className, activity, stopController, controller, client, done };

@@ -2,11 +2,12 @@
 // aborts, then onStop. User code is isolated: a throw becomes an exception report, never a crash.
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
-import { type Activity, YIELD_EVERY_MS, type YieldBudget } from "./activity.ts";
+import type { Activity } from "./activity.ts";
 import { runWithRecorder } from "./current.ts";
 import type { TaskDefinition, UserContext, UserDefinition } from "./definitions.ts";
 import { weightedPicker } from "./pick.ts";
-import { isAbortError, sleep, yieldToEventLoop } from "./sleep.ts";
+import { isAbortError, sleep } from "./sleep.ts";
+import { TurnBudget } from "./turn.ts";
 
 /** Where a user reports a throw from its own code; `where` names the task or hook. */
 export type ExceptionSink = (error: unknown, where: string) => void;
@@ -18,8 +19,8 @@ export interface UserRunOptions {
   random?: () => number;
   /** Updated as tasks start and end, for the hung-task watchdog. */
   activity?: Activity;
-  /** Shared by all users of a pool: when the event loop last got a turn. */
-  yieldBudget?: YieldBudget;
+  /** Shared by all users of a pool: how long they may run before the event loop gets a turn. */
+  turnBudget?: TurnBudget;
   /**
    * Stop requested: ends the wait at once and the loop after the task in flight, which keeps
    * running until ctx.signal (the kill) aborts. Defaults to ctx.signal.
@@ -31,7 +32,7 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
   const signal = opts.stopSignal ?? ctx.signal;
   const pick = weightedPicker(def.tasks, (t) => t.weight, opts.random);
   const { activity } = opts;
-  const budget = opts.yieldBudget ?? { lastYield: opts.clock.now() };
+  const budget = opts.turnBudget ?? new TurnBudget(() => opts.clock.now());
   if (def.onStart) await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts);
   while (!signal.aborted) {
     const task = pick();
@@ -47,12 +48,11 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
     const ended = opts.clock.now();
     const wait = nextWait(def, (ended - started) / 1000, opts);
     try {
-      // A task that throws at once or resolves without I/O only ever awaits microtasks, and a
-      // loop of those would starve heartbeats and the socket: yield once the shared budget is spent.
+      // Without a wait, a task that does no I/O never yields: the shared budget bounds the turn.
       if (wait > 0) await sleep(wait * 1000, signal);
-      else if (ended - budget.lastYield >= YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        budget.lastYield = opts.clock.now();
+      else {
+        const nextTurn = budget.spent(ended);
+        if (nextTurn) await nextTurn;
       }
     } catch (error) {
       if (!isAbortError(error)) throw error;
