@@ -185,8 +185,10 @@ if [[ " $MODES " == *" startup "* ]]; then
   "$BUN" bench/workers/startup.ts > "$STARTUP" || echo '{"failed": "bench/workers/startup.ts failed; see above"}' > "$STARTUP"
 fi
 
-mkdir -p bench/results
-MD=bench/results/$STAMP.md
+RESULTS_DIR=bench/results
+[ -z "${PROFILE:-}${PERF:-}" ] || RESULTS_DIR=$RUN  # a profiled run's numbers are not results
+mkdir -p "$RESULTS_DIR"
+MD=$RESULTS_DIR/$STAMP.md
 {
   echo "# Workers bench, $STAMP"
   echo
@@ -197,8 +199,8 @@ MD=bench/results/$STAMP.md
   echo "http/idle: requests counted by nginx (stub_status) in the window; record: the master's request total (web API) in the window. CPU = the worker's utime+stime (children included) in the window."
   echo "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)); load average: before $LOAD0, after $LOAD1; $(date -u)"
   echo
-  "$BUN" bench/workers/table.ts "$RESULTS" --json "bench/results/$STAMP.json" ${STARTUP:+--startup "$STARTUP"}
+  "$BUN" bench/workers/table.ts "$RESULTS" --json "$RESULTS_DIR/$STAMP.json" ${STARTUP:+--startup "$STARTUP"}
 } > "$MD"
 echo
 cat "$MD"
-echo "raw: $RESULTS  results: $MD bench/results/$STAMP.json  logs: $RUN/logs"
+echo "raw: $RESULTS  results: $MD $RESULTS_DIR/$STAMP.json  logs: $RUN/logs"

@@ -2,7 +2,7 @@
 // aborts, then onStop. User code is isolated: a throw becomes an exception report, never a crash.
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
-import type { Activity } from "./activity.ts";
+import { type Activity, newActivity } from "./activity.ts";
 import { runWithRecorder } from "./current.ts";
 import type { TaskDefinition, UserContext, UserDefinition } from "./definitions.ts";
 import { weightedPicker } from "./pick.ts";
@@ -28,25 +28,42 @@ export interface UserRunOptions {
   stopSignal?: AbortSignal;
 }
 
-export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
+export function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
+  // One async context per user, not per task: every task of a user records into the same recorder.
+  return runWithRecorder(opts.recorder, () => loop(def, ctx, opts));
+}
+
+async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
   const signal = opts.stopSignal ?? ctx.signal;
   const pick = weightedPicker(def.tasks, (t) => t.weight, opts.random);
-  const { activity } = opts;
+  const activity = opts.activity ?? newActivity();
   const budget = opts.turnBudget ?? new TurnBudget(() => opts.clock.now());
+  const timed = def.waitTime !== undefined; // only a wait time needs the task's duration
   if (def.onStart) await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts);
   while (!signal.aborted) {
     const task = pick();
-    const started = opts.clock.now();
-    if (activity) {
-      activity.task = task.name;
-      activity.since = started;
-      activity.warned = false;
+    activity.task = task.name;
+    activity.runs++;
+    const started = timed ? opts.clock.now() : 0;
+    let result: unknown;
+    try {
+      result = task.fn(ctx);
+    } catch (error) {
+      taskFailed(error, task, ctx, opts);
     }
-    await runTask(task, ctx, opts);
-    if (activity) activity.task = null;
+    // A task that returns no promise still takes one microtask hop, so the users take turns
+    // within an event-loop turn instead of the first one running the whole budget.
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
+      try {
+        await result;
+      } catch (error) {
+        taskFailed(error, task, ctx, opts);
+      }
+    } else await undefined;
+    activity.task = null;
     if (signal.aborted) break;
     const ended = opts.clock.now();
-    const wait = nextWait(def, (ended - started) / 1000, opts);
+    const wait = timed ? nextWait(def, (ended - started) / 1000, opts) : 0;
     try {
       // Without a wait, a task that does no I/O never yields: the shared budget bounds the turn.
       if (wait > 0) await sleep(wait * 1000, signal);
@@ -61,12 +78,8 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
   if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, opts);
 }
 
-async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
-  try {
-    await runWithRecorder(opts.recorder, () => task.fn(ctx));
-  } catch (error) {
-    if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
-  }
+function taskFailed(error: unknown, task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): void {
+  if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
 }
 
 /**
@@ -75,7 +88,7 @@ async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, opts: U
  */
 async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): Promise<void> {
   try {
-    await runWithRecorder(opts.recorder, fn);
+    await fn();
   } catch (error) {
     if (!isAbortError(error)) opts.onException(error, where);
   }
