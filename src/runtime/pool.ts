@@ -1,6 +1,6 @@
 // The running users, grouped by the master's class names. Targets are absolute per class
 // (Locust's spawn semantics), so applying the same target twice changes nothing.
-import type { Clock } from "../clock.ts";
+import { type Clock, perRoundClock } from "../clock.ts";
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
@@ -58,7 +58,8 @@ export class UserPool {
 
   constructor(private readonly opts: PoolOptions) {
     this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
-    this.turnBudget = new TurnBudget(() => opts.clock.now());
+    // The budget is checked after every task: it reads the time once per round of users.
+    this.turnBudget = new TurnBudget(perRoundClock(opts.clock).now);
   }
 
   /**

@@ -21,10 +21,11 @@ export class TurnBudget {
   }
 
   /**
-   * `undefined` while this turn has budget left at `now` (monotonic ms); once it is spent, the
-   * promise of the next turn, the same one for every user that asks before it resolves.
+   * `undefined` while this turn has budget left at `now` (monotonic ms, by default the budget's
+   * own clock); once it is spent, the promise of the next turn, the same one for every user that
+   * asks before it resolves.
    */
-  spent(now: number): Promise<void> | undefined {
+  spent(now = this.now()): Promise<void> | undefined {
     if (this.gate) return this.gate;
     if (now - this.turnStart < this.budgetMs) return undefined;
     this.gate = yieldToEventLoop().then(() => {

@@ -62,8 +62,8 @@ async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserR
     } else await undefined;
     activity.task = null;
     if (signal.aborted) break;
-    const ended = opts.clock.now();
-    const wait = timed ? nextWait(def, (ended - started) / 1000, opts) : 0;
+    const ended = timed ? opts.clock.now() : undefined;
+    const wait = ended !== undefined ? nextWait(def, (ended - started) / 1000, opts) : 0;
     try {
       // Without a wait, a task that does no I/O never yields: the shared budget bounds the turn.
       if (wait > 0) await sleep(wait * 1000, signal);

@@ -1,7 +1,7 @@
 // The shell around the pure lifecycle: it owns the socket, the timers, the stats and the users,
 // turns socket and timer activity into machine events and performs the machine's effects.
 import { hostname } from "node:os";
-import { type Clock, systemClock } from "../clock.ts";
+import { type Clock, perRoundClock, systemClock } from "../clock.ts";
 import { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
@@ -55,7 +55,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const clock = opts.clock ?? systemClock;
   const { log } = opts;
   const nodeId = opts.nodeId ?? newNodeId();
-  const stats = createStats(clock);
+  const stats = createStats(perRoundClock(clock)); // per-second keys: the time of the round is enough
   const usage = usageMeter(clock);
   let state: MachineState = initialState;
   let exitWith: (code: number) => void = () => {};
