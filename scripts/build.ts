@@ -6,6 +6,23 @@ import { join, relative, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "..");
 const argv = process.argv.slice(2);
+const USAGE = `Usage: bun scripts/build.ts [--outfile PATH] [--tasks DIR]
+
+Compiles src/ and every task file in DIR (default: tasks/) into one executable.
+  --outfile PATH   where to write it (default: ./loadworker)
+  --tasks DIR      the task files to compile in (default: ./tasks)
+`;
+if (argv.includes("--help") || argv.includes("-h")) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+for (const [i, arg] of argv.entries()) {
+  const isValue = i > 0 && (argv[i - 1] === "--outfile" || argv[i - 1] === "--tasks");
+  if (!isValue && arg !== "--outfile" && arg !== "--tasks") {
+    process.stderr.write(`build: unexpected argument "${arg}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const flag = (name: string, fallback: string) => {
   const i = argv.indexOf(name);
   return i >= 0 && argv[i + 1] ? resolve(argv[i + 1] as string) : fallback;

@@ -1,10 +1,10 @@
 // The public API: what a task file imports. Everything else in src/ is internal.
-import { currentRecorder } from "./runtime/current.ts";
+import { currentRecorder } from "./users/current.ts";
 
-export { defineTask, defineUser } from "./runtime/definitions.ts";
-export type { TaskDefinition, TaskFn, TaskSpec, UserContext, UserDefinition, UserHttpOptions, UserSpec } from "./runtime/definitions.ts";
-export { between, constant, constantPacing, constantThroughput } from "./runtime/wait.ts";
-export type { WaitInfo, WaitTime } from "./runtime/wait.ts";
+export { defineTask, defineUser } from "./api/definitions.ts";
+export type { TaskDefinition, TaskFn, TaskSpec, UserContext, UserDefinition, UserHttpOptions, UserSpec } from "./api/definitions.ts";
+export { between, constant, constantPacing, constantThroughput } from "./api/wait.ts";
+export type { WaitInfo, WaitTime } from "./api/wait.ts";
 export { HttpClient } from "./http/index.ts";
 export type { CookieJar, HttpError, HttpErrorCode, HttpResponse, RequestOptions } from "./http/index.ts";
 

@@ -37,12 +37,27 @@ export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, co
   }
 }
 
-export function parsePort(value: string | undefined, flag: string): number {
+/** A TCP port from a flag; `allowZero` where 0 means "pick a free one" (a server's --port). */
+export function parsePort(value: string | undefined, flag: string, { allowZero = false } = {}): number {
+  const min = allowZero ? 0 : 1;
   const port = Number(value);
-  if (!/^\d+$/.test(String(value)) || port < 1 || port > 65535) {
-    throw new LoadworkerError("E_USAGE", `${flag} must be a port number from 1 to 65535, got "${value}"`);
+  if (!/^\d+$/.test(String(value)) || port < min || port > 65535) {
+    throw new LoadworkerError("E_USAGE", `${flag} must be a port number from ${min} to 65535, got "${value}"`);
   }
   return port;
+}
+
+/** Index of the first positional argument (a subcommand's name), skipping flags and their values; -1 if none. */
+export function firstPositional(rawArgs: readonly string[], args: ArgsDef): number {
+  const valued = new Set<string>();
+  for (const [name, def] of Object.entries(args)) if (def.type === "string" || def.type === "enum") valued.add(name);
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === "--") return -1;
+    if (!arg.startsWith("-")) return i;
+    if (!arg.includes("=") && valued.has(arg.replace(/^-{1,2}/, ""))) i++;
+  }
+  return -1;
 }
 
 export function parseHostUrl(value: string | undefined, flag: string): string | undefined {

@@ -1,28 +1,21 @@
 // User code can start promises nobody awaits (a forgotten `await`, a fire-and-forget request) or
 // throw from a timer callback; neither may end or poison the worker: log it and keep going.
+import { windowLimiter } from "../limiter.ts";
 import type { Logger } from "../log.ts";
-import { isAbortError } from "../runtime/sleep.ts";
+import { isAbortError } from "../users/sleep.ts";
 
 const WARNINGS_PER_MINUTE = 20;
 
 export function guardUnhandledErrors(log: Logger, nowMs: () => number = () => performance.now()): void {
-  let windowStart = -Infinity;
-  let inWindow = 0;
-  let suppressed = 0;
+  const allow = windowLimiter({
+    limit: WARNINGS_PER_MINUTE,
+    windowMs: 60_000,
+    now: nowMs,
+    onDropped: (count) => log.warn(`${count} more errors from task code were not logged in the last minute`),
+  });
   const report = (what: string, reason: unknown) => {
     // A stopped user's forgotten request or sleep rejects with AbortError: that is the stop itself.
-    if (isAbortError(reason)) return;
-    const now = nowMs();
-    if (now - windowStart >= 60_000) {
-      if (suppressed > 0) log.warn(`${suppressed} more errors from task code were not logged in the last minute`);
-      windowStart = now;
-      inWindow = 0;
-      suppressed = 0;
-    }
-    if (inWindow++ >= WARNINGS_PER_MINUTE) {
-      suppressed++;
-      return;
-    }
+    if (isAbortError(reason) || !allow()) return;
     const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
     log.warn(`${what}: ${text}`);
   };

@@ -1,6 +1,9 @@
 // Generates the master-side locustfile from the worker's own user classes, so the master's
-// class names and weights cannot drift from the TypeScript side (locust-protocol.md §8).
-import type { Plan } from "../runtime/plan.ts";
+// class names and weights cannot drift from the TypeScript side (docs/PROTOCOL.md,
+// The master-side locustfile).
+import { type ArgsDef, defineCommand } from "citty";
+import type { Plan } from "../api/plan.ts";
+import { parseHostUrl } from "./args.ts";
 
 export function renderLocustfile(plan: Plan, host?: string): string {
   const lines = [
@@ -17,4 +20,19 @@ export function renderLocustfile(plan: Plan, host?: string): string {
     lines.push("", "    @task", "    def run_in_loadworker(self):", "        pass", "");
   }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+export const locustfileArgs = {
+  host: { type: "string", description: "Default host for the master's web UI Host field" },
+} satisfies ArgsDef;
+
+export function locustfileCommand(plan: () => Plan) {
+  return defineCommand({
+    meta: { name: "locustfile", description: "Print the master-side master.py for these tasks" },
+    args: locustfileArgs,
+    run: ({ args }): number => {
+      process.stdout.write(renderLocustfile(plan(), parseHostUrl(args.host, "--host")));
+      return 0;
+    },
+  });
 }

@@ -1,5 +1,5 @@
 // Formatting for --run-tasks: pure functions from results to text, written by the caller.
-import type { Recorded, TaskRun } from "../runtime/run-once.ts";
+import type { Recorded, TaskRun } from "../users/run-once.ts";
 
 export function formatRecord(task: string, r: Recorded): string {
   const outcome = r.ok ? `ok ${r.length} bytes` : `FAILED ${r.error ?? ""}`;

@@ -1,4 +1,5 @@
-// Worker → master: the envelope is a msgpack array of exactly 3, [type, data, node_id] (§2).
+// Worker → master: the envelope is a msgpack array of exactly 3, [type, data, node_id]
+// (docs/PROTOCOL.md, Envelope).
 // Every payload is rebuilt field by field so only the keys Locust reads go out, whatever
 // extra properties the caller's objects carry.
 import type { StatsEntryReport, StatsReport, WorkerMessage } from "./messages.ts";
@@ -6,7 +7,7 @@ import { encodeMsgpack } from "./msgpack.ts";
 
 /**
  * Encodes a worker message as the single ZMQ frame the master expects. `nodeId` must equal the
- * DEALER identity: the master looks every message but client_ready up by it (§2, E5).
+ * DEALER identity: the master looks every message but client_ready up by it (PROTOCOL.md, Envelope).
  */
 export function encodeWorkerMessage(message: WorkerMessage, nodeId: string): Uint8Array {
   return encodeMsgpack([message.type, wireData(message, nodeId), nodeId]);
@@ -15,10 +16,10 @@ export function encodeWorkerMessage(message: WorkerMessage, nodeId: string): Uin
 function wireData(message: WorkerMessage, nodeId: string): unknown {
   switch (message.type) {
     case "client_ready":
-      // -1 bypasses the version check; any other truthy non-string kills the master's listener (E7).
+      // -1 bypasses the version check; any other truthy non-string kills the master's listener (PROTOCOL.md, Worker to master).
       return -1;
     case "heartbeat":
-      // All three keys are required: a missing one kills the master's listener (E6).
+      // All three keys are required: a missing one kills the master's listener (PROTOCOL.md, Worker to master).
       return {
         state: message.state,
         current_cpu_usage: finite(message.cpuPercent),
@@ -84,7 +85,7 @@ function wireEntry(e: StatsEntryReport): unknown {
 }
 
 // Keys must be integers on the wire: a fractional key would become a float key the master
-// buckets separately (§4.4), so truncate defensively; equal keys after truncation are summed.
+// buckets separately (PROTOCOL.md, Integer-keyed maps), so truncate defensively; equal keys after truncation are summed.
 function intMap(map: ReadonlyMap<number, number>): Map<number, number> {
   const out = new Map<number, number>();
   for (const [key, count] of map) {

@@ -1,17 +1,17 @@
-// The typed messages the runtime exchanges with a Locust master (protocol doc §3). Wire names are
+// The typed messages the runtime exchanges with a Locust master (docs/PROTOCOL.md). Wire names are
 // snake_case; these types are camelCase, except the stats payload, which is Locust's own shape
-// (§4) so the stats layer can build it once and the encoder can pass it through field by field.
+// (PROTOCOL.md, Stats report) so the stats layer can build it once and the encoder can pass it through field by field.
 
 /** A message from the master, decoded and validated by `decodeMasterMessage`. */
 export type MasterMessage =
   | { type: "ack"; index: number }
   | {
       type: "spawn";
-      /** Master `time.time()`; spawns with a timestamp <= the last one are stale (§3.2). */
+      /** Master `time.time()`; spawns with a timestamp <= the last one are stale (PROTOCOL.md, Lifecycle). */
       timestamp: number;
-      /** Absolute per-class targets for this worker, zeros and unknown classes included (§5.3). */
+      /** Absolute per-class targets for this worker, zeros and unknown classes included (PROTOCOL.md, Lifecycle). */
       userClassesCount: Record<string, number>;
-      /** `null` when the master sent None or "": use your default host (§8). */
+      /** `null` when the master sent None or "": use your default host (PROTOCOL.md, Lifecycle). */
       host: string | null;
       /** Seconds; None → 0. */
       stopTimeout: number;
@@ -33,7 +33,7 @@ export type MasterMessage =
     }
   | { type: "custom"; name: string; data: unknown };
 
-/** Heartbeat states the master accepts; any other string makes it stop counting us (§3.1, E9). */
+/** Heartbeat states the master accepts; any other string makes it stop counting us (PROTOCOL.md, Worker to master). */
 export type HeartbeatState = "ready" | "spawning" | "running";
 
 /** A message to the master; `encodeWorkerMessage` turns it into the wire envelope. */
@@ -49,7 +49,7 @@ export type WorkerMessage =
   | { type: "logs"; lines: string[] };
 
 /**
- * One `StatsEntry.serialize()` dict (§4.2). Counters are deltas since the last report; the three
+ * One `StatsEntry.serialize()` dict (PROTOCOL.md, Entries). Counters are deltas since the last report; the three
  * maps are keyed by integers (bucketed ms, epoch seconds) and are sent as msgpack int keys.
  */
 export interface StatsEntryReport {
@@ -69,7 +69,7 @@ export interface StatsEntryReport {
   readonly num_fail_per_sec: ReadonlyMap<number, number>;
 }
 
-/** One `StatsError.serialize()` dict (§4.3); `occurrences` is a delta. */
+/** One `StatsError.serialize()` dict (PROTOCOL.md, Errors); `occurrences` is a delta. */
 export interface StatsErrorReport {
   readonly name: string;
   readonly method: string;
@@ -79,7 +79,7 @@ export interface StatsErrorReport {
   readonly last_seen: number | null;
 }
 
-/** The `stats` message payload (§4.1). */
+/** The `stats` message payload (PROTOCOL.md, Stats report). */
 export interface StatsReport {
   /** Only entries with requests since the last report. */
   readonly stats: readonly StatsEntryReport[];
@@ -87,7 +87,7 @@ export interface StatsReport {
   readonly stats_total: StatsEntryReport;
   /** Error key → error; a map even when empty. */
   readonly errors: Readonly<Record<string, StatsErrorReport>>;
-  /** Required by the master: its user count comes only from here (§4.6, E2). */
+  /** Required by the master: its user count comes only from here (PROTOCOL.md, Stats report). */
   readonly user_classes_count: Readonly<Record<string, number>>;
   readonly user_count: number;
 }

@@ -1,9 +1,9 @@
 // A small msgpack writer for what the worker sends. @msgpack/msgpack (kept for decoding) writes
 // every map key as a string and a JS Map as {}, but Locust's stats maps need integer keys or the
-// master's stats printer crashes (protocol doc §4.4, experiment E3). Its Encoder cannot be
+// master's stats printer crashes (docs/PROTOCOL.md, Integer-keyed maps). Its Encoder cannot be
 // extended through public API (the methods are private), so we write the few types we need here:
 // the output never contains ext or bin types, which Python would turn into objects the master
-// chokes on (§2, §4.6).
+// chokes on (docs/PROTOCOL.md, Envelope).
 
 const textEncoder = new TextEncoder();
 // Deeper than any message we build; guards against accidental cycles.
@@ -110,7 +110,7 @@ class Writer {
   }
 
   // TextEncoder replaces lone surrogates with U+FFFD, so the master never sees invalid UTF-8
-  // (which it answers with "reconnect", §2).
+  // (which it answers with "reconnect"; docs/PROTOCOL.md, Envelope).
   private string(value: string): void {
     const utf8 = textEncoder.encode(value);
     const size = utf8.length;

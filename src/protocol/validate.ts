@@ -66,7 +66,7 @@ export function requireCounts(value: unknown, what: string): Record<string, numb
   );
 }
 
-/** None and "" both mean "no host" to Locust (the worker only overrides truthy hosts, §8). */
+/** None and "" both mean "no host" to Locust (the worker only overrides truthy hosts; docs/PROTOCOL.md, Lifecycle). */
 export function optionalHost(value: unknown, what: string): string | null {
   if (value === null || value === undefined || value === "") return null;
   return requireString(value, `${what} (or nil)`);

@@ -1,4 +1,5 @@
-// Locust's response-time histogram keys (stats.py bucket_response_time, protocol doc §4.4).
+// Locust's response-time histogram keys (stats.py bucket_response_time; docs/PROTOCOL.md,
+// Response-time buckets).
 // The master never re-buckets, so matching Python's rounding keeps our histograms mergeable
 // with Python workers' and the percentiles identical.
 

@@ -1,6 +1,6 @@
 // The report the stats layer produces: Locust's StatsEntryDict / StatsErrorDict wire shape
-// (protocol doc §4). Declared here rather than imported so stats/ depends on nothing but the
-// clock; protocol/ declares the same shape and structural typing makes this one fit.
+// (docs/PROTOCOL.md, Stats report). Declared here rather than imported so stats/ depends on nothing but the
+// clock; protocol/ declares the same shape, and worker/worker.ts fails the build if they drift.
 
 export interface StatsEntryReport {
   readonly name: string;

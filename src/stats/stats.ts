@@ -11,7 +11,7 @@ export interface Stats {
   readonly recorder: Recorder;
   /**
    * Locust's `stats` payload for everything since the last report (or clear), then a reset:
-   * the master accumulates, so every report carries deltas (protocol doc §4.1).
+   * the master accumulates, so every report carries deltas (docs/PROTOCOL.md, Stats report).
    */
   report(userClassesCount: Readonly<Record<string, number>>, userCount: number): StatsReport;
   /** A new test (the first spawn after ready): drop all entries and errors, start_time = now. */

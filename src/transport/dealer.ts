@@ -4,35 +4,9 @@ import { createConnection, type Socket } from "node:net";
 import { silentLogger, type Logger } from "../log.ts";
 import { backoffDelay } from "./backoff.ts";
 import { describeEnd, describeProtocolError, describeSocketError, describeTimeout } from "./reasons.ts";
+import { type DealerHandlers, type DealerOptions, resolveDealerOptions } from "./dealer-options.ts";
 import { ZmtpSession, type PeerInfo } from "./session.ts";
-import { DEFAULT_MAX_FRAME_BYTES, encodeFrame } from "./zmtp.ts";
-
-export interface DealerOptions {
-  host: string;
-  port: number;
-  /** ZMQ routing id; Locust's master keys workers by it, so it never changes across reconnects. */
-  identity: string;
-  /** Largest frame (and multipart message) accepted from the master; default 16 MiB. */
-  maxFrameBytes?: number;
-  /** First reconnect delay, and the pause reconnect() takes; default 100 ms. */
-  reconnectMinMs?: number;
-  /** Cap of the exponential reconnect delay; default 5000 ms. */
-  reconnectMaxMs?: number;
-  /** Time from starting the TCP connect to the master's READY; default 5000 ms. */
-  handshakeTimeoutMs?: number;
-  /** Messages kept while not connected; beyond it the oldest are dropped. Default 10000. */
-  maxQueued?: number;
-  log?: Logger;
-}
-
-export interface DealerHandlers {
-  /** One message from the master: its frames, without routing envelope. Exceptions are logged. */
-  onMessage(frames: Uint8Array[]): void;
-  /** The handshake finished (after start() or any reconnect); queued messages are already written. */
-  onConnected?(): void;
-  /** A connection or connection attempt ended; called once per failed attempt while the master is away. */
-  onDisconnected?(reason: string): void;
-}
+import { encodeFrame } from "./zmtp.ts";
 
 /** Locust (pyzmq) sets TCP_KEEPALIVE_IDLE=30 on both ends; we match it. */
 const KEEPALIVE_MS = 30_000;
@@ -67,21 +41,14 @@ export class DealerSocket {
     private readonly options: DealerOptions,
     private readonly handlers: DealerHandlers,
   ) {
-    const id = new TextEncoder().encode(options.identity);
-    if (id.length === 0 || id.length > 255 || id[0] === 0) {
-      throw new RangeError("identity must be 1-255 bytes of UTF-8 and must not start with a NUL byte (libzmq reserves those)");
-    }
-    // createConnection() throws on a bad port, and it runs inside timers where that would crash us.
-    if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
-      throw new RangeError(`master port must be an integer from 1 to 65535, not ${options.port}`);
-    }
+    const resolved = resolveDealerOptions(options);
     this.where = `master at ${options.host}:${options.port}`;
     this.log = options.log ?? silentLogger;
-    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.minMs = options.reconnectMinMs ?? 100;
-    this.maxMs = Math.max(this.minMs, options.reconnectMaxMs ?? 5000);
-    this.handshakeMs = options.handshakeTimeoutMs ?? 5000;
-    this.maxQueued = Math.max(1, options.maxQueued ?? 10_000);
+    this.maxFrameBytes = resolved.maxFrameBytes;
+    this.minMs = resolved.reconnectMinMs;
+    this.maxMs = resolved.reconnectMaxMs;
+    this.handshakeMs = resolved.handshakeTimeoutMs;
+    this.maxQueued = resolved.maxQueued;
   }
 
   /** True once the ZMTP handshake with the master has finished. */

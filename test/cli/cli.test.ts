@@ -5,20 +5,8 @@ import { writeFileSync } from "node:fs";
 import { type AddressInfo, type Server, createServer } from "node:net";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-import {
-  type CountingServer,
-  type Proc,
-  ROOT,
-  VENV_BIN,
-  buildWorker,
-  countingServer,
-  freePort,
-  requireVenv,
-  startProc,
-  tempDir,
-  waitFor,
-  within,
-} from "../support/procs.ts";
+import { type CountingServer, type Proc, ROOT, VENV_BIN, buildWorker, countingServer, freePort, requireVenv, startProc, tempDir } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 const FIXTURES = join(ROOT, "test/cli/fixtures");
 const DENO = join(ROOT, "node_modules/.bin/deno");
@@ -92,7 +80,7 @@ describe("loadworker flags", () => {
     const { code, stdout } = await run(fixtureBin, ["--help"]);
     expect(code).toBe(0);
     for (const flag of ["--master-host", "--master-port", "--host", "--loglevel", "--run-tasks"]) expect(plain(stdout)).toContain(flag);
-    expect(stdout).toContain("loadworker locustfile --help");
+    for (const command of ["worker", "locustfile", "demo-target", "loadworker <command> --help"]) expect(plain(stdout)).toContain(command);
   });
 
   test("--version prints package.json's version and nothing else", async () => {

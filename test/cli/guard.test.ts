@@ -2,7 +2,8 @@
 // Bun both end the process on one by default.
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { ROOT, startProc, within } from "../support/procs.ts";
+import { ROOT, startProc } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
 
 const TASKS = join(ROOT, "test/cli/fixtures/floating");
 

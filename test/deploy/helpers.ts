@@ -1,20 +1,9 @@
 // Shared by the deploy tests: real processes, bounded waits, and a way to prove none is left.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
 export const root = resolve(import.meta.dir, "../..");
 export const read = (path: string) => readFileSync(join(root, path), "utf8");
-
-/** A port nobody listens on right now (the kernel picks it; we close before use). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  const address = server.address();
-  await new Promise<void>((ok) => server.close(() => ok()));
-  if (typeof address !== "object" || !address) throw new Error("no port from the kernel");
-  return address.port;
-}
 
 export interface Ran {
   code: number | null;
@@ -30,28 +19,6 @@ export async function run(cmd: string[], timeoutMs: number, env: Record<string, 
   clearTimeout(timer);
   if (proc.signalCode === "SIGKILL") throw new Error(`${cmd.join(" ")} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`);
   return { code, stdout, stderr };
-}
-
-/** What a check returns while it is not done yet: the state to report if the wait times out. */
-export class NotYet {
-  constructor(readonly detail: string) {}
-}
-
-/** Polls until check() returns a value; fails naming `what` and the last state it saw. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | NotYet>, intervalMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "nothing yet";
-  for (;;) {
-    try {
-      const value = await check();
-      if (!(value instanceof NotYet)) return value;
-      last = value.detail;
-    } catch (error) {
-      last = String(error);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${last}`);
-    await Bun.sleep(intervalMs);
-  }
 }
 
 /** Live (non-zombie) processes whose command line mentions `text`, e.g. a test's own run dir. */

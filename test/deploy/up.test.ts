@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { alive, freePort, NotYet, processesMentioning, requirePrerequisites, root, run, waitFor } from "./helpers.ts";
+import { freePort } from "../support/procs.ts";
+import { NotYet, waitFor } from "../support/wait.ts";
+import { alive, processesMentioning, requirePrerequisites, root, run } from "./helpers.ts";
 
 interface Stats {
   state: string;
@@ -62,10 +64,10 @@ describe("scripts/up.sh --detach", () => {
     recordPids();
     expect(up.code, `up.sh failed:\n${up.stdout}\n${up.stderr}`).toBe(0);
     expect(up.stdout).toContain(`loadworker is up: ${ui()}\n`);
-    const s = await waitFor("2 ready workers in /stats/requests", 60_000, async () => {
+    const s = await waitFor(async () => {
       const current = await stats();
       return readyWorkers(current).length === 2 ? current : summary(current);
-    });
+    }, 60_000, "2 ready workers in /stats/requests", 500);
     expect(s.workers.length).toBe(2);
     recordPids();
   }, 330_000);
@@ -81,10 +83,10 @@ describe("scripts/up.sh --detach", () => {
       body: new URLSearchParams({ user_count: "4", spawn_rate: "4", host: `http://127.0.0.1:${ports.demo}` }),
     });
     expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
-    const s = await waitFor("requests counted by the master", 60_000, async () => {
+    const s = await waitFor(async () => {
       const current = await stats();
       return (current.stats.at(-1)?.num_requests ?? 0) > 0 && current.user_count === 4 ? current : summary(current);
-    }, 2_000); // /stats/requests is cached for 2 s
+    }, 60_000, "requests counted by the master", 2_000); // /stats/requests is cached for 2 s
     expect(s.stats.at(-1)?.name).toBe("Aggregated");
     const target = (await (await fetch(`http://127.0.0.1:${ports.demo}/__stats`)).json()) as { total: number };
     expect(target.total).toBeGreaterThan(0);
@@ -92,10 +94,10 @@ describe("scripts/up.sh --detach", () => {
     // Locust 2.47 takes POST /stop (GET answers 405).
     const stop = await fetch(`${ui()}/stop`, { method: "POST" });
     expect(((await stop.json()) as { success: boolean }).success).toBe(true);
-    await waitFor("the test to stop with both workers ready again", 60_000, async () => {
+    await waitFor(async () => {
       const current = await stats();
       return current.state === "stopped" && current.user_count === 0 && readyWorkers(current).length === 2 ? true : summary(current);
-    }, 2_000);
+    }, 60_000, "the test to stop with both workers ready again", 2_000);
     recordPids();
   }, 150_000);
 
@@ -105,17 +107,17 @@ describe("scripts/up.sh --detach", () => {
     const victim = await pidOf();
     expect(victim).toBeGreaterThan(0);
     process.kill(victim, "SIGKILL");
-    const replacement = await waitFor("supervisord to restart loadworker_00", 30_000, async () => {
+    const replacement = await waitFor(async () => {
       const pid = await pidOf();
       return pid > 0 && pid !== victim ? pid : new NotYet(`pid ${pid}`);
-    });
+    }, 30_000, "supervisord to restart loadworker_00", 500);
     expect(alive(replacement)).toBe(true);
     seenPids.add(replacement);
-    await waitFor("a new worker id ready and 2 workers ready in total", 60_000, async () => {
+    await waitFor(async () => {
       const current = await stats();
       const ready = readyWorkers(current);
       return ready.length === 2 && ready.some((w) => !before.has(w.id)) ? true : summary(current);
-    }, 2_000);
+    }, 60_000, "a new worker id ready and 2 workers ready in total", 2_000);
   }, 120_000);
 
   test("refuses a second run in the same dir while this one is up", async () => {

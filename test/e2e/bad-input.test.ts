@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { encode } from "@msgpack/msgpack";
 import { FakeMaster } from "../support/fake-master.ts";
-import { e2eWorker, type Proc, startProc, waitFor, within } from "../support/procs.ts";
+import { e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 let bin: string;
 let master: FakeMaster;

@@ -2,12 +2,13 @@
 // the test its users: after each blip the master still counts the worker's users and requests go
 // on. The worker reaches the master through a loopback TCP proxy that the test can cut.
 // Masters < 2.19 do not answer heartbeats, so the worker cannot tell a blip from a restart there
-// (protocol reference §3.1, §6); scripts/compat.sh runs this against them.
+// (docs/PROTOCOL.md, Heartbeats and timeouts); scripts/compat.sh runs this against them.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Socket, connect, createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { type CountingServer, countingServer, e2eWorker, type Proc, startProc, waitFor, within } from "../support/procs.ts";
+import { type CountingServer, countingServer, e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
 let bin: string;

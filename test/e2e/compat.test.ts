@@ -1,11 +1,12 @@
-// Paths whose wire details changed across Locust releases (§7 of the protocol reference): failed
+// Paths whose wire details changed across Locust releases (docs/PROTOCOL.md, Version differences): failed
 // requests in the errors map (first_seen/last_seen only ≥ 2.44, string errors repr'd ≤ 2.27), a
 // numeric --stop-timeout in the spawn (int on 2.12, float since 2.13), and a web-UI stop/restart
 // of a test on the same worker. Run against older masters with scripts/compat.sh.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { type UiMaster, masterComplaints, startHeadlessMaster, startUiMaster } from "../support/master.ts";
-import { type CountingServer, type Proc, ROOT, buildWorker, countingServer, requireVenv, startProc, waitFor, within } from "../support/procs.ts";
+import { type CountingServer, type Proc, ROOT, buildWorker, countingServer, requireVenv, startProc } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 let bin: string;
 let server: CountingServer;

@@ -2,7 +2,8 @@
 // let the worker heartbeat and report: the master keeps it and counts what it records.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { e2eWorker, startProc, within } from "../support/procs.ts";
+import { e2eWorker, startProc } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
 
 let bin: string;
 beforeAll(async () => {

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { type CountingServer, ROOT, countingServer, requireVenv, startProc, within } from "../support/procs.ts";
+import { type CountingServer, ROOT, countingServer, requireVenv, startProc } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
 
 const DENO = join(ROOT, "node_modules/.bin/deno");
 let server: CountingServer;

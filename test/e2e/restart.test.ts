@@ -1,7 +1,8 @@
 // A master that restarts gets the same worker process back, and a web-UI test runs on it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { type CountingServer, countingServer, e2eWorker, type Proc, startProc, waitFor, within } from "../support/procs.ts";
+import { type CountingServer, countingServer, e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
 let bin: string;

@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { type DemoTarget, startDemoTarget } from "../../src/cli/demo-target.ts";
+import { type DemoTarget, startDemoTarget } from "../../src/demo/target.ts";
 import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { ROOT, buildWorker, requireVenv, startProc, within } from "../support/procs.ts";
+import { ROOT, buildWorker, requireVenv, startProc } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
 
 let bin: string;
 let target: DemoTarget;

@@ -1,7 +1,8 @@
 // End to end: a real Locust master (headless, from .venv) and the compiled loadworker binary.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { countingServer, type CountingServer, e2eWorker, startProc, within } from "../support/procs.ts";
+import { countingServer, type CountingServer, e2eWorker, startProc } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
 
 let bin: string;
 let server: CountingServer;

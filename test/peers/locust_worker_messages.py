@@ -69,7 +69,7 @@ def main():
             # Call the master's on_worker_report directly: EventHook.fire would swallow exceptions.
             for handler in events.worker_report._handlers:
                 handler(client_id=msg.node_id, data=msg.data)
-            # The runner's own listener reads this key; it must be there (protocol doc E2).
+            # The runner's own listener reads this key; it must be there (docs/PROTOCOL.md, Stats report).
             view["user_classes_count"] = msg.data["user_classes_count"]
             view["user_count"] = msg.data["user_count"]
             view["keys"] = sorted(msg.data.keys())
@@ -79,7 +79,7 @@ def main():
                 view["value_types"] = {k: type(v).__name__ for k, v in msg.data.items()}
         messages.append(view)
 
-    # The console printers are where string keys crashed the master (E3): run them all.
+    # The console printers are where string keys crashed the master (docs/PROTOCOL.md, Integer-keyed maps): run them all.
     summary = get_stats_summary(stats, current=True) + get_percentile_stats_summary(stats)
     summary += get_error_report_summary(stats)
     out = {

@@ -4,8 +4,9 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Supervisor, superviseProcesses } from "../../src/processes/supervisor.ts";
-import { recordingLogger } from "../runtime/support.ts";
-import { BUN, tempDir, waitFor, within } from "../support/procs.ts";
+import { recordingLogger } from "../support/fakes.ts";
+import { BUN, tempDir } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 // Prints its process slot, exits 0 on SIGTERM; exits 0 by itself when EXIT_AFTER_MS is set.
 const CHILD = `

@@ -20,7 +20,7 @@ function decoded(bytes: Uint8Array) {
 }
 
 describe("decodeMasterMessage reads", () => {
-  test("the ack bytes a real master sends (protocol doc §2)", () => {
+  test("the ack bytes a real master sends (docs/PROTOCOL.md, Envelope)", () => {
     const hex = `93a3${Buffer.from("ack").toString("hex")}81a5${Buffer.from("index").toString("hex")}00d923${Buffer.from(NODE).toString("hex")}`;
     expect(decoded(fromHex(hex))).toEqual({ type: "ack", index: 0 });
   });

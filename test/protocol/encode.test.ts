@@ -3,7 +3,7 @@ import { decode } from "@msgpack/msgpack";
 import { encodeWorkerMessage } from "../../src/protocol/encode.ts";
 import type { StatsReport as WireStatsReport } from "../../src/protocol/messages.ts";
 import { createStats } from "../../src/stats/stats.ts";
-import { FakeClock } from "../stats/fake_clock.ts";
+import { FakeClock } from "../support/fake-clock.ts";
 import { toHex } from "./locust_python.ts";
 
 const NODE = "vm_204200e6e1514eb2acd6d3a76ab17f62"; // 35 bytes, like Locust's node ids

@@ -7,7 +7,7 @@ import { encodeWorkerMessage } from "../../src/protocol/encode.ts";
 import type { MasterMessage } from "../../src/protocol/messages.ts";
 import { errorKey } from "../../src/stats/errors.ts";
 import { createStats } from "../../src/stats/stats.ts";
-import { FakeClock } from "../stats/fake_clock.ts";
+import { FakeClock } from "../support/fake-clock.ts";
 import { fromHex, runLocustScript, toHex } from "./locust_python.ts";
 
 const NODE = "vm_204200e6e1514eb2acd6d3a76ab17f62";

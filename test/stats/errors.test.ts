@@ -58,7 +58,7 @@ describe("against Locust's StatsError.create_key, run in the venv", () => {
   });
 
   test("reproduces the key a real Python worker sent for Exception('boom') on POST /bad", () => {
-    // From the protocol doc §4.3, captured from real 2.12.1 and HEAD workers.
+    // Locust's own key for this error (docs/PROTOCOL.md, Errors), captured from real 2.12.1 and HEAD workers.
     const boom = new Error("boom");
     boom.name = "Exception";
     expect(errorKey("POST", "/bad", errorText(boom))).toBe(

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { errorKey } from "../../src/stats/errors.ts";
 import { createStats, type Stats } from "../../src/stats/stats.ts";
-import { FakeClock } from "./fake_clock.ts";
+import { FakeClock } from "../support/fake-clock.ts";
 
 const T0 = 1_795_592_059.25; // an epoch with a fractional part, so truncation shows
 

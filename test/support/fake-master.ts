@@ -2,7 +2,8 @@
 // test send well-formed or broken messages back.
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { ROOT, VENV_BIN, type Proc, startProc, within } from "./procs.ts";
+import { ROOT, VENV_BIN, type Proc, startProc } from "./procs.ts";
+import { within } from "./wait.ts";
 
 export interface WorkerMessageSeen {
   type: string;

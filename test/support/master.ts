@@ -1,7 +1,8 @@
 // Runs a real Locust master (from .venv) headless and reads what it reports.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Proc, VENV_BIN, freePort, startProc, tempDir, waitFor, within } from "./procs.ts";
+import { type Proc, VENV_BIN, freePort, startProc, tempDir } from "./procs.ts";
+import { waitFor, within } from "./wait.ts";
 
 export interface HeadlessRun {
   master: Proc;

@@ -1,11 +1,12 @@
 // Real processes for end-to-end tests: the Locust master from .venv, loadworker binaries, and a
-// counting HTTP server. Every wait is bounded; every process is killed in cleanup.
+// counting HTTP server, free ports. Every wait is bounded; every process is killed in cleanup.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { within } from "./wait.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 // LOADWORKER_LOCUST_VENV (a venv folder) runs the tests against another Locust install
@@ -30,6 +31,9 @@ export async function freePort(): Promise<number> {
   await new Promise((r) => server.close(r));
   return port;
 }
+
+/** A port that refuses connections: bound once, then released. */
+export const refusedPort = freePort;
 
 export interface Proc {
   child: ChildProcess;
@@ -69,26 +73,6 @@ export function e2eWorker(): Promise<string> {
   requireVenv();
   e2eBuild ??= buildWorker(join(ROOT, "test/e2e/tasks"), join(ROOT, ".build/loadworker-e2e"));
   return e2eBuild;
-}
-
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number, what: string, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 export interface CountingServer {

@@ -4,8 +4,11 @@ import { spawn } from "node:child_process";
 import { backoffDelay } from "../../src/transport/backoff.ts";
 import { DealerSocket } from "../../src/transport/index.ts";
 import { encodeCommand, encodeFrame, encodePing } from "../../src/transport/zmtp.ts";
-import { fakeMaster, refusedPort, routerOpening } from "./fake-master.ts";
-import { Inbox, openDealer, recordingLogger, startPeer, within } from "./support.ts";
+import { refusedPort } from "../support/procs.ts";
+import { routerOpening, scriptedRouter } from "./scripted-router.ts";
+import { openDealer, startPeer } from "./support.ts";
+import { Inbox, within } from "../support/wait.ts";
+import { recordingLogger } from "../support/fakes.ts";
 
 setDefaultTimeout(30_000);
 
@@ -18,7 +21,7 @@ const text = (s: string) => new TextEncoder().encode(s);
 const decoded = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 async function connectedToFake(options: Parameters<typeof openDealer>[1] = {}) {
-  const master = await fakeMaster(routerOpening);
+  const master = await scriptedRouter(routerOpening);
   cleanup.push(() => master.close());
   const dealer = openDealer(master.port, options);
   cleanup.push(() => dealer.socket.close());
@@ -33,7 +36,7 @@ async function connectedToFake(options: Parameters<typeof openDealer>[1] = {}) {
 describe("a DealerSocket", () => {
   test("keeps delivering messages after onMessage throws, and logs the exception", async () => {
     const log = recordingLogger();
-    const master = await fakeMaster((socket) => {
+    const master = await scriptedRouter((socket) => {
       routerOpening(socket);
       socket.write(encodeFrame(text("first")));
       socket.write(encodeFrame(text("second")));
@@ -69,7 +72,7 @@ describe("a DealerSocket", () => {
   });
 
   test("drops the oldest queued messages beyond maxQueued, with one warning", async () => {
-    const master = await fakeMaster(routerOpening);
+    const master = await scriptedRouter(routerOpening);
     cleanup.push(() => master.close());
     const dealer = openDealer(master.port, { maxQueued: 3 });
     cleanup.push(() => dealer.socket.close());

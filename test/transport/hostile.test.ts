@@ -1,8 +1,10 @@
 // Things that are not a healthy master on the port: the DEALER says what is wrong once and recovers.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { encodeError, encodeGreeting, encodeReady } from "../../src/transport/zmtp.ts";
-import { fakeMaster, refusedPort, routerOpening } from "./fake-master.ts";
-import { type LogLine, openDealer, startPeer } from "./support.ts";
+import { refusedPort } from "../support/procs.ts";
+import { routerOpening, scriptedRouter } from "./scripted-router.ts";
+import { openDealer, startPeer } from "./support.ts";
+import { type LogLine } from "../support/fakes.ts";
 
 setDefaultTimeout(30_000);
 
@@ -22,7 +24,7 @@ const warningsAbout = (lines: LogLine[], text: string) => lines.filter((l) => l.
 
 describe("a DEALER pointed at something that is not a healthy master", () => {
   test("logs junk bytes once, keeps reconnecting, and works when a real ROUTER takes over the port", async () => {
-    const junk = await fakeMaster((socket) => socket.end("HTTP/1.1 400 Bad Request\r\n\r\n"));
+    const junk = await scriptedRouter((socket) => socket.end("HTTP/1.1 400 Bad Request\r\n\r\n"));
     const dealer = dealerOn(junk.port);
     const notZmtp = `master at 127.0.0.1:${junk.port} sent bytes that are not a ZMTP greeting — is that port a Locust master?`;
     for (let i = 0; i < 3; i++) expect(await dealer.disconnects.next("a rejected connection")).toBe(notZmtp);
@@ -39,7 +41,7 @@ describe("a DEALER pointed at something that is not a healthy master", () => {
   });
 
   test("closes the connection when the master announces an oversized frame, without crashing", async () => {
-    const master = await fakeMaster((socket) => {
+    const master = await scriptedRouter((socket) => {
       routerOpening(socket);
       socket.write(Uint8Array.of(0x02, 0, 0, 0, 0, 0x80, 0, 0, 0)); // a 2 GiB frame header, and no body
     });
@@ -62,7 +64,7 @@ describe("a DEALER pointed at something that is not a healthy master", () => {
   });
 
   test("gives up on a silent server after the handshake timeout and tries again", async () => {
-    const silent = await fakeMaster(() => {});
+    const silent = await scriptedRouter(() => {});
     cleanup.push(() => silent.close());
     const dealer = dealerOn(silent.port, { handshakeTimeoutMs: 100 });
     expect(await dealer.disconnects.next("the handshake timeout")).toBe(
@@ -73,7 +75,7 @@ describe("a DEALER pointed at something that is not a healthy master", () => {
   });
 
   test("reports a server that hangs up during the handshake", async () => {
-    const rude = await fakeMaster((socket) => socket.end(encodeGreeting()));
+    const rude = await scriptedRouter((socket) => socket.end(encodeGreeting()));
     cleanup.push(() => rude.close());
     const dealer = dealerOn(rude.port);
     expect(await dealer.disconnects.next("the hang-up")).toBe(
@@ -82,14 +84,14 @@ describe("a DEALER pointed at something that is not a healthy master", () => {
   });
 
   test("reports the reason of a master's ERROR command", async () => {
-    const strict = await fakeMaster((socket) => socket.write(new Uint8Array([...encodeGreeting(), ...encodeError("go away")])));
+    const strict = await scriptedRouter((socket) => socket.write(new Uint8Array([...encodeGreeting(), ...encodeError("go away")])));
     cleanup.push(() => strict.close());
     const dealer = dealerOn(strict.port);
     expect(await dealer.disconnects.next("the rejection")).toContain("(peer-error): peer rejected the connection: go away");
   });
 
   test("refuses a peer whose socket type is not ROUTER or DEALER", async () => {
-    const pub = await fakeMaster((socket) => {
+    const pub = await scriptedRouter((socket) => {
       socket.write(encodeGreeting());
       socket.write(encodeReady([["Socket-Type", new TextEncoder().encode("PUB")]]));
     });

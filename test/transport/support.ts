@@ -1,66 +1,13 @@
-// Test support: awaitable event queues with timeouts, a recording logger, peer processes, payloads.
+// Transport test support: real ROUTER peer processes, payloads both sides can check, a test DEALER.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
-import type { Logger } from "../../src/log.ts";
 import { DealerSocket, type DealerOptions } from "../../src/transport/index.ts";
+import { recordingLogger } from "../support/fakes.ts";
+import { Inbox, within } from "../support/wait.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
-
-/** Rejects with `what` if the promise takes longer than `ms`, so a failing test fails fast. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Items pushed by callbacks, awaited in order by the test. */
-export class Inbox<T> {
-  private items: T[] = [];
-  private waiters: Array<() => void> = [];
-
-  push(item: T): void {
-    this.items.push(item);
-    for (const wake of this.waiters.splice(0)) wake();
-  }
-
-  /** The next item matching `match` (earlier non-matching items are discarded). */
-  async next(what: string, match: (item: T) => boolean = () => true, ms = 10_000): Promise<T> {
-    const find = async (): Promise<T> => {
-      for (;;) {
-        const index = this.items.findIndex(match);
-        if (index >= 0) {
-          const [item] = this.items.splice(0, index + 1).slice(-1);
-          return item as T;
-        }
-        await new Promise<void>((wake) => this.waiters.push(wake));
-      }
-    };
-    return within(find(), ms, what);
-  }
-
-  get pending(): readonly T[] {
-    return this.items;
-  }
-}
-
-export interface LogLine {
-  level: keyof Logger;
-  message: string;
-}
-
-export function recordingLogger(): Logger & { lines: LogLine[]; inbox: Inbox<LogLine> } {
-  const lines: LogLine[] = [];
-  const inbox = new Inbox<LogLine>();
-  const at = (level: keyof Logger) => (message: string) => {
-    lines.push({ level, message });
-    inbox.push({ level, message });
-  };
-  return { lines, inbox, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
 
 /** Deterministic bytes both sides can regenerate: byte i = (i * 31 + seed) mod 256. */
 export function pattern(size: number, seed: number): Uint8Array {

@@ -1,0 +1,56 @@
+// The default command: join a Locust master as a worker, or run tasks once with --run-tasks.
+import { type ArgsDef, defineCommand } from "citty";
+import type { Plan } from "../api/plan.ts";
+import { systemClock } from "../clock.ts";
+import { LoadworkerError } from "../errors.ts";
+import { runTasksOnce } from "../users/run-once.ts";
+import { dealerLink } from "../worker/link.ts";
+import { startWorker } from "../worker/worker.ts";
+import { parseHostUrl, parsePort } from "./args.ts";
+import { guardUnhandledErrors } from "./guard.ts";
+import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
+import { printRecord, printSummary } from "./output.ts";
+
+export const workerArgs = {
+  "master-host": { type: "string", default: "127.0.0.1", description: "Locust master host" },
+  "master-port": { type: "string", default: "5557", description: "Locust master port (--master-bind-port)" },
+  host: { type: "string", description: "Target host for relative URLs when the master sends none, and for --run-tasks" },
+  loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
+  "run-tasks": { type: "string", description: "Run the named tasks once without a master (comma-separated) and print what they recorded" },
+} satisfies ArgsDef;
+
+export function workerCommand(plan: () => Plan) {
+  return defineCommand({
+    meta: { name: "worker", description: "Join a Locust master as a worker (the default command)" },
+    args: workerArgs,
+    run: async ({ args }): Promise<number> => {
+      const log = createLogger(parseLogLevel(args.loglevel));
+      const host = parseHostUrl(args.host, "--host");
+      const port = parsePort(args["master-port"], "--master-port");
+      const validated = plan();
+      if (args["run-tasks"] !== undefined) {
+        const names = args["run-tasks"].split(",").map((n) => n.trim()).filter(Boolean);
+        if (names.length === 0) throw new LoadworkerError("E_USAGE", "--run-tasks needs task names, e.g. --run-tasks 压测MockApi,压测HttpBin");
+        guardUnhandledErrors(log);
+        const runs = await runTasksOnce(validated, names, { host, log, clock: systemClock, onRecord: printRecord });
+        return printSummary(runs);
+      }
+      guardUnhandledErrors(log);
+      // Handlers first: a signal that lands while the worker starts must still end it cleanly.
+      let running: ReturnType<typeof startWorker> | undefined;
+      let signals = 0;
+      const onSignal = (signal: string) => {
+        if (++signals > 1 || !running) {
+          if (signals > 1) log.warn(`${signal} again: exiting now`);
+          process.exit(running ? 1 : 0);
+        }
+        running.shutdown();
+      };
+      process.on("SIGINT", () => onSignal("SIGINT"));
+      process.on("SIGTERM", () => onSignal("SIGTERM"));
+      const link = dealerLink({ host: args["master-host"], port }, log);
+      running = startWorker({ plan: validated, link, host, log });
+      return running.done;
+    },
+  });
+}

@@ -1,0 +1,15 @@
+// The pool's client factory: one HttpClient per user, with the class's HTTP settings.
+import type { Clock } from "../clock.ts";
+import { HttpClient } from "../http/index.ts";
+import type { Recorder } from "../stats/recorder.ts";
+import type { PoolOptions } from "./pool.ts";
+
+export function userClients(recorder: Recorder, clock: Clock): PoolOptions["makeClient"] {
+  return (host, kill, http) => {
+    const client = new HttpClient({ ...http, baseUrl: host, recorder, clock });
+    // A kill aborts the requests in flight but leaves the client usable: Locust runs on_stop
+    // after killing a user, and a logout there needs the user's connection and cookies.
+    kill.addEventListener("abort", () => client.interrupt(kill.reason), { once: true });
+    return client;
+  };
+}

@@ -1,0 +1,220 @@
+// The running users, grouped by the master's class names. Targets are absolute per class
+// (Locust's spawn semantics), so applying the same target twice changes nothing.
+import { type Clock, perRoundClock } from "../clock.ts";
+import type { HttpClient } from "../http/index.ts";
+import type { Logger } from "../log.ts";
+import type { Recorder } from "../stats/recorder.ts";
+import { type ContextEnvironment, createUserContext } from "./context.ts";
+import type { UserContext, UserDefinition, UserHttpOptions } from "../api/definitions.ts";
+import type { Plan } from "../api/plan.ts";
+import { type Activity, hungTasks, newActivity } from "./activity.ts";
+import { weightedPicker } from "./pick.ts";
+import { TurnBudget } from "./turn.ts";
+import { type ExceptionSink, runUser } from "./user.ts";
+
+export type PoolEnvironment = ContextEnvironment;
+
+export interface PoolOptions {
+  plan: Plan;
+  clock: Clock;
+  recorder: Recorder;
+  log: Logger;
+  onException: ExceptionSink;
+  /** Makes a user's client; `kill` aborts when the user is killed (after stop_timeout). */
+  makeClient: (host: string | undefined, kill: AbortSignal, options: UserHttpOptions | undefined) => HttpClient;
+  random?: () => number;
+  /** A task running longer than this is logged as possibly hung (once per run); default 60 s. */
+  hungTaskMs?: number;
+}
+
+const WATCHDOG_INTERVAL_MS = 5_000;
+/** After a kill, how long aborted tasks and onStop get before the user is abandoned. */
+export const KILL_GRACE_MS = 2_000;
+
+interface RunningUser {
+  readonly id: number;
+  readonly className: string;
+  readonly activity: Activity;
+  /** Stop requested: the user leaves its wait at once and ends after the task in flight. */
+  readonly stopController: AbortController;
+  /** Killed: ctx.signal, aborted after stop_timeout (at once when it is 0), as Locust kills users. */
+  readonly controller: AbortController;
+  readonly client: HttpClient;
+  readonly done: Promise<void>;
+}
+
+export class UserPool {
+  private readonly byClass = new Map<string, RunningUser[]>();
+  private readonly stopping = new Set<Promise<void>>();
+  /** Users told to stop whose task is still finishing: Locust still counts them. */
+  private readonly stoppingCounts = new Map<string, number>();
+  private readonly stoppingUsers = new Set<RunningUser>();
+  private readonly warnedUnknown = new Set<string>();
+  private readonly pickFallback: () => UserDefinition<any>;
+  private nextUserId = 1;
+  private readonly turnBudget: TurnBudget;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  env: PoolEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
+
+  constructor(private readonly opts: PoolOptions) {
+    this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
+    // The budget is checked after every task: it reads the time once per round of users.
+    this.turnBudget = new TurnBudget(perRoundClock(opts.clock).now);
+  }
+
+  /**
+   * Starts or stops users until each class named has exactly its target; others are left alone.
+   * Resolves once the users it stopped have finished (Locust's worker reports spawning complete
+   * only then).
+   */
+  setTargets(targets: Readonly<Record<string, number>>, stopTimeoutSeconds: number): Promise<void> {
+    const stops: Promise<void>[] = [];
+    for (const [name, target] of Object.entries(targets)) {
+      const users = this.byClass.get(name) ?? [];
+      this.byClass.set(name, users);
+      while (users.length < target) users.push(this.start(name));
+      if (users.length > target) stops.push(...this.stop(users.splice(target), stopTimeoutSeconds));
+    }
+    this.watch();
+    return Promise.all(stops).then(() => undefined);
+  }
+
+  // One interval for all users, and only while there are users: no timer outlives the test.
+  private watch(): void {
+    if (this.userCount > 0 && !this.watchdog) {
+      this.watchdog = setInterval(() => this.checkHung(), WATCHDOG_INTERVAL_MS);
+      (this.watchdog as { unref?: () => void }).unref?.();
+    } else if (this.userCount === 0 && this.watchdog) {
+      clearInterval(this.watchdog);
+      this.watchdog = undefined;
+    }
+  }
+
+  /** Logs tasks that have run longer than hungTaskMs; the watchdog calls it, tests may too. */
+  checkHung(): void {
+    const pool = this;
+    const warnings = hungTasks({
+      now: () => this.opts.clock.now(),
+      hungAfterMs: this.opts.hungTaskMs ?? 60_000,
+      *activities() {
+        for (const users of pool.byClass.values()) for (const u of users) yield [u.id, u.className, u.activity] as [number, string, Activity];
+      },
+    });
+    for (const warning of warnings) this.opts.log.warn(warning);
+  }
+
+  /** Running users per class, by the master's names (what spawning_complete and stats echo). */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [name, users] of this.byClass) counts[name] = users.length;
+    for (const [name, n] of this.stoppingCounts) counts[name] = (counts[name] ?? 0) + n;
+    return counts;
+  }
+
+  get userCount(): number {
+    let total = 0;
+    for (const users of this.byClass.values()) total += users.length;
+    for (const n of this.stoppingCounts.values()) total += n;
+    return total;
+  }
+
+  /** Stops every user: abort now, wait up to the timeout for tasks in flight, then abandon them. */
+  async stopAll(stopTimeoutSeconds: number): Promise<void> {
+    for (const users of this.byClass.values()) this.stop(users.splice(0), stopTimeoutSeconds);
+    this.byClass.clear();
+    // A kill (stop_timeout 0: quit, a lost master) also ends users still finishing an earlier, graceful stop.
+    if (stopTimeoutSeconds === 0) for (const user of this.stoppingUsers) user.controller.abort();
+    this.watch();
+    await Promise.all([...this.stopping]);
+  }
+
+  private start(className: string): RunningUser {
+    const def = this.resolve(className);
+    const controller = new AbortController();
+    const stopController = new AbortController();
+    const userId = this.nextUserId++;
+    const client = this.opts.makeClient(this.env.host, controller.signal, def.http);
+    const activity = newActivity();
+    let ctx: UserContext<any>;
+    try {
+      ctx = createUserContext({
+        userId,
+        className,
+        def,
+        env: () => this.env,
+        client,
+        signal: controller.signal,
+        recorder: this.opts.recorder,
+        log: this.opts.log,
+      });
+    } catch (error) {
+      // A throwing state() factory is user code too: report it; the user stays counted but idle.
+      this.opts.onException(error, `${def.name}.state`);
+      return { id: userId, className, activity, stopController, controller, client, done: Promise.resolve() };
+    }
+    const done = runUser(def, ctx, {
+      clock: this.opts.clock,
+      recorder: this.opts.recorder,
+      onException: this.opts.onException,
+      random: this.opts.random,
+      activity,
+      turnBudget: this.turnBudget,
+      stopSignal: stopController.signal,
+    }).catch((error) => this.opts.onException(error, `${def.name} (user loop)`));
+    return { id: userId, className, activity, stopController, controller, client, done };
+  }
+
+  private stop(users: RunningUser[], stopTimeoutSeconds: number): Promise<void>[] {
+    return users.map((user) => {
+      user.stopController.abort();
+      this.stoppingUsers.add(user);
+      this.stoppingCounts.set(user.className, (this.stoppingCounts.get(user.className) ?? 0) + 1);
+      const finished = this.finish(user, stopTimeoutSeconds).then(() => {
+        const left = (this.stoppingCounts.get(user.className) ?? 1) - 1;
+        if (left > 0) this.stoppingCounts.set(user.className, left);
+        else this.stoppingCounts.delete(user.className);
+        this.stoppingUsers.delete(user);
+        this.stopping.delete(finished);
+        this.watch(); // the last user to finish ends the watchdog
+      });
+      this.stopping.add(finished);
+      return finished;
+    });
+  }
+
+  // Locust lets the task in flight finish within stop_timeout, then kills the user; a killed
+  // user's aborted task and its onStop get KILL_GRACE_MS before it is abandoned.
+  private async finish(user: RunningUser, stopTimeoutSeconds: number): Promise<void> {
+    const inTime = stopTimeoutSeconds > 0 && (await settleWithin(user.done, stopTimeoutSeconds * 1000));
+    if (!inTime) {
+      user.controller.abort();
+      if (!(await settleWithin(user.done, KILL_GRACE_MS))) {
+        this.opts.log.warn(`user ${user.id} (${user.className}) did not end within ${stopTimeoutSeconds}s stop_timeout + ${KILL_GRACE_MS / 1000}s after being killed; it was abandoned (does a task ignore ctx.signal?)`);
+      }
+    }
+    user.client.close();
+  }
+
+
+  private resolve(className: string): UserDefinition<any> {
+    const own = this.opts.plan.users.find((u) => u.name === className);
+    if (own) return own;
+    if (!this.warnedUnknown.has(className)) {
+      this.warnedUnknown.add(className);
+      const names = this.opts.plan.fallback.map((u) => u.name).join(", ");
+      this.opts.log.warn(`the master asked for user class "${className}", which this worker does not define; running ${names} for those users`);
+    }
+    return this.pickFallback();
+  }
+}
+
+/** Resolves true when `promise` settles within `ms`, false otherwise; never leaves a timer behind. */
+function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    promise.then(
+      () => (clearTimeout(timer), resolve(true)),
+      () => (clearTimeout(timer), resolve(true)),
+    );
+  });
+}

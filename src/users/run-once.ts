@@ -1,0 +1,76 @@
+// --run-tasks: run each named task once, without a master (boomer's debugging mode), and
+// return what it recorded so the CLI can print it.
+import type { Clock } from "../clock.ts";
+import { LoadworkerError } from "../errors.ts";
+import { HttpClient } from "../http/index.ts";
+import type { Logger } from "../log.ts";
+import { errorText } from "../stats/index.ts";
+import type { Recorder } from "../stats/recorder.ts";
+import { createUserContext } from "./context.ts";
+import { runWithRecorder } from "./current.ts";
+import type { Plan } from "../api/plan.ts";
+import { describeException } from "./exceptions.ts";
+
+export interface Recorded {
+  ok: boolean;
+  requestType: string;
+  name: string;
+  ms: number;
+  length: number;
+  error?: string;
+}
+
+export interface TaskRun {
+  task: string;
+  records: Recorded[];
+  /** What the task (or its user's onStart/onStop) threw, if anything. */
+  exception?: string;
+}
+
+export interface RunOnceOptions {
+  host?: string;
+  log: Logger;
+  clock: Clock;
+  /** Called as each record arrives, so output streams while tasks run. */
+  onRecord?: (task: string, record: Recorded) => void;
+}
+
+export async function runTasksOnce(plan: Plan, names: readonly string[], opts: RunOnceOptions): Promise<TaskRun[]> {
+  const unknown = names.filter((n) => !plan.tasks.has(n));
+  if (unknown.length > 0) {
+    const known = [...plan.tasks.keys()].map((n) => JSON.stringify(n)).join(", ");
+    throw new LoadworkerError("E_UNKNOWN_TASK", `no task named ${unknown.map((n) => JSON.stringify(n)).join(", ")}; the tasks are: ${known}`);
+  }
+  const runs: TaskRun[] = [];
+  for (const [i, name] of names.entries()) {
+    const { task, user } = plan.tasks.get(name)!;
+    const run: TaskRun = { task: name, records: [] };
+    const push = (record: Recorded) => {
+      run.records.push(record);
+      opts.onRecord?.(name, record);
+    };
+    const recorder: Recorder = {
+      success: (requestType, reqName, ms, length) => push({ ok: true, requestType, name: reqName, ms, length }),
+      failure: (requestType, reqName, ms, error) => push({ ok: false, requestType, name: reqName, ms, length: 0, error: errorText(error) }),
+    };
+    const controller = new AbortController();
+    const client = new HttpClient({ ...user.http, baseUrl: opts.host, recorder, signal: controller.signal, clock: opts.clock });
+    const env = { host: opts.host, workerIndex: 0, parsedOptions: {} };
+    try {
+      // Inside the try: the user's state() factory is user code and may throw too.
+      const ctx = createUserContext({ userId: i + 1, className: user.name, def: user, env: () => env, client, signal: controller.signal, recorder, log: opts.log });
+      await runWithRecorder(recorder, async () => {
+        await user.onStart?.(ctx);
+        await task.fn(ctx);
+        await user.onStop?.(ctx);
+      });
+    } catch (error) {
+      run.exception = describeException(error, name).msg;
+    } finally {
+      controller.abort();
+      client.close();
+    }
+    runs.push(run);
+  }
+  return runs;
+}

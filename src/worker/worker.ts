@@ -1,0 +1,113 @@
+// The shell around the pure lifecycle: it owns the link, the timers, the stats and the users,
+// turns link and timer activity into machine events and performs the machine's effects
+// (effects.ts). Transport, clock and intervals are parameters, so tests run it in process.
+import { hostname } from "node:os";
+import type { Plan } from "../api/plan.ts";
+import { type Clock, perRoundClock, systemClock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import { type StatsReport as WireStatsReport, type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
+import { type StatsReport, createStats } from "../stats/index.ts";
+import { userClients } from "../users/clients.ts";
+import { exceptionReporter } from "../users/exceptions.ts";
+import { type PoolOptions, UserPool } from "../users/pool.ts";
+import { type EffectTarget, performEffect } from "./effects.ts";
+import type { LinkEvents, LinkFactory } from "./link.ts";
+import { type MachineEvent, transition } from "./machine.ts";
+import { type MachineState, canReport, initialState } from "./state.ts";
+import { type Every, LOCUST_TIMING, type Timing, realEvery } from "./timing.ts";
+import { type Usage, usageMeter } from "./usage.ts";
+
+export interface WorkerOptions {
+  plan: Plan;
+  /** The transport to the master: dealerLink(...) in production, a fake in tests. */
+  link: LinkFactory;
+  /** Target host used when the master sends none. */
+  host?: string;
+  nodeId?: string;
+  log: Logger;
+  clock?: Clock;
+  every?: Every;
+  timing?: Partial<Timing>;
+  usage?: () => Usage;
+  /** Each user's HTTP client; real HttpClients recording into the worker's stats by default. */
+  makeClient?: PoolOptions["makeClient"];
+}
+
+export interface RunningWorker {
+  readonly nodeId: string;
+  /** Resolves with the process exit code once the worker has quit. */
+  readonly done: Promise<number>;
+  /** SIGINT/SIGTERM: final stats and quit to the master, then done resolves. */
+  shutdown(): void;
+}
+
+// stats/ and protocol/ are sibling layers that may not import each other, so each declares the
+// stats payload; this line stops the build when the two drift apart.
+true satisfies [StatsReport, WireStatsReport] extends [WireStatsReport, StatsReport] ? true : false;
+
+export function newNodeId(): string {
+  return `${hostname()}_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+export function startWorker(opts: WorkerOptions): RunningWorker {
+  const clock = opts.clock ?? systemClock;
+  const timing: Timing = { ...LOCUST_TIMING, ...opts.timing };
+  const every = opts.every ?? realEvery;
+  const { log } = opts;
+  const nodeId = opts.nodeId ?? newNodeId();
+  const stats = createStats(perRoundClock(clock)); // per-second keys: the time of the round is enough
+  let state: MachineState = initialState;
+  let exitWith: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (exitWith = resolve));
+
+  const dispatch = (event: MachineEvent): void => {
+    const result = transition(state, event, clock.now(), timing);
+    state = result.state;
+    for (const effect of result.effects) performEffect(effect, target);
+  };
+  const link = opts.link(nodeId, linkEvents(dispatch, log));
+  const send = (message: WorkerMessage) => link.send(encodeWorkerMessage(message, nodeId));
+  const reportException = exceptionReporter(log, (r) => canReport(state) && send({ type: "exception", msg: r.msg, traceback: r.traceback }), () => clock.now());
+  const pool = new UserPool({
+    plan: opts.plan,
+    clock,
+    recorder: stats.recorder,
+    log,
+    onException: reportException,
+    makeClient: opts.makeClient ?? userClients(stats.recorder, clock),
+  });
+  pool.env = { ...pool.env, host: opts.host };
+  const timers = [every(timing.heartbeatMs, () => dispatch({ type: "tick" })), every(timing.reportMs, () => dispatch({ type: "report_due" }))];
+  const target: EffectTarget = {
+    send,
+    link,
+    pool,
+    stats,
+    usage: opts.usage ?? usageMeter(clock),
+    log,
+    defaultHost: opts.host,
+    workerIndex: () => state.workerIndex,
+    dispatch,
+    exit: (code: number) => {
+      for (const stop of timers) stop();
+      void link.close().then(() => exitWith(code));
+    },
+  };
+
+  link.start();
+  return { nodeId, done, shutdown: () => dispatch({ type: "shutdown" }) };
+}
+
+/** Link activity as machine events; what is not one Locust message is logged and dropped. */
+function linkEvents(dispatch: (event: MachineEvent) => void, log: Logger): LinkEvents {
+  return {
+    onMessage: (frames) => {
+      if (frames.length !== 1) return log.warn(`dropped a ${frames.length}-frame message from the master: Locust sends one frame per message`);
+      const decoded = decodeMasterMessage(frames[0] as Uint8Array);
+      if (!decoded.ok) return log.warn(`dropped a malformed message from the master: ${decoded.error}`);
+      dispatch({ type: "message", message: decoded.message });
+    },
+    onConnected: () => dispatch({ type: "connected" }),
+    onDisconnected: () => dispatch({ type: "disconnected" }),
+  };
+}

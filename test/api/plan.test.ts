@@ -1,0 +1,176 @@
+import { describe, expect, test } from "bun:test";
+import { LoadworkerError } from "../../src/errors.ts";
+import { constant, defineTask, defineUser } from "../../src/index.ts";
+import { DEFAULT_USER_NAME, buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+
+const noop = () => {};
+const task = (name: string, weight?: number) => defineTask({ name, weight, fn: noop });
+
+/** The LoadworkerError that building a plan from `exports` throws (fails the test if none). */
+function planError(...exports: unknown[]): LoadworkerError {
+  try {
+    buildPlan(collectDefinitions(exports));
+  } catch (error) {
+    expect(error).toBeInstanceOf(LoadworkerError);
+    return error as LoadworkerError;
+  }
+  throw new Error("expected buildPlan to throw");
+}
+
+describe("collectDefinitions", () => {
+  test("finds definitions among module values and inside arrays, once each, and ignores everything else", () => {
+    const a = task("a");
+    const b = task("b");
+    const user = defineUser({ name: "U", tasks: [a] });
+    const found = collectDefinitions([a, "text", 42, null, { name: "not a definition" }, [b, [user, a]], a]);
+    expect(found).toEqual([a, b, user]);
+  });
+});
+
+describe("buildPlan", () => {
+  test("turns standalone tasks into the DefaultUser class, listed first", () => {
+    const a = task("a", 2);
+    const b = task("b");
+    const plan = buildPlan(collectDefinitions([a, b]));
+    expect(plan.users.map((u) => u.name)).toEqual([DEFAULT_USER_NAME]);
+    expect(plan.users[0]?.tasks).toEqual([a, b]);
+    expect(plan.users[0]?.weight).toBe(1);
+    expect([...plan.tasks.keys()]).toEqual(["a", "b"]);
+    expect(plan.tasks.get("b")?.user.name).toBe(DEFAULT_USER_NAME);
+  });
+
+  test("keeps user classes in declaration order and indexes their tasks by name", () => {
+    const first = defineUser({ name: "Zed", weight: 3, tasks: [{ name: "z1", fn: noop }] });
+    const second = defineUser({ name: "Alpha", tasks: [{ name: "a1", fn: noop }, { name: "a2", weight: 5, fn: noop }] });
+    const plan = buildPlan(collectDefinitions([first, second]));
+    expect(plan.users).toEqual([first, second]);
+    expect([...plan.tasks.keys()]).toEqual(["z1", "a1", "a2"]);
+    expect(plan.tasks.get("a2")?.user).toBe(second);
+  });
+
+  test("falls back to DefaultUser when there are standalone tasks", () => {
+    const user = defineUser({ name: "Shop", tasks: [task("browse")] });
+    const plan = buildPlan(collectDefinitions([user, task("ping")]));
+    expect(plan.users.map((u) => u.name)).toEqual([DEFAULT_USER_NAME, "Shop"]);
+    expect(plan.fallback.map((u) => u.name)).toEqual([DEFAULT_USER_NAME]);
+  });
+
+  test("falls back to every user class when there are no standalone tasks", () => {
+    const users = [defineUser({ name: "A", tasks: [task("a")] }), defineUser({ name: "B", tasks: [task("b")] })];
+    expect(buildPlan(collectDefinitions(users)).fallback).toEqual(users);
+  });
+
+  test("allows one task object to be shared by two user classes", () => {
+    const shared = task("shared");
+    const plan = buildPlan(collectDefinitions([defineUser({ name: "A", tasks: [shared] }), defineUser({ name: "B", tasks: [shared] })]));
+    expect(plan.tasks.get("shared")?.task).toBe(shared);
+    expect(plan.users.map((u) => u.name)).toEqual(["A", "B"]);
+  });
+
+  test("does not make an exported task that a user class uses into a DefaultUser as well", () => {
+    // The natural way to share a task: export it and list it in the classes.
+    const shared = task("shared");
+    const plan = buildPlan(collectDefinitions([shared, defineUser({ name: "A", tasks: [shared] }), defineUser({ name: "B", tasks: [shared] })]));
+    expect(plan.users.map((u) => u.name)).toEqual(["A", "B"]);
+    expect(plan.fallback.map((u) => u.name)).toEqual(["A", "B"]);
+  });
+
+  test("reports nothing exported as E_NO_TASKS", () => {
+    const error = planError("just a string", { nothing: true });
+    expect(error.code).toBe("E_NO_TASKS");
+    expect(error.message).toContain("defineTask");
+  });
+
+  describe("rejects at start-up, with E_CONFIG and the name in the message,", () => {
+    test("two different tasks with the same name, naming both classes", () => {
+      const error = planError(defineUser({ name: "A", tasks: [task("login")] }), defineUser({ name: "B", tasks: [task("login")] }));
+      expect(error.code).toBe("E_CONFIG");
+      expect(error.message).toContain('"login"');
+      expect(error.message).toContain("A and B");
+    });
+
+    test("two standalone tasks with the same name", () => {
+      const error = planError(task("dup"), task("dup"));
+      expect(error.code).toBe("E_CONFIG");
+      expect(error.message).toContain('"dup"');
+    });
+
+    test("a task weight of zero, below zero or NaN", () => {
+      for (const weight of [0, -1, Number.NaN]) {
+        const error = planError(task("heavy", weight));
+        expect(error.code).toBe("E_CONFIG");
+        expect(error.message).toContain('task "heavy"');
+        expect(error.message).toContain(`weight is ${weight}`);
+      }
+    });
+
+    test("a user class weight of zero or NaN", () => {
+      for (const weight of [0, Number.NaN]) {
+        const error = planError(defineUser({ name: "Light", weight, tasks: [task("t")] }));
+        expect(error.code).toBe("E_CONFIG");
+        expect(error.message).toContain('user class "Light"');
+      }
+    });
+
+    test("a wait time that returns NaN or a negative number", () => {
+      for (const [waitTime, shown] of [[() => Number.NaN, "NaN"], [({ taskSeconds }: { taskSeconds: number }) => 1 - taskSeconds, "-29"]] as const) {
+        const error = planError(defineUser({ name: "Waiter", waitTime, tasks: [task("t")] }));
+        expect(error.code).toBe("E_CONFIG");
+        expect(error.message).toContain("Waiter");
+        expect(error.message).toContain(`waitTime returned ${shown}`);
+      }
+    });
+
+    test("a wait time that is not a function", () => {
+      const error = planError(defineUser({ name: "Waiter", waitTime: 3 as never, tasks: [task("t")] }));
+      expect(error.message).toContain("waitTime must be a function");
+    });
+
+    test("a class name that is not a Python identifier", () => {
+      for (const name of ["Shop User", "1st", "shop-user", ""]) {
+        const error = planError(defineUser({ name, tasks: [task("t")] }));
+        expect(error.code).toBe("E_CONFIG");
+        expect(error.message).toContain(`"${name}"`);
+        expect(error.message).toContain("Python identifier");
+      }
+    });
+
+    test("a class name that master.py cannot use: a Python keyword or a name it imports", () => {
+      for (const name of ["class", "None", "pass", "task", "User"]) {
+        const error = planError(defineUser({ name, tasks: [task("t")] }));
+        expect(error.code).toBe("E_CONFIG");
+        expect(error.message).toContain(`"${name}"`);
+      }
+    });
+
+    test("a user class with no tasks", () => {
+      const error = planError(defineUser({ name: "Idle", tasks: [] }));
+      expect(error.code).toBe("E_CONFIG");
+      expect(error.message).toContain('"Idle" has no tasks');
+    });
+
+    test("two user classes with the same name", () => {
+      const error = planError(defineUser({ name: "Twin", tasks: [task("a")] }), defineUser({ name: "Twin", tasks: [task("b")] }));
+      expect(error.message).toContain('two user classes are named "Twin"');
+    });
+
+    test("a user class named DefaultUser next to standalone tasks", () => {
+      const error = planError(defineUser({ name: DEFAULT_USER_NAME, tasks: [task("a")] }), task("b"));
+      expect(error.code).toBe("E_CONFIG");
+      expect(error.message).toContain(`"${DEFAULT_USER_NAME}" is reserved`);
+    });
+
+    test("a task without a name or without a function", () => {
+      expect(planError(task("  ")).message).toContain("has no name");
+      expect(planError(defineTask({ name: "lazy", fn: undefined as never })).message).toContain('task "lazy": fn must be a function');
+    });
+  });
+
+  test("accepts a class named DefaultUser when there are no standalone tasks", () => {
+    expect(buildPlan(collectDefinitions([defineUser({ name: DEFAULT_USER_NAME, waitTime: constant(1), tasks: [task("a")] })])).users).toHaveLength(1);
+  });
+
+  test("accepts Unicode letters in class names (Python 3 identifiers)", () => {
+    expect(buildPlan(collectDefinitions([defineUser({ name: "压测用户_1", tasks: [task("a")] })])).users[0]?.name).toBe("压测用户_1");
+  });
+});

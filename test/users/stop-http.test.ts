@@ -1,0 +1,81 @@
+// Stopping users that do real HTTP: a request in flight finishes within stop_timeout and is
+// recorded; a killed user's onStop can still log out over its own client (Locust runs on_stop).
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { systemClock } from "../../src/clock.ts";
+import { defineUser } from "../../src/index.ts";
+import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import { UserPool } from "../../src/users/pool.ts";
+import { userClients } from "../../src/users/clients.ts";
+import { type CountingServer, countingServer } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
+import { recordingLogger, recordingRecorder } from "../support/fakes.ts";
+
+let server: CountingServer;
+let slow: import("node:http").Server;
+let slowUrl = "";
+const pools: UserPool[] = [];
+
+beforeAll(async () => {
+  server = await countingServer();
+  const { createServer } = await import("node:http");
+  // Answers after 300 ms, so a stop lands while the request is in flight.
+  slow = createServer((req, res) => setTimeout(() => res.end(`slow ${req.url}`), 300));
+  await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+  slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+});
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.stopAll(0)));
+});
+afterAll(async () => {
+  await server.close();
+  slow.closeAllConnections();
+  await new Promise((r) => slow.close(r));
+});
+
+function poolFor(user: ReturnType<typeof defineUser<any>>, host: string) {
+  const recorder = recordingRecorder();
+  const pool = new UserPool({
+    plan: buildPlan(collectDefinitions([user])),
+    clock: systemClock,
+    recorder,
+    log: recordingLogger(),
+    onException: (error) => {
+      throw error;
+    },
+    makeClient: userClients(recorder, systemClock),
+  });
+  pool.env = { host, workerIndex: 0, parsedOptions: {} };
+  pools.push(pool);
+  return { pool, recorder };
+}
+
+describe("stopping users that make HTTP requests", () => {
+  test("a request in flight finishes within stop_timeout and is recorded", async () => {
+    let started = 0;
+    const user = defineUser({ name: "Slow", tasks: [{ name: "slow", fn: async ({ client }) => (started++, client.get("/slow")) }] });
+    const { pool, recorder } = poolFor(user, slowUrl);
+    pool.setTargets({ Slow: 1 }, 5);
+    await waitFor(() => (started === 1 ? true : undefined), 3_000, "the request to start");
+    await within(pool.stopAll(5), 3_000, "the stop");
+    expect(recorder.records.filter((r) => r.name === "/slow" && r.ok)).toHaveLength(1);
+  });
+
+  test("a user killed mid-request (stop_timeout 0) still logs out in onStop", async () => {
+    let started = 0;
+    const user = defineUser({
+      name: "Session",
+      onStop: async ({ client }) => {
+        await client.post(`${server.url}/logout`);
+      },
+      tasks: [{ name: "slow", fn: async ({ client }) => (started++, client.get("/slow")) }],
+    });
+    const { pool, recorder } = poolFor(user, slowUrl);
+    pool.setTargets({ Session: 1 }, 0);
+    await waitFor(() => (started === 1 ? true : undefined), 3_000, "the request to start");
+    await within(pool.stopAll(0), 3_000, "the stop");
+    expect(server.counts.get("/logout")).toBe(1);
+    expect(recorder.records.filter((r) => r.name === `${server.url}/logout` && r.ok)).toHaveLength(1);
+    // The killed request was aborted, not recorded.
+    expect(recorder.records.filter((r) => r.name === "/slow")).toHaveLength(0);
+  });
+});
