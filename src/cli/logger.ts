@@ -15,9 +15,11 @@ export function parseLogLevel(value: string | undefined): LogLevelName {
   return level as LogLevelName;
 }
 
-export function createLogger(level: LogLevelName): Logger {
+/** `tag` prefixes every line (the process slot of a --processes child). */
+export function createLogger(level: LogLevelName, tag?: string): Logger {
   // Logs go to stderr so that stdout stays clean for output such as `loadworker locustfile`.
-  const consola = createConsola({ level: CONSOLA_LEVEL[level], stdout: process.stderr, stderr: process.stderr });
+  const base = createConsola({ level: CONSOLA_LEVEL[level], stdout: process.stderr, stderr: process.stderr });
+  const consola = tag ? base.withTag(tag) : base;
   return {
     debug: (m, ...r) => consola.debug(m, ...r),
     info: (m, ...r) => consola.info(m, ...r),

@@ -10,6 +10,7 @@ import { parseHostUrl, parsePort } from "./args.ts";
 import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
+import { forkProcesses, processSlot, processesArgs } from "./processes.ts";
 
 export const workerArgs = {
   "master-host": { type: "string", default: "127.0.0.1", description: "Locust master host" },
@@ -17,14 +18,16 @@ export const workerArgs = {
   host: { type: "string", description: "Target host for relative URLs when the master sends none, and for --run-tasks" },
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
   "run-tasks": { type: "string", description: "Run the named tasks once without a master (comma-separated) and print what they recorded" },
+  ...processesArgs,
 } satisfies ArgsDef;
 
 export function workerCommand(plan: () => Plan) {
   return defineCommand({
     meta: { name: "worker", description: "Join a Locust master as a worker (the default command)" },
     args: workerArgs,
-    run: async ({ args }): Promise<number> => {
-      const log = createLogger(parseLogLevel(args.loglevel));
+    run: async ({ args, rawArgs }): Promise<number> => {
+      const slot = processSlot();
+      const log = createLogger(parseLogLevel(args.loglevel), slot && `process ${slot}`);
       const host = parseHostUrl(args.host, "--host");
       const port = parsePort(args["master-port"], "--master-port");
       const validated = plan();
@@ -33,8 +36,14 @@ export function workerCommand(plan: () => Plan) {
         if (names.length === 0) throw new LoadworkerError("E_USAGE", "--run-tasks needs task names, e.g. --run-tasks 压测MockApi,压测HttpBin");
         guardUnhandledErrors(log);
         const runs = await runTasksOnce(validated, names, { host, log, clock: systemClock, onRecord: printRecord });
-        return printSummary(runs);
+        return printSummary(runs); // --processes is ignored: the tasks run once, here
       }
+      // Before the signal handlers: a parent of --processes only forwards signals to its children.
+      const parent = forkProcesses(args.processes, rawArgs, log, () => {
+        log.warn("the parent process (--processes) is gone: sending final stats and quitting");
+        onSignal("SIGTERM");
+      });
+      if (parent) return parent;
       guardUnhandledErrors(log);
       // Handlers first: a signal that lands while the worker starts must still end it cleanly.
       let running: ReturnType<typeof startWorker> | undefined;

@@ -17,7 +17,8 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   worker: ["users", "api", "protocol", "transport", "stats", "http"],
   standalone: ["users", "api", "stats", "http"],
   demo: [],
-  cli: ["worker", "standalone", "users", "api", "demo", "protocol", "transport", "stats", "http"],
+  processes: [],
+  cli: ["worker", "standalone", "processes", "users", "api", "demo", "protocol", "transport", "stats", "http"],
   "index.ts": ["api", "users", "http", "stats"],
   "main.ts": ["cli"],
 };
