@@ -60,7 +60,9 @@ export function superviseProcesses(opts: SuperviseOptions): Supervisor {
   const start = (slot: Slot) => {
     slot.timer = undefined;
     const env = { ...process.env, ...opts.env, [PROCESS_ENV]: `${slot.index}/${opts.count}` };
-    const child = spawn(file, args, { env, stdio: ["pipe", "inherit", "inherit"] });
+    // detached: a process group of its own, so a signal to the parent's group (supervisord's
+    // stopasgroup, Ctrl-C in a terminal) reaches it once, forwarded, not twice (twice = exit now).
+    const child = spawn(file, args, { env, stdio: ["pipe", "inherit", "inherit"], detached: true });
     slot.child = child;
     slot.startedAt = Date.now();
     child.stdin?.on("error", () => {}); // a child that died closes its end; nothing is written anyway

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { restartDelay } from "../../src/processes/backoff.ts";
-import { parseProcessCount } from "../../src/processes/count.ts";
+import { parseProcessCount, quotaCores } from "../../src/processes/count.ts";
 
 describe("--processes", () => {
   test("takes a whole number of processes, or -1 for one per usable core", () => {
@@ -23,5 +23,17 @@ describe("restarting a crashed worker process", () => {
   });
   test("starts afresh after a child that ran long enough", () => {
     expect(restartDelay(policy, 5, 60_000)).toEqual({ delayMs: 500, streak: 1 });
+  });
+});
+
+describe("the cores a cgroup CPU limit allows", () => {
+  test("reads cgroup v2 cpu.max and v1 quota/period, rounding up; no quota is no limit", () => {
+    expect(quotaCores("200000 100000\n")).toBe(2);
+    expect(quotaCores("150000 100000")).toBe(2);
+    expect(quotaCores("50000 100000")).toBe(1);
+    expect(quotaCores("max 100000")).toBeUndefined();
+    expect(quotaCores(undefined, "400000\n", "100000\n")).toBe(4);
+    expect(quotaCores(undefined, "-1\n", "100000\n")).toBeUndefined();
+    expect(quotaCores(undefined)).toBeUndefined();
   });
 });
