@@ -11,6 +11,7 @@ if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.packa
   npm ci --no-audit --no-fund
 fi
 scripts/venv.sh
+scripts/chromium.sh
 ./node_modules/.bin/bun scripts/build.ts
 ./node_modules/.bin/tsc --noEmit -p .
 exec ./node_modules/.bin/bun test "$@"

@@ -7,6 +7,8 @@ export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, co
   const known = new Set<string>(["help", "h", "version", "v"]);
   const valued = new Set<string>();
   const booleans = new Set<string>();
+  // A command that declares a positional argument (`loadworker run Shopper`) takes bare words.
+  const positionals = Object.values(args).some((def) => def.type === "positional");
   for (const [name, def] of Object.entries(args)) {
     const alias = "alias" in def ? def.alias : undefined;
     const names = [name, ...(Array.isArray(alias) ? alias : alias ? [alias] : [])];
@@ -20,6 +22,7 @@ export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, co
     const arg = rawArgs[i] as string;
     if (arg === "--") break;
     if (!arg.startsWith("-")) {
+      if (positionals) continue;
       throw new LoadworkerError("E_USAGE", `unexpected argument "${arg}" for ${command}; see --help`);
     }
     const name = arg.replace(/^-{1,2}/, "").split("=")[0] as string;

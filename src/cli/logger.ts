@@ -15,10 +15,16 @@ export function parseLogLevel(value: string | undefined): LogLevelName {
   return level as LogLevelName;
 }
 
+/** Where log lines go: stderr by default; `loadworker run` passes its live view on a TTY. */
+export interface LogSink {
+  write(text: string): unknown;
+}
+
 /** `tag` prefixes every line (the process slot of a --processes child). */
-export function createLogger(level: LogLevelName, tag?: string): Logger {
+export function createLogger(level: LogLevelName, sink: LogSink = process.stderr, tag?: string): Logger {
   // Logs go to stderr so that stdout stays clean for output such as `loadworker locustfile`.
-  const base = createConsola({ level: CONSOLA_LEVEL[level], stdout: process.stderr, stderr: process.stderr });
+  const stream = sink as NodeJS.WriteStream;
+  const base = createConsola({ level: CONSOLA_LEVEL[level], stdout: stream, stderr: stream });
   const consola = tag ? base.withTag(tag) : base;
   return {
     debug: (m, ...r) => consola.debug(m, ...r),

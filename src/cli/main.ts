@@ -8,6 +8,7 @@ import { LoadworkerError } from "../errors.ts";
 import { firstPositional, rejectUnknownFlags } from "./args.ts";
 import { demoTargetCommand } from "./demo-target.ts";
 import { locustfileCommand } from "./locustfile.ts";
+import { standaloneRunCommand } from "./run.ts";
 import { workerArgs, workerCommand } from "./worker.ts";
 
 type AnyCommand = CommandDef<any>;
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (plan: () => Plan) => AnyCommand> = {
   worker: workerCommand,
   locustfile: locustfileCommand,
   "demo-target": () => demoTargetCommand,
+  run: standaloneRunCommand,
 };
 const DEFAULT_COMMAND = "worker";
 

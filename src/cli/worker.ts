@@ -27,7 +27,7 @@ export function workerCommand(plan: () => Plan) {
     args: workerArgs,
     run: async ({ args, rawArgs }): Promise<number> => {
       const slot = processSlot();
-      const log = createLogger(parseLogLevel(args.loglevel), slot && `process ${slot}`);
+      const log = createLogger(parseLogLevel(args.loglevel), process.stderr, slot && `process ${slot}`);
       const host = parseHostUrl(args.host, "--host");
       const port = parsePort(args["master-port"], "--master-port");
       const validated = plan();

@@ -104,7 +104,7 @@ describe("loadworker flags", () => {
     ["--loglevel loud", ["--loglevel", "loud"], '--loglevel must be one of debug, info, warn, error, got "loud"'],
     ["--host not-a-url", ["--host", "not-a-url"], '--host must be a URL such as http://127.0.0.1:8099, got "not-a-url"'],
     ["--host with another scheme", ["--host", "ftp://example.com"], "--host must be an http:// or https:// URL"],
-    ["a stray argument", ["run"], 'unexpected argument "run"'],
+    ["a stray argument", ["walk"], 'unexpected argument "walk"'], // not "run": that is a command now
     ["--no- in front of a flag that takes a value", ["--no-loglevel"], 'unknown flag "--no-loglevel"'],
     ["--run-tasks with no names", ["--run-tasks", ","], "--run-tasks needs task names"],
     ["locustfile with an unknown flag", ["locustfile", "--bogus"], 'unknown flag "--bogus" for loadworker locustfile'],

@@ -1,0 +1,109 @@
+// `loadworker run` flags as text → validated options, or one E_USAGE error that names the flag,
+// what was given and what to write instead. Pure: nothing starts before this has passed.
+import { LoadworkerError } from "../errors.ts";
+import { TIMESPAN_FORMATS, parseTimespan } from "./duration.ts";
+import { type Threshold, parseThreshold } from "./threshold.ts";
+
+export interface RunFlags {
+  users?: string;
+  spawnRate?: string;
+  runTime?: string;
+  host?: string;
+  stopTimeout?: string;
+  csv?: string;
+  json?: string;
+  html?: string;
+  thresholds: readonly string[];
+  abortOnFail: boolean;
+  exitCodeOnError?: string;
+  names: readonly string[];
+}
+
+export interface RunOptions {
+  readonly users: number;
+  readonly spawnRate: number;
+  /** Seconds, or null to run until interrupted (Locust's default). */
+  readonly runTime: number | null;
+  readonly host: string | undefined;
+  readonly stopTimeout: number;
+  readonly csvPrefix: string | undefined;
+  readonly jsonFile: string | undefined;
+  readonly htmlFile: string | undefined;
+  readonly thresholds: readonly Threshold[];
+  readonly abortOnFail: boolean;
+  /** Exit code when anything failed (Locust's --exit-code-on-error); 0 keeps failures at exit 0. */
+  readonly exitCodeOnError: number;
+  readonly names: readonly string[];
+}
+
+const usage = (message: string) => new LoadworkerError("E_USAGE", message);
+
+export function parseRunFlags(flags: RunFlags): RunOptions {
+  const users = wholeNumber(flags.users ?? "1", "-u/--users", 1);
+  const spawnRate = positiveNumber(flags.spawnRate ?? "1", "-r/--spawn-rate");
+  const runTime = flags.runTime === undefined ? null : timespan(flags.runTime, "-t/--run-time", 1);
+  const stopTimeout = timespan(flags.stopTimeout ?? "0", "--stop-timeout", 0);
+  const thresholds = flags.thresholds.map((text) => {
+    const parsed = parseThreshold(text);
+    if (!parsed.ok) throw usage(`--threshold: ${parsed.error}`);
+    return parsed.threshold;
+  });
+  if (flags.abortOnFail && thresholds.length === 0) {
+    throw usage("--abort-on-fail needs at least one --threshold to watch, e.g. --threshold 'p95<500' --abort-on-fail");
+  }
+  const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
+  return {
+    users,
+    spawnRate,
+    runTime,
+    host: hostUrl(flags.host),
+    stopTimeout,
+    csvPrefix: path(flags.csv, "--csv", "a file prefix such as reports/run1"),
+    jsonFile: path(flags.json, "--json", "a file name such as report.json"),
+    htmlFile: path(flags.html, "--html", "a file name such as report.html"),
+    thresholds,
+    abortOnFail: flags.abortOnFail,
+    exitCodeOnError,
+    names: flags.names,
+  };
+}
+
+function wholeNumber(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\+?\d+$/.test(text.trim()) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    throw usage(`${flag} must be a whole number ${range}, got "${text}"`);
+  }
+  return value;
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value <= 0) throw usage(`${flag} must be a number of users per second above 0 (e.g. 10 or 0.5), got "${text}"`);
+  return value;
+}
+
+function timespan(text: string, flag: string, min: number): number {
+  const seconds = parseTimespan(text);
+  if (seconds === null) throw usage(`${flag} must be a time span such as ${TIMESPAN_FORMATS}, got "${text}"`);
+  if (seconds < min) throw usage(`${flag} must be at least ${min}s, got "${text}"`);
+  return seconds;
+}
+
+function hostUrl(text: string | undefined): string | undefined {
+  if (text === undefined || text === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw usage(`--host must be a URL such as http://127.0.0.1:8099, got "${text}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw usage(`--host must be an http:// or https:// URL, got "${text}"`);
+  return text.replace(/\/+$/, "");
+}
+
+function path(text: string | undefined, flag: string, example: string): string | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim() === "") throw usage(`${flag} needs ${example}`);
+  return text;
+}

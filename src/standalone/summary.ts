@@ -1,0 +1,61 @@
+// The end-of-run text: Locust's own tables (whole-run stats, percentiles, error report), then
+// exceptions, thresholds with what was measured, and how the run ended. Pure.
+import type { Accumulator } from "./accumulator.ts";
+import { formatSeconds } from "./duration.ts";
+import type { EndReason } from "./json-report.ts";
+import { errorReport, percentilesTable, statsTable } from "./locust-tables.ts";
+import type { ThresholdResult } from "./threshold-check.ts";
+
+export interface SummaryContext {
+  readonly nameWidth: number;
+  readonly endedBy: EndReason;
+  readonly duration: number;
+  readonly thresholds: readonly ThresholdResult[];
+  readonly exitCode: number;
+  /** Report files written, for the last lines. */
+  readonly files: readonly string[];
+}
+
+const ENDED: Record<EndReason, string> = {
+  "run-time": "the run time elapsed",
+  interrupted: "interrupted (Ctrl-C)",
+  "threshold-abort": "a threshold failed (--abort-on-fail)",
+};
+
+export function summaryText(acc: Accumulator, ctx: SummaryContext): string {
+  const lines = [...statsTable(acc, false, ctx.nameWidth), "", ...percentilesTable(acc, ctx.nameWidth), ""];
+  if (acc.errors.size > 0) lines.push(...errorReport(acc, ctx.nameWidth));
+  if (acc.exceptions.size > 0) {
+    lines.push("Exceptions in task code");
+    for (const x of acc.exceptions.values()) lines.push(`${String(x.count).padEnd(18)} ${x.msg}`);
+    lines.push("");
+  }
+  if (ctx.thresholds.length > 0) {
+    lines.push("Thresholds");
+    const width = Math.max(...ctx.thresholds.map((r) => r.threshold.text.length));
+    for (const r of ctx.thresholds) lines.push(`  ${thresholdVerdict(r)}  ${r.threshold.text.padEnd(width)}  ${thresholdDetail(r)}`);
+    lines.push("");
+  }
+  lines.push(`Run ended after ${formatSeconds(ctx.duration)}: ${ENDED[ctx.endedBy]}. Exit code ${ctx.exitCode}${exitReason(ctx)}.`);
+  for (const file of ctx.files) lines.push(`Wrote ${file}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function thresholdVerdict(r: ThresholdResult): string {
+  return r.status === "passed" ? "passed" : "FAILED";
+}
+
+function thresholdDetail(r: ThresholdResult): string {
+  if (r.status === "no-data" || r.measured === null) return `${r.subject}: nothing was recorded under this name (counts as failed)`;
+  return `${r.subject}: measured ${formatMeasured(r.measured)}`;
+}
+
+function formatMeasured(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+}
+
+function exitReason(ctx: SummaryContext): string {
+  if (ctx.exitCode === 99) return " (a threshold failed)";
+  if (ctx.exitCode !== 0) return " (there were failures or exceptions: --exit-code-on-error)";
+  return "";
+}

@@ -1,0 +1,44 @@
+// Terminal columns of a string: CJK and emoji take two, combining marks none; control
+// characters would move the cursor, so they are shown as '?'. Enough for request names.
+
+const ZERO = /[\p{Mn}\p{Me}\u200B-\u200F\u2060\uFE00-\uFE0F]/u;
+const WIDE =
+  /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]/u;
+const CONTROL = /\p{Cc}/gu;
+
+export function printable(text: string): string {
+  return text.replace(CONTROL, "?");
+}
+
+function charWidth(ch: string): number {
+  if (ZERO.test(ch)) return 0;
+  return WIDE.test(ch) ? 2 : 1;
+}
+
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += charWidth(ch);
+  return width;
+}
+
+/** Cut to at most `width` columns, ending in '…' when something was cut. */
+export function truncate(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width <= 0) return "";
+  let out = "";
+  let used = 0;
+  for (const ch of text) {
+    const w = charWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+/** Pad (or cut) to exactly `width` columns; numbers align right. */
+export function fit(text: string, width: number, align: "left" | "right" = "left"): string {
+  const cut = truncate(text, width);
+  const pad = " ".repeat(Math.max(0, width - displayWidth(cut)));
+  return align === "left" ? cut + pad : pad + cut;
+}

@@ -1,0 +1,62 @@
+// The live view under a real pseudo-terminal (util-linux `script`): a frame redrawn in place,
+// with progress bars and the table, then the summary.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type CountingServer, countingServer } from "../support/procs.ts";
+import { type RunResult, runBinary, runInTerminal } from "../support/run-cli.ts";
+
+let server: CountingServer;
+let tty: RunResult;
+
+beforeAll(async () => {
+  const path = await runBinary();
+  server = await countingServer();
+  tty = await runInTerminal({ kind: "binary", path }, ["-u", "3", "-r", "1", "-t", "5s", "--host", server.url], { columns: 100, rows: 30 });
+}, 180_000);
+
+afterAll(() => server?.close());
+
+const HINT = "Ctrl-C ends the run early; the summary and the reports are still written.";
+
+// The screen text of each frame: what follows a "cursor up N lines, clear below" (or the first draw).
+function frames(output: string): string[] {
+  return output
+    .split(/\x1b\[\d+F\x1b\[J/)
+    .map((chunk) => chunk.replaceAll("\x1b[?25l", "").replaceAll("\x1b[?25h", "").replaceAll("\r", ""))
+    .filter((chunk) => chunk.includes("loadworker run ·"))
+    .map((chunk) => chunk.slice(chunk.indexOf("loadworker run ·"), chunk.indexOf(HINT) + HINT.length)); // log lines before, summary after
+}
+
+describe("loadworker run on a TTY", () => {
+  test("exits 0 and redraws the frame in place (cursor up, clear), hiding the cursor until the end", () => {
+    expect(tty.code).toBe(0);
+    expect(tty.stdout).toMatch(/\x1b\[\d+F\x1b\[J/);
+    expect(tty.stdout).toContain("\x1b[?25l");
+    expect(tty.stdout).toContain("\x1b[?25h");
+    expect(tty.stdout).not.toMatch(/^\[\d+s\/5s\]/m); // no plain lines on a terminal
+    // Every frame but the first replaces the one before it, log lines in between or not.
+    const drawn = tty.stdout.match(/loadworker run ·/g)?.length ?? 0;
+    const erased = tty.stdout.match(/\x1b\[\d+F\x1b\[J/g)?.length ?? 0;
+    expect(drawn).toBeGreaterThanOrEqual(3);
+    expect(erased).toBeGreaterThanOrEqual(drawn - 1);
+  });
+
+  test("shows the ramp-up and the run time as progress bars, then the table of names", () => {
+    const all = frames(tty.stdout);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(all.some((f) => /loadworker run · ramping up · \ds elapsed/.test(f) && /Users +\[█+░+\] +\d+% [12]\/3/.test(f))).toBe(true);
+    const last = all.at(-1) ?? "";
+    expect(last).toMatch(/Run time +\[█+░*\] +\d+% \ds \/ 5s/);
+    expect(last).toMatch(/^Name +Requests +Failures +RPS +p50 +p95 +p99 +Max$/m);
+    expect(last).toMatch(/^GET \/items +\d+ +0 \(0\.0%\) +\d+\.\d +\d+ +\d+ +\d+ +[\d.]+$/m);
+    expect(last).toMatch(/^GET \/fail +\d+ +\d+ \(100\.0%\)/m);
+    expect(last).toMatch(/^Aggregated +\d+/m);
+    for (const line of last.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  test("prints log lines above the frame and the summary after it", () => {
+    expect(tty.stdout).toMatch(/starting 3 users at 1\/s for 5s/);
+    const summaryAt = tty.stdout.lastIndexOf("Response time percentiles (approximated)");
+    expect(summaryAt).toBeGreaterThan(tty.stdout.lastIndexOf("loadworker run ·"));
+    expect(tty.stdout).toContain("Run ended after");
+  });
+});

@@ -1,0 +1,120 @@
+// `loadworker run` end to end: the compiled binary (and src/main.ts under Bun) against a
+// counting HTTP server on loopback, with every report checked: the summary against what the
+// server counted, the CSVs against Locust's own, the JSON against its schema, the HTML in Chromium.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+import type { RunReport } from "../../src/standalone/json-report.ts";
+import schema from "../../src/standalone/report-schema.json" with { type: "json" };
+import { probeRendered } from "../support/chromium.ts";
+import { type CountingServer, countingServer, tempDir } from "../support/procs.ts";
+import { REPORT_PROBE, type RenderedReport } from "../support/report-probe.ts";
+import { type RunResult, type Runner, run, runBinary } from "../support/run-cli.ts";
+
+const USERS = 4;
+let server: CountingServer;
+let binary: Runner;
+
+beforeAll(async () => {
+  binary = { kind: "binary", path: await runBinary() };
+  server = await countingServer();
+}, 180_000);
+
+afterAll(() => server?.close());
+
+/** Per "METHOD name" request counts from the summary's first table (Locust's get_stats_summary). */
+export function summaryCounts(stdout: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const lines = stdout.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("Type     Name"));
+  for (const line of lines.slice(start + 2)) {
+    if (line.startsWith("--------|")) break;
+    const match = /^ (.*?)\s+(\d+)\s+\d+\(\d+\.\d\d%\) \|/.exec(line.slice(8));
+    if (match) counts.set(`${line.slice(0, 8).trim()} ${match[1]}`, Number(match[2]));
+  }
+  const total = lines.slice(start).find((l) => l.startsWith("         Aggregated"));
+  const totalMatch = total === undefined ? null : /Aggregated\s+(\d+)/.exec(total);
+  if (totalMatch) counts.set("Aggregated", Number(totalMatch[1]));
+  return counts;
+}
+
+const PATHS: Record<string, string> = { "GET /items": "/items", "GET 压测Items": "/cjk", "GET /fail": "/fail/x", "GET /boom": "/boom" };
+
+describe("loadworker run (compiled) with every report", () => {
+  let result: RunResult;
+  let dir: string;
+  let before: Map<string, number>;
+  beforeAll(async () => {
+    dir = tempDir("run");
+    before = new Map(server.counts);
+    result = await run(binary, ["-u", String(USERS), "-r", "8", "-t", "4s", "--host", server.url, "--csv", join(dir, "run"), "--json", join(dir, "run.json"), "--html", join(dir, "out/run.html")]);
+  }, 120_000);
+  const served = (path: string) => (server.counts.get(path) ?? 0) - (before.get(path) ?? 0);
+
+  test("exits 0 with failures but no thresholds (Locust's --exit-code-on-error is opt-in here)", () => {
+    expect(result.stderr).not.toContain("unexpected error");
+    expect(result.code).toBe(0);
+  });
+
+  test("prints a summary whose counts equal what the server counted, within the users in flight", () => {
+    const counts = summaryCounts(result.stdout);
+    for (const [name, path] of Object.entries(PATHS)) {
+      const ours = counts.get(name) ?? -1;
+      expect(ours).toBeGreaterThan(0);
+      expect(Math.abs(ours - served(path))).toBeLessThanOrEqual(USERS);
+    }
+    const total = counts.get("Aggregated") ?? -1;
+    const servedTotal = Object.values(PATHS).reduce((sum, p) => sum + served(p), 0);
+    expect(Math.abs(total - servedTotal)).toBeLessThanOrEqual(USERS);
+    expect(result.stdout).toContain("Response time percentiles (approximated)");
+    expect(result.stdout).toContain("Error report");
+    expect(result.stdout).toMatch(/\n\d+ +GET \/fail: HTTPError\('500 Server Error/);
+    expect(result.stdout).toContain("Error('boom in a run') in explode");
+  });
+
+  test("off a TTY prints one plain line per interval and no cursor movement", () => {
+    const plain = result.stdout.split("\n").filter((l) => /^\[\ds\/4s\] (ramping up|running) \d\/4 users \| \d+ reqs, \d+ \(\d+\.\d+%\) fails \| \d+\.\d rps \| p50 /.test(l));
+    expect(plain.length).toBeGreaterThanOrEqual(1);
+    expect(result.stdout).not.toContain("\x1b[");
+  });
+
+  test("writes the four CSV files, with the same counts as the summary", () => {
+    for (const suffix of ["_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"]) expect(existsSync(join(dir, `run${suffix}`))).toBe(true);
+    const rows = readFileSync(join(dir, "run_stats.csv"), "utf8").trimEnd().split("\r\n").slice(1).map((r) => r.split(","));
+    const counts = summaryCounts(result.stdout);
+    for (const row of rows) {
+      const key = row[1] === "Aggregated" ? "Aggregated" : `${row[0]} ${row[1]}`;
+      expect([key, Number(row[2])]).toEqual([key, counts.get(key) ?? -1]);
+    }
+    expect(readFileSync(join(dir, "run_failures.csv"), "utf8")).toMatch(/^Method,Name,Error,Occurrences,First Seen,Last Seen\r\nGET,\/fail,HTTPError\('500 Server Error[^\r]*,\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,/);
+    expect(readFileSync(join(dir, "run_exceptions.csv"), "utf8")).toMatch(/\r\n\d+,Error\('boom in a run'\) in explode,"in explode\n/);
+  });
+
+  test("writes a JSON report that validates against its schema and matches the CSV", () => {
+    const report = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunReport;
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    validate(report);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(report.ended_by).toBe("run-time");
+    expect(report.total.num_requests).toBe(summaryCounts(result.stdout).get("Aggregated") ?? -1);
+    expect(report.history.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...report.history.map((p) => p.user_count))).toBe(USERS);
+    expect([...report.config.user_classes].sort()).toEqual(["Breaker", "Shopper"]);
+  });
+
+  test("writes an HTML report that Chromium renders with charts and the summary tables", () => {
+    const report = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunReport;
+    const rendered = probeRendered<RenderedReport>(join(dir, "out/run.html"), REPORT_PROBE);
+    expect(rendered.resources).toBe(0);
+    expect(rendered.charts.map((c) => c.id)).toEqual(["chart-rps", "chart-failures", "chart-response-times", "chart-users"]);
+    const users = rendered.charts.find((c) => c.id === "chart-users")?.series[0];
+    expect(users?.points).toBe(report.history.length);
+    expect(users?.drawnWidth).toBeGreaterThan(100);
+    const names = rendered.tables.stats?.rows.map((r) => `${r[0]} ${r[1]}`);
+    expect(names).toEqual([...report.stats.map((e) => `${e.method} ${e.name}`), " Aggregated"]);
+    expect(names).toContain("GET 压测Items");
+    expect(rendered.tables.failures?.rows[0]?.slice(0, 2)).toEqual(["GET", "/fail"]);
+    expect(rendered.tables.exceptions?.rows[0]?.[1]).toBe("Error('boom in a run') in explode");
+  }, 90_000); // Chromium starts slowly on a busy machine
+});

@@ -1,0 +1,173 @@
+// The `loadworker run` shell in process: real pool, users and stats, fake clock and timers, the
+// output and report files captured. No sockets and no sleeping through the run: time moves by hand.
+import { describe, expect, test } from "bun:test";
+import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import { constant, defineUser } from "../../src/index.ts";
+import type { RunReport } from "../../src/standalone/json-report.ts";
+import type { FinalReports, ReportFiles } from "../../src/standalone/report-files.ts";
+import { type RunFlags, parseRunFlags } from "../../src/standalone/run-options.ts";
+import { startStandalone } from "../../src/standalone/run.ts";
+import { selectClasses } from "../../src/standalone/select.ts";
+import { FakeClock } from "../support/fake-clock.ts";
+import { FakeTimers } from "../support/fake-link.ts";
+import { recordingLogger } from "../support/fakes.ts";
+import { within } from "../support/wait.ts";
+
+// Each user runs one task and then waits an hour (the stop cuts the wait short).
+const buyer = defineUser({
+  name: "Buyer",
+  weight: 3,
+  waitTime: constant(3600),
+  tasks: [{ name: "buy", fn: (ctx) => ctx.recordSuccess("GET", "/a", 12, 100) }],
+});
+const breaker = defineUser({
+  name: "Breaker",
+  weight: 1,
+  waitTime: constant(3600),
+  tasks: [{ name: "break", fn: (ctx) => ctx.recordFailure("GET", "/b", 30, "HTTP 503") }],
+});
+const thrower = defineUser({
+  name: "Thrower",
+  waitTime: constant(3600),
+  tasks: [
+    {
+      name: "throw",
+      // After an await, as real tasks throw: the stack no longer depends on who started the user.
+      fn: async () => {
+        await null;
+        throw new TypeError("bad state");
+      },
+    },
+  ],
+});
+const plan = buildPlan(collectDefinitions([buyer, breaker, thrower]));
+
+// Lets the users' promises run between two timer advances (their tasks are synchronous).
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+function start(flags: Partial<RunFlags>) {
+  const options = parseRunFlags({ thresholds: [], abortOnFail: false, names: [], ...flags });
+  const selected = selectClasses(plan, options.names);
+  if (!selected.ok) throw new Error(selected.error);
+  const clock = new FakeClock(1_800_000_000);
+  const timers = new FakeTimers(clock);
+  const log = recordingLogger();
+  let out = "";
+  const history: string[] = [];
+  let final: FinalReports | undefined;
+  let refreshed = 0;
+  const files: ReportFiles = {
+    appendHistory: (rows) => void history.push(rows),
+    refreshCsv: (reports) => {
+      refreshed++;
+      expect(reports().statsCsv).toStartWith("Type,Name,");
+    },
+    writeFinal: (reports) => {
+      final = reports;
+      return ["fake.json"];
+    },
+  };
+  const run = startStandalone(plan, selected.classes, options, {
+    clock,
+    log,
+    every: timers.every,
+    files,
+    io: { out: { write: (text: string) => (out += text) }, terminal: undefined, size: () => ({ columns: 100, rows: 30 }) },
+  });
+  const advance = async (ms: number) => {
+    for (let t = 0; t < ms; t += 250) {
+      timers.advance(Math.min(250, ms - t));
+      await settle();
+    }
+  };
+  return {
+    run,
+    advance,
+    log,
+    timers,
+    out: () => out,
+    history,
+    report: () => JSON.parse(final?.json() ?? "null") as RunReport,
+    final: () => final,
+    refreshed: () => refreshed,
+  };
+}
+
+describe("startStandalone", () => {
+  test("ramps up one user every 1/rate seconds, split by weight, and prints a plain line every 2 s", async () => {
+    const r = start({ users: "8", spawnRate: "2", runTime: "10s", names: ["Buyer", "Breaker"] });
+    await r.advance(2_000);
+    expect(r.out()).toMatch(/^\[2s\/10s\] ramping up 5\/8 users \| 5 reqs, 1 \(20\.0%\) fails \| 0\.0 rps \| p50 12 ms/m);
+    await r.advance(2_000);
+    expect(r.log.lines.map((l) => l.message)).toContain('all 8 users started: {"Buyer":6,"Breaker":2}');
+    expect(r.out()).toMatch(/^\[4s\/10s\] running 8\/8 users \| 8 reqs, 2 \(25\.0%\) fails/m);
+    await r.advance(6_000);
+    expect(await within(r.run.done, 5_000, "the run to end")).toBe(0);
+    expect(r.timers.active).toBe(0);
+  });
+
+  test("merges a stats delta every second into the history, the CSV history and the reports", async () => {
+    const r = start({ users: "4", spawnRate: "4", runTime: "5s", names: ["Buyer", "Breaker"] });
+    await r.advance(5_000);
+    await within(r.run.done, 5_000, "the run to end");
+    const report = r.report();
+    expect(report.ended_by).toBe("run-time");
+    expect(report.history.map((p) => p.user_count)).toEqual([4, 4, 4, 4, 4, 0]); // five seconds, then the final merge
+    expect(r.history.length).toBe(6);
+    expect(r.refreshed()).toBe(1); // the whole-run CSVs are rewritten every 5 s, as Locust does
+    expect(r.history[0]).toMatch(/^1800000001,4,,Aggregated,/);
+    expect(report.stats.map((e) => [e.method, e.name, e.num_requests, e.num_failures])).toEqual([
+      ["GET", "/a", 3, 0],
+      ["GET", "/b", 1, 1],
+    ]);
+    expect(report.errors).toEqual([{ method: "GET", name: "/b", error: "HTTP 503", occurrences: 1, first_seen: expect.any(Number), last_seen: expect.any(Number) }]);
+    expect(r.final()?.statsCsv).toContain("\r\nGET,/a,3,0,12,12.0,12,12,100.0,");
+  });
+
+  test("prints Locust's summary, the thresholds with measured values, and exits 99 on a breach", async () => {
+    const r = start({ users: "4", spawnRate: "4", runTime: "3s", thresholds: ["failures==0", "GET /a:p95<=12", "/none:max<1"], names: ["Buyer", "Breaker"] });
+    await r.advance(3_000);
+    expect(await within(r.run.done, 5_000, "the run to end")).toBe(99);
+    const out = r.out();
+    expect(out).toContain("Response time percentiles (approximated)");
+    expect(out).toMatch(/FAILED {2}failures==0 +Aggregated: measured 1\n/);
+    expect(out).toMatch(/passed {2}GET \/a:p95<=12 +GET \/a: measured 12\n/);
+    expect(out).toMatch(/FAILED {2}\/none:max<1 +\/none: nothing was recorded under this name/);
+    expect(out).toContain("Exit code 99 (a threshold failed).");
+    expect(out).toContain("Wrote fake.json");
+  });
+
+  test("--abort-on-fail stops at the first check after the ramp-up that sees a breach", async () => {
+    const r = start({ users: "4", spawnRate: "4", runTime: "1h", thresholds: ["failures==0"], abortOnFail: true, names: ["Buyer", "Breaker"] });
+    await r.advance(1_000);
+    expect(await within(r.run.done, 5_000, "the run to end")).toBe(99);
+    expect(r.report().ended_by).toBe("threshold-abort");
+    expect(r.log.lines.some((l) => l.level === "warn" && l.message.includes("threshold failed: failures==0 (measured 1)"))).toBe(true);
+  });
+
+  test("stop() ends the run early with the summary and reports (Ctrl-C)", async () => {
+    const r = start({ users: "2", spawnRate: "2", names: ["Buyer"] });
+    await r.advance(3_000);
+    r.run.stop("interrupted");
+    expect(await within(r.run.done, 5_000, "the run to end")).toBe(0);
+    expect(r.report().ended_by).toBe("interrupted");
+    expect(r.report().config.run_time_seconds).toBeNull();
+    expect(r.out()).toContain("interrupted (Ctrl-C)");
+  });
+
+  test("counts task exceptions in the reports and exits with --exit-code-on-error", async () => {
+    const r = start({ users: "3", spawnRate: "3", runTime: "2s", exitCodeOnError: "5", names: ["Thrower"] });
+    await r.advance(2_000);
+    expect(await within(r.run.done, 5_000, "the run to end")).toBe(5);
+    expect(r.report().exceptions).toEqual([{ count: 3, msg: "TypeError('bad state') in throw", traceback: expect.stringContaining("in throw\nTypeError: bad state"), nodes: ["local"] }]);
+    expect(r.log.lines.filter((l) => l.level === "error" && l.message.startsWith("task code threw")).length).toBe(1); // logged once
+    expect(r.final()?.exceptionsCsv).toMatch(/^Count,Message,Traceback,Nodes\r\n3,TypeError\('bad state'\) in throw,/);
+  });
+
+  test("runs only the named task, in its class", async () => {
+    const r = start({ users: "1", spawnRate: "1", runTime: "1s", names: ["buy"] });
+    await r.advance(1_000);
+    await within(r.run.done, 5_000, "the run to end");
+    expect(r.report().config.user_classes).toEqual(["Buyer"]);
+  });
+});

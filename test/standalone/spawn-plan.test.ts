@@ -1,0 +1,83 @@
+import { describe, expect, test } from "bun:test";
+import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import { defineTask, defineUser } from "../../src/index.ts";
+import { parseRunFlags } from "../../src/standalone/run-options.ts";
+import { selectClasses } from "../../src/standalone/select.ts";
+import { classTargets, rampSeconds, usersAt } from "../../src/standalone/spawn-plan.ts";
+
+describe("usersAt", () => {
+  test("starts one user at once, then one every 1/rate seconds, up to the total", () => {
+    expect([0, 0.49, 0.5, 1, 4.5, 100].map((t) => usersAt(t, 10, 2))).toEqual([1, 1, 2, 3, 10, 10]);
+    expect([0, 1.99, 2, 3].map((t) => usersAt(t, 3, 0.5))).toEqual([1, 1, 2, 2]);
+    expect(usersAt(1, 3, 1 / 3)).toBe(1);
+    expect(usersAt(3, 3, 1 / 3)).toBe(2); // 3 × (1/3) is not quite 1 in floating point
+    expect(rampSeconds(10, 2)).toBe(4.5);
+  });
+});
+
+describe("classTargets", () => {
+  const classes = [{ name: "A", weight: 3 }, { name: "B", weight: 1 }];
+
+  test("splits by weight at every step, never moving a user to another class as the total grows", () => {
+    const steps = Array.from({ length: 9 }, (_, n) => classTargets(classes, n));
+    expect(steps.map((t) => `${t.A}:${t.B}`)).toEqual(["0:0", "1:0", "2:0", "2:1", "3:1", "4:1", "5:1", "5:2", "6:2"]);
+    for (let n = 1; n < steps.length; n++) {
+      expect(steps[n]?.A).toBeGreaterThanOrEqual(steps[n - 1]?.A ?? 0);
+      expect(steps[n]?.B).toBeGreaterThanOrEqual(steps[n - 1]?.B ?? 0);
+    }
+  });
+
+  test("matches the weights exactly when the total is a multiple of their sum", () => {
+    expect(classTargets([{ name: "A", weight: 2 }, { name: "B", weight: 5 }, { name: "C", weight: 3 }], 100)).toEqual({ A: 20, B: 50, C: 30 });
+  });
+});
+
+describe("selectClasses", () => {
+  const shared = defineTask({ name: "ping", fn: () => {} });
+  const a = defineUser({ name: "A", tasks: [{ name: "a1", fn: () => {} }, { name: "a2", fn: () => {} }] });
+  const b = defineUser({ name: "B", weight: 2, tasks: [{ name: "b1", fn: () => {} }] });
+  const plan = buildPlan(collectDefinitions([shared, a, b]));
+
+  test("takes every class by default, standalone tasks in DefaultUser included", () => {
+    const s = selectClasses(plan, []);
+    expect(s.ok && s.classes.map((c) => c.name)).toEqual(["DefaultUser", "A", "B"]);
+  });
+
+  test("takes a named class whole, and a named task in its class with only the named tasks", () => {
+    const s = selectClasses(plan, ["B", "a2", "ping"]);
+    expect(s.ok && s.classes.map((c) => [c.name, c.weight, c.tasks.map((t) => t.name)])).toEqual([
+      ["DefaultUser", 1, ["ping"]],
+      ["A", 1, ["a2"]],
+      ["B", 2, ["b1"]],
+    ]);
+  });
+
+  test("names what does not exist and lists what does", () => {
+    const s = selectClasses(plan, ["Nope"]);
+    expect(s.ok ? "" : s.error).toBe('no user class or task named "Nope"; user classes: DefaultUser, A, B; tasks: ping, a1, a2, b1');
+  });
+});
+
+describe("parseRunFlags", () => {
+  const flags = { thresholds: [], abortOnFail: false, names: [] };
+
+  test("has Locust's defaults: 1 user at 1/s, no run time (until Ctrl-C), stop timeout 0", () => {
+    expect(parseRunFlags(flags)).toMatchObject({ users: 1, spawnRate: 1, runTime: null, stopTimeout: 0, exitCodeOnError: 0, host: undefined });
+  });
+
+  test("reads Locust's time spans and fractional spawn rates", () => {
+    expect(parseRunFlags({ ...flags, runTime: "1h30m", stopTimeout: "10s", spawnRate: "0.5", users: "20" })).toMatchObject({ runTime: 5400, stopTimeout: 10, spawnRate: 0.5, users: 20 });
+  });
+
+  test.each([
+    [{ users: "0" }, '-u/--users must be a whole number 1 or more, got "0"'],
+    [{ users: "2.5" }, '-u/--users must be a whole number 1 or more, got "2.5"'],
+    [{ spawnRate: "-1" }, "-r/--spawn-rate must be a number of users per second above 0"],
+    [{ runTime: "0" }, '-t/--run-time must be at least 1s, got "0"'],
+    [{ runTime: "5x" }, "-t/--run-time must be a time span such as 20, 20s, 3m, 2h, 1h20m, 3h30m10s"],
+    [{ host: "ftp://x" }, "--host must be an http:// or https:// URL"],
+    [{ json: " " }, "--json needs a file name such as report.json"],
+  ])("rejects %p", (bad, message) => {
+    expect(() => parseRunFlags({ ...flags, ...bad })).toThrow(message);
+  });
+});
