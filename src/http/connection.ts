@@ -1,8 +1,8 @@
 // One object per socket (undici's shape): it writes one request at a time, feeds the parser, and
 // watches the deadline with a single timer that is only re-armed when it fires early.
-import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { clearTimeout, setTimeout } from "node:timers";
+import { type ByteSocket, type ByteSocketEvents, connectTcp } from "../platform.ts";
 import { ConnectionFailure, HttpError, networkError } from "./errors.ts";
 import { FAILED, NEED_MORE, ResponseParser, type RawResponse } from "./parser.ts";
 import type { Origin } from "./request.ts";
@@ -27,7 +27,7 @@ export class Connection {
   dead = false;
   /** Responses completed on this socket: above 0 it is a reused keep-alive connection. */
   served = 0;
-  private readonly socket: Socket;
+  private readonly socket: ByteSocket;
   private readonly parser: ResponseParser;
   private busy = false;
   private gotBytes = false;
@@ -44,21 +44,9 @@ export class Connection {
     settings: ConnectionSettings,
   ) {
     this.parser = new ResponseParser(settings.maxBodyBytes);
-    const { host, port } = origin;
-    this.socket = origin.tls
-      ? tlsConnect({
-          host,
-          port,
-          servername: origin.servername,
-          rejectUnauthorized: settings.rejectUnauthorized,
-          ALPNProtocols: ["http/1.1"],
-        })
-      : netConnect({ host, port });
-    this.socket.setNoDelay(true);
-    this.socket.on("data", this.onData);
-    this.socket.on("end", this.onEnd);
-    this.socket.on("close", this.onEnd);
-    this.socket.on("error", this.onError);
+    const events: ByteSocketEvents = { data: this.onData, end: this.onEnd, error: this.onError };
+    // Plain TCP through the platform adapter (Bun's native socket under Bun); TLS on node:tls.
+    this.socket = origin.tls ? connectTls(origin, settings, events) : connectTcp(origin.host, origin.port, events);
   }
 
   /**
@@ -138,7 +126,7 @@ export class Connection {
     this.idle();
     this.served++;
     // A server may answer (413, say) before our body is all written; the rest would be garbage to it.
-    if (response.keepAlive && !this.dead && this.socket.writableLength === 0) this.owner.release(this);
+    if (response.keepAlive && !this.dead && this.socket.pending === 0) this.owner.release(this);
     else this.destroy();
     resolve(response);
   }
@@ -168,4 +156,26 @@ export class Connection {
     this.timer = setTimeout(this.onTimer, Math.max(1, deadline - performance.now()));
     this.timer.unref();
   }
+}
+
+function connectTls(origin: Origin, settings: ConnectionSettings, events: ByteSocketEvents): ByteSocket {
+  const socket = tlsConnect({
+    host: origin.host,
+    port: origin.port,
+    servername: origin.servername,
+    rejectUnauthorized: settings.rejectUnauthorized,
+    ALPNProtocols: ["http/1.1"],
+  });
+  socket.setNoDelay(true);
+  socket.on("data", events.data);
+  socket.on("end", events.end);
+  socket.on("close", events.end);
+  socket.on("error", events.error);
+  return {
+    write: (bytes) => void socket.write(bytes),
+    get pending() {
+      return socket.writableLength;
+    },
+    destroy: () => void socket.destroy(),
+  };
 }
