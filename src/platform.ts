@@ -34,10 +34,10 @@ class NodeTcp implements ByteSocket {
   constructor(host: string, port: number, events: ByteSocketEvents) {
     this.socket = netConnect({ host, port });
     this.socket.setNoDelay(true);
-    this.socket.on("data", events.data);
-    this.socket.on("end", events.end);
-    this.socket.on("close", events.end);
-    this.socket.on("error", events.error);
+    this.socket.on("data", (chunk: Uint8Array) => events.data(chunk));
+    this.socket.on("end", () => events.end());
+    this.socket.on("close", () => events.end());
+    this.socket.on("error", (error: unknown) => events.error(error));
   }
   write(bytes: Uint8Array): void {
     this.socket.write(bytes);
@@ -50,52 +50,35 @@ class NodeTcp implements ByteSocket {
   }
 }
 
-type BunSocket = Bun.Socket<undefined>;
+type BunSocket = Bun.Socket<BunTcp>;
+
+// One handler object for every socket (each socket's BunTcp is its `data`): per-socket closures
+// were a tenth of an idle user's heap.
+const BUN_HANDLERS: Bun.SocketHandler<BunTcp> = {
+  open: (socket) => socket.data.opened(socket),
+  data: (socket, chunk) => socket.data.received(chunk),
+  drain: (socket) => socket.data.flush(),
+  end: (socket) => socket.data.ended(),
+  close: (socket) => socket.data.ended(),
+  error: (socket, error) => socket.data.failed(error),
+  connectError: (socket, error) => socket.data.failed(error),
+};
 
 class BunTcp implements ByteSocket {
   private socket: BunSocket | undefined;
-  private queue: Uint8Array[] = []; // written before the connection opened, or not taken by the kernel
+  private queue: Uint8Array[] | undefined; // written before the connection opened, or not taken by the kernel
   private queued = 0;
   private closed = false;
 
   constructor(runtime: typeof Bun, host: string, port: number, private readonly events: ByteSocketEvents) {
-    runtime
-      .connect({
-        hostname: host,
-        port,
-        socket: {
-          open: (socket) => {
-            if (this.closed) return socket.terminate();
-            this.socket = socket;
-            socket.setNoDelay(true);
-            this.flush();
-          },
-          data: (_socket, chunk) => {
-            if (!this.closed) events.data(chunk);
-          },
-          drain: () => this.flush(),
-          end: () => this.ended(),
-          close: () => this.ended(),
-          error: (_socket, error) => this.failed(error),
-          connectError: (_socket, error) => this.failed(error),
-        },
-      })
-      .catch((error: unknown) => this.failed(error));
+    runtime.connect({ hostname: host, port, data: this, socket: BUN_HANDLERS }).catch((error: unknown) => this.failed(error));
   }
 
   write(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (this.socket === undefined || this.queued > 0) {
-      this.queue.push(bytes);
-      this.queued += bytes.length;
-      return;
-    }
+    if (this.socket === undefined || this.queued > 0) return this.enqueue(bytes);
     const sent = this.socket.write(bytes);
-    if (sent < bytes.length) {
-      const rest = bytes.subarray(Math.max(0, sent));
-      this.queue.push(rest);
-      this.queued += rest.length;
-    }
+    if (sent < bytes.length) this.enqueue(bytes.subarray(Math.max(0, sent)));
   }
 
   get pending(): number {
@@ -105,34 +88,49 @@ class BunTcp implements ByteSocket {
   destroy(): void {
     if (this.closed) return;
     this.closed = true;
-    this.queue = [];
+    this.queue = undefined;
     this.queued = 0;
     this.socket?.terminate();
   }
 
-  private flush(): void {
+  opened(socket: BunSocket): void {
+    if (this.closed) return socket.terminate();
+    this.socket = socket;
+    socket.setNoDelay(true);
+    this.flush();
+  }
+
+  received(chunk: Uint8Array): void {
+    if (!this.closed) this.events.data(chunk);
+  }
+
+  flush(): void {
     const socket = this.socket;
-    if (socket === undefined) return;
-    while (this.queue.length > 0) {
-      const head = this.queue[0] as Uint8Array;
+    const queue = this.queue;
+    if (socket === undefined || queue === undefined) return;
+    while (queue.length > 0) {
+      const head = queue[0] as Uint8Array;
       const sent = socket.write(head);
       if (sent < 0) return; // closed: close/error follow
       this.queued -= Math.max(0, sent);
       if (sent < head.length) {
-        this.queue[0] = head.subarray(sent);
+        queue[0] = head.subarray(sent);
         return; // the kernel is full: drain calls again
       }
-      this.queue.shift();
+      queue.shift();
     }
   }
 
-  private ended(): void {
-    if (this.closed) return;
-    this.events.end();
+  ended(): void {
+    if (!this.closed) this.events.end();
   }
 
-  private failed(error: unknown): void {
-    if (this.closed) return;
-    this.events.error(error);
+  failed(error: unknown): void {
+    if (!this.closed) this.events.error(error);
+  }
+
+  private enqueue(bytes: Uint8Array): void {
+    (this.queue ??= []).push(bytes);
+    this.queued += bytes.length;
   }
 }

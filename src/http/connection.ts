@@ -22,7 +22,7 @@ export interface ConnectionSettings {
 
 type Timer = ReturnType<typeof setTimeout>;
 
-export class Connection {
+export class Connection implements ByteSocketEvents {
   /** The socket closed or failed; never hand it out again. */
   dead = false;
   /** Responses completed on this socket: above 0 it is a reused keep-alive connection. */
@@ -44,9 +44,9 @@ export class Connection {
     settings: ConnectionSettings,
   ) {
     this.parser = new ResponseParser(settings.maxBodyBytes);
-    const events: ByteSocketEvents = { data: this.onData, end: this.onEnd, error: this.onError };
     // Plain TCP through the platform adapter (Bun's native socket under Bun); TLS on node:tls.
-    this.socket = origin.tls ? connectTls(origin, settings, events) : connectTcp(origin.host, origin.port, events);
+    // The connection itself takes the socket's events: no closures per socket.
+    this.socket = origin.tls ? connectTls(origin, settings, this) : connectTcp(origin.host, origin.port, this);
   }
 
   /**
@@ -81,7 +81,8 @@ export class Connection {
     this.socket.destroy();
   }
 
-  private readonly onData = (chunk: Uint8Array): void => {
+  /** @internal The socket's events (ByteSocketEvents). */
+  data(chunk: Uint8Array): void {
     // Bytes nobody asked for leave the stream in an unknown state: drop the socket.
     if (!this.busy) return this.destroy();
     this.gotBytes = true;
@@ -94,9 +95,10 @@ export class Connection {
     const response = this.parser.response as RawResponse;
     if (end < chunk.length) response.keepAlive = false; // we never pipeline, so extra bytes are garbage
     this.complete(response);
-  };
+  }
 
-  private readonly onEnd = (): void => {
+  /** @internal */
+  end(): void {
     if (this.busy) {
       if (this.parser.finishOnEof()) this.complete(this.parser.response as RawResponse);
       else {
@@ -106,12 +108,13 @@ export class Connection {
       }
     }
     this.destroy();
-  };
+  }
 
-  private readonly onError = (error: unknown): void => {
+  /** @internal */
+  error(error: unknown): void {
     if (this.busy) this.fail(networkError(error, this.origin.authority), this.served > 0 && !this.gotBytes);
     this.destroy();
-  };
+  }
 
   private readonly onTimer = (): void => {
     this.timer = null;
@@ -167,10 +170,10 @@ function connectTls(origin: Origin, settings: ConnectionSettings, events: ByteSo
     ALPNProtocols: ["http/1.1"],
   });
   socket.setNoDelay(true);
-  socket.on("data", events.data);
-  socket.on("end", events.end);
-  socket.on("close", events.end);
-  socket.on("error", events.error);
+  socket.on("data", (chunk: Uint8Array) => events.data(chunk));
+  socket.on("end", () => events.end());
+  socket.on("close", () => events.end());
+  socket.on("error", (error: unknown) => events.error(error));
   return {
     write: (bytes) => void socket.write(bytes),
     get pending() {

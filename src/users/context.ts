@@ -24,25 +24,58 @@ export interface ContextParts {
 }
 
 export function createUserContext(parts: ContextParts): UserContext<any> {
-  const { env, recorder, signal } = parts;
-  return {
-    userId: parts.userId,
-    userClass: parts.className,
-    get host() {
-      return env().host;
-    },
-    get workerIndex() {
-      return env().workerIndex;
-    },
-    get parsedOptions() {
-      return env().parsedOptions;
-    },
-    signal,
-    client: parts.client,
-    state: parts.def.state ? parts.def.state() : {},
-    sleep: (seconds: number) => sleep(seconds * 1000, signal),
-    recordSuccess: (type, name, ms, length) => recorder.success(type, name, ms, length),
-    recordFailure: (type, name, ms, error) => recorder.failure(type, name, ms, error),
-    log: parts.log,
-  };
+  return new Context(parts);
+}
+
+// A class, so the getters live on the prototype; sleep and the record functions are bound on
+// first use (tasks destructure them: `({ sleep }) => sleep(1)`), so an idle user holds none.
+class Context implements UserContext<any> {
+  readonly userId: number;
+  readonly userClass: string;
+  readonly signal: AbortSignal;
+  readonly client: HttpClient;
+  readonly log: Logger;
+  state: any;
+  private readonly env: () => ContextEnvironment;
+  private readonly recorder: Recorder;
+  private bound: Pick<UserContext<any>, "sleep" | "recordSuccess" | "recordFailure"> | undefined;
+
+  constructor(parts: ContextParts) {
+    this.userId = parts.userId;
+    this.userClass = parts.className;
+    this.signal = parts.signal;
+    this.client = parts.client;
+    this.log = parts.log;
+    this.env = parts.env;
+    this.recorder = parts.recorder;
+    this.state = parts.def.state ? parts.def.state() : {};
+  }
+
+  get host(): string | undefined {
+    return this.env().host;
+  }
+  get workerIndex(): number {
+    return this.env().workerIndex;
+  }
+  get parsedOptions(): Readonly<Record<string, unknown>> {
+    return this.env().parsedOptions;
+  }
+  get sleep(): UserContext<any>["sleep"] {
+    return this.functions().sleep;
+  }
+  get recordSuccess(): UserContext<any>["recordSuccess"] {
+    return this.functions().recordSuccess;
+  }
+  get recordFailure(): UserContext<any>["recordFailure"] {
+    return this.functions().recordFailure;
+  }
+
+  private functions() {
+    const { signal, recorder } = this;
+    return (this.bound ??= {
+      sleep: (seconds: number) => sleep(seconds * 1000, signal),
+      recordSuccess: (type, name, ms, length) => recorder.success(type, name, ms, length),
+      recordFailure: (type, name, ms, error) => recorder.failure(type, name, ms, error),
+    });
+  }
 }
