@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): installs what is missing (npm packages, the Python venv with the
-# pinned Locust), builds ./loadworker, type-checks, and runs every test with bun test.
+# pinned Locust, Debian's docker.io, debootstrap, docker-compose and kubectl for the image tests),
+# builds ./loadworker, type-checks, and runs every test with bun test.
 # Extra arguments go to bun test, e.g. scripts/test.sh test/e2e
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +13,7 @@ if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.packa
 fi
 scripts/venv.sh
 scripts/chromium.sh
+scripts/image-deps.sh
 ./node_modules/.bin/bun scripts/build.ts
 ./node_modules/.bin/tsc --noEmit -p .
 exec ./node_modules/.bin/bun test "$@"

@@ -1,5 +1,5 @@
-// The deployment files must agree with each other and with the repo: no Docker engine here, so
-// these checks (plus the host-script test in up.test.ts) are what stands behind the image.
+// The deployment files must agree with each other and with the repo. Cheap and Docker-free; the
+// image itself is built and run in image*.test.ts.
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -194,7 +194,19 @@ describe("docker-compose.yml", () => {
     const image = locustFlags(argvOf("program:locust"));
     expect(flags).toMatchObject({ "-f": image["-f"], "--master": "", "--web-port": image["--web-port"], "--master-bind-port": image["--master-bind-port"] });
     expect(flags).toMatchObject({ "--web-host": "0.0.0.0", "--master-bind-host": "0.0.0.0", "--host": "http://demo:8099" });
-    expect(master?.ports).toEqual(["8090:8090", "5557:5557"]);
+    expect(master?.ports).toBeUndefined(); // published by docker-compose.override.yml, so the host-network file can do without
+    const override = Bun.YAML.parse(read("docker-compose.override.yml")) as { services: Record<string, { ports?: string[] }> };
+    expect(Object.keys(override.services)).toEqual(["master"]);
+    expect(override.services.master?.ports).toEqual([`${image["--web-port"]}:${image["--web-port"]}`, "5557:5557"]);
+  });
+
+  test("the host-network file puts every service on the host network, naming the services 127.0.0.1", () => {
+    const host = Bun.YAML.parse(read("docker-compose.host.yml")) as { services: Record<string, { network_mode?: string; extra_hosts?: string[] }> };
+    expect(Object.keys(host.services).sort()).toEqual(Object.keys(compose.services).sort());
+    for (const service of Object.values(host.services)) {
+      expect(service.network_mode).toBe("host");
+      expect([...(service.extra_hosts ?? [])].sort()).toEqual(Object.keys(compose.services).filter((s) => s !== "worker").map((s) => `${s}:127.0.0.1`).sort());
+    }
   });
 
   test("runs scalable workers that join the master service", () => {

@@ -1,0 +1,99 @@
+// The image, run as the seed's users run it: docker run, open the web UI, start a swarm at the demo
+// target, see both seed tasks counted, the health check turn healthy, and docker stop end it
+// cleanly with the workers' last stats. Host network only (no bridge on these machines), so the
+// image's own ports are taken on the host: the test says so if another process holds one.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { NotYet, waitFor } from "../support/wait.ts";
+import { docker, dockerUnavailable, imagePorts, releaseDocker, requirePortsFree, TEST_LABEL, testImage, uiJson, useDocker } from "./docker.ts";
+
+const SEED_TASKS = ["压测MockApi", "压测HttpBin"]; // tasks/seed.ts
+const skip = dockerUnavailable();
+if (skip) console.warn(`skipping the image smoke test: ${skip}`);
+
+const ports = imagePorts();
+const ui = (path: string) => `http://127.0.0.1:${ports.web}${path}`;
+const name = `loadworker-smoke-${process.pid}`;
+let image = "";
+
+interface Stats {
+  state: string;
+  user_count: number;
+  workers: { id: string; state: string }[];
+  stats: { name: string; num_requests: number }[];
+}
+const stats = () => uiJson<Stats>(ui("/stats/requests"));
+const inspect = async (format: string) => (await docker(["inspect", "-f", format, name])).stdout.trim();
+
+describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
+  beforeAll(async () => {
+    await useDocker();
+    image = await testImage();
+    await requirePortsFree(ports);
+    const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", name, image]);
+    expect(started.code, started.stderr).toBe(0);
+  }, 900_000);
+
+  afterAll(async () => {
+    await docker(["rm", "-f", name]);
+    await releaseDocker();
+  }, 90_000);
+
+  test("serves the web UI, as the image's non-root user, with every supervisord program RUNNING", async () => {
+    await waitFor(async () => ((await fetch(ui("/"))).ok ? true : new NotYet("not 200")), 60_000, "the web UI", 500);
+    const user = await inspect("{{.Config.User}}");
+    expect(user).not.toMatch(/^(|root|0)$/);
+    expect((await docker(["exec", name, "id", "-u"])).stdout.trim()).toBe(user);
+    const status = await waitFor(async () => {
+      const ran = await docker(["exec", name, "supervisorctl", "status"]);
+      const lines = ran.stdout.trim().split("\n");
+      return lines.every((l) => /\sRUNNING\s/.test(l)) ? lines : new NotYet(ran.stdout + ran.stderr);
+    }, 30_000, "every program RUNNING", 500);
+    const programs = status.map((l) => l.split(/\s+/)[0]);
+    expect(programs).toContain("demo");
+    expect(programs).toContain("locust");
+    expect(programs.some((p) => p?.startsWith("loadworker"))).toBe(true);
+  }, 120_000);
+
+  test("a swarm started through POST /swarm at the demo target runs the seed's two tasks", async () => {
+    await waitFor(async () => {
+      const s = await stats();
+      return s.workers.some((w) => w.state === "ready") ? true : new NotYet(JSON.stringify(s.workers));
+    }, 60_000, "a ready worker", 500);
+    const swarm = await fetch(ui("/swarm"), {
+      method: "POST",
+      body: new URLSearchParams({ user_count: "4", spawn_rate: "4", host: `http://127.0.0.1:${ports.demo}` }),
+    });
+    expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
+    const counted = await waitFor(async () => {
+      const s = await stats();
+      const byName = new Map(s.stats.map((e) => [e.name, e.num_requests]));
+      return SEED_TASKS.every((t) => (byName.get(t) ?? 0) > 0) ? byName : new NotYet(JSON.stringify([...byName]));
+    }, 60_000, "requests of both seed tasks in /stats/requests", 1_000);
+    for (const task of SEED_TASKS) expect(counted.get(task)).toBeGreaterThan(0);
+    expect((await fetch(ui("/stop"), { method: "POST" })).ok).toBe(true); // keep the load short
+  }, 120_000);
+
+  test("Docker's health check reports the container healthy", async () => {
+    // The image's HEALTHCHECK runs every 15 s; the first one decides.
+    const health = await waitFor(async () => {
+      const status = await inspect("{{.State.Health.Status}}");
+      return status === "healthy" ? status : new NotYet(status);
+    }, 60_000, "health status healthy", 1_000);
+    expect(health).toBe("healthy");
+  }, 90_000);
+
+  test("docker stop ends it with exit code 0, after the workers sent their final stats", async () => {
+    // Past -t 20 Docker would SIGKILL supervisord and the exit code would be 137, not 0.
+    const stopped = await docker(["stop", "-t", "20", name], 60_000);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(await inspect("{{.State.ExitCode}}")).toBe("0");
+    expect(await inspect("{{.State.OOMKilled}}")).toBe("false");
+    const logs = await docker(["logs", name]);
+    const all = logs.stdout + logs.stderr;
+    expect(all).toMatch(/final stats/);
+    expect(all).toMatch(/stopped: loadworker\S* \(exit status 0\)/);
+    expect(all).toMatch(/stopped: locust \(exit status 0\)/);
+    // The master's closing table counts the requests the workers reported.
+    for (const task of SEED_TASKS) expect(all).toMatch(new RegExp(`${task}\\s+[1-9]\\d*\\s`));
+  }, 90_000);
+});
