@@ -66,7 +66,11 @@ export function superviseProcesses(opts: SuperviseOptions): Supervisor {
     slot.child = child;
     slot.startedAt = Date.now();
     child.stdin?.on("error", () => {}); // a child that died closes its end; nothing is written anyway
-    child.once("error", (error) => opts.log.error(`${name(slot)} could not start: ${error.message}`));
+    child.once("error", (error) => {
+      // A child that could not be started never emits exit: count it as one that failed.
+      opts.log.error(`${name(slot)} could not start: ${error.message}`);
+      exited(slot, child, 127, null);
+    });
     child.once("exit", (code, signal) => exited(slot, child, code, signal));
     opts.log.debug(`${name(slot)} started (pid ${child.pid})`);
   };
