@@ -5,7 +5,9 @@
 # (process.cpuUsage; Bun's ~0.1 s start-up is a one-off a load test does not pay per request),
 # getrusage of the whole process for wrk (/usr/bin/time). Both figures are kept in the raw TSV.
 # Rounds are interleaved and the table shows medians, because a shared machine is noisy.
-# usage: bench/http-vs-wrk.sh   env: DURATION=10 ROUNDS=3 CONNS="50 1000" PORT=18080 GENERATORS="wrk client fetch"
+# A/B: BASELINE=<dir> adds the generator "baseline", the client of another checkout (e.g.
+# `git archive <commit> src bench | tar -x -C <dir>`), run interleaved with "client".
+# usage: bench/http-vs-wrk.sh   env: DURATION=10 ROUNDS=3 CONNS="50 1000" PORT=18080 GENERATORS="wrk client fetch" BASELINE=
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
@@ -13,6 +15,8 @@ ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-"50 1000"}
 PORT=${PORT:-18080}
 GENERATORS=${GENERATORS:-"wrk client fetch"}
+BASELINE=${BASELINE:-}
+[ -z "$BASELINE" ] || [ -f "$BASELINE/bench/http-load.ts" ] || { echo "error: BASELINE=$BASELINE has no bench/http-load.ts" >&2; exit 2; }
 BUN=./node_modules/.bin/bun
 OUT=bench/out
 RUN=$OUT/nginx
@@ -36,8 +40,10 @@ run() {
     wrk) /usr/bin/time -f '%U %S' -o "$cpu" taskset -c 1 wrk -t1 -c"$conns" -d"${DURATION}s" "$URL" > "$log" 2>&1
          requests=$(awk '/requests in/ {print $1}' "$log")
          wall=$(awk '/requests in/ {sub(/s,$/, "", $4); print $4}' "$log") ;;
-    client|fetch)
-         /usr/bin/time -f '%U %S' -o "$cpu" taskset -c 1 "$BUN" bench/http-load.ts "$gen" "$URL" "$conns" "$DURATION" > "$log" 2>&1
+    client|fetch|baseline)
+         local script=bench/http-load.ts mode=$gen
+         [ "$gen" = baseline ] && { script=$BASELINE/bench/http-load.ts; mode=client; }
+         /usr/bin/time -f '%U %S' -o "$cpu" taskset -c 1 "$BUN" "$script" "$mode" "$URL" "$conns" "$DURATION" > "$log" 2>&1
          requests=$(grep -o '"requests":[0-9]*' "$log" | cut -d: -f2)
          wall=$(grep -o '"wallSec":[0-9.]*' "$log" | cut -d: -f2)
          window=$(grep -o '"cpuSec":[0-9.]*' "$log" | cut -d: -f2) ;;
@@ -48,7 +54,7 @@ run() {
 
 printf 'generator\tconns\trequests\twall_s\tcpu_s\tprocess_cpu_s\n' > "$RESULTS"
 for conns in $CONNS; do
-  for round in $(seq "$ROUNDS"); do for gen in $GENERATORS; do run "$gen" "$conns"; done; done
+  for _ in $(seq "$ROUNDS"); do for gen in $GENERATORS; do run "$gen" "$conns"; done; done
 done
 
 TABLE=$OUT/http-vs-wrk-$STAMP.md

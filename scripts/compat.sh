@@ -32,7 +32,8 @@ mkdir -p "$logs"
 # Like python -m venv on 3.13+: the folder ignores itself, so `git add -A` never picks the venvs up.
 [ -f "$root/.venv-compat/.gitignore" ] || printf '# made by scripts/compat.sh: nothing in here belongs in git\n*\n' >"$root/.venv-compat/.gitignore"
 [ -x node_modules/.bin/bun ] || { echo "error: node_modules/.bin/bun missing: run npm ci first" >&2; exit 3; }
-./node_modules/.bin/bun scripts/build.ts || { echo "error: build failed" >&2; exit 3; }
+# COMPAT_SKIP_BUILD=1: the caller (scripts/test.sh) has just built it.
+[ "${COMPAT_SKIP_BUILD:-0}" = 1 ] || ./node_modules/.bin/bun scripts/build.ts || { echo "error: build failed" >&2; exit 3; }
 
 declare -A result
 for v in "${versions[@]}"; do

@@ -23,7 +23,13 @@ with the demo target. Runs in the foreground by default; Ctrl-C stops everything
   -h, --help        show this help
 
 It installs what is missing first: 'npm ci' (pinned bun) when node_modules is absent, and the
-pinned Locust + supervisor in .venv (scripts/venv.sh). Everything listens on 127.0.0.1 only.
+pinned Locust + supervisor in .venv (scripts/venv.sh). Everything listens on 127.0.0.1 only
+(LOADWORKER_MASTER_BIND=0.0.0.0 opens the worker port to workers on other machines).
+
+Environment (read by the master at start; bad values stop the start before anything runs):
+  LOADWORKER_WEB_USER, LOADWORKER_WEB_PASSWORD   require a login for the web UI (both or neither;
+                                                 LOADWORKER_WEB_PASSWORD_FILE: read it from a file)
+  LOADWORKER_TLS_CERT, LOADWORKER_TLS_KEY        serve the web UI over https (PEM files)
 Status: .venv/bin/supervisorctl -c <run-dir>/supervisord.conf status
 EOF
 }
@@ -101,6 +107,14 @@ elif [ ! -x "$run_dir/app/loadworker" ] || [ ! -f "$run_dir/app/master.py" ]; th
   code=2 fail "--no-build, but there is no earlier build in $run_dir/app. Run without --no-build."
 fi
 
+# The master's access settings (login, TLS, worker port address), checked by master.py itself
+# before anything starts: it prints one message naming the setting and exits non-zero. A master.py
+# from before these settings would ignore them and serve an open web UI.
+if env | grep -q '^LOADWORKER_\(WEB\|TLS\|MASTER\)_' && ! grep -q '_loadworker_web_access' "$run_dir/app/master.py"; then
+  code=2 fail "$run_dir/app/master.py predates the LOADWORKER_* access settings and would ignore them. Run without --no-build."
+fi
+"$venv/bin/python" "$run_dir/app/master.py" || code=2 fail "the settings above must be fixed first; nothing was started."
+
 "$root/scripts/supervisord-conf.sh" --app-dir "$run_dir/app" --run-dir "$run_dir" --web-port "$web_port" \
   --master-port "$master_port" --demo-port "$demo_port" --workers "$workers" <"$root/supervisord.conf" >"$conf.tmp"
 mv -f "$conf.tmp" "$conf"
@@ -113,8 +127,10 @@ launch=()
 if command -v setsid >/dev/null 2>&1; then launch=(setsid); fi
 log="$run_dir/supervisord.log"
 sup_pid='' started=0 # started=1 only once a detached run is handed over
-stop_all() { if [ -n "$sup_pid" ]; then "$root/scripts/down.sh" --run-dir "$run_dir" --pid "$sup_pid" --quiet || true; fi; }
-on_exit() { if [ "$started" = 0 ]; then stop_all; fi; }
+# down.sh stops supervisord and anything it leaves behind, and fails unless it checked that
+# nothing of the run is left (processes and ports).
+stop_all() { if [ -n "$sup_pid" ]; then "$root/scripts/down.sh" --run-dir "$run_dir" --pid "$sup_pid" --quiet; fi; }
+on_exit() { if [ "$started" = 0 ]; then stop_all || true; fi; }
 # Any exit that does not hand over a detached run (a failure, Ctrl-C, supervisord dying) goes
 # through the EXIT trap and stops everything.
 trap on_exit EXIT
@@ -124,9 +140,11 @@ if [ "$detach" = 1 ]; then
   ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" >>"$log" 2>&1 </dev/null &
 else
   # Through a pipe: supervisord reopens /dev/stdout for its programs, and that fails (ENXIO) when
-  # our stdout is a socket (systemd's journal, some CI runners). cat ignores Ctrl-C, so the last
-  # log lines still get through while down.sh stops everything.
-  ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" </dev/null > >(trap '' INT; exec cat) 2>&1 &
+  # our stdout is a socket (systemd's journal, some CI runners). cat ignores Ctrl-C and TERM: it
+  # is in our process group, and if a TERM to the group (timeout, CI runners, systemd) ended it,
+  # supervisord would die of SIGPIPE on its next log line and orphan its programs. It ends when
+  # supervisord closes the pipe, after the last log lines.
+  ${launch[@]+"${launch[@]}"} "$venv/bin/supervisord" -c "$conf" </dev/null > >(trap '' INT TERM HUP; exec cat) 2>&1 &
 fi
 sup_pid=$!
 
@@ -165,10 +183,19 @@ until port_taken "$web_port" && all_running; do
 done
 
 # Workers join within a second or two; say so if they have not, but leave the UI running.
+scheme=http
+if [ -n "${LOADWORKER_TLS_CERT:-}" ]; then scheme=https; fi
+# With a login, through the login form (credentials from the environment, never on a command line).
 ready_workers() {
-  "$venv/bin/python" - "$web_port" <<'EOF' 2>/dev/null || echo 0
-import json, sys, urllib.request
-with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/stats/requests", timeout=3) as r:
+  "$venv/bin/python" - "$scheme://127.0.0.1:$web_port" <<'EOF' 2>/dev/null || echo 0
+import json, os, ssl, sys, urllib.parse, urllib.request
+url = sys.argv[1]
+insecure = ssl._create_unverified_context()  # our own master on loopback, maybe self-signed
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), urllib.request.HTTPSHandler(context=insecure))
+if os.environ.get("LOADWORKER_WEB_USER"):
+    form = {"username": os.environ["LOADWORKER_WEB_USER"], "password": os.environ.get("LOADWORKER_WEB_PASSWORD", "")}
+    opener.open(url + "/login_submit", urllib.parse.urlencode(form).encode(), timeout=3).close()
+with opener.open(url + "/stats/requests", timeout=3) as r:
     print(sum(1 for w in json.load(r).get("workers", []) if w.get("state") == "ready"))
 EOF
 }
@@ -185,15 +212,20 @@ if [ "$detach" = 0 ]; then
     trap - INT TERM HUP
     echo "" >&2
     echo "up.sh: stopping..." >&2
-    stop_all
+    local ok=0
+    stop_all || ok=$?
     sup_pid='' # stopped: nothing left for the EXIT trap to do
+    if [ "$ok" != 0 ]; then
+      echo "up.sh: error: could not stop everything from this run (see above)." >&2
+      exit 1
+    fi
     echo "up.sh: stopped; nothing from this run is running." >&2
     exit 0
   }
   trap on_signal INT TERM HUP
 fi
 
-url="http://127.0.0.1:$web_port"
+url="$scheme://127.0.0.1:$web_port"
 echo "" >&2
 # On stdout, alone, so a script can capture it; the rest is for people, on stderr.
 echo "loadworker is up: $url"
@@ -213,5 +245,21 @@ while kill -0 "$sup_pid" 2>/dev/null; do
   sleep 1 &
   wait $! || true
 done
-wait "$sup_pid" 2>/dev/null || true
-echo "up.sh: supervisord exited; nothing is running any more." >&2
+sup_status=0
+wait "$sup_pid" 2>/dev/null || sup_status=$?
+# Its programs may outlive it (killed, it cannot stop them): down.sh finds and stops them, and checks.
+trap - INT TERM HUP
+if [ "$sup_status" = 0 ]; then
+  echo "up.sh: supervisord exited; checking that nothing from this run is left..." >&2
+else
+  echo "up.sh: error: supervisord exited unexpectedly (status $sup_status); stopping what it left running..." >&2
+fi
+if stop_all; then
+  sup_pid=''
+  echo "up.sh: nothing from this run is running." >&2
+else
+  sup_pid=''
+  echo "up.sh: error: could not stop everything from this run (see above)." >&2
+  exit 1
+fi
+[ "$sup_status" = 0 ] || exit 1

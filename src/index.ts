@@ -1,8 +1,12 @@
 // The public API: what a task file imports. Everything else in src/ is internal.
-import { currentRecorder } from "./users/current.ts";
+import { currentRecorder, currentScope } from "./users/current.ts";
 
-export { defineTask, defineUser } from "./api/definitions.ts";
-export type { TaskDefinition, TaskFn, TaskSpec, UserContext, UserDefinition, UserHttpOptions, UserSpec } from "./api/definitions.ts";
+export { defineTask, defineUser, onMessage, onTestStart, onTestStop } from "./api/definitions.ts";
+export type {
+  MessageContext, MessageDefinition, MessageHandler, TaskDefinition, TaskFn, TaskSpec, TestHookContext, TestHookDefinition,
+  UserContext, UserDefinition, UserHttpOptions, UserSpec,
+} from "./api/definitions.ts";
+export { RescheduleTask, StopUser } from "./api/control.ts";
 export { between, constant, constantPacing, constantThroughput } from "./api/wait.ts";
 export type { WaitInfo, WaitTime } from "./api/wait.ts";
 export { HttpClient } from "./http/index.ts";
@@ -20,4 +24,14 @@ export function recordSuccess(requestType: string, name: string, responseTimeMs:
 /** Records a request that failed (boomer's `RecordFailure`); `error` is an Error or a message. */
 export function recordFailure(requestType: string, name: string, responseTimeMs: number, error: unknown): void {
   currentRecorder("recordFailure").failure(requestType, name, responseTimeMs, error);
+}
+
+/**
+ * Sends a custom message to the master, like Locust's `environment.runner.send_message(type, data)`;
+ * a master.py handler registered with `environment.runner.register_message(type, fn)` gets it.
+ * Call it from a task or an onMessage handler. Data that cannot be sent (functions, Dates, class
+ * instances) is logged once per type and dropped: use plain objects, arrays and scalars.
+ */
+export function sendMessage(type: string, data?: unknown): void {
+  currentScope("sendMessage").sendMessage(type, data ?? null);
 }

@@ -28,6 +28,15 @@ export interface UserContext<S = Record<string, unknown>> {
   sleep(seconds: number): Promise<void>;
   recordSuccess(requestType: string, name: string, ms: number, length: number): void;
   recordFailure(requestType: string, name: string, ms: number, error: unknown): void;
+  /**
+   * Sends a custom message to the master (Locust's `runner.send_message`); a master.py handler
+   * registered with `environment.runner.register_message(type, fn)` receives it.
+   */
+  sendMessage(type: string, data?: unknown): void;
+  /** Ends this user now, as Locust's `raise StopUser()`: onStop runs, the user is not replaced. */
+  stopUser(): never;
+  /** Ends the current task early without a failure, as Locust's `raise RescheduleTask()`. */
+  rescheduleTask(): never;
   readonly log: Logger;
 }
 
@@ -41,6 +50,8 @@ export interface TaskSpec<S = Record<string, unknown>> {
   name: string;
   /** Relative weight; defaults to 1. */
   weight?: number;
+  /** Locust's `@tag`: the master's `--tags` / `--exclude-tags` select tasks by these. */
+  tags?: readonly string[];
   fn: TaskFn<S>;
 }
 
@@ -48,6 +59,7 @@ export interface TaskDefinition<S = Record<string, unknown>> {
   readonly [DEFINITION]: "task";
   readonly name: string;
   readonly weight: number;
+  readonly tags: readonly string[];
   readonly fn: TaskFn<S>;
 }
 
@@ -56,6 +68,11 @@ export interface UserSpec<S = Record<string, unknown>> {
   name: string;
   /** Relative weight of this class in the master's split; defaults to 1. */
   weight?: number;
+  /**
+   * Locust's `fixed_count`: exactly this many users of the class across all workers, taken
+   * before the weights split the rest (written into master.py; the master dispatches it).
+   */
+  fixedCount?: number;
   /** Seconds between tasks; defaults to no wait (like boomer). */
   waitTime?: WaitTime;
   /** Makes each user's fresh state. */
@@ -72,6 +89,7 @@ export interface UserDefinition<S = Record<string, unknown>> {
   readonly [DEFINITION]: "user";
   readonly name: string;
   readonly weight: number;
+  readonly fixedCount: number;
   readonly waitTime: WaitTime | undefined;
   readonly state: (() => S) | undefined;
   readonly onStart: ((ctx: UserContext<S>) => unknown) | undefined;
@@ -80,12 +98,57 @@ export interface UserDefinition<S = Record<string, unknown>> {
   readonly tasks: ReadonlyArray<TaskDefinition<S>>;
 }
 
+/** A handler for the master's custom messages of one type (Locust's `runner.register_message`). */
+export interface MessageDefinition {
+  readonly [DEFINITION]: "message";
+  readonly type: string;
+  readonly handler: MessageHandler;
+}
+
+export type MessageHandler<T = any> = (data: T, ctx: MessageContext) => unknown;
+
+export interface MessageContext {
+  /** The message type the handler was registered for. */
+  readonly type: string;
+  /** This worker's index from the master's ack. */
+  readonly workerIndex: number;
+  readonly log: Logger;
+}
+
+/** Runs once per test in each worker process: Locust's `test_start` / `test_stop` events. */
+export interface TestHookDefinition {
+  readonly [DEFINITION]: "test_start" | "test_stop";
+  readonly fn: (ctx: TestHookContext) => unknown;
+}
+
+export interface TestHookContext {
+  readonly workerIndex: number;
+  readonly host: string | undefined;
+  /** The master's parsed command-line options (custom ones included). */
+  readonly parsedOptions: Readonly<Record<string, unknown>>;
+  readonly log: Logger;
+}
+
+/**
+ * A Python file from tasks/ (e.g. master_extra.py) that `loadworker locustfile` appends verbatim
+ * to master.py: master-side message handlers and custom options. The build embeds it.
+ */
+export interface MasterPythonDefinition {
+  readonly [DEFINITION]: "master_python";
+  readonly file: string;
+  readonly source: string;
+}
+
+export function masterPython(file: string, source: string): MasterPythonDefinition {
+  return { [DEFINITION]: "master_python", file, source };
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyDefinition = TaskDefinition<any> | UserDefinition<any>;
+export type AnyDefinition = TaskDefinition<any> | UserDefinition<any> | MessageDefinition | TestHookDefinition | MasterPythonDefinition;
 
 /** Declares a task (boomer's `Task{Name, Weight, Fn}`). */
 export function defineTask<S = Record<string, unknown>>(spec: TaskSpec<S>): TaskDefinition<S> {
-  return { [DEFINITION]: "task", name: spec.name, weight: spec.weight ?? 1, fn: spec.fn };
+  return { [DEFINITION]: "task", name: spec.name, weight: spec.weight ?? 1, tags: spec.tags ?? [], fn: spec.fn };
 }
 
 /** Declares a user class: its own tasks, wait time, state and start/stop hooks. */
@@ -95,6 +158,7 @@ export function defineUser<S = Record<string, unknown>>(spec: UserSpec<S>): User
     [DEFINITION]: "user",
     name: spec.name,
     weight: spec.weight ?? 1,
+    fixedCount: spec.fixedCount ?? 0,
     waitTime: spec.waitTime,
     state: spec.state,
     onStart: spec.onStart,
@@ -102,6 +166,25 @@ export function defineUser<S = Record<string, unknown>>(spec: UserSpec<S>): User
     http: spec.http,
     tasks,
   };
+}
+
+/**
+ * Handles the master's custom messages of one type, like Locust's
+ * `environment.runner.register_message(type, handler)`. Export the result from a task file, as
+ * with defineTask; the handler gets the message's data (call sendMessage from it to answer).
+ */
+export function onMessage<T = any>(type: string, handler: MessageHandler<T>): MessageDefinition {
+  return { [DEFINITION]: "message", type, handler };
+}
+
+/** Runs `fn` when a test starts on this worker (the first spawn after ready), once per test; export it. */
+export function onTestStart(fn: (ctx: TestHookContext) => unknown): TestHookDefinition {
+  return { [DEFINITION]: "test_start", fn };
+}
+
+/** Runs `fn` when a test ends on this worker (stop, quit, or a lost master), after its users stopped; export it. */
+export function onTestStop(fn: (ctx: TestHookContext) => unknown): TestHookDefinition {
+  return { [DEFINITION]: "test_stop", fn };
 }
 
 export function isDefinition(value: unknown): value is AnyDefinition {

@@ -1,7 +1,10 @@
 // Turns whatever a task file exported into a validated plan, so a bad definition fails at
 // start-up with the task's name, before any load is generated.
 import { LoadworkerError } from "../errors.ts";
-import { type AnyDefinition, type TaskDefinition, type UserDefinition, DEFINITION, defineUser, isDefinition } from "./definitions.ts";
+import {
+  type AnyDefinition, type MasterPythonDefinition, type MessageDefinition, type MessageHandler, type TaskDefinition, type TestHookDefinition, type UserDefinition,
+  DEFINITION, defineUser, isDefinition,
+} from "./definitions.ts";
 
 /** The user class that runs standalone tasks, and any class the master names that we lack. */
 export const DEFAULT_USER_NAME = "DefaultUser";
@@ -13,13 +16,23 @@ export interface Plan {
   readonly tasks: ReadonlyMap<string, { task: TaskDefinition<any>; user: UserDefinition<any> }>;
   /** What runs for a class name the worker does not have. */
   readonly fallback: ReadonlyArray<UserDefinition<any>>;
+  /** onMessage handlers by message type. */
+  readonly messages: ReadonlyMap<string, MessageHandler>;
+  /** onTestStart / onTestStop hooks, in declaration order. */
+  readonly testStart: ReadonlyArray<TestHookDefinition["fn"]>;
+  readonly testStop: ReadonlyArray<TestHookDefinition["fn"]>;
+  /** Python files from tasks/ that master.py gets verbatim, by file name. */
+  readonly masterPython: ReadonlyArray<{ readonly file: string; readonly source: string }>;
 }
+
+// The master's own protocol messages: the worker handles these, a task file cannot take them over.
+const PROTOCOL_TYPES_FROM_MASTER = new Set(["ack", "spawn", "spawning_complete", "heartbeat", "stop", "quit", "reconnect", "update_user_class", "locustfile"]);
 
 // Python identifiers (Unicode letters allowed): class names end up in the generated master.py.
 const PY_IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 // Keywords are a SyntaxError as class names; `User` and `task` would shadow master.py's imports.
 const PY_RESERVED = new Set(
-  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield User task".split(" "),
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield User task tag".split(" "),
 );
 
 /** Collects definitions from module exports (values, arrays of values, nested defaults). */
@@ -65,7 +78,32 @@ export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
     }
   }
   const fallback = standalone.length > 0 ? all.filter((u) => u.name === DEFAULT_USER_NAME) : all;
-  return { users: all, tasks, fallback };
+  const hooks = (kind: TestHookDefinition[typeof DEFINITION]) =>
+    definitions.filter((d): d is TestHookDefinition => d[DEFINITION] === kind).map((d) => {
+      if (typeof d.fn !== "function") throw new LoadworkerError("E_CONFIG", `${kind === "test_start" ? "onTestStart" : "onTestStop"} needs a function`);
+      return d.fn;
+    });
+  const masterPython = definitions
+    .filter((d): d is MasterPythonDefinition => d[DEFINITION] === "master_python")
+    .map(({ file, source }) => ({ file, source }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { users: all, tasks, fallback, messages: messageHandlers(definitions), testStart: hooks("test_start"), testStop: hooks("test_stop"), masterPython };
+}
+
+function messageHandlers(definitions: readonly AnyDefinition[]): Map<string, MessageHandler> {
+  const handlers = new Map<string, MessageHandler>();
+  for (const d of definitions.filter((d): d is MessageDefinition => d[DEFINITION] === "message")) {
+    const label = `onMessage(${JSON.stringify(d.type)})`;
+    if (typeof d.type !== "string" || d.type === "") throw new LoadworkerError("E_CONFIG", `${label}: the message type must be a non-empty string`);
+    if (PROTOCOL_TYPES_FROM_MASTER.has(d.type)) {
+      throw new LoadworkerError("E_CONFIG", `${label}: "${d.type}" is a Locust protocol message the worker handles itself; pick another type`);
+    }
+    if (typeof d.handler !== "function") throw new LoadworkerError("E_CONFIG", `${label}: the handler must be a function (data, ctx) => ...`);
+    // Locust refuses a second register_message for one type; so do we, at start-up.
+    if (handlers.has(d.type)) throw new LoadworkerError("E_CONFIG", `${label} is registered twice; one handler per message type`);
+    handlers.set(d.type, d.handler);
+  }
+  return handlers;
 }
 
 function validateUser(user: UserDefinition<any>, names: Set<string>): void {
@@ -79,6 +117,9 @@ function validateUser(user: UserDefinition<any>, names: Set<string>): void {
   if (names.has(user.name)) throw configError(user.name, `two user classes are named "${user.name}"; names must be unique`);
   names.add(user.name);
   checkWeight(user.weight, label);
+  if (!Number.isSafeInteger(user.fixedCount) || user.fixedCount < 0) {
+    throw configError(user.name, `${label}: fixedCount is ${String(user.fixedCount)}; it must be a whole number >= 0 (0: split by weight)`);
+  }
   if (user.tasks.length === 0) throw configError(user.name, `${label} has no tasks; give it at least one`);
   if (user.waitTime !== undefined) {
     if (typeof user.waitTime !== "function") throw configError(user.name, `${label}: waitTime must be a function such as between(1, 2)`);
@@ -88,6 +129,10 @@ function validateUser(user: UserDefinition<any>, names: Set<string>): void {
         throw configError(user.name, `${label}: waitTime returned ${String(probe)}; it must return a finite number of seconds >= 0`);
       }
     }
+  }
+  const timeoutMs = user.http?.timeoutMs;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
+    throw configError(user.name, `${label}: http.timeoutMs is ${String(timeoutMs)}; it must be milliseconds >= 0 (0 or Infinity: no timeout)`);
   }
   for (const hook of ["onStart", "onStop", "state"] as const) {
     if (user[hook] !== undefined && typeof user[hook] !== "function") throw configError(user.name, `${label}: ${hook} must be a function`);
@@ -100,6 +145,9 @@ function validateTask(task: TaskDefinition<any>, user: UserDefinition<any>): voi
   }
   const label = `task "${task.name}"`;
   checkWeight(task.weight, label);
+  if (!Array.isArray(task.tags) || task.tags.some((t) => typeof t !== "string" || !/^\S+$/.test(t))) {
+    throw configError(task.name, `${label}: tags must be a list of words without spaces, e.g. ["checkout", "slow"]`);
+  }
   if (typeof task.fn !== "function") throw configError(task.name, `${label}: fn must be a function (ctx) => ...`);
 }
 

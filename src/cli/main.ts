@@ -71,17 +71,24 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
   }
 }
 
+// citty colours its usage even into a pipe or a file; colour only a terminal, and not under NO_COLOR.
 async function printUsage({ command, parent }: HelpRequested): Promise<number> {
-  process.stdout.write(`${await renderUsage(command, parent)}\n`);
+  const usage = await renderUsage(command, parent);
+  const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  process.stdout.write(`${colour ? usage : usage.replace(/\x1b\[[0-9;]*m/g, "")}\n`);
   return 0;
 }
 
 function reportError(error: unknown): number {
   if (error instanceof LoadworkerError) {
     process.stderr.write(`loadworker: ${error.message} [${error.code}]\n`);
-    return error.code === "E_USAGE" ? 2 : 1;
+    // A task name that does not exist is a typo on the command line, like a wrong flag.
+    return error.code === "E_USAGE" || error.code === "E_UNKNOWN_TASK" ? 2 : 1;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`loadworker: unexpected error: ${message}\n`);
   return 1;
 }
+
+// The development entry (src/main.ts) imports only cli/: it needs this to pass tasks/*.py along.
+export { masterPython } from "../api/definitions.ts";

@@ -15,8 +15,17 @@ export const processesArgs = {
   },
 } satisfies ArgsDef;
 
-/** "i/N" when this process is one of the children of --processes, else undefined. */
-export const processSlot = (): string | undefined => process.env[PROCESS_ENV] || undefined;
+export interface ProcessSlot {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+/** Which child of --processes this process is, or undefined when it is not one. */
+export function processSlot(): ProcessSlot | undefined {
+  const match = /^(\d+)\/(\d+)$/.exec(process.env[PROCESS_ENV] ?? "");
+  return match ? { index: Number(match[1]), count: Number(match[2]) } : undefined;
+}
 
 /**
  * Validates `--processes` (a usage error if bad). In the process the user started, with N > 1:

@@ -5,8 +5,10 @@ import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import { runTasksOnce } from "../users/run-once.ts";
 import { dealerLink } from "../worker/link.ts";
+import { LogBuffer, capturingLogger } from "../worker/logs.ts";
 import { startWorker } from "../worker/worker.ts";
 import { parseHostUrl, parsePort } from "./args.ts";
+import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
 import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
@@ -18,6 +20,7 @@ export const workerArgs = {
   host: { type: "string", description: "Target host for relative URLs when the master sends none, and for --run-tasks" },
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
   "run-tasks": { type: "string", description: "Run the named tasks once without a master (comma-separated) and print what they recorded" },
+  ...controlArgs,
   ...processesArgs,
 } satisfies ArgsDef;
 
@@ -26,10 +29,15 @@ export function workerCommand(plan: () => Plan) {
     meta: { name: "worker", description: "Join a Locust master as a worker (the default command)" },
     args: workerArgs,
     run: async ({ args, rawArgs }): Promise<number> => {
-      const slot = processSlot();
-      const log = createLogger(parseLogLevel(args.loglevel), process.stderr, slot && `process ${slot}`);
+      const level = parseLogLevel(args.loglevel);
+      const logBuffer = new LogBuffer();
+      const slot = processSlot(); // a child of --processes: its lines say which one
+      // What the console shows also goes to the master's Logs tab (≥ 2.29).
+      const log = capturingLogger(createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`), logBuffer, level);
       const host = parseHostUrl(args.host, "--host");
       const port = parsePort(args["master-port"], "--master-port");
+      const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
+      const metricsPort = parseMetricsPort(args["metrics-port"]);
       const validated = plan();
       if (args["run-tasks"] !== undefined) {
         const names = args["run-tasks"].split(",").map((n) => n.trim()).filter(Boolean);
@@ -45,6 +53,7 @@ export function workerCommand(plan: () => Plan) {
       });
       if (parent) return parent;
       guardUnhandledErrors(log);
+      const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log, slot);
       // Handlers first: a signal that lands while the worker starts must still end it cleanly.
       let running: ReturnType<typeof startWorker> | undefined;
       let signals = 0;
@@ -58,8 +67,10 @@ export function workerCommand(plan: () => Plan) {
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
       const link = dealerLink({ host: args["master-host"], port }, log);
-      running = startWorker({ plan: validated, link, host, log });
-      return running.done;
+      running = startWorker({ plan: validated, link, host, log, limiter: controls.limiter, logBuffer, metrics: controls.metrics });
+      const code = await running.done;
+      await controls.close();
+      return code;
     },
   });
 }

@@ -4,7 +4,8 @@ import { connect as tlsConnect } from "node:tls";
 import { clearTimeout, setTimeout } from "node:timers";
 import { type ByteSocket, type ByteSocketEvents, connectTcp } from "../platform.ts";
 import { ConnectionFailure, HttpError, networkError } from "./errors.ts";
-import { FAILED, NEED_MORE, ResponseParser, type RawResponse } from "./parser.ts";
+import { FAILED, NEED_MORE, ResponseParser } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
 import type { Origin } from "./request.ts";
 
 /** What a connection tells its pool. */
@@ -21,6 +22,7 @@ export interface ConnectionSettings {
 }
 
 type Timer = ReturnType<typeof setTimeout>;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Connection implements ByteSocketEvents {
   /** The socket closed or failed; never hand it out again. */
@@ -150,13 +152,15 @@ export class Connection implements ByteSocketEvents {
   /** Deadlines are real time (performance.now), whatever clock the client reports latency with. */
   private arm(deadline: number): void {
     this.deadline = deadline;
+    if (deadline === Infinity) return; // no timeout: no timer (a running one finds busy and re-arms nothing)
     // A timer that fires no later than the deadline is kept: onTimer re-arms it for the rest.
     if (this.timer !== null) {
       if (this.timerAt <= deadline) return;
       clearTimeout(this.timer);
     }
     this.timerAt = deadline;
-    this.timer = setTimeout(this.onTimer, Math.max(1, deadline - performance.now()));
+    // setTimeout fires at once past 2^31-1 ms; a capped timer re-arms itself for the rest.
+    this.timer = setTimeout(this.onTimer, Math.min(MAX_TIMER_MS, Math.max(1, deadline - performance.now())));
     this.timer.unref();
   }
 }

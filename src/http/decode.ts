@@ -2,7 +2,7 @@
 // before the response is recorded, because Locust records len(response.content), the decoded size.
 import { gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { HttpError } from "./errors.ts";
-import type { RawResponse } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
 import { decodeHeaders } from "./response.ts";
 
 /** What Accept-Encoding says when decompression is on (requests sends the same without brotli). */

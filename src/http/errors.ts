@@ -1,7 +1,7 @@
 // Stable error codes for the HTTP client. Network failures become HttpError values on a response
 // (recorded as failures, like Locust); programming errors (bad URL, bad header) reject the call.
 
-import { pythonRepr } from "../stats/errors.ts";
+import { pythonRepr } from "../text/python-repr.ts";
 /** Every code an HttpError can carry; the set is part of the public API. */
 export type HttpErrorCode =
   | "ECONNREFUSED" // nothing listens on host:port
@@ -16,6 +16,7 @@ export type HttpErrorCode =
   | "EINVALIDURL" // the URL cannot be parsed, or is relative without baseUrl
   | "EINVALIDHEADER" // a header name or value (or a cookie given to cookies.set) would break the request framing
   | "EINVALIDMETHOD" // the method is not an HTTP token
+  | "EINVALIDOPTION" // an option has a value it cannot have (a negative timeoutMs, say)
   | "ECLOSED"; // the client was closed
 
 export class HttpError extends Error {

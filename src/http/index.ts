@@ -3,3 +3,4 @@ export { HttpClient, type HttpClientOptions, type RequestOptions } from "./clien
 export type { CookieJar, SetCookieOptions } from "./cookies.ts";
 export { HttpError, type HttpErrorCode } from "./errors.ts";
 export { HttpResponse } from "./response.ts";
+export { maskCredentials } from "./credentials.ts";

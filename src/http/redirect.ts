@@ -1,7 +1,10 @@
-// Following redirects the way requests (and so Locust) does: 301/302/303 become GET without a
-// body, 307/308 repeat the method and body, and credentials do not travel to another origin.
+// Following redirects the way requests (and so Locust) does: the method changes by requests'
+// rules, only 307/308 resend the body, and credentials do not travel to another origin.
+import type { Call } from "./call.ts";
+import { maskCredentials } from "./credentials.ts";
 import { HttpError } from "./errors.ts";
-import type { RawResponse } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
+import { pathUrl } from "./path-url.ts";
 import { originOf, prepare, type Prepared } from "./request.ts";
 import { decodeHeaders } from "./response.ts";
 
@@ -9,24 +12,61 @@ export function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
+/** The hot path's check: a network error, a non-3xx or a manual redirect is the call's answer. */
+export function isFinal(call: Call, outcome: RawResponse | HttpError): boolean {
+  return outcome instanceof HttpError || !isRedirect(outcome.status) || call.options.redirect === "manual";
+}
+
+/** The redirect step: after each hop, the call's answer, or the next hop to send. */
+export class Redirects {
+  constructor(
+    private readonly maxRedirects: number,
+    private readonly defaults: Readonly<Record<string, string>>,
+    /** Throws when the user was stopped or the client closed: between hops nothing new may start. */
+    private readonly stillRunning: (what: string) => void,
+  ) {}
+
+  /** The final outcome; or undefined after setting `call.hop` to the redirect to send next. */
+  after(call: Call, outcome: RawResponse | HttpError): RawResponse | HttpError | undefined {
+    if (outcome instanceof HttpError || isFinal(call, outcome)) return outcome;
+    const next = nextHop(call.hop, outcome, this.defaults);
+    if (next === undefined) return outcome; // a 3xx without Location is the final answer, as in requests
+    if (next instanceof HttpError) return next;
+    if (++call.redirects > this.maxRedirects)
+      return new HttpError("EREDIRECT", `more than ${this.maxRedirects} redirects for ${maskCredentials(call.url)}, last to ${next.href}`);
+    this.stillRunning(`following redirects for ${maskCredentials(call.url)}`);
+    call.hop = next;
+    return undefined;
+  }
+}
+
+/** requests' rebuild_method: 303 and 302 turn all but HEAD into GET, 301 only POST; 307/308 keep it. */
+export function redirectMethod(status: number, method: string): string {
+  if ((status === 303 || status === 302) && method !== "HEAD") return "GET";
+  if (status === 301 && method === "POST") return "GET";
+  return method;
+}
+
 /** The next request of the chain; undefined when the 3xx has no Location (it is then final). */
-export function followRedirect(
-  previous: Prepared,
-  response: RawResponse,
-  defaults: Readonly<Record<string, string>>,
-): Prepared | HttpError | undefined {
+export function nextHop(previous: Prepared, response: RawResponse, defaults: Readonly<Record<string, string>>): Prepared | HttpError | undefined {
   const location = decodeHeaders(response.head())["location"];
   if (location === undefined || location === "") return undefined;
+  const shown = JSON.stringify(maskCredentials(location));
   let next: URL;
   try {
     next = new URL(location, previous.href);
-  } catch (cause) {
-    return new HttpError("EREDIRECT", `redirect from ${previous.href} to an unparsable Location ${JSON.stringify(location)}`, cause);
+  } catch {
+    return new HttpError("EREDIRECT", `redirect from ${previous.href} to an unparsable Location ${shown}`);
   }
   if (next.protocol !== "http:" && next.protocol !== "https:")
-    return new HttpError("EREDIRECT", `redirect from ${previous.href} to a non-HTTP Location ${JSON.stringify(location)}`);
+    return new HttpError("EREDIRECT", `redirect from ${previous.href} to a non-HTTP Location ${shown}`);
+  // requests does not turn a Location's credentials into auth; they are not sent, nor shown.
+  next.username = "";
+  next.password = "";
+  // Only 307/308 resend the body; requests drops it (and its Content-Type) for the others even
+  // where the method stays, as a 301 PUT does.
   const keepsBody = response.status === 307 || response.status === 308;
-  const method = keepsBody || previous.method === "HEAD" ? previous.method : "GET";
+  const method = redirectMethod(response.status, previous.method);
   const crossOrigin = originOf(next).key !== previous.origin.key;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(previous.headers)) {
@@ -38,7 +78,7 @@ export function followRedirect(
   const body = keepsBody ? previous.body : undefined;
   const contentType = keepsBody ? previous.contentType : undefined;
   try {
-    return prepare(method, next, defaults, headers, body, contentType);
+    return prepare(method, next, pathUrl(next.href), defaults, headers, body, contentType);
   } catch (cause) {
     return new HttpError("EREDIRECT", `cannot follow the redirect from ${previous.href} to ${next.href}`, cause);
   }

@@ -2,6 +2,7 @@
 // body-less requests without per-call headers, cached by the client and written many times.
 import { Buffer } from "node:buffer";
 import { isIP } from "node:net";
+import { maskCredentials } from "./credentials.ts";
 import { HttpError } from "./errors.ts";
 
 /** Where a request goes: one pool of connections per origin. */
@@ -17,7 +18,8 @@ export interface Origin {
 /** A request ready to write. */
 export interface Prepared {
   readonly method: string;
-  readonly href: string; // absolute URL, what redirects resolve against and responses report
+  readonly href: string; // absolute URL without credentials: what redirects resolve against and responses report
+  readonly target: string; // "/path?query" as requests writes it: the request line, and Locust's default name
   readonly origin: Origin;
   readonly wire: Uint8Array; // head and body in one buffer: one write, one packet for small bodies
   readonly body: Uint8Array | undefined;
@@ -37,23 +39,33 @@ const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
- * Resolves a URL. A relative one is appended to baseUrl as a string, like Locust's `host + path`,
- * so a base path ("http://h/api") is kept. Unusable URLs are programming errors (EINVALIDURL).
+ * A relative URL appended to baseUrl as a string, like Locust's `host + path`, so a base path
+ * ("http://h/api") is kept; an absolute one as it is.
  */
-export function resolveUrl(url: string, baseUrl: string | undefined): URL {
-  const absolute = ABSOLUTE.test(url);
-  if (!absolute && baseUrl === undefined)
-    throw new HttpError("EINVALIDURL", `URL ${JSON.stringify(url)} is relative and the client has no baseUrl`);
-  const full = absolute ? url : `${baseUrl}${url.startsWith("/") || url.startsWith("?") ? "" : "/"}${url}`;
+export function joinUrl(url: string, baseUrl: string | undefined): string {
+  if (ABSOLUTE.test(url)) return url;
+  if (baseUrl === undefined)
+    throw new HttpError("EINVALIDURL", `URL ${JSON.stringify(maskCredentials(url))} is relative and the client has no baseUrl`);
+  return `${baseUrl}${url.startsWith("/") || url.startsWith("?") ? "" : "/"}${url}`;
+}
+
+/** Parses an absolute URL; unusable URLs are programming errors (EINVALIDURL). */
+export function parseUrl(full: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(full);
-  } catch (cause) {
-    throw new HttpError("EINVALIDURL", `cannot parse URL ${JSON.stringify(full)}`, cause);
+  } catch {
+    // Not chained: the parser's own message repeats the URL, credentials and all.
+    throw new HttpError("EINVALIDURL", `cannot parse URL ${JSON.stringify(maskCredentials(full))}`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
-    throw new HttpError("EINVALIDURL", `URL ${JSON.stringify(full)} is not http: or https:`);
+    throw new HttpError("EINVALIDURL", `URL ${JSON.stringify(maskCredentials(full))} is not http: or https:`);
   return parsed;
+}
+
+/** joinUrl then parseUrl. */
+export function resolveUrl(url: string, baseUrl: string | undefined): URL {
+  return parseUrl(joinUrl(url, baseUrl));
 }
 
 /** The origin of a URL; its key picks the connection pool. */
@@ -76,12 +88,14 @@ function checkHeader(name: string, value: string): void {
 }
 
 /**
- * Serializes one request. Defaults (client headers, then per-call headers) are overridden by name,
- * case-insensitively; Content-Length is always ours, Host and User-Agent only unless set.
+ * Serializes one request to `url` (without credentials), writing `target` in the request line.
+ * Defaults (client headers, then per-call headers) are overridden by name, case-insensitively;
+ * Content-Length is always ours, Host and User-Agent only unless set.
  */
 export function prepare(
   method: string,
   url: URL,
+  target: string,
   defaults: Readonly<Record<string, string>>,
   headers: Readonly<Record<string, string>> | undefined,
   body: Uint8Array | undefined,
@@ -104,7 +118,7 @@ export function prepare(
       merged.set(lower, [name, value]);
     }
   }
-  let text = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${hostHeader}\r\n`;
+  let text = `${method} ${target} HTTP/1.1\r\nHost: ${hostHeader}\r\n`;
   for (const [name, value] of merged.values()) text += `${name}: ${value}\r\n`;
   // Methods that usually carry a body announce an empty one, so servers need not wait for it.
   if (body !== undefined) text += `Content-Length: ${body.byteLength}\r\n`;
@@ -118,6 +132,7 @@ export function prepare(
   return {
     method,
     href: url.href,
+    target,
     origin,
     wire,
     body,

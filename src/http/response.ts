@@ -1,11 +1,11 @@
 // What a request resolves with. The body is kept as received chunks and headers as head bytes;
 // both are decoded only when asked, so a load loop that ignores them pays nothing for them.
 import type { Recorder } from "../stats/recorder.ts";
-import { pythonRepr } from "../stats/errors.ts";
+import { pythonRepr } from "../text/python-repr.ts";
+import { decodeText } from "./charset.ts";
 import { HttpError, statusFailureText } from "./errors.ts";
-import type { RawResponse } from "./parser.ts";
+import type { RawResponse } from "./raw-response.ts";
 
-const utf8 = new TextDecoder();
 const latin1 = new TextDecoder("latin1");
 const EMPTY = new Uint8Array(0);
 
@@ -86,9 +86,10 @@ export class HttpResponse {
     return this.body;
   }
 
-  /** The body decoded as UTF-8. */
+  /** The body as text in the Content-Type's charset (UTF-8 when it names none). */
   text(): string {
-    return utf8.decode(this.bytes());
+    const bytes = this.bytes();
+    return decodeText(bytes, bytes.length === 0 ? undefined : this.headers["content-type"]);
   }
 
   /** The body parsed as JSON. */

@@ -33,7 +33,7 @@ export function parseSetCookie(header: string, nowSec: number): SetCookie | unde
   if (name === "" || name.length + value.length > MAX_COOKIE_BYTES) return undefined;
   const cookie: SetCookie = { name, value, domain: undefined, path: undefined, secure: false, expires: Infinity };
   let maxAge: number | undefined;
-  let expires: string | undefined;
+  let expires: number | undefined;
   for (let at = semi; at >= 0; ) {
     const next = header.indexOf(";", at + 1);
     const attribute = header.slice(at + 1, next < 0 ? undefined : next);
@@ -48,7 +48,8 @@ export function parseSetCookie(header: string, nowSec: number): SetCookie | unde
     if (lower === "max-age") {
       if (MAX_AGE.test(arg)) maxAge = Number(arg);
     } else if (lower === "expires") {
-      expires = arg; // parsed at the end, and only when no Max-Age overrides it
+      // A date that does not parse is ignored: it must not undo an earlier valid one (RFC 6265 5.2.1).
+      expires = parseCookieDate(arg) ?? expires;
     } else if (lower === "domain") {
       // An empty Domain is ignored; a leading dot is ignored (RFC 6265 5.2.3).
       const domain = (arg.startsWith(".") ? arg.slice(1) : arg).toLowerCase();
@@ -59,7 +60,7 @@ export function parseSetCookie(header: string, nowSec: number): SetCookie | unde
   }
   // Max-Age wins over Expires, whichever comes first (RFC 6265 5.3 step 3); a bad date is ignored.
   if (maxAge !== undefined) cookie.expires = maxAge <= 0 ? -Infinity : nowSec + maxAge;
-  else if (expires !== undefined) cookie.expires = parseCookieDate(expires) ?? Infinity;
+  else if (expires !== undefined) cookie.expires = expires;
   return cookie;
 }
 

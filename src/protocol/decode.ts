@@ -3,6 +3,7 @@
 // strict where a wrong value would make the runtime do something wrong.
 import { decode } from "@msgpack/msgpack";
 import type { MasterMessage } from "./messages.ts";
+import { checkShape } from "./shape.ts";
 import {
   Invalid,
   describe,
@@ -25,6 +26,8 @@ export type DecodeResult = { ok: true; message: MasterMessage } | { ok: false; e
  * for the runtime to log once and drop.
  */
 export function decodeMasterMessage(frame: Uint8Array): DecodeResult {
+  const shape = checkShape(frame);
+  if (shape !== undefined) return { ok: false, error: `refused before decoding: ${shape}` };
   let envelope: unknown;
   try {
     envelope = decode(frame);

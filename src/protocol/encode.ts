@@ -10,6 +10,9 @@ import { encodeMsgpack } from "./msgpack.ts";
  * DEALER identity: the master looks every message but client_ready up by it (PROTOCOL.md, Envelope).
  */
 export function encodeWorkerMessage(message: WorkerMessage, nodeId: string): Uint8Array {
+  // A custom message carries its own wire type; its data is the caller's, encoded as given
+  // (encodeMsgpack throws a TypeError for what msgpack cannot carry).
+  if (message.type === "custom") return encodeMsgpack([message.name, message.data ?? null, nodeId]);
   return encodeMsgpack([message.type, wireData(message, nodeId), nodeId]);
 }
 
@@ -37,6 +40,8 @@ function wireData(message: WorkerMessage, nodeId: string): unknown {
       return { msg: message.msg, traceback: message.traceback };
     case "logs":
       return { worker_id: nodeId, logs: [...message.lines] };
+    case "custom":
+      return message.data;
     default:
       return unreachable(message);
   }

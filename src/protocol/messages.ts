@@ -46,7 +46,9 @@ export type WorkerMessage =
   | { type: "client_stopped" }
   | { type: "quit" }
   | { type: "exception"; msg: string; traceback: string }
-  | { type: "logs"; lines: string[] };
+  | { type: "logs"; lines: string[] }
+  /** A task file's own message (sendMessage); `name` is its wire type, `data` goes out as given. */
+  | { type: "custom"; name: string; data: unknown };
 
 /**
  * One `StatsEntry.serialize()` dict (PROTOCOL.md, Entries). Counters are deltas since the last report; the three

@@ -24,12 +24,15 @@ export function statsNameWidth(columns: number | undefined): number {
 }
 
 /** get_stats_summary: `current` shows the last-10-s rates, otherwise the whole run's. */
+// On an 80-column terminal (name width 0) this is -4: Python's "%--4s" pads to 4, "-" * -4 is "".
+const nameColumn = (nameWidth: number) => Math.abs(nameWidth - TYPE_WIDTH + 4);
+
 export function statsTable(acc: Accumulator, current: boolean, nameWidth: number): string[] {
-  const nw = nameWidth - TYPE_WIDTH + 4;
+  const nw = nameColumn(nameWidth);
   const header =
     `${padRight("Type", TYPE_WIDTH)} ${padRight("Name", nw)} ${padLeft("# reqs", 7)} ${padLeft("# fails", 12)} |` +
     `${padLeft("Avg", 7)} ${padLeft("Min", 7)} ${padLeft("Max", 7)}${padLeft("Med", 7)} | ${padLeft("req/s", 7)} ${padLeft("failures/s", 11)}`;
-  const separator = [TYPE_WIDTH, nw, 7, 13, 7, 7, 7, 7, 8, 11].map((n) => "-".repeat(n)).join("|");
+  const separator = [TYPE_WIDTH, nameWidth - TYPE_WIDTH + 4, 7, 13, 7, 7, 7, 7, 8, 11].map((n) => "-".repeat(Math.max(0, n))).join("|");
   return [
     header,
     separator,
@@ -45,7 +48,7 @@ function entryLine(entry: MergedEntry, total: MergedEntry, current: boolean, nam
   const failPerSec = current ? currentFailPerSec(entry, total) : totalFailPerSec(entry, total);
   const fails = `${entry.numFailures}(${pyFixed(failRatio(entry) * 100, 2)}%)`;
   return (
-    `${padRight(entry.method ? `${entry.method} ` : "", TYPE_WIDTH)} ${padRight(entry.name, nameWidth - TYPE_WIDTH + 4)} ` +
+    `${padRight(entry.method ? `${entry.method} ` : "", TYPE_WIDTH)} ${padRight(entry.name, nameColumn(nameWidth))} ` +
     `${padLeft(String(entry.numRequests), 7)} ${padLeft(fails, 12)} |` +
     `${padLeft(pyInt(avgResponseTime(entry)), 7)} ${padLeft(pyInt(entry.minResponseTime || 0), 7)} ` +
     `${padLeft(pyInt(entry.maxResponseTime), 7)}${padLeft(pyInt(medianResponseTime(entry)), 7)} | ` +

@@ -8,6 +8,9 @@ import { type DealerHandlers, type DealerOptions, resolveDealerOptions } from ".
 import { ZmtpSession, type PeerInfo } from "./session.ts";
 import { encodeFrame } from "./zmtp.ts";
 
+/** Refused connections before the first one that are logged below warning (about 10 s at the default backoff). */
+const STARTUP_ATTEMPTS = 8;
+
 /** Locust (pyzmq) sets TCP_KEEPALIVE_IDLE=30 on both ends; we match it. */
 const KEEPALIVE_MS = 30_000;
 /** close() waits at most this long for queued bytes to reach the kernel and the peer to hang up. */
@@ -161,6 +164,8 @@ export class DealerSocket {
     }
     for (const event of events) {
       if (socket !== this.socket) return; // a handler called reconnect() or close()
+      // Last, after the messages that arrived before the violation were handled.
+      if (event.type === "error") return this.fail(socket, describeProtocolError(this.where, event.error));
       if (event.type === "write") socket.write(event.bytes);
       else if (event.type === "ready") this.onReady(socket, event.peer);
       else if (!this.closing) this.guard("onMessage", () => this.handlers.onMessage(event.frames));
@@ -192,13 +197,20 @@ export class DealerSocket {
       return;
     }
     const delay = backoffDelay(this.attempt++, this.minMs, this.maxMs);
-    // Identical failures in a row (master down for minutes) are logged once, then at debug.
-    const level = reason === this.lastFailure ? "debug" : "warn";
-    this.lastFailure = reason;
-    this.log[level](`${reason}; reconnecting in ${delay} ms`);
+    this.log[this.levelOf(reason)](`${reason}; reconnecting in ${delay} ms`);
     this.notifyDisconnected(reason);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Repeats are debug; a refused first connection is info for a while (the master may be starting). */
+  private levelOf(reason: string): "debug" | "info" | "warn" {
+    if (!this.everConnected && this.attempt < STARTUP_ATTEMPTS && reason.startsWith("connection refused")) {
+      return this.attempt === 1 ? "info" : "debug";
+    }
+    const repeat = reason === this.lastFailure;
+    this.lastFailure = reason;
+    return repeat ? "debug" : "warn";
   }
 
   private detach(): Socket | undefined {

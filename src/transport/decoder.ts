@@ -5,7 +5,9 @@ import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, ZmtpError } from "./zmtp.ts";
 
 export type Decoded =
   | { kind: "command"; body: Uint8Array }
-  | { kind: "message"; frames: Uint8Array[] };
+  | { kind: "message"; frames: Uint8Array[] }
+  /** A protocol violation, always the last item: what came before it in the chunk still counts. */
+  | { kind: "error"; error: ZmtpError };
 
 /** Locust sends one frame per message; a bound on parts stops a flood of empty MORE frames. */
 export const MAX_MESSAGE_PARTS = 1024;
@@ -20,13 +22,30 @@ export class FrameDecoder {
   private flags = 0;
   private parts: Uint8Array[] = [];
   private partsBytes = 0;
+  private failure: ZmtpError | undefined;
 
   /** `maxFrameBytes` caps one frame and also the sum of a multipart message's frames. */
   constructor(private readonly maxFrameBytes: number) {}
 
-  /** Consumes the whole chunk; throws ZmtpError on the first protocol violation. */
+  /**
+   * Consumes the whole chunk. The first protocol violation ends the list with an error item, after
+   * the items decoded before it (a valid message is delivered even if junk follows it in the same
+   * TCP chunk); from then on every push returns that error again: the connection must close.
+   */
   push(chunk: Uint8Array): Decoded[] {
+    if (this.failure !== undefined) return [{ kind: "error", error: this.failure }];
     const out: Decoded[] = [];
+    try {
+      this.consume(chunk, out);
+    } catch (error) {
+      if (!(error instanceof ZmtpError)) throw error;
+      this.failure = error;
+      out.push({ kind: "error", error });
+    }
+    return out;
+  }
+
+  private consume(chunk: Uint8Array, out: Decoded[]): void {
     let i = 0;
     while (i < chunk.length) {
       if (this.body === undefined) {
@@ -40,7 +59,6 @@ export class FrameDecoder {
       }
       if (this.bodyHave === this.body.length) this.finishFrame(out);
     }
-    return out;
   }
 
   private readHeader(chunk: Uint8Array, i: number): number {

@@ -20,7 +20,9 @@ export type SessionEvent =
   | { type: "write"; bytes: Uint8Array }
   /** The handshake finished: application messages may flow both ways now. */
   | { type: "ready"; peer: PeerInfo }
-  | { type: "message"; frames: Uint8Array[] };
+  | { type: "message"; frames: Uint8Array[] }
+  /** The peer broke the protocol: always the last event; the connection must be closed. */
+  | { type: "error"; error: ZmtpError };
 
 export interface PeerInfo {
   version: string;
@@ -36,6 +38,7 @@ export class ZmtpSession {
   private readonly greeting = new Uint8Array(GREETING_SIZE);
   private greetingHave = 0;
   private peerGreeting: PeerGreeting | undefined;
+  private failure: ZmtpError | undefined;
   private readonly frames: FrameDecoder;
   private readonly identity: Uint8Array;
 
@@ -53,9 +56,24 @@ export class ZmtpSession {
     return this.phase === "traffic";
   }
 
-  /** Feeds one TCP chunk; throws ZmtpError when the peer breaks the protocol. */
+  /**
+   * Feeds one TCP chunk. A protocol violation ends the events with an error event, after what the
+   * chunk held before it (a valid message followed by junk is still delivered); never throws.
+   */
   feed(chunk: Uint8Array): SessionEvent[] {
     const events: SessionEvent[] = [];
+    if (this.failure !== undefined) return [{ type: "error", error: this.failure }];
+    try {
+      this.consume(chunk, events);
+    } catch (error) {
+      if (!(error instanceof ZmtpError)) throw error;
+      this.failure = error;
+      events.push({ type: "error", error });
+    }
+    return events;
+  }
+
+  private consume(chunk: Uint8Array, events: SessionEvent[]): void {
     let rest = chunk;
     if (this.phase === "greeting") {
       const take = Math.min(GREETING_SIZE - this.greetingHave, rest.length);
@@ -63,12 +81,13 @@ export class ZmtpSession {
       this.greetingHave += take;
       rest = rest.subarray(take);
       this.peerGreeting = checkGreeting(this.greeting.subarray(0, this.greetingHave));
-      if (this.peerGreeting === undefined) return events;
+      if (this.peerGreeting === undefined) return;
       // NULL mechanism: the client's READY goes out once we know the peer speaks ZMTP 3 with NULL.
       events.push({ type: "write", bytes: this.readyCommand() });
       this.phase = "ready-command";
     }
     for (const item of this.frames.push(rest)) {
+      if (item.kind === "error") throw item.error;
       if (item.kind === "message") {
         if (this.phase !== "traffic") {
           throw new ZmtpError("bad-frame", "peer sent a message before finishing the handshake");
@@ -78,7 +97,6 @@ export class ZmtpSession {
         this.onCommand(item.body, events);
       }
     }
-    return events;
   }
 
   private readyCommand(): Uint8Array {

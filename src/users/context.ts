@@ -2,11 +2,15 @@
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
+import { RescheduleTask, StopUser } from "../api/control.ts";
 import type { UserContext, UserDefinition } from "../api/definitions.ts";
 import { sleep } from "./sleep.ts";
 
 export interface ContextEnvironment {
+  /** The spawn's host, or the worker's --host when the master sends none. */
   host: string | undefined;
+  /** What the spawn said (null: none); a web UI class host edit shows only without one, as in Locust. */
+  masterHost?: string | null;
   workerIndex: number;
   parsedOptions: Readonly<Record<string, unknown>>;
 }
@@ -21,14 +25,20 @@ export interface ContextParts {
   signal: AbortSignal;
   recorder: Recorder;
   log: Logger;
+  /** The user's target host, when it is not simply env().host (a web UI class edit). */
+  host?: () => string | undefined;
+  /** Custom messages to the master; absent without one (--run-tasks). */
+  sendMessage?: (type: string, data: unknown) => void;
 }
 
 export function createUserContext(parts: ContextParts): UserContext<any> {
   return new Context(parts);
 }
 
-// A class, so the getters live on the prototype; sleep and the record functions are bound on
-// first use (tasks destructure them: `({ sleep }) => sleep(1)`), so an idle user holds none.
+type Bound = Pick<UserContext<any>, "sleep" | "recordSuccess" | "recordFailure" | "sendMessage" | "stopUser" | "rescheduleTask">;
+
+// A class, so the getters live on the prototype; the functions are bound on first use (tasks
+// destructure them: `({ sleep }) => sleep(1)`), so an idle user holds none of them.
 class Context implements UserContext<any> {
   readonly userId: number;
   readonly userClass: string;
@@ -36,9 +46,8 @@ class Context implements UserContext<any> {
   readonly client: HttpClient;
   readonly log: Logger;
   state: any;
-  private readonly env: () => ContextEnvironment;
-  private readonly recorder: Recorder;
-  private bound: Pick<UserContext<any>, "sleep" | "recordSuccess" | "recordFailure"> | undefined;
+  private readonly parts: ContextParts;
+  private bound: Bound | undefined;
 
   constructor(parts: ContextParts) {
     this.userId = parts.userId;
@@ -46,36 +55,52 @@ class Context implements UserContext<any> {
     this.signal = parts.signal;
     this.client = parts.client;
     this.log = parts.log;
-    this.env = parts.env;
-    this.recorder = parts.recorder;
+    this.parts = parts;
     this.state = parts.def.state ? parts.def.state() : {};
   }
 
   get host(): string | undefined {
-    return this.env().host;
+    return this.parts.host ? this.parts.host() : this.parts.env().host;
   }
   get workerIndex(): number {
-    return this.env().workerIndex;
+    return this.parts.env().workerIndex;
   }
   get parsedOptions(): Readonly<Record<string, unknown>> {
-    return this.env().parsedOptions;
+    return this.parts.env().parsedOptions;
   }
-  get sleep(): UserContext<any>["sleep"] {
+  get sleep(): Bound["sleep"] {
     return this.functions().sleep;
   }
-  get recordSuccess(): UserContext<any>["recordSuccess"] {
+  get recordSuccess(): Bound["recordSuccess"] {
     return this.functions().recordSuccess;
   }
-  get recordFailure(): UserContext<any>["recordFailure"] {
+  get recordFailure(): Bound["recordFailure"] {
     return this.functions().recordFailure;
   }
+  get sendMessage(): Bound["sendMessage"] {
+    return this.functions().sendMessage;
+  }
+  get stopUser(): Bound["stopUser"] {
+    return this.functions().stopUser;
+  }
+  get rescheduleTask(): Bound["rescheduleTask"] {
+    return this.functions().rescheduleTask;
+  }
 
-  private functions() {
-    const { signal, recorder } = this;
+  private functions(): Bound {
+    const { signal, parts } = this;
+    const { recorder } = parts;
     return (this.bound ??= {
       sleep: (seconds: number) => sleep(seconds * 1000, signal),
       recordSuccess: (type, name, ms, length) => recorder.success(type, name, ms, length),
       recordFailure: (type, name, ms, error) => recorder.failure(type, name, ms, error),
+      sendMessage: (type, data) => parts.sendMessage?.(type, data),
+      stopUser: () => {
+        throw new StopUser();
+      },
+      rescheduleTask: () => {
+        throw new RescheduleTask();
+      },
     });
   }
 }

@@ -1,18 +1,33 @@
-// Lets the free functions recordSuccess/recordFailure find the recorder of the task that
-// calls them, across awaits, without a module-level mutable singleton.
+// Lets the free functions recordSuccess/recordFailure/sendMessage find the worker of the task
+// (or message handler) that calls them, across awaits, without a module-level mutable singleton.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Recorder } from "../stats/recorder.ts";
 
-const current = new AsyncLocalStorage<Recorder>();
+/** What a running task or handler reaches through the free functions; one per worker. */
+export interface TaskScope {
+  readonly recorder: Recorder;
+  readonly sendMessage: (type: string, data: unknown) => void;
+}
 
+const current = new AsyncLocalStorage<TaskScope>();
+
+export function runInScope<T>(scope: TaskScope, fn: () => T): T {
+  return current.run(scope, fn);
+}
+
+/** For code without a master (--run-tasks): custom messages have nowhere to go. */
 export function runWithRecorder<T>(recorder: Recorder, fn: () => T): T {
-  return current.run(recorder, fn);
+  return current.run({ recorder, sendMessage: () => {} }, fn);
+}
+
+export function currentScope(caller: string): TaskScope {
+  const scope = current.getStore();
+  if (!scope) {
+    throw new Error(`${caller}() was called outside a running task or message handler; call it from a task's fn (or use ctx.${caller})`);
+  }
+  return scope;
 }
 
 export function currentRecorder(caller: string): Recorder {
-  const recorder = current.getStore();
-  if (!recorder) {
-    throw new Error(`${caller}() was called outside a running task; call it from a task's fn (or use ctx.${caller})`);
-  }
-  return recorder;
+  return currentScope(caller).recorder;
 }

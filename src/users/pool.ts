@@ -5,12 +5,16 @@ import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
-import type { UserContext, UserDefinition, UserHttpOptions } from "../api/definitions.ts";
+import type { TaskDefinition, UserContext, UserDefinition, UserHttpOptions } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
 import { type Activity, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
 import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
+import { settleWithin } from "./sleep.ts";
+import { ClassControls } from "./classes.ts";
+import type { TaskScope } from "./current.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 
 export type PoolEnvironment = ContextEnvironment;
 
@@ -25,6 +29,10 @@ export interface PoolOptions {
   random?: () => number;
   /** A task running longer than this is logged as possibly hung (once per run); default 60 s. */
   hungTaskMs?: number;
+  /** `--max-rps` / `--request-increase-rate`, shared by every user. */
+  limiter?: RateLimiter;
+  /** Custom messages to the master, for ctx.sendMessage and the free sendMessage. */
+  sendMessage?: (type: string, data: unknown) => void;
 }
 
 const WATCHDOG_INTERVAL_MS = 5_000;
@@ -55,11 +63,16 @@ export class UserPool {
   private readonly turnBudget: TurnBudget;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   env: PoolEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
+  /** Web UI class edits and the test's tags: they shape the users started from now on. */
+  readonly classes: ClassControls<TaskDefinition<any>>;
+  private readonly scope: TaskScope;
 
   constructor(private readonly opts: PoolOptions) {
     this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
     // The budget is checked after every task: it reads the time once per round of users.
     this.turnBudget = new TurnBudget(perRoundClock(opts.clock).now);
+    this.classes = new ClassControls((m) => opts.log.warn(m));
+    this.scope = { recorder: opts.recorder, sendMessage: opts.sendMessage ?? (() => {}) };
   }
 
   /**
@@ -111,6 +124,13 @@ export class UserPool {
     return counts;
   }
 
+  /** HTTP connections the users' clients hold open (for /metrics). */
+  openConnections(): number {
+    let open = 0;
+    for (const u of [...[...this.byClass.values()].flat(), ...this.stoppingUsers]) open += u.client.connectionCount;
+    return open;
+  }
+
   get userCount(): number {
     let total = 0;
     for (const users of this.byClass.values()) total += users.length;
@@ -133,7 +153,8 @@ export class UserPool {
     const controller = new AbortController();
     const stopController = new AbortController();
     const userId = this.nextUserId++;
-    const client = this.opts.makeClient(this.env.host, controller.signal, def.http);
+    const hostNow = () => this.classes.hostFor(className, this.env.masterHost, this.env.host);
+    const client = this.opts.makeClient(hostNow(), controller.signal, def.http);
     const activity = newActivity();
     let ctx: UserContext<any>;
     try {
@@ -146,6 +167,8 @@ export class UserPool {
         signal: controller.signal,
         recorder: this.opts.recorder,
         log: this.opts.log,
+        host: hostNow,
+        sendMessage: this.scope.sendMessage,
       });
     } catch (error) {
       // A throwing state() factory is user code too: report it; the user stays counted but idle.
@@ -160,8 +183,26 @@ export class UserPool {
       activity,
       turnBudget: this.turnBudget,
       stopSignal: stopController.signal,
-    }).catch((error) => this.opts.onException(error, `${def.name} (user loop)`));
-    return { id: userId, className, activity, stopController, controller, client, done };
+      scope: this.scope,
+      limiter: this.opts.limiter,
+      tasks: this.classes.tasksFor(className, def.tasks),
+    }).then(
+      (end) => void (end === "stop_user" && this.leave(user)),
+      (error) => this.opts.onException(error, `${def.name} (user loop)`),
+    );
+    const user: RunningUser = { id: userId, className, activity, stopController, controller, client, done };
+    return user;
+  }
+
+  // ctx.stopUser(): the user is gone, as a Locust user whose greenlet ended is no longer counted;
+  // the master's next spawn for the class starts a new one.
+  private leave(user: RunningUser): void {
+    const users = this.byClass.get(user.className);
+    const at = users?.indexOf(user) ?? -1;
+    if (at < 0) return; // already being stopped by the worker
+    users?.splice(at, 1);
+    user.client.close();
+    this.watch();
   }
 
   private stop(users: RunningUser[], stopTimeoutSeconds: number): Promise<void>[] {
@@ -206,15 +247,4 @@ export class UserPool {
     }
     return this.pickFallback();
   }
-}
-
-/** Resolves true when `promise` settles within `ms`, false otherwise; never leaves a timer behind. */
-function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    promise.then(
-      () => (clearTimeout(timer), resolve(true)),
-      () => (clearTimeout(timer), resolve(true)),
-    );
-  });
 }

@@ -39,7 +39,7 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
   const unknown = names.filter((n) => !plan.tasks.has(n));
   if (unknown.length > 0) {
     const known = [...plan.tasks.keys()].map((n) => JSON.stringify(n)).join(", ");
-    throw new LoadworkerError("E_UNKNOWN_TASK", `no task named ${unknown.map((n) => JSON.stringify(n)).join(", ")}; the tasks are: ${known}`);
+    throw new LoadworkerError("E_UNKNOWN_TASK", `no task named ${unknown.map((n) => JSON.stringify(n)).join(", ")}; the tasks are: ${known} (a task file must export what it defines)`);
   }
   const runs: TaskRun[] = [];
   for (const [i, name] of names.entries()) {
@@ -67,8 +67,8 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
     } catch (error) {
       run.exception = describeException(error, name).msg;
     } finally {
+      client.close(); // first: it records unmarked catchResponse calls, which an abort would drop
       controller.abort();
-      client.close();
     }
     runs.push(run);
   }

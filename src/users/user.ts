@@ -3,9 +3,11 @@
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type Activity, newActivity } from "./activity.ts";
-import { runWithRecorder } from "./current.ts";
+import { RescheduleTask, StopUser } from "../api/control.ts";
 import type { TaskDefinition, UserContext, UserDefinition } from "../api/definitions.ts";
+import { type TaskScope, runInScope } from "./current.ts";
 import { weightedPicker } from "./pick.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import { isAbortError, sleep } from "./sleep.ts";
 import { TurnBudget } from "./turn.ts";
 
@@ -26,30 +28,57 @@ export interface UserRunOptions {
    * running until ctx.signal (the kill) aborts. Defaults to ctx.signal.
    */
   stopSignal?: AbortSignal;
+  /** What recordSuccess/sendMessage reach from the task; defaults to the recorder alone. */
+  scope?: TaskScope;
+  /** `--max-rps`: one token per task execution, shared by every user of the worker. */
+  limiter?: RateLimiter;
+  /** The tasks this user runs, when the master narrowed the class's own (tags, web UI edits). */
+  tasks?: ReadonlyArray<TaskDefinition<any>>;
 }
 
-export function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
-  // One async context per user, not per task: every task of a user records into the same recorder.
-  return runWithRecorder(opts.recorder, () => loop(def, ctx, opts));
+/** How a user ended: stopped by the worker, or by its own task (ctx.stopUser()). */
+export type UserEnd = "stopped" | "stop_user";
+
+export function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<UserEnd> {
+  // One async context per user, not per task: every task and hook of a user has the same scope.
+  const scope = opts.scope ?? { recorder: opts.recorder, sendMessage: () => {} };
+  return runInScope(scope, () => loop(def, ctx, opts));
 }
 
-async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<void> {
+async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<UserEnd> {
   const signal = opts.stopSignal ?? ctx.signal;
-  const pick = weightedPicker(def.tasks, (t) => t.weight, opts.random);
+  const tasks = opts.tasks ?? def.tasks;
+  const { limiter } = opts;
   const activity = opts.activity ?? newActivity();
   const budget = opts.turnBudget ?? new TurnBudget(() => opts.clock.now());
   const timed = def.waitTime !== undefined; // only a wait time needs the task's duration
-  if (def.onStart) await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts);
-  while (!signal.aborted) {
+  let end: UserEnd = "stopped";
+  if (def.onStart && (await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts)) === "stop_user") end = "stop_user";
+  // Tags or a web UI edit can leave a class without tasks: its users wait to be stopped.
+  if (tasks.length === 0 && end !== "stop_user") await aborted(signal);
+  const pick = tasks.length > 0 ? weightedPicker(tasks, (t) => t.weight, opts.random) : undefined;
+  while (pick && end !== "stop_user" && !signal.aborted) {
+    if (limiter) {
+      const token = limiter.acquire(signal);
+      if (token !== true) {
+        try {
+          await token;
+        } catch (error) {
+          if (isAbortError(error)) break; // stopped while waiting: leave at once
+          throw error;
+        }
+      }
+    }
     const task = pick();
     activity.task = task.name;
     activity.runs++;
     const started = timed ? opts.clock.now() : 0;
+    let outcome: "done" | "stop_user" = "done";
     let result: unknown;
     try {
       result = task.fn(ctx);
     } catch (error) {
-      taskFailed(error, task, ctx, opts);
+      outcome = taskFailed(error, task, ctx, opts);
     }
     // A task that returns no promise still takes one microtask hop, so the users take turns
     // within an event-loop turn instead of the first one running the whole budget.
@@ -57,11 +86,12 @@ async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserR
       try {
         await result;
       } catch (error) {
-        taskFailed(error, task, ctx, opts);
+        outcome = taskFailed(error, task, ctx, opts);
       }
     } else await undefined;
     activity.task = null;
-    if (signal.aborted) break;
+    if (outcome === "stop_user") end = "stop_user";
+    if (signal.aborted || end === "stop_user") break;
     const ended = timed ? opts.clock.now() : undefined;
     const wait = ended !== undefined ? nextWait(def, (ended - started) / 1000, opts) : 0;
     try {
@@ -76,22 +106,33 @@ async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserR
     }
   }
   if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, opts);
+  return end;
 }
 
-function taskFailed(error: unknown, task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): void {
+function taskFailed(error: unknown, task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): "done" | "stop_user" {
+  if (error instanceof StopUser) return "stop_user";
+  if (error instanceof RescheduleTask) return "done";
   if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
+  return "done";
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
 
 /**
  * Runs a hook and reports what it throws. An abort is the stop itself, not a bug. Locust calls
  * on_stop whenever a user is stopped, even in the middle of on_start, and so does runUser.
  */
-async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): Promise<void> {
+async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): Promise<"done" | "stop_user"> {
   try {
     await fn();
   } catch (error) {
-    if (!isAbortError(error)) opts.onException(error, where);
+    if (error instanceof StopUser) return "stop_user";
+    if (!isAbortError(error) && !(error instanceof RescheduleTask)) opts.onException(error, where);
   }
+  return "done";
 }
 
 // A wait time that misbehaves at run time (validated at start-up, but user code can change)

@@ -1,9 +1,12 @@
 // Performs what the lifecycle machine decided: one case per effect, against the parts the
 // shell owns. Users starting and stopping take time; they report back through `dispatch`.
 import type { Logger } from "../log.ts";
+import type { MetricsCollector } from "../metrics/collector.ts";
 import type { WorkerMessage } from "../protocol/index.ts";
 import type { Stats } from "../stats/index.ts";
+import { tagFilterFrom } from "../users/classes.ts";
 import type { UserPool } from "../users/pool.ts";
+import type { WorkerControls } from "./controls.ts";
 import type { WorkerLink } from "./link.ts";
 import type { Effect, MachineEvent } from "./machine.ts";
 import type { Usage } from "./usage.ts";
@@ -20,6 +23,15 @@ export interface EffectTarget {
   workerIndex(): number;
   dispatch(event: MachineEvent): void;
   exit(code: number): void;
+  readonly controls: WorkerControls;
+  /** Only with --metrics-port. */
+  readonly metrics: MetricsCollector | undefined;
+  /** onTestStart hooks still running: the test's spawns wait for them. */
+  beforeSpawn: Promise<void> | undefined;
+  /** Whether this spawn is still the one to apply (a stop or a newer spawn may have come meanwhile). */
+  isCurrentSpawn(seq: number): boolean;
+  /** The last stop or kill of users, for onTestStop to wait on. */
+  usersGone: Promise<void>;
 }
 
 export function performEffect(effect: Effect, t: EffectTarget): void {
@@ -35,25 +47,46 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
     case "stats": {
       const counts = t.pool.counts();
       if (effect.final) for (const name of Object.keys(counts)) counts[name] = 0;
-      return t.send({ type: "stats", report: t.stats.report(counts, effect.final ? 0 : t.pool.userCount) });
+      const report = t.stats.report(counts, effect.final ? 0 : t.pool.userCount);
+      t.metrics?.report(report);
+      return t.send({ type: "stats", report });
     }
     case "reset_stats":
       return t.stats.clear();
-    case "apply_spawn":
-      t.pool.env = { host: effect.host ?? t.defaultHost, workerIndex: t.workerIndex(), parsedOptions: effect.parsedOptions };
-      // Starting users is synchronous; users this spawn stops may take up to stop_timeout.
-      void t.pool.setTargets(effect.targets, effect.stopTimeout).then(() => {
-        t.log.info(`users now: ${JSON.stringify(t.pool.counts())}`);
-        t.dispatch({ type: "spawned", seq: effect.seq });
+    case "test_start": {
+      // Locust's worker filters tasks by the master's tags when a test starts.
+      t.pool.classes.setTagFilter(tagFilterFrom(effect.parsedOptions));
+      const hooks = t.controls.testStart({ host: effect.host ?? t.defaultHost, parsedOptions: effect.parsedOptions });
+      t.beforeSpawn = hooks;
+      void hooks?.then(() => {
+        if (t.beforeSpawn === hooks) t.beforeSpawn = undefined;
       });
       return;
+    }
+    case "apply_spawn":
+      t.pool.env = { host: effect.host ?? t.defaultHost, masterHost: effect.host, workerIndex: t.workerIndex(), parsedOptions: effect.parsedOptions };
+      if (t.beforeSpawn) {
+        void t.beforeSpawn.then(() => t.isCurrentSpawn(effect.seq) && applySpawn(effect, t));
+        return;
+      }
+      return applySpawn(effect, t);
     case "stop_users":
       t.log.info("the master asked to stop; stopping users");
-      void t.pool.stopAll(effect.stopTimeout).then(() => t.dispatch({ type: "stopped", seq: effect.seq }));
+      t.usersGone = t.pool.stopAll(effect.stopTimeout);
+      void t.usersGone.then(() => t.dispatch({ type: "stopped", seq: effect.seq }));
       return;
     case "kill_users":
-      void t.pool.stopAll(0);
+      t.usersGone = t.pool.stopAll(0);
       return;
+    case "test_stop":
+      void t.controls.testStop({ host: t.pool.env.host, parsedOptions: t.pool.env.parsedOptions }, t.usersGone);
+      return;
+    case "update_class":
+      return t.pool.classes.update(effect.update);
+    case "custom_message":
+      return t.controls.messages.receive(effect.name, effect.data);
+    case "ship_logs":
+      return t.controls.shipLogs();
     case "reconnect":
       return t.link.reconnect(effect.reason);
     case "exit":
@@ -61,4 +94,12 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
     case "log":
       return t.log[effect.level](effect.message);
   }
+}
+
+// Starting users is synchronous; users this spawn stops may take up to stop_timeout.
+function applySpawn(effect: Extract<Effect, { type: "apply_spawn" }>, t: EffectTarget): void {
+  void t.pool.setTargets(effect.targets, effect.stopTimeout).then(() => {
+    t.log.info(`users now: ${JSON.stringify(t.pool.counts())}`);
+    t.dispatch({ type: "spawned", seq: effect.seq });
+  });
 }

@@ -13,6 +13,7 @@ export type MachineEvent =
   | { type: "message"; message: MasterMessage }
   | { type: "tick" } // every timing.heartbeatMs
   | { type: "report_due" } // every timing.reportMs
+  | { type: "logs_due" } // every timing.logsMs
   | { type: "spawned"; seq: number }
   | { type: "stopped"; seq: number }
   | { type: "shutdown" };
@@ -30,7 +31,14 @@ export type Effect =
   | { type: "kill_users" }
   | { type: "reconnect"; reason: string }
   | { type: "exit"; code: number }
-  | { type: "log"; level: "debug" | "info" | "warn"; message: string };
+  | { type: "log"; level: "debug" | "info" | "warn"; message: string }
+  | { type: "test_start"; host: string | null; parsedOptions: Record<string, unknown> } // before the first apply_spawn of a test
+  | { type: "test_stop" } // after the test's users were told to stop (the shell waits for them)
+  | { type: "update_class"; update: Omit<UpdateUserClass, "type"> }
+  | { type: "custom_message"; name: string; data: unknown }
+  | { type: "ship_logs" };
+
+type UpdateUserClass = Extract<MasterMessage, { type: "update_user_class" }>;
 
 export interface Transition {
   state: MachineState;
@@ -56,6 +64,8 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       // old test's stats into its own. Hold them (they are deltas) until the probe settles.
       // Likewise while the link is down: the socket would queue them for whichever master comes back.
       return { state, effects: canReport(state) ? [{ type: "stats", final: false }] : [] };
+    case "logs_due":
+      return { state, effects: canReport(state) && state.masterTakesLogs ? [{ type: "ship_logs" }] : [] };
     case "spawned":
       if (event.seq !== state.spawnSeq || state.phase !== "spawning") return { state, effects: [] };
       // A master that does not know us answers spawning_complete with quit (2.47) or dies on it
@@ -68,7 +78,8 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       const effects: Effect[] = canReport(state)
         ? [{ type: "stats", final: false }, { type: "send", message: "client_stopped" }, { type: "send", message: "client_ready" }]
         : [];
-      const ready: MachineState = { ...state, phase: "ready", readySentAt: now, pendingSpawn: null };
+      const ready: MachineState = { ...state, phase: "ready", readySentAt: now, pendingSpawn: null, testRunning: false };
+      if (state.testRunning) effects.push({ type: "test_stop" });
       if (!state.pendingSpawn) return { state: ready, effects };
       const next = onSpawn(ready, state.pendingSpawn);
       return { state: next.state, effects: [...effects, ...next.effects] };
@@ -99,7 +110,8 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       // Kept users through a reconnect to an old master, but a new index means a new master: start clean.
       if (state.keptUsers && message.index !== state.workerIndex) {
         effects.push(log("info", "the master gave a new worker index: it restarted; dropping the old test's users"), { type: "kill_users" }, { type: "reset_stats" });
-        return { state: { ...state, registered: true, keptUsers: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity }, effects };
+        if (state.testRunning) effects.push({ type: "test_stop" });
+        return { state: { ...state, registered: true, keptUsers: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity, testRunning: false }, effects };
       }
       const phase = state.phase === "connecting" ? "ready" : state.phase;
       return { state: { ...state, registered: true, keptUsers: false, phase, workerIndex: message.index, probeSince: null }, effects };
@@ -123,12 +135,15 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       const effects: Effect[] = [log("debug", `the master finished spawning ${message.userCount} users in total`)];
       // Locust's worker resets its stats here under --reset-stats, so ramp-up is left out.
       if (state.resetStatsOnComplete) effects.push({ type: "reset_stats" });
-      return { state, effects };
+      // Only masters ≥ 2.29 send this, and those are the ones that take `logs`.
+      return { state: { ...state, masterTakesLogs: true }, effects };
     }
-    case "update_user_class":
-      return { state, effects: [log("info", `the master updated user class "${message.userClassName}"; per-class edits from the web UI are not applied by this worker`)] };
+    case "update_user_class": {
+      const { type: _type, ...update } = message;
+      return { state, effects: [log("info", `the master updated user class "${message.userClassName}": ${JSON.stringify(update)}; users started from now on use it`), { type: "update_class", update }] };
+    }
     case "custom":
-      return { state, effects: [log("debug", `ignoring message "${message.name}" from the master: no handler for it`)] };
+      return { state, effects: [{ type: "custom_message", name: message.name, data: message.data }] };
   }
 }
 
@@ -144,11 +159,15 @@ function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
     effects.push(log("debug", `dropping a stale spawn (timestamp ${spawn.timestamp})`));
     return { state, effects };
   }
-  if (state.phase === "ready") effects.push({ type: "reset_stats" }); // a new test starts from zero
+  const newTest = state.phase === "ready";
+  if (newTest) effects.push({ type: "reset_stats" }); // a new test starts from zero
+  // Locust fires test_start once per test, before its first users start; a test that is still
+  // "running" here (kept through a reconnect) does not start again.
+  if (newTest && !state.testRunning) effects.push({ type: "test_start", host: spawn.host, parsedOptions: spawn.parsedOptions });
   const seq = state.spawnSeq + 1;
   effects.push({ type: "apply_spawn", seq, targets: spawn.userClassesCount, host: spawn.host, stopTimeout: spawn.stopTimeout, parsedOptions: spawn.parsedOptions });
   const resetStatsOnComplete = spawn.parsedOptions.reset_stats === true;
-  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete }, effects };
+  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete, testRunning: true }, effects };
 }
 
 function onTick(state: MachineState, now: number, timing: Timing): Transition {
@@ -189,8 +208,10 @@ function reRegister(state: MachineState, now: number, why: string, reconnect = f
     pendingSpawn: null,
     // A stop still finishing belongs to the old registration: its "stopped" must not count.
     stopSeq: state.stopSeq + 1,
+    testRunning: false,
   };
   const effects: Effect[] = [log("warn", why), { type: "kill_users" }, { type: "reset_stats" }];
+  if (state.testRunning) effects.push({ type: "test_stop" });
   // After a reconnect, the "connected" event sends client_ready on the new connection.
   if (reconnect) return { state: { ...fresh, linkUp: false, readySentAt: null, readyTries: 0 }, effects: [...effects, { type: "reconnect", reason: why }] };
   return fresh.linkUp ? register(fresh, now, effects) : { state: { ...fresh, readySentAt: null }, effects };
@@ -201,6 +222,8 @@ function quit(state: MachineState, why: string): Transition {
   // The master waits only 0.5 s after its quit: final stats (every class at zero) and quit go
   // out at once, before the users are dropped, so the report still names their classes.
   if (state.registered) effects.push({ type: "stats", final: true }, { type: "send", message: "quit" });
-  effects.push({ type: "kill_users" }, { type: "exit", code: 0 });
-  return { state: { ...state, phase: "quitting" }, effects };
+  effects.push({ type: "kill_users" });
+  if (state.testRunning) effects.push({ type: "test_stop" });
+  effects.push({ type: "exit", code: 0 });
+  return { state: { ...state, phase: "quitting", testRunning: false }, effects };
 }

@@ -29,6 +29,10 @@ export interface MachineState {
   readonly resetStatsOnComplete: boolean;
   /** Registering again after a reconnect to an old master (< 2.19) while keeping the users. */
   readonly keptUsers: boolean;
+  /** A test runs on this worker: onTestStart ran, onTestStop is due when it ends. */
+  readonly testRunning: boolean;
+  /** The master sent spawning_complete, so it is ≥ 2.29 and takes `logs` (older ones log an error). */
+  readonly masterTakesLogs: boolean;
 }
 
 type SpawnMessage = Extract<MasterMessage, { type: "spawn" }>;
@@ -50,6 +54,8 @@ export const initialState: MachineState = {
   pendingSpawn: null,
   resetStatsOnComplete: false,
   keptUsers: false,
+  testRunning: false,
+  masterTakesLogs: false,
 };
 
 /**

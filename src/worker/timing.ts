@@ -18,6 +18,8 @@ export interface Timing {
    * one (libzmq ROUTER without handover); a fresh connection gets through once it lets go.
    */
   readonly readyTriesPerConnection: number;
+  /** How often the Logs tab gets the worker's new lines (Locust's WORKER_LOG_REPORT_INTERVAL). */
+  readonly logsMs: number;
 }
 
 export const LOCUST_TIMING: Timing = {
@@ -27,6 +29,7 @@ export const LOCUST_TIMING: Timing = {
   masterHeartbeatTimeoutMs: 60_000,
   registrationProbeMs: 3_500,
   readyTriesPerConnection: 3,
+  logsMs: 10_000,
 };
 
 /** Calls `fn` every `ms` until the returned stop function is called. */

@@ -7,13 +7,18 @@ import { type Clock, perRoundClock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { type StatsReport as WireStatsReport, type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
 import { type StatsReport, createStats } from "../stats/index.ts";
+import type { MetricsCollector } from "../metrics/collector.ts";
 import { userClients } from "../users/clients.ts";
+import type { TaskScope } from "../users/current.ts";
+import type { RateLimiter } from "../users/rate-limit.ts";
 import { exceptionReporter } from "../users/exceptions.ts";
 import { type PoolOptions, UserPool } from "../users/pool.ts";
+import { createControls } from "./controls.ts";
 import { type EffectTarget, performEffect } from "./effects.ts";
 import type { LinkEvents, LinkFactory } from "./link.ts";
 import { type MachineEvent, transition } from "./machine.ts";
 import { type MachineState, canReport, initialState } from "./state.ts";
+import type { LogBuffer } from "./logs.ts";
 import { type Every, LOCUST_TIMING, type Timing, realEvery } from "./timing.ts";
 import { type Usage, usageMeter } from "./usage.ts";
 
@@ -31,7 +36,16 @@ export interface WorkerOptions {
   usage?: () => Usage;
   /** Each user's HTTP client; real HttpClients recording into the worker's stats by default. */
   makeClient?: PoolOptions["makeClient"];
+  /** `--max-rps` / `--request-increase-rate`. */
+  limiter?: RateLimiter;
+  /** The worker's log lines for the master's Logs tab (the logger writes into it). */
+  logBuffer?: LogBuffer;
+  /** `--metrics-port`: what /metrics reads. */
+  metrics?: MetricsCollector;
 }
+
+/** How long an exiting worker waits for onTestStop hooks still running. */
+export const HOOKS_ON_EXIT_MS = 5_000;
 
 export interface RunningWorker {
   readonly nodeId: string;
@@ -67,7 +81,20 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   };
   const link = opts.link(nodeId, linkEvents(dispatch, log));
   const send = (message: WorkerMessage) => link.send(encodeWorkerMessage(message, nodeId));
-  const reportException = exceptionReporter(log, (r) => canReport(state) && send({ type: "exception", msg: r.msg, traceback: r.traceback }), () => clock.now());
+  const reported = exceptionReporter(log, (r) => canReport(state) && send({ type: "exception", msg: r.msg, traceback: r.traceback }), () => clock.now());
+  const { metrics } = opts;
+  const reportException: typeof reported = metrics ? (error, where) => (metrics.exception(), reported(error, where)) : reported;
+  let scope: TaskScope | undefined;
+  const controls = createControls({
+    plan: opts.plan,
+    log,
+    send,
+    canSend: () => canReport(state),
+    workerIndex: () => state.workerIndex,
+    onException: reportException,
+    scope: (sendMessage) => (scope = { recorder: stats.recorder, sendMessage }),
+    logBuffer: opts.logBuffer,
+  });
   const pool = new UserPool({
     plan: opts.plan,
     clock,
@@ -75,9 +102,19 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     log,
     onException: reportException,
     makeClient: opts.makeClient ?? userClients(stats.recorder, clock),
+    limiter: opts.limiter,
+    sendMessage: scope?.sendMessage,
   });
   pool.env = { ...pool.env, host: opts.host };
-  const timers = [every(timing.heartbeatMs, () => dispatch({ type: "tick" })), every(timing.reportMs, () => dispatch({ type: "report_due" }))];
+  if (metrics) {
+    metrics.users = () => pool.counts();
+    metrics.openConnections = () => pool.openConnections();
+  }
+  const timers = [
+    every(timing.heartbeatMs, () => dispatch({ type: "tick" })),
+    every(timing.reportMs, () => dispatch({ type: "report_due" })),
+    every(timing.logsMs, () => dispatch({ type: "logs_due" })),
+  ];
   const target: EffectTarget = {
     send,
     link,
@@ -90,8 +127,19 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     dispatch,
     exit: (code: number) => {
       for (const stop of timers) stop();
-      void link.close().then(() => exitWith(code));
+      opts.limiter?.close();
+      // onTestStop hooks (a quit ends the test) get a bounded moment before the link closes.
+      const hooks = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, HOOKS_ON_EXIT_MS);
+        void controls.idle().then(() => (clearTimeout(timer), resolve()));
+      });
+      void hooks.then(() => link.close()).then(() => exitWith(code));
     },
+    controls,
+    metrics,
+    beforeSpawn: undefined,
+    isCurrentSpawn: (seq) => state.spawnSeq === seq && state.phase === "spawning",
+    usersGone: Promise.resolve(),
   };
 
   link.start();

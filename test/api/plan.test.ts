@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { LoadworkerError } from "../../src/errors.ts";
-import { constant, defineTask, defineUser } from "../../src/index.ts";
+import { constant, defineTask, defineUser, onMessage, onTestStart, onTestStop } from "../../src/index.ts";
 import { DEFAULT_USER_NAME, buildPlan, collectDefinitions } from "../../src/api/plan.ts";
 
 const noop = () => {};
@@ -121,6 +121,15 @@ describe("buildPlan", () => {
       }
     });
 
+    test("an HTTP timeout below zero or NaN (0 and Infinity mean none and are fine)", () => {
+      for (const timeoutMs of [-1, Number.NaN]) {
+        const error = planError(defineUser({ name: "Impatient", http: { timeoutMs }, tasks: [task("t")] }));
+        expect(error.code).toBe("E_CONFIG");
+        expect(error.message).toContain(`http.timeoutMs is ${timeoutMs}`);
+      }
+      for (const timeoutMs of [0, Infinity]) expect(() => buildPlan(collectDefinitions([defineUser({ name: "Patient", http: { timeoutMs }, tasks: [task("t")] })]))).not.toThrow();
+    });
+
     test("a wait time that is not a function", () => {
       const error = planError(defineUser({ name: "Waiter", waitTime: 3 as never, tasks: [task("t")] }));
       expect(error.message).toContain("waitTime must be a function");
@@ -172,5 +181,37 @@ describe("buildPlan", () => {
 
   test("accepts Unicode letters in class names (Python 3 identifiers)", () => {
     expect(buildPlan(collectDefinitions([defineUser({ name: "压测用户_1", tasks: [task("a")] })])).users[0]?.name).toBe("压测用户_1");
+  });
+});
+
+describe("buildPlan: the controls", () => {
+  const user = (extra: Record<string, unknown> = {}) => defineUser({ name: "U", tasks: [task("t")], ...extra });
+
+  test("collects onMessage handlers by type and test hooks in order", () => {
+    const handler = () => {};
+    const [a, b] = [() => {}, () => {}];
+    const plan = buildPlan(collectDefinitions([user(), onMessage("accounts", handler), onTestStart(a), onTestStop(b), onTestStart(b)]));
+    expect(plan.messages.get("accounts")).toBe(handler);
+    expect(plan.testStart).toEqual([a, b]);
+    expect(plan.testStop).toEqual([b]);
+  });
+
+  test.each([
+    ["a type registered twice", [onMessage("x", noop), onMessage("x", noop)], 'onMessage("x") is registered twice'],
+    ["a protocol type", [onMessage("spawn", noop)], '"spawn" is a Locust protocol message the worker handles itself'],
+    ["an empty type", [onMessage("", noop)], "the message type must be a non-empty string"],
+    ["a handler that is not a function", [onMessage("x", 3 as never)], "the handler must be a function"],
+  ])("refuses %s at start-up", (_what, defs, message) => {
+    const error = planError(user(), ...defs);
+    expect(error.code).toBe("E_CONFIG");
+    expect(error.message).toContain(message);
+  });
+
+  test.each([[-1], [1.5], [Number.NaN]])("refuses fixedCount %p", (fixedCount) => {
+    expect(planError(user({ fixedCount })).message).toContain("fixedCount is");
+  });
+
+  test.each([[["has space"]], [[""]], ["read" as never]])("refuses tags %p", (tags) => {
+    expect(planError(defineUser({ name: "U", tasks: [{ name: "t", tags, fn: noop }] })).message).toContain("tags must be a list of words");
   });
 });

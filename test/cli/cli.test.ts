@@ -51,8 +51,7 @@ async function run(cmd: string, args: string[], ms = 20_000): Promise<Result> {
   }
 }
 
-// citty colours its usage text even into a pipe.
-const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+const ANSI = /\x1b\[[0-9;]*m/;
 
 /** A TCP listener that only counts connections: a stand-in master port that can tell if anyone came. */
 async function countingListener(port = 0): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
@@ -79,9 +78,19 @@ describe("loadworker flags", () => {
   test("--help exits 0 and lists every flag and the subcommands", async () => {
     const { code, stdout } = await run(fixtureBin, ["--help"]);
     expect(code).toBe(0);
-    for (const flag of ["--master-host", "--master-port", "--host", "--loglevel", "--run-tasks"]) expect(plain(stdout)).toContain(flag);
-    for (const command of ["worker", "locustfile", "demo-target", "loadworker <command> --help"]) expect(plain(stdout)).toContain(command);
+    for (const flag of ["--master-host", "--master-port", "--host", "--loglevel", "--run-tasks"]) expect(stdout).toContain(flag);
+    for (const command of ["worker", "locustfile", "demo-target", "loadworker <command> --help"]) expect(stdout).toContain(command);
   });
+
+  // `--help | less` or `> usage.txt` must not show escape codes (citty colours regardless).
+  for (const args of [["--help"], ["run", "--help"], ["locustfile", "--help"]]) {
+    test(`${args.join(" ")} into a pipe has no colour codes`, async () => {
+      const { code, stdout } = await run(fixtureBin, args);
+      expect(code).toBe(0);
+      expect(stdout).toContain("USAGE");
+      expect(stdout).not.toMatch(ANSI);
+    });
+  }
 
   test("--version prints package.json's version and nothing else", async () => {
     const { code, stdout } = await run(fixtureBin, ["--version"]);
@@ -109,6 +118,12 @@ describe("loadworker flags", () => {
     ["--run-tasks with no names", ["--run-tasks", ","], "--run-tasks needs task names"],
     ["locustfile with an unknown flag", ["locustfile", "--bogus"], 'unknown flag "--bogus" for loadworker locustfile'],
     ["demo-target with a mistyped flag", ["demo-target", "--prot", "9000"], 'unknown flag "--prot" for loadworker demo-target'],
+    ["--max-rps -1", ["--max-rps", "-1"], '--max-rps must be a number of task executions per second >= 0 (0: no cap), e.g. --max-rps 500; got "-1"'],
+    ["--max-rps fast", ["--max-rps", "fast"], '--max-rps must be a number'],
+    ["--request-increase-rate fast", ["--request-increase-rate", "fast"], '--request-increase-rate: expected a whole number of tasks per second to add, optionally per period, e.g. "10", "10/1s" or "10/500ms"; got "fast"'],
+    ["--request-increase-rate 10/", ["--request-increase-rate", "10/"], "--request-increase-rate: expected"],
+    ["--metrics-port 70000", ["--metrics-port", "70000"], '--metrics-port must be a port number from 1 to 65535, got "70000"'],
+    ["--metrics-port 0", ["--metrics-port", "0"], '--metrics-port must be a port number from 1 to 65535, got "0"'],
   ];
   for (const [what, args, message] of usageErrors) {
     test(`${what} exits 2 and says what is wrong on stderr`, async () => {
@@ -119,6 +134,22 @@ describe("loadworker flags", () => {
       expect(stdout).toBe("");
     });
   }
+});
+
+describe("loadworker --metrics-port", () => {
+  test("on a port that is taken exits 2 naming the flag, before connecting to the master", async () => {
+    const taken = await countingListener();
+    const master = await countingListener();
+    try {
+      const { code, stderr } = await run(fixtureBin, ["--master-port", String(master.port), "--metrics-port", String(taken.port), "--metrics-host", "127.0.0.1"]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`--metrics-port ${taken.port} on 127.0.0.1 is already in use; pick another port or stop what holds it [E_USAGE]`);
+      expect(master.connections()).toBe(0);
+    } finally {
+      await taken.close();
+      await master.close();
+    }
+  });
 });
 
 describe("loadworker --run-tasks", () => {
@@ -142,9 +173,10 @@ describe("loadworker --run-tasks", () => {
     expect(stdout).toContain("ping: 1 recorded, 1 failed");
   });
 
-  test("with an unknown task name exits non-zero and lists the task names", async () => {
+  // A typo is a usage error (exit 2, as `run NoSuchClass`), not a task that failed (exit 1).
+  test("with an unknown task name exits 2 and lists the task names", async () => {
     const { code, stderr } = await run(fixtureBin, ["--run-tasks", "nope", "--host", server.url]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain('no task named "nope"');
     for (const name of ["ping", "boom", "checkout", "browse"]) expect(stderr).toContain(`"${name}"`);
   });
@@ -219,6 +251,22 @@ describe("loadworker without a master", () => {
       }
       expect(worker.child.exitCode).toBeNull();
       expect(worker.output()).not.toContain("unexpected error");
+    } finally {
+      await stop();
+    }
+  }, 30_000);
+
+  // Off a terminal (supervisord's files, docker logs, CI) its log reads like Locust's own: one line per
+  // message with a timestamp and a level, no glyphs, no blank lines around warnings.
+  test("logs into a pipe one line per message in Locust's format", async () => {
+    const port = await freePort();
+    worker = startProc(fixtureBin, ["--master-port", String(port)]);
+    try {
+      await waitFor(() => /reconnecting in/.test(worker!.output()) || undefined, 10_000, "the worker to log that it retries", 20);
+      const lines = worker.output().split("\n").slice(0, 2);
+      const stamp = String.raw`^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] [^/\s]+`;
+      expect(lines[0]).toMatch(new RegExp(`${stamp}/INFO/loadworker: connecting to the Locust master at 127\\.0\\.0\\.1:${port} as `));
+      expect(lines[1]).toMatch(new RegExp(`${stamp}/INFO/loadworker: connection refused by master at 127\\.0\\.0\\.1:${port} `));
     } finally {
       await stop();
     }

@@ -58,7 +58,9 @@ describe("the Dockerfile's build stage, replayed on the host", () => {
     });
     expect(built.code, built.stderr).toBe(0);
     const master = readFileSync(join(out, "master.py"), "utf8");
-    expect(master).toContain("from locust import User, task");
+    expect(master).toContain("from locust import User, tag, task");
+    // tasks/*.py ride along in the binary: the image's master.py has the accounts example's handlers.
+    expect(master).toContain("# ---- tasks/master_extra.py, appended verbatim by `loadworker locustfile` ----");
     expect(master).toContain('host = "http://127.0.0.1:8099"');
     const version = await run([join(out, "loadworker"), "--version"], 30_000);
     expect(version.stdout.trim()).toBe((JSON.parse(read("package.json")) as { version: string }).version);

@@ -3,6 +3,7 @@
 // cleanly with the workers' last stats. Host network only (no bridge on these machines), so the
 // image's own ports are taken on the host: the test says so if another process holds one.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { listeningAddresses } from "../support/listeners.ts";
 import { NotYet, waitFor } from "../support/wait.ts";
 import { docker, dockerUnavailable, imagePorts, releaseDocker, requirePortsFree, TEST_LABEL, testImage, uiJson, useDocker } from "./docker.ts";
 
@@ -54,6 +55,13 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     expect(programs.some((p) => p?.startsWith("loadworker"))).toBe(true);
   }, 120_000);
 
+  test("the master takes workers on 127.0.0.1 only, and warns that the web UI is open", async () => {
+    // Host network: the container's sockets are the host's, so the kernel's table shows them.
+    expect(listeningAddresses(ports.master)).toEqual(["127.0.0.1"]);
+    const logs = await docker(["logs", name]);
+    expect(logs.stdout + logs.stderr).toContain(`the web UI on 0.0.0.0:${ports.web} is open`);
+  }, 30_000);
+
   test("a swarm started through POST /swarm at the demo target runs the seed's two tasks", async () => {
     await waitFor(async () => {
       const s = await stats();
@@ -95,5 +103,23 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     expect(all).toMatch(/stopped: locust \(exit status 0\)/);
     // The master's closing table counts the requests the workers reported.
     for (const task of SEED_TASKS) expect(all).toMatch(new RegExp(`${task}\\s+[1-9]\\d*\\s`));
+  }, 90_000);
+
+  test("with only LOADWORKER_WEB_USER set, the container stops by itself with one message naming the setting", async () => {
+    const bad = `${name}-half-login`;
+    try {
+      const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", bad, "-e", "LOADWORKER_WEB_USER=operator", image]);
+      expect(started.code, started.stderr).toBe(0);
+      await waitFor(async () => {
+        const running = (await docker(["inspect", "-f", "{{.State.Running}}", bad])).stdout.trim();
+        return running === "false" ? true : new NotYet(`running: ${running}`);
+      }, 60_000, "the container to stop by itself", 500);
+      const logs = await docker(["logs", bad]);
+      const all = logs.stdout + logs.stderr;
+      expect(all.split("\n").filter((l) => l.includes("LOADWORKER_WEB_USER is set but LOADWORKER_WEB_PASSWORD is not"))).toHaveLength(1);
+      expect(all).toContain("stopping everything supervisord started");
+    } finally {
+      await docker(["rm", "-f", bad]);
+    }
   }, 90_000);
 });

@@ -43,7 +43,7 @@ const pkg = JSON.parse(read("package.json")) as { devDependencies: Record<string
 const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version?: string }> };
 
 const compose = Bun.YAML.parse(read("docker-compose.yml")) as {
-  services: Record<string, { build?: string; image?: string; command?: string[]; ports?: string[]; container_name?: string }>;
+  services: Record<string, { build?: string; image?: string; command?: string[]; ports?: string[]; environment?: string[]; container_name?: string }>;
 };
 const k8sFiles = readdirSync(join(root, "deploy/k8s")).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
 type K8sObject = { kind: string; metadata: { name: string }; spec: Record<string, any> };
@@ -150,6 +150,11 @@ describe("supervisord.conf", () => {
     expect(locustFlags(argvOf("program:demo"))["--port"]).toBe("8099");
   });
 
+  test("leaves the worker port's address to master.py, which binds 127.0.0.1 unless LOADWORKER_MASTER_BIND", () => {
+    expect(locustFlags(argvOf("program:locust"))["--master-bind-host"]).toBeUndefined();
+    expect(locustFlags(argvOf("program:locust"))["--web-host"]).toBe("0.0.0.0"); // the published web UI
+  });
+
   test("points the workers at that master", () => {
     expect(locustFlags(argvOf("program:loadworker"))).toMatchObject({ "--master-host": "127.0.0.1", "--master-port": "5557" });
     expect(argvOf("program:loadworker").slice(-2)).toEqual(["--processes", "-1"]); // every core; up.sh --workers N pins it
@@ -197,7 +202,14 @@ describe("docker-compose.yml", () => {
     expect(master?.ports).toBeUndefined(); // published by docker-compose.override.yml, so the host-network file can do without
     const override = Bun.YAML.parse(read("docker-compose.override.yml")) as { services: Record<string, { ports?: string[] }> };
     expect(Object.keys(override.services)).toEqual(["master"]);
-    expect(override.services.master?.ports).toEqual([`${image["--web-port"]}:${image["--web-port"]}`, "5557:5557"]);
+    // The worker port stays on the compose network: workers are other containers of the stack.
+    expect(override.services.master?.ports).toEqual([`${image["--web-port"]}:${image["--web-port"]}`]);
+  });
+
+  test("passes the access settings through to the master, and to no other service", () => {
+    expect(master?.environment).toEqual(["LOADWORKER_WEB_USER", "LOADWORKER_WEB_PASSWORD", "LOADWORKER_TLS_CERT", "LOADWORKER_TLS_KEY"]);
+    expect(worker?.environment).toBeUndefined();
+    expect(demo?.environment).toBeUndefined();
   });
 
   test("the host-network file puts every service on the host network, naming the services 127.0.0.1", () => {
@@ -207,6 +219,14 @@ describe("docker-compose.yml", () => {
       expect(service.network_mode).toBe("host");
       expect([...(service.extra_hosts ?? [])].sort()).toEqual(Object.keys(compose.services).filter((s) => s !== "worker").map((s) => `${s}:127.0.0.1`).sort());
     }
+  });
+
+  test("the host-network file keeps the master and the demo target on loopback, their commands otherwise the main file's", () => {
+    const host = Bun.YAML.parse(read("docker-compose.host.yml")) as { services: Record<string, { command?: string[] }> };
+    const loopback = (argv: string[] | undefined) => (argv ?? []).map((a) => a.replace(/=0\.0\.0\.0$/, "=127.0.0.1")).map((a, i, all) => (all[i - 1] === "--bind" && a === "0.0.0.0" ? "127.0.0.1" : a));
+    expect(host.services.master?.command).toEqual(loopback(master?.command as string[]));
+    expect(host.services.demo?.command).toEqual(loopback(demo?.command as string[]));
+    expect(JSON.stringify(host.services)).not.toContain("0.0.0.0");
   });
 
   test("runs scalable workers that join the master service", () => {
@@ -240,6 +260,15 @@ describe("deploy/k8s", () => {
     expect(flags["--host"]).toBe(`http://${demoService.metadata.name}:${demoService.spec.ports[0].port}`);
     const ports = Object.fromEntries(container.ports.map((p: { name: string; containerPort: number }) => [p.name, p.containerPort]));
     expect(ports).toEqual({ web: 8090, master: 5557 });
+  });
+
+  test("the master Service is cluster-internal, and the login comes from an optional Secret", () => {
+    expect(service.spec.type).toBe("ClusterIP");
+    const env = podContainer(master).env.map((e: { name: string; valueFrom: { secretKeyRef: object } }) => [e.name, e.valueFrom.secretKeyRef]);
+    expect(env).toEqual([
+      ["LOADWORKER_WEB_USER", { name: "loadworker-web-login", key: "user", optional: true }],
+      ["LOADWORKER_WEB_PASSWORD", { name: "loadworker-web-login", key: "password", optional: true }],
+    ]);
   });
 
   test("the master Service exposes 8090 and 5557 and selects the master pods", () => {

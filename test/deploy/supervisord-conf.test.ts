@@ -37,7 +37,7 @@ describe("the runtime supervisord.conf", () => {
 
   test("uses the chosen ports and the demo target as default host", () => {
     expect(commandOf(out, "locust")).toBe(
-      `locust -f '${app}/master.py' --master --web-host=127.0.0.1 --web-port=18090 --master-bind-host=127.0.0.1 --master-bind-port=15557 --host=http://127.0.0.1:18099`,
+      `locust -f '${app}/master.py' --master --web-host=127.0.0.1 --web-port=18090 --master-bind-port=15557 --host=http://127.0.0.1:18099`,
     );
     for (const line of settings(out)) expect(line).not.toMatch(/\b(8090|5557|8099)\b/);
   });

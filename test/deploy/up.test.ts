@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { createServer, type Server } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { listeningAddresses } from "../support/listeners.ts";
 import { freePort } from "../support/procs.ts";
 import { NotYet, waitFor } from "../support/wait.ts";
 import { alive, processesMentioning, requirePrerequisites, root, run } from "./helpers.ts";
@@ -79,6 +80,14 @@ describe("scripts/up.sh --detach", () => {
     const page = await (await fetch(ui())).text();
     expect(page).toContain(`http://127.0.0.1:${ports.demo}`);
   }, 30_000);
+
+  test("the master warns that the web UI is open, and its worker port listens on 127.0.0.1 only", () => {
+    const log = readFileSync(join(runDir, "supervisord.log"), "utf8");
+    expect(log.split("\n").filter((l) => l.includes(`the web UI on 127.0.0.1:${ports.web} is open`))).toHaveLength(1);
+    expect(log).toContain("Set LOADWORKER_WEB_USER and LOADWORKER_WEB_PASSWORD to require a login");
+    expect(listeningAddresses(ports.master)).toEqual(["127.0.0.1"]);
+    expect(listeningAddresses(ports.web)).toEqual(["127.0.0.1"]);
+  });
 
   test("swarms against the demo target: the master and the target both count the requests", async () => {
     const swarm = await fetch(`${ui()}/swarm`, {

@@ -15,6 +15,11 @@ beforeAll(async () => {
     } else if (url.pathname === "/status") {
       response.statusCode = Number(url.searchParams.get("code"));
       response.end("status body");
+    } else if (url.pathname === "/charset") {
+      // "café ÿ" in the charset asked for: latin-1 bytes, windows-1252 (0x80 is the euro sign) or UTF-8.
+      const charset = url.searchParams.get("c");
+      response.setHeader("content-type", charset === null ? "text/plain" : `text/plain; charset=${charset}`);
+      response.end(Buffer.from(charset === null || charset === "utf-8" ? "café ÿ €" : [0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0x20, 0x80]));
     } else if (url.pathname === "/empty") {
       response.statusCode = 204;
       response.end();
@@ -143,12 +148,13 @@ describe("HttpClient", () => {
     http.close();
   });
 
-  test("the name option groups different URLs; absolute URLs are named in full", async () => {
+  test("the name option groups different URLs; without it a call is named by its path and query, as Locust names it", async () => {
     const { recorder, http } = client();
     await http.get("/hello?id=1", { name: "/hello?id=[id]" });
     await http.get("/hello?id=2", { name: "/hello?id=[id]" });
     await http.get(`${server.url}/hello`);
-    expect(recorder.calls.map((c) => c.name)).toEqual(["/hello?id=[id]", "/hello?id=[id]", `${server.url}/hello`]);
+    await http.get(`${server.url}/a/../hello?q=x y`);
+    expect(recorder.calls.map((c) => c.name)).toEqual(["/hello?id=[id]", "/hello?id=[id]", "/hello", "/hello?q=x%20y"]);
     http.close();
   });
 
@@ -168,6 +174,16 @@ describe("HttpClient", () => {
     await expect(http.get(`${server.url}/`, { headers: { "X-Bad": "a\r\nInjected: 1" } })).rejects.toMatchObject({ code: "EINVALIDHEADER" });
     await expect(http.request("GET / HTTP/1.1\r\nX:", `${server.url}/`)).rejects.toMatchObject({ code: "EINVALIDMETHOD" });
     expect(recorder.calls).toEqual([]);
+    http.close();
+  });
+
+  test("text() decodes in the Content-Type's charset, as requests' Response.text does", async () => {
+    const { http } = client();
+    expect((await http.get("/charset?c=ISO-8859-1")).text()).toBe("café ÿ \u0080");
+    expect((await http.get("/charset?c=%22latin1%22")).text()).toBe("café ÿ \u0080");
+    expect((await http.get("/charset?c=windows-1252")).text()).toBe("café ÿ €");
+    expect((await http.get("/charset?c=utf-8")).text()).toBe("café ÿ €");
+    expect((await http.get("/charset")).text()).toBe("café ÿ €");
     http.close();
   });
 

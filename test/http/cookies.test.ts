@@ -55,6 +55,13 @@ describe("Set-Cookie parsing (RFC 6265 5.2)", () => {
     expect(parseSetCookie("a=1; Expires=soon", T0)?.expires).toBe(Infinity);
   });
 
+  // Found by fuzzing (test/http/set-cookie.fuzz.test.ts): the last Expires used to win even when
+  // it did not parse, turning a cookie the server meant to delete into a session cookie.
+  test("an Expires that does not parse leaves an earlier valid one in force (RFC 6265 5.2.1)", () => {
+    expect(parseSetCookie("a=1; Expires=Thu, 01 Jan 1970 00:00:01 GMT; Expires=soon", T0)?.expires).toBe(1);
+    expect(parseSetCookie("a=1; Expires=soon; Expires=Thu, 01 Jan 1970 00:00:01 GMT", T0)?.expires).toBe(1);
+  });
+
   test("a path that does not start with '/' is the default path; an empty Domain is ignored", () => {
     expect(parseSetCookie("a=1; Path=relative", T0)?.path).toBeUndefined();
     expect(parseSetCookie("a=1; Domain=", T0)?.domain).toBeUndefined();

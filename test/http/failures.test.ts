@@ -95,6 +95,28 @@ describe("network failures resolve as recorded failures with status 0", () => {
     await server.close();
   });
 
+  test("a POST or PATCH on a reused socket that the server closes is not retried, as requests does not", async () => {
+    const served = new WeakSet<Socket>();
+    let received = 0;
+    const server = await rawServer((socket) => {
+      received++;
+      if (served.has(socket)) return void socket.destroy();
+      served.add(socket);
+      socket.write(OK);
+    });
+    const recorder = new RecordingRecorder();
+    const http = new HttpClient({ baseUrl: server.url, recorder });
+    for (const method of ["POST", "PATCH"]) {
+      expect((await http.request(method, "/", { body: "once" })).text()).toBe("ok");
+      expect((await http.request(method, "/", { body: "once" })).error?.code).toBe("ECONNRESET");
+    }
+    // Four requests reached the server: none was sent twice.
+    expect(received).toBe(4);
+    expect(recorder.calls.map((c) => `${c.method} ${c.kind}`)).toEqual(["POST success", "POST failure", "PATCH success", "PATCH failure"]);
+    http.close();
+    await server.close();
+  });
+
   test("a new socket that the server closes before answering is not retried", async () => {
     const server = await rawServer((socket) => void socket.destroy());
     const recorder = new RecordingRecorder();

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { FAILED, NEED_MORE, ResponseParser, type RawResponse } from "../../src/http/parser.ts";
+import { FAILED, NEED_MORE, ResponseParser } from "../../src/http/parser.ts";
+import type { RawResponse } from "../../src/http/raw-response.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 

@@ -92,7 +92,8 @@ describe("decodeMasterMessage rejects, saying what was wrong", () => {
   test.each([
     ["an empty frame", new Uint8Array(0), "could not decode msgpack"],
     ["a never-used byte", fromHex("c1"), "could not decode msgpack"],
-    ["a truncated message", fromHex("93a361"), "could not decode msgpack"],
+    ["a truncated message", fromHex("93a361"), "refused before decoding: message is cut short: it announces 3 items with 2 bytes left"],
+    ["a truncated string", fromHex("93a461c0c0"), "could not decode msgpack"],
     ["trailing bytes", fromHex("93a171c0c000"), "could not decode msgpack"],
     ["a __proto__ key (refused by the decoder, no prototype pollution)", frame("custom", new Map([["__proto__", { polluted: true }]])), "The key __proto__ is not allowed"],
     ["a map envelope", encodeMsgpack({ type: "quit", data: null, node_id: NODE }), "envelope must be a msgpack array of 3 [type, data, node_id], got map"],

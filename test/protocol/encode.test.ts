@@ -42,6 +42,17 @@ describe("the envelope", () => {
     ]);
     expect(msg({ type: "logs", lines: ["a", "b"] })).toEqual(["logs", { worker_id: NODE, logs: ["a", "b"] }, NODE]);
   });
+
+  test("a custom message goes out under its own type with its data as given (nil when none)", () => {
+    const msg = (m: Parameters<typeof encodeWorkerMessage>[0]) => decode(encodeWorkerMessage(m, NODE));
+    expect(msg({ type: "custom", name: "account_used", data: { user: "u1", n: [1, 2.5] } })).toEqual(["account_used", { user: "u1", n: [1, 2.5] }, NODE]);
+    expect(msg({ type: "custom", name: "ping", data: undefined })).toEqual(["ping", null, NODE]);
+  });
+
+  test("custom data msgpack cannot carry throws a TypeError for the caller to report", () => {
+    expect(() => encodeWorkerMessage({ type: "custom", name: "x", data: { when: new Date() } }, NODE)).toThrow(TypeError);
+    expect(() => encodeWorkerMessage({ type: "custom", name: "x", data: () => 1 }, NODE)).toThrow(TypeError);
+  });
 });
 
 describe("a stats message", () => {

@@ -62,8 +62,14 @@ function wireReport(report: StatsReport): unknown {
   return { ...report, stats: report.stats.map(wire), stats_total: wire(report.stats_total) };
 }
 
-// Two windows: the end of the run, and 5 s into a quiet stretch (rates fall, caches age).
-for (const [label, nameWidth, extraQuiet] of [["at the end of the run", 80, 0], ["in a quiet stretch, on a narrow terminal", 41, 5]] as const) {
+// Two windows: the end of the run, and 5 s into a quiet stretch (rates fall, caches age); and an
+// 80-column terminal, where Locust's STATS_NAME_WIDTH is 0 (columns - 80) and the name column negative.
+const WINDOWS = [
+  ["at the end of the run", 80, 0],
+  ["in a quiet stretch, on a narrow terminal", 41, 5],
+  ["on an 80-column terminal", 0, 0],
+] as const;
+for (const [label, nameWidth, extraQuiet] of WINDOWS) {
   describe(`merged reports ${label}`, () => {
     let py: PythonOut;
     let acc: Accumulator;

@@ -47,9 +47,10 @@ process.on("exit", () => {
   for (const child of live) child.kill("SIGKILL");
 });
 
-export function startProc(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; stdin?: boolean } = {}): Proc {
+/** `baseEnv` replaces this process's environment as the base that `env` adds to. */
+export function startProc(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; baseEnv?: NodeJS.ProcessEnv; stdin?: boolean } = {}): Proc {
   const stdin = opts.stdin ? "pipe" : "ignore";
-  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: [stdin, "pipe", "pipe"] });
+  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...(opts.baseEnv ?? process.env), ...opts.env }, stdio: [stdin, "pipe", "pipe"] });
   live.add(child);
   let out = "";
   child.stdout?.on("data", (d) => (out += d));

@@ -1,6 +1,6 @@
 // Things that are not a healthy master on the port: the DEALER says what is wrong once and recovers.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { encodeError, encodeGreeting, encodeReady } from "../../src/transport/zmtp.ts";
+import { encodeError, encodeFrame, encodeGreeting, encodeReady } from "../../src/transport/zmtp.ts";
 import { refusedPort } from "../support/procs.ts";
 import { routerOpening, scriptedRouter } from "./scripted-router.ts";
 import { openDealer, startPeer } from "./support.ts";
@@ -55,12 +55,26 @@ describe("a DEALER pointed at something that is not a healthy master", () => {
     expect(dealer.socket.connected).toBe(false);
   });
 
-  test("logs a refused connection once, then at debug while it repeats", async () => {
+  test("hands over a message that arrived in the same write as junk, then closes the connection", async () => {
+    const master = await scriptedRouter((socket) => {
+      routerOpening(socket);
+      socket.write(new Uint8Array([...encodeFrame(new TextEncoder().encode("stop")), 0xff, 0])); // one segment: a message, then a bad flags byte
+    });
+    const dealer = dealerOn(master.port);
+    cleanup.push(() => master.close());
+    expect(await dealer.messages.next("the message before the junk")).toEqual([new TextEncoder().encode("stop")]);
+    expect(await dealer.disconnects.next("the disconnect")).toContain("(bad-frame): peer sent a frame with reserved flag bits set (0xff)");
+  });
+
+  test("a master not up yet is info at first, one warning once it stays refused, then debug while it repeats", async () => {
     const port = await refusedPort();
     const dealer = dealerOn(port);
     const refused = `connection refused by master at 127.0.0.1:${port} — is the Locust master running (locust --master)?`;
-    for (let i = 0; i < 4; i++) expect(await dealer.disconnects.next("a refused connection")).toBe(refused);
+    expect(await dealer.disconnects.next("the first refused connection")).toBe(refused);
+    expect(dealer.log.lines.filter((l) => l.message.includes(refused)).map((l) => l.level)).toEqual(["info"]);
+    for (let i = 0; i < 11; i++) expect(await dealer.disconnects.next("a refused connection")).toBe(refused);
     expect(warningsAbout(dealer.log.lines, refused)).toHaveLength(1);
+    expect(dealer.log.lines.filter((l) => l.message.includes(refused) && l.level === "info")).toHaveLength(1);
   });
 
   test("gives up on a silent server after the handshake timeout and tries again", async () => {

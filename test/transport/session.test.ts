@@ -20,6 +20,13 @@ function feedAll(session: ZmtpSession, ...chunks: Uint8Array[]): SessionEvent[] 
   return chunks.flatMap((c) => session.feed(c));
 }
 
+/** The message of the error event that must end `events` (a violation never throws). */
+function failure(events: SessionEvent[]): string {
+  const last = events.at(-1);
+  if (last?.type !== "error") throw new Error(`expected an error event last, got ${JSON.stringify(events.map((e) => e.type))}`);
+  return last.error.message;
+}
+
 describe("a ZMTP session", () => {
   test("opens with our 64-byte greeting", () => {
     expect(newSession().opening()).toEqual(encodeGreeting());
@@ -62,28 +69,44 @@ describe("a ZMTP session", () => {
   });
 
   test("rejects junk instead of a greeting", () => {
-    expect(() => newSession().feed(text("HTTP/1.1 400 Bad Request\r\n"))).toThrow(/not a ZMTP greeting/);
+    expect(failure(newSession().feed(text("HTTP/1.1 400 Bad Request\r\n")))).toMatch(/not a ZMTP greeting/);
   });
 
   test("rejects a message before the handshake is complete", () => {
-    expect(() => feedAll(newSession(), encodeGreeting(), encodeFrame(text("early")))).toThrow(/before finishing the handshake/);
+    expect(failure(feedAll(newSession(), encodeGreeting(), encodeFrame(text("early"))))).toMatch(/before finishing the handshake/);
   });
 
   test("rejects a command other than READY where READY belongs", () => {
-    expect(() => feedAll(newSession(), encodeGreeting(), encodePing(1, text("")))).toThrow(/"PING" where the READY command belongs/);
+    expect(failure(feedAll(newSession(), encodeGreeting(), encodePing(1, text(""))))).toMatch(/"PING" where the READY command belongs/);
   });
 
   test("reports the reason of a peer's ERROR command", () => {
-    expect(() => feedAll(newSession(), encodeGreeting(), encodeError("access denied"))).toThrow(/rejected the connection: access denied/);
+    expect(failure(feedAll(newSession(), encodeGreeting(), encodeError("access denied")))).toMatch(/rejected the connection: access denied/);
   });
 
   test("rejects a peer whose socket type cannot talk to a DEALER", () => {
     const pubReady = encodeReady([["Socket-Type", text("PUB")]]);
-    expect(() => feedAll(newSession(), encodeGreeting(), pubReady)).toThrow(/PUB socket/);
+    expect(failure(feedAll(newSession(), encodeGreeting(), pubReady))).toMatch(/PUB socket/);
   });
 
   test("applies the frame size cap before the handshake too", () => {
     const huge = Uint8Array.of(0x06, 0, 0, 0, 0, 0x80, 0, 0, 0); // a 2 GiB command
-    expect(() => feedAll(newSession(), encodeGreeting(), huge)).toThrow(/over the 1024-byte limit/);
+    expect(failure(feedAll(newSession(), encodeGreeting(), huge))).toMatch(/over the 1024-byte limit/);
+  });
+  // Found by fuzzing (test/transport/decoder.fuzz.test.ts): the error used to be thrown, losing
+  // the messages decoded before it in the same TCP chunk.
+  test("delivers a message that arrived in the same chunk as the junk after it, then the error", () => {
+    const session = newSession();
+    feedAll(session, encodeGreeting(), routerReady);
+    const events = session.feed(new Uint8Array([...encodeFrame(text("stop")), 0xff, 0]));
+    expect(events.map((e) => e.type)).toEqual(["message", "error"]);
+    expect(events[0]).toEqual({ type: "message", frames: [text("stop")] });
+    expect(failure(events)).toMatch(/reserved flag bits/);
+  });
+
+  test("after a violation decodes nothing more: every later chunk reports the same error", () => {
+    const session = newSession();
+    const first = failure(feedAll(session, text("junk")));
+    expect(session.feed(encodeGreeting())).toEqual([{ type: "error", error: expect.objectContaining({ message: first }) }]);
   });
 });

@@ -5,7 +5,7 @@ import type { HttpClient } from "../../src/http/index.ts";
 import { constant, defineUser } from "../../src/index.ts";
 import type { AnyDefinition } from "../../src/api/definitions.ts";
 import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
-import { UserPool } from "../../src/users/pool.ts";
+import { type PoolOptions, UserPool } from "../../src/users/pool.ts";
 import { waitFor } from "../support/wait.ts";
 import { recordingLogger, recordingRecorder, seeded } from "../support/fakes.ts";
 
@@ -29,7 +29,7 @@ export function harness(...definitions: AnyDefinition[]) {
 }
 
 /** harness() with pool options overridden (e.g. hungTaskMs). */
-export function harnessWith(overrides: { hungTaskMs?: number }, ...definitions: AnyDefinition[]) {
+export function harnessWith(overrides: Partial<Pick<PoolOptions, "hungTaskMs" | "limiter" | "sendMessage">>, ...definitions: AnyDefinition[]) {
   const recorder = recordingRecorder();
   const log = recordingLogger();
   const exceptions: Array<{ error: unknown; where: string }> = [];

@@ -70,6 +70,14 @@ describe("runTasksOnce", () => {
     expect(run?.records.map((r) => r.name)).toEqual(["/login", "/items"]);
   });
 
+  // As Locust's `with ... catch_response=True` block records by status when it ends unmarked.
+  test("records a catchResponse call the task marked neither way by the default rule when the task ends", async () => {
+    const unmarked = defineTask({ name: "unmarked", fn: async ({ client }) => void (await client.get("/fail/unmarked", { catchResponse: true })) });
+    const [run] = await runOnce([unmarked], ["unmarked"]).runs;
+    expect(run?.records).toMatchObject([{ ok: false, requestType: "GET", name: "/fail/unmarked" }]);
+    expect(run?.records[0]?.error).toContain("500");
+  });
+
   test("captures recordSuccess from a task that measures itself", async () => {
     const [run] = await runOnce([defineTask({ name: "custom", fn: async () => (await Promise.resolve(), recordSuccess("grpc", "Say", 4.5, 12)) })], ["custom"]).runs;
     expect(run?.records).toEqual([{ ok: true, requestType: "grpc", name: "Say", ms: 4.5, length: 12 }]);
@@ -82,6 +90,8 @@ describe("runTasksOnce", () => {
     expect((error as LoadworkerError).code).toBe("E_UNKNOWN_TASK");
     expect((error as LoadworkerError).message).toContain('no task named "gamma"');
     expect((error as LoadworkerError).message).toContain('"alpha", "beta"');
+    // The likeliest reason a task someone just wrote is missing: it was defined but not exported.
+    expect((error as LoadworkerError).message).toContain("export");
     expect(server.total()).toBe(before);
   });
 

@@ -74,7 +74,7 @@ describe("stopping users that make HTTP requests", () => {
     await waitFor(() => (started === 1 ? true : undefined), 3_000, "the request to start");
     await within(pool.stopAll(0), 3_000, "the stop");
     expect(server.counts.get("/logout")).toBe(1);
-    expect(recorder.records.filter((r) => r.name === `${server.url}/logout` && r.ok)).toHaveLength(1);
+    expect(recorder.records.filter((r) => r.name === "/logout" && r.ok)).toHaveLength(1);
     // The killed request was aborted, not recorded.
     expect(recorder.records.filter((r) => r.name === "/slow")).toHaveLength(0);
   });

@@ -9,14 +9,15 @@ const spawn = (timestamp: number, counts: Record<string, number>, host: string |
 });
 const msg = (message: MasterMessage): MachineEvent => ({ type: "message", message });
 
-/** Runs events through the machine from `from`, collecting every effect (logs left out). */
-function run(events: Array<[MachineEvent, number]>, from: MachineState = initialState) {
+/** Runs events through the machine from `from`, collecting every effect (logs and test hooks left out unless asked for). */
+function run(events: Array<[MachineEvent, number]>, from: MachineState = initialState, keep: Array<Effect["type"]> = []) {
   let state = from;
   const effects: Effect[] = [];
+  const hidden = new Set<Effect["type"]>(["log", "test_start", "test_stop"].filter((t) => !keep.includes(t as Effect["type"])) as Array<Effect["type"]>);
   for (const [event, now] of events) {
     const t = transition(state, event, now);
     state = t.state;
-    effects.push(...t.effects.filter((e) => e.type !== "log"));
+    effects.push(...t.effects.filter((e) => !hidden.has(e.type)));
   }
   return { state, effects };
 }
@@ -228,13 +229,48 @@ describe("the worker lifecycle", () => {
     expect(effects).toEqual([{ type: "reconnect", reason: "the master asked for it" }]);
   });
 
-  test("messages the worker does not act on change nothing", () => {
-    for (const message of [
-      { type: "spawning_complete", userCount: 4 },
-      { type: "update_user_class", userClassName: "A" },
-      { type: "custom", name: "x", data: 1 },
-    ] as MasterMessage[]) {
-      expect(transition(registered, msg(message), 50).state).toBe(registered);
-    }
+  test("update_user_class and custom messages go to the shell as they are", () => {
+    const update = transition(registered, msg({ type: "update_user_class", userClassName: "A", weight: 2, tasks: ["t"] }), 50);
+    expect(update.state).toBe(registered);
+    expect(update.effects.filter((e) => e.type !== "log")).toEqual([{ type: "update_class", update: { userClassName: "A", weight: 2, tasks: ["t"] } }]);
+    const custom = transition(registered, msg({ type: "custom", name: "x", data: { a: 1 } }), 50);
+    expect(custom.effects).toEqual([{ type: "custom_message", name: "x", data: { a: 1 } }]);
+  });
+});
+
+describe("test hooks (Locust's test_start / test_stop, once per test per worker)", () => {
+  const hooks = (events: Array<[MachineEvent, number]>, from = registered) =>
+    run(events, from, ["test_start", "test_stop"]).effects.filter((e) => e.type === "test_start" || e.type === "test_stop" || e.type === "apply_spawn" || e.type === "exit").map((e) => e.type);
+
+  test("test_start comes before the first spawn of a test only; test_stop once the users stopped", () => {
+    expect(hooks([
+      [spawn(1, { A: 1 }), 100],
+      [spawn(2, { A: 5 }), 200],
+      [msg({ type: "stop" }), 300],
+      [{ type: "stopped", seq: 1 }, 400],
+      [spawn(3, { A: 1 }), 500],
+    ])).toEqual(["test_start", "apply_spawn", "apply_spawn", "test_stop", "test_start", "apply_spawn"]);
+  });
+
+  test("quit ends a running test before the worker exits; without a test there is no test_stop", () => {
+    expect(hooks([[spawn(1, { A: 1 }), 100], [msg({ type: "quit" }), 200]])).toEqual(["test_start", "apply_spawn", "test_stop", "exit"]);
+    expect(hooks([[msg({ type: "quit" }), 200]])).toEqual(["exit"]);
+  });
+
+  test("a lost master ends the test (its users are dropped)", () => {
+    expect(hooks([[msg({ type: "heartbeat" }), 50], [spawn(1, { A: 1 }), 100], [{ type: "tick" }, 100 + 61_000]])).toEqual(["test_start", "apply_spawn", "test_stop"]);
+  });
+});
+
+describe("the Logs tab", () => {
+  test("logs go out every interval only to a master that sent spawning_complete (≥ 2.29)", () => {
+    expect(run([[{ type: "logs_due" }, 100]], registered).effects).toEqual([]);
+    const { effects } = run([[msg({ type: "spawning_complete", userCount: 4 }), 50], [{ type: "logs_due" }, 100]], registered);
+    expect(effects).toEqual([{ type: "ship_logs" }]);
+  });
+
+  test("not while the link is down", () => {
+    const { effects } = run([[msg({ type: "spawning_complete", userCount: 4 }), 50], [{ type: "disconnected" }, 60], [{ type: "logs_due" }, 100]], registered);
+    expect(effects).toEqual([]);
   });
 });

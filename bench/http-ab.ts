@@ -1,0 +1,72 @@
+// A/B of the HTTP client against another checkout's, in one process: short bursts alternate
+// A, B, A, B... against the same server, so a shared machine's drifting load hits both alike;
+// each burst's requests per CPU-second is paired with its neighbour's. Used for issue 7's rule
+// that the pipeline refactor costs no step more than 2% (bench/NOTES.md).
+// SAME_HEADERS=1 has the baseline send this client's default headers too (Accept, Connection), so
+// that the comparison is of the code alone and not of the bytes on the wire.
+// usage: bun bench/http-ab.ts <baseline-dir> <url> [connections=50] [pairs=40] [burstMs=500] [client-dir=this checkout]
+import { resolve } from "node:path";
+import { median } from "./lib/stats.ts";
+
+interface Client { get(url: string): Promise<{ ok: boolean }>; close(): void }
+type Make = (options: { baseUrl: string; recorder: unknown; headers?: Record<string, string> }) => Client;
+
+const [baselineDir = "", url = "http://127.0.0.1:18080/", conns = "50", pairs = "40", burstMs = "500", clientDir = resolve(import.meta.dir, "..")] =
+  process.argv.slice(2);
+const load = async (dir: string): Promise<{ make: Make; recorder: unknown }> => {
+  const http = (await import(resolve(dir, "src/http/index.ts"))) as { HttpClient: new (o: unknown) => Client };
+  const stats = (await import(resolve(dir, "src/stats/index.ts"))) as { createStats(clock: unknown): { recorder: unknown } };
+  const clock = (await import(resolve(dir, "src/clock.ts"))) as { systemClock: unknown };
+  return { make: (o) => new http.HttpClient(o), recorder: stats.createStats(clock.systemClock).recorder };
+};
+const sides = { client: await load(clientDir), baseline: await load(baselineDir) };
+const target = new URL(url);
+const path = `${target.pathname}${target.search}`;
+
+// One client per simulated user and side, made once: bursts reuse their kept-alive connections.
+const clients = {
+  client: Array.from({ length: Number(conns) }, () => sides.client.make({ baseUrl: target.origin, recorder: sides.client.recorder })),
+  baseline: Array.from({ length: Number(conns) }, () =>
+    sides.baseline.make({ baseUrl: target.origin, recorder: sides.baseline.recorder, ...(process.env["SAME_HEADERS"] === "1" ? { headers: { Accept: "*/*", Connection: "keep-alive" } } : {}) }),
+  ),
+};
+
+/** One burst: every user of one side loops on GET until the time is up. */
+async function burst(side: keyof typeof sides): Promise<number> {
+  const end = performance.now() + Number(burstMs);
+  let requests = 0;
+  const cpu0 = process.cpuUsage();
+  await Promise.all(clients[side].map(async (http) => {
+    while (performance.now() < end) {
+      await http.get(path);
+      requests++;
+    }
+  }));
+  const used = process.cpuUsage(cpu0);
+  return requests / ((used.user + used.system) / 1e6);
+}
+
+for (let i = 0; i < 4; i++) await burst(i % 2 === 0 ? "client" : "baseline"); // warm both up
+const ratios: number[] = [];
+const rates = { client: [] as number[], baseline: [] as number[] };
+for (let i = 0; i < Number(pairs); i++) {
+  // Alternate which goes first, so neither always gets the fresher half of a pair.
+  const order: (keyof typeof sides)[] = i % 2 === 0 ? ["client", "baseline"] : ["baseline", "client"];
+  const got: Record<string, number> = {};
+  for (const side of order) got[side] = await burst(side);
+  rates.client.push(got["client"] as number);
+  rates.baseline.push(got["baseline"] as number);
+  ratios.push((got["client"] as number) / (got["baseline"] as number));
+}
+const sorted = [...ratios].sort((a, b) => a - b);
+const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+for (const http of [...clients.client, ...clients.baseline]) http.close();
+console.log(JSON.stringify({
+  conns: Number(conns),
+  pairs: ratios.length,
+  clientReqPerCpuS: Math.round(median(rates.client)),
+  baselineReqPerCpuS: Math.round(median(rates.baseline)),
+  ratioMedian: Number(median(ratios).toFixed(4)),
+  ratioP25: Number(q(0.25).toFixed(4)),
+  ratioP75: Number(q(0.75).toFixed(4)),
+}));

@@ -1,0 +1,18 @@
+// Control flow a task can ask for, as Locust's exceptions do: StopUser ends the user,
+// RescheduleTask ends the current task early. Neither is a failure nor an exception report.
+
+/** Locust's `StopUser`: thrown by `ctx.stopUser()` (or by you) to end this user; onStop still runs. */
+export class StopUser extends Error {
+  constructor(message = "the task asked to stop this user") {
+    super(message);
+    this.name = "StopUser";
+  }
+}
+
+/** Locust's `RescheduleTask`: thrown by `ctx.rescheduleTask()` (or by you) to end the current task now. */
+export class RescheduleTask extends Error {
+  constructor(message = "the task asked to end early") {
+    super(message);
+    this.name = "RescheduleTask";
+  }
+}

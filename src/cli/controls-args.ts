@@ -1,0 +1,92 @@
+// The worker's control flags: boomer's rate limits and the Prometheus endpoint. Bad values are
+// usage errors that name the flag (exit 2).
+import { type Clock, systemClock } from "../clock.ts";
+import { LoadworkerError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { MetricsCollector } from "../metrics/collector.ts";
+import { serveMetrics } from "../metrics/server.ts";
+import { type RateLimiter, createRateLimiter, parseIncreaseRate } from "../users/rate-limit.ts";
+import { parsePort } from "./args.ts";
+
+export const controlArgs = {
+  "max-rps": { type: "string", description: "Cap task executions per second for the whole worker (boomer's --max-rps; 0: no cap)" },
+  "request-increase-rate": {
+    type: "string",
+    description: 'Ramp the cap up: add N per second every second ("N"), or per period ("N/1s", "N/500ms") (boomer\'s flag)',
+  },
+  "metrics-port": { type: "string", description: "Serve GET /metrics in Prometheus format on this port (off by default)" },
+  "metrics-host": { type: "string", default: "0.0.0.0", description: "Address for --metrics-port (127.0.0.1 keeps it local)" },
+} as const;
+
+export interface RateLimitFlags {
+  maxRps: number;
+  increase?: { step: number; everyMs: number };
+}
+
+/** Reads --max-rps / --request-increase-rate; undefined when neither is set (no limiter at all). */
+export function parseRateLimit(maxRps: string | undefined, increase: string | undefined): RateLimitFlags | undefined {
+  let cap = 0;
+  if (maxRps !== undefined) {
+    cap = Number(maxRps);
+    if (maxRps.trim() === "" || !Number.isFinite(cap) || cap < 0) {
+      throw new LoadworkerError("E_USAGE", `--max-rps must be a number of task executions per second >= 0 (0: no cap), e.g. --max-rps 500; got "${maxRps}"`);
+    }
+  }
+  let ramp: RateLimitFlags["increase"];
+  if (increase !== undefined && increase !== "-1") {
+    const parsed = parseIncreaseRate(increase);
+    if ("error" in parsed) throw new LoadworkerError("E_USAGE", `--request-increase-rate: ${parsed.error}`);
+    ramp = parsed;
+  }
+  if (cap === 0 && !ramp) return undefined;
+  // boomer: a ramp without --max-rps grows without bound.
+  return { maxRps: cap === 0 ? Infinity : cap, increase: ramp };
+}
+
+/**
+ * The limiter for one worker process. With several processes on one machine (`--processes N`)
+ * each gets 1/N of the cap and of the ramp's step, so the machine as a whole keeps the cap.
+ */
+export function rateLimiterFor(flags: RateLimitFlags | undefined, clock: Clock, processes = 1): RateLimiter | undefined {
+  if (!flags) return undefined;
+  const share = (n: number) => n / processes;
+  return createRateLimiter({
+    maxRps: share(flags.maxRps),
+    increase: flags.increase ? { step: share(flags.increase.step), everyMs: flags.increase.everyMs } : undefined,
+    clock,
+  });
+}
+
+export function parseMetricsPort(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : parsePort(value, "--metrics-port");
+}
+
+/**
+ * The limiter and the /metrics endpoint for the worker command. The endpoint listens before the
+ * worker starts, so a taken port stops it with exit 2; without the flags, neither exists.
+ */
+export async function startControls(
+  rateLimit: RateLimitFlags | undefined,
+  metricsPort: number | undefined,
+  metricsHost: string,
+  log: Logger,
+  slot?: { index: number; count: number },
+) {
+  let metrics: MetricsCollector | undefined;
+  let close = async () => {};
+  if (metricsPort !== undefined) {
+    const collector = (metrics = new MetricsCollector());
+    // --processes N: process i serves on the port + i - 1, so N processes do not fight for one.
+    const port = metricsPort + (slot ? slot.index - 1 : 0);
+    const server = await serveMetrics({ port, host: metricsHost, snapshot: () => collector.snapshot() });
+    close = () => server.close();
+    log.info(`serving Prometheus metrics on http://${metricsHost}:${server.port}/metrics`);
+  }
+  // --processes N: each process takes its share of the cap, so the command as a whole keeps it.
+  const limiter = rateLimiterFor(rateLimit, systemClock, slot?.count ?? 1);
+  if (rateLimit) {
+    const ramp = rateLimit.increase ? `, ramping up by ${rateLimit.increase.step}/s every ${rateLimit.increase.everyMs} ms` : "";
+    log.info(`task executions capped at ${Number.isFinite(rateLimit.maxRps) ? `${rateLimit.maxRps}/s` : "no maximum"}${ramp}`);
+  }
+  return { limiter, metrics, close };
+}

@@ -1,0 +1,101 @@
+// What a client and a call can be told, and the client's settings once defaults are applied.
+import { systemClock, type Clock } from "../clock.ts";
+import type { Recorder } from "../stats/recorder.ts";
+import { ACCEPT_ENCODING } from "./decode.ts";
+import { HttpError } from "./errors.ts";
+
+export interface HttpClientOptions {
+  /**
+   * Prefix for relative URLs; joined as a string like Locust's `host` ("http://h/api" + "/x").
+   * Credentials in it (`http://user:pass@h`) are sent as Basic auth with every request, as
+   * Locust's HttpSession does, and never appear in names, errors or `response.url`.
+   */
+  baseUrl?: string;
+  recorder: Recorder;
+  /** The user's signal: aborting rejects in-flight calls (unrecorded) and closes the sockets. */
+  signal?: AbortSignal;
+  /** Bound on each call (connect, response, redirects included); default 60000; 0 or Infinity: none. */
+  timeoutMs?: number;
+  /**
+   * Bodies above this are drained and counted but not kept; default 16 MiB. It bounds the
+   * decompressed size too, so a zip bomb costs at most this much memory.
+   */
+  maxBodyBytes?: number;
+  /** Redirects followed before the call fails with EREDIRECT; default 5. */
+  maxRedirects?: number;
+  /** Reports latency; deadlines always use real time. */
+  clock?: Clock;
+  /** Verify HTTPS certificates; default true. */
+  rejectUnauthorized?: boolean;
+  /** Sent with every request; per-call headers override them by name. */
+  headers?: Record<string, string>;
+  /**
+   * Keep the cookies responses set (redirect hops included) and send them back where they match,
+   * like requests.Session; default true. With false, Set-Cookie is ignored and only cookies the
+   * task puts in `client.cookies` are sent. A Cookie header given by the caller is always sent as
+   * given, instead of the jar's.
+   */
+  cookies?: boolean;
+  /**
+   * Send `Accept-Encoding: gzip, deflate` and decode such bodies, like requests; default true.
+   * Then `text()`/`json()`/`bytes()` and the recorded length are the decoded body, and a body
+   * that does not decode is a failure with code EPROTO. With false no Accept-Encoding is sent
+   * (unless in `headers`) and bodies are returned as received.
+   */
+  decompress?: boolean;
+}
+
+export interface RequestOptions {
+  /** Stats entry name; defaults to the path and query of the URL requested, as Locust names it. */
+  name?: string;
+  headers?: Record<string, string>;
+  /** Request body; wins over `json`. */
+  body?: string | Uint8Array;
+  /** Serialized as the body with `Content-Type: application/json`. */
+  json?: unknown;
+  /** Bound on this call; 0 or Infinity: none. */
+  timeoutMs?: number;
+  /** Record only when the caller calls response.success() or response.failure(). */
+  catchResponse?: boolean;
+  /** "manual" returns 3xx responses instead of following them; default "follow". */
+  redirect?: "follow" | "manual";
+}
+
+/** The client's options with their defaults applied. */
+export interface Settings {
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly maxRedirects: number;
+  readonly clock: Clock;
+  readonly rejectUnauthorized: boolean;
+  /** Sent with every request, under the caller's headers; requests' defaults first. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly storeCookies: boolean;
+  readonly decompress: boolean;
+}
+
+export function settingsOf(options: HttpClientOptions): Settings {
+  const decompress = options.decompress ?? true;
+  // requests.Session's default headers (User-Agent is ours, set in prepare()); the caller's
+  // headers come after them, so an Accept-Encoding of theirs replaces it.
+  const defaults: Record<string, string> = decompress ? { "Accept-Encoding": ACCEPT_ENCODING } : {};
+  defaults["Accept"] = "*/*";
+  defaults["Connection"] = "keep-alive";
+  return {
+    timeoutMs: checkTimeout(options.timeoutMs ?? 60_000),
+    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+    maxRedirects: options.maxRedirects ?? 5,
+    clock: options.clock ?? systemClock,
+    rejectUnauthorized: options.rejectUnauthorized ?? true,
+    headers: { ...defaults, ...options.headers },
+    storeCookies: options.cookies ?? true,
+    decompress,
+  };
+}
+
+/** A timeout in ms; 0 and Infinity mean none (no timer at all). */
+export function checkTimeout(ms: number): number {
+  if (typeof ms !== "number" || Number.isNaN(ms) || ms < 0)
+    throw new HttpError("EINVALIDOPTION", `timeoutMs must be a number of milliseconds >= 0 (0 or Infinity for none), not ${String(ms)}`);
+  return ms === 0 ? Infinity : ms;
+}

@@ -1,0 +1,42 @@
+// `--metrics-port`: serves GET /metrics in Prometheus text format (node:http, Bun and Deno).
+import { createServer } from "node:http";
+import { LoadworkerError } from "../errors.ts";
+import { CONTENT_TYPE, type MetricsSnapshot, formatPrometheus } from "./prometheus.ts";
+
+export interface MetricsServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Listens before the worker starts, so a taken port is a usage error at once (exit 2). */
+export async function serveMetrics(opts: { port: number; host: string; snapshot: () => MetricsSnapshot }): Promise<MetricsServer> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405, { allow: "GET, HEAD" }).end();
+    if (path !== "/metrics") return void res.writeHead(404, { "content-type": "text/plain" }).end("try GET /metrics\n");
+    let body: string;
+    try {
+      body = formatPrometheus(opts.snapshot());
+    } catch (error) {
+      return void res.writeHead(500, { "content-type": "text/plain" }).end(`could not collect metrics: ${String(error)}\n`);
+    }
+    res.writeHead(200, { "content-type": CONTENT_TYPE, "content-length": Buffer.byteLength(body) });
+    res.end(req.method === "HEAD" ? undefined : body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const why = error.code === "EADDRINUSE" ? "is already in use" : error.code === "EACCES" ? "may not be opened by this user" : `cannot be opened (${error.message})`;
+      reject(new LoadworkerError("E_USAGE", `--metrics-port ${opts.port} on ${opts.host} ${why}; pick another port or stop what holds it`));
+    });
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === "object" && address ? address.port : opts.port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.(); // a scraper's keep-alive connection would hold close() open
+      }),
+  };
+}

@@ -1,0 +1,39 @@
+// Cumulative request totals for /metrics, summed from the stats reports the worker sends: the
+// hot path pays nothing, and the counters are exactly what the master was told (up to one
+// report interval behind). Prometheus counters only grow, so a new test does not reset them.
+import type { StatsReport } from "../stats/index.ts";
+
+export interface RequestTotals {
+  readonly method: string;
+  readonly name: string;
+  requests: number;
+  failures: number;
+  /** Sum of the timed requests' response times, ms (Locust's total_response_time). */
+  sumMs: number;
+  /** Locust-rounded response time (ms) → count, as the master buckets them. */
+  readonly buckets: Map<number, number>;
+}
+
+export class Totals {
+  // method → name → totals, like the stats table (no string keys built per entry).
+  private readonly byMethod = new Map<string, Map<string, RequestTotals>>();
+
+  add(report: StatsReport): void {
+    for (const e of report.stats) {
+      let byName = this.byMethod.get(e.method);
+      if (!byName) this.byMethod.set(e.method, (byName = new Map()));
+      let t = byName.get(e.name);
+      if (!t) byName.set(e.name, (t = { method: e.method, name: e.name, requests: 0, failures: 0, sumMs: 0, buckets: new Map() }));
+      t.requests += e.num_requests;
+      t.failures += e.num_failures;
+      t.sumMs += e.total_response_time;
+      for (const [ms, count] of e.response_times) t.buckets.set(ms, (t.buckets.get(ms) ?? 0) + count);
+    }
+  }
+
+  entries(): RequestTotals[] {
+    const out: RequestTotals[] = [];
+    for (const byName of this.byMethod.values()) out.push(...byName.values());
+    return out;
+  }
+}
