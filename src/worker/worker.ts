@@ -3,7 +3,7 @@
 // (effects.ts). Transport, clock and intervals are parameters, so tests run it in process.
 import { hostname } from "node:os";
 import type { Plan } from "../api/plan.ts";
-import { type Clock, systemClock } from "../clock.ts";
+import { type Clock, perRoundClock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { type StatsReport as WireStatsReport, type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
 import { type StatsReport, createStats } from "../stats/index.ts";
@@ -69,7 +69,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const every = opts.every ?? realEvery;
   const { log } = opts;
   const nodeId = opts.nodeId ?? newNodeId();
-  const stats = createStats(clock);
+  const stats = createStats(perRoundClock(clock)); // per-second keys: the time of the round is enough
   let state: MachineState = initialState;
   let exitWith: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (exitWith = resolve));
