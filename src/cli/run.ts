@@ -16,7 +16,10 @@ import { LiveTerminal } from "../standalone/terminal.ts";
 import { tagFilterFrom } from "../users/classes.ts";
 import { listFlag, withoutTaken } from "./args.ts";
 import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
+import { parseProcessCount, usableCores } from "../processes/count.ts";
 import { guardUnhandledErrors } from "./guard.ts";
+import { processSlot, processesArgs } from "./processes.ts";
+import { runChild, runParent } from "./run-processes.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 
 export const runArgs = {
@@ -34,6 +37,10 @@ export const runArgs = {
   tags: { type: "string", alias: "T", description: "Run only tasks with one of these tags (Locust's -T: -T a b, or a,b)" },
   "exclude-tags": { type: "string", alias: "E", description: "Leave out tasks with any of these tags (Locust's -E)" },
   ...controlArgs,
+  processes: {
+    ...processesArgs.processes,
+    description: "Run the users in N processes (Locust's --processes; -1: one per CPU core); this one merges their stats and reports",
+  },
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
   names: { type: "positional", required: false, description: "User classes or tasks to run (default: every class, by weight)" },
 } satisfies ArgsDef;
@@ -46,7 +53,7 @@ export function standaloneRunCommand(plan: () => Plan) {
       const level = parseLogLevel(args.loglevel);
       const tags = listFlag(rawArgs, ["--tags", "-T"]);
       const excludeTags = listFlag(rawArgs, ["--exclude-tags", "-E"]);
-      const options = parseRunFlags({
+      const parsed = parseRunFlags({
         users: shortValue(args.users),
         spawnRate: shortValue(args["spawn-rate"]),
         runTime: shortValue(args["run-time"]),
@@ -62,16 +69,24 @@ export function standaloneRunCommand(plan: () => Plan) {
         tags: tags.values,
         excludeTags: excludeTags.values,
       });
+      const options = { ...parsed, processes: parseProcessCount(args.processes, usableCores()) };
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
       const metricsPort = parseMetricsPort(args["metrics-port"]);
       const named = selectClasses(plan(), options.names);
       if (!named.ok) throw new LoadworkerError("E_USAGE", named.error);
       const selected = filterByTags(named.classes, tagFilterFrom({ tags: options.tags, exclude_tags: options.excludeTags }));
       if (!selected.ok) throw new LoadworkerError("E_USAGE", selected.error);
+      const slot = processSlot(); // a child of run --processes: its share of the users, its lines say which one
+      if (slot !== undefined) {
+        const log = createLogger(level, process.stderr, `process ${slot.index}/${slot.count}`);
+        guardUnhandledErrors(log);
+        return runChild(plan(), selected.classes, options, { index: slot.index - 1, count: slot.count }, rateLimit, log);
+      }
       const files = openReportFiles({ csvPrefix: options.csvPrefix, jsonFile: options.jsonFile, htmlFile: options.htmlFile }, HISTORY_CSV_HEADER);
       const tty = process.stdout.isTTY === true;
       const terminal = tty ? new LiveTerminal(process.stdout) : undefined;
-      const log = createLogger(level, terminal ? { write: (text: string) => terminal.print(text) } : process.stderr);
+      const logSink = terminal ? { write: (text: string) => terminal.print(text) } : process.stderr;
+      const log = createLogger(level, logSink);
       guardUnhandledErrors(log);
       if (selected.dropped.length > 0) log.info(`not starting ${selected.dropped.join(", ")}: no task left after the tags`);
       const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log);
@@ -89,14 +104,11 @@ export function standaloneRunCommand(plan: () => Plan) {
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
       const size = () => ({ columns: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 });
-      running = startStandalone(plan(), selected.classes, options, {
-        clock: systemClock,
-        log,
-        io: { out: process.stdout, terminal, size },
-        files,
-        limiter: controls.limiter,
-        metrics: controls.metrics,
-      });
+      const deps = { clock: systemClock, log, io: { out: process.stdout, terminal, size }, files, limiter: controls.limiter, metrics: controls.metrics };
+      running =
+        options.processes > 1
+          ? runParent(options.processes, rawArgs, selected.classes, options, deps, (text) => logSink.write(text))
+          : startStandalone(plan(), selected.classes, options, deps);
       const code = await running.done;
       controls.limiter?.close();
       await controls.close();
