@@ -6,7 +6,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../../src/standalone/json-report.ts";
-import { type CountingServer, ROOT, buildWorker, countingServer, tempDir } from "../support/procs.ts";
+import { parseWithPrometheusClient, sampleValue } from "../support/prometheus.ts";
+import { type CountingServer, ROOT, buildWorker, countingServer, freePort, tempDir } from "../support/procs.ts";
 import { type RunResult, type Runner, run, startRun, summaryCounts } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -88,6 +89,30 @@ describe("run --processes 2", () => {
     expect(server.counts.get("/hook/stop")).toBe(2);
     expect(result.stderr.split("\n").filter((l) => l.includes("all 3 users started")).length).toBe(2); // one per child
   });
+});
+
+describe("run --processes 2 --metrics-port", () => {
+  test("the parent serves one /metrics with both children's users and requests", async () => {
+    const server = await freshServer();
+    const port = await freePort();
+    const started = startRun(binary, ["Ticker", "--processes", "2", "-u", "4", "-r", "4", "--max-rps", "50", "-T", "fast", "--host", server.url, "--metrics-port", String(port), "--metrics-host", "127.0.0.1"]);
+    try {
+      const families = await waitFor(
+        async () => {
+          const parsed = parseWithPrometheusClient(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+          return sampleValue(parsed, "loadworker_users", "loadworker_users", { user_class: "Ticker" }) === 4 ? parsed : undefined;
+        },
+        30_000,
+        "/metrics to show the 4 Ticker users of both children",
+      );
+      const counted = Number(sampleValue(families, "loadworker_requests", "loadworker_requests_total", { name: "/tick", method: "GET" }));
+      expect(counted).toBeGreaterThan(0);
+      expect(counted).toBeLessThanOrEqual(server.counts.get("/tick") ?? 0);
+    } finally {
+      started.signal("SIGTERM");
+    }
+    expect((await started.result).code).toBe(0);
+  }, 60_000);
 });
 
 describe("run --processes: ending early", () => {
