@@ -192,8 +192,15 @@ export function driveRun(
 
   function stop(reason: EndReason): void {
     if (finishing) return;
-    finishing = finish(reason);
-    void finishing.then(resolveDone);
+    // Whatever throws at the end (stdout gone, a source that cannot stop), the run still ends: the
+    // error is logged, the exit code is 1, and report files already written stay.
+    finishing = finish(reason).catch((error: unknown) => {
+      stopView();
+      io.terminal?.close();
+      log.error(`the run could not finish: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}; exiting with 1`);
+      return 1;
+    });
+    void finishing.then(resolveDone, () => resolveDone(1));
   }
 
   async function finish(reason: EndReason): Promise<number> {

@@ -6,7 +6,7 @@ import { constant, defineUser, onTestStart, onTestStop } from "../../src/index.t
 import type { RunReport } from "../../src/standalone/json-report.ts";
 import type { FinalReports, ReportFiles } from "../../src/standalone/report-files.ts";
 import { type RunFlags, parseRunFlags } from "../../src/standalone/run-options.ts";
-import { startStandalone } from "../../src/standalone/run.ts";
+import { RunSink, driveRun, startStandalone } from "../../src/standalone/run.ts";
 import { selectClasses } from "../../src/standalone/select.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 import { FakeTimers } from "../support/fake-link.ts";
@@ -45,7 +45,7 @@ const plan = buildPlan(collectDefinitions([buyer, breaker, thrower]));
 // Lets the users' promises run between two timer advances (their tasks are synchronous).
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-function start(flags: Partial<RunFlags>, runPlan: Plan = plan) {
+function start(flags: Partial<RunFlags>, runPlan: Plan = plan, write?: (text: string) => void) {
   const options = parseRunFlags({ thresholds: [], abortOnFail: false, names: [], ...flags });
   const selected = selectClasses(runPlan, options.names);
   if (!selected.ok) throw new Error(selected.error);
@@ -72,7 +72,7 @@ function start(flags: Partial<RunFlags>, runPlan: Plan = plan) {
     log,
     every: timers.every,
     files,
-    io: { out: { write: (text: string) => (out += text) }, terminal: undefined, size: () => ({ columns: 100, rows: 30 }) },
+    io: { out: { write: write ?? ((text: string) => (out += text)) }, terminal: undefined, size: () => ({ columns: 100, rows: 30 }) },
   });
   const advance = async (ms: number) => {
     for (let t = 0; t < ms; t += 250) {
@@ -198,5 +198,37 @@ describe("startStandalone", () => {
     expect(await within(r.run.done, 5_000, "the run to end")).toBe(0);
     expect(events).toEqual(["start 0 null", "task", "task", "onStop", "onStop", "stop"]);
     expect(r.report().exceptions).toEqual([expect.objectContaining({ count: 1, msg: "Error('stop hook broke') in onTestStop" })]);
+  });
+
+  test("a throw at the end (stdout gone while the summary prints) is logged and exits 1; the reports were written", async () => {
+    const r = start({ users: "1", spawnRate: "1", runTime: "1s", names: ["Buyer"] }, plan, (text) => {
+      if (text.includes("Response time percentiles")) throw Object.assign(new Error("write EPIPE"), { code: "EPIPE" });
+    });
+    await r.advance(1_000);
+    expect(await within(r.run.done, 5_000, "the run to end")).toBe(1);
+    expect(r.final()).toBeDefined();
+    expect(r.log.lines.some((l) => l.level === "error" && l.message.startsWith("the run could not finish: Error: write EPIPE"))).toBe(true);
+    expect(r.timers.active).toBe(0);
+  });
+
+  test("a load source whose stop rejects still ends the run with exit 1 and no timer left", async () => {
+    const clock = new FakeClock(1_800_000_000);
+    const timers = new FakeTimers(clock);
+    const log = recordingLogger();
+    const source = {
+      collect: () => {},
+      phase: () => "running" as const,
+      userCount: () => 1,
+      elapsed: () => 0,
+      stop: () => Promise.reject(new Error("children would not stop")),
+    };
+    const options = parseRunFlags({ users: "1", thresholds: [], abortOnFail: false, names: [] });
+    const files: ReportFiles = { appendHistory: () => {}, refreshCsv: () => {}, writeFinal: () => [] };
+    const io = { out: { write: () => {} }, terminal: undefined, size: () => ({ columns: 100, rows: 30 }) };
+    const run = driveRun(source, new RunSink(clock.epoch(), log, undefined), options, { clock, log, io, files, every: timers.every }, []);
+    run.stop("interrupted");
+    expect(await within(run.done, 5_000, "the run to end")).toBe(1);
+    expect(log.lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([expect.stringMatching(/^the run could not finish: Error: children would not stop/)]);
+    expect(timers.active).toBe(0);
   });
 });
