@@ -14,7 +14,7 @@ import { UserPool } from "../users/pool.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { runTestHooks } from "../users/test-hooks.ts";
 import type { RunOptions } from "./run-options.ts";
-import { type ProcessShare, ONE_PROCESS, classTargets, usersAt, usersInShare } from "./spawn-plan.ts";
+import { type ProcessShare, ONE_PROCESS, classTargets, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
 
 /** Calls `fn` every `ms` until the returned function is called (the worker's `Every`; tests pass fake timers). */
 export type Every = (ms: number, fn: () => void) => () => void;
@@ -93,8 +93,12 @@ export function startEngine(plan: Plan, classes: readonly UserDefinition<any>[],
   let stopSpawning = () => {};
   let stopping: Promise<void> | undefined;
 
+  let stepTotal = 0;
   const spawnTick = () => {
     const total = usersAt((clock.now() - startedMs) / 1000, options.users, options.spawnRate);
+    // Only a new step applies targets: in between, a user that stopped itself stays gone (as in Locust).
+    if (total === stepTotal) return;
+    stepTotal = total;
     void pool.setTargets(classTargets(weighted, total, share), options.stopTimeout);
     if (total >= options.users) {
       stopSpawning();
@@ -106,7 +110,7 @@ export function startEngine(plan: Plan, classes: readonly UserDefinition<any>[],
     if (phase !== "starting") return; // stopped while onTestStart ran
     phase = "ramping";
     startedMs = clock.now();
-    stopSpawning = deps.every(Math.min(1_000, Math.max(50, 1_000 / options.spawnRate)), spawnTick);
+    stopSpawning = deps.every(Math.min(1_000, Math.max(50, spawnStep(options.spawnRate).seconds * 1_000)), spawnTick);
     spawnTick();
   };
   // Like Locust's LocalRunner.start: test_start fires before the first user spawns.

@@ -7,18 +7,28 @@ export interface WeightedClass {
 }
 
 /**
- * Users wanted `elapsedSeconds` into the ramp-up: the first starts at once, then one every
- * 1/rate seconds (Locust's --spawn-rate is users per second), up to `users`.
+ * Users wanted `elapsedSeconds` into the ramp-up, in Locust's dispatch steps (its
+ * UsersDispatcher): floor(rate) users at once (at least 1), the next step floor(rate)/rate
+ * seconds later, up to `users`. A user that stopped itself is replaced only when a step comes,
+ * since Locust's runner tops each step up to its target from the users still running.
  */
 export function usersAt(elapsedSeconds: number, users: number, spawnRate: number): number {
   if (elapsedSeconds < 0) return 0;
-  // The epsilon keeps k/rate from landing a hair short of k (3 × (1/3) is 0.999…).
-  return Math.min(users, Math.floor(elapsedSeconds * spawnRate + 1e-9) + 1);
+  const step = spawnStep(spawnRate);
+  // The epsilon keeps k × wait from landing a hair short of a step (3 × (1/3) is 0.999…).
+  return Math.min(users, (Math.floor(elapsedSeconds / step.seconds + 1e-9) + 1) * step.users);
+}
+
+/** Locust's dispatch step for a spawn rate: how many users, and the seconds between steps. */
+export function spawnStep(spawnRate: number): { users: number; seconds: number } {
+  const users = Math.max(1, Math.floor(spawnRate));
+  return { users, seconds: users / spawnRate };
 }
 
 /** Seconds until the ramp-up is complete. */
 export function rampSeconds(users: number, spawnRate: number): number {
-  return Math.max(0, users - 1) / spawnRate;
+  const step = spawnStep(spawnRate);
+  return Math.max(0, Math.ceil(users / step.users) - 1) * step.seconds;
 }
 
 /**

@@ -94,10 +94,10 @@ function start(flags: Partial<RunFlags>, runPlan: Plan = plan, write?: (text: st
 }
 
 describe("startStandalone", () => {
-  test("ramps up one user every 1/rate seconds, split by weight, and prints a plain line every 2 s", async () => {
+  test("ramps up in Locust's steps (floor(rate) users a step), split by weight, and prints a plain line every 2 s", async () => {
     const r = start({ users: "8", spawnRate: "2", runTime: "10s", names: ["Buyer", "Breaker"] });
     await r.advance(2_000);
-    expect(r.out()).toMatch(/^\[2s\/10s\] ramping up 5\/8 users \| 5 reqs, 1 \(20\.0%\) fails \| 0\.0 rps \| p50 12 ms/m);
+    expect(r.out()).toMatch(/^\[2s\/10s\] ramping up 6\/8 users \| 6 reqs, 1 \(16\.7%\) fails \| 0\.0 rps \| p50 12 ms/m);
     await r.advance(2_000);
     expect(r.log.lines.map((l) => l.message)).toContain('all 8 users started: {"Buyer":6,"Breaker":2}');
     expect(r.out()).toMatch(/^\[4s\/10s\] running 8\/8 users \| 8 reqs, 2 \(25\.0%\) fails/m);
@@ -230,5 +230,31 @@ describe("startStandalone", () => {
     expect(await within(run.done, 5_000, "the run to end")).toBe(1);
     expect(log.lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([expect.stringMatching(/^the run could not finish: Error: children would not stop/)]);
     expect(timers.active).toBe(0);
+  });
+
+  test("replaces a user that stopped itself only at the next ramp step, as Locust's runner does (-u 3: -r 3 starts 3, -r 1 starts 6)", async () => {
+    // Locust 2.47, `--headless -u 3 -t 5s` with on_start raising StopUser: 3 on_start calls at -r 3, 6 at -r 1
+    // (each step tops up to its total from the users still running); none after the ramp.
+    const starts = async (spawnRate: string, stopIn: "onStart" | "task") => {
+      let count = 0;
+      const leaver = defineUser({
+        name: "Leaver",
+        waitTime: constant(1),
+        onStart: (ctx) => {
+          count++;
+          if (stopIn === "onStart") ctx.stopUser();
+        },
+        tasks: [{ name: "leave", fn: (ctx) => ctx.stopUser() }],
+      });
+      const r = start({ users: "3", spawnRate, runTime: "6s" }, buildPlan(collectDefinitions([leaver])));
+      await r.advance(6_000);
+      expect(await within(r.run.done, 5_000, "the run to end")).toBe(0);
+      return count;
+    };
+    expect(await starts("3", "onStart")).toBe(3);
+    expect(await starts("1", "onStart")).toBe(6);
+    expect(await starts("3", "task")).toBe(3);
+    expect(await starts("1", "task")).toBe(6);
+    expect(await starts("0.5", "onStart")).toBe(6); // steps at 0, 2 and 4 s; none in the seconds between
   });
 });

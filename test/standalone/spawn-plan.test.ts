@@ -3,16 +3,30 @@ import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
 import { defineTask, defineUser } from "../../src/index.ts";
 import { parseRunFlags } from "../../src/standalone/run-options.ts";
 import { filterByTags, selectClasses } from "../../src/standalone/select.ts";
-import { classTargets, rampSeconds, usersAt, usersInShare } from "../../src/standalone/spawn-plan.ts";
+import { classTargets, rampSeconds, spawnStep, usersAt, usersInShare } from "../../src/standalone/spawn-plan.ts";
+import { runLocustScript } from "../protocol/locust_python.ts";
 import { tagFilterFrom } from "../../src/users/classes.ts";
 
 describe("usersAt", () => {
-  test("starts one user at once, then one every 1/rate seconds, up to the total", () => {
-    expect([0, 0.49, 0.5, 1, 4.5, 100].map((t) => usersAt(t, 10, 2))).toEqual([1, 1, 2, 3, 10, 10]);
+  test("steps as Locust does: floor(rate) users at once, the next step floor(rate)/rate seconds later", () => {
+    expect([0, 0.99, 1, 2, 4, 100].map((t) => usersAt(t, 10, 2))).toEqual([2, 2, 4, 6, 10, 10]);
     expect([0, 1.99, 2, 3].map((t) => usersAt(t, 3, 0.5))).toEqual([1, 1, 2, 2]);
+    expect(usersAt(0, 3, 3)).toBe(3); // -u 3 -r 3: one step
     expect(usersAt(1, 3, 1 / 3)).toBe(1);
     expect(usersAt(3, 3, 1 / 3)).toBe(2); // 3 × (1/3) is not quite 1 in floating point
-    expect(rampSeconds(10, 2)).toBe(4.5);
+    expect(rampSeconds(10, 2)).toBe(4);
+    expect(rampSeconds(10, 2.5)).toBe(3.2);
+  });
+
+  test("gives the totals of Locust's own UsersDispatcher at each of its steps", () => {
+    const cases: Array<[number, number]> = [[3, 3], [3, 1], [10, 2.5], [5, 0.5], [7, 100], [9, 1.5], [4, 0.3], [25, 7]];
+    const locust = runLocustScript("locust_dispatch.py", { cases }) as Array<{ totals: number[]; wait: number }>;
+    cases.forEach(([users, rate], i) => {
+      const { totals, wait } = locust[i] as { totals: number[]; wait: number };
+      expect(spawnStep(rate).seconds).toBeCloseTo(wait, 9);
+      expect(totals.map((_, k) => usersAt(k * wait, users, rate))).toEqual(totals);
+      expect(rampSeconds(users, rate)).toBeCloseTo((totals.length - 1) * wait, 9);
+    });
   });
 });
 
