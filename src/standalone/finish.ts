@@ -47,7 +47,7 @@ export function finishRun(input: FinishInput): number {
           users: options.users,
           spawnRate: options.spawnRate,
           runTimeSeconds: options.runTime,
-          host: options.host ?? null,
+          host: options.shownHost ?? null,
           userClasses: [...input.userClasses],
           processes: options.processes,
         },

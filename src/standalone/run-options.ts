@@ -1,6 +1,7 @@
 // `loadworker run` flags as text → validated options, or one E_USAGE error that names the flag,
 // what was given and what to write instead. Pure: nothing starts before this has passed.
 import { LoadworkerError } from "../errors.ts";
+import { maskCredentials } from "../http/index.ts";
 import { TIMESPAN_FORMATS, parseTimespan } from "./duration.ts";
 import { type Threshold, parseThreshold } from "./threshold.ts";
 
@@ -27,7 +28,10 @@ export interface RunOptions {
   readonly spawnRate: number;
   /** Seconds, or null to run until interrupted (Locust's default). */
   readonly runTime: number | null;
+  /** The target as given, credentials included: what the users' requests use. */
   readonly host: string | undefined;
+  /** The target with any password masked: what reports and logs show. */
+  readonly shownHost: string | undefined;
   readonly stopTimeout: number;
   readonly csvPrefix: string | undefined;
   readonly jsonFile: string | undefined;
@@ -60,11 +64,13 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     throw usage("--abort-on-fail needs at least one --threshold to watch, e.g. --threshold 'p95<500' --abort-on-fail");
   }
   const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
+  const host = hostUrl(flags.host);
   return {
     users,
     spawnRate,
     runTime,
-    host: hostUrl(flags.host),
+    host,
+    shownHost: host === undefined ? undefined : maskCredentials(host),
     stopTimeout,
     csvPrefix: path(flags.csv, "--csv", "a file prefix such as reports/run1"),
     jsonFile: path(flags.json, "--json", "a file name such as report.json"),
@@ -112,10 +118,15 @@ function hostUrl(text: string | undefined): string | undefined {
   try {
     url = new URL(text);
   } catch {
-    throw usage(`--host must be a URL such as http://127.0.0.1:8099, got "${text}"`);
+    throw usage(`--host must be a URL such as http://127.0.0.1:8099, got "${maskedInput(text)}"`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw usage(`--host must be an http:// or https:// URL, got "${text}"`);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw usage(`--host must be an http:// or https:// URL, got "${maskedInput(text)}"`);
   return text.replace(/\/+$/, "");
+}
+
+// A --host that is not a URL may still hold a password ("u:secret@host"): hide all before the last "@".
+function maskedInput(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/*)?.*@/i, "$1***@");
 }
 
 function path(text: string | undefined, flag: string, example: string): string | undefined {

@@ -139,4 +139,11 @@ describe("parseRunFlags", () => {
   ])("rejects %p", (bad, message) => {
     expect(() => parseRunFlags({ ...flags, ...bad })).toThrow(message);
   });
+
+  test("keeps a --host password for the requests and masks it in what is shown, errors included", () => {
+    expect(parseRunFlags({ ...flags, host: "http://u:secret@127.0.0.1:8099/" })).toMatchObject({ host: "http://u:secret@127.0.0.1:8099", shownHost: "http://***@127.0.0.1:8099" });
+    for (const [host, shown] of [["ftp://u:secret@x", "ftp://***@x"], ["u:secret@127.0.0.1", "u:***@127.0.0.1"], ["http://u:secret@[bad", "http://***@[bad"]]) {
+      expect(() => parseRunFlags({ ...flags, host })).toThrow(`got "${shown}"`);
+    }
+  });
 });
