@@ -197,7 +197,7 @@ export function driveRun(
     finishing = finish(reason).catch((error: unknown) => {
       stopView();
       io.terminal?.close();
-      log.error(`the run could not finish: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}; exiting with 1`);
+      log.error(`the run could not finish (exit code 1; report files already written stay): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return 1;
     });
     void finishing.then(resolveDone, () => resolveDone(1));

@@ -207,7 +207,7 @@ describe("startStandalone", () => {
     await r.advance(1_000);
     expect(await within(r.run.done, 5_000, "the run to end")).toBe(1);
     expect(r.final()).toBeDefined();
-    expect(r.log.lines.some((l) => l.level === "error" && l.message.startsWith("the run could not finish: Error: write EPIPE"))).toBe(true);
+    expect(r.log.lines.some((l) => l.level === "error" && l.message.startsWith("the run could not finish (exit code 1; report files already written stay): Error: write EPIPE"))).toBe(true);
     expect(r.timers.active).toBe(0);
   });
 
@@ -228,7 +228,7 @@ describe("startStandalone", () => {
     const run = driveRun(source, new RunSink(clock.epoch(), log, undefined), options, { clock, log, io, files, every: timers.every }, []);
     run.stop("interrupted");
     expect(await within(run.done, 5_000, "the run to end")).toBe(1);
-    expect(log.lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([expect.stringMatching(/^the run could not finish: Error: children would not stop/)]);
+    expect(log.lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([expect.stringMatching(/^the run could not finish \(exit code 1; report files already written stay\): Error: children would not stop/)]);
     expect(timers.active).toBe(0);
   });
 
