@@ -121,10 +121,12 @@ describe("run --metrics-port", () => {
           const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
           const parsed = parseWithPrometheusClient(text);
           const users = sampleValue(parsed, "loadworker_users", "loadworker_users", { user_class: "Ticker" });
-          return users === 3 ? parsed : undefined;
+          // -r 3 starts the 3 users at once (Locust's step): the first merge of requests comes a second later.
+          const requests = sampleValue(parsed, "loadworker_requests", "loadworker_requests_total", { name: "/tick", method: "GET" });
+          return users === 3 && requests !== undefined ? parsed : undefined;
         },
         20_000,
-        "/metrics to show the 3 Ticker users",
+        "/metrics to show the 3 Ticker users and their first requests",
       );
       // Counted from the deltas the run merges each second, so it trails the server by at most one.
       const counted = Number(sampleValue(families, "loadworker_requests", "loadworker_requests_total", { name: "/tick", method: "GET" }));
