@@ -42,13 +42,7 @@ export function statsCsv(acc: Accumulator): string {
     out += csvRow([
       entry.method,
       entry.name,
-      String(entry.numRequests),
-      String(entry.numFailures),
-      pyNumber(medianResponseTime(entry)),
-      pyFloat(avgResponseTime(entry)),
-      pyNumber(entry.minResponseTime || 0),
-      pyNumber(entry.maxResponseTime),
-      contentLength(entry),
+      ...countAndTimeFields(entry),
       pyFloat(totalRps(entry, acc.total)),
       pyFloat(totalFailPerSec(entry, acc.total)),
       ...percentileFields(entry),
@@ -71,13 +65,7 @@ export function historyCsvRows(acc: Accumulator, epoch: number, userCount: numbe
     pyFixed(currentRps(entry, acc.total), 6), // f"{x:2f}": width 2, six decimals
     pyFixed(currentFailPerSec(entry, acc.total), 6),
     ...percentileFields(entry),
-    String(entry.numRequests),
-    String(entry.numFailures),
-    pyNumber(medianResponseTime(entry)),
-    pyFloat(avgResponseTime(entry)),
-    pyNumber(entry.minResponseTime || 0),
-    pyNumber(entry.maxResponseTime),
-    contentLength(entry),
+    ...countAndTimeFields(entry),
   ]);
 }
 
@@ -125,6 +113,19 @@ export function parseError(text: string): string {
 function percentileFields(entry: MergedEntry): string[] {
   if (entry.numRequests === 0) return PERCENTILE_COLUMNS.map(() => "N/A");
   return PERCENTILES_TO_REPORT.map((p) => String(Math.trunc(responseTimePercentile(entry, p))));
+}
+
+/** Request and failure counts, median, average, min, max and average content size: both files' columns. */
+function countAndTimeFields(entry: MergedEntry): string[] {
+  return [
+    String(entry.numRequests),
+    String(entry.numFailures),
+    pyNumber(medianResponseTime(entry)),
+    pyFloat(avgResponseTime(entry)),
+    pyNumber(entry.minResponseTime || 0),
+    pyNumber(entry.maxResponseTime),
+    contentLength(entry),
+  ];
 }
 
 // avg_content_length is Python's int 0 without requests, a float division otherwise.
