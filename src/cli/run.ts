@@ -22,7 +22,7 @@ import { processSlot, processesArgs } from "./processes.ts";
 import { runChild, runParent } from "./run-processes.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 
-export const runArgs = {
+const runArgs = {
   users: { type: "string", alias: "u", description: "Peak number of users (default 1)" },
   "spawn-rate": { type: "string", alias: "r", description: "Users started per second (default 1)" },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },

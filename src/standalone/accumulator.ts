@@ -8,7 +8,7 @@ import { compareCodePoints } from "./pyformat.ts";
 /** The master's StatsError: the row a worker keeps, with occurrences summed over reports. */
 export type MergedError = ErrorRow;
 
-export interface MergedException {
+interface MergedException {
   count: number;
   readonly msg: string;
   readonly traceback: string;

@@ -18,7 +18,7 @@ import { csvRow, pyFixed, pyFloat, pyNumber } from "./pyformat.ts";
 
 const PERCENTILE_COLUMNS = PERCENTILES_TO_REPORT.map(readablePercentile);
 
-export const STATS_CSV_HEADER = csvRow([
+const STATS_CSV_HEADER = csvRow([
   "Type", "Name", "Request Count", "Failure Count", "Median Response Time", "Average Response Time",
   "Min Response Time", "Max Response Time", "Average Content Size", "Requests/s", "Failures/s",
   ...PERCENTILE_COLUMNS,
@@ -31,9 +31,9 @@ export const HISTORY_CSV_HEADER = csvRow([
   "Total Average Content Size",
 ]);
 
-export const FAILURES_CSV_HEADER = csvRow(["Method", "Name", "Error", "Occurrences", "First Seen", "Last Seen"]);
+const FAILURES_CSV_HEADER = csvRow(["Method", "Name", "Error", "Occurrences", "First Seen", "Last Seen"]);
 
-export const EXCEPTIONS_CSV_HEADER = csvRow(["Count", "Message", "Traceback", "Nodes"]);
+const EXCEPTIONS_CSV_HEADER = csvRow(["Count", "Message", "Traceback", "Nodes"]);
 
 /** `_stats.csv`: every entry sorted by (name, method), then Aggregated. */
 export function statsCsv(acc: Accumulator): string {
@@ -95,12 +95,12 @@ export function exceptionsCsv(acc: Accumulator): string {
 }
 
 /** util/date.py format_utc_timestamp: whole seconds, `2026-11-30T17:02:03Z`. */
-export function utcTimestamp(epoch: number): string {
+function utcTimestamp(epoch: number): string {
   return `${new Date(Math.trunc(epoch) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** StatsError.parse_error: `<Foo object at 0x7f…>` loses its address, so equal errors group. */
-export function parseError(text: string): string {
+function parseError(text: string): string {
   const target = "object at 0x";
   const index = text.indexOf(target);
   if (index < 0) return text;
