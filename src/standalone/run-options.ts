@@ -1,6 +1,7 @@
 // `loadworker run` flags as text → validated options, or one E_USAGE error that names the flag,
 // what was given and what to write instead. Pure: nothing starts before this has passed.
 import { LoadworkerError } from "../errors.ts";
+import { parseHostUrl } from "../http/host-url.ts";
 import { TIMESPAN_FORMATS, parseTimespan } from "./duration.ts";
 import { type Threshold, parseThreshold } from "./threshold.ts";
 
@@ -64,7 +65,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     users,
     spawnRate,
     runTime,
-    host: hostUrl(flags.host),
+    host: parseHostUrl(flags.host, "--host"),
     stopTimeout,
     csvPrefix: path(flags.csv, "--csv", "a file prefix such as reports/run1"),
     jsonFile: path(flags.json, "--json", "a file name such as report.json"),
@@ -104,18 +105,6 @@ function timespan(text: string, flag: string, min: number): number {
   if (seconds === null) throw usage(`${flag} must be a time span such as ${TIMESPAN_FORMATS}, got "${text}"`);
   if (seconds < min) throw usage(`${flag} must be at least ${min}s, got "${text}"`);
   return seconds;
-}
-
-function hostUrl(text: string | undefined): string | undefined {
-  if (text === undefined || text === "") return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw usage(`--host must be a URL such as http://127.0.0.1:8099, got "${text}"`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw usage(`--host must be an http:// or https:// URL, got "${text}"`);
-  return text.replace(/\/+$/, "");
 }
 
 function path(text: string | undefined, flag: string, example: string): string | undefined {
