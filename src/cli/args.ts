@@ -3,6 +3,9 @@
 import type { ArgsDef } from "citty";
 import { LoadworkerError } from "../errors.ts";
 
+// The worker, `locustfile` and `run` read --host alike; standalone/ takes it from http/, below both.
+export { parseHostUrl } from "../http/host-url.ts";
+
 export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, command: string): void {
   const known = new Set<string>(["help", "h", "version", "v"]);
   const valued = new Set<string>();
@@ -61,20 +64,6 @@ export function firstPositional(rawArgs: readonly string[], args: ArgsDef): numb
     if (!arg.includes("=") && valued.has(arg.replace(/^-{1,2}/, ""))) i++;
   }
   return -1;
-}
-
-export function parseHostUrl(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined || value === "") return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new LoadworkerError("E_USAGE", `${flag} must be a URL such as http://127.0.0.1:8099, got "${value}"`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new LoadworkerError("E_USAGE", `${flag} must be an http:// or https:// URL, got "${value}"`);
-  }
-  return value.replace(/\/+$/, "");
 }
 
 /**

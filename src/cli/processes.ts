@@ -1,6 +1,7 @@
-// --processes for any command that runs workers (the worker today; the standalone runner can take
-// the same flag): in the command's process, decide whether to supervise N copies of this command
-// line or to run here, as one of them or as the only one.
+// --processes for the commands that run users: the flag, and which child of it this process is
+// (the worker and `run` both use them). forkProcesses is the worker's: in the command's process,
+// decide whether to supervise N copies of this command line or to run here, as one of them or as
+// the only one (`run` supervises its children itself: cli/run-processes.ts).
 import type { ArgsDef } from "citty";
 import type { Logger } from "../log.ts";
 import { parseProcessCount, usableCores } from "../processes/count.ts";

@@ -22,7 +22,7 @@ import { processSlot, processesArgs } from "./processes.ts";
 import { runChild, runParent } from "./run-processes.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 
-export const runArgs = {
+const runArgs = {
   users: { type: "string", alias: "u", description: "Peak number of users (default 1)" },
   "spawn-rate": { type: "string", alias: "r", description: "Users started per second (default 1)" },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },
@@ -72,7 +72,8 @@ export function standaloneRunCommand(plan: () => Plan) {
       const options = { ...parsed, processes: parseProcessCount(args.processes, usableCores()) };
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
       const metricsPort = parseMetricsPort(args["metrics-port"]);
-      const named = selectClasses(plan(), options.names);
+      const built = plan(); // validated once; the selection below holds its class objects
+      const named = selectClasses(built, options.names);
       if (!named.ok) throw new LoadworkerError("E_USAGE", named.error);
       const selected = filterByTags(named.classes, tagFilterFrom({ tags: options.tags, exclude_tags: options.excludeTags }));
       if (!selected.ok) throw new LoadworkerError("E_USAGE", selected.error);
@@ -80,7 +81,7 @@ export function standaloneRunCommand(plan: () => Plan) {
       if (slot !== undefined) {
         const log = createLogger(level, process.stderr, `process ${slot.index}/${slot.count}`);
         guardUnhandledErrors(log);
-        return runChild(plan(), selected.classes, options, { index: slot.index - 1, count: slot.count }, rateLimit, log);
+        return runChild(built, selected.classes, options, { index: slot.index - 1, count: slot.count }, rateLimit, log);
       }
       const files = openReportFiles({ csvPrefix: options.csvPrefix, jsonFile: options.jsonFile, htmlFile: options.htmlFile }, HISTORY_CSV_HEADER);
       const tty = process.stdout.isTTY === true;
@@ -108,7 +109,7 @@ export function standaloneRunCommand(plan: () => Plan) {
       running =
         options.processes > 1
           ? runParent(options.processes, rawArgs, selected.classes, options, deps, (text) => logSink.write(text))
-          : startStandalone(plan(), selected.classes, options, deps);
+          : startStandalone(built, selected.classes, options, deps);
       const code = await running.done;
       controls.limiter?.close();
       await controls.close();

@@ -1,4 +1,4 @@
-// When to restart a worker process that died: at once the first time, then doubling up to a cap,
+// When to restart a worker process that died: after `minMs` the first time, then doubling up to a cap,
 // so a child that crashes at start-up does not spin; one that ran a while starts afresh.
 
 export interface RestartPolicy {

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { Logger } from "../log.ts";
 import { DEFAULT_RESTART, type RestartPolicy, restartDelay } from "./backoff.ts";
 
-/** Set in every child's environment: "i/N" (1-based). A child sees it and runs as a plain worker. */
+/** Set in every child's environment: "i/N" (1-based). A child sees it and runs as one of N (cli/processes.ts processSlot). */
 export const PROCESS_ENV = "LOADWORKER_PROCESS";
 
 export interface SuperviseOptions {
@@ -44,18 +44,17 @@ interface Slot {
   startedAt: number;
   streak: number;
   timer: ReturnType<typeof setTimeout> | undefined;
-  finished: boolean; // exited 0: the master told it to quit; not restarted
 }
 
 /**
  * Starts `count` children and supervises them; installs SIGINT/SIGTERM handlers that forward to
- * them (removed when done). Used by the worker's `--processes`; any command that runs workers can
- * use it the same way.
+ * them (removed when done). Used by the worker's `--processes` (cli/processes.ts) and by
+ * `run --processes` (cli/run-processes.ts, without restarts).
  */
 export function superviseProcesses(opts: SuperviseOptions): Supervisor {
   const policy = opts.restart === false ? undefined : (opts.restart ?? DEFAULT_RESTART);
   const [file, ...args] = opts.command;
-  const slots: Slot[] = Array.from({ length: opts.count }, (_, i) => ({ index: i + 1, child: undefined, startedAt: 0, streak: 0, timer: undefined, finished: false }));
+  const slots: Slot[] = Array.from({ length: opts.count }, (_, i) => ({ index: i + 1, child: undefined, startedAt: 0, streak: 0, timer: undefined }));
   let stopping = false;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   let resolveDone: (code: number) => void = () => {};
@@ -86,7 +85,6 @@ export function superviseProcesses(opts: SuperviseOptions): Supervisor {
     slot.child = undefined;
     const how = signal ? `signal ${signal}` : `code ${code}`;
     if (stopping || code === 0 || !policy) {
-      slot.finished = true;
       opts.log.debug(`${name(slot)} (pid ${child.pid}) exited with ${how}`);
     } else {
       const ranMs = Date.now() - slot.startedAt;

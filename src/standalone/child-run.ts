@@ -22,7 +22,7 @@ export interface ChildDeps {
   readonly every?: Every;
 }
 
-export const CHILD_REPORT_INTERVAL_MS = 1_000;
+const CHILD_REPORT_INTERVAL_MS = 1_000;
 
 export function startChildRun(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, deps: ChildDeps) {
   const exceptions = new Map<string, { msg: string; count: number }>();

@@ -62,7 +62,7 @@ export function decodeChildLine(line: string): ChildMessage | null | { error: st
 }
 
 /** Splits a byte stream into lines; `push` returns the complete ones (the last partial line waits). */
-export function lineSplitter(): { push(chunk: string): string[]; rest(): string } {
+export function lineSplitter(): { push(chunk: string): string[] } {
   let buffer = "";
   return {
     push(chunk) {
@@ -71,6 +71,5 @@ export function lineSplitter(): { push(chunk: string): string[]; rest(): string 
       buffer = lines.pop() ?? "";
       return lines;
     },
-    rest: () => buffer,
   };
 }

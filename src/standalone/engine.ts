@@ -118,13 +118,11 @@ export function startEngine(plan: Plan, classes: readonly UserDefinition<any>[],
   if (startHooks) void startHooks.then(begin);
   else begin();
 
+  const userCount = () => (phase === "stopping" ? 0 : pool.userCount);
   return {
-    collect: () => {
-      const userCount = phase === "stopping" ? 0 : pool.userCount;
-      deps.onReport(stats.report(pool.counts(), userCount));
-    },
+    collect: () => deps.onReport(stats.report(pool.counts(), userCount())),
     phase: () => phase,
-    userCount: () => (phase === "stopping" ? 0 : pool.userCount),
+    userCount,
     counts: () => pool.counts(),
     openConnections: () => pool.openConnections(),
     elapsed: () => (phase === "starting" ? 0 : (clock.now() - startedMs) / 1000),

@@ -16,7 +16,7 @@ import type { HistoryPoint } from "./history.ts";
 import type { MergedEntry } from "./merged-entry.ts";
 import type { ThresholdResult } from "./threshold-check.ts";
 
-export const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
+const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
 
 export type EndReason = "run-time" | "interrupted" | "threshold-abort" | "process-exited";
 

@@ -1,6 +1,7 @@
 // `loadworker run` flags as text → validated options, or one E_USAGE error that names the flag,
 // what was given and what to write instead. Pure: nothing starts before this has passed.
 import { LoadworkerError } from "../errors.ts";
+import { parseHostUrl } from "../http/host-url.ts";
 import { maskCredentials } from "../http/index.ts";
 import { TIMESPAN_FORMATS, parseTimespan } from "./duration.ts";
 import { type Threshold, parseThreshold } from "./threshold.ts";
@@ -64,7 +65,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     throw usage("--abort-on-fail needs at least one --threshold to watch, e.g. --threshold 'p95<500' --abort-on-fail");
   }
   const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
-  const host = hostUrl(flags.host);
+  const host = parseHostUrl(flags.host, "--host");
   return {
     users,
     spawnRate,
@@ -110,23 +111,6 @@ function timespan(text: string, flag: string, min: number): number {
   if (seconds === null) throw usage(`${flag} must be a time span such as ${TIMESPAN_FORMATS}, got "${text}"`);
   if (seconds < min) throw usage(`${flag} must be at least ${min}s, got "${text}"`);
   return seconds;
-}
-
-function hostUrl(text: string | undefined): string | undefined {
-  if (text === undefined || text === "") return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw usage(`--host must be a URL such as http://127.0.0.1:8099, got "${maskedInput(text)}"`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw usage(`--host must be an http:// or https:// URL, got "${maskedInput(text)}"`);
-  return text.replace(/\/+$/, "");
-}
-
-// A --host that is not a URL may still hold a password ("u:secret@host"): hide all before the last "@".
-function maskedInput(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/*)?.*@/i, "$1***@");
 }
 
 function path(text: string | undefined, flag: string, example: string): string | undefined {

@@ -1,9 +1,8 @@
 // End to end: `--processes N` against a real Locust master (from .venv): N whole workers, signals
 // forwarded, a killed child restarted, no child outliving its parent, bad values refused.
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { type UiMaster, masterComplaints, startHeadlessMaster, startUiMaster } from "../support/master.ts";
-import { type CountingServer, type Proc, countingServer, e2eWorker, startProc } from "../support/procs.ts";
+import { type CountingServer, type Proc, alive, childrenOf, countingServer, e2eWorker, startProc } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 let bin: string;
@@ -21,16 +20,6 @@ afterEach(async () => {
 });
 
 const masterPy = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
-const childrenOf = (pid: number): number[] =>
-  spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 type WorkerRow = { id: string; state: string; user_count: number };
 const workers = async (m: UiMaster): Promise<WorkerRow[]> => (await m.stats()).workers ?? [];
 

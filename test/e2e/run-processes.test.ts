@@ -2,12 +2,11 @@
 // the parent's totals against the server's count, the rate cap split across the children, the
 // hooks once per process, Ctrl-C with every child gone afterwards, a child that dies, bad values.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../../src/standalone/json-report.ts";
 import { parseWithPrometheusClient, sampleValue } from "../support/prometheus.ts";
-import { type CountingServer, ROOT, buildWorker, countingServer, freePort, tempDir } from "../support/procs.ts";
+import { type CountingServer, ROOT, alive, buildWorker, childrenOf, countingServer, freePort, tempDir } from "../support/procs.ts";
 import { type RunResult, type Runner, countsPerSecond, expectCapHeld, run, startRun, summaryCounts } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -26,25 +25,6 @@ async function freshServer(): Promise<CountingServer> {
   const s = await countingServer({ log: true });
   servers.push(s);
   return s;
-}
-
-/** The pids of `pid`'s children, from procps. */
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
-  } catch {
-    return []; // pgrep exits 1 when there are none
-  }
-}
-
-/** Running (a zombie no reaper has collected yet does not count: it does nothing any more). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
 }
 
 describe("run --processes 2", () => {

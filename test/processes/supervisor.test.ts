@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Supervisor, superviseProcesses } from "../../src/processes/supervisor.ts";
 import { recordingLogger } from "../support/fakes.ts";
-import { BUN, tempDir } from "../support/procs.ts";
+import { BUN, alive, tempDir } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 // Prints its process slot, exits 0 on SIGTERM; exits 0 by itself when EXIT_AFTER_MS is set.
@@ -19,14 +19,6 @@ const child = () => {
   const file = join(tempDir("child"), "child.ts");
   writeFileSync(file, CHILD);
   return file;
-};
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 };
 
 let running: Supervisor | undefined;

@@ -1,7 +1,7 @@
 // Real processes for end-to-end tests: the Locust master from .venv, loadworker binaries, and a
 // counting HTTP server, free ports. Every wait is bounded; every process is killed in cleanup.
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,6 +34,25 @@ export async function freePort(): Promise<number> {
 
 /** A port that refuses connections: bound once, then released. */
 export const refusedPort = freePort;
+
+/** Running (a zombie no reaper has collected yet does not count: it does nothing any more). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** The pids whose parent is `pid`. */
+export function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
+}
 
 export interface Proc {
   child: ChildProcess;
