@@ -76,3 +76,40 @@ export function parseHostUrl(value: string | undefined, flag: string): string | 
   }
   return value.replace(/\/+$/, "");
 }
+
+/**
+ * A list flag read as Locust's argparse reads `nargs="*"` (`-T a b c`): every word after the flag
+ * up to the next flag, from each occurrence; `--tags=a` takes just its own value. Returns the
+ * values and the words citty took for positionals, which the caller leaves out of its names.
+ */
+export function listFlag(rawArgs: readonly string[], names: readonly string[]): { values: string[]; taken: string[] } {
+  const values: string[] = [];
+  const taken: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === "--") break;
+    const name = names.find((n) => arg === n || arg.startsWith(`${n}=`));
+    if (name === undefined) continue;
+    if (arg !== name) {
+      values.push(arg.slice(name.length + 1));
+      continue;
+    }
+    // citty gives the first word to the flag and the rest to the positionals.
+    for (let first = true; i + 1 < rawArgs.length && !(rawArgs[i + 1] as string).startsWith("-"); first = false) {
+      const word = rawArgs[++i] as string;
+      values.push(word);
+      if (!first) taken.push(word);
+    }
+  }
+  return { values, taken };
+}
+
+/** `words` without one occurrence of each of `taken` (what listFlag consumed). */
+export function withoutTaken(words: readonly string[], taken: readonly string[]): string[] {
+  const left = [...words];
+  for (const word of taken) {
+    const at = left.indexOf(word);
+    if (at >= 0) left.splice(at, 1);
+  }
+  return left;
+}

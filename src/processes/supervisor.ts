@@ -19,7 +19,12 @@ export interface SuperviseOptions {
   log: Logger;
   /** Extra environment for the children (the parent's is inherited). */
   env?: Record<string, string>;
-  restart?: RestartPolicy;
+  /** false: a child that dies stays dead (`loadworker run` ends the run instead). */
+  restart?: RestartPolicy | false;
+  /** "pipe": the children's stdout and stderr come to `onStart`'s child instead of the parent's. */
+  output?: "inherit" | "pipe";
+  /** Each child as it starts (1-based index), e.g. to read its stdout. */
+  onStart?: (index: number, child: ChildProcess) => void;
   /** After a forwarded signal, how long children get to send their final stats before SIGKILL (ms). */
   stopGraceMs?: number;
 }
@@ -48,7 +53,7 @@ interface Slot {
  * use it the same way.
  */
 export function superviseProcesses(opts: SuperviseOptions): Supervisor {
-  const policy = opts.restart ?? DEFAULT_RESTART;
+  const policy = opts.restart === false ? undefined : (opts.restart ?? DEFAULT_RESTART);
   const [file, ...args] = opts.command;
   const slots: Slot[] = Array.from({ length: opts.count }, (_, i) => ({ index: i + 1, child: undefined, startedAt: 0, streak: 0, timer: undefined, finished: false }));
   let stopping = false;
@@ -62,8 +67,9 @@ export function superviseProcesses(opts: SuperviseOptions): Supervisor {
     const env = { ...process.env, ...opts.env, [PROCESS_ENV]: `${slot.index}/${opts.count}` };
     // detached: a process group of its own, so a signal to the parent's group (supervisord's
     // stopasgroup, Ctrl-C in a terminal) reaches it once, forwarded, not twice (twice = exit now).
-    const child = spawn(file, args, { env, stdio: ["pipe", "inherit", "inherit"], detached: true });
+    const child = spawn(file, args, { env, stdio: ["pipe", opts.output ?? "inherit", opts.output ?? "inherit"], detached: true });
     slot.child = child;
+    opts.onStart?.(slot.index, child);
     slot.startedAt = Date.now();
     child.stdin?.on("error", () => {}); // a child that died closes its end; nothing is written anyway
     child.once("error", (error) => {
@@ -79,7 +85,7 @@ export function superviseProcesses(opts: SuperviseOptions): Supervisor {
     if (slot.child !== child) return;
     slot.child = undefined;
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    if (stopping || code === 0) {
+    if (stopping || code === 0 || !policy) {
       slot.finished = true;
       opts.log.debug(`${name(slot)} (pid ${child.pid}) exited with ${how}`);
     } else {

@@ -17,6 +17,9 @@ export interface RunFlags {
   abortOnFail: boolean;
   exitCodeOnError?: string;
   names: readonly string[];
+  /** -T/--tags and -E/--exclude-tags values, each maybe comma-separated; undefined: not given. */
+  tags?: readonly string[];
+  excludeTags?: readonly string[];
 }
 
 export interface RunOptions {
@@ -34,6 +37,11 @@ export interface RunOptions {
   /** Exit code when anything failed (Locust's --exit-code-on-error); 0 keeps failures at exit 0. */
   readonly exitCodeOnError: number;
   readonly names: readonly string[];
+  /** Locust's --tags / --exclude-tags; null when not given (an empty list is not given, as in Locust). */
+  readonly tags: readonly string[] | null;
+  readonly excludeTags: readonly string[] | null;
+  /** How many processes run the users (--processes; the CLI sets it, 1 without the flag). */
+  readonly processes: number;
 }
 
 const usage = (message: string) => new LoadworkerError("E_USAGE", message);
@@ -65,7 +73,15 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     abortOnFail: flags.abortOnFail,
     exitCodeOnError,
     names: flags.names,
+    tags: tagList(flags.tags),
+    excludeTags: tagList(flags.excludeTags),
+    processes: 1,
   };
+}
+
+function tagList(values: readonly string[] | undefined): string[] | null {
+  const tags = [...new Set((values ?? []).flatMap((v) => v.split(",")).map((t) => t.trim()).filter(Boolean))];
+  return tags.length === 0 ? null : tags;
 }
 
 function wholeNumber(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -25,8 +25,12 @@ export function rampSeconds(users: number, spawnRate: number): number {
  * Per-class targets for `total` users: the first `total` picks of a smooth weighted round robin,
  * so the split follows the weights at every step of the ramp (3:1 gives A, A, B, A, A, A, B, A…)
  * and growing the total never moves a running user to another class.
+ *
+ * With `share` (one of several processes, 0-based), only the picks k ≡ index (mod count): the
+ * processes together run exactly the picks one process would, so the whole run keeps the split
+ * and the ramp of a single process, as the master deals users across workers.
  */
-export function classTargets(classes: readonly WeightedClass[], total: number): Record<string, number> {
+export function classTargets(classes: readonly WeightedClass[], total: number, share: ProcessShare = ONE_PROCESS): Record<string, number> {
   const targets: Record<string, number> = {};
   for (const c of classes) targets[c.name] = 0;
   if (classes.length === 0) return targets;
@@ -39,8 +43,22 @@ export function classTargets(classes: readonly WeightedClass[], total: number): 
       if ((current[k] ?? 0) > (current[best] ?? 0)) best = k;
     }
     current[best] = (current[best] ?? 0) - sum;
+    if (i % share.count !== share.index) continue;
     const name = classes[best]?.name ?? "";
     targets[name] = (targets[name] ?? 0) + 1;
   }
   return targets;
+}
+
+/** Which of `count` processes this is (0-based `index`); a run without --processes is 0 of 1. */
+export interface ProcessShare {
+  readonly index: number;
+  readonly count: number;
+}
+
+export const ONE_PROCESS: ProcessShare = { index: 0, count: 1 };
+
+/** Users of `total` that process `share` runs (the picks k ≡ index mod count). */
+export function usersInShare(total: number, share: ProcessShare): number {
+  return total <= share.index ? 0 : Math.floor((total - share.index - 1) / share.count) + 1;
 }

@@ -1,8 +1,8 @@
 // The `loadworker run` shell in process: real pool, users and stats, fake clock and timers, the
 // output and report files captured. No sockets and no sleeping through the run: time moves by hand.
 import { describe, expect, test } from "bun:test";
-import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
-import { constant, defineUser } from "../../src/index.ts";
+import { type Plan, buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import { constant, defineUser, onTestStart, onTestStop } from "../../src/index.ts";
 import type { RunReport } from "../../src/standalone/json-report.ts";
 import type { FinalReports, ReportFiles } from "../../src/standalone/report-files.ts";
 import { type RunFlags, parseRunFlags } from "../../src/standalone/run-options.ts";
@@ -45,9 +45,9 @@ const plan = buildPlan(collectDefinitions([buyer, breaker, thrower]));
 // Lets the users' promises run between two timer advances (their tasks are synchronous).
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-function start(flags: Partial<RunFlags>) {
+function start(flags: Partial<RunFlags>, runPlan: Plan = plan) {
   const options = parseRunFlags({ thresholds: [], abortOnFail: false, names: [], ...flags });
-  const selected = selectClasses(plan, options.names);
+  const selected = selectClasses(runPlan, options.names);
   if (!selected.ok) throw new Error(selected.error);
   const clock = new FakeClock(1_800_000_000);
   const timers = new FakeTimers(clock);
@@ -67,7 +67,7 @@ function start(flags: Partial<RunFlags>) {
       return ["fake.json"];
     },
   };
-  const run = startStandalone(plan, selected.classes, options, {
+  const run = startStandalone(runPlan, selected.classes, options, {
     clock,
     log,
     every: timers.every,
@@ -169,5 +169,34 @@ describe("startStandalone", () => {
     await r.advance(1_000);
     await within(r.run.done, 5_000, "the run to end");
     expect(r.report().config.user_classes).toEqual(["Buyer"]);
+  });
+
+  test("runs onTestStart before the first user starts and onTestStop once after the last stopped; a throwing hook is an exception", async () => {
+    const events: string[] = [];
+    let release = () => {};
+    const hooksPlan = buildPlan(
+      collectDefinitions([
+        defineUser({ name: "Hooked", waitTime: constant(3600), tasks: [{ name: "work", fn: () => void events.push("task") }], onStop: () => void events.push("onStop") }),
+        onTestStart(async (ctx) => {
+          await new Promise<void>((resolve) => (release = resolve));
+          events.push(`start ${ctx.workerIndex} ${JSON.stringify(ctx.parsedOptions.tags)}`);
+        }),
+        onTestStop(() => {
+          events.push("stop");
+          throw new Error("stop hook broke");
+        }),
+      ]),
+    );
+    const r = start({ users: "2", spawnRate: "2", runTime: "3s", tags: [] }, hooksPlan);
+    await r.advance(1_000);
+    expect(events).toEqual([]); // the users wait for onTestStart
+    release();
+    await settle();
+    await r.advance(2_999);
+    expect(events).not.toContain("stop"); // the run time counts from the end of onTestStart, as in Locust
+    await r.advance(1);
+    expect(await within(r.run.done, 5_000, "the run to end")).toBe(0);
+    expect(events).toEqual(["start 0 null", "task", "task", "onStop", "onStop", "stop"]);
+    expect(r.report().exceptions).toEqual([expect.objectContaining({ count: 1, msg: "Error('stop hook broke') in onTestStop" })]);
   });
 });

@@ -79,16 +79,20 @@ export function e2eWorker(): Promise<string> {
 export interface CountingServer {
   url: string;
   counts: Map<string, number>;
+  /** With `{ log: true }`: every request's path and the epoch second it arrived, in order. */
+  log: { path: string; second: number }[];
   total(): number;
   close(): Promise<void>;
 }
 
 /** An HTTP server on loopback that counts every request it answers, by path. */
-export async function countingServer(): Promise<CountingServer> {
+export async function countingServer(opts: { log?: boolean } = {}): Promise<CountingServer> {
   const counts = new Map<string, number>();
+  const log: CountingServer["log"] = [];
   const server = createHttpServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] as string;
     counts.set(path, (counts.get(path) ?? 0) + 1);
+    if (opts.log) log.push({ path, second: Math.floor(Date.now() / 1000) });
     const body = `hello from ${path}\n`;
     res.writeHead(path.startsWith("/fail") ? 500 : 200, { "content-type": "text/plain", "content-length": Buffer.byteLength(body) });
     res.end(body);
@@ -98,6 +102,7 @@ export async function countingServer(): Promise<CountingServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    log,
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
   };
