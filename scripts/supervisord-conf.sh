@@ -13,12 +13,12 @@ Usage: scripts/supervisord-conf.sh --app-dir DIR --run-dir DIR [options] < super
   --web-port P       Locust web UI port (default 8090)
   --master-port P    Locust master port the workers join (default 5557)
   --demo-port P      demo target port, also the UI's default host (default 8099)
-  --workers N        loadworker processes (default 1)
+  --workers N        loadworker processes: --processes N (default -1, one per CPU core)
   --bind ADDR        address replacing 0.0.0.0 (default 127.0.0.1)
 EOF
 }
 
-app_dir='' run_dir='' web_port=8090 master_port=5557 demo_port=8099 workers=1 bind=127.0.0.1
+app_dir='' run_dir='' web_port=8090 master_port=5557 demo_port=8099 workers=-1 bind=127.0.0.1
 while [ $# -gt 0 ]; do
   case "$1" in
     --app-dir) app_dir=${2:?--app-dir needs a value}; shift 2 ;;
@@ -36,9 +36,10 @@ if [ -z "$app_dir" ] || [ -z "$run_dir" ]; then
   echo "supervisord-conf.sh: --app-dir and --run-dir are required" >&2
   exit 2
 fi
-for value in "$web_port" "$master_port" "$demo_port" "$workers"; do
+for value in "$web_port" "$master_port" "$demo_port" "${workers#-}"; do
   case "$value" in '' | *[!0-9]*) echo "supervisord-conf.sh: '$value' is not a number" >&2; exit 2 ;; esac
 done
+case "$workers" in -1 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) ;; *) echo "supervisord-conf.sh: --workers must be -1 (one per CPU core) or a number of processes, got '$workers'" >&2; exit 2 ;; esac
 case "$app_dir$run_dir" in
   *"'"* | *$'\n'*) echo "supervisord-conf.sh: paths with quotes or newlines are not supported" >&2; exit 2 ;;
 esac
@@ -66,7 +67,7 @@ sed -E \
   -e "s|--port 8099|--port $demo_port|" \
   -e "s|127\\.0\\.0\\.1:8099|127.0.0.1:$demo_port|" \
   -e "s|0\\.0\\.0\\.0|$bind|g" \
-  -e "s|^numprocs=1\$|numprocs=$workers|" \
+  -e "s|--processes -1\$|--processes $workers|" \
   -e "/^command=/s|@@LW_APP@@/([^[:space:]]*)|'$app/\\1'|g" \
   -e "s|@@LW_APP@@|$app|g" \
   -e "s|@@LW_RUN@@|$run|g"

@@ -25,7 +25,7 @@ scripts/image-deps.sh
 ./node_modules/.bin/tsc --noEmit -p .
 
 MATRIX_VERSIONS=(2.12.1 2.29.1)
-MATRIX_TESTS=(test/e2e/worker.test.ts test/e2e/compat.test.ts test/e2e/restart.test.ts test/e2e/blip.test.ts)
+MATRIX_TESTS=(test/e2e/worker.test.ts test/e2e/compat.test.ts test/e2e/restart.test.ts test/e2e/blip.test.ts test/e2e/logs-old-master.test.ts)
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 # bun test prints " N pass" and " N fail" near its end; a run that printed neither counts as 1 failure.

@@ -14,7 +14,7 @@ with the demo target. Runs in the foreground by default; Ctrl-C stops everything
 
   --detach          run in the background; stop with scripts/down.sh (logs: <run-dir>/supervisord.log)
   --web-port P      Locust web UI port (default 8090)
-  --workers N       number of loadworker processes (default 1)
+  --workers N       loadworker processes (loadworker --processes N; default -1: one per CPU core)
   --master-port P   port the workers use to join the master (default 5557)
   --demo-port P     demo target port, the UI's default host (default 8099)
   --run-dir DIR     state dir: built app, runtime supervisord.conf, socket, pidfile, logs (default .run)
@@ -35,7 +35,7 @@ EOF
 }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-tasks="$root/tasks" run_dir="$root/.run" web_port=8090 master_port=5557 demo_port=8099 workers=1 detach=0 build=1
+tasks="$root/tasks" run_dir="$root/.run" web_port=8090 master_port=5557 demo_port=8099 workers=-1 detach=0 build=1
 need_value() { # a flag given last without its value must not loop or silently default
   if [ $# -lt 2 ] || [ -z "$2" ]; then echo "up.sh: $1 needs a value (see scripts/up.sh --help)" >&2; exit 2; fi
 }
@@ -62,7 +62,10 @@ is_port() { case "$1" in '' | *[!0-9]*) return 1 ;; esac; [ "$1" -ge 1 ] && [ "$
 for pair in "web-port:$web_port" "master-port:$master_port" "demo-port:$demo_port"; do
   is_port "${pair#*:}" || code=2 fail "--${pair%%:*} must be a port number 1..65535, got '${pair#*:}'"
 done
-case "$workers" in '' | *[!0-9]* | 0) code=2 fail "--workers must be a positive integer, got '$workers'" ;; esac
+case "$workers" in -1) ;; '' | *[!0-9]* | 0*) code=2 fail "--workers must be a positive integer, or -1 for one per CPU core, got '$workers'" ;; esac
+# How many workers to wait for: -1 is one per core this script may use (nproc counts the affinity, as loadworker does).
+expected=$workers
+[ "$workers" != -1 ] || expected=$(nproc 2>/dev/null || echo 1)
 if [ "$web_port" = "$master_port" ] || [ "$web_port" = "$demo_port" ] || [ "$master_port" = "$demo_port" ]; then
   code=2 fail "--web-port, --master-port and --demo-port must differ ($web_port, $master_port, $demo_port)"
 fi
@@ -198,7 +201,7 @@ EOF
 }
 deadline=$((SECONDS + 30))
 ready=$(ready_workers)
-while [ "$ready" -lt "$workers" ] && [ "$SECONDS" -lt "$deadline" ]; do
+while [ "$ready" -lt "$expected" ] && [ "$SECONDS" -lt "$deadline" ]; do
   sleep 1
   ready=$(ready_workers)
 done
@@ -226,9 +229,9 @@ url="$scheme://127.0.0.1:$web_port"
 echo "" >&2
 # On stdout, alone, so a script can capture it; the rest is for people, on stderr.
 echo "loadworker is up: $url"
-echo "  Locust web UI; $ready of $workers worker(s) ready; default host: the demo target http://127.0.0.1:$demo_port" >&2
-if [ "$ready" -lt "$workers" ]; then
-  echo "up.sh: warning: only $ready of $workers worker(s) joined the master within 30 s; check the loadworker logs." >&2
+echo "  Locust web UI; $ready of $expected worker(s) ready; default host: the demo target http://127.0.0.1:$demo_port" >&2
+if [ "$ready" -lt "$expected" ]; then
+  echo "up.sh: warning: only $ready of $expected worker(s) joined the master within 30 s; check the loadworker logs." >&2
 fi
 if [ "$detach" = 1 ]; then
   echo "Running in the background. Logs: $log   Stop: scripts/down.sh$([ "$run_dir" = "$root/.run" ] || echo " --run-dir $run_dir")" >&2

@@ -6,9 +6,10 @@ import { pathToFileURL } from "node:url";
 import { masterPython, runCli } from "./cli/main.ts";
 
 const dir = resolve(process.env.LOADWORKER_TASKS_DIR ?? join(import.meta.dirname ?? ".", "..", "tasks"));
-const files = (await readdir(dir)).filter((f) => /\.(ts|js|mts|mjs)$/.test(f) && !/\.(test|spec)\./.test(f)).sort();
+const entries = (await readdir(dir)).sort();
+const files = entries.filter((f) => /\.(ts|js|mts|mjs)$/.test(f) && !/\.(test|spec)\./.test(f));
 const modules = await Promise.all(files.map((f) => import(pathToFileURL(join(dir, f)).href)));
 // Master-side Python (e.g. master_extra.py), which `loadworker locustfile` appends to master.py.
-const pyFiles = (await readdir(dir)).filter((f) => f.endsWith(".py")).sort();
+const pyFiles = entries.filter((f) => f.endsWith(".py"));
 const python = await Promise.all(pyFiles.map(async (f) => masterPython(f, await readFile(join(dir, f), "utf8"))));
 process.exit(await runCli([...modules.flatMap((m) => Object.values(m)), ...python], process.argv.slice(2)));

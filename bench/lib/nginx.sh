@@ -8,10 +8,10 @@ start_nginx() {
   printf 'hello from nginx, a small static body for the load generators.\n' > "$run/html/index.html"
   cat > "$run/nginx.conf" <<CONF
 worker_processes 1;
-worker_rlimit_nofile 16384;
+worker_rlimit_nofile 32768;
 error_log $PWD/$run/logs/error.log warn;
 pid $PWD/$run/nginx.pid;
-events { worker_connections 8192; }
+events { worker_connections 16384; }
 http {
   access_log off;
   keepalive_requests 100000000;
@@ -24,7 +24,7 @@ http {
   }
 }
 CONF
-  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # 1000 connections need ~2000 descriptors
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # 10,000 users need 10,000 descriptors in nginx and in the worker
   taskset -c 0 nginx -p "$PWD/$run" -c "$PWD/$run/nginx.conf" -g 'daemon off;' &
   NGINX_PID=$!
 }

@@ -3,6 +3,9 @@
 import type { ArgsDef } from "citty";
 import { LoadworkerError } from "../errors.ts";
 
+// The worker, `locustfile` and `run` read --host alike; standalone/ takes it from http/, below both.
+export { parseHostUrl } from "../http/host-url.ts";
+
 export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, command: string): void {
   const known = new Set<string>(["help", "h", "version", "v"]);
   const valued = new Set<string>();
@@ -63,16 +66,39 @@ export function firstPositional(rawArgs: readonly string[], args: ArgsDef): numb
   return -1;
 }
 
-export function parseHostUrl(value: string | undefined, flag: string): string | undefined {
-  if (value === undefined || value === "") return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new LoadworkerError("E_USAGE", `${flag} must be a URL such as http://127.0.0.1:8099, got "${value}"`);
+/**
+ * A list flag read as Locust's argparse reads `nargs="*"` (`-T a b c`): every word after the flag
+ * up to the next flag, from each occurrence; `--tags=a` takes just its own value. Returns the
+ * values and the words citty took for positionals, which the caller leaves out of its names.
+ */
+export function listFlag(rawArgs: readonly string[], names: readonly string[]): { values: string[]; taken: string[] } {
+  const values: string[] = [];
+  const taken: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === "--") break;
+    const name = names.find((n) => arg === n || arg.startsWith(`${n}=`));
+    if (name === undefined) continue;
+    if (arg !== name) {
+      values.push(arg.slice(name.length + 1));
+      continue;
+    }
+    // citty gives the first word to the flag and the rest to the positionals.
+    for (let first = true; i + 1 < rawArgs.length && !(rawArgs[i + 1] as string).startsWith("-"); first = false) {
+      const word = rawArgs[++i] as string;
+      values.push(word);
+      if (!first) taken.push(word);
+    }
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new LoadworkerError("E_USAGE", `${flag} must be an http:// or https:// URL, got "${value}"`);
+  return { values, taken };
+}
+
+/** `words` without one occurrence of each of `taken` (what listFlag consumed). */
+export function withoutTaken(words: readonly string[], taken: readonly string[]): string[] {
+  const left = [...words];
+  for (const word of taken) {
+    const at = left.indexOf(word);
+    if (at >= 0) left.splice(at, 1);
   }
-  return value.replace(/\/+$/, "");
+  return left;
 }

@@ -65,18 +65,25 @@ export function parseMetricsPort(value: string | undefined): number | undefined 
  * The limiter and the /metrics endpoint for the worker command. The endpoint listens before the
  * worker starts, so a taken port stops it with exit 2; without the flags, neither exists.
  */
-export async function startControls(rateLimit: RateLimitFlags | undefined, metricsPort: number | undefined, metricsHost: string, log: Logger) {
+export async function startControls(
+  rateLimit: RateLimitFlags | undefined,
+  metricsPort: number | undefined,
+  metricsHost: string,
+  log: Logger,
+  slot?: { index: number; count: number },
+) {
   let metrics: MetricsCollector | undefined;
   let close = async () => {};
   if (metricsPort !== undefined) {
     const collector = (metrics = new MetricsCollector());
-    const server = await serveMetrics({ port: metricsPort, host: metricsHost, snapshot: () => collector.snapshot() });
+    // --processes N: process i serves on the port + i - 1, so N processes do not fight for one.
+    const port = metricsPort + (slot ? slot.index - 1 : 0);
+    const server = await serveMetrics({ port, host: metricsHost, snapshot: () => collector.snapshot() });
     close = () => server.close();
     log.info(`serving Prometheus metrics on http://${metricsHost}:${server.port}/metrics`);
   }
-  // One process per worker today; with several processes per machine, pass their count so each
-  // takes its share of the cap (rateLimiterFor divides it).
-  const limiter = rateLimiterFor(rateLimit, systemClock);
+  // --processes N: each process takes its share of the cap, so the command as a whole keeps it.
+  const limiter = rateLimiterFor(rateLimit, systemClock, slot?.count ?? 1);
   if (rateLimit) {
     const ramp = rateLimit.increase ? `, ramping up by ${rateLimit.increase.step}/s every ${rateLimit.increase.everyMs} ms` : "";
     log.info(`task executions capped at ${Number.isFinite(rateLimit.maxRps) ? `${rateLimit.maxRps}/s` : "no maximum"}${ramp}`);

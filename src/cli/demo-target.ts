@@ -4,7 +4,7 @@ import { consola } from "consola";
 import { startDemoTarget } from "../demo/target.ts";
 import { parsePort } from "./args.ts";
 
-export const demoTargetArgs = {
+const demoTargetArgs = {
   port: { type: "string", default: "8099", description: "TCP port to listen on (0 picks a free one)" },
   bind: { type: "string", default: "127.0.0.1", description: "Address to bind; 0.0.0.0 to serve other hosts/containers" },
 } satisfies ArgsDef;

@@ -45,7 +45,7 @@ function py(text: string): string {
   return JSON.stringify(text);
 }
 
-export const locustfileArgs = {
+const locustfileArgs = {
   host: { type: "string", description: "Default host for the master's web UI Host field" },
   "web-user": { type: "string", description: "Require a login for the web UI as this user (LOADWORKER_WEB_USER overrides)" },
   "web-password-file": {

@@ -21,11 +21,13 @@ export interface LogSink {
   write(text: string): unknown;
 }
 
-export function createLogger(level: LogLevelName, sink: LogSink = process.stderr): Logger {
+/** `tag` prefixes every line (the process slot of a --processes child). */
+export function createLogger(level: LogLevelName, sink: LogSink = process.stderr, tag?: string): Logger {
   // Logs go to stderr so that stdout stays clean for output such as `loadworker locustfile`.
-  if (sink === process.stderr && process.stderr.isTTY !== true) return lineLogger(level, sink);
+  if (sink === process.stderr && process.stderr.isTTY !== true) return lineLogger(level, sink, tag);
   const stream = sink as NodeJS.WriteStream;
-  const consola = createConsola({ level: CONSOLA_LEVEL[level], stdout: stream, stderr: stream });
+  const base = createConsola({ level: CONSOLA_LEVEL[level], stdout: stream, stderr: stream });
+  const consola = tag ? base.withTag(tag) : base;
   return {
     debug: (m, ...r) => consola.debug(m, ...r),
     info: (m, ...r) => consola.info(m, ...r),
@@ -36,12 +38,12 @@ export function createLogger(level: LogLevelName, sink: LogSink = process.stderr
 
 // Off a terminal (supervisord's log files, docker logs, CI) consola's glyphs and blank lines around
 // warnings help nobody and it writes no time: one line per message in Locust's own log format.
-function lineLogger(level: LogLevelName, sink: LogSink): Logger {
+function lineLogger(level: LogLevelName, sink: LogSink, tag?: string): Logger {
   const host = shortHostname();
   const min = CONSOLA_LEVEL[level];
   const at = (name: LogLevelName) => (message: string, ...rest: unknown[]) => {
     if (CONSOLA_LEVEL[name] > min) return;
-    const text = rest.length === 0 ? message : [message, ...rest.map(describeLogArg)].join(" ");
+    const text = `${tag ? `[${tag}] ` : ""}${rest.length === 0 ? message : [message, ...rest.map(describeLogArg)].join(" ")}`;
     sink.write(`${formatLogLine(name, text, new Date(), host)}\n`);
   };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };

@@ -1,7 +1,7 @@
 // Formatting for --run-tasks: pure functions from results to text, written by the caller.
 import type { Recorded, TaskRun } from "../users/run-once.ts";
 
-export function formatRecord(task: string, r: Recorded): string {
+function formatRecord(task: string, r: Recorded): string {
   const outcome = r.ok ? `ok ${r.length} bytes` : `FAILED ${r.error ?? ""}`;
   return `[${task}] ${r.requestType} ${r.name} ${r.ms.toFixed(1)} ms ${outcome}`;
 }

@@ -1,6 +1,8 @@
 // `loadworker run`: the same tasks without a master. Flags are Locust's where Locust has one
-// (-u, -r, -t, --host, --stop-timeout, --csv, --exit-code-on-error); everything is validated,
-// and the report paths probed, before the first user starts.
+// (-u, -r, -t, --host, --stop-timeout, --csv, --exit-code-on-error, -T/--tags, -E/--exclude-tags)
+// and the worker's controls otherwise (--max-rps, --request-increase-rate, --metrics-port, parsed
+// by controls-args.ts as for the worker); everything is validated, and the report paths probed,
+// before the first user starts.
 import { type ArgsDef, defineCommand } from "citty";
 import type { Plan } from "../api/plan.ts";
 import { systemClock } from "../clock.ts";
@@ -9,12 +11,18 @@ import { HISTORY_CSV_HEADER } from "../standalone/csv-report.ts";
 import { openReportFiles } from "../standalone/report-files.ts";
 import { parseRunFlags } from "../standalone/run-options.ts";
 import { type StandaloneRun, startStandalone } from "../standalone/run.ts";
-import { selectClasses } from "../standalone/select.ts";
+import { filterByTags, selectClasses } from "../standalone/select.ts";
 import { LiveTerminal } from "../standalone/terminal.ts";
+import { tagFilterFrom } from "../users/classes.ts";
+import { listFlag, withoutTaken } from "./args.ts";
+import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
+import { parseProcessCount, usableCores } from "../processes/count.ts";
 import { guardUnhandledErrors } from "./guard.ts";
+import { processSlot, processesArgs } from "./processes.ts";
+import { runChild, runParent } from "./run-processes.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 
-export const runArgs = {
+const runArgs = {
   users: { type: "string", alias: "u", description: "Peak number of users (default 1)" },
   "spawn-rate": { type: "string", alias: "r", description: "Users started per second (default 1)" },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },
@@ -26,6 +34,13 @@ export const runArgs = {
   threshold: { type: "string", description: "Pass/fail rule, repeatable: p95<500, fail_ratio<0.01, 'GET /cart:max<2000' (breach: exit 99)" },
   "abort-on-fail": { type: "boolean", description: "Stop as soon as a threshold fails (checked every second once all users run)" },
   "exit-code-on-error": { type: "string", description: "Exit code when any request failed or a task threw (default 0)" },
+  tags: { type: "string", alias: "T", description: "Run only tasks with one of these tags (Locust's -T: -T a b, or a,b)" },
+  "exclude-tags": { type: "string", alias: "E", description: "Leave out tasks with any of these tags (Locust's -E)" },
+  ...controlArgs,
+  processes: {
+    ...processesArgs.processes,
+    description: "Run the users in N processes (Locust's --processes; -1: one per CPU core); this one merges their stats and reports",
+  },
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
   names: { type: "positional", required: false, description: "User classes or tasks to run (default: every class, by weight)" },
 } satisfies ArgsDef;
@@ -36,7 +51,9 @@ export function standaloneRunCommand(plan: () => Plan) {
     args: runArgs,
     run: async ({ args, rawArgs }): Promise<number> => {
       const level = parseLogLevel(args.loglevel);
-      const options = parseRunFlags({
+      const tags = listFlag(rawArgs, ["--tags", "-T"]);
+      const excludeTags = listFlag(rawArgs, ["--exclude-tags", "-E"]);
+      const parsed = parseRunFlags({
         users: shortValue(args.users),
         spawnRate: shortValue(args["spawn-rate"]),
         runTime: shortValue(args["run-time"]),
@@ -48,15 +65,32 @@ export function standaloneRunCommand(plan: () => Plan) {
         thresholds: repeated(rawArgs, "threshold"),
         abortOnFail: args["abort-on-fail"] === true,
         exitCodeOnError: args["exit-code-on-error"],
-        names: args._.map(String),
+        names: withoutTaken(args._.map(String), [...tags.taken, ...excludeTags.taken]),
+        tags: tags.values,
+        excludeTags: excludeTags.values,
       });
-      const selected = selectClasses(plan(), options.names);
+      const options = { ...parsed, processes: parseProcessCount(args.processes, usableCores()) };
+      const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
+      const metricsPort = parseMetricsPort(args["metrics-port"]);
+      const built = plan(); // validated once; the selection below holds its class objects
+      const named = selectClasses(built, options.names);
+      if (!named.ok) throw new LoadworkerError("E_USAGE", named.error);
+      const selected = filterByTags(named.classes, tagFilterFrom({ tags: options.tags, exclude_tags: options.excludeTags }));
       if (!selected.ok) throw new LoadworkerError("E_USAGE", selected.error);
+      const slot = processSlot(); // a child of run --processes: its share of the users, its lines say which one
+      if (slot !== undefined) {
+        const log = createLogger(level, process.stderr, `process ${slot.index}/${slot.count}`);
+        guardUnhandledErrors(log);
+        return runChild(built, selected.classes, options, { index: slot.index - 1, count: slot.count }, rateLimit, log);
+      }
       const files = openReportFiles({ csvPrefix: options.csvPrefix, jsonFile: options.jsonFile, htmlFile: options.htmlFile }, HISTORY_CSV_HEADER);
       const tty = process.stdout.isTTY === true;
       const terminal = tty ? new LiveTerminal(process.stdout) : undefined;
-      const log = createLogger(level, terminal ? { write: (text: string) => terminal.print(text) } : process.stderr);
+      const logSink = terminal ? { write: (text: string) => terminal.print(text) } : process.stderr;
+      const log = createLogger(level, logSink);
       guardUnhandledErrors(log);
+      if (selected.dropped.length > 0) log.info(`not starting ${selected.dropped.join(", ")}: no task left after the tags`);
+      const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log);
       let running: StandaloneRun | undefined;
       let signals = 0;
       const onSignal = (signal: string) => {
@@ -71,8 +105,15 @@ export function standaloneRunCommand(plan: () => Plan) {
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
       const size = () => ({ columns: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 });
-      running = startStandalone(plan(), selected.classes, options, { clock: systemClock, log, io: { out: process.stdout, terminal, size }, files });
-      return running.done;
+      const deps = { clock: systemClock, log, io: { out: process.stdout, terminal, size }, files, limiter: controls.limiter, metrics: controls.metrics };
+      running =
+        options.processes > 1
+          ? runParent(options.processes, rawArgs, selected.classes, options, deps, (text) => logSink.write(text))
+          : startStandalone(built, selected.classes, options, deps);
+      const code = await running.done;
+      controls.limiter?.close();
+      await controls.close();
+      return code;
     },
   });
 }

@@ -13,6 +13,7 @@ import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./
 import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
+import { forkProcesses, processSlot, processesArgs } from "./processes.ts";
 
 export const workerArgs = {
   "master-host": { type: "string", default: "127.0.0.1", description: "Locust master host" },
@@ -21,18 +22,20 @@ export const workerArgs = {
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
   "run-tasks": { type: "string", description: "Run the named tasks once without a master (comma-separated) and print what they recorded" },
   ...controlArgs,
+  ...processesArgs,
 } satisfies ArgsDef;
 
 export function workerCommand(plan: () => Plan) {
   return defineCommand({
     meta: { name: "worker", description: "Join a Locust master as a worker (the default command)" },
     args: workerArgs,
-    run: async ({ args }): Promise<number> => {
+    run: async ({ args, rawArgs }): Promise<number> => {
       const timing = timingFromEnv(); // a bad value stops the worker before it connects
       const level = parseLogLevel(args.loglevel);
       const logBuffer = new LogBuffer();
+      const slot = processSlot(); // a child of --processes: its lines say which one
       // What the console shows also goes to the master's Logs tab (≥ 2.29).
-      const log = capturingLogger(createLogger(level), logBuffer, level);
+      const log = capturingLogger(createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`), logBuffer, level);
       const host = parseHostUrl(args.host, "--host");
       const port = parsePort(args["master-port"], "--master-port");
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
@@ -43,10 +46,16 @@ export function workerCommand(plan: () => Plan) {
         if (names.length === 0) throw new LoadworkerError("E_USAGE", "--run-tasks needs task names, e.g. --run-tasks 压测MockApi,压测HttpBin");
         guardUnhandledErrors(log);
         const runs = await runTasksOnce(validated, names, { host, log, clock: systemClock, onRecord: printRecord });
-        return printSummary(runs);
+        return printSummary(runs); // --processes is ignored: the tasks run once, here
       }
+      // Before the signal handlers: a parent of --processes only forwards signals to its children.
+      const parent = forkProcesses(args.processes, rawArgs, log, () => {
+        log.warn("the parent process (--processes) is gone: sending final stats and quitting");
+        onSignal("SIGTERM");
+      });
+      if (parent) return parent;
       guardUnhandledErrors(log);
-      const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log);
+      const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log, slot);
       // Handlers first: a signal that lands while the worker starts must still end it cleanly.
       let running: ReturnType<typeof startWorker> | undefined;
       let signals = 0;

@@ -6,7 +6,7 @@
 // (exchange, retry), decompress (decode), then record (response).
 import type { Recorder } from "../stats/recorder.ts";
 import { startCall, type Call } from "./call.ts";
-import { discard, settle } from "./catch-response.ts";
+import { settle } from "./catch-response.ts";
 import { CookieJar } from "./cookies.ts";
 import { maskCredentials } from "./credentials.ts";
 import { decodeBody } from "./decode.ts";
@@ -98,10 +98,11 @@ export class HttpClient {
 
   /**
    * Aborts the calls in flight (they reject with an AbortError and are not recorded) and drops
-   * the sockets, but leaves the client usable: a killed user's onStop still needs it.
+   * the sockets, but leaves the client usable: a killed user's onStop still needs it. Calls that
+   * completed unmarked are recorded by the default rule first, as when the client closes.
    */
   interrupt(reason?: unknown): void {
-    discard(this.pending);
+    settle(this.pending);
     this.pools.destroyAll(abortError(reason));
   }
 

@@ -1,8 +1,8 @@
 // One object per socket (undici's shape): it writes one request at a time, feeds the parser, and
 // watches the deadline with a single timer that is only re-armed when it fires early.
-import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { clearTimeout, setTimeout } from "node:timers";
+import { type ByteSocket, type ByteSocketEvents, connectTcp } from "../platform.ts";
 import { ConnectionFailure, HttpError, networkError } from "./errors.ts";
 import { FAILED, NEED_MORE, ResponseParser } from "./parser.ts";
 import type { RawResponse } from "./raw-response.ts";
@@ -24,12 +24,12 @@ export interface ConnectionSettings {
 type Timer = ReturnType<typeof setTimeout>;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export class Connection {
+export class Connection implements ByteSocketEvents {
   /** The socket closed or failed; never hand it out again. */
   dead = false;
   /** Responses completed on this socket: above 0 it is a reused keep-alive connection. */
   served = 0;
-  private readonly socket: Socket;
+  private readonly socket: ByteSocket;
   private readonly parser: ResponseParser;
   private busy = false;
   private gotBytes = false;
@@ -46,21 +46,9 @@ export class Connection {
     settings: ConnectionSettings,
   ) {
     this.parser = new ResponseParser(settings.maxBodyBytes);
-    const { host, port } = origin;
-    this.socket = origin.tls
-      ? tlsConnect({
-          host,
-          port,
-          servername: origin.servername,
-          rejectUnauthorized: settings.rejectUnauthorized,
-          ALPNProtocols: ["http/1.1"],
-        })
-      : netConnect({ host, port });
-    this.socket.setNoDelay(true);
-    this.socket.on("data", this.onData);
-    this.socket.on("end", this.onEnd);
-    this.socket.on("close", this.onEnd);
-    this.socket.on("error", this.onError);
+    // Plain TCP through the platform adapter (Bun's native socket under Bun); TLS on node:tls.
+    // The connection itself takes the socket's events: no closures per socket.
+    this.socket = origin.tls ? connectTls(origin, settings, this) : connectTcp(origin.host, origin.port, this);
   }
 
   /**
@@ -95,7 +83,8 @@ export class Connection {
     this.socket.destroy();
   }
 
-  private readonly onData = (chunk: Uint8Array): void => {
+  /** @internal The socket's events (ByteSocketEvents). */
+  data(chunk: Uint8Array): void {
     // Bytes nobody asked for leave the stream in an unknown state: drop the socket.
     if (!this.busy) return this.destroy();
     this.gotBytes = true;
@@ -108,9 +97,10 @@ export class Connection {
     const response = this.parser.response as RawResponse;
     if (end < chunk.length) response.keepAlive = false; // we never pipeline, so extra bytes are garbage
     this.complete(response);
-  };
+  }
 
-  private readonly onEnd = (): void => {
+  /** @internal */
+  end(): void {
     if (this.busy) {
       if (this.parser.finishOnEof()) this.complete(this.parser.response as RawResponse);
       else {
@@ -120,12 +110,13 @@ export class Connection {
       }
     }
     this.destroy();
-  };
+  }
 
-  private readonly onError = (error: unknown): void => {
+  /** @internal */
+  error(error: unknown): void {
     if (this.busy) this.fail(networkError(error, this.origin.authority), this.served > 0 && !this.gotBytes);
     this.destroy();
-  };
+  }
 
   private readonly onTimer = (): void => {
     this.timer = null;
@@ -140,7 +131,7 @@ export class Connection {
     this.idle();
     this.served++;
     // A server may answer (413, say) before our body is all written; the rest would be garbage to it.
-    if (response.keepAlive && !this.dead && this.socket.writableLength === 0) this.owner.release(this);
+    if (response.keepAlive && !this.dead && this.socket.pending === 0) this.owner.release(this);
     else this.destroy();
     resolve(response);
   }
@@ -172,4 +163,26 @@ export class Connection {
     this.timer = setTimeout(this.onTimer, Math.min(MAX_TIMER_MS, Math.max(1, deadline - performance.now())));
     this.timer.unref();
   }
+}
+
+function connectTls(origin: Origin, settings: ConnectionSettings, events: ByteSocketEvents): ByteSocket {
+  const socket = tlsConnect({
+    host: origin.host,
+    port: origin.port,
+    servername: origin.servername,
+    rejectUnauthorized: settings.rejectUnauthorized,
+    ALPNProtocols: ["http/1.1"],
+  });
+  socket.setNoDelay(true);
+  socket.on("data", (chunk: Uint8Array) => events.data(chunk));
+  socket.on("end", () => events.end());
+  socket.on("close", () => events.end());
+  socket.on("error", (error: unknown) => events.error(error));
+  return {
+    write: (bytes) => void socket.write(bytes),
+    get pending() {
+      return socket.writableLength;
+    },
+    destroy: () => void socket.destroy(),
+  };
 }

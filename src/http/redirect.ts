@@ -8,7 +8,7 @@ import { pathUrl } from "./path-url.ts";
 import { originOf, prepare, type Prepared } from "./request.ts";
 import { decodeHeaders } from "./response.ts";
 
-export function isRedirect(status: number): boolean {
+function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
@@ -41,14 +41,14 @@ export class Redirects {
 }
 
 /** requests' rebuild_method: 303 and 302 turn all but HEAD into GET, 301 only POST; 307/308 keep it. */
-export function redirectMethod(status: number, method: string): string {
+function redirectMethod(status: number, method: string): string {
   if ((status === 303 || status === 302) && method !== "HEAD") return "GET";
   if (status === 301 && method === "POST") return "GET";
   return method;
 }
 
 /** The next request of the chain; undefined when the 3xx has no Location (it is then final). */
-export function nextHop(previous: Prepared, response: RawResponse, defaults: Readonly<Record<string, string>>): Prepared | HttpError | undefined {
+function nextHop(previous: Prepared, response: RawResponse, defaults: Readonly<Record<string, string>>): Prepared | HttpError | undefined {
   const location = decodeHeaders(response.head())["location"];
   if (location === undefined || location === "") return undefined;
   const shown = JSON.stringify(maskCredentials(location));

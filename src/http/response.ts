@@ -122,11 +122,6 @@ export class HttpResponse {
     else if (this.status >= 400) this.recordFailure(statusFailureText(this.status, this.reason, this.name));
     else this.success();
   }
-
-  /** @internal An aborted user's pending catchResponse is dropped, as Locust drops it on GreenletExit. */
-  discard(): void {
-    this.recorded = true;
-  }
 }
 
 /** Decodes a response head into lower-case header names; repeated headers are joined with ", ". */

@@ -5,7 +5,7 @@ import type { RequestTotals } from "./totals.ts";
 export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /** Upper bounds of the response-time histogram, seconds (Prometheus' defaults, widened to 60 s). */
-export const BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60] as const;
+const BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60] as const;
 
 export interface MetricsSnapshot {
   readonly requests: readonly RequestTotals[];

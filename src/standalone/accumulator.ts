@@ -1,21 +1,14 @@
 // What the Locust master keeps for a test (RequestStats with its worker_report listener):
 // per-(name, method) entries and the Aggregated total extended with every delta report, errors
 // merged by key, and task exceptions counted by traceback. Here the "workers" are our own users.
-import type { StatsErrorReport, StatsReport } from "../stats/index.ts";
+import type { ErrorRow, StatsErrorReport, StatsReport } from "../stats/index.ts";
 import { MergedEntry } from "./merged-entry.ts";
 import { compareCodePoints } from "./pyformat.ts";
 
-export interface MergedError {
-  readonly key: string;
-  readonly name: string;
-  readonly method: string;
-  readonly error: string;
-  occurrences: number;
-  firstSeen: number | null;
-  lastSeen: number | null;
-}
+/** The master's StatsError: the row a worker keeps, with occurrences summed over reports. */
+export type MergedError = ErrorRow;
 
-export interface MergedException {
+interface MergedException {
   count: number;
   readonly msg: string;
   readonly traceback: string;

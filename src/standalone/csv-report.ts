@@ -18,7 +18,7 @@ import { csvRow, pyFixed, pyFloat, pyNumber } from "./pyformat.ts";
 
 const PERCENTILE_COLUMNS = PERCENTILES_TO_REPORT.map(readablePercentile);
 
-export const STATS_CSV_HEADER = csvRow([
+const STATS_CSV_HEADER = csvRow([
   "Type", "Name", "Request Count", "Failure Count", "Median Response Time", "Average Response Time",
   "Min Response Time", "Max Response Time", "Average Content Size", "Requests/s", "Failures/s",
   ...PERCENTILE_COLUMNS,
@@ -31,9 +31,9 @@ export const HISTORY_CSV_HEADER = csvRow([
   "Total Average Content Size",
 ]);
 
-export const FAILURES_CSV_HEADER = csvRow(["Method", "Name", "Error", "Occurrences", "First Seen", "Last Seen"]);
+const FAILURES_CSV_HEADER = csvRow(["Method", "Name", "Error", "Occurrences", "First Seen", "Last Seen"]);
 
-export const EXCEPTIONS_CSV_HEADER = csvRow(["Count", "Message", "Traceback", "Nodes"]);
+const EXCEPTIONS_CSV_HEADER = csvRow(["Count", "Message", "Traceback", "Nodes"]);
 
 /** `_stats.csv`: every entry sorted by (name, method), then Aggregated. */
 export function statsCsv(acc: Accumulator): string {
@@ -42,13 +42,7 @@ export function statsCsv(acc: Accumulator): string {
     out += csvRow([
       entry.method,
       entry.name,
-      String(entry.numRequests),
-      String(entry.numFailures),
-      pyNumber(medianResponseTime(entry)),
-      pyFloat(avgResponseTime(entry)),
-      pyNumber(entry.minResponseTime || 0),
-      pyNumber(entry.maxResponseTime),
-      contentLength(entry),
+      ...countAndTimeFields(entry),
       pyFloat(totalRps(entry, acc.total)),
       pyFloat(totalFailPerSec(entry, acc.total)),
       ...percentileFields(entry),
@@ -71,13 +65,7 @@ export function historyCsvRows(acc: Accumulator, epoch: number, userCount: numbe
     pyFixed(currentRps(entry, acc.total), 6), // f"{x:2f}": width 2, six decimals
     pyFixed(currentFailPerSec(entry, acc.total), 6),
     ...percentileFields(entry),
-    String(entry.numRequests),
-    String(entry.numFailures),
-    pyNumber(medianResponseTime(entry)),
-    pyFloat(avgResponseTime(entry)),
-    pyNumber(entry.minResponseTime || 0),
-    pyNumber(entry.maxResponseTime),
-    contentLength(entry),
+    ...countAndTimeFields(entry),
   ]);
 }
 
@@ -107,12 +95,12 @@ export function exceptionsCsv(acc: Accumulator): string {
 }
 
 /** util/date.py format_utc_timestamp: whole seconds, `2026-11-30T17:02:03Z`. */
-export function utcTimestamp(epoch: number): string {
+function utcTimestamp(epoch: number): string {
   return `${new Date(Math.trunc(epoch) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** StatsError.parse_error: `<Foo object at 0x7f…>` loses its address, so equal errors group. */
-export function parseError(text: string): string {
+function parseError(text: string): string {
   const target = "object at 0x";
   const index = text.indexOf(target);
   if (index < 0) return text;
@@ -125,6 +113,19 @@ export function parseError(text: string): string {
 function percentileFields(entry: MergedEntry): string[] {
   if (entry.numRequests === 0) return PERCENTILE_COLUMNS.map(() => "N/A");
   return PERCENTILES_TO_REPORT.map((p) => String(Math.trunc(responseTimePercentile(entry, p))));
+}
+
+/** Request and failure counts, median, average, min, max and average content size: both files' columns. */
+function countAndTimeFields(entry: MergedEntry): string[] {
+  return [
+    String(entry.numRequests),
+    String(entry.numFailures),
+    pyNumber(medianResponseTime(entry)),
+    pyFloat(avgResponseTime(entry)),
+    pyNumber(entry.minResponseTime || 0),
+    pyNumber(entry.maxResponseTime),
+    contentLength(entry),
+  ];
 }
 
 // avg_content_length is Python's int 0 without requests, a float division otherwise.

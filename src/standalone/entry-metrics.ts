@@ -9,7 +9,7 @@ export const PERCENTILES_TO_REPORT = [0.5, 0.66, 0.75, 0.8, 0.9, 0.95, 0.98, 0.9
  * calculate_response_time_percentile: walk the bucket keys from the slowest down until what is
  * left is at most `int(numRequests * percent)`; 0 when nothing was timed.
  */
-export function percentileOf(responseTimes: ReadonlyMap<number, number>, numRequests: number, percent: number): number {
+function percentileOf(responseTimes: ReadonlyMap<number, number>, numRequests: number, percent: number): number {
   const wanted = Math.trunc(numRequests * percent);
   let processed = 0;
   for (const key of [...responseTimes.keys()].sort((a, b) => b - a)) {

@@ -16,9 +16,9 @@ import type { HistoryPoint } from "./history.ts";
 import type { MergedEntry } from "./merged-entry.ts";
 import type { ThresholdResult } from "./threshold-check.ts";
 
-export const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
+const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
 
-export type EndReason = "run-time" | "interrupted" | "threshold-abort";
+export type EndReason = "run-time" | "interrupted" | "threshold-abort" | "process-exited";
 
 export interface RunInfo {
   readonly startedAt: number;
@@ -29,6 +29,7 @@ export interface RunInfo {
   readonly runTimeSeconds: number | null;
   readonly host: string | null;
   readonly userClasses: readonly string[];
+  readonly processes: number;
 }
 
 export interface EntryJson {
@@ -55,7 +56,7 @@ export interface RunReport {
   ended_at: number;
   duration_seconds: number;
   ended_by: EndReason;
-  config: { users: number; spawn_rate: number; run_time_seconds: number | null; host: string | null; user_classes: string[] };
+  config: { users: number; spawn_rate: number; run_time_seconds: number | null; host: string | null; user_classes: string[]; processes: number };
   stats: EntryJson[];
   total: EntryJson;
   errors: Array<{ method: string; name: string; error: string; occurrences: number; first_seen: number | null; last_seen: number | null }>;
@@ -82,6 +83,7 @@ export function runReport(
       run_time_seconds: info.runTimeSeconds,
       host: info.host,
       user_classes: [...info.userClasses],
+      processes: info.processes,
     },
     stats: acc.sortedEntries().map((e) => entryJson(e, acc.total)),
     total: entryJson(acc.total, acc.total),

@@ -95,7 +95,7 @@ export function errorReport(acc: Accumulator, nameWidth: number): string[] {
 }
 
 /** StatsError.to_name for a serialized error: `GET /x: text`, CatchResponseError(…) unwrapped. */
-export function errorName(error: MergedError): string {
+function errorName(error: MergedError): string {
   const prefix = "CatchResponseError(";
   const text = error.error.startsWith(prefix) ? error.error.slice(prefix.length, -1) : error.error;
   return `${error.method} ${error.name}: ${text}`;

@@ -3,7 +3,7 @@
 // "current" (last ~10 s) percentiles.
 import type { StatsEntryReport } from "../stats/index.ts";
 
-export interface CachedResponseTimes {
+interface CachedResponseTimes {
   readonly responseTimes: ReadonlyMap<number, number>;
   readonly numRequests: number;
   readonly numNoneRequests: number;

@@ -1,6 +1,8 @@
 // `loadworker run` flags as text → validated options, or one E_USAGE error that names the flag,
 // what was given and what to write instead. Pure: nothing starts before this has passed.
 import { LoadworkerError } from "../errors.ts";
+import { parseHostUrl } from "../http/host-url.ts";
+import { maskCredentials } from "../http/index.ts";
 import { TIMESPAN_FORMATS, parseTimespan } from "./duration.ts";
 import { type Threshold, parseThreshold } from "./threshold.ts";
 
@@ -17,6 +19,9 @@ export interface RunFlags {
   abortOnFail: boolean;
   exitCodeOnError?: string;
   names: readonly string[];
+  /** -T/--tags and -E/--exclude-tags values, each maybe comma-separated; undefined: not given. */
+  tags?: readonly string[];
+  excludeTags?: readonly string[];
 }
 
 export interface RunOptions {
@@ -24,7 +29,10 @@ export interface RunOptions {
   readonly spawnRate: number;
   /** Seconds, or null to run until interrupted (Locust's default). */
   readonly runTime: number | null;
+  /** The target as given, credentials included: what the users' requests use. */
   readonly host: string | undefined;
+  /** The target with any password masked: what reports and logs show. */
+  readonly shownHost: string | undefined;
   readonly stopTimeout: number;
   readonly csvPrefix: string | undefined;
   readonly jsonFile: string | undefined;
@@ -34,6 +42,11 @@ export interface RunOptions {
   /** Exit code when anything failed (Locust's --exit-code-on-error); 0 keeps failures at exit 0. */
   readonly exitCodeOnError: number;
   readonly names: readonly string[];
+  /** Locust's --tags / --exclude-tags; null when not given (an empty list is not given, as in Locust). */
+  readonly tags: readonly string[] | null;
+  readonly excludeTags: readonly string[] | null;
+  /** How many processes run the users (--processes; the CLI sets it, 1 without the flag). */
+  readonly processes: number;
 }
 
 const usage = (message: string) => new LoadworkerError("E_USAGE", message);
@@ -52,11 +65,13 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     throw usage("--abort-on-fail needs at least one --threshold to watch, e.g. --threshold 'p95<500' --abort-on-fail");
   }
   const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
+  const host = parseHostUrl(flags.host, "--host");
   return {
     users,
     spawnRate,
     runTime,
-    host: hostUrl(flags.host),
+    host,
+    shownHost: host === undefined ? undefined : maskCredentials(host),
     stopTimeout,
     csvPrefix: path(flags.csv, "--csv", "a file prefix such as reports/run1"),
     jsonFile: path(flags.json, "--json", "a file name such as report.json"),
@@ -65,7 +80,15 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     abortOnFail: flags.abortOnFail,
     exitCodeOnError,
     names: flags.names,
+    tags: tagList(flags.tags),
+    excludeTags: tagList(flags.excludeTags),
+    processes: 1,
   };
+}
+
+function tagList(values: readonly string[] | undefined): string[] | null {
+  const tags = [...new Set((values ?? []).flatMap((v) => v.split(",")).map((t) => t.trim()).filter(Boolean))];
+  return tags.length === 0 ? null : tags;
 }
 
 function wholeNumber(text: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -88,18 +111,6 @@ function timespan(text: string, flag: string, min: number): number {
   if (seconds === null) throw usage(`${flag} must be a time span such as ${TIMESPAN_FORMATS}, got "${text}"`);
   if (seconds < min) throw usage(`${flag} must be at least ${min}s, got "${text}"`);
   return seconds;
-}
-
-function hostUrl(text: string | undefined): string | undefined {
-  if (text === undefined || text === "") return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw usage(`--host must be a URL such as http://127.0.0.1:8099, got "${text}"`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw usage(`--host must be an http:// or https:// URL, got "${text}"`);
-  return text.replace(/\/+$/, "");
 }
 
 function path(text: string | undefined, flag: string, example: string): string | undefined {

@@ -1,31 +1,28 @@
-// `loadworker run`: the user engine without a master. This shell owns the timers: it ramps
-// users up by weight, merges a stats delta every second the way a master would, redraws the
-// live view, checks thresholds, and at the end prints the summary and writes the reports.
+// `loadworker run`: the user engine without a master. This shell owns the timers: it merges a
+// stats delta every second the way a master would, redraws the live view, checks thresholds,
+// and at the end prints the summary and writes the reports. The load comes from a LoadSource:
+// this process's own users (engine.ts), or the children of --processes, which send their deltas.
 import type { UserDefinition } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import { createStats } from "../stats/index.ts";
-import { userClients } from "../users/clients.ts";
-import { currentTask } from "../users/current.ts";
-import { describeException } from "../users/exceptions.ts";
-import { nameWatcher } from "../users/names.ts";
-import { UserPool } from "../users/pool.ts";
-import { stallSuspects, watchStalls } from "../users/stalls.ts";
+import type { StatsReport } from "../stats/index.ts";
+import type { RateLimiter } from "../users/rate-limit.ts";
 import { Accumulator } from "./accumulator.ts";
-import { exceptionsCsv, failuresCsv, historyCsvRows, statsCsv } from "./csv-report.ts";
+import { historyCsvRows } from "./csv-report.ts";
+import { type EnginePhase, type Every, realEvery, startEngine } from "./engine.ts";
+import { csvReports, finishRun } from "./finish.ts";
 import { type HistoryPoint, historyPoint } from "./history.ts";
-import { renderHtmlReport } from "./html-report.ts";
-import { type EndReason, runReport } from "./json-report.ts";
+import type { EndReason } from "./json-report.ts";
 import { type TerminalSize, plainLine, renderLive } from "./live-view.ts";
-import { statsNameWidth } from "./locust-tables.ts";
 import type { ReportFiles } from "./report-files.ts";
 import type { RunOptions } from "./run-options.ts";
-import { classTargets, usersAt } from "./spawn-plan.ts";
-import { summaryText } from "./summary.ts";
 import type { LiveTerminal, Writable } from "./terminal.ts";
-import { type ThresholdResult, breached, checkThresholds } from "./threshold-check.ts";
+import { checkThresholds } from "./threshold-check.ts";
 import { viewSnapshot } from "./view-snapshot.ts";
+
+export type { Every } from "./engine.ts";
+export { exitCode } from "./finish.ts";
 
 export const STATS_INTERVAL_MS = 1_000; // Locust's CSV interval; also the history resolution
 export const VIEW_INTERVAL_MS = 2_000; // Locust's console interval
@@ -38,14 +35,6 @@ export interface StandaloneIo {
   readonly size: () => TerminalSize;
 }
 
-/** Calls `fn` every `ms` until the returned function is called (the worker's `Every`; tests pass fake timers). */
-export type Every = (ms: number, fn: () => void) => () => void;
-
-const realEvery: Every = (ms, fn) => {
-  const timer = setInterval(fn, ms);
-  return () => clearInterval(timer);
-};
-
 export interface StandaloneRun {
   /** Resolves with the exit code once users stopped, the summary is printed and reports written. */
   readonly done: Promise<number>;
@@ -53,59 +42,108 @@ export interface StandaloneRun {
   stop(reason: EndReason): void;
 }
 
-export function startStandalone(
-  plan: Plan,
-  classes: readonly UserDefinition<any>[],
+/** What /metrics reads (metrics/collector.ts has this shape; the CLI passes one with --metrics-port). */
+export interface RunMetrics {
+  report(report: StatsReport): void;
+  exception(): void;
+  users: () => Record<string, number>;
+  openConnections: () => number;
+}
+
+/** Where the load comes from: this process's users, or the children of --processes. */
+export interface LoadSource {
+  /** Hands what finished since the last call to the run (`RunSink.merge`); children push theirs instead. */
+  collect(): void;
+  phase(): EnginePhase;
+  userCount(): number;
+  /** Seconds since the first user started. */
+  elapsed(): number;
+  /** Ends the load; resolves once every user (and onTestStop) is done. */
+  stop(): Promise<void>;
+  /** A reason the run failed that the exit code must show (a child process that died), if any. */
+  failure?(): string | undefined;
+  /** Resolves when the users begin (after onTestStart): the run time counts from then, as in Locust. */
+  readonly started?: Promise<void> | undefined;
+}
+
+export interface RunDeps {
+  clock: Clock;
+  log: Logger;
+  io: StandaloneIo;
+  files: ReportFiles;
+  every?: Every;
+  limiter?: RateLimiter;
+  metrics?: RunMetrics;
+}
+
+/** The merged side of a run, which the load source feeds. */
+export class RunSink {
+  readonly acc: Accumulator;
+  private readonly loggedTracebacks = new Set<string>();
+
+  constructor(epoch: number, private readonly log: Logger, private readonly metrics: RunMetrics | undefined) {
+    this.acc = new Accumulator(epoch);
+  }
+
+  merge(report: StatsReport, epoch: number): void {
+    this.metrics?.report(report);
+    this.acc.merge(report, epoch);
+  }
+
+  /** Each traceback is logged once; every occurrence counts in the reports. */
+  exception(msg: string, traceback: string, node?: string): void {
+    this.metrics?.exception();
+    this.acc.addException(msg, traceback, node);
+    if (this.loggedTracebacks.size < 1_000 && !this.loggedTracebacks.has(traceback)) {
+      this.loggedTracebacks.add(traceback);
+      this.log.error(`task code threw: ${msg}\n${traceback}`);
+    }
+  }
+}
+
+/** One process runs every user (no --processes, or one child of it). */
+export function startStandalone(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, deps: RunDeps): StandaloneRun {
+  const sink = new RunSink(deps.clock.epoch(), deps.log, deps.metrics);
+  const engine = startEngine(plan, classes, options, {
+    clock: deps.clock,
+    log: deps.log,
+    every: deps.every ?? realEvery,
+    limiter: deps.limiter,
+    onReport: (report) => sink.merge(report, deps.clock.epoch()),
+    onException: (msg, traceback) => sink.exception(msg, traceback),
+  });
+  if (deps.metrics) {
+    deps.metrics.users = () => engine.counts();
+    deps.metrics.openConnections = () => engine.openConnections();
+  }
+  return driveRun(engine, sink, options, deps, classes);
+}
+
+/** The timers, the view, the thresholds and the end of a run, whatever its load source. */
+export function driveRun(
+  source: LoadSource,
+  sink: RunSink,
   options: RunOptions,
-  deps: { clock: Clock; log: Logger; io: StandaloneIo; files: ReportFiles; every?: Every },
+  deps: RunDeps,
+  classes: readonly { readonly name: string; readonly weight: number }[],
 ): StandaloneRun {
   const { clock, log, io, files } = deps;
   const every = deps.every ?? realEvery;
-  // The worker's warnings too: a name per request, and a task that blocks the event loop.
-  const watchNames = nameWatcher({ warn: (message) => log.warn(message) });
-  const stats = createStats(clock, { onNewEntry: (method, name) => watchNames(currentTask(), method, name) });
-  const startedMs = clock.now();
   const startedAt = clock.epoch();
-  const acc = new Accumulator(startedAt);
+  const acc = sink.acc;
   const history: HistoryPoint[] = [];
-  const loggedTracebacks = new Set<string>();
-  const pool = new UserPool({
-    plan: { ...plan, users: classes, fallback: classes },
-    clock,
-    recorder: stats.recorder,
-    log,
-    // Every exception counts in the reports (no master to flood); each traceback is logged once.
-    onException: (error, where) => {
-      const { msg, traceback } = describeException(error, where);
-      acc.addException(msg, traceback);
-      if (loggedTracebacks.size < 1_000 && !loggedTracebacks.has(traceback)) {
-        loggedTracebacks.add(traceback);
-        log.error(`task code threw: ${msg}\n${traceback}`);
-      }
-    },
-    makeClient: userClients(stats.recorder, clock),
-  });
-  pool.env = { host: options.host, workerIndex: 0, parsedOptions: {} };
-  const weighted = classes.map((c) => ({ name: c.name, weight: c.weight }));
-  let phase: "ramping" | "running" | "stopping" = "ramping";
   let finishing: Promise<number> | undefined;
   let fileError = false;
   let intervals = 0;
-  const elapsed = () => (clock.now() - startedMs) / 1000;
-
-  const spawnTick = () => {
-    const total = usersAt(elapsed(), options.users, options.spawnRate);
-    void pool.setTargets(classTargets(weighted, total), options.stopTimeout);
-    if (total >= options.users) {
-      stopSpawning();
-      phase = "running";
-      log.info(`all ${options.users} users started: ${JSON.stringify(pool.counts())}`);
-    }
+  const phase = () => {
+    const now = source.phase();
+    return now === "starting" ? "ramping" : now;
   };
+
   const collect = () => {
+    source.collect();
     const epoch = clock.epoch();
-    const userCount = phase === "stopping" ? 0 : pool.userCount;
-    acc.merge(stats.report(pool.counts(), userCount), epoch);
+    const userCount = source.userCount();
     history.push(historyPoint(acc, epoch, userCount));
     try {
       files.appendHistory(historyCsvRows(acc, epoch, userCount));
@@ -119,7 +157,7 @@ export function startStandalone(
   const statsTick = () => {
     collect();
     // Only once every user runs: a p95 during the ramp-up is not the test's p95.
-    if (options.abortOnFail && phase === "running") {
+    if (options.abortOnFail && phase() === "running") {
       const failed = checkThresholds(acc, options.thresholds).filter((r) => r.status === "failed");
       if (failed.length > 0) {
         log.warn(`threshold failed: ${failed.map((r) => `${r.threshold.text} (measured ${r.measured})`).join(", ")}; stopping (--abort-on-fail)`);
@@ -128,21 +166,25 @@ export function startStandalone(
     }
   };
   const snapshot = () =>
-    viewSnapshot(acc, { elapsed: elapsed(), runTime: options.runTime, phase, users: pool.userCount, targetUsers: options.users });
+    viewSnapshot(acc, { elapsed: source.elapsed(), runTime: options.runTime, phase: phase(), users: source.userCount(), targetUsers: options.users });
   const viewTick = () => {
     if (io.terminal) io.terminal.draw(renderLive(snapshot(), io.size()));
     else io.out.write(`${plainLine(snapshot())}\n`);
   };
 
-  const spawnMs = Math.min(1_000, Math.max(50, 1_000 / options.spawnRate));
-  const stopSpawning = every(spawnMs, spawnTick);
   const stopStats = every(STATS_INTERVAL_MS, statsTick);
   const stopView = every(VIEW_INTERVAL_MS, viewTick);
-  const stopStallWatch = watchStalls({ now: () => clock.now(), every, suspects: () => stallSuspects(pool.activities()), warn: (message) => log.warn(message) });
-  const stopRunTimer = options.runTime === null ? () => {} : every(options.runTime * 1000, () => stop("run-time"));
+  let stopRunTimer = () => {};
+  const runTime = options.runTime;
+  if (runTime !== null) {
+    const startTimer = () => {
+      if (!finishing) stopRunTimer = every(runTime * 1000, () => stop("run-time"));
+    };
+    if (source.started) void source.started.then(startTimer);
+    else startTimer();
+  }
   log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
   if (options.host === undefined) log.info("no --host: only tasks that request absolute URLs can succeed");
-  spawnTick();
   if (io.terminal) viewTick();
 
   let resolveDone: (code: number) => void = () => {};
@@ -150,61 +192,29 @@ export function startStandalone(
 
   function stop(reason: EndReason): void {
     if (finishing) return;
-    finishing = finish(reason);
-    void finishing.then(resolveDone);
+    // Whatever throws at the end (stdout gone, a source that cannot stop), the run still ends: the
+    // error is logged, the exit code is 1, and report files already written stay.
+    finishing = finish(reason).catch((error: unknown) => {
+      stopView();
+      io.terminal?.close();
+      log.error(`the run could not finish (exit code 1; report files already written stay): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return 1;
+    });
+    void finishing.then(resolveDone, () => resolveDone(1));
   }
 
   async function finish(reason: EndReason): Promise<number> {
-    stopSpawning();
     stopStats();
     stopRunTimer();
-    phase = "stopping";
-    log.info(`stopping ${pool.userCount} users (${reason}${options.stopTimeout > 0 ? `, up to ${options.stopTimeout}s for tasks in flight` : ""})`);
-    await pool.stopAll(options.stopTimeout);
+    log.info(`ending the run (${reason})`);
+    await source.stop();
     stopView();
-    stopStallWatch();
     collect(); // the requests that finished while users stopped
-    const endedAt = clock.epoch();
-    const results = checkThresholds(acc, options.thresholds);
-    const code = exitCode(acc, results, options.exitCodeOnError);
-    io.terminal?.close();
-    let written: string[] = [];
-    let writeFailed = false;
-    try {
-      const report = () =>
-        runReport(
-          acc,
-          { startedAt, endedAt, endedBy: reason, users: options.users, spawnRate: options.spawnRate, runTimeSeconds: options.runTime, host: options.host ?? null, userClasses: classes.map((c) => c.name) },
-          history,
-          results,
-        );
-      written = files.writeFinal({
-        ...csvReports(acc),
-        json: () => `${JSON.stringify(report(), null, 2)}\n`,
-        html: () => renderHtmlReport(report()),
-      });
-    } catch (error) {
-      log.error(error instanceof Error ? error.message : String(error));
-      writeFailed = true;
-    }
-    const finalCode = writeFailed && code === 0 ? 1 : code;
-    const columns = io.terminal ? io.size().columns : undefined;
-    io.out.write(
-      summaryText(acc, { nameWidth: statsNameWidth(columns), endedBy: reason, duration: endedAt - startedAt, thresholds: results, exitCode: finalCode, files: written }),
-    );
-    return finalCode;
+    return finishRun({ acc, history, options, startedAt, endedAt: clock.epoch(), reason, files, io, log,
+      userClasses: classes.map((c) => c.name),
+      failure: source.failure?.(),
+    });
   }
 
   return { done, stop };
-}
-
-function csvReports(acc: Accumulator) {
-  return { statsCsv: statsCsv(acc), failuresCsv: failuresCsv(acc), exceptionsCsv: exceptionsCsv(acc) };
-}
-
-/** 99 on any threshold breach (k6's code); else --exit-code-on-error when anything failed; else 0. */
-export function exitCode(acc: Accumulator, results: readonly ThresholdResult[], onError: number): number {
-  if (breached(results)) return 99;
-  if (onError !== 0 && (acc.errors.size > 0 || acc.exceptions.size > 0)) return onError;
-  return 0;
 }

@@ -7,26 +7,40 @@ export interface WeightedClass {
 }
 
 /**
- * Users wanted `elapsedSeconds` into the ramp-up: the first starts at once, then one every
- * 1/rate seconds (Locust's --spawn-rate is users per second), up to `users`.
+ * Users wanted `elapsedSeconds` into the ramp-up, in Locust's dispatch steps (its
+ * UsersDispatcher): floor(rate) users at once (at least 1), the next step floor(rate)/rate
+ * seconds later, up to `users`. A user that stopped itself is replaced only when a step comes,
+ * since Locust's runner tops each step up to its target from the users still running.
  */
 export function usersAt(elapsedSeconds: number, users: number, spawnRate: number): number {
   if (elapsedSeconds < 0) return 0;
-  // The epsilon keeps k/rate from landing a hair short of k (3 × (1/3) is 0.999…).
-  return Math.min(users, Math.floor(elapsedSeconds * spawnRate + 1e-9) + 1);
+  const step = spawnStep(spawnRate);
+  // The epsilon keeps k × wait from landing a hair short of a step (3 × (1/3) is 0.999…).
+  return Math.min(users, (Math.floor(elapsedSeconds / step.seconds + 1e-9) + 1) * step.users);
+}
+
+/** Locust's dispatch step for a spawn rate: how many users, and the seconds between steps. */
+export function spawnStep(spawnRate: number): { users: number; seconds: number } {
+  const users = Math.max(1, Math.floor(spawnRate));
+  return { users, seconds: users / spawnRate };
 }
 
 /** Seconds until the ramp-up is complete. */
 export function rampSeconds(users: number, spawnRate: number): number {
-  return Math.max(0, users - 1) / spawnRate;
+  const step = spawnStep(spawnRate);
+  return Math.max(0, Math.ceil(users / step.users) - 1) * step.seconds;
 }
 
 /**
  * Per-class targets for `total` users: the first `total` picks of a smooth weighted round robin,
  * so the split follows the weights at every step of the ramp (3:1 gives A, A, B, A, A, A, B, A…)
  * and growing the total never moves a running user to another class.
+ *
+ * With `share` (one of several processes, 0-based), only the picks k ≡ index (mod count): the
+ * processes together run exactly the picks one process would, so the whole run keeps the split
+ * and the ramp of a single process, as the master deals users across workers.
  */
-export function classTargets(classes: readonly WeightedClass[], total: number): Record<string, number> {
+export function classTargets(classes: readonly WeightedClass[], total: number, share: ProcessShare = ONE_PROCESS): Record<string, number> {
   const targets: Record<string, number> = {};
   for (const c of classes) targets[c.name] = 0;
   if (classes.length === 0) return targets;
@@ -39,8 +53,22 @@ export function classTargets(classes: readonly WeightedClass[], total: number): 
       if ((current[k] ?? 0) > (current[best] ?? 0)) best = k;
     }
     current[best] = (current[best] ?? 0) - sum;
+    if (i % share.count !== share.index) continue;
     const name = classes[best]?.name ?? "";
     targets[name] = (targets[name] ?? 0) + 1;
   }
   return targets;
+}
+
+/** Which of `count` processes this is (0-based `index`); a run without --processes is 0 of 1. */
+export interface ProcessShare {
+  readonly index: number;
+  readonly count: number;
+}
+
+export const ONE_PROCESS: ProcessShare = { index: 0, count: 1 };
+
+/** Users of `total` that process `share` runs (the picks k ≡ index mod count). */
+export function usersInShare(total: number, share: ProcessShare): number {
+  return total <= share.index ? 0 : Math.floor((total - share.index - 1) / share.count) + 1;
 }

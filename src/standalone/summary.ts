@@ -20,6 +20,7 @@ const ENDED: Record<EndReason, string> = {
   "run-time": "the run time elapsed",
   interrupted: "interrupted (Ctrl-C)",
   "threshold-abort": "a threshold failed (--abort-on-fail)",
+  "process-exited": "a worker process exited (--processes)",
 };
 
 export function summaryText(acc: Accumulator, ctx: SummaryContext): string {

@@ -25,7 +25,7 @@ export interface Threshold {
 export type ParsedThreshold = { ok: true; threshold: Threshold } | { ok: false; error: string };
 
 const SIMPLE_METRICS = ["requests", "failures", "fail_ratio", "rps", "avg", "min", "max", "median"] as const;
-export const METRICS_HELP = `${SIMPLE_METRICS.join(", ")}, p50 … p99.9, p100 (any pN with 0 < N <= 100)`;
+const METRICS_HELP = `${SIMPLE_METRICS.join(", ")}, p50 … p99.9, p100 (any pN with 0 < N <= 100)`;
 const COMPARISON = /^\s*([A-Za-z_][\w.]*)\s*(<=|>=|==|!=|<|>|=)\s*(.*?)\s*$/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PERCENTILE = /^p(\d{1,3})(?:\.(\d+))?$/;

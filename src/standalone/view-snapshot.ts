@@ -30,7 +30,7 @@ export interface ViewSnapshot {
   readonly total: ViewRow;
 }
 
-export function viewRow(entry: MergedEntry, total: MergedEntry): ViewRow {
+function viewRow(entry: MergedEntry, total: MergedEntry): ViewRow {
   return {
     method: entry.method,
     name: entry.name,

@@ -29,7 +29,8 @@ export function errorKey(method: string, name: string, text: string): string {
   return createHash("sha256").update(`${method}.${name}.${pythonRepr(text)}`, "utf8").digest("hex");
 }
 
-interface ErrorRow {
+/** One StatsError: a (method, name, error text) row with its occurrences and first/last seen. */
+export interface ErrorRow {
   readonly key: string;
   readonly name: string;
   readonly method: string;

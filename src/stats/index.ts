@@ -1,6 +1,7 @@
 // The stats layer's public surface: Locust-exact request statistics as data.
 export { bucketResponseTime, roundHalfEven } from "./bucket.ts";
 export { errorKey, errorText, pythonRepr } from "./errors.ts";
+export type { ErrorRow } from "./errors.ts";
 export type { Recorder } from "./recorder.ts";
 export type { StatsEntryReport, StatsErrorReport, StatsReport } from "./report.ts";
 export { createStats } from "./stats.ts";

@@ -1,27 +1,20 @@
 // What each user is doing, written on the hot path with two stores per task, read by a
-// watchdog that warns about tasks that seem to hang, and a shared budget for yielding.
+// watchdog that warns about tasks that seem to hang.
 
-/** Mutable per-user record: which task runs and since when (monotonic ms). */
+/**
+ * Mutable per-user record: which task runs and how many have started. No timestamp: the hot path
+ * would read the clock once more per task for it; the watchdog notes when it first saw a run.
+ */
 export interface Activity {
   task: string | null;
-  /** The last task started, kept after it ends: a stall warning names it. */
-  last: string | null;
-  since: number;
+  runs: number;
+  /** The watchdog's: the run it last saw, since when (monotonic ms), and whether it warned. */
+  seenRun: number;
+  seenAt: number;
   warned: boolean;
 }
 
-export const newActivity = (): Activity => ({ task: null, last: null, since: 0, warned: false });
-
-/**
- * Tasks without I/O never reach a macrotask boundary by themselves; yielding after every task
- * costs a setImmediate per request on the hot path. One budget shared by all users bounds the
- * stall to about YIELD_EVERY_MS, however many users loop.
- */
-export const YIELD_EVERY_MS = 4;
-
-export interface YieldBudget {
-  lastYield: number;
-}
+export const newActivity = (): Activity => ({ task: null, runs: 0, seenRun: -1, seenAt: 0, warned: false });
 
 export interface WatchdogOptions {
   now: () => number;
@@ -29,15 +22,25 @@ export interface WatchdogOptions {
   hungAfterMs: number;
 }
 
-/** Returns the warnings due now: one per task run that has exceeded hungAfterMs. */
+/**
+ * Returns the warnings due now: one per task run seen in flight for hungAfterMs or more (so a
+ * run is flagged between hungAfterMs and hungAfterMs plus the interval between checks).
+ */
 export function hungTasks(opts: WatchdogOptions): string[] {
   const now = opts.now();
   const warnings: string[] = [];
   for (const [userId, className, a] of opts.activities()) {
-    if (a.task === null || a.warned || now - a.since < opts.hungAfterMs) continue;
+    if (a.task === null) continue;
+    if (a.seenRun !== a.runs) {
+      a.seenRun = a.runs;
+      a.seenAt = now;
+      a.warned = false;
+      continue;
+    }
+    if (a.warned || now - a.seenAt < opts.hungAfterMs) continue;
     a.warned = true;
     warnings.push(
-      `task "${a.task}" of user ${userId} (${className}) has been running for ${Math.round((now - a.since) / 1000)}s; ` +
+      `task "${a.task}" of user ${userId} (${className}) has been running for ${Math.round((now - a.seenAt) / 1000)}s; ` +
         "if it hangs, give what it awaits a timeout or ctx.signal (the worker keeps going; stop_timeout ends it on stop)",
     );
   }

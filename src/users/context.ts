@@ -32,34 +32,75 @@ export interface ContextParts {
 }
 
 export function createUserContext(parts: ContextParts): UserContext<any> {
-  const { env, recorder, signal } = parts;
-  const host = parts.host ?? (() => env().host);
-  const send = parts.sendMessage;
-  return {
-    userId: parts.userId,
-    userClass: parts.className,
-    get host() {
-      return host();
-    },
-    get workerIndex() {
-      return env().workerIndex;
-    },
-    get parsedOptions() {
-      return env().parsedOptions;
-    },
-    signal,
-    client: parts.client,
-    state: parts.def.state ? parts.def.state() : {},
-    sleep: (seconds: number) => sleep(seconds * 1000, signal),
-    recordSuccess: (type, name, ms, length) => recorder.success(type, name, ms, length),
-    recordFailure: (type, name, ms, error) => recorder.failure(type, name, ms, error),
-    sendMessage: (type, data) => send?.(type, data),
-    stopUser: () => {
-      throw new StopUser();
-    },
-    rescheduleTask: () => {
-      throw new RescheduleTask();
-    },
-    log: parts.log,
-  };
+  return new Context(parts);
+}
+
+type Bound = Pick<UserContext<any>, "sleep" | "recordSuccess" | "recordFailure" | "sendMessage" | "stopUser" | "rescheduleTask">;
+
+// A class, so the getters live on the prototype; the functions are bound on first use (tasks
+// destructure them: `({ sleep }) => sleep(1)`), so an idle user holds none of them.
+class Context implements UserContext<any> {
+  readonly userId: number;
+  readonly userClass: string;
+  readonly signal: AbortSignal;
+  readonly client: HttpClient;
+  readonly log: Logger;
+  state: any;
+  private readonly parts: ContextParts;
+  private bound: Bound | undefined;
+
+  constructor(parts: ContextParts) {
+    this.userId = parts.userId;
+    this.userClass = parts.className;
+    this.signal = parts.signal;
+    this.client = parts.client;
+    this.log = parts.log;
+    this.parts = parts;
+    this.state = parts.def.state ? parts.def.state() : {};
+  }
+
+  get host(): string | undefined {
+    return this.parts.host ? this.parts.host() : this.parts.env().host;
+  }
+  get workerIndex(): number {
+    return this.parts.env().workerIndex;
+  }
+  get parsedOptions(): Readonly<Record<string, unknown>> {
+    return this.parts.env().parsedOptions;
+  }
+  get sleep(): Bound["sleep"] {
+    return this.functions().sleep;
+  }
+  get recordSuccess(): Bound["recordSuccess"] {
+    return this.functions().recordSuccess;
+  }
+  get recordFailure(): Bound["recordFailure"] {
+    return this.functions().recordFailure;
+  }
+  get sendMessage(): Bound["sendMessage"] {
+    return this.functions().sendMessage;
+  }
+  get stopUser(): Bound["stopUser"] {
+    return this.functions().stopUser;
+  }
+  get rescheduleTask(): Bound["rescheduleTask"] {
+    return this.functions().rescheduleTask;
+  }
+
+  private functions(): Bound {
+    const { signal, parts } = this;
+    const { recorder } = parts;
+    return (this.bound ??= {
+      sleep: (seconds: number) => sleep(seconds * 1000, signal),
+      recordSuccess: (type, name, ms, length) => recorder.success(type, name, ms, length),
+      recordFailure: (type, name, ms, error) => recorder.failure(type, name, ms, error),
+      sendMessage: (type, data) => parts.sendMessage?.(type, data),
+      stopUser: () => {
+        throw new StopUser();
+      },
+      rescheduleTask: () => {
+        throw new RescheduleTask();
+      },
+    });
+  }
 }

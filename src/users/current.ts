@@ -3,13 +3,14 @@
 // and lets the stats watchers name the task that recorded a new name.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Recorder } from "../stats/recorder.ts";
+import type { Activity } from "./activity.ts";
 
 /** What a running task or handler reaches through the free functions; one per worker. */
 export interface TaskScope {
   readonly recorder: Recorder;
   readonly sendMessage: (type: string, data: unknown) => void;
-  /** The task or hook running, e.g. "browse" or "ShopUser.onStart". */
-  readonly task?: string;
+  /** The user's activity (which task runs): a stats watcher names the task that recorded a new name. */
+  readonly activity?: Activity;
 }
 
 const current = new AsyncLocalStorage<TaskScope>();
@@ -37,5 +38,5 @@ export function currentRecorder(caller: string): Recorder {
 
 /** The task whose code is running now, if any (read off the hot path only). */
 export function currentTask(): string | undefined {
-  return current.getStore()?.task;
+  return current.getStore()?.activity?.task ?? undefined;
 }

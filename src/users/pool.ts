@@ -1,14 +1,15 @@
 // The running users, grouped by the master's class names. Targets are absolute per class
 // (Locust's spawn semantics), so applying the same target twice changes nothing.
-import type { Clock } from "../clock.ts";
+import { type Clock, perRoundClock } from "../clock.ts";
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
 import type { TaskDefinition, UserContext, UserDefinition, UserHttpOptions } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
-import { type Activity, type YieldBudget, hungTasks, newActivity } from "./activity.ts";
+import { type Activity, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
+import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 import { settleWithin } from "./sleep.ts";
 import { ClassControls } from "./classes.ts";
@@ -59,7 +60,7 @@ export class UserPool {
   private readonly warnedUnknown = new Set<string>();
   private readonly pickFallback: () => UserDefinition<any>;
   private nextUserId = 1;
-  private readonly yieldBudget: YieldBudget = { lastYield: 0 };
+  private readonly turnBudget: TurnBudget;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   env: PoolEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
   /** Web UI class edits and the test's tags: they shape the users started from now on. */
@@ -68,6 +69,8 @@ export class UserPool {
 
   constructor(private readonly opts: PoolOptions) {
     this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
+    // The budget is checked after every task: it reads the time once per round of users.
+    this.turnBudget = new TurnBudget(perRoundClock(opts.clock).now);
     this.classes = new ClassControls((m) => opts.log.warn(m));
     this.scope = { recorder: opts.recorder, sendMessage: opts.sendMessage ?? (() => {}) };
   }
@@ -102,19 +105,14 @@ export class UserPool {
 
   /** Logs tasks that have run longer than hungTaskMs; the watchdog calls it, tests may too. */
   checkHung(): void {
-    const pool = this;
-    const warnings = hungTasks({
-      now: () => this.opts.clock.now(),
-      hungAfterMs: this.opts.hungTaskMs ?? 60_000,
-      *activities() {
-        for (const users of pool.byClass.values()) for (const u of users) yield [u.id, u.className, u.activity] as [number, string, Activity];
-      },
-    });
+    const users = [...this.byClass.values()].flat().map((u): [number, string, Activity] => [u.id, u.className, u.activity]);
+    const warnings = hungTasks({ now: () => this.opts.clock.now(), hungAfterMs: this.opts.hungTaskMs ?? 60_000, activities: () => users });
     for (const warning of warnings) this.opts.log.warn(warning);
   }
 
-  /** Every user's activity, stopping users included (for the stall warning; off the hot path). */
+  /** For the stall warning (off the hot path): every user's activity, and the task started last. */
   readonly activities = (): Activity[] => [...[...this.byClass.values()].flat(), ...this.stoppingUsers].map((u) => u.activity);
+  readonly lastStarted: { task: string | null } = { task: null };
 
   /** Running users per class, by the master's names (what spawning_complete and stats echo). */
   counts(): Record<string, number> {
@@ -181,7 +179,8 @@ export class UserPool {
       onException: this.opts.onException,
       random: this.opts.random,
       activity,
-      yieldBudget: this.yieldBudget,
+      turnBudget: this.turnBudget,
+      lastStarted: this.lastStarted,
       stopSignal: stopController.signal,
       scope: this.scope,
       limiter: this.opts.limiter,

@@ -32,16 +32,11 @@ export interface StallWatchOptions {
   logEveryMs?: number;
 }
 
-/** What a stall warning names, from the users' activities: tasks running now, and the last one started. */
-export function stallSuspects(activities: Iterable<Activity>): StallSuspects {
+/** What a stall warning names: the tasks running now (from the users' activities) and the last one started. */
+export function stallSuspects(activities: Iterable<Activity>, lastStarted: string | null): StallSuspects {
   const inFlight = new Map<string, number>();
-  let lastStarted: string | undefined;
-  let latest = -Infinity;
-  for (const a of activities) {
-    if (a.task !== null) inFlight.set(a.task, (inFlight.get(a.task) ?? 0) + 1);
-    if (a.last !== null && a.since > latest) (latest = a.since), (lastStarted = a.last);
-  }
-  return { inFlight, lastStarted };
+  for (const a of activities) if (a.task !== null) inFlight.set(a.task, (inFlight.get(a.task) ?? 0) + 1);
+  return { inFlight, lastStarted: lastStarted ?? undefined };
 }
 
 /** The warning for one stall (or the worst of several, with their count). */

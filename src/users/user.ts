@@ -2,13 +2,14 @@
 // aborts, then onStop. User code is isolated: a throw becomes an exception report, never a crash.
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
-import { type Activity, YIELD_EVERY_MS, type YieldBudget } from "./activity.ts";
+import { type Activity, newActivity } from "./activity.ts";
 import { RescheduleTask, StopUser } from "../api/control.ts";
 import type { TaskDefinition, UserContext, UserDefinition } from "../api/definitions.ts";
 import { type TaskScope, runInScope } from "./current.ts";
 import { weightedPicker } from "./pick.ts";
 import type { RateLimiter } from "./rate-limit.ts";
-import { isAbortError, sleep, yieldToEventLoop } from "./sleep.ts";
+import { isAbortError, sleep } from "./sleep.ts";
+import { TurnBudget } from "./turn.ts";
 
 /** Where a user reports a throw from its own code; `where` names the task or hook. */
 export type ExceptionSink = (error: unknown, where: string) => void;
@@ -20,8 +21,8 @@ export interface UserRunOptions {
   random?: () => number;
   /** Updated as tasks start and end, for the hung-task watchdog. */
   activity?: Activity;
-  /** Shared by all users of a pool: when the event loop last got a turn. */
-  yieldBudget?: YieldBudget;
+  /** Shared by all users of a pool: how long they may run before the event loop gets a turn. */
+  turnBudget?: TurnBudget;
   /**
    * Stop requested: ends the wait at once and the loop after the task in flight, which keeps
    * running until ctx.signal (the kill) aborts. Defaults to ctx.signal.
@@ -33,26 +34,30 @@ export interface UserRunOptions {
   limiter?: RateLimiter;
   /** The tasks this user runs, when the master narrowed the class's own (tags, web UI edits). */
   tasks?: ReadonlyArray<TaskDefinition<any>>;
+  /** Shared by all users of a pool: the task started last, which a stall warning names. */
+  lastStarted?: { task: string | null };
 }
 
 /** How a user ended: stopped by the worker, or by its own task (ctx.stopUser()). */
 export type UserEnd = "stopped" | "stop_user";
 
-export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<UserEnd> {
+export function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<UserEnd> {
+  // One async context per user, not per task: every task and hook of a user has the same scope.
+  // The user's activity rides in it, so a stats watcher can tell which task recorded a new name.
+  const activity = opts.activity ?? newActivity();
+  const scope = { ...(opts.scope ?? { recorder: opts.recorder, sendMessage: () => {} }), activity };
+  return runInScope(scope, () => loop(def, ctx, { ...opts, activity }));
+}
+
+async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<UserEnd> {
   const signal = opts.stopSignal ?? ctx.signal;
-  const shared = opts.scope ?? { recorder: opts.recorder, sendMessage: () => {} };
-  // One scope per task name, made once: it tells the stats watchers which task recorded a name.
-  const scopes = new Map<string, TaskScope>();
-  const scope = (task: string): TaskScope => {
-    let made = scopes.get(task);
-    if (made === undefined) scopes.set(task, (made = { ...shared, task }));
-    return made;
-  };
   const tasks = opts.tasks ?? def.tasks;
-  const { activity, limiter } = opts;
-  const budget = opts.yieldBudget ?? { lastYield: opts.clock.now() };
+  const { limiter } = opts;
+  const activity = opts.activity ?? newActivity();
+  const budget = opts.turnBudget ?? new TurnBudget(() => opts.clock.now());
+  const timed = def.waitTime !== undefined; // only a wait time needs the task's duration
   let end: UserEnd = "stopped";
-  if (def.onStart && (await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, scope(`${def.name}.onStart`), opts)) === "stop_user") end = "stop_user";
+  if (def.onStart && (await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts)) === "stop_user") end = "stop_user";
   // Tags or a web UI edit can leave a class without tasks: its users wait to be stopped.
   if (tasks.length === 0 && end !== "stop_user") await aborted(signal);
   const pick = tasks.length > 0 ? weightedPicker(tasks, (t) => t.weight, opts.random) : undefined;
@@ -69,43 +74,50 @@ export async function runUser(def: UserDefinition<any>, ctx: UserContext<any>, o
       }
     }
     const task = pick();
-    const started = opts.clock.now();
-    if (activity) {
-      activity.task = task.name;
-      activity.last = task.name;
-      activity.since = started;
-      activity.warned = false;
+    activity.task = task.name;
+    activity.runs++;
+    if (opts.lastStarted) opts.lastStarted.task = task.name;
+    const started = timed ? opts.clock.now() : 0;
+    let outcome: "done" | "stop_user" = "done";
+    let result: unknown;
+    try {
+      result = task.fn(ctx);
+    } catch (error) {
+      outcome = taskFailed(error, task, ctx, opts);
     }
-    const outcome = await runTask(task, ctx, scope(task.name), opts);
-    if (activity) activity.task = null;
+    // A task that returns no promise still takes one microtask hop, so the users take turns
+    // within an event-loop turn instead of the first one running the whole budget.
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
+      try {
+        await result;
+      } catch (error) {
+        outcome = taskFailed(error, task, ctx, opts);
+      }
+    } else await undefined;
+    activity.task = null;
     if (outcome === "stop_user") end = "stop_user";
     if (signal.aborted || end === "stop_user") break;
-    const ended = opts.clock.now();
-    const wait = nextWait(def, (ended - started) / 1000, opts);
+    const ended = timed ? opts.clock.now() : undefined;
+    const wait = ended !== undefined ? nextWait(def, (ended - started) / 1000, opts) : 0;
     try {
-      // A task that throws at once or resolves without I/O only ever awaits microtasks, and a
-      // loop of those would starve heartbeats and the socket: yield once the shared budget is spent.
+      // Without a wait, a task that does no I/O never yields: the shared budget bounds the turn.
       if (wait > 0) await sleep(wait * 1000, signal);
-      else if (ended - budget.lastYield >= YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        budget.lastYield = opts.clock.now();
+      else {
+        const nextTurn = budget.spent(ended);
+        if (nextTurn) await nextTurn;
       }
     } catch (error) {
       if (!isAbortError(error)) throw error;
     }
   }
-  if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, scope(`${def.name}.onStop`), opts);
+  if (def.onStop) await guarded(() => def.onStop?.(ctx), `${def.name}.onStop`, opts);
   return end;
 }
 
-async function runTask(task: TaskDefinition<any>, ctx: UserContext<any>, scope: TaskScope, opts: UserRunOptions): Promise<"done" | "stop_user"> {
-  try {
-    await runInScope(scope, () => task.fn(ctx));
-  } catch (error) {
-    if (error instanceof StopUser) return "stop_user";
-    if (error instanceof RescheduleTask) return "done";
-    if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
-  }
+function taskFailed(error: unknown, task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): "done" | "stop_user" {
+  if (error instanceof StopUser) return "stop_user";
+  if (error instanceof RescheduleTask) return "done";
+  if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
   return "done";
 }
 
@@ -118,9 +130,9 @@ function aborted(signal: AbortSignal): Promise<void> {
  * Runs a hook and reports what it throws. An abort is the stop itself, not a bug. Locust calls
  * on_stop whenever a user is stopped, even in the middle of on_start, and so does runUser.
  */
-async function guarded(fn: () => unknown, where: string, scope: TaskScope, opts: UserRunOptions): Promise<"done" | "stop_user"> {
+async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): Promise<"done" | "stop_user"> {
   try {
-    await runInScope(scope, fn);
+    await fn();
   } catch (error) {
     if (error instanceof StopUser) return "stop_user";
     if (!isAbortError(error) && !(error instanceof RescheduleTask)) opts.onException(error, where);

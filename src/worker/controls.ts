@@ -6,6 +6,7 @@ import type { Plan } from "../api/plan.ts";
 import type { Logger } from "../log.ts";
 import type { WorkerMessage } from "../protocol/index.ts";
 import { type TaskScope, runInScope } from "../users/current.ts";
+import { runTestHooks } from "../users/test-hooks.ts";
 import type { ExceptionSink } from "../users/user.ts";
 import { type LogBuffer, type ShipState, initialShipState, shipLogs } from "./logs.ts";
 import { type MessageDispatch, createMessageDispatch } from "./messages.ts";
@@ -51,17 +52,10 @@ export function createControls(opts: ControlsOptions): WorkerControls {
 
   // Hooks run one batch at a time, in the order the tests start and end: a test's onTestStart
   // waits for the previous test's onTestStop.
-  const runHooks = (fns: Plan["testStart"], where: string, base: Omit<TestHookContext, "log" | "workerIndex">, after?: Promise<unknown>) => {
-    const run = Promise.all([running, after]).then(async () => {
-      const ctx: TestHookContext = { ...base, workerIndex: opts.workerIndex(), log: opts.log };
-      for (const fn of fns) {
-        try {
-          await runInScope(scope, () => fn(ctx));
-        } catch (error) {
-          opts.onException(error, where);
-        }
-      }
-    });
+  const runHooks = (fns: Plan["testStart"], where: "onTestStart" | "onTestStop", base: Omit<TestHookContext, "log" | "workerIndex">, after?: Promise<unknown>) => {
+    const run = Promise.all([running, after]).then(() =>
+      runTestHooks(fns, { ...base, workerIndex: opts.workerIndex(), log: opts.log }, scope, opts.onException, where),
+    );
     running = run;
     return run;
   };

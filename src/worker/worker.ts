@@ -3,7 +3,7 @@
 // (effects.ts). Transport, clock and intervals are parameters, so tests run it in process.
 import { hostname } from "node:os";
 import type { Plan } from "../api/plan.ts";
-import { type Clock, systemClock } from "../clock.ts";
+import { type Clock, perRoundClock, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { type StatsReport as WireStatsReport, type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
 import { type StatsReport, createStats } from "../stats/index.ts";
@@ -73,7 +73,8 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const { log } = opts;
   const nodeId = opts.nodeId ?? newNodeId();
   const watchNames = nameWatcher({ warn: (message) => log.warn(message) });
-  const stats = createStats(clock, { onNewEntry: (method, name) => watchNames(currentTask(), method, name) });
+  // Per-second keys: the time of the round is enough.
+  const stats = createStats(perRoundClock(clock), { onNewEntry: (method, name) => watchNames(currentTask(), method, name) });
   let state: MachineState = initialState;
   let exitWith: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (exitWith = resolve));
@@ -127,7 +128,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     every(timing.heartbeatMs, () => dispatch({ type: "tick" })),
     every(timing.reportMs, () => dispatch({ type: "report_due" })),
     every(timing.logsMs, () => dispatch({ type: "logs_due" })),
-    watchStalls({ now: () => clock.now(), every, suspects: () => stallSuspects(pool.activities()), warn: (message) => log.warn(message) }),
+    watchStalls({ now: () => clock.now(), every, suspects: () => stallSuspects(pool.activities(), pool.lastStarted.task), warn: (message) => log.warn(message) }),
   ];
   const target: EffectTarget = {
     send,

@@ -19,7 +19,8 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   worker: ["users", "api", "metrics", "protocol", "transport", "stats", "http"],
   standalone: ["users", "api", "stats", "http"],
   demo: [],
-  cli: ["worker", "standalone", "users", "api", "metrics", "demo", "protocol", "transport", "stats", "http"],
+  processes: [],
+  cli: ["worker", "standalone", "processes", "users", "api", "metrics", "demo", "protocol", "transport", "stats", "http"],
   "index.ts": ["api", "users", "http", "stats"],
   "main.ts": ["cli"],
 };

@@ -29,10 +29,10 @@ async function distinctPorts(n: number): Promise<number[]> {
   return [...picked];
 }
 
-/** up.sh with only the given LOADWORKER_* settings (none of the machine's own). */
+/** up.sh with only the given LOADWORKER_* settings (none of the machine's own), one worker process. */
 async function up(dir: string, settings: Record<string, string>, timeoutMs = 180_000) {
   const [web, master, demo] = (await distinctPorts(3)) as [number, number, number];
-  const args = ["bash", "scripts/up.sh", "--detach", "--no-build", "--run-dir", dir, "--web-port", `${web}`, "--master-port", `${master}`, "--demo-port", `${demo}`];
+  const args = ["bash", "scripts/up.sh", "--detach", "--no-build", "--run-dir", dir, "--web-port", `${web}`, "--master-port", `${master}`, "--demo-port", `${demo}`, "--workers", "1"];
   const proc = Bun.spawn(args, { cwd: root, env: envWith(settings), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await within(Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]), timeoutMs, "up.sh");
   return { code, stdout, stderr, web, master, demo };

@@ -37,14 +37,7 @@ export function processesMentioning(text: string): { pid: number; cmd: string }[
   return found;
 }
 
-export function alive(pid: number): boolean {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ").pop()?.[0];
-    return state !== undefined && state !== "Z";
-  } catch {
-    return false;
-  }
-}
+export { alive } from "../support/procs.ts";
 
 /** Fails loudly (never skips) when the machine lacks what the deploy tests need. */
 export function requirePrerequisites(): void {

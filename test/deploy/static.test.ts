@@ -157,10 +157,11 @@ describe("supervisord.conf", () => {
 
   test("points the workers at that master", () => {
     expect(locustFlags(argvOf("program:loadworker"))).toMatchObject({ "--master-host": "127.0.0.1", "--master-port": "5557" });
+    expect(argvOf("program:loadworker").slice(-2)).toEqual(["--processes", "-1"]); // every core; up.sh --workers N pins it
     expect(option("program:loadworker", "process_name")).toBe("%(program_name)s_%(process_num)02d");
     expect(option("program:loadworker", "numprocs")).toBe("1");
     const withNumprocs = [...ini].filter(([, s]) => s.has("numprocs")).map(([name]) => name);
-    expect(withNumprocs).toEqual(["program:loadworker"]); // up.sh's --workers rewrites the one numprocs=1
+    expect(withNumprocs).toEqual(["program:loadworker"]); // one program; its --processes makes the worker processes
   });
 
   test("starts the demo first, then the master, then the workers, and restarts each", () => {
@@ -229,7 +230,7 @@ describe("docker-compose.yml", () => {
   });
 
   test("runs scalable workers that join the master service", () => {
-    expect(worker?.command).toEqual(["/app/loadworker", "--master-host", "master", "--master-port", "5557"]);
+    expect(worker?.command).toEqual(["/app/loadworker", "--master-host", "master", "--master-port", "5557", "--processes", "-1"]);
     expect(worker?.container_name).toBeUndefined(); // a fixed name would break --scale worker=4
     expect(worker?.ports).toBeUndefined();
   });
@@ -285,7 +286,8 @@ describe("deploy/k8s", () => {
     expect(worker.spec.selector.matchLabels).toEqual(worker.spec.template.metadata.labels);
     const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
     const argv = [...container.command, ...container.args].map((a: string) => a.replace(/\$\((\w+)\)/g, (_, name) => env[name]));
-    expect(argv).toEqual(["/app/loadworker", "--master-host", service.metadata.name, "--master-port", "5557"]);
+    expect(argv).toEqual(["/app/loadworker", "--master-host", service.metadata.name, "--master-port", "5557", "--processes", "-1"]);
+    expect(container.resources.limits.cpu).toBeDefined(); // what --processes -1 counts in a pod
   });
 
   test("uses the compose image and runs every pod as the image's non-root user", () => {

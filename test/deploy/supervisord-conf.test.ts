@@ -26,7 +26,7 @@ describe("the runtime supervisord.conf", () => {
   });
 
   test("runs the built app instead of /app and keeps state in the run dir instead of /tmp", () => {
-    expect(commandOf(out, "loadworker")).toBe(`'${app}/loadworker' --master-host 127.0.0.1 --master-port 15557`);
+    expect(commandOf(out, "loadworker")).toBe(`'${app}/loadworker' --master-host 127.0.0.1 --master-port 15557 --processes 3`);
     expect(commandOf(out, "demo")).toBe(`'${app}/loadworker' demo-target --port 18099 --bind 127.0.0.1`);
     expect(commandOf(out, "locust")).toContain(`-f '${app}/master.py'`);
     expect(out).toContain(`file=${run}/supervisor.sock`);
@@ -46,8 +46,14 @@ describe("the runtime supervisord.conf", () => {
     expect(out).not.toContain("0.0.0.0");
   });
 
-  test("starts the requested number of workers", () => {
-    expect(settings(out)).toContain("numprocs=3");
+  test("starts the requested number of worker processes, in one supervised program", () => {
+    expect(commandOf(out, "loadworker")).toEndWith(" --processes 3");
+    expect(settings(out)).toContain("numprocs=1");
+  });
+
+  test("keeps one worker process per CPU core when no number is given", () => {
+    const { out } = rewrite(["--app-dir", app, "--run-dir", run]);
+    expect(commandOf(out, "loadworker")).toEndWith(" --processes -1");
   });
 
   test("changes nothing else", () => {
@@ -55,14 +61,14 @@ describe("the runtime supervisord.conf", () => {
     const after = settings(out);
     expect(after.length).toBe(before.length);
     const changed = after.filter((line, i) => line !== before[i]).map((l) => l.split("=")[0]);
-    expect(changed).toEqual(["pidfile", "file", "serverurl", "command", "command", "command", "numprocs"]);
+    expect(changed).toEqual(["pidfile", "file", "serverurl", "command", "command", "command"]);
   });
 });
 
 describe("paths that are not plain", () => {
   test("quotes a run dir with spaces so supervisord keeps the command's argv intact", () => {
     const { out } = rewrite(["--app-dir", "/home/a b/run/app", "--run-dir", "/home/a b/run"]);
-    expect(commandOf(out, "loadworker")).toBe("'/home/a b/run/app/loadworker' --master-host 127.0.0.1 --master-port 5557");
+    expect(commandOf(out, "loadworker")).toBe("'/home/a b/run/app/loadworker' --master-host 127.0.0.1 --master-port 5557 --processes -1");
   });
 
   test("rewrites a run dir that itself contains /tmp/ or /app/ only once", () => {
@@ -85,5 +91,8 @@ describe("bad arguments", () => {
     const notANumber = rewrite(["--app-dir", "/x", "--run-dir", "/y", "--workers", "two"]);
     expect(notANumber.code).toBe(2);
     expect(notANumber.err).toContain("'two' is not a number");
+    const zero = rewrite(["--app-dir", "/x", "--run-dir", "/y", "--workers", "0"]);
+    expect(zero.code).toBe(2);
+    expect(zero.err).toContain("--workers must be -1 (one per CPU core) or a number of processes");
   });
 });

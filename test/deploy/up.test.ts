@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { listeningAddresses } from "../support/listeners.ts";
 import { freePort } from "../support/procs.ts";
@@ -28,6 +28,8 @@ const stats = async (): Promise<Stats> => {
   if (!res.ok) throw new Error(`/stats/requests answered ${res.status}`);
   return (await res.json()) as Stats;
 };
+// up.sh's default is one worker process per CPU core (loadworker --processes -1).
+const cores = availableParallelism();
 const readyWorkers = (s: Stats) => s.workers.filter((w) => w.state === "ready");
 const summary = (s: Stats) =>
   new NotYet(`state ${s.state}, ${s.user_count} users, ${s.stats.at(-1)?.num_requests ?? 0} requests, workers ${JSON.stringify(s.workers.map((w) => [w.id, w.state]))}`);
@@ -57,19 +59,20 @@ afterAll(async () => {
 }, 120_000);
 
 describe("scripts/up.sh --detach", () => {
-  test("builds, starts the web UI and two workers, and returns", async () => {
+  test("builds, starts the web UI and one worker per CPU core, and returns", async () => {
     const up = await run(
-      ["bash", "scripts/up.sh", "--detach", "--web-port", `${ports.web}`, "--master-port", `${ports.master}`, "--demo-port", `${ports.demo}`, "--workers", "2", "--run-dir", runDir],
+      ["bash", "scripts/up.sh", "--detach", "--web-port", `${ports.web}`, "--master-port", `${ports.master}`, "--demo-port", `${ports.demo}`, "--run-dir", runDir],
       300_000,
     );
     recordPids();
     expect(up.code, `up.sh failed:\n${up.stdout}\n${up.stderr}`).toBe(0);
     expect(up.stdout).toContain(`loadworker is up: ${ui()}\n`);
+    expect(up.stderr).toContain(`${cores} of ${cores} worker(s) ready`);
     const s = await waitFor(async () => {
       const current = await stats();
-      return readyWorkers(current).length === 2 ? current : summary(current);
-    }, 60_000, "2 ready workers in /stats/requests", 500);
-    expect(s.workers.length).toBe(2);
+      return readyWorkers(current).length === cores ? current : summary(current);
+    }, 60_000, `${cores} ready workers in /stats/requests`, 500);
+    expect(s.workers.length).toBe(cores);
     recordPids();
   }, 330_000);
 
@@ -105,16 +108,18 @@ describe("scripts/up.sh --detach", () => {
     expect(((await stop.json()) as { success: boolean }).success).toBe(true);
     await waitFor(async () => {
       const current = await stats();
-      return current.state === "stopped" && current.user_count === 0 && readyWorkers(current).length === 2 ? true : summary(current);
-    }, 60_000, "the test to stop with both workers ready again", 2_000);
+      return current.state === "stopped" && current.user_count === 0 && readyWorkers(current).length === cores ? true : summary(current);
+    }, 60_000, "the test to stop with every worker ready again", 2_000);
     recordPids();
   }, 150_000);
 
-  test("supervisord restarts a worker killed with SIGKILL, and the master sees it join again", async () => {
+  test("supervisord restarts the worker parent killed with SIGKILL: its old processes end, new ones join", async () => {
     const before = new Set((await stats()).workers.map((w) => w.id));
     const pidOf = async () => Number((await ctl("pid", "loadworker:loadworker_00")).stdout.trim());
     const victim = await pidOf();
     expect(victim).toBeGreaterThan(0);
+    const children = processesMentioning(runDir).filter((p) => p.cmd.includes("--processes") && p.pid !== victim).map((p) => p.pid);
+    expect(children.length).toBe(cores);
     process.kill(victim, "SIGKILL");
     const replacement = await waitFor(async () => {
       const pid = await pidOf();
@@ -125,8 +130,9 @@ describe("scripts/up.sh --detach", () => {
     await waitFor(async () => {
       const current = await stats();
       const ready = readyWorkers(current);
-      return ready.length === 2 && ready.some((w) => !before.has(w.id)) ? true : summary(current);
-    }, 60_000, "a new worker id ready and 2 workers ready in total", 2_000);
+      return ready.filter((w) => !before.has(w.id)).length === cores ? true : summary(current);
+    }, 60_000, `${cores} new worker ids ready`, 2_000);
+    expect(children.filter(alive)).toEqual([]); // the orphans quit by themselves
   }, 120_000);
 
   test("refuses a second run in the same dir while this one is up", async () => {
@@ -141,7 +147,7 @@ describe("scripts/up.sh --detach", () => {
     seenPids.add(supervisord);
     const programs = (await ctl("pid", "all")).stdout.split("\n").map(Number).filter((p) => p > 0);
     for (const pid of programs) seenPids.add(pid);
-    expect(programs.length).toBe(4); // demo, locust, two workers
+    expect(programs.length).toBe(3); // demo, locust, loadworker (its worker processes are its children)
 
     const down = await run(["bash", "scripts/down.sh", "--run-dir", runDir], 90_000);
     expect(down.code, down.stderr).toBe(0);
@@ -211,7 +217,7 @@ describe("scripts/up.sh refuses bad input", () => {
   test("bad flag values: exits 2 naming the flag", async () => {
     const workers = await run(["bash", "scripts/up.sh", "--workers", "0"], 30_000);
     expect(workers.code).toBe(2);
-    expect(workers.stderr).toContain("--workers must be a positive integer");
+    expect(workers.stderr).toContain("--workers must be a positive integer, or -1");
     const port = await run(["bash", "scripts/up.sh", "--web-port"], 30_000);
     expect(port.code).toBe(2);
     expect(port.stderr).toContain("--web-port needs a value");

@@ -10,7 +10,7 @@ import schema from "../../src/standalone/report-schema.json" with { type: "json"
 import { probeRendered } from "../support/chromium.ts";
 import { type CountingServer, countingServer, tempDir } from "../support/procs.ts";
 import { REPORT_PROBE, type RenderedReport } from "../support/report-probe.ts";
-import { type RunResult, type Runner, run, runBinary } from "../support/run-cli.ts";
+import { type RunResult, type Runner, run, runBinary, summaryCounts } from "../support/run-cli.ts";
 
 const USERS = 4;
 let server: CountingServer;
@@ -22,22 +22,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => server?.close());
-
-/** Per "METHOD name" request counts from the summary's first table (Locust's get_stats_summary). */
-export function summaryCounts(stdout: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  const lines = stdout.split("\n");
-  const start = lines.findIndex((l) => l.startsWith("Type     Name"));
-  for (const line of lines.slice(start + 2)) {
-    if (line.startsWith("--------|")) break;
-    const match = /^ (.*?)\s+(\d+)\s+\d+\(\d+\.\d\d%\) \|/.exec(line.slice(8));
-    if (match) counts.set(`${line.slice(0, 8).trim()} ${match[1]}`, Number(match[2]));
-  }
-  const total = lines.slice(start).find((l) => l.startsWith("         Aggregated"));
-  const totalMatch = total === undefined ? null : /Aggregated\s+(\d+)/.exec(total);
-  if (totalMatch) counts.set("Aggregated", Number(totalMatch[1]));
-  return counts;
-}
 
 const PATHS: Record<string, string> = { "GET /items": "/items", "GET 压测Items": "/cjk", "GET /fail": "/fail/x", "GET /boom": "/boom" };
 

@@ -104,10 +104,4 @@ export function trackServer(server: Server, scheme: string): Promise<TestServer>
   return track(server, scheme);
 }
 
-/** A port that refuses connections: bind one, note it, close it. */
-export async function refusedPort(): Promise<number> {
-  const server = await rawServer(() => {});
-  const port = server.port;
-  await server.close();
-  return port;
-}
+export { refusedPort } from "../support/procs.ts";

@@ -1,12 +1,12 @@
 // The `loadworker run` shell in process: real pool, users and stats, fake clock and timers, the
 // output and report files captured. No sockets and no sleeping through the run: time moves by hand.
 import { describe, expect, test } from "bun:test";
-import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
-import { constant, defineUser } from "../../src/index.ts";
+import { type Plan, buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import { constant, defineUser, onTestStart, onTestStop } from "../../src/index.ts";
 import type { RunReport } from "../../src/standalone/json-report.ts";
 import type { FinalReports, ReportFiles } from "../../src/standalone/report-files.ts";
 import { type RunFlags, parseRunFlags } from "../../src/standalone/run-options.ts";
-import { startStandalone } from "../../src/standalone/run.ts";
+import { RunSink, driveRun, startStandalone } from "../../src/standalone/run.ts";
 import { selectClasses } from "../../src/standalone/select.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 import { FakeTimers } from "../support/fake-link.ts";
@@ -45,9 +45,9 @@ const plan = buildPlan(collectDefinitions([buyer, breaker, thrower]));
 // Lets the users' promises run between two timer advances (their tasks are synchronous).
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-function start(flags: Partial<RunFlags>) {
+function start(flags: Partial<RunFlags>, runPlan: Plan = plan, write?: (text: string) => void) {
   const options = parseRunFlags({ thresholds: [], abortOnFail: false, names: [], ...flags });
-  const selected = selectClasses(plan, options.names);
+  const selected = selectClasses(runPlan, options.names);
   if (!selected.ok) throw new Error(selected.error);
   const clock = new FakeClock(1_800_000_000);
   const timers = new FakeTimers(clock);
@@ -67,12 +67,12 @@ function start(flags: Partial<RunFlags>) {
       return ["fake.json"];
     },
   };
-  const run = startStandalone(plan, selected.classes, options, {
+  const run = startStandalone(runPlan, selected.classes, options, {
     clock,
     log,
     every: timers.every,
     files,
-    io: { out: { write: (text: string) => (out += text) }, terminal: undefined, size: () => ({ columns: 100, rows: 30 }) },
+    io: { out: { write: write ?? ((text: string) => (out += text)) }, terminal: undefined, size: () => ({ columns: 100, rows: 30 }) },
   });
   const advance = async (ms: number) => {
     for (let t = 0; t < ms; t += 250) {
@@ -94,10 +94,10 @@ function start(flags: Partial<RunFlags>) {
 }
 
 describe("startStandalone", () => {
-  test("ramps up one user every 1/rate seconds, split by weight, and prints a plain line every 2 s", async () => {
+  test("ramps up in Locust's steps (floor(rate) users a step), split by weight, and prints a plain line every 2 s", async () => {
     const r = start({ users: "8", spawnRate: "2", runTime: "10s", names: ["Buyer", "Breaker"] });
     await r.advance(2_000);
-    expect(r.out()).toMatch(/^\[2s\/10s\] ramping up 5\/8 users \| 5 reqs, 1 \(20\.0%\) fails \| 0\.0 rps \| p50 12 ms/m);
+    expect(r.out()).toMatch(/^\[2s\/10s\] ramping up 6\/8 users \| 6 reqs, 1 \(16\.7%\) fails \| 0\.0 rps \| p50 12 ms/m);
     await r.advance(2_000);
     expect(r.log.lines.map((l) => l.message)).toContain('all 8 users started: {"Buyer":6,"Breaker":2}');
     expect(r.out()).toMatch(/^\[4s\/10s\] running 8\/8 users \| 8 reqs, 2 \(25\.0%\) fails/m);
@@ -169,5 +169,92 @@ describe("startStandalone", () => {
     await r.advance(1_000);
     await within(r.run.done, 5_000, "the run to end");
     expect(r.report().config.user_classes).toEqual(["Buyer"]);
+  });
+
+  test("runs onTestStart before the first user starts and onTestStop once after the last stopped; a throwing hook is an exception", async () => {
+    const events: string[] = [];
+    let release = () => {};
+    const hooksPlan = buildPlan(
+      collectDefinitions([
+        defineUser({ name: "Hooked", waitTime: constant(3600), tasks: [{ name: "work", fn: () => void events.push("task") }], onStop: () => void events.push("onStop") }),
+        onTestStart(async (ctx) => {
+          await new Promise<void>((resolve) => (release = resolve));
+          events.push(`start ${ctx.workerIndex} ${JSON.stringify(ctx.parsedOptions.tags)}`);
+        }),
+        onTestStop(() => {
+          events.push("stop");
+          throw new Error("stop hook broke");
+        }),
+      ]),
+    );
+    const r = start({ users: "2", spawnRate: "2", runTime: "3s", tags: [] }, hooksPlan);
+    await r.advance(1_000);
+    expect(events).toEqual([]); // the users wait for onTestStart
+    release();
+    await settle();
+    await r.advance(2_999);
+    expect(events).not.toContain("stop"); // the run time counts from the end of onTestStart, as in Locust
+    await r.advance(1);
+    expect(await within(r.run.done, 5_000, "the run to end")).toBe(0);
+    expect(events).toEqual(["start 0 null", "task", "task", "onStop", "onStop", "stop"]);
+    expect(r.report().exceptions).toEqual([expect.objectContaining({ count: 1, msg: "Error('stop hook broke') in onTestStop" })]);
+  });
+
+  test("a throw at the end (stdout gone while the summary prints) is logged and exits 1; the reports were written", async () => {
+    const r = start({ users: "1", spawnRate: "1", runTime: "1s", names: ["Buyer"] }, plan, (text) => {
+      if (text.includes("Response time percentiles")) throw Object.assign(new Error("write EPIPE"), { code: "EPIPE" });
+    });
+    await r.advance(1_000);
+    expect(await within(r.run.done, 5_000, "the run to end")).toBe(1);
+    expect(r.final()).toBeDefined();
+    expect(r.log.lines.some((l) => l.level === "error" && l.message.startsWith("the run could not finish (exit code 1; report files already written stay): Error: write EPIPE"))).toBe(true);
+    expect(r.timers.active).toBe(0);
+  });
+
+  test("a load source whose stop rejects still ends the run with exit 1 and no timer left", async () => {
+    const clock = new FakeClock(1_800_000_000);
+    const timers = new FakeTimers(clock);
+    const log = recordingLogger();
+    const source = {
+      collect: () => {},
+      phase: () => "running" as const,
+      userCount: () => 1,
+      elapsed: () => 0,
+      stop: () => Promise.reject(new Error("children would not stop")),
+    };
+    const options = parseRunFlags({ users: "1", thresholds: [], abortOnFail: false, names: [] });
+    const files: ReportFiles = { appendHistory: () => {}, refreshCsv: () => {}, writeFinal: () => [] };
+    const io = { out: { write: () => {} }, terminal: undefined, size: () => ({ columns: 100, rows: 30 }) };
+    const run = driveRun(source, new RunSink(clock.epoch(), log, undefined), options, { clock, log, io, files, every: timers.every }, []);
+    run.stop("interrupted");
+    expect(await within(run.done, 5_000, "the run to end")).toBe(1);
+    expect(log.lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([expect.stringMatching(/^the run could not finish \(exit code 1; report files already written stay\): Error: children would not stop/)]);
+    expect(timers.active).toBe(0);
+  });
+
+  test("replaces a user that stopped itself only at the next ramp step, as Locust's runner does (-u 3: -r 3 starts 3, -r 1 starts 6)", async () => {
+    // Locust 2.47, `--headless -u 3 -t 5s` with on_start raising StopUser: 3 on_start calls at -r 3, 6 at -r 1
+    // (each step tops up to its total from the users still running); none after the ramp.
+    const starts = async (spawnRate: string, stopIn: "onStart" | "task") => {
+      let count = 0;
+      const leaver = defineUser({
+        name: "Leaver",
+        waitTime: constant(1),
+        onStart: (ctx) => {
+          count++;
+          if (stopIn === "onStart") ctx.stopUser();
+        },
+        tasks: [{ name: "leave", fn: (ctx) => ctx.stopUser() }],
+      });
+      const r = start({ users: "3", spawnRate, runTime: "6s" }, buildPlan(collectDefinitions([leaver])));
+      await r.advance(6_000);
+      expect(await within(r.run.done, 5_000, "the run to end")).toBe(0);
+      return count;
+    };
+    expect(await starts("3", "onStart")).toBe(3);
+    expect(await starts("1", "onStart")).toBe(6);
+    expect(await starts("3", "task")).toBe(3);
+    expect(await starts("1", "task")).toBe(6);
+    expect(await starts("0.5", "onStart")).toBe(6); // steps at 0, 2 and 4 s; none in the seconds between
   });
 });

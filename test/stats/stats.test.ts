@@ -60,6 +60,21 @@ describe("a successful request", () => {
     expect([...total.num_reqs_per_sec]).toEqual([[1000, 1], [1001, 2]]);
   });
 
+  test("counts a second that comes back (the wall clock stepped back) into the same key, and keeps every bucket", () => {
+    for (const [epoch, ms] of [[1000.2, 3], [1001.5, 99.5], [1000.9, 3], [1001.1, 250]] as const) {
+      clock.set(epoch);
+      stats.recorder.success("GET", "/a", ms, 0);
+    }
+    const total = stats.report({}, 0).stats_total;
+    expect(new Map(total.num_reqs_per_sec)).toEqual(new Map([[1000, 2], [1001, 2]]));
+    expect(new Map(total.response_times)).toEqual(new Map([[3, 2], [100, 1], [250, 1]]));
+    clock.set(1002.5);
+    stats.recorder.success("GET", "/a", 3, 0);
+    const next = stats.report({}, 0).stats_total;
+    expect([...next.num_reqs_per_sec]).toEqual([[1002, 1]]);
+    expect([...next.response_times]).toEqual([[3, 1]]);
+  });
+
   test("gets one entry per method and name", () => {
     stats.recorder.success("GET", "/a", 1, 0);
     stats.recorder.success("POST", "/a", 1, 0);

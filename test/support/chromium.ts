@@ -38,11 +38,6 @@ export function probeRendered<T>(htmlFile: string, probe: string): T {
   return JSON.parse(decodeEntities(match[1] ?? "")) as T;
 }
 
-/** The serialized DOM of the page as Chromium parsed it. */
-export function dumpDom(htmlFile: string): string {
-  return run(["--dump-dom", `file://${htmlFile}`]);
-}
-
 export function screenshot(htmlFile: string, pngFile: string, width = 1000, height = 2000): void {
   const dir = tempDir("shot");
   const page = join(dir, "page.html");

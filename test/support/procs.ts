@@ -1,7 +1,7 @@
 // Real processes for end-to-end tests: the Locust master from .venv, loadworker binaries, and a
 // counting HTTP server, free ports. Every wait is bounded; every process is killed in cleanup.
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,6 +34,25 @@ export async function freePort(): Promise<number> {
 
 /** A port that refuses connections: bound once, then released. */
 export const refusedPort = freePort;
+
+/** Running (a zombie no reaper has collected yet does not count: it does nothing any more). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** The pids whose parent is `pid`. */
+export function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
+}
 
 export interface Proc {
   child: ChildProcess;
@@ -79,16 +98,20 @@ export function e2eWorker(): Promise<string> {
 export interface CountingServer {
   url: string;
   counts: Map<string, number>;
+  /** With `{ log: true }`: every request's path and the epoch second it arrived, in order. */
+  log: { path: string; second: number }[];
   total(): number;
   close(): Promise<void>;
 }
 
 /** An HTTP server on loopback that counts every request it answers, by path. */
-export async function countingServer(): Promise<CountingServer> {
+export async function countingServer(opts: { log?: boolean } = {}): Promise<CountingServer> {
   const counts = new Map<string, number>();
+  const log: CountingServer["log"] = [];
   const server = createHttpServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] as string;
     counts.set(path, (counts.get(path) ?? 0) + 1);
+    if (opts.log) log.push({ path, second: Math.floor(Date.now() / 1000) });
     const body = `hello from ${path}\n`;
     res.writeHead(path.startsWith("/fail") ? 500 : 200, { "content-type": "text/plain", "content-length": Buffer.byteLength(body) });
     res.end(body);
@@ -98,6 +121,7 @@ export async function countingServer(): Promise<CountingServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    log,
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
   };

@@ -87,3 +87,44 @@ export function runInTerminal(runner: Runner, args: readonly string[], size = { 
   const done = new Promise<RunResult>((resolve) => child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr })));
   return within(done, 120_000, `loadworker run under script ${args.join(" ")}`).finally(() => child.kill("SIGKILL"));
 }
+
+/** Per "METHOD name" request counts from the summary's first table (Locust's get_stats_summary). */
+export function summaryCounts(stdout: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const lines = stdout.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("Type     Name"));
+  for (const line of lines.slice(start + 2)) {
+    if (line.startsWith("--------|")) break;
+    const match = /^ (.*?)\s+(\d+)\s+\d+\(\d+\.\d\d%\) \|/.exec(line.slice(8));
+    if (match) counts.set(`${line.slice(0, 8).trim()} ${match[1]}`, Number(match[2]));
+  }
+  const total = lines.slice(start).find((l) => l.startsWith("         Aggregated"));
+  const totalMatch = total === undefined ? null : /Aggregated\s+(\d+)/.exec(total);
+  if (totalMatch) counts.set("Aggregated", Number(totalMatch[1]));
+  return counts;
+}
+
+/**
+ * What a counting server (with `{ log: true }`) got for `path` in each whole epoch second: the
+ * first `skip` seconds (users and hooks starting) and the last (the stop) are partial and left out.
+ */
+export function countsPerSecond(log: readonly { path: string; second: number }[], path: string, skip = 1): number[] {
+  const perSecond = new Map<number, number>();
+  for (const hit of log) if (hit.path === path) perSecond.set(hit.second, (perSecond.get(hit.second) ?? 0) + 1);
+  return [...perSecond.keys()].sort((a, b) => a - b).slice(skip, -1).map((second) => perSecond.get(second) ?? 0);
+}
+
+/**
+ * The rate limit as counts: no whole second above the cap (+2%), and the median second within 2%
+ * of it. The median, not the mean: on a shared machine a stalled moment loses a period's tokens
+ * (the bucket keeps none, as boomer's), which says nothing about the limiter.
+ */
+export function expectCapHeld(perSecond: readonly number[], cap: number, label: string): void {
+  const sorted = [...perSecond].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const mean = perSecond.reduce((a, b) => a + b, 0) / Math.max(1, perSecond.length);
+  console.log(`${label}: the server counted ${perSecond.join(", ")} in ${perSecond.length} whole seconds; median ${median} (${((median / cap) * 100).toFixed(2)}% of the cap), mean ${mean.toFixed(1)} (${((mean / cap) * 100).toFixed(2)}%)`);
+  if (perSecond.length < 5) throw new Error(`${label}: only ${perSecond.length} whole seconds were counted; the run was too short to measure`);
+  if (Math.max(...perSecond) > cap * 1.02) throw new Error(`${label}: a second held ${Math.max(...perSecond)} requests, above the cap of ${cap}`);
+  if (Math.abs(median / cap - 1) > 0.02) throw new Error(`${label}: the median second held ${median} requests, not within 2% of the cap of ${cap}`);
+}

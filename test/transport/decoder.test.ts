@@ -2,19 +2,10 @@
 import { describe, expect, test } from "bun:test";
 import { type Decoded, FrameDecoder, MAX_MESSAGE_PARTS } from "../../src/transport/decoder.ts";
 import { encodeCommand, encodeFrame, FLAG_MORE, ZmtpError } from "../../src/transport/zmtp.ts";
+import { concat } from "../support/fuzz.ts";
 import { pattern } from "./support.ts";
 
 const MiB = 1024 * 1024;
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** A stream with short, long, empty, multipart and command frames. */
 const stream = concat([

@@ -78,4 +78,45 @@ describe("stopping users that make HTTP requests", () => {
     // The killed request was aborted, not recorded.
     expect(recorder.records.filter((r) => r.name === "/slow")).toHaveLength(0);
   });
+
+  // Locust records a catch_response call by the default rule when its `with` block ends; here a
+  // task's unmarked call is recorded at its next request, at the client's close, and at a stop.
+  test("a waiting user's unmarked catchResponse call is recorded by the default rule when it is killed (stop_timeout 0)", async () => {
+    let done = 0;
+    const user = defineUser({
+      name: "Checker",
+      waitTime: () => 3600,
+      tasks: [{ name: "check", fn: async ({ client }) => void (await client.get("/fail/unmarked", { catchResponse: true }), done++) }],
+    });
+    const { pool, recorder } = poolFor(user, server.url);
+    pool.setTargets({ Checker: 1 }, 0);
+    await waitFor(() => (done === 1 ? true : undefined), 3_000, "the task to end and the user to wait");
+    expect(recorder.records).toEqual([]);
+    await within(pool.stopAll(0), 3_000, "the stop");
+    expect(recorder.records.map((r) => [r.ok, r.name])).toEqual([[false, "/fail/unmarked"]]);
+  });
+
+  test("a user killed in a task after an unmarked catchResponse call records it once, by the default rule (a ramp-down too)", async () => {
+    let waiting = 0;
+    const user = defineUser({
+      name: "Lingerer",
+      tasks: [
+        {
+          name: "linger",
+          fn: async (ctx) => {
+            await ctx.client.get("/ok", { catchResponse: true });
+            waiting++;
+            await ctx.sleep(3600);
+          },
+        },
+      ],
+    });
+    const { pool, recorder } = poolFor(user, server.url);
+    pool.setTargets({ Lingerer: 2 }, 0);
+    await waitFor(() => (waiting === 2 ? true : undefined), 3_000, "both users to sleep in their task");
+    await within(pool.setTargets({ Lingerer: 1 }, 0), 3_000, "the ramp-down");
+    expect(recorder.records.map((r) => [r.ok, r.name])).toEqual([[true, "/ok"]]);
+    await within(pool.stopAll(0), 3_000, "the stop");
+    expect(recorder.records.map((r) => [r.ok, r.name])).toEqual([[true, "/ok"], [true, "/ok"]]);
+  });
 });

@@ -1,6 +1,8 @@
 // The boomer worker for bench/workers: one task that GETs the target with Go's net/http client
 // (keep-alive, enough idle connections for every user) and records it like the seed project did.
-// usage: boomer-bench --url http://127.0.0.1:18080/ --master-host 127.0.0.1 --master-port 5557
+// --mode record: the task only records a success (no HTTP); --mode idle: one GET, then an hour's
+// sleep (boomer has no wait time: its tasks run back to back), for the memory of an idle user.
+// usage: boomer-bench --url http://127.0.0.1:18080/ --master-host 127.0.0.1 --master-port 5557 [--mode http|record|idle]
 package main
 
 import (
@@ -12,7 +14,10 @@ import (
 	"github.com/myzhan/boomer"
 )
 
-var url = flag.String("url", "http://127.0.0.1:18080/", "the target to GET")
+var (
+	url  = flag.String("url", "http://127.0.0.1:18080/", "the target to GET")
+	mode = flag.String("mode", "http", "http, record (record only) or idle (one GET, then sleep)")
+)
 
 func main() {
 	flag.Parse() // boomer.Run parses only when nobody has; --master-host/--master-port are boomer's
@@ -43,6 +48,13 @@ func main() {
 			}
 			boomer.RecordSuccess("GET", "/", elapsed, length)
 		},
+	}
+	switch *mode {
+	case "record":
+		task.Fn = func() { boomer.RecordSuccess("GET", "/", 1, 0) }
+	case "idle":
+		get := task.Fn
+		task.Fn = func() { get(); time.Sleep(time.Hour) }
 	}
 	boomer.Run(task)
 }

@@ -43,3 +43,10 @@ export const blocker = defineUser({
     },
   ],
 });
+
+// CPU-bound: a task that only records, with no wait time, never awaits I/O by itself.
+export const recordOnly = defineUser({
+  name: "RecordOnly",
+  weight: 1,
+  tasks: [{ name: "record only", fn: () => recordSuccess("custom", "record-only", 1, 0) }],
+});

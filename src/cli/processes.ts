@@ -1,0 +1,45 @@
+// --processes for the commands that run users: the flag, and which child of it this process is
+// (the worker and `run` both use them). forkProcesses is the worker's: in the command's process,
+// decide whether to supervise N copies of this command line or to run here, as one of them or as
+// the only one (`run` supervises its children itself: cli/run-processes.ts).
+import type { ArgsDef } from "citty";
+import type { Logger } from "../log.ts";
+import { parseProcessCount, usableCores } from "../processes/count.ts";
+import { watchParent } from "../processes/orphan.ts";
+import { PROCESS_ENV, relaunchCommand, superviseProcesses } from "../processes/supervisor.ts";
+
+export const processesArgs = {
+  processes: {
+    type: "string",
+    default: "1",
+    description: "Worker processes to start, each a whole worker with its own identity and stats (Locust's --processes); -1: one per CPU core",
+  },
+} satisfies ArgsDef;
+
+export interface ProcessSlot {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+/** Which child of --processes this process is, or undefined when it is not one. */
+export function processSlot(): ProcessSlot | undefined {
+  const match = /^(\d+)\/(\d+)$/.exec(process.env[PROCESS_ENV] ?? "");
+  return match ? { index: Number(match[1]), count: Number(match[2]) } : undefined;
+}
+
+/**
+ * Validates `--processes` (a usage error if bad). In the process the user started, with N > 1:
+ * starts N children running the same `rawArgs` and resolves with the code the parent exits with.
+ * Otherwise returns undefined and the caller runs its worker here; in a child, `onOrphaned` is
+ * called if the parent dies (the caller shuts down as on SIGTERM).
+ */
+export function forkProcesses(value: string | undefined, rawArgs: readonly string[], log: Logger, onOrphaned: () => void): Promise<number> | undefined {
+  const count = parseProcessCount(value, usableCores());
+  if (processSlot() !== undefined) {
+    watchParent(onOrphaned);
+    return undefined;
+  }
+  if (count === 1) return undefined;
+  return superviseProcesses({ count, command: relaunchCommand(rawArgs), log }).done;
+}

@@ -1,0 +1,136 @@
+// The one place runtime code may use a Bun-only API (docs/ARCHITECTURE.md). A plain TCP byte
+// socket for the HTTP client: under Bun, Bun.connect's native socket (a write is a syscall, a
+// read a callback; no Node-stream emulation, which cost ~10% of a request's CPU in node:net);
+// elsewhere (Deno) node:net. TLS stays on node:tls in both: it is not the hot path measured.
+import { connect as netConnect, type Socket as NodeSocket } from "node:net";
+
+export interface ByteSocketEvents {
+  /** Bytes from the peer. The chunk is the receiver's to keep. */
+  data(chunk: Uint8Array): void;
+  /** The peer closed, or the socket closed for any reason; may come more than once. */
+  end(): void;
+  /** Connecting or the connection failed; `end` follows. */
+  error(error: unknown): void;
+}
+
+export interface ByteSocket {
+  /** Writes all of `bytes`, in order; what the kernel does not take at once is sent on drain. */
+  write(bytes: Uint8Array): void;
+  /** Bytes written but not yet handed to the kernel. */
+  readonly pending: number;
+  /** Closes now; no event after this. */
+  destroy(): void;
+}
+
+const bun = (globalThis as { Bun?: typeof Bun }).Bun;
+
+/** A TCP connection to host:port with Nagle off (requests are small and latency is measured). */
+export function connectTcp(host: string, port: number, events: ByteSocketEvents): ByteSocket {
+  return bun && !process.env.LOADWORKER_NODE_NET ? new BunTcp(bun, host, port, events) : new NodeTcp(host, port, events);
+}
+
+class NodeTcp implements ByteSocket {
+  private readonly socket: NodeSocket;
+  constructor(host: string, port: number, events: ByteSocketEvents) {
+    this.socket = netConnect({ host, port });
+    this.socket.setNoDelay(true);
+    this.socket.on("data", (chunk: Uint8Array) => events.data(chunk));
+    this.socket.on("end", () => events.end());
+    this.socket.on("close", () => events.end());
+    this.socket.on("error", (error: unknown) => events.error(error));
+  }
+  write(bytes: Uint8Array): void {
+    this.socket.write(bytes);
+  }
+  get pending(): number {
+    return this.socket.writableLength;
+  }
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+type BunSocket = Bun.Socket<BunTcp>;
+
+// One handler object for every socket (each socket's BunTcp is its `data`): per-socket closures
+// were a tenth of an idle user's heap.
+const BUN_HANDLERS: Bun.SocketHandler<BunTcp> = {
+  open: (socket) => socket.data.opened(socket),
+  data: (socket, chunk) => socket.data.received(chunk),
+  drain: (socket) => socket.data.flush(),
+  end: (socket) => socket.data.ended(),
+  close: (socket) => socket.data.ended(),
+  error: (socket, error) => socket.data.failed(error),
+  connectError: (socket, error) => socket.data.failed(error),
+};
+
+class BunTcp implements ByteSocket {
+  private socket: BunSocket | undefined;
+  private queue: Uint8Array[] | undefined; // written before the connection opened, or not taken by the kernel
+  private queued = 0;
+  private closed = false;
+
+  constructor(runtime: typeof Bun, host: string, port: number, private readonly events: ByteSocketEvents) {
+    runtime.connect({ hostname: host, port, data: this, socket: BUN_HANDLERS }).catch((error: unknown) => this.failed(error));
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.closed) return;
+    if (this.socket === undefined || this.queued > 0) return this.enqueue(bytes);
+    const sent = this.socket.write(bytes);
+    if (sent < bytes.length) this.enqueue(bytes.subarray(Math.max(0, sent)));
+  }
+
+  get pending(): number {
+    return this.queued;
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = undefined;
+    this.queued = 0;
+    this.socket?.terminate();
+  }
+
+  opened(socket: BunSocket): void {
+    if (this.closed) return socket.terminate();
+    this.socket = socket;
+    socket.setNoDelay(true);
+    this.flush();
+  }
+
+  received(chunk: Uint8Array): void {
+    if (!this.closed) this.events.data(chunk);
+  }
+
+  flush(): void {
+    const socket = this.socket;
+    const queue = this.queue;
+    if (socket === undefined || queue === undefined) return;
+    while (queue.length > 0) {
+      const head = queue[0] as Uint8Array;
+      const sent = socket.write(head);
+      if (sent < 0) return; // closed: close/error follow
+      this.queued -= Math.max(0, sent);
+      if (sent < head.length) {
+        queue[0] = head.subarray(sent);
+        return; // the kernel is full: drain calls again
+      }
+      queue.shift();
+    }
+  }
+
+  ended(): void {
+    if (!this.closed) this.events.end();
+  }
+
+  failed(error: unknown): void {
+    if (!this.closed) this.events.error(error);
+  }
+
+  private enqueue(bytes: Uint8Array): void {
+    (this.queue ??= []).push(bytes);
+    this.queued += bytes.length;
+  }
+}

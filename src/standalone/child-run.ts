@@ -1,0 +1,63 @@
+// One child of `run --processes`: its share of the users (engine.ts), and every second a stats
+// delta to the parent (child-stream.ts) instead of a view and reports. The parent owns the run
+// time and the thresholds; it ends the child with a signal, and the child then stops its users,
+// runs onTestStop, sends its last delta and "end", and exits 0.
+import type { UserDefinition } from "../api/definitions.ts";
+import type { Plan } from "../api/plan.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import type { RateLimiter } from "../users/rate-limit.ts";
+import { type ChildException, encodeChildMessage } from "./child-stream.ts";
+import { type Every, realEvery, startEngine } from "./engine.ts";
+import type { RunOptions } from "./run-options.ts";
+import type { ProcessShare } from "./spawn-plan.ts";
+
+export interface ChildDeps {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly share: ProcessShare;
+  /** Writes to the parent; resolves once the text is handed to the pipe. */
+  readonly write: (text: string) => Promise<void>;
+  readonly limiter?: RateLimiter;
+  readonly every?: Every;
+}
+
+const CHILD_REPORT_INTERVAL_MS = 1_000;
+
+export function startChildRun(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, deps: ChildDeps) {
+  const exceptions = new Map<string, { msg: string; count: number }>();
+  let sent: Promise<void> = Promise.resolve();
+  const engine = startEngine(plan, classes, options, {
+    clock: deps.clock,
+    log: deps.log,
+    every: deps.every ?? realEvery,
+    limiter: deps.limiter,
+    share: deps.share,
+    onException: (msg, traceback) => {
+      const seen = exceptions.get(traceback);
+      if (seen) seen.count++;
+      else exceptions.set(traceback, { msg, count: 1 });
+    },
+    onReport: (report) => {
+      const batch: ChildException[] = [...exceptions].map(([traceback, { msg, count }]) => ({ msg, traceback, count }));
+      exceptions.clear();
+      sent = deps.write(encodeChildMessage({ type: "stats", report, phase: engine.phase(), exceptions: batch }));
+    },
+  });
+  const stopReports = (deps.every ?? realEvery)(CHILD_REPORT_INTERVAL_MS, () => engine.collect());
+  let done: Promise<number> | undefined;
+  return {
+    /** Ends the child's part of the run; the promise resolves once "end" is written. Once only. */
+    stop(): Promise<number> {
+      done ??= (async () => {
+        stopReports();
+        await engine.stop();
+        engine.collect(); // what finished while the users stopped, onTestStop's records included
+        await sent;
+        await deps.write(encodeChildMessage({ type: "end" }));
+        return 0;
+      })();
+      return done;
+    },
+  };
+}

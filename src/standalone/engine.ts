@@ -1,0 +1,149 @@
+// The load side of `loadworker run`: one process's users without a master. It runs the
+// onTestStart hooks, ramps users up by weight (its share of them under --processes), hands out
+// a stats delta whenever asked, and at the end stops the users and runs the onTestStop hooks.
+// What happens to the deltas (merged here, or sent to a parent process) is the caller's choice.
+import type { UserDefinition } from "../api/definitions.ts";
+import type { Plan } from "../api/plan.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import { type StatsReport, createStats } from "../stats/index.ts";
+import { userClients } from "../users/clients.ts";
+import { type TaskScope, currentTask } from "../users/current.ts";
+import { describeException } from "../users/exceptions.ts";
+import { nameWatcher } from "../users/names.ts";
+import { UserPool } from "../users/pool.ts";
+import { stallSuspects, watchStalls } from "../users/stalls.ts";
+import type { RateLimiter } from "../users/rate-limit.ts";
+import { runTestHooks } from "../users/test-hooks.ts";
+import type { RunOptions } from "./run-options.ts";
+import { type ProcessShare, ONE_PROCESS, classTargets, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
+
+/** Calls `fn` every `ms` until the returned function is called (the worker's `Every`; tests pass fake timers). */
+export type Every = (ms: number, fn: () => void) => () => void;
+
+export const realEvery: Every = (ms, fn) => {
+  const timer = setInterval(fn, ms);
+  return () => clearInterval(timer);
+};
+
+export type EnginePhase = "starting" | "ramping" | "running" | "stopping";
+
+export interface EngineDeps {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly every: Every;
+  /** --max-rps / --request-increase-rate: this process's share of the cap. */
+  readonly limiter?: RateLimiter;
+  /** Under --processes, which process this is; it runs its share of the users. */
+  readonly share?: ProcessShare;
+  /** Every delta `collect()` takes. */
+  readonly onReport: (report: StatsReport) => void;
+  /** Every exception task code threw (no master to flood: all of them count). */
+  readonly onException: (msg: string, traceback: string) => void;
+}
+
+export interface Engine {
+  /** Takes the stats recorded since the last call and hands them to `onReport`. */
+  collect(): void;
+  phase(): EnginePhase;
+  userCount(): number;
+  counts(): Record<string, number>;
+  openConnections(): number;
+  /** Seconds since the first user started (0 while onTestStart runs). */
+  elapsed(): number;
+  /** Resolves once spawning has begun, after the onTestStart hooks; undefined when there are none (it began at once). */
+  readonly started: Promise<void> | undefined;
+  /** Stops spawning and every user (a task in flight gets --stop-timeout), then runs onTestStop; once. */
+  stop(): Promise<void>;
+}
+
+export function startEngine(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, deps: EngineDeps): Engine {
+  const { clock, log } = deps;
+  const share = deps.share ?? ONE_PROCESS;
+  // The worker's warnings too: a name per request, and a task that blocks the event loop.
+  const watchNames = nameWatcher({ warn: (message) => log.warn(message) });
+  const stats = createStats(clock, { onNewEntry: (method, name) => watchNames(currentTask(), method, name) });
+  const onException = (error: unknown, where: string) => {
+    const { msg, traceback } = describeException(error, where);
+    deps.onException(msg, traceback);
+  };
+  const pool = new UserPool({
+    plan: { ...plan, users: classes, fallback: classes },
+    clock,
+    recorder: stats.recorder,
+    log,
+    onException,
+    makeClient: userClients(stats.recorder, clock),
+    limiter: deps.limiter,
+  });
+  const stopStallWatch = watchStalls({ now: () => clock.now(), every: deps.every, suspects: () => stallSuspects(pool.activities(), pool.lastStarted.task), warn: (message) => log.warn(message) });
+  // Locust's parsed_options names, for tasks and hooks that read them.
+  const parsedOptions = {
+    host: options.host ?? null,
+    num_users: options.users,
+    spawn_rate: options.spawnRate,
+    run_time: options.runTime,
+    stop_timeout: options.stopTimeout,
+    tags: options.tags,
+    exclude_tags: options.excludeTags,
+    processes: share.count,
+  };
+  pool.env = { host: options.host, workerIndex: share.index, parsedOptions };
+  const hookCtx = { workerIndex: share.index, host: options.host, parsedOptions, log };
+  const scope: TaskScope = { recorder: stats.recorder, sendMessage: () => {} };
+  const weighted = classes.map((c) => ({ name: c.name, weight: c.weight }));
+  const ownUsers = usersInShare(options.users, share);
+  let phase: EnginePhase = "starting";
+  let startedMs = clock.now();
+  let stopSpawning = () => {};
+  let stopping: Promise<void> | undefined;
+
+  let stepTotal = 0;
+  const spawnTick = () => {
+    const total = usersAt((clock.now() - startedMs) / 1000, options.users, options.spawnRate);
+    // Only a new step applies targets: in between, a user that stopped itself stays gone (as in Locust).
+    if (total === stepTotal) return;
+    stepTotal = total;
+    void pool.setTargets(classTargets(weighted, total, share), options.stopTimeout);
+    if (total >= options.users) {
+      stopSpawning();
+      phase = "running";
+      log.info(`all ${ownUsers} users started: ${JSON.stringify(pool.counts())}`);
+    }
+  };
+  const begin = () => {
+    if (phase !== "starting") return; // stopped while onTestStart ran
+    phase = "ramping";
+    startedMs = clock.now();
+    stopSpawning = deps.every(Math.min(1_000, Math.max(50, spawnStep(options.spawnRate).seconds * 1_000)), spawnTick);
+    spawnTick();
+  };
+  // Like Locust's LocalRunner.start: test_start fires before the first user spawns.
+  const startHooks = plan.testStart.length === 0 ? undefined : runTestHooks(plan.testStart, hookCtx, scope, onException, "onTestStart");
+  if (startHooks) void startHooks.then(begin);
+  else begin();
+
+  const userCount = () => (phase === "stopping" ? 0 : pool.userCount);
+  return {
+    collect: () => deps.onReport(stats.report(pool.counts(), userCount())),
+    phase: () => phase,
+    userCount,
+    counts: () => pool.counts(),
+    openConnections: () => pool.openConnections(),
+    elapsed: () => (phase === "starting" ? 0 : (clock.now() - startedMs) / 1000),
+    started: startHooks,
+    stop() {
+      stopping ??= (async () => {
+        stopSpawning();
+        phase = "stopping";
+        log.info(`stopping ${pool.userCount} users${options.stopTimeout > 0 ? ` (up to ${options.stopTimeout}s for tasks in flight)` : ""}`);
+        await pool.stopAll(options.stopTimeout);
+        stopStallWatch();
+        // Locust's test_stop fires after the users stopped; after test_start's hooks, never beside them.
+        await startHooks;
+        if (plan.testStop.length > 0) await runTestHooks(plan.testStop, hookCtx, scope, onException, "onTestStop");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// The end of a run: thresholds checked, the exit code decided, the report files written and the
+// summary printed, from what the run merged.
+import type { Logger } from "../log.ts";
+import type { Accumulator } from "./accumulator.ts";
+import { exceptionsCsv, failuresCsv, statsCsv } from "./csv-report.ts";
+import type { HistoryPoint } from "./history.ts";
+import { renderHtmlReport } from "./html-report.ts";
+import { type EndReason, runReport } from "./json-report.ts";
+import { statsNameWidth } from "./locust-tables.ts";
+import type { ReportFiles } from "./report-files.ts";
+import type { RunOptions } from "./run-options.ts";
+import type { StandaloneIo } from "./run.ts";
+import { summaryText } from "./summary.ts";
+import { type ThresholdResult, breached, checkThresholds } from "./threshold-check.ts";
+
+export interface FinishInput {
+  readonly acc: Accumulator;
+  readonly history: readonly HistoryPoint[];
+  readonly options: RunOptions;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly reason: EndReason;
+  readonly userClasses: readonly string[];
+  readonly files: ReportFiles;
+  readonly io: StandaloneIo;
+  readonly log: Logger;
+  /** Why the run failed whatever the numbers say (a --processes child died): exit 1 unless a threshold breached. */
+  readonly failure: string | undefined;
+}
+
+/** Writes the reports and prints the summary; resolves with the exit code. */
+export function finishRun(input: FinishInput): number {
+  const { acc, options, files, io, log } = input;
+  const results = checkThresholds(acc, options.thresholds);
+  const code = exitCode(acc, results, options.exitCodeOnError);
+  io.terminal?.close();
+  let written: string[] = [];
+  let writeFailed = false;
+  try {
+    const report = () =>
+      runReport(
+        acc,
+        {
+          startedAt: input.startedAt,
+          endedAt: input.endedAt,
+          endedBy: input.reason,
+          users: options.users,
+          spawnRate: options.spawnRate,
+          runTimeSeconds: options.runTime,
+          host: options.shownHost ?? null,
+          userClasses: [...input.userClasses],
+          processes: options.processes,
+        },
+        [...input.history],
+        results,
+      );
+    written = files.writeFinal({
+      ...csvReports(acc),
+      json: () => `${JSON.stringify(report(), null, 2)}\n`,
+      html: () => renderHtmlReport(report()),
+    });
+  } catch (error) {
+    log.error(error instanceof Error ? error.message : String(error));
+    writeFailed = true;
+  }
+  if (input.failure !== undefined) log.error(input.failure);
+  const finalCode = (writeFailed || input.failure !== undefined) && code === 0 ? 1 : code;
+  const columns = io.terminal ? io.size().columns : undefined;
+  io.out.write(
+    summaryText(acc, {
+      nameWidth: statsNameWidth(columns),
+      endedBy: input.reason,
+      duration: input.endedAt - input.startedAt,
+      thresholds: results,
+      exitCode: finalCode,
+      files: written,
+    }),
+  );
+  return finalCode;
+}
+
+export function csvReports(acc: Accumulator) {
+  return { statsCsv: statsCsv(acc), failuresCsv: failuresCsv(acc), exceptionsCsv: exceptionsCsv(acc) };
+}
+
+/** 99 on any threshold breach (k6's code); else --exit-code-on-error when anything failed; else 0. */
+export function exitCode(acc: Accumulator, results: readonly ThresholdResult[], onError: number): number {
+  if (breached(results)) return 99;
+  if (onError !== 0 && (acc.errors.size > 0 || acc.exceptions.size > 0)) return onError;
+  return 0;
+}

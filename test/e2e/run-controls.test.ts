@@ -1,0 +1,142 @@
+// `loadworker run` with the worker's controls, end to end against a counting server on loopback:
+// --max-rps (what the server counted in each whole second, a ratio of counts, not a timing
+// assertion), the test hooks (once each, around the load), -T/--tags and -E/--exclude-tags
+// (which paths the server saw), and /metrics while the run goes on.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { parseWithPrometheusClient, sampleValue } from "../support/prometheus.ts";
+import { type CountingServer, ROOT, buildWorker, countingServer, freePort } from "../support/procs.ts";
+import { type RunResult, type Runner, countsPerSecond, expectCapHeld, run, startRun, summaryCounts } from "../support/run-cli.ts";
+import { waitFor } from "../support/wait.ts";
+
+let binary: Runner;
+let server: CountingServer;
+
+beforeAll(async () => {
+  binary = { kind: "binary", path: await buildWorker(join(ROOT, "test/e2e/run-controls-tasks"), join(ROOT, ".build/loadworker-run-controls")) };
+}, 180_000);
+
+afterAll(() => server?.close());
+
+/** A fresh server per run: its log is then this run's requests only. */
+async function runAgainst(args: string[]): Promise<{ result: RunResult; server: CountingServer }> {
+  await server?.close();
+  server = await countingServer({ log: true });
+  const result = await run(binary, [...args, "--host", server.url]);
+  return { result, server };
+}
+
+const served = (s: CountingServer, path: string) => s.counts.get(path) ?? 0;
+
+describe("run --max-rps", () => {
+  const CAP = 200;
+  let result: RunResult;
+  let s: CountingServer;
+  beforeAll(async () => {
+    ({ result, server: s } = await runAgainst(["Ticker", "-u", "10", "-r", "10", "-t", "8s", "--max-rps", String(CAP), "--tags", "fast"]));
+  }, 60_000);
+
+  test("holds the cap: no whole second the server counted above it, the median second within 2 percent of it", () => {
+    expect(result.code).toBe(0);
+    expectCapHeld(countsPerSecond(s.log, "/tick"), CAP, `run --max-rps ${CAP}`);
+  });
+
+  test("reports in its summary what the server counted", () => {
+    const counts = summaryCounts(result.stdout);
+    expect(counts.get("GET /tick")).toBe(served(s, "/tick"));
+  });
+
+  test("runs onTestStart once before the first request and onTestStop once after the last", () => {
+    expect(served(s, "/hook/start")).toBe(1);
+    expect(served(s, "/hook/stop")).toBe(1);
+    const paths = s.log.map((h) => h.path);
+    expect(paths[0]).toBe("/hook/start");
+    expect(paths.at(-1)).toBe("/hook/stop");
+    expect(result.stderr).toContain("task executions capped at 200/s");
+  });
+});
+
+describe("run --request-increase-rate", () => {
+  test("ramps the cap up by 50/s every second to --max-rps 200: the server's per-second counts climb, then hold the cap", async () => {
+    const { result, server: s } = await runAgainst(["Ticker", "-u", "5", "-r", "5", "-t", "7s", "--max-rps", "200", "--request-increase-rate", "50", "--tags", "fast"]);
+    expect(result.code).toBe(0);
+    const whole = countsPerSecond(s.log, "/tick");
+    console.log(`run --max-rps 200 --request-increase-rate 50: per whole second ${whole.join(", ")}`);
+    expect(whole[0]).toBeLessThan(160); // 50, 100, 150, … per second: the first whole second is at most part-way up
+    for (let i = 1; i < whole.length; i++) expect(whole[i] as number).toBeGreaterThanOrEqual((whole[i - 1] as number) * 0.98);
+    expect((whole.at(-1) as number) / 200).toBeGreaterThanOrEqual(0.98);
+    expect((whole.at(-1) as number) / 200).toBeLessThanOrEqual(1.02);
+  }, 60_000);
+});
+
+describe("run -T/--tags and -E/--exclude-tags", () => {
+  test("--tags fast runs only the tagged task and does not start a class left without tasks", async () => {
+    const { result, server: s } = await runAgainst(["-u", "4", "-r", "4", "-t", "2s", "--max-rps", "100", "--tags", "fast"]);
+    expect(result.code).toBe(0);
+    expect(served(s, "/tick")).toBeGreaterThan(0);
+    for (const path of ["/slow", "/plain", "/other"]) expect(served(s, path)).toBe(0);
+    expect(result.stderr).toContain("not starting Other: no task left after the tags");
+  }, 60_000);
+
+  test("-T slow other (Locust's form: words up to the next flag) runs the tasks with either tag", async () => {
+    const { result, server: s } = await runAgainst(["-T", "slow", "other", "-u", "4", "-r", "4", "-t", "2s", "--max-rps", "100"]);
+    expect(result.code).toBe(0);
+    expect(served(s, "/slow")).toBeGreaterThan(0);
+    expect(served(s, "/other")).toBeGreaterThan(0);
+    for (const path of ["/tick", "/plain"]) expect(served(s, path)).toBe(0);
+  }, 60_000);
+
+  test("--exclude-tags fast,other runs the rest, untagged tasks included", async () => {
+    const { result, server: s } = await runAgainst(["Ticker", "--exclude-tags", "fast,other", "-u", "2", "-r", "2", "-t", "2s", "--max-rps", "100"]);
+    expect(result.code).toBe(0);
+    expect(served(s, "/slow")).toBeGreaterThan(0);
+    expect(served(s, "/plain")).toBeGreaterThan(0);
+    for (const path of ["/tick", "/other"]) expect(served(s, path)).toBe(0);
+  }, 60_000);
+
+  test("a tag no task has is a usage error before any load (exit 2), naming the tags there are", async () => {
+    const { result, server: s } = await runAgainst(["--tags", "nosuch", "-t", "2s"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("no task is left to run after --tags nosuch; the selected tasks' tags: fast, other, slow");
+    expect(s.total()).toBe(0);
+  }, 60_000);
+
+  test("a bad --max-rps is the worker's usage error (exit 2), before any load", async () => {
+    const { result, server: s } = await runAgainst(["--max-rps", "-5", "-t", "2s"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--max-rps must be a number of task executions per second >= 0");
+    expect(s.total()).toBe(0);
+  }, 60_000);
+});
+
+describe("run --metrics-port", () => {
+  test("serves /metrics while it runs: the requests so far and the users", async () => {
+    await server?.close();
+    server = await countingServer();
+    const port = await freePort();
+    const started = startRun(binary, ["Ticker", "-u", "3", "-r", "3", "--max-rps", "50", "--tags", "fast", "--host", server.url, "--metrics-port", String(port), "--metrics-host", "127.0.0.1"]);
+    try {
+      const families = await waitFor(
+        async () => {
+          const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+          const parsed = parseWithPrometheusClient(text);
+          const users = sampleValue(parsed, "loadworker_users", "loadworker_users", { user_class: "Ticker" });
+          // -r 3 starts the 3 users at once (Locust's step): the first merge of requests comes a second later.
+          const requests = sampleValue(parsed, "loadworker_requests", "loadworker_requests_total", { name: "/tick", method: "GET" });
+          return users === 3 && requests !== undefined ? parsed : undefined;
+        },
+        20_000,
+        "/metrics to show the 3 Ticker users and their first requests",
+      );
+      // Counted from the deltas the run merges each second, so it trails the server by at most one.
+      const counted = Number(sampleValue(families, "loadworker_requests", "loadworker_requests_total", { name: "/tick", method: "GET" }));
+      expect(counted).toBeGreaterThan(0);
+      expect(counted).toBeLessThanOrEqual(served(server, "/tick"));
+    } finally {
+      started.signal("SIGINT");
+    }
+    const result = await started.result;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Aggregated");
+  }, 60_000);
+});

@@ -1,0 +1,80 @@
+// `loadworker run --host http://u:secret@…`: the requests carry the credentials as Basic auth,
+// and the password shows nowhere: not in the live view, the plain lines, the logs, the summary,
+// the CSV, JSON or HTML reports (one process or --processes), nor a --host error.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { tempDir } from "../support/procs.ts";
+import { type RunResult, type Runner, run, runBinary, runInTerminal } from "../support/run-cli.ts";
+
+const BASIC = `Basic ${Buffer.from("u:secret").toString("base64")}`;
+let server: Server;
+let host = "";
+const auth = new Set<string>();
+let binary: Runner;
+
+beforeAll(async () => {
+  binary = { kind: "binary", path: await runBinary() };
+  server = createServer((req, res) => {
+    auth.add(req.headers.authorization ?? "none");
+    res.statusCode = req.url?.startsWith("/fail") ? 500 : 200;
+    res.end("ok");
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  host = `http://u:secret@127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 180_000);
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+});
+
+/** Every report file of the run, by name. */
+function reports(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const name of readdirSync(dir)) files.set(name, readFileSync(join(dir, name), "utf8"));
+  return files;
+}
+
+function expectNoSecret(result: RunResult, dir: string) {
+  expect(result.code).toBe(0);
+  const files = reports(dir);
+  expect([...files.keys()].sort()).toEqual(["r.html", "r.json", "r_exceptions.csv", "r_failures.csv", "r_stats.csv", "r_stats_history.csv"]);
+  const leaks = [["stdout", result.stdout], ["stderr", result.stderr], ...files].filter(([, text]) => text?.includes("secret")).map(([name]) => name);
+  expect(leaks).toEqual([]);
+  // The host is still shown, masked, where the report names it.
+  expect(JSON.parse(files.get("r.json") ?? "{}").config.host).toBe(host.replace("u:secret", "***"));
+  expect(files.get("r.html")).toContain("http://***@127.0.0.1");
+}
+
+describe("loadworker run with a password in --host", () => {
+  test("on a terminal: requests authenticate; no password in the live view, logs, summary or reports", async () => {
+    auth.clear();
+    const dir = tempDir("run-credentials-tty");
+    const out = join(dir, "r");
+    const result = await runInTerminal(binary, ["-u", "2", "-r", "2", "-t", "3s", "--host", host, "--csv", out, "--json", `${out}.json`, "--html", `${out}.html`]);
+    expect(result.stdout).toContain("loadworker run ·"); // the live view was drawn
+    expect(result.stdout).toContain("Response time percentiles");
+    expect([...auth]).toEqual([BASIC]);
+    expectNoSecret(result, dir);
+  }, 120_000);
+
+  test("with --processes 2 and plain lines: no password in the parent's or children's output or the reports", async () => {
+    auth.clear();
+    const dir = tempDir("run-credentials-processes");
+    const out = join(dir, "r");
+    const result = await run(binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "3s", "--host", host, "--csv", out, "--json", `${out}.json`, "--html", `${out}.html`]);
+    expect(result.stdout).toMatch(/^\[\d+s\/3s\]/m); // the plain lines were printed
+    expect([...auth]).toEqual([BASIC]);
+    expectNoSecret(result, dir);
+  }, 120_000);
+
+  test("a --host that is not an http URL is refused without echoing its password", async () => {
+    const result = await run(binary, ["-t", "1s", "--host", "ftp://u:secret@127.0.0.1:1"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--host must be an http:// or https:// URL, got "ftp://***@127.0.0.1:1"');
+    expect(result.stderr).not.toContain("secret");
+  }, 60_000);
+});

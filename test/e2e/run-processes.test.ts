@@ -1,0 +1,136 @@
+// `loadworker run --processes N` end to end (the compiled binary, a counting server on loopback):
+// the parent's totals against the server's count, the rate cap split across the children, the
+// hooks once per process, Ctrl-C with every child gone afterwards, a child that dies, bad values.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunReport } from "../../src/standalone/json-report.ts";
+import { parseWithPrometheusClient, sampleValue } from "../support/prometheus.ts";
+import { type CountingServer, ROOT, alive, buildWorker, childrenOf, countingServer, freePort, tempDir } from "../support/procs.ts";
+import { type RunResult, type Runner, countsPerSecond, expectCapHeld, run, startRun, summaryCounts } from "../support/run-cli.ts";
+import { waitFor } from "../support/wait.ts";
+
+let binary: Runner;
+const servers: CountingServer[] = [];
+
+beforeAll(async () => {
+  binary = { kind: "binary", path: await buildWorker(join(ROOT, "test/e2e/run-controls-tasks"), join(ROOT, ".build/loadworker-run-controls")) };
+}, 180_000);
+
+afterAll(async () => {
+  for (const s of servers) await s.close();
+});
+
+async function freshServer(): Promise<CountingServer> {
+  const s = await countingServer({ log: true });
+  servers.push(s);
+  return s;
+}
+
+describe("run --processes 2", () => {
+  const CAP = 200;
+  const USERS = 6;
+  let result: RunResult;
+  let server: CountingServer;
+  let report: RunReport;
+  beforeAll(async () => {
+    server = await freshServer();
+    const dir = tempDir("run-procs");
+    result = await run(binary, ["Ticker", "--processes", "2", "-u", String(USERS), "-r", "6", "-t", "9s", "--max-rps", String(CAP), "-T", "fast", "--host", server.url, "--json", join(dir, "r.json")]);
+    report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as RunReport;
+  }, 60_000);
+
+  test("exits 0 and its summary's totals equal what the server counted, within the users in flight", () => {
+    expect(result.code).toBe(0);
+    const counts = summaryCounts(result.stdout);
+    const served = server.counts.get("/tick") ?? 0;
+    expect(served).toBeGreaterThan(0);
+    expect(Math.abs((counts.get("GET /tick") ?? -1) - served)).toBeLessThanOrEqual(USERS);
+    expect(Math.abs((counts.get("Aggregated") ?? -1) - served)).toBeLessThanOrEqual(USERS);
+    expect(report.total.num_requests).toBe(counts.get("Aggregated") ?? -1);
+    expect(report.config.processes).toBe(2);
+    expect(report.history.some((p) => p.user_count === USERS)).toBe(true); // both children's users, summed
+  });
+
+  test("splits --max-rps across the processes: together they hold the cap, the median second within 2 percent of it", () => {
+    // The first two seconds are partial: the children start (and finish their hooks) a little apart.
+    expectCapHeld(countsPerSecond(server.log, "/tick", 2), CAP, `run --processes 2 --max-rps ${CAP}`);
+  });
+
+  test("runs onTestStart and onTestStop once in each process, as Locust does per worker process", () => {
+    expect(server.counts.get("/hook/start")).toBe(2);
+    expect(server.counts.get("/hook/stop")).toBe(2);
+    expect(result.stderr.split("\n").filter((l) => l.includes("all 3 users started")).length).toBe(2); // one per child
+  });
+});
+
+describe("run --processes 2 --metrics-port", () => {
+  test("the parent serves one /metrics with both children's users and requests", async () => {
+    const server = await freshServer();
+    const port = await freePort();
+    const started = startRun(binary, ["Ticker", "--processes", "2", "-u", "4", "-r", "4", "--max-rps", "50", "-T", "fast", "--host", server.url, "--metrics-port", String(port), "--metrics-host", "127.0.0.1"]);
+    try {
+      const families = await waitFor(
+        async () => {
+          const parsed = parseWithPrometheusClient(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+          return sampleValue(parsed, "loadworker_users", "loadworker_users", { user_class: "Ticker" }) === 4 ? parsed : undefined;
+        },
+        30_000,
+        "/metrics to show the 4 Ticker users of both children",
+      );
+      const counted = Number(sampleValue(families, "loadworker_requests", "loadworker_requests_total", { name: "/tick", method: "GET" }));
+      expect(counted).toBeGreaterThan(0);
+      expect(counted).toBeLessThanOrEqual(server.counts.get("/tick") ?? 0);
+    } finally {
+      started.signal("SIGTERM");
+    }
+    expect((await started.result).code).toBe(0);
+  }, 60_000);
+});
+
+describe("run --processes: ending early", () => {
+  test("SIGINT to the parent stops every child, still writes the summary and reports, and leaves no process behind", async () => {
+    const server = await freshServer();
+    const dir = tempDir("run-procs-int");
+    const started = startRun(binary, ["Ticker", "--processes", "2", "-u", "4", "-r", "4", "-t", "2m", "--max-rps", "100", "--tags", "fast", "--host", server.url, "--json", join(dir, "r.json"), "--csv", join(dir, "r")]);
+    const children = await waitFor(() => ((server.counts.get("/tick") ?? 0) > 50 && childrenOf(started.pid).length === 2 ? childrenOf(started.pid) : undefined), 30_000, "both children to run");
+    started.signal("SIGINT");
+    const result = await started.result;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("interrupted (Ctrl-C)");
+    const report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as RunReport;
+    expect(report.ended_by).toBe("interrupted");
+    expect(existsSync(join(dir, "r_stats.csv"))).toBe(true);
+    expect(server.counts.get("/hook/stop")).toBe(2); // each child stopped cleanly, hooks included
+    for (const pid of children) expect(alive(pid)).toBe(false);
+    const served = server.counts.get("/tick") ?? 0;
+    expect(Math.abs(report.total.num_requests - served)).toBeLessThanOrEqual(4);
+  }, 60_000);
+
+  test("a child that dies ends the run: reported by pid, the others stopped, the reports written, exit 1", async () => {
+    const server = await freshServer();
+    const dir = tempDir("run-procs-kill");
+    const started = startRun(binary, ["Ticker", "--processes", "2", "-u", "4", "-r", "4", "-t", "2m", "--max-rps", "100", "--tags", "fast", "--host", server.url, "--json", join(dir, "r.json")]);
+    const children = await waitFor(() => ((server.counts.get("/tick") ?? 0) > 20 && childrenOf(started.pid).length === 2 ? childrenOf(started.pid) : undefined), 30_000, "both children to run");
+    const victim = children[0] as number;
+    process.kill(victim, "SIGKILL");
+    const result = await started.result;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`worker process [12]/2 \\(pid ${victim}\\) exited with signal SIGKILL during the run`));
+    expect(result.stdout).toContain("a worker process exited (--processes)");
+    const report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as RunReport;
+    expect(report.ended_by).toBe("process-exited");
+    expect(report.total.num_requests).toBeGreaterThan(0);
+    for (const pid of children) expect(alive(pid)).toBe(false);
+  }, 60_000);
+});
+
+describe("run --processes: bad values", () => {
+  test.each([["0"], ["-2"], ["two"]])("--processes %s is a usage error before any load (exit 2)", async (value) => {
+    const server = await freshServer();
+    const result = await run(binary, ["--processes", value, "-t", "2s", "--host", server.url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--processes must be a number of worker processes from 1 to 1024, or -1 for one per CPU core");
+    expect(server.total()).toBe(0);
+  }, 30_000);
+});
