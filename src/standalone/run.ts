@@ -7,6 +7,7 @@ import type { Plan } from "../api/plan.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { StatsReport } from "../stats/index.ts";
+import { exceptionLogText } from "../users/exceptions.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { Accumulator } from "./accumulator.ts";
 import { historyCsvRows } from "./csv-report.ts";
@@ -96,7 +97,7 @@ export class RunSink {
     this.acc.addException(msg, traceback, node);
     if (this.loggedTracebacks.size < 1_000 && !this.loggedTracebacks.has(traceback)) {
       this.loggedTracebacks.add(traceback);
-      this.log.error(`task code threw: ${msg}\n${traceback}`);
+      this.log.error(exceptionLogText(msg, traceback));
     }
   }
 }

@@ -38,6 +38,11 @@ export const SAMPLED_REPORT: ExceptionReport = {
     'the worker logs "exception reports held back" with the count for each error.',
 };
 
+/** The log's one entry for a task error: the message, then the traceback without its "in TASK" line (the message ends with it). */
+export function exceptionLogText(msg: string, traceback: string): string {
+  return `task code threw: ${msg}\n${traceback.replace(/^in [^\n]*\n/, "")}`;
+}
+
 export function describeException(error: unknown, where: string, layout: StackLayout = engineLayout): DescribedException {
   if (error instanceof Error) {
     const repr = errorText(error); // Python's repr, as Locust's exceptions read: Error('boom')
@@ -95,7 +100,7 @@ export function exceptionReporter(log: Logger, forward: (report: ExceptionReport
     if (!logged.has(described.traceback)) {
       if (logged.size >= MAX_REMEMBERED_TRACEBACKS) logged.clear();
       logged.add(described.traceback);
-      log.error(`task code threw: ${described.msg}\n${described.traceback}`);
+      log.error(exceptionLogText(described.msg, described.traceback));
     } else {
       log.debug(`task code threw again: ${described.msg}`);
     }

@@ -43,6 +43,15 @@ describe("exceptionReporter", () => {
     expect(sent).toHaveLength(2);
   });
 
+  test("names the task once in the log entry, while the traceback sent to the master keeps its 'in TASK' line", () => {
+    const { log, sent, report } = reporter();
+    report(new Error("once"), "checkout");
+    const entry = log.lines[0]?.message ?? "";
+    expect(entry.match(/in checkout/g)).toHaveLength(1);
+    expect(entry).toContain("Error: once");
+    expect(sent[0]?.traceback.startsWith("in checkout\n")).toBe(true);
+  });
+
   test(`forwards at most ${MAX_REPORTS_PER_SECOND} reports a second, and says in the log and in the master's tab how many it held back`, () => {
     const { log, sent, report, advance } = reporter();
     for (let i = 0; i < 25; i++) report(new Error("flood"), "t");
