@@ -6,6 +6,14 @@ export interface Clock {
   epoch(): number;
 }
 
+/** Calls `fn` every `ms` until the returned stop function is called; both shells take one, so tests pass fake timers. */
+export type Every = (ms: number, fn: () => void) => () => void;
+
+export const realEvery: Every = (ms, fn) => {
+  const timer = setInterval(fn, ms);
+  return () => clearInterval(timer);
+};
+
 export const systemClock: Clock = {
   now: () => performance.now(),
   epoch: () => Date.now() / 1000,

@@ -4,11 +4,11 @@
 // runs onTestStop, sends its last delta and "end", and exits 0.
 import type { UserDefinition } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
-import type { Clock } from "../clock.ts";
+import { type Clock, type Every, realEvery } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { type ChildException, encodeChildMessage } from "./child-stream.ts";
-import { type Every, realEvery, startEngine } from "./engine.ts";
+import { startEngine } from "./engine.ts";
 import type { RunOptions } from "./run-options.ts";
 import type { ProcessShare } from "./spawn-plan.ts";
 

@@ -4,7 +4,7 @@
 // What happens to the deltas (merged here, or sent to a parent process) is the caller's choice.
 import type { UserDefinition } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
-import type { Clock } from "../clock.ts";
+import type { Clock, Every } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { type StatsReport, createStats } from "../stats/index.ts";
 import { userClients } from "../users/clients.ts";
@@ -18,13 +18,6 @@ import { runTestHooks } from "../users/test-hooks.ts";
 import type { RunOptions } from "./run-options.ts";
 import { type ProcessShare, ONE_PROCESS, classTargets, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
 
-/** Calls `fn` every `ms` until the returned function is called (the worker's `Every`; tests pass fake timers). */
-export type Every = (ms: number, fn: () => void) => () => void;
-
-export const realEvery: Every = (ms, fn) => {
-  const timer = setInterval(fn, ms);
-  return () => clearInterval(timer);
-};
 
 export type EnginePhase = "starting" | "ramping" | "running" | "stopping";
 

@@ -4,14 +4,14 @@
 // this process's own users (engine.ts), or the children of --processes, which send their deltas.
 import type { UserDefinition } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
-import type { Clock } from "../clock.ts";
+import { type Clock, type Every, realEvery } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { StatsReport } from "../stats/index.ts";
 import { exceptionLogText } from "../users/exceptions.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { Accumulator } from "./accumulator.ts";
 import { historyCsvRows } from "./csv-report.ts";
-import { type EnginePhase, type Every, realEvery, startEngine } from "./engine.ts";
+import { type EnginePhase, startEngine } from "./engine.ts";
 import { csvReports, finishRun } from "./finish.ts";
 import { type HistoryPoint, historyPoint } from "./history.ts";
 import type { EndReason } from "./json-report.ts";
@@ -22,7 +22,7 @@ import type { LiveTerminal, Writable } from "./terminal.ts";
 import { checkThresholds } from "./threshold-check.ts";
 import { viewSnapshot } from "./view-snapshot.ts";
 
-export type { Every } from "./engine.ts";
+export type { Every } from "../clock.ts";
 export { exitCode } from "./finish.ts";
 
 export const STATS_INTERVAL_MS = 1_000; // Locust's CSV interval; also the history resolution

@@ -47,13 +47,6 @@ export const LOCUST_TIMING: Timing = {
   logsMs: 10_000,
 };
 
-/** Calls `fn` every `ms` until the returned stop function is called. */
-export type Every = (ms: number, fn: () => void) => () => void;
-
-export const realEvery: Every = (ms, fn) => {
-  const timer = setInterval(fn, ms);
-  return () => clearInterval(timer);
-};
 
 /**
  * LOADWORKER_TIMING: a JSON object of Timing fields in milliseconds (or seconds, for

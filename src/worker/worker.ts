@@ -3,7 +3,7 @@
 // (effects.ts). Transport, clock and intervals are parameters, so tests run it in process.
 import { hostname } from "node:os";
 import type { Plan } from "../api/plan.ts";
-import { type Clock, perRoundClock, systemClock } from "../clock.ts";
+import { type Clock, type Every, perRoundClock, realEvery, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { type StatsReport as WireStatsReport, type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
 import { type StatsReport, createStats } from "../stats/index.ts";
@@ -22,7 +22,7 @@ import type { LinkEvents, LinkFactory } from "./link.ts";
 import { type MachineEvent, transition } from "./machine.ts";
 import { type MachineState, canReport, initialState } from "./state.ts";
 import type { LogBuffer } from "./logs.ts";
-import { type Every, LOCUST_TIMING, type Timing, realEvery } from "./timing.ts";
+import { LOCUST_TIMING, type Timing } from "./timing.ts";
 import { type Usage, usageMeter } from "./usage.ts";
 
 export interface WorkerOptions {

@@ -4,7 +4,7 @@ import { decode } from "@msgpack/msgpack";
 import type { Clock } from "../../src/clock.ts";
 import { encodeMsgpack } from "../../src/protocol/index.ts";
 import type { LinkEvents, LinkFactory, WorkerLink } from "../../src/worker/link.ts";
-import type { Every } from "../../src/worker/timing.ts";
+import type { Every } from "../../src/clock.ts";
 import { Inbox } from "./wait.ts";
 
 export interface SentMessage {
