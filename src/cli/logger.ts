@@ -1,5 +1,4 @@
 // consola behind the Logger interface; the level comes from --loglevel.
-import { createConsola } from "consola";
 import { LoadworkerError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { describeLogArg, formatLogLine, shortHostname } from "../worker/logs.ts";
@@ -22,10 +21,13 @@ export interface LogSink {
 }
 
 /** `tag` prefixes every line (the process slot of a --processes child). */
-export function createLogger(level: LogLevelName, sink: LogSink = process.stderr, tag?: string): Logger {
+export async function createLogger(level: LogLevelName, sink: LogSink = process.stderr, tag?: string): Promise<Logger> {
   // Logs go to stderr so that stdout stays clean for output such as `loadworker locustfile`.
   if (sink === process.stderr && process.stderr.isTTY !== true) return lineLogger(level, sink, tag);
   const stream = sink as NodeJS.WriteStream;
+  // Imported only on a terminal: consola sets up process.stdout and its default instance when
+  // loaded, which cost a worker writing to a pipe or a file ~5 MB of RSS (bench/workers/README.md).
+  const { createConsola } = await import("consola");
   const base = createConsola({ level: CONSOLA_LEVEL[level], stdout: stream, stderr: stream });
   const consola = tag ? base.withTag(tag) : base;
   return {

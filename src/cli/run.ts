@@ -79,7 +79,7 @@ export function standaloneRunCommand(plan: () => Plan) {
       if (!selected.ok) throw new LoadworkerError("E_USAGE", selected.error);
       const slot = processSlot(); // a child of run --processes: its share of the users, its lines say which one
       if (slot !== undefined) {
-        const log = createLogger(level, process.stderr, `process ${slot.index}/${slot.count}`);
+        const log = await createLogger(level, process.stderr, `process ${slot.index}/${slot.count}`);
         guardUnhandledErrors(log);
         return runChild(built, selected.classes, options, { index: slot.index - 1, count: slot.count }, rateLimit, log);
       }
@@ -87,7 +87,7 @@ export function standaloneRunCommand(plan: () => Plan) {
       const tty = process.stdout.isTTY === true;
       const terminal = tty ? new LiveTerminal(process.stdout) : undefined;
       const logSink = terminal ? { write: (text: string) => terminal.print(text) } : process.stderr;
-      const log = createLogger(level, logSink);
+      const log = await createLogger(level, logSink);
       guardUnhandledErrors(log);
       if (selected.dropped.length > 0) log.info(`not starting ${selected.dropped.join(", ")}: no task left after the tags`);
       const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log);

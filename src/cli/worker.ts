@@ -35,7 +35,7 @@ export function workerCommand(plan: () => Plan) {
       const logBuffer = new LogBuffer();
       const slot = processSlot(); // a child of --processes: its lines say which one
       // What the console shows also goes to the master's Logs tab (≥ 2.29).
-      const log = capturingLogger(createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`), logBuffer, level);
+      const log = capturingLogger(await createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`), logBuffer, level);
       const host = parseHostUrl(args.host, "--host");
       const port = parsePort(args["master-port"], "--master-port");
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);

@@ -1,7 +1,6 @@
 // The demo target: a small local HTTP service so the examples, the image and the tests
 // have something to load without sending traffic anywhere else. node:http only (Bun and Deno).
-import { createHmac, randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { LoadworkerError } from "../errors.ts";
 
@@ -24,6 +23,8 @@ const MAX_TRACKED_PATHS = 1_000; // per-path counters stay bounded whatever clie
 const ITEMS = Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `item-${i + 1}`, price: (i + 1) * 3 }));
 
 export async function startDemoTarget({ port, bind, maxDelayMs = 10_000 }: DemoTargetOptions): Promise<DemoTarget> {
+  // Loaded here, not imported: the worker bundles this command and would pay RSS for both.
+  const [{ createHmac, randomBytes }, { createServer }] = await Promise.all([import("node:crypto"), import("node:http")]);
   // Tokens are HMACs under a per-process secret: stateless, so a login flood needs no memory.
   const secret = randomBytes(32);
   const sign = (user: string) => createHmac("sha256", secret).update(user).digest("base64url");

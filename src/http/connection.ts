@@ -1,6 +1,5 @@
 // One object per socket (undici's shape): it writes one request at a time, feeds the parser, and
 // watches the deadline with a single timer that is only re-armed when it fires early.
-import { connect as tlsConnect } from "node:tls";
 import { clearTimeout, setTimeout } from "node:timers";
 import { type ByteSocket, type ByteSocketEvents, connectTcp } from "../platform.ts";
 import { ConnectionFailure, HttpError, networkError } from "./errors.ts";
@@ -166,7 +165,8 @@ export class Connection implements ByteSocketEvents {
 }
 
 function connectTls(origin: Origin, settings: ConnectionSettings, events: ByteSocketEvents): ByteSocket {
-  const socket = tlsConnect({
+  // node:tls is loaded on the first https connection: imported, it costs every worker RSS.
+  const socket = process.getBuiltinModule("node:tls").connect({
     host: origin.host,
     port: origin.port,
     servername: origin.servername,

@@ -1,6 +1,5 @@
 // Content-Encoding: the gzip and deflate bodies we asked for with Accept-Encoding are decoded once,
 // before the response is recorded, because Locust records len(response.content), the decoded size.
-import { gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { HttpError } from "./errors.ts";
 import type { RawResponse } from "./raw-response.ts";
 import { decodeHeaders } from "./response.ts";
@@ -55,6 +54,8 @@ function parseCodings(header: string): Coding[] | undefined {
 function inflate(coding: Coding, body: Uint8Array, maxBodyBytes: number): Uint8Array {
   // zlib stops and throws ERR_BUFFER_TOO_LARGE past maxOutputLength: a zip bomb costs the cap, no more.
   const limit = { maxOutputLength: Math.max(1, maxBodyBytes) };
+  // node:zlib is loaded by the first compressed body: imported, it costs every worker RSS.
+  const { gunzipSync, inflateRawSync, inflateSync } = process.getBuiltinModule("node:zlib");
   if (coding === "gzip") return gunzipSync(body, limit);
   // "deflate" should be zlib-wrapped, but some servers send raw deflate; urllib3 accepts both.
   return hasZlibHeader(body) ? inflateSync(body, limit) : inflateRawSync(body, limit);

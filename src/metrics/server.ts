@@ -1,5 +1,4 @@
 // `--metrics-port`: serves GET /metrics in Prometheus text format (node:http, Bun and Deno).
-import { createServer } from "node:http";
 import { LoadworkerError } from "../errors.ts";
 import { CONTENT_TYPE, type MetricsSnapshot, formatPrometheus } from "./prometheus.ts";
 
@@ -10,6 +9,8 @@ export interface MetricsServer {
 
 /** Listens before the worker starts, so a taken port is a usage error at once (exit 2). */
 export async function serveMetrics(opts: { port: number; host: string; snapshot: () => MetricsSnapshot }): Promise<MetricsServer> {
+  // node:http is loaded only with --metrics-port: imported, it costs every worker RSS.
+  const { createServer } = await import("node:http");
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405, { allow: "GET, HEAD" }).end();

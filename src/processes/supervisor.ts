@@ -4,7 +4,7 @@
 // code or signal), and ends once every child has ended: with 0 after a master's quit (every
 // child exits 0) or after a forwarded signal. Children get their stdin from the parent, so they
 // notice when it is gone, however it died (orphan.ts), and never outlive it.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import type { Logger } from "../log.ts";
 import { DEFAULT_RESTART, type RestartPolicy, restartDelay } from "./backoff.ts";
 
@@ -66,7 +66,8 @@ export function superviseProcesses(opts: SuperviseOptions): Supervisor {
     const env = { ...process.env, ...opts.env, [PROCESS_ENV]: `${slot.index}/${opts.count}` };
     // detached: a process group of its own, so a signal to the parent's group (supervisord's
     // stopasgroup, Ctrl-C in a terminal) reaches it once, forwarded, not twice (twice = exit now).
-    const child = spawn(file, args, { env, stdio: ["pipe", opts.output ?? "inherit", opts.output ?? "inherit"], detached: true });
+    // Loaded here, not imported: a worker that never supervises would pay RSS for it.
+    const child = process.getBuiltinModule("node:child_process").spawn(file, args, { env, stdio: ["pipe", opts.output ?? "inherit", opts.output ?? "inherit"], detached: true });
     slot.child = child;
     opts.onStart?.(slot.index, child);
     slot.startedAt = Date.now();

@@ -1,6 +1,5 @@
 // Locust's failure table (stats.py StatsError): one row per (method, name, error text), with
 // occurrences as deltas and first/last seen, keyed the way Python workers key it.
-import { createHash } from "node:crypto";
 import { pythonRepr } from "../text/python-repr.ts";
 import type { StatsErrorReport } from "./report.ts";
 
@@ -26,7 +25,8 @@ export function errorText(error: unknown): string {
  * opaque, but the same key as a Python worker's lets the master merge identical errors.
  */
 export function errorKey(method: string, name: string, text: string): string {
-  return createHash("sha256").update(`${method}.${name}.${pythonRepr(text)}`, "utf8").digest("hex");
+  // node:crypto is loaded by the first failure: imported, it costs every worker RSS.
+  return process.getBuiltinModule("node:crypto").createHash("sha256").update(`${method}.${name}.${pythonRepr(text)}`, "utf8").digest("hex");
 }
 
 /** One StatsError: a (method, name, error text) row with its occurrences and first/last seen. */
