@@ -5,6 +5,7 @@ import type { Recorder } from "../stats/recorder.ts";
 import { RescheduleTask, StopUser } from "../api/control.ts";
 import type { UserContext, UserDefinition } from "../api/definitions.ts";
 import { sleep } from "./sleep.ts";
+import type { SleepQueue } from "./sleep-queue.ts";
 
 export interface ContextEnvironment {
   /** The spawn's host, or the worker's --host when the master sends none. */
@@ -29,6 +30,8 @@ export interface ContextParts {
   host?: () => string | undefined;
   /** Custom messages to the master; absent without one (--run-tasks). */
   sendMessage?: (type: string, data: unknown) => void;
+  /** The pool's sleeps on one timer; without it, a timer per sleep. */
+  sleeps?: SleepQueue;
 }
 
 export function createUserContext(parts: ContextParts): UserContext<any> {
@@ -89,9 +92,9 @@ class Context implements UserContext<any> {
 
   private functions(): Bound {
     const { signal, parts } = this;
-    const { recorder } = parts;
+    const { recorder, sleeps } = parts;
     return (this.bound ??= {
-      sleep: (seconds: number) => sleep(seconds * 1000, signal),
+      sleep: (seconds: number) => (sleeps ? sleeps.sleep(seconds * 1000, signal) : sleep(seconds * 1000, signal)),
       recordSuccess: (type, name, ms, length) => recorder.success(type, name, ms, length),
       recordFailure: (type, name, ms, error) => recorder.failure(type, name, ms, error),
       sendMessage: (type, data) => parts.sendMessage?.(type, data),

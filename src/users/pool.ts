@@ -12,6 +12,7 @@ import { weightedPicker } from "./pick.ts";
 import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 import { settleWithin } from "./sleep.ts";
+import { SleepQueue } from "./sleep-queue.ts";
 import { ClassControls } from "./classes.ts";
 import type { TaskScope } from "./current.ts";
 import type { RateLimiter } from "./rate-limit.ts";
@@ -66,6 +67,9 @@ export class UserPool {
   /** Web UI class edits and the test's tags: they shape the users started from now on. */
   readonly classes: ClassControls<TaskDefinition<any>>;
   private readonly scope: TaskScope;
+  /** Every user's wait times and ctx.sleep, on one timer. */
+  private readonly sleeps = new SleepQueue();
+  private readonly envNow = () => this.env;
 
   constructor(private readonly opts: PoolOptions) {
     this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
@@ -160,13 +164,14 @@ export class UserPool {
         userId,
         className,
         def,
-        env: () => this.env,
+        env: this.envNow,
         client,
         signal: controller.signal,
         recorder: this.opts.recorder,
         log: this.opts.log,
         host: hostNow,
         sendMessage: this.scope.sendMessage,
+        sleeps: this.sleeps,
       });
     } catch (error) {
       // A throwing state() factory is user code too: report it; the user stays counted but idle.
@@ -184,6 +189,7 @@ export class UserPool {
       stopSignal: stopController.signal,
       scope: this.scope,
       limiter: this.opts.limiter,
+      sleeps: this.sleeps,
       tasks: this.classes.tasksFor(className, def.tasks),
     }).then(
       (end) => void (end === "stop_user" && this.leave(user)),

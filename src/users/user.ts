@@ -9,6 +9,7 @@ import { type TaskScope, runInScope } from "./current.ts";
 import { weightedPicker } from "./pick.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { isAbortError, sleep } from "./sleep.ts";
+import type { SleepQueue } from "./sleep-queue.ts";
 import { TurnBudget } from "./turn.ts";
 
 /** Where a user reports a throw from its own code; `where` names the task or hook. */
@@ -36,6 +37,8 @@ export interface UserRunOptions {
   tasks?: ReadonlyArray<TaskDefinition<any>>;
   /** Shared by all users of a pool: the task started last, which a stall warning names. */
   lastStarted?: { task: string | null };
+  /** Shared by all users of a pool: their sleeps on one timer (default: a timer per sleep). */
+  sleeps?: SleepQueue;
 }
 
 /** How a user ended: stopped by the worker, or by its own task (ctx.stopUser()). */
@@ -101,7 +104,7 @@ async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserR
     const wait = ended !== undefined ? nextWait(def, (ended - started) / 1000, opts) : 0;
     try {
       // Without a wait, a task that does no I/O never yields: the shared budget bounds the turn.
-      if (wait > 0) await sleep(wait * 1000, signal);
+      if (wait > 0) await (opts.sleeps ? opts.sleeps.sleep(wait * 1000, signal) : sleep(wait * 1000, signal));
       else {
         const nextTurn = budget.spent(ended);
         if (nextTurn) await nextTurn;
