@@ -15,26 +15,16 @@ import { type EnginePhase, startEngine } from "./engine.ts";
 import { csvReports, finishRun } from "./finish.ts";
 import { type HistoryPoint, historyPoint } from "./history.ts";
 import type { EndReason } from "./json-report.ts";
-import { type TerminalSize, plainLine, renderLive } from "./live-view.ts";
+import { plainLine, renderLive } from "./live-view.ts";
 import type { ReportFiles } from "./report-files.ts";
 import type { RunOptions } from "./run-options.ts";
-import type { LiveTerminal, Writable } from "./terminal.ts";
+import type { StandaloneIo } from "./terminal.ts";
 import { checkThresholds } from "./threshold-check.ts";
 import { viewSnapshot } from "./view-snapshot.ts";
-
-export type { Every } from "../clock.ts";
-export { exitCode } from "./finish.ts";
 
 export const STATS_INTERVAL_MS = 1_000; // Locust's CSV interval; also the history resolution
 export const VIEW_INTERVAL_MS = 2_000; // Locust's console interval
 const CSV_REFRESH_INTERVALS = 5; // Locust flushes its CSV files every 5 s
-
-export interface StandaloneIo {
-  readonly out: Writable;
-  /** Set on a TTY: the frame is redrawn in place; otherwise one plain line per interval. */
-  readonly terminal: LiveTerminal | undefined;
-  readonly size: () => TerminalSize;
-}
 
 export interface StandaloneRun {
   /** Resolves with the exit code once users stopped, the summary is printed and reports written. */
