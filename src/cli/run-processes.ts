@@ -11,7 +11,7 @@ import { startChildRun } from "../standalone/child-run.ts";
 import { lineSplitter } from "../standalone/child-stream.ts";
 import { ProcessesSource } from "../standalone/processes-source.ts";
 import type { RunOptions } from "../standalone/run-options.ts";
-import { type RunDeps, RunSink, type StandaloneRun, driveRun } from "../standalone/run.ts";
+import { type RunDeps, RunSink, type StandaloneRun, announceRun, driveRun } from "../standalone/run.ts";
 import { KILL_GRACE_MS } from "../users/pool.ts";
 import type { RateLimitFlags } from "./controls-args.ts";
 import { rateLimiterFor } from "./controls-args.ts";
@@ -61,6 +61,7 @@ export function runParent(
   writeLog: (text: string) => void,
 ): StandaloneRun {
   const { log, clock } = deps;
+  announceRun(options, classes, log);
   const sink = new RunSink(clock.epoch(), log, deps.metrics);
   const source = new ProcessesSource(count, sink, clock, log, (line) => log.info(line));
   const supervisor = superviseProcesses({

@@ -92,8 +92,18 @@ export class RunSink {
   }
 }
 
+/**
+ * The run's first lines. Before the load starts: with no onTestStart hook the first users start
+ * at once, and their "all N users started" must not come first.
+ */
+export function announceRun(options: RunOptions, classes: readonly { readonly name: string; readonly weight: number }[], log: Logger): void {
+  log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
+  if (options.host === undefined) log.info("no --host: only tasks that request absolute URLs can succeed");
+}
+
 /** One process runs every user (no --processes, or one child of it). */
 export function startStandalone(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, deps: RunDeps): StandaloneRun {
+  announceRun(options, classes, deps.log);
   const sink = new RunSink(deps.clock.epoch(), deps.log, deps.metrics);
   const engine = startEngine(plan, classes, options, {
     clock: deps.clock,
@@ -174,8 +184,6 @@ export function driveRun(
     if (source.started) void source.started.then(startTimer);
     else startTimer();
   }
-  log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
-  if (options.host === undefined) log.info("no --host: only tasks that request absolute URLs can succeed");
   if (io.terminal) viewTick();
 
   let resolveDone: (code: number) => void = () => {};
