@@ -8,6 +8,7 @@ import { LoadworkerError } from "../errors.ts";
 import { firstPositional, rejectUnknownFlags } from "./args.ts";
 import { demoTargetCommand } from "./demo-target.ts";
 import { locustfileCommand } from "./locustfile.ts";
+import { processArgv } from "./processes.ts";
 import { standaloneRunCommand } from "./run.ts";
 import { workerArgs, workerCommand } from "./worker.ts";
 
@@ -63,7 +64,7 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
   });
   root.subCommands = Object.fromEntries(Object.entries(COMMANDS).map(([name, make]) => [name, strict(name, make(plan))]));
   try {
-    await runCommand(root, { rawArgs: argv });
+    await runCommand(root, { rawArgs: processArgv(argv) });
     return exitCode;
   } catch (error) {
     if (error instanceof HelpRequested) return printUsage(error);

@@ -6,7 +6,7 @@ import type { Plan } from "../api/plan.ts";
 import { systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { watchParent } from "../processes/orphan.ts";
-import { relaunchCommand, superviseProcesses } from "../processes/supervisor.ts";
+import { superviseProcesses } from "../processes/supervisor.ts";
 import { startChildRun } from "../standalone/child-run.ts";
 import { lineSplitter } from "../standalone/child-stream.ts";
 import { ProcessesSource } from "../standalone/processes-source.ts";
@@ -15,6 +15,7 @@ import { type RunDeps, RunSink, type StandaloneRun, announceRun, driveRun } from
 import { KILL_GRACE_MS } from "../users/pool.ts";
 import type { RateLimitFlags } from "./controls-args.ts";
 import { rateLimiterFor } from "./controls-args.ts";
+import { childLaunch } from "./processes.ts";
 
 /**
  * A child: runs its share until the parent signals (or is gone), then sends its last delta and
@@ -66,7 +67,7 @@ export function runParent(
   const source = new ProcessesSource(count, sink, clock, log, (line) => log.info(line));
   const supervisor = superviseProcesses({
     count,
-    command: relaunchCommand(["run", ...rawArgs]),
+    ...childLaunch(["run", ...rawArgs]),
     log,
     restart: false,
     output: "pipe",
