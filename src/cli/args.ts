@@ -1,5 +1,6 @@
 // Strict flag checking: citty accepts unknown flags silently, but a mistyped flag must stop
-// the worker with a message that names it and says what is valid.
+// the command with a message that names it and says what is valid (and which command has it).
+// Also the flag parsers the commands share: ports, the master host, list flags.
 import { isIPv6 } from "node:net";
 import type { ArgsDef } from "citty";
 import { LoadworkerError } from "../errors.ts";
