@@ -146,6 +146,7 @@ export class Connection implements ByteSocketEvents {
     this.busy = false;
     this.resolve = null;
     this.reject = null;
+    this.parser.release(); // an idle keep-alive socket must not hold the last response's bytes
   }
 
   /** Deadlines are real time (performance.now), whatever clock the client reports latency with. */

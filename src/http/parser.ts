@@ -37,6 +37,11 @@ export class ResponseParser {
     this.res = null;
   }
 
+  /** Forgets the response handed over (its bytes are the caller's now). */
+  release(): void {
+    this.res = null;
+  }
+
   /** The response once execute() returned an offset (or finishOnEof() returned true). */
   get response(): RawResponse | null {
     return this.state === S_DONE ? this.res : null;

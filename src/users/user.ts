@@ -49,14 +49,14 @@ export function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: U
   // The user's activity rides in it, so a stats watcher can tell which task recorded a new name.
   const activity = opts.activity ?? newActivity();
   const scope = { ...(opts.scope ?? { recorder: opts.recorder, sendMessage: () => {} }), activity };
-  return runInScope(scope, () => loop(def, ctx, { ...opts, activity }));
+  return runInScope(scope, () => loop(def, ctx, opts, activity));
 }
 
-async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<UserEnd> {
+// `activity` apart, not in a copy of opts: a sleeping user keeps its loop's arguments alive.
+async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions, activity: Activity): Promise<UserEnd> {
   const signal = opts.stopSignal ?? ctx.signal;
   const tasks = opts.tasks ?? def.tasks;
   const { limiter } = opts;
-  const activity = opts.activity ?? newActivity();
   const budget = opts.turnBudget ?? new TurnBudget(() => opts.clock.now());
   const timed = def.waitTime !== undefined; // only a wait time needs the task's duration
   let end: UserEnd = "stopped";
