@@ -14,7 +14,7 @@ import { type StandaloneRun, startStandalone } from "../standalone/run.ts";
 import { filterByTags, selectClasses } from "../standalone/select.ts";
 import { LiveTerminal } from "../standalone/terminal.ts";
 import { tagFilterFrom } from "../users/classes.ts";
-import { listFlag, withoutTaken } from "./args.ts";
+import { hostInput, listFlag, withoutTaken } from "./args.ts";
 import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
 import { parseProcessCount, usableCores } from "../processes/count.ts";
 import { guardUnhandledErrors } from "./guard.ts";
@@ -26,7 +26,7 @@ const runArgs = {
   users: { type: "string", alias: "u", description: "Peak number of users (default 1)" },
   "spawn-rate": { type: "string", alias: "r", description: "Users started per second (default 1)" },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },
-  host: { type: "string", description: "Target host for relative URLs, e.g. http://127.0.0.1:8099" },
+  host: { type: "string", description: "Target host for relative URLs, e.g. http://127.0.0.1:8099 (or env LOADWORKER_HOST, which keeps a password out of ps; the flag wins)" },
   "stop-timeout": { type: "string", description: "Seconds a task in flight may finish when the run ends (default 0)" },
   csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
   json: { type: "string", description: "Write the run as JSON (schema: src/standalone/report-schema.json)" },
@@ -53,11 +53,13 @@ export function standaloneRunCommand(plan: () => Plan) {
       const level = parseLogLevel(args.loglevel);
       const tags = listFlag(rawArgs, ["--tags", "-T"]);
       const excludeTags = listFlag(rawArgs, ["--exclude-tags", "-E"]);
+      const hostIn = hostInput(args.host, process.env);
       const parsed = parseRunFlags({
         users: shortValue(args.users),
         spawnRate: shortValue(args["spawn-rate"]),
         runTime: shortValue(args["run-time"]),
-        host: args.host,
+        host: hostIn.value,
+        hostName: hostIn.name,
         stopTimeout: args["stop-timeout"],
         csv: args.csv,
         json: args.json,

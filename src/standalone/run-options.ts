@@ -11,6 +11,8 @@ export interface RunFlags {
   spawnRate?: string;
   runTime?: string;
   host?: string;
+  /** Where `host` came from, for its error message: "--host" (the default) or LOADWORKER_HOST. */
+  hostName?: string;
   stopTimeout?: string;
   csv?: string;
   json?: string;
@@ -65,7 +67,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     throw usage("--abort-on-fail needs at least one --threshold to watch, e.g. --threshold 'p95<500' --abort-on-fail");
   }
   const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
-  const host = parseHostUrl(flags.host, "--host");
+  const host = parseHostUrl(flags.host, flags.hostName ?? "--host");
   return {
     users,
     spawnRate,
