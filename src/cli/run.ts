@@ -9,7 +9,7 @@ import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import { HISTORY_CSV_HEADER } from "../standalone/csv-report.ts";
 import { openReportFiles } from "../standalone/report-files.ts";
-import { parseRunFlags } from "../standalone/run-options.ts";
+import { parseRunFlags, processesForUsers } from "../standalone/run-options.ts";
 import { type StandaloneRun, startStandalone } from "../standalone/run.ts";
 import { filterByTags, selectClasses } from "../standalone/select.ts";
 import { LiveTerminal } from "../standalone/terminal.ts";
@@ -71,7 +71,8 @@ export function standaloneRunCommand(plan: () => Plan) {
         tags: tags.values,
         excludeTags: excludeTags.values,
       });
-      const options = { ...parsed, processes: parseProcessCount(args.processes, usableCores()) };
+      const processes = processesForUsers(parseProcessCount(args.processes, usableCores()), parsed.users);
+      const options = { ...parsed, processes: processes.count };
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
       const metricsPort = parseMetricsPort(args["metrics-port"]);
       const built = plan(); // validated once; the selection below holds its class objects
@@ -91,6 +92,7 @@ export function standaloneRunCommand(plan: () => Plan) {
       const logSink = terminal ? { write: (text: string) => terminal.print(text) } : process.stderr;
       const log = createLogger(level, logSink);
       guardUnhandledErrors(log);
+      if (processes.note) log.info(processes.note);
       if (selected.dropped.length > 0) log.info(`not starting ${selected.dropped.join(", ")}: no task left after the tags`);
       const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log);
       let running: StandaloneRun | undefined;

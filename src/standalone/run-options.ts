@@ -88,6 +88,18 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
   };
 }
 
+/**
+ * How many processes `run --processes N -u U` starts: at most U. The users are dealt one at a
+ * time (user k to process k mod N), so a process beyond the U-th would get none and only start,
+ * log "all 0 users started" and stop. `note` is the line that says so when fewer start than asked.
+ */
+export function processesForUsers(requested: number, users: number): { count: number; note?: string } {
+  if (requested <= users) return { count: requested };
+  const count = Math.max(1, users);
+  const which = count === 1 ? "this process runs it" : `starting ${count} processes, one user each`;
+  return { count, note: `--processes ${requested} with -u ${users}: ${which} (a process without a user would do nothing)` };
+}
+
 function tagList(values: readonly string[] | undefined): string[] | null {
   const tags = [...new Set((values ?? []).flatMap((v) => v.split(",")).map((t) => t.trim()).filter(Boolean))];
   return tags.length === 0 ? null : tags;
