@@ -9,6 +9,7 @@ import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import { HISTORY_CSV_HEADER } from "../standalone/csv-report.ts";
 import { openReportFiles } from "../standalone/report-files.ts";
+import reportSchema from "../standalone/report-schema.json" with { type: "json" };
 import { parseRunFlags, processesForUsers } from "../standalone/run-options.ts";
 import { type StandaloneRun, startStandalone } from "../standalone/run.ts";
 import { filterByTags, selectClasses } from "../standalone/select.ts";
@@ -29,7 +30,8 @@ const runArgs = {
   host: { type: "string", description: "Target host for relative URLs, e.g. http://127.0.0.1:8099 (or env LOADWORKER_HOST, which keeps a password out of ps; the flag wins)" },
   "stop-timeout": { type: "string", description: "Seconds a task in flight may finish when the run ends (default 0)" },
   csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
-  json: { type: "string", description: "Write the run as JSON (schema: src/standalone/report-schema.json)" },
+  json: { type: "string", description: "Write the run as JSON (its JSON Schema: loadworker run --report-schema)" },
+  "report-schema": { type: "boolean", description: "Print the JSON Schema of the --json report (its $id is the report's $schema) and exit" },
   html: { type: "string", description: "Write a self-contained HTML report with charts" },
   threshold: { type: "string", description: "Pass/fail rule, repeatable: p95<500, fail_ratio<0.01, 'GET /cart:max<2000' (breach: exit 99)" },
   "abort-on-fail": { type: "boolean", description: "Stop as soon as a threshold fails (checked every second once all users run)" },
@@ -50,6 +52,11 @@ export function standaloneRunCommand(plan: () => Plan) {
     meta: { name: "run", description: "Run the tasks without a master: live view, summary, reports, thresholds" },
     args: runArgs,
     run: async ({ args, rawArgs }): Promise<number> => {
+      // The binary's users have no src/ to read it from.
+      if (args["report-schema"] === true) {
+        process.stdout.write(`${JSON.stringify(reportSchema, null, 2)}\n`);
+        return 0;
+      }
       const level = parseLogLevel(args.loglevel);
       const tags = listFlag(rawArgs, ["--tags", "-T"]);
       const excludeTags = listFlag(rawArgs, ["--exclude-tags", "-E"]);
