@@ -67,8 +67,7 @@ export class UserPool {
   /** Web UI class edits and the test's tags: they shape the users started from now on. */
   readonly classes: ClassControls<TaskDefinition<any>>;
   private readonly scope: TaskScope;
-  /** Every user's wait times and ctx.sleep, on one timer. */
-  private readonly sleeps = new SleepQueue();
+  private readonly sleeps = new SleepQueue(); // every user's wait times and ctx.sleep, on one timer
   private readonly envNow = () => this.env;
 
   constructor(private readonly opts: PoolOptions) {
@@ -81,8 +80,7 @@ export class UserPool {
 
   /**
    * Starts or stops users until each class named has exactly its target; others are left alone.
-   * Resolves once the users it stopped have finished (Locust's worker reports spawning complete
-   * only then).
+   * Resolves once the users it stopped have finished (Locust's worker reports spawning complete then).
    */
   setTargets(targets: Readonly<Record<string, number>>, stopTimeoutSeconds: number): Promise<void> {
     const stops: Promise<void>[] = [];
@@ -234,13 +232,10 @@ export class UserPool {
     const inTime = stopTimeoutSeconds > 0 && (await settleWithin(user.done, stopTimeoutSeconds * 1000));
     if (!inTime) {
       user.controller.abort();
-      if (!(await settleWithin(user.done, KILL_GRACE_MS))) {
-        this.opts.log.warn(`user ${user.id} (${user.className}) did not end within ${stopTimeoutSeconds}s stop_timeout + ${KILL_GRACE_MS / 1000}s after being killed; it was abandoned (does a task ignore ctx.signal?)`);
-      }
+      if (!(await settleWithin(user.done, KILL_GRACE_MS))) this.opts.log.warn(`user ${user.id} (${user.className}) did not end within ${stopTimeoutSeconds}s stop_timeout + ${KILL_GRACE_MS / 1000}s after being killed; it was abandoned (does a task ignore ctx.signal?)`);
     }
     user.client.close();
   }
-
 
   private resolve(className: string): UserDefinition<any> {
     const own = this.opts.plan.users.find((u) => u.name === className);

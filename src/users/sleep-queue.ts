@@ -10,7 +10,7 @@ export interface TimerHost {
   clear(handle: unknown): void;
 }
 
-export const realTimers: TimerHost = {
+const realTimers: TimerHost = {
   set: (fn, ms) => setTimeout(fn, ms),
   clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
