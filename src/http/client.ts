@@ -5,7 +5,7 @@
 // follow redirects (redirect), each hop with cookies, a pooled socket and the stale-socket retry
 // (exchange, retry), decompress (decode), then record (response).
 import type { Recorder } from "../stats/recorder.ts";
-import { startCall, type Call } from "./call.ts";
+import { startCall, type Call, type CallOwner } from "./call.ts";
 import { settle } from "./catch-response.ts";
 import { CookieJar } from "./cookies.ts";
 import { maskCredentials } from "./credentials.ts";
@@ -30,7 +30,7 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
  * `failure()`; if it calls neither, the response is recorded by the default rule (status >= 400
  * or a network error is a failure) when this client starts its next request or is closed.
  */
-export class HttpClient {
+export class HttpClient implements CallOwner {
   /** This user's cookies: `get(name, url?)`, `set(name, value, { domain, path })`, `clear()`. */
   readonly cookies: CookieJar;
   private readonly recorder: Recorder;
@@ -44,6 +44,8 @@ export class HttpClient {
   private readonly redirects: Redirects;
   private readonly pending: HttpResponse[] = []; // catchResponse calls not yet recorded
   private closed = false;
+  private nextResolve: (response: HttpResponse) => void = () => {}; // set by takeSettlers
+  private nextReject: (reason: unknown) => void = () => {};
 
   constructor(options: HttpClientOptions) {
     this.recorder = options.recorder;
@@ -106,26 +108,57 @@ export class HttpClient {
     this.pools.destroyAll(abortError(reason));
   }
 
-  // The steps are plain calls around one await per hop, over state the client holds itself: an
-  // async layer or an object per step would cost on every call (bench/NOTES.md).
-  private async send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
-    if (this.pending.length > 0) settle(this.pending);
-    if (this.closed || this.signal?.aborted) this.stillRunning(`${method} ${maskCredentials(url)}`);
-    const call = startCall(this.clock, method, url, options, this.timeoutMs, this.heads);
-    let outcome: RawResponse | HttpError | undefined;
-    do {
-      try {
-        outcome = await exchange(this.pools, this.cookies, call.hop, call);
-      } catch (failure) {
-        outcome = await retry(this.pools, this.cookies, failure, call.hop, call);
-      }
-      if (this.storeCookies) keepCookies(this.cookies, outcome, call.hop);
-      if (!isFinal(call, outcome)) outcome = this.redirects.after(call, outcome);
-    } while (outcome === undefined);
-    // A response that completed just as the user was stopped still belongs to a stopped user.
-    if (this.signal?.aborted) throw abortError(this.signal.reason);
-    return this.record(call, outcome instanceof HttpError ? outcome : this.decompress(outcome, call));
+  // The steps are plain calls over state the client holds itself, and a call is one promise: the
+  // connection tells the call (a CallOwner's waiter) from within the socket's event, and the
+  // client carries it on at once. An async layer or an object per step would cost on every call
+  // (bench/NOTES.md); an async send() and a promise per hop were two promises per request.
+  private send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
+    const promise = new Promise<HttpResponse>(this.takeSettlers);
+    const resolve = this.nextResolve;
+    const reject = this.nextReject;
+    try {
+      if (this.pending.length > 0) settle(this.pending);
+      if (this.closed || this.signal?.aborted) this.stillRunning(`${method} ${maskCredentials(url)}`);
+      exchange(this.pools, this.cookies, startCall(this, this.clock, method, url, options, this.timeoutMs, this.heads, resolve, reject));
+    } catch (error) {
+      reject(error);
+    }
+    return promise;
   }
+
+  /** @internal A hop's response (CallOwner): the next hop, or the call's answer. */
+  hopResponded(call: Call, outcome: RawResponse | HttpError): void {
+    try {
+      if (this.storeCookies) keepCookies(this.cookies, outcome, call.hop);
+      if (!isFinal(call, outcome)) {
+        const final = this.redirects.after(call, outcome);
+        if (final === undefined) return exchange(this.pools, this.cookies, call);
+        outcome = final;
+      }
+      // A response that completed just as the user was stopped still belongs to a stopped user.
+      if (this.signal?.aborted) throw abortError(this.signal.reason);
+      call.resolve(this.record(call, outcome instanceof HttpError ? outcome : this.decompress(outcome, call)));
+    } catch (error) {
+      call.reject(error);
+    }
+  }
+
+  /** @internal A hop failed: the stale-socket retry (rare: a promise is fine here), then as above. */
+  hopFailed(call: Call, failure: unknown): void {
+    let retried: Promise<RawResponse | HttpError>;
+    try {
+      retried = retry(this.pools, this.cookies, failure, call);
+    } catch (error) {
+      return call.reject(error);
+    }
+    retried.then((outcome) => this.hopResponded(call, outcome), call.reject);
+  }
+
+  // The promise's executor, made once: it hands send() the call's resolve and reject.
+  private readonly takeSettlers = (resolve: (response: HttpResponse) => void, reject: (reason: unknown) => void): void => {
+    this.nextResolve = resolve;
+    this.nextReject = reject;
+  };
 
   /** Decoding is part of the response time, as in requests, which decodes before Locust stops the clock. */
   private decompress(raw: RawResponse, call: Call): RawResponse | HttpError {

@@ -10,13 +10,15 @@ import { withCookie, type Prepared } from "./request.ts";
 import { headerValues } from "./response.ts";
 import { retryStale } from "./retry.ts";
 
-/** Sends `hop`; rejects with a ConnectionFailure (see retry.ts) or the reason the user was stopped. */
-export function exchange(pools: Pools, jar: CookieJar, hop: Prepared, call: Call): Promise<RawResponse> {
-  return pools.for(hop.origin).acquire().send(wireOf(jar, hop), hop.noResponseBody, call.deadline, call.timeoutMs);
+/** Sends `hop`; the call hears of its response, a ConnectionFailure (see retry.ts) or the reason the user was stopped. */
+export function exchange(pools: Pools, jar: CookieJar, call: Call): void {
+  const hop = call.hop;
+  pools.for(hop.origin).acquire().send(wireOf(jar, hop), hop.noResponseBody, call.deadline, call.timeoutMs, call);
 }
 
-/** After exchange() rejected: the stale-socket retry, or the failure as a result. */
-export function retry(pools: Pools, jar: CookieJar, failure: unknown, hop: Prepared, call: Call): Promise<RawResponse | HttpError> {
+/** After a hop failed: the stale-socket retry, or the failure as a result. */
+export function retry(pools: Pools, jar: CookieJar, failure: unknown, call: Call): Promise<RawResponse | HttpError> {
+  const hop = call.hop;
   const pool = pools.for(hop.origin);
   return retryStale(failure, hop, wireOf(jar, hop), call, () => pool.open());
 }
