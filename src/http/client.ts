@@ -15,8 +15,10 @@ import { exchange, keepCookies, retry } from "./exchange.ts";
 import { HeadCache } from "./head-cache.ts";
 import { settingsOf, type HttpClientOptions, type RequestOptions, type Settings } from "./options.ts";
 import type { RawResponse } from "./raw-response.ts";
+import type { Pool } from "./pool.ts";
 import { Pools } from "./pools.ts";
 import { isFinal, Redirects } from "./redirect.ts";
+import type { Origin } from "./request.ts";
 import { HttpResponse } from "./response.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
@@ -42,7 +44,13 @@ export class HttpClient implements CallOwner {
   private readonly heads: HeadCache;
   private readonly pools: Pools;
   private readonly redirects: Redirects;
-  private readonly pending: HttpResponse[] = []; // catchResponse calls not yet recorded
+  private pending: HttpResponse[] | undefined; // catchResponse calls not yet recorded (made on first use)
+  // What the hot path reads lives here, in the client it touches anyway: at 1,000 users every other
+  // object a request reaches is out of the cache by its next request (the signal's state, the
+  // pool map and its key strings each were a memory load: bench/workers/README.md).
+  private stopped = false; // the signal fired (onAbort)
+  private lastOrigin: Origin | undefined; // the pool of the last hop's origin
+  private lastPool: Pool | undefined;
   private closed = false;
   private nextResolve: (response: HttpResponse) => void = () => {}; // set by takeSettlers
   private nextReject: (reason: unknown) => void = () => {};
@@ -58,6 +66,7 @@ export class HttpClient implements CallOwner {
     this.pools = new Pools({ maxBodyBytes: settings.maxBodyBytes, rejectUnauthorized: settings.rejectUnauthorized });
     this.storeCookies = settings.storeCookies;
     this.redirects = new Redirects(settings.maxRedirects, settings.headers, this.stillRunning);
+    this.stopped = this.signal?.aborted === true;
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -88,9 +97,10 @@ export class HttpClient implements CallOwner {
     if (this.closed) return;
     this.closed = true;
     this.signal?.removeEventListener("abort", this.onAbort);
-    settle(this.pending);
+    if (this.pending !== undefined) settle(this.pending);
     this.pools.destroyAll(new HttpError("ECLOSED", "the HTTP client was closed while this request was in flight"));
     this.pools.clear();
+    this.lastOrigin = this.lastPool = undefined;
   }
 
   /** Open sockets across all origins, idle or busy. */
@@ -104,7 +114,7 @@ export class HttpClient implements CallOwner {
    * completed unmarked are recorded by the default rule first, as when the client closes.
    */
   interrupt(reason?: unknown): void {
-    settle(this.pending);
+    if (this.pending !== undefined) settle(this.pending);
     this.pools.destroyAll(abortError(reason));
   }
 
@@ -117,9 +127,10 @@ export class HttpClient implements CallOwner {
     const resolve = this.nextResolve;
     const reject = this.nextReject;
     try {
-      if (this.pending.length > 0) settle(this.pending);
-      if (this.closed || this.signal?.aborted) this.stillRunning(`${method} ${maskCredentials(url)}`);
-      exchange(this.pools, this.cookies, startCall(this, this.clock, method, url, options, this.timeoutMs, this.heads, resolve, reject));
+      if (this.pending !== undefined && this.pending.length > 0) settle(this.pending);
+      if (this.closed || this.stopped) this.stillRunning(`${method} ${maskCredentials(url)}`);
+      const call = startCall(this, this.clock, method, url, options, this.timeoutMs, this.heads, resolve, reject);
+      exchange(this.poolOf(call.hop.origin), this.cookies, call);
     } catch (error) {
       reject(error);
     }
@@ -132,11 +143,11 @@ export class HttpClient implements CallOwner {
       if (this.storeCookies) keepCookies(this.cookies, outcome, call.hop);
       if (!isFinal(call, outcome)) {
         const final = this.redirects.after(call, outcome);
-        if (final === undefined) return exchange(this.pools, this.cookies, call);
+        if (final === undefined) return exchange(this.poolOf(call.hop.origin), this.cookies, call);
         outcome = final;
       }
       // A response that completed just as the user was stopped still belongs to a stopped user.
-      if (this.signal?.aborted) throw abortError(this.signal.reason);
+      if (this.stopped) throw abortError(this.signal?.reason);
       call.resolve(this.record(call, outcome instanceof HttpError ? outcome : this.decompress(outcome, call)));
     } catch (error) {
       call.reject(error);
@@ -147,7 +158,7 @@ export class HttpClient implements CallOwner {
   hopFailed(call: Call, failure: unknown): void {
     let retried: Promise<RawResponse | HttpError>;
     try {
-      retried = retry(this.pools, this.cookies, failure, call);
+      retried = retry(this.poolOf(call.hop.origin), this.cookies, failure, call);
     } catch (error) {
       return call.reject(error);
     }
@@ -173,7 +184,7 @@ export class HttpClient implements CallOwner {
     const raw = failed ? undefined : outcome;
     const error = failed ? outcome : undefined;
     const response = new HttpResponse(raw, error, call.hop.href, elapsed, call.method, name, this.recorder, this.settings.maxBodyBytes);
-    if (call.options.catchResponse === true) this.pending.push(response);
+    if (call.options.catchResponse === true) (this.pending ??= []).push(response);
     else response.recordByDefault();
     return response;
   }
@@ -184,5 +195,16 @@ export class HttpClient implements CallOwner {
     if (this.signal?.aborted) throw abortError(this.signal.reason);
   };
 
-  private readonly onAbort = (): void => this.interrupt(this.signal?.reason);
+  private poolOf(origin: Origin): Pool {
+    if (origin === this.lastOrigin) return this.lastPool as Pool;
+    const pool = this.pools.for(origin);
+    this.lastOrigin = origin;
+    this.lastPool = pool;
+    return pool;
+  }
+
+  private readonly onAbort = (): void => {
+    this.stopped = true;
+    this.interrupt(this.signal?.reason);
+  };
 }
