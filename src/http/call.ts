@@ -6,7 +6,6 @@
 import { systemClock, type Clock } from "../clock.ts";
 import type { ResponseWaiter } from "./connection.ts";
 import { checkTimeout, type RequestOptions } from "./options.ts";
-import type { HeadCache } from "./head-cache.ts";
 import type { RawResponse } from "./raw-response.ts";
 import type { Prepared } from "./request.ts";
 import type { HttpResponse } from "./response.ts";
@@ -54,7 +53,7 @@ export function startCall(
   url: string,
   options: RequestOptions,
   timeoutMs: number,
-  heads: HeadCache,
+  firstHops: { firstHop(method: string, url: string, options: RequestOptions): Prepared },
   resolve: (response: HttpResponse) => void,
   reject: (reason: unknown) => void,
 ): Call {
@@ -62,6 +61,6 @@ export function startCall(
   const ms = options.timeoutMs === undefined ? timeoutMs : checkTimeout(options.timeoutMs);
   // Deadlines are real time; with the system clock the start time already is (saves a now()).
   const deadline = ms === Infinity ? Infinity : (clock === systemClock ? start : performance.now()) + ms;
-  const first = heads.first(method, url, options);
+  const first = firstHops.firstHop(method, url, options);
   return new Call(owner, method, url, options, start, ms, deadline, first, resolve, reject);
 }

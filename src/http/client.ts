@@ -12,13 +12,13 @@ import { maskCredentials } from "./credentials.ts";
 import { decodeBody } from "./decode.ts";
 import { abortError, HttpError } from "./errors.ts";
 import { exchange, keepCookies, retry } from "./exchange.ts";
-import { HeadCache } from "./head-cache.ts";
+import { HeadCache, isPlain } from "./head-cache.ts";
 import { settingsOf, type HttpClientOptions, type RequestOptions, type Settings } from "./options.ts";
 import type { RawResponse } from "./raw-response.ts";
 import type { Pool } from "./pool.ts";
 import { Pools } from "./pools.ts";
 import { isFinal, Redirects } from "./redirect.ts";
-import type { Origin } from "./request.ts";
+import type { Origin, Prepared } from "./request.ts";
 import { HttpResponse } from "./response.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
@@ -51,6 +51,9 @@ export class HttpClient implements CallOwner {
   private stopped = false; // the signal fired (onAbort)
   private lastOrigin: Origin | undefined; // the pool of the last hop's origin
   private lastPool: Pool | undefined;
+  private lastUrl: string | undefined; // the last plain call's first request (a loop passes the same strings)
+  private lastMethod: string | undefined;
+  private lastFirst: Prepared | undefined;
   private closed = false;
   private nextResolve: (response: HttpResponse) => void = () => {}; // set by takeSettlers
   private nextReject: (reason: unknown) => void = () => {};
@@ -129,7 +132,7 @@ export class HttpClient implements CallOwner {
     try {
       if (this.pending !== undefined && this.pending.length > 0) settle(this.pending);
       if (this.closed || this.stopped) this.stillRunning(`${method} ${maskCredentials(url)}`);
-      const call = startCall(this, this.clock, method, url, options, this.timeoutMs, this.heads, resolve, reject);
+      const call = startCall(this, this.clock, method, url, options, this.timeoutMs, this, resolve, reject);
       exchange(this.poolOf(call.hop.origin), this.cookies, call);
     } catch (error) {
       reject(error);
@@ -194,6 +197,18 @@ export class HttpClient implements CallOwner {
     if (this.closed) throw new HttpError("ECLOSED", `${what} on an HttpClient that was already closed`);
     if (this.signal?.aborted) throw abortError(this.signal.reason);
   };
+
+  /** @internal The first request of a call (startCall): the last one again, or from the head cache. */
+  firstHop(method: string, url: string, options: RequestOptions): Prepared {
+    if (url === this.lastUrl && method === this.lastMethod && isPlain(options)) return this.lastFirst as Prepared;
+    const first = this.heads.first(method, url, options);
+    if (isPlain(options)) {
+      this.lastUrl = url;
+      this.lastMethod = method;
+      this.lastFirst = first;
+    }
+    return first;
+  }
 
   private poolOf(origin: Origin): Pool {
     if (origin === this.lastOrigin) return this.lastPool as Pool;

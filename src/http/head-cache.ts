@@ -13,9 +13,6 @@ export class HeadCache extends Map<string, Prepared> {
   private readonly baseUrl: string | undefined;
   /** Basic auth from the base URL's credentials: Locust's HttpSession sends it with every request. */
   private readonly baseAuth: string | undefined;
-  private lastUrl: string | undefined;
-  private lastMethod: string | undefined;
-  private lastHit: Prepared | undefined;
 
   constructor(
     baseUrl: string | undefined,
@@ -33,10 +30,7 @@ export class HeadCache extends Map<string, Prepared> {
   }
 
   first(method: string, url: string, options: RequestOptions): Prepared {
-    const plain = options.headers === undefined && options.body === undefined && options.json === undefined;
-    // A loop that repeats a call passes the same strings: the last hit answers without hashing
-    // the key (at 1,000 users the Map's table and the key's hash were memory loads per request).
-    if (plain && url === this.lastUrl && method === this.lastMethod) return this.lastHit as Prepared;
+    const plain = isPlain(options);
     const key = plain ? (method === "GET" ? url : `${method} ${url}`) : "";
     let prepared = plain ? this.get(key) : undefined;
     if (prepared === undefined) {
@@ -45,11 +39,6 @@ export class HeadCache extends Map<string, Prepared> {
         if (this.size >= MAX_CACHED_REQUESTS) this.clear();
         this.set(key, prepared);
       }
-    }
-    if (plain) {
-      this.lastUrl = url;
-      this.lastMethod = method;
-      this.lastHit = prepared;
     }
     return prepared;
   }
@@ -65,6 +54,11 @@ export class HeadCache extends Map<string, Prepared> {
       : { ...options.headers, Authorization: auth };
     return prepare(method, target, pathUrl(full), this.defaults, headers, body.bytes, body.contentType);
   }
+}
+
+/** A call without its own headers or body: its request bytes depend on the method and URL only. */
+export function isPlain(options: RequestOptions): boolean {
+  return options.headers === undefined && options.body === undefined && options.json === undefined;
 }
 
 function hasHeader(headers: Readonly<Record<string, string>> | undefined, lowerName: string): boolean {
