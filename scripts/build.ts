@@ -1,8 +1,9 @@
 // Compiles the runtime plus every task file in tasks/ into one executable, ./loadworker.
 // Usage: bun scripts/build.ts [--outfile PATH] [--tasks DIR] [--no-bytecode] [--minify].
 // The Dockerfile's build stage runs this.
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { readTaskDir } from "./task-dir.ts";
 
 const root = resolve(import.meta.dir, "..");
 const argv = process.argv.slice(2);
@@ -40,18 +41,15 @@ const compileFlags = [
   ...(argv.includes("--minify") ? ["--minify"] : []),
 ];
 
-const files = readdirSync(tasksDir)
-  .filter((f) => /\.(ts|js|mts|mjs)$/.test(f) && !/\.(test|spec)\./.test(f))
-  .sort();
+// One listing for both kinds of file, so they cannot disagree.
+const { tasks: files, python: pyFiles } = readTaskDir(tasksDir);
 if (files.length === 0) {
   console.error(`build: no task files in ${tasksDir}; add a .ts file that exports defineTask(...) or defineUser(...)`);
   process.exit(1);
 }
 
-// Python files (e.g. master_extra.py) ride along as text: `loadworker locustfile` appends them to master.py.
-const pyFiles = readdirSync(tasksDir).filter((f) => f.endsWith(".py")).sort();
-
-// Static imports, so the compiler bundles every task file into the binary.
+// Static imports, so the compiler bundles every task file into the binary; Python files (e.g.
+// master_extra.py) ride along as text: `loadworker locustfile` appends them to master.py.
 const buildDir = join(root, ".build");
 mkdirSync(buildDir, { recursive: true });
 const imports = files.map((f, i) => `import * as m${i} from ${JSON.stringify(relative(buildDir, join(tasksDir, f)).replaceAll("\\", "/"))};`);

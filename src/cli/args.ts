@@ -1,46 +1,87 @@
 // Strict flag checking: citty accepts unknown flags silently, but a mistyped flag must stop
-// the worker with a message that names it and says what is valid.
+// the command with a message that names it and says what is valid (and which command has it).
+// Also the flag parsers the commands share: ports, the master host, list flags.
+import { isIPv6 } from "node:net";
 import type { ArgsDef } from "citty";
 import { LoadworkerError } from "../errors.ts";
 
 // The worker, `locustfile` and `run` read --host alike; standalone/ takes it from http/, below both.
 export { parseHostUrl } from "../http/host-url.ts";
 
-export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, command: string): void {
-  const known = new Set<string>(["help", "h", "version", "v"]);
-  const valued = new Set<string>();
-  const booleans = new Set<string>();
+/** What a command's flag check may say beyond its own flags. */
+export interface FlagHints {
+  /** The subcommands a bare word may name (the root's: `loadworker walk` is an unknown command). */
+  commands?: readonly string[];
+  /** The other commands' flags, to say where a flag belongs (`loadworker -u 5` → `loadworker run`). */
+  others?: Readonly<Record<string, ArgsDef>>;
+}
+
+/** A command's flags by every name they go by (aliases too); positional arguments are not flags. */
+function flagNames(args: ArgsDef): Map<string, string> {
+  const names = new Map<string, string>(); // name or alias → type
+  for (const [name, def] of Object.entries(args)) {
+    if (def.type === "positional") continue;
+    const alias = "alias" in def ? def.alias : undefined;
+    for (const n of [name, ...(Array.isArray(alias) ? alias : alias ? [alias] : [])]) names.set(n, def.type ?? "string");
+  }
+  return names;
+}
+
+export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, command: string, hints: FlagHints = {}): void {
+  const flags = flagNames(args);
+  const known = new Set<string>(["help", "h", "version", "v", ...flags.keys()]);
+  const isValued = (n: string) => flags.get(n) === "string" || flags.get(n) === "enum";
+  const isBoolean = (n: string) => flags.get(n) === "boolean";
+  const help = `see ${command} --help`;
   // A command that declares a positional argument (`loadworker run Shopper`) takes bare words.
   const positionals = Object.values(args).some((def) => def.type === "positional");
-  for (const [name, def] of Object.entries(args)) {
-    const alias = "alias" in def ? def.alias : undefined;
-    const names = [name, ...(Array.isArray(alias) ? alias : alias ? [alias] : [])];
-    for (const n of names) {
-      known.add(n);
-      if (def.type === "string" || def.type === "enum") valued.add(n);
-      if (def.type === "boolean") booleans.add(n);
-    }
-  }
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i] as string;
     if (arg === "--") break;
     if (!arg.startsWith("-")) {
       if (positionals) continue;
-      throw new LoadworkerError("E_USAGE", `unexpected argument "${arg}" for ${command}; see --help`);
+      if (hints.commands) throw new LoadworkerError("E_USAGE", `unknown command "${arg}"; the commands are ${hints.commands.join(", ")}; ${help}`);
+      throw new LoadworkerError("E_USAGE", `unexpected argument "${arg}" for ${command}; ${help}`);
     }
     const name = arg.replace(/^-{1,2}/, "").split("=")[0] as string;
     // citty reads --no-X as X=false: only a boolean flag can take that form (--no-loglevel would crash).
-    const negated = name.startsWith("no-") && booleans.has(name.slice(3));
+    const negated = name.startsWith("no-") && isBoolean(name.slice(3));
     if (!known.has(name) && !negated) {
-      const flags = Object.keys(args).map((n) => `--${n}`).join(", ");
-      throw new LoadworkerError("E_USAGE", `unknown flag "${arg}" for ${command}; valid flags: ${flags}, --help`);
+      const owners = Object.entries(hints.others ?? {}).filter(([, other]) => flagNames(other).has(name)).map(([owner]) => owner);
+      const next = rawArgs[i + 1];
+      const example = !arg.includes("=") && next !== undefined && !next.startsWith("-") ? `${arg} ${next}` : arg;
+      const where = owners.length > 0 ? `; it is a flag of ${owners.map((o) => `"loadworker ${o}"`).join(" and ")}, e.g. loadworker ${owners[0]} ${example}` : "";
+      const valid = [...Object.keys(args).filter((n) => args[n]?.type !== "positional").map((n) => `--${n}`), "--help"].join(", ");
+      throw new LoadworkerError("E_USAGE", `unknown flag "${arg}" for ${command}${where}; valid flags: ${valid}`);
     }
-    if (valued.has(name) && !arg.includes("=")) {
+    // citty reads "--abort-on-fail=no" as true: a switch takes no value.
+    if ((isBoolean(name) || negated) && arg.includes("=")) {
+      throw new LoadworkerError("E_USAGE", `${arg.split("=")[0]} is a switch and takes no value: write it alone; got "${arg}"`);
+    }
+    if (isValued(name) && !arg.includes("=")) {
       const value = rawArgs[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new LoadworkerError("E_USAGE", `${arg} needs a value; see --help`);
+      if (value === undefined || value.startsWith("--")) throw new LoadworkerError("E_USAGE", `${arg} needs a value; ${help}`);
       i++;
     }
   }
+}
+
+/**
+ * --master-host: a host name or an address, as Locust's. A URL or a host:port never resolves,
+ * and the worker would retry it for ever: say so at once.
+ */
+export function parseMasterHost(value: string): string {
+  const host = value.trim();
+  const example = "e.g. --master-host 127.0.0.1 or --master-host locust-master";
+  if (host === "") throw new LoadworkerError("E_USAGE", `--master-host needs the Locust master's host name or address, ${example}`);
+  if (host.includes("://") || host.includes("/")) {
+    throw new LoadworkerError("E_USAGE", `--master-host takes a host name or address, not a URL, ${example} (the port goes in --master-port); got "${value}"`);
+  }
+  if (!isIPv6(host.replace(/^\[|\]$/g, "")) && host.includes(":")) {
+    throw new LoadworkerError("E_USAGE", `--master-host takes no port: write --master-host ${host.slice(0, host.lastIndexOf(":"))} --master-port ${host.slice(host.lastIndexOf(":") + 1)}; got "${value}"`);
+  }
+  if (/\s/.test(host)) throw new LoadworkerError("E_USAGE", `--master-host may not contain spaces, ${example}; got "${value}"`);
+  return host;
 }
 
 /** A TCP port from a flag; `allowZero` where 0 means "pick a free one" (a server's --port). */

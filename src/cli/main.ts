@@ -8,6 +8,7 @@ import { LoadworkerError } from "../errors.ts";
 import { firstPositional, rejectUnknownFlags } from "./args.ts";
 import { demoTargetCommand } from "./demo-target.ts";
 import { locustfileCommand } from "./locustfile.ts";
+import { processArgv } from "./processes.ts";
 import { standaloneRunCommand } from "./run.ts";
 import { workerArgs, workerCommand } from "./worker.ts";
 
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, (plan: () => Plan) => AnyCommand> = {
   run: standaloneRunCommand,
 };
 const DEFAULT_COMMAND = "worker";
+const COMMAND_LIST = Object.keys(COMMANDS).map((name) => (name === DEFAULT_COMMAND ? `${name} (the default)` : name));
 
 /** Thrown from a command to print its usage instead of running it. */
 class HelpRequested {
@@ -42,7 +44,7 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
       const at = firstPositional(rawArgs, workerArgs);
       if (at < 0 || (rawArgs[at] as string) in COMMANDS) return;
       if (wantsHelp(rawArgs)) throw new HelpRequested(root);
-      rejectUnknownFlags(rawArgs, workerArgs, "loadworker"); // names the stray argument or flag
+      rejectUnknownFlags(rawArgs, workerArgs, "loadworker", { commands: COMMAND_LIST, others: otherFlags(DEFAULT_COMMAND) }); // names the stray argument or flag
     },
   });
   const strict = (name: string, command: AnyCommand): AnyCommand => ({
@@ -51,19 +53,23 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
       const { rawArgs } = context;
       const isDefault = name === DEFAULT_COMMAND;
       if (wantsHelp(rawArgs)) throw isDefault ? new HelpRequested(root) : new HelpRequested(command, root);
-      if (isDefault && wantsVersion(rawArgs)) {
+      // Every command: `loadworker run --version` must not start a run.
+      if (wantsVersion(rawArgs)) {
         process.stdout.write(`${pkg.version}\n`);
         return;
       }
       // citty ignores unknown flags: every command is as strict as the worker.
-      rejectUnknownFlags(rawArgs, (command.args ?? {}) as ArgsDef, isDefault ? "loadworker" : `loadworker ${name}`);
+      rejectUnknownFlags(rawArgs, (command.args ?? {}) as ArgsDef, isDefault ? "loadworker" : `loadworker ${name}`, { others: otherFlags(name) });
       const result = await command.run?.(context);
       exitCode = typeof result === "number" ? result : 0;
     },
   });
-  root.subCommands = Object.fromEntries(Object.entries(COMMANDS).map(([name, make]) => [name, strict(name, make(plan))]));
+  const commands = Object.fromEntries(Object.entries(COMMANDS).map(([name, make]) => [name, make(plan)]));
+  // A flag of another command names that command (`loadworker -u 5`: -u is `loadworker run`'s).
+  const otherFlags = (name: string) => Object.fromEntries(Object.entries(commands).filter(([other]) => other !== name).map(([other, c]) => [other, (c.args ?? {}) as ArgsDef]));
+  root.subCommands = Object.fromEntries(Object.entries(commands).map(([name, command]) => [name, strict(name, command)]));
   try {
-    await runCommand(root, { rawArgs: argv });
+    await runCommand(root, { rawArgs: processArgv(argv) });
     return exitCode;
   } catch (error) {
     if (error instanceof HelpRequested) return printUsage(error);

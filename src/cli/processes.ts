@@ -6,6 +6,7 @@ import type { ArgsDef } from "citty";
 import type { Logger } from "../log.ts";
 import { parseProcessCount, usableCores } from "../processes/count.ts";
 import { watchParent } from "../processes/orphan.ts";
+import { hideArgs, restoreArgs } from "../processes/child-args.ts";
 import { PROCESS_ENV, relaunchCommand, superviseProcesses } from "../processes/supervisor.ts";
 
 export const processesArgs = {
@@ -20,6 +21,20 @@ export interface ProcessSlot {
   /** 1-based. */
   index: number;
   count: number;
+}
+
+/** The target and master hosts may hold a password (`--host http://u:secret@…`): the children get them in their environment, not on their command lines. */
+const SECRET_FLAGS = ["--host", "--master-host"];
+
+/** How to start a child that runs `args`: this program's command line without SECRET_FLAGS, and the environment that carries them. */
+export function childLaunch(args: readonly string[]): { command: [string, ...string[]]; env: Record<string, string> } {
+  const { visible, env } = hideArgs(args, SECRET_FLAGS);
+  return { command: relaunchCommand(visible), env };
+}
+
+/** This process's arguments: in a child of --processes, with what the parent kept off its command line put back. */
+export function processArgv(argv: readonly string[]): string[] {
+  return processSlot() === undefined ? [...argv] : restoreArgs(argv, process.env);
 }
 
 /** Which child of --processes this process is, or undefined when it is not one. */
@@ -41,5 +56,5 @@ export function forkProcesses(value: string | undefined, rawArgs: readonly strin
     return undefined;
   }
   if (count === 1) return undefined;
-  return superviseProcesses({ count, command: relaunchCommand(rawArgs), log }).done;
+  return superviseProcesses({ count, ...childLaunch(rawArgs), log }).done;
 }

@@ -6,15 +6,16 @@ import type { Plan } from "../api/plan.ts";
 import { systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { watchParent } from "../processes/orphan.ts";
-import { relaunchCommand, superviseProcesses } from "../processes/supervisor.ts";
+import { superviseProcesses } from "../processes/supervisor.ts";
 import { startChildRun } from "../standalone/child-run.ts";
 import { lineSplitter } from "../standalone/child-stream.ts";
 import { ProcessesSource } from "../standalone/processes-source.ts";
 import type { RunOptions } from "../standalone/run-options.ts";
-import { type RunDeps, RunSink, type StandaloneRun, driveRun } from "../standalone/run.ts";
+import { type RunDeps, RunSink, type StandaloneRun, announceRun, driveRun } from "../standalone/run.ts";
 import { KILL_GRACE_MS } from "../users/pool.ts";
 import type { RateLimitFlags } from "./controls-args.ts";
 import { rateLimiterFor } from "./controls-args.ts";
+import { childLaunch } from "./processes.ts";
 
 /**
  * A child: runs its share until the parent signals (or is gone), then sends its last delta and
@@ -61,11 +62,12 @@ export function runParent(
   writeLog: (text: string) => void,
 ): StandaloneRun {
   const { log, clock } = deps;
+  announceRun(options, classes, log);
   const sink = new RunSink(clock.epoch(), log, deps.metrics);
   const source = new ProcessesSource(count, sink, clock, log, (line) => log.info(line));
   const supervisor = superviseProcesses({
     count,
-    command: relaunchCommand(["run", ...rawArgs]),
+    ...childLaunch(["run", ...rawArgs]),
     log,
     restart: false,
     output: "pipe",

@@ -8,7 +8,7 @@ import { dealerLink } from "../worker/link.ts";
 import { LogBuffer, capturingLogger } from "../worker/logs.ts";
 import { parseTiming } from "../worker/timing.ts";
 import { startWorker } from "../worker/worker.ts";
-import { parseHostUrl, parsePort } from "./args.ts";
+import { parseHostUrl, parseMasterHost, parsePort } from "./args.ts";
 import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
 import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
@@ -37,6 +37,7 @@ export function workerCommand(plan: () => Plan) {
       // What the console shows also goes to the master's Logs tab (≥ 2.29).
       const log = capturingLogger(createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`), logBuffer, level);
       const host = parseHostUrl(args.host, "--host");
+      const masterHost = parseMasterHost(args["master-host"]);
       const port = parsePort(args["master-port"], "--master-port");
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
       const metricsPort = parseMetricsPort(args["metrics-port"]);
@@ -68,7 +69,7 @@ export function workerCommand(plan: () => Plan) {
       };
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
-      const link = dealerLink({ host: args["master-host"], port }, log);
+      const link = dealerLink({ host: masterHost, port }, log);
       running = startWorker({ plan: validated, link, host, log, timing, limiter: controls.limiter, logBuffer, metrics: controls.metrics });
       const code = await running.done;
       await controls.close();

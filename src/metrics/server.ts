@@ -25,8 +25,15 @@ export async function serveMetrics(opts: { port: number; host: string; snapshot:
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
-      const why = error.code === "EADDRINUSE" ? "is already in use" : error.code === "EACCES" ? "may not be opened by this user" : `cannot be opened (${error.message})`;
-      reject(new LoadworkerError("E_USAGE", `--metrics-port ${opts.port} on ${opts.host} ${why}; pick another port or stop what holds it`));
+      const at = `--metrics-port ${opts.port} on ${opts.host}`;
+      // Anything else is the address: not this machine's, or not an address at all (Bun says ENOTTY for 256.1.1.1).
+      const message =
+        error.code === "EADDRINUSE"
+          ? `${at} is already in use; pick another port or stop what holds it`
+          : error.code === "EACCES"
+            ? `${at} may not be opened by this user; pick a port above 1023`
+            : `--metrics-host ${opts.host} cannot be listened on (${error.code ?? error.message}); give an address of this machine: 0.0.0.0 (every address) or 127.0.0.1 (this machine only)`;
+      reject(new LoadworkerError("E_USAGE", message));
     });
     server.listen(opts.port, opts.host, () => resolve());
   });

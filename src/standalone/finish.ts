@@ -9,8 +9,8 @@ import { type EndReason, runReport } from "./json-report.ts";
 import { statsNameWidth } from "./locust-tables.ts";
 import type { ReportFiles } from "./report-files.ts";
 import type { RunOptions } from "./run-options.ts";
-import type { StandaloneIo } from "./run.ts";
 import { summaryText } from "./summary.ts";
+import type { StandaloneIo } from "./terminal.ts";
 import { type ThresholdResult, breached, checkThresholds } from "./threshold-check.ts";
 
 export interface FinishInput {

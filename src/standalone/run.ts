@@ -15,26 +15,16 @@ import { type EnginePhase, startEngine } from "./engine.ts";
 import { csvReports, finishRun } from "./finish.ts";
 import { type HistoryPoint, historyPoint } from "./history.ts";
 import type { EndReason } from "./json-report.ts";
-import { type TerminalSize, plainLine, renderLive } from "./live-view.ts";
+import { plainLine, renderLive } from "./live-view.ts";
 import type { ReportFiles } from "./report-files.ts";
 import type { RunOptions } from "./run-options.ts";
-import type { LiveTerminal, Writable } from "./terminal.ts";
+import type { StandaloneIo } from "./terminal.ts";
 import { checkThresholds } from "./threshold-check.ts";
 import { viewSnapshot } from "./view-snapshot.ts";
-
-export type { Every } from "../clock.ts";
-export { exitCode } from "./finish.ts";
 
 export const STATS_INTERVAL_MS = 1_000; // Locust's CSV interval; also the history resolution
 export const VIEW_INTERVAL_MS = 2_000; // Locust's console interval
 const CSV_REFRESH_INTERVALS = 5; // Locust flushes its CSV files every 5 s
-
-export interface StandaloneIo {
-  readonly out: Writable;
-  /** Set on a TTY: the frame is redrawn in place; otherwise one plain line per interval. */
-  readonly terminal: LiveTerminal | undefined;
-  readonly size: () => TerminalSize;
-}
 
 export interface StandaloneRun {
   /** Resolves with the exit code once users stopped, the summary is printed and reports written. */
@@ -102,8 +92,18 @@ export class RunSink {
   }
 }
 
+/**
+ * The run's first lines. Before the load starts: with no onTestStart hook the first users start
+ * at once, and their "all N users started" must not come first.
+ */
+export function announceRun(options: RunOptions, classes: readonly { readonly name: string; readonly weight: number }[], log: Logger): void {
+  log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
+  if (options.host === undefined) log.info("no --host: only tasks that request absolute URLs can succeed");
+}
+
 /** One process runs every user (no --processes, or one child of it). */
 export function startStandalone(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, deps: RunDeps): StandaloneRun {
+  announceRun(options, classes, deps.log);
   const sink = new RunSink(deps.clock.epoch(), deps.log, deps.metrics);
   const engine = startEngine(plan, classes, options, {
     clock: deps.clock,
@@ -184,8 +184,6 @@ export function driveRun(
     if (source.started) void source.started.then(startTimer);
     else startTimer();
   }
-  log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
-  if (options.host === undefined) log.info("no --host: only tasks that request absolute URLs can succeed");
   if (io.terminal) viewTick();
 
   let resolveDone: (code: number) => void = () => {};

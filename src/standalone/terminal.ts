@@ -1,8 +1,17 @@
 // The live view's hold on a TTY: the frame is redrawn in place, and log lines are printed
 // above it (erase the frame, print, draw it again) so they never tear the table.
+import type { TerminalSize } from "./live-view.ts";
 
 export interface Writable {
   write(text: string): unknown;
+}
+
+/** Where a run writes: its view and summary, and the terminal's hold when there is one. */
+export interface StandaloneIo {
+  readonly out: Writable;
+  /** Set on a TTY: the frame is redrawn in place; otherwise one plain line per interval. */
+  readonly terminal: LiveTerminal | undefined;
+  readonly size: () => TerminalSize;
 }
 
 const ESC = "\x1b[";

@@ -7,8 +7,9 @@ import type { Stats } from "../stats/index.ts";
 import { tagFilterFrom } from "../users/classes.ts";
 import type { UserPool } from "../users/pool.ts";
 import type { WorkerControls } from "./controls.ts";
+import type { Effect } from "./effect.ts";
 import type { WorkerLink } from "./link.ts";
-import type { Effect, MachineEvent } from "./machine.ts";
+import type { MachineEvent } from "./machine.ts";
 import type { Usage } from "./usage.ts";
 
 export interface EffectTarget {

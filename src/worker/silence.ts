@@ -1,7 +1,7 @@
 // A master that answers heartbeats and then goes silent (frozen by SIGSTOP, a long GC, a paused
 // VM): what the lifecycle machine does differently for it, as pure functions over its state.
 // docs/PROTOCOL.md, Heartbeats and timeouts.
-import type { Effect, Transition } from "./machine.ts";
+import type { Effect, Transition } from "./effect.ts";
 import type { MachineState } from "./state.ts";
 import type { Timing } from "./timing.ts";
 

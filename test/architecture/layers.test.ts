@@ -1,8 +1,9 @@
-// The layer rules hold for src/, and the checker catches what breaks them.
+// The layer rules hold for src/ and no file of it imports itself in a cycle, and the checkers
+// catch what breaks them.
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ROOT } from "../support/procs.ts";
-import { checkLayers, importsOf, layerOf, readSources } from "./layers.ts";
+import { checkLayers, findCycles, importsOf, layerOf, readSources } from "./layers.ts";
 
 const SRC = join(ROOT, "src");
 /** About 200 lines per file (STYLE.md); a file past this is two things. */
@@ -14,6 +15,10 @@ describe("src/", () => {
   test("imports only go down the layers of docs/ARCHITECTURE.md", () => {
     expect(sources.size).toBeGreaterThan(40);
     expect(checkLayers(sources)).toEqual([]);
+  });
+
+  test("has no import cycle, type-only imports included", () => {
+    expect(findCycles(sources)).toEqual([]);
   });
 
   test(`no file is longer than ${MAX_LINES} lines`, () => {
@@ -72,5 +77,49 @@ describe("the layer checker", () => {
     expect(importsOf(source).sort()).toEqual(["../c.ts", "./a.ts", "./lazy.ts", "./side.ts"]);
     expect(layerOf("worker/machine.ts")).toBe("worker");
     expect(layerOf("clock.ts")).toBe("leaf");
+  });
+});
+
+describe("the cycle checker", () => {
+  const cycles = (files: Record<string, string>) => findCycles(new Map(Object.entries(files)));
+
+  test("reports two files of one layer that import each other, a type-only import included", () => {
+    expect(
+      cycles({
+        "standalone/run.ts": 'import { finishRun } from "./finish.ts";\n',
+        "standalone/finish.ts": 'import type { StandaloneIo } from "./run.ts";\n',
+      }),
+    ).toEqual([["standalone/finish.ts", "standalone/run.ts", "standalone/finish.ts"]]);
+  });
+
+  test("reports a longer cycle across folders once, as the shortest path that closes it", () => {
+    expect(
+      cycles({
+        "a/one.ts": 'import { two } from "../b/two.ts";\n',
+        "b/two.ts": 'export { three } from "./three.ts";\n',
+        "b/three.ts": 'import { one } from "../a/one.ts";\nimport { two } from "./two.ts";\n',
+      }),
+    ).toEqual([["a/one.ts", "b/two.ts", "b/three.ts", "a/one.ts"]]);
+  });
+
+  test("reports each separate tangle, and a file that imports itself", () => {
+    expect(
+      cycles({
+        "x.ts": 'import { y } from "./y.ts";\n',
+        "y.ts": 'const x = await import("./x.ts");\n',
+        "z.ts": 'import { z } from "./z.ts";\n',
+      }),
+    ).toEqual([["x.ts", "y.ts", "x.ts"], ["z.ts", "z.ts"]]);
+  });
+
+  test("allows a diamond and imports of files outside the set", () => {
+    expect(
+      cycles({
+        "top.ts": 'import { l } from "./left.ts";\nimport { r } from "./right.ts";\nimport pkg from "../package.json";\n',
+        "left.ts": 'import { b } from "./bottom.ts";\n',
+        "right.ts": 'import { b } from "./bottom.ts";\n',
+        "bottom.ts": 'import { x } from "citty";\n',
+      }),
+    ).toEqual([]);
   });
 });

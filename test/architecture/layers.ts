@@ -1,5 +1,6 @@
-// The import rules of docs/ARCHITECTURE.md as data, and a checker over source text: every
-// relative import in src/ must go to the same layer or to one the rules allow.
+// The import rules of docs/ARCHITECTURE.md as data, and checkers over source text: every
+// relative import in src/ must go to the same layer or to one the rules allow, and no file may
+// reach itself through its imports (a cycle inside one layer is still a tangle the layers hide).
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 
@@ -57,7 +58,7 @@ export function checkLayers(files: ReadonlyMap<string, string>): Violation[] {
       continue;
     }
     for (const spec of importsOf(source)) {
-      const target = normalize(join(dirname(file), spec)).replaceAll("\\", "/");
+      const target = resolveImport(file, spec);
       if (target.startsWith("..")) {
         if (!target.startsWith("../package.json")) violations.push({ file, imports: spec, why: "imports from outside src/" });
         continue;
@@ -68,6 +69,85 @@ export function checkLayers(files: ReadonlyMap<string, string>): Violation[] {
     }
   }
   return violations;
+}
+
+/** `file`'s relative import `spec` as a path relative to src/ ("../x.ts" stays outside). */
+function resolveImport(file: string, spec: string): string {
+  return normalize(join(dirname(file), spec)).replaceAll("\\", "/");
+}
+
+/**
+ * Import cycles among the given files (src/-relative path → source text), type-only imports
+ * included: one cycle per tangle (strongly connected set of files), as the path that closes it,
+ * starting and ending at its first file by name, e.g. ["a.ts", "b.ts", "a.ts"].
+ */
+export function findCycles(files: ReadonlyMap<string, string>): string[][] {
+  const edges = new Map<string, string[]>();
+  for (const [file, source] of files) {
+    const targets = importsOf(source).map((spec) => resolveImport(file, spec)).filter((t) => files.has(t));
+    edges.set(file, [...new Set(targets)].sort());
+  }
+  const cycles: string[][] = [];
+  for (const tangle of tangles(edges)) {
+    const start = tangle[0] as string;
+    const path = pathBack(start, edges, new Set(tangle));
+    if (path) cycles.push(path);
+  }
+  return cycles.sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
+}
+
+/** Tarjan's strongly connected components with more than one file, or a file importing itself; each sorted. */
+function tangles(edges: ReadonlyMap<string, readonly string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (file: string) => {
+    index.set(file, next);
+    low.set(file, next++);
+    stack.push(file);
+    onStack.add(file);
+    for (const to of edges.get(file) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(file, Math.min(low.get(file) as number, low.get(to) as number));
+      } else if (onStack.has(to)) low.set(file, Math.min(low.get(file) as number, index.get(to) as number));
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const members: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop() as string;
+      onStack.delete(member);
+      members.push(member);
+    } while (member !== file);
+    if (members.length > 1 || edges.get(file)?.includes(file)) found.push(members.sort());
+  };
+  for (const file of [...edges.keys()].sort()) if (!index.has(file)) visit(file);
+  return found;
+}
+
+/** The shortest import path from `start` back to itself inside `within` (breadth first). */
+function pathBack(start: string, edges: ReadonlyMap<string, readonly string[]>, within: ReadonlySet<string>): string[] | undefined {
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  for (let at = queue.shift(); at !== undefined; at = queue.shift()) {
+    for (const to of edges.get(at) ?? []) {
+      if (!within.has(to)) continue;
+      if (to === start) {
+        const chain: string[] = [];
+        for (let back = at; back !== start; back = cameFrom.get(back) as string) chain.unshift(back);
+        return [start, ...chain, start];
+      }
+      if (!cameFrom.has(to)) {
+        cameFrom.set(to, at);
+        queue.push(to);
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Every .ts file under `dir`, keyed by its path relative to `dir`. */

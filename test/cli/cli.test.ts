@@ -105,6 +105,15 @@ describe("loadworker flags", () => {
     expect(stderr).not.toContain("connecting");
   });
 
+  test("--version after a command prints the version and runs nothing (`run --version` started a run)", async () => {
+    const before = server.total();
+    for (const command of ["run", "locustfile", "demo-target"]) {
+      const { code, stdout, stderr } = await run(fixtureBin, [command, "--host", server.url, "--version"], 10_000);
+      expect([command, code, stdout, stderr]).toEqual([command, 0, `${pkg.version}\n`, ""]);
+    }
+    expect(server.total()).toBe(before);
+  });
+
   const usageErrors: Array<[string, string[], string]> = [
     ["an unknown flag", ["--master-prot", "5557"], '"--master-prot"'],
     ["--master-port 0", ["--master-port", "0"], '--master-port must be a port number from 1 to 65535, got "0"'],
@@ -113,7 +122,16 @@ describe("loadworker flags", () => {
     ["--loglevel loud", ["--loglevel", "loud"], '--loglevel must be one of debug, info, warn, error, got "loud"'],
     ["--host not-a-url", ["--host", "not-a-url"], '--host must be a URL such as http://127.0.0.1:8099, got "not-a-url"'],
     ["--host with another scheme", ["--host", "ftp://example.com"], "--host must be an http:// or https:// URL"],
-    ["a stray argument", ["walk"], 'unexpected argument "walk"'], // not "run": that is a command now
+    ["an unknown command", ["walk"], 'unknown command "walk"; the commands are worker (the default), locustfile, demo-target, run; see loadworker --help'],
+    ["a flag of `run` given to the worker", ["-u", "5"], 'unknown flag "-u" for loadworker; it is a flag of "loadworker run", e.g. loadworker run -u 5; valid flags: --master-host'],
+    ["a flag of the worker given to `run`", ["run", "--master-port", "5557"], 'unknown flag "--master-port" for loadworker run; it is a flag of "loadworker worker", e.g. loadworker worker --master-port 5557'],
+    ["run's positional as a flag", ["run", "--names", "X"], 'unknown flag "--names" for loadworker run'],
+    ["a switch given a value", ["run", "--abort-on-fail=no", "--threshold", "p95<5"], '--abort-on-fail is a switch and takes no value: write it alone; got "--abort-on-fail=no"'],
+    ["a missing value, naming the command's help", ["run", "-u"], "-u needs a value; see loadworker run --help"],
+    ["an empty --master-host", ["--master-host", "", "--master-port", "1"], "--master-host needs the Locust master's host name or address, e.g. --master-host 127.0.0.1"],
+    ["--master-host as a URL", ["--master-host", "http://127.0.0.1", "--master-port", "1"], '--master-host takes a host name or address, not a URL, e.g. --master-host 127.0.0.1 or --master-host locust-master (the port goes in --master-port); got "http://127.0.0.1"'],
+    ["--master-host with a port", ["--master-host", "127.0.0.1:5557", "--master-port", "1"], '--master-host takes no port: write --master-host 127.0.0.1 --master-port 5557; got "127.0.0.1:5557"'],
+    ["--metrics-host that is no address here", ["--metrics-port", "9", "--metrics-host", "256.1.1.1", "--master-port", "1"], "--metrics-host 256.1.1.1 cannot be listened on"],
     ["--no- in front of a flag that takes a value", ["--no-loglevel"], 'unknown flag "--no-loglevel"'],
     ["--run-tasks with no names", ["--run-tasks", ","], "--run-tasks needs task names"],
     ["locustfile with an unknown flag", ["locustfile", "--bogus"], 'unknown flag "--bogus" for loadworker locustfile'],

@@ -1,8 +1,8 @@
 // The image tests' Docker: a daemon (the one at DOCKER_HOST, else a private one that the test file
 // starts and stops), the image built once per test run, and the ports the image listens on.
 import { existsSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
+import { portHolders } from "../support/listeners.ts";
 import { type Ran, read, root, run } from "./helpers.ts";
 
 /** Why this machine cannot run the image tests at all, or undefined when it can. */
@@ -85,19 +85,20 @@ export function imagePorts(): { web: number; master: number; demo: number } {
   return { web: flag(/--web-port[= ](\d+)/), master: flag(/--master-bind-port[= ](\d+)/), demo: flag(/demo-target\b.*--port[= ](\d+)/) };
 }
 
-/** Fails clearly when something on the host already listens where the image must (host network). */
+/**
+ * Fails clearly when something on this machine already listens where the image must (host
+ * network: the image's ports cannot be set from outside, supervisord.conf fixes them), on any
+ * address: a listener on 127.0.0.2 or [::1] blocks the image's 0.0.0.0 too. Every busy port is
+ * named with who holds it. Call it before the build (a busy port fails at once) and again just
+ * before the containers start.
+ */
 export async function requirePortsFree(ports: Record<string, number>): Promise<void> {
-  for (const [name, port] of Object.entries(ports)) {
-    const taken = await new Promise<boolean>((done) => {
-      const socket = connect({ host: "127.0.0.1", port }, () => {
-        socket.destroy();
-        done(true);
-      });
-      socket.on("error", () => done(false));
-    });
-    if (taken) {
-      throw new Error(`port ${port} (${name}) on 127.0.0.1 is already in use; the image listens there on the host network. Stop what uses it and rerun.`);
-    }
+  const busy = Object.entries(ports).flatMap(([name, port]) => {
+    const holders = portHolders(port);
+    return holders.length === 0 ? [] : [`port ${port} (${name}) is in use: listening on ${holders.join("; ")}`];
+  });
+  if (busy.length > 0) {
+    throw new Error(`${busy.join("\n")}\nThe image listens on these ports on the host network and cannot start beside them. Stop what holds them (a container left running: docker ps) and rerun.`);
   }
 }
 

@@ -38,15 +38,17 @@ const stats = () => uiJson<Stats>(ui("/stats/requests"));
 
 describe.skipIf(skip !== undefined)(`docker-compose up --scale worker=${WORKERS} on the host network`, () => {
   beforeAll(async () => {
-    await useDocker();
-    // Compose runs the image the file names; this run's build stands in for it.
-    const tagged = await docker(["tag", await testImage(), services.master?.image ?? "loadworker:latest"]);
-    expect(tagged.code, tagged.stderr).toBe(0);
-    await requirePortsFree({
+    await useDocker(); // removes a stack an earlier run left holding the ports
+    const ports = {
       "web UI": webPort,
       master: Number(arg(services.master?.command, "--master-bind-port")),
       demo: Number(arg(services.demo?.command, "--port")),
-    });
+    };
+    await requirePortsFree(ports); // before the build: a busy port fails at once
+    // Compose runs the image the file names; this run's build stands in for it.
+    const tagged = await docker(["tag", await testImage(), services.master?.image ?? "loadworker:latest"]);
+    expect(tagged.code, tagged.stderr).toBe(0);
+    await requirePortsFree(ports);
   }, 900_000);
 
   afterAll(async () => {

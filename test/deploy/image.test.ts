@@ -27,7 +27,8 @@ const inspect = async (format: string) => (await docker(["inspect", "-f", format
 
 describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
   beforeAll(async () => {
-    await useDocker();
+    await useDocker(); // removes containers an earlier run left holding the ports
+    await requirePortsFree(ports); // before the build: a busy port fails at once
     image = await testImage();
     await requirePortsFree(ports);
     const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", name, image]);

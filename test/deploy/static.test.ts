@@ -298,3 +298,19 @@ describe("deploy/k8s", () => {
     expect(read("Dockerfile")).toContain("--uid 10001");
   });
 });
+
+describe("README's two commands", () => {
+  // The first fenced block under "## Two commands", one command a line (before its comment).
+  const section = read("README.md").split(/^## /m).find((s) => s.startsWith("Two commands")) ?? "";
+  const commands = (/```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "").split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+  const ciRun = read(".ci/run").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+
+  test("are scripts/up.sh and scripts/test.sh, and CI runs the second exactly as written, after npm ci", () => {
+    expect(commands).toEqual(["scripts/up.sh", "scripts/test.sh"]);
+    expect(ciRun.filter((l) => !/^(set |cd )/.test(l))).toEqual(["npm ci --no-audit --no-fund", `exec ${commands[1]}`]);
+  });
+
+  test("the first one is run by test/deploy/up.test.ts as a user would", () => {
+    expect(read("test/deploy/up.test.ts")).toContain(`["bash", "${commands[0]}", "--detach"`);
+  });
+});

@@ -1,6 +1,10 @@
 // End to end: `--processes N` against a real Locust master (from .venv): N whole workers, signals
-// forwarded, a killed child restarted, no child outliving its parent, bad values refused.
+// forwarded, a killed child restarted, no child outliving its parent, bad values refused, and
+// no password from --host on a child's command line.
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { type UiMaster, masterComplaints, startHeadlessMaster, startUiMaster } from "../support/master.ts";
 import { type CountingServer, type Proc, alive, childrenOf, countingServer, e2eWorker, startProc } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
@@ -92,6 +96,38 @@ describe("--processes against a real master", () => {
     expect(children).toHaveLength(2);
     worker.kill("SIGKILL");
     await waitFor(() => (children.every((pid) => !alive(pid)) ? true : undefined), 5_000, "the children to end by themselves");
+  }, 120_000);
+
+  test("--host with a password: no child's command line holds the host, the master host or the password, and the children authenticate", async () => {
+    const auth = new Set<string>();
+    const target = createServer((req, res) => {
+      auth.add(req.headers.authorization ?? "none");
+      res.end("ok");
+    });
+    await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
+    cleanup.push(() => new Promise((r) => (target.closeAllConnections(), target.close(r))));
+    const host = `http://u:secret@127.0.0.1:${(target.address() as AddressInfo).port}`;
+    // No host from the master: the workers use their own --host.
+    const run = await startHeadlessMaster({ locustfile: masterPy, users: 2, spawnRate: 2, runTime: "4s", workers: 2 });
+    const worker = startProc(bin, ["--master-host", "127.0.0.1", "--master-port", String(run.port), "--host", host, "--processes", "2"]);
+    cleanup.push(() => worker.kill("SIGKILL"));
+    const cmdlines = await waitFor(
+      () => {
+        const pids = childrenOf(worker.child.pid as number);
+        return pids.length === 2 && auth.size > 0 ? pids.map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ")) : undefined;
+      },
+      30_000,
+      "both children to run and a request to arrive",
+    );
+    for (const cmdline of cmdlines) {
+      expect(cmdline).not.toContain("secret");
+      expect(cmdline).not.toContain("--host");
+      expect(cmdline).not.toContain("127.0.0.1");
+      expect(cmdline).toContain(`--master-port ${run.port} --processes 2`); // the child's own command line, read while it ran
+    }
+    await run.result();
+    expect(await within(worker.exited, 15_000, "the parent to exit after the master's quit")).toBe(0);
+    expect([...auth]).toEqual([`Basic ${Buffer.from("u:secret").toString("base64")}`]);
   }, 120_000);
 
   for (const bad of ["0", "abc"]) {

@@ -1,13 +1,15 @@
 // `loadworker run --host http://u:secret@…`: the requests carry the credentials as Basic auth,
 // and the password shows nowhere: not in the live view, the plain lines, the logs, the summary,
-// the CSV, JSON or HTML reports (one process or --processes), nor a --host error.
+// the CSV, JSON or HTML reports (one process or --processes), nor a --host error, nor the
+// command lines of --processes' children (which `ps` shows to every user of the machine).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { tempDir } from "../support/procs.ts";
-import { type RunResult, type Runner, run, runBinary, runInTerminal } from "../support/run-cli.ts";
+import { childrenOf, tempDir } from "../support/procs.ts";
+import { type RunResult, type Runner, run, runBinary, runInTerminal, startRun } from "../support/run-cli.ts";
+import { waitFor } from "../support/wait.ts";
 
 const BASIC = `Basic ${Buffer.from("u:secret").toString("base64")}`;
 let server: Server;
@@ -69,6 +71,29 @@ describe("loadworker run with a password in --host", () => {
     expect(result.stdout).toMatch(/^\[\d+s\/3s\]/m); // the plain lines were printed
     expect([...auth]).toEqual([BASIC]);
     expectNoSecret(result, dir);
+  }, 120_000);
+
+  test("with --processes 2: the children's command lines hold neither the host nor its password, and their requests authenticate", async () => {
+    auth.clear();
+    const started = startRun(binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "4s", "--host", host]);
+    const cmdlines = await waitFor(
+      () => {
+        const pids = childrenOf(started.pid);
+        return pids.length === 2 && auth.size > 0 ? pids.map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ")) : undefined;
+      },
+      30_000,
+      "both children to run and a request to arrive",
+    );
+    for (const cmdline of cmdlines) {
+      expect(cmdline).not.toContain("secret");
+      expect(cmdline).not.toContain("--host");
+      expect(cmdline).not.toContain("127.0.0.1");
+      expect(cmdline).toContain("run --processes 2 -u 2"); // the child's own command line, read while it ran
+    }
+    const result = await started.result;
+    expect(result.code).toBe(0);
+    expect([...auth]).toEqual([BASIC]);
+    expect(result.stderr).not.toContain("secret");
   }, 120_000);
 
   test("a --host that is not an http URL is refused without echoing its password", async () => {

@@ -57,6 +57,14 @@ describe("loadworker run (compiled) with every report", () => {
     expect(result.stdout).toContain("Error('boom in a run') in explode");
   });
 
+  test("logs its start in order: 'starting 4 users' first, then 'all 4 users started', then the end", () => {
+    const lines = result.stderr.split("\n");
+    const at = (text: string) => lines.findIndex((l) => l.includes(text));
+    const order = [at(`starting ${USERS} users at 8/s for 4s`), at(`all ${USERS} users started`), at("ending the run (run-time)")];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
   test("off a TTY prints one plain line per interval and no cursor movement", () => {
     const plain = result.stdout.split("\n").filter((l) => /^\[\ds\/4s\] (ramping up|running) \d\/4 users \| \d+ reqs, \d+ \(\d+\.\d+%\) fails \| \d+\.\d rps \| p50 /.test(l));
     expect(plain.length).toBeGreaterThanOrEqual(1);

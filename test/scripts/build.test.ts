@@ -1,7 +1,9 @@
-// scripts/build.ts's command line: --help prints usage and builds nothing; a stray argument is refused.
+// scripts/build.ts's command line: --help prints usage and builds nothing; a stray argument is
+// refused. What it compiles in comes from one listing of the tasks directory (task-dir.ts).
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readTaskDir } from "../../scripts/task-dir.ts";
 import { BUN, ROOT, startProc, tempDir } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
 
@@ -26,5 +28,19 @@ describe("scripts/build.ts", () => {
     expect(code).toBe(2);
     expect(output).toContain('unexpected argument "--bogus"');
     expect(existsSync(outfile)).toBe(false);
+  });
+});
+
+describe("the tasks directory", () => {
+  test("is listed once: task modules and master-side Python come from the same listing, sorted, tests and specs left out", () => {
+    const dir = tempDir("build-task-dir");
+    for (const name of ["shop.ts", "accounts.mjs", "shop.test.ts", "cart.spec.ts", "master_extra.py", "a_hook.py", "README.md", "old.ts.bak"]) writeFileSync(join(dir, name), "");
+    expect(readTaskDir(dir)).toEqual({ tasks: ["accounts.mjs", "shop.ts"], python: ["a_hook.py", "master_extra.py"] });
+  });
+
+  test("scripts/build.ts reads the directory only through readTaskDir (it listed it twice, once per kind of file)", () => {
+    const source = readFileSync(join(ROOT, "scripts/build.ts"), "utf8");
+    expect(source.match(/\breaddir(Sync)?\(/g) ?? []).toEqual([]);
+    expect(source.match(/\breadTaskDir\(/g)).toHaveLength(1);
   });
 });

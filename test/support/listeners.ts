@@ -1,6 +1,6 @@
 // Which addresses a TCP port is listening on, read from the kernel (/proc/net/tcp{,6}), the same
 // facts `ss -ltn` shows: a test can tell a loopback-only bind from one open to the network.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { connect } from "node:net";
 
 const LISTEN = "0A";
@@ -21,9 +21,9 @@ function ipv6(hex: string): string {
   return text === "0:0:0:0:0:0:0:0" ? "::" : text === "0:0:0:0:0:0:0:1" ? "::1" : text;
 }
 
-/** The local addresses with a listening socket on `port`, e.g. ["127.0.0.1"] or ["0.0.0.0"]. */
-export function listeningAddresses(port: number): string[] {
-  const found: string[] = [];
+/** The listening sockets on `port`: their local address and the kernel's inode for them. */
+function listeners(port: number): { address: string; inode: string }[] {
+  const found: { address: string; inode: string }[] = [];
   for (const [file, decode] of [["/proc/net/tcp", ipv4], ["/proc/net/tcp6", ipv6]] as const) {
     let text = "";
     try {
@@ -32,13 +32,57 @@ export function listeningAddresses(port: number): string[] {
       continue; // no IPv6 in this kernel
     }
     for (const line of text.split("\n").slice(1)) {
-      const [, local, , state] = line.trim().split(/\s+/);
+      const fields = line.trim().split(/\s+/);
+      const [, local, , state] = fields;
       if (!local || state !== LISTEN) continue;
       const [addr, portHex] = local.split(":");
-      if (Number.parseInt(portHex ?? "", 16) === port) found.push(decode(addr ?? ""));
+      if (Number.parseInt(portHex ?? "", 16) === port) found.push({ address: decode(addr ?? ""), inode: fields[9] ?? "" });
     }
   }
-  return found.sort();
+  return found;
+}
+
+/** The local addresses with a listening socket on `port`, e.g. ["127.0.0.1"] or ["0.0.0.0"]. */
+export function listeningAddresses(port: number): string[] {
+  return listeners(port).map((l) => l.address).sort();
+}
+
+/**
+ * Who listens on `port`, on any address, as a line each ("127.0.0.2 by pid 42: python3 -m http.server");
+ * the pid is found in /proc/PID/fd, so it shows only for processes this user may look into.
+ */
+export function portHolders(port: number): string[] {
+  const found = listeners(port);
+  if (found.length === 0) return [];
+  const owners = new Map<string, string>();
+  const wanted = new Set(found.map((l) => `socket:[${l.inode}]`));
+  for (const pid of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    for (const fd of fds) {
+      let link: string;
+      try {
+        link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (!wanted.has(link) || owners.has(link)) continue;
+      owners.set(link, `pid ${pid}: ${commandLine(pid)}`);
+    }
+  }
+  return found.map((l) => `${l.address} by ${owners.get(`socket:[${l.inode}]`) ?? "a process this user cannot look into"}`).sort();
+}
+
+function commandLine(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/[\0\s]+/g, " ").trim().slice(0, 120);
+  } catch {
+    return "(ended)"; // it exited while we looked
+  }
 }
 
 /** True once something accepts TCP connections on 127.0.0.1:port. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { MasterMessage } from "../../src/protocol/index.ts";
-import { type Effect, type MachineEvent, transition } from "../../src/worker/machine.ts";
+import type { Effect } from "../../src/worker/effect.ts";
+import { type MachineEvent, transition } from "../../src/worker/machine.ts";
 import { type MachineState, initialState } from "../../src/worker/state.ts";
 
 const spawn = (timestamp: number, counts: Record<string, number>, host: string | null = null): MachineEvent => ({

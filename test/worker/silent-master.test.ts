@@ -4,7 +4,8 @@
 // within a few seconds of the master waking.
 import { describe, expect, test } from "bun:test";
 import type { MasterMessage } from "../../src/protocol/index.ts";
-import { type Effect, type MachineEvent, transition } from "../../src/worker/machine.ts";
+import type { Effect } from "../../src/worker/effect.ts";
+import { type MachineEvent, transition } from "../../src/worker/machine.ts";
 import { type MachineState, initialState } from "../../src/worker/state.ts";
 import { LOCUST_TIMING, parseTiming } from "../../src/worker/timing.ts";
 
