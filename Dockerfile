@@ -38,7 +38,9 @@ COPY supervisord.conf /etc/supervisor/supervisord.conf
 WORKDIR /app
 USER 10001
 EXPOSE 8090 5557
+# With LOADWORKER_TLS_CERT set, master.py serves the web UI over https only: probe it so, without
+# verifying the certificate (issued for the service's name, not for 127.0.0.1); plain http otherwise.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s \
-  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8090/', timeout=4)"]
+  CMD ["python", "-c", "import os, ssl, urllib.request; tls = bool(os.environ.get('LOADWORKER_TLS_CERT')); urllib.request.urlopen(('https' if tls else 'http') + '://127.0.0.1:8090/', timeout=4, context=ssl._create_unverified_context() if tls else None)"]
 # supervisord as PID 1: `docker stop` sends it SIGTERM, and it stops workers, master, demo in order.
 CMD ["supervisord", "-c", "/etc/supervisor/supervisord.conf"]

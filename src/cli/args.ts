@@ -8,6 +8,17 @@ import { LoadworkerError } from "../errors.ts";
 // The worker, `locustfile` and `run` read --host alike; standalone/ takes it from http/, below both.
 export { parseHostUrl } from "../http/host-url.ts";
 
+/** The target host from the environment, as Locust reads LOCUST_HOST: it keeps a password off the command line (`ps`). */
+export const HOST_ENV = "LOADWORKER_HOST";
+
+/**
+ * Where the target host comes from: `--host` if given (the flag wins, as in Locust), else
+ * LOADWORKER_HOST; `name` is what a usage error about it names.
+ */
+export function hostInput(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): { value: string | undefined; name: string } {
+  return flag !== undefined ? { value: flag, name: "--host" } : { value: env[HOST_ENV], name: HOST_ENV };
+}
+
 /** What a command's flag check may say beyond its own flags. */
 export interface FlagHints {
   /** The subcommands a bare word may name (the root's: `loadworker walk` is an unknown command). */

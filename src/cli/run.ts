@@ -9,12 +9,13 @@ import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import { HISTORY_CSV_HEADER } from "../standalone/csv-report.ts";
 import { openReportFiles } from "../standalone/report-files.ts";
-import { parseRunFlags } from "../standalone/run-options.ts";
+import reportSchema from "../standalone/report-schema.json" with { type: "json" };
+import { parseRunFlags, processesForUsers } from "../standalone/run-options.ts";
 import { type StandaloneRun, startStandalone } from "../standalone/run.ts";
 import { filterByTags, selectClasses } from "../standalone/select.ts";
 import { LiveTerminal } from "../standalone/terminal.ts";
 import { tagFilterFrom } from "../users/classes.ts";
-import { listFlag, withoutTaken } from "./args.ts";
+import { hostInput, listFlag, withoutTaken } from "./args.ts";
 import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
 import { parseProcessCount, usableCores } from "../processes/count.ts";
 import { guardUnhandledErrors } from "./guard.ts";
@@ -26,10 +27,11 @@ const runArgs = {
   users: { type: "string", alias: "u", description: "Peak number of users (default 1)" },
   "spawn-rate": { type: "string", alias: "r", description: "Users started per second (default 1)" },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },
-  host: { type: "string", description: "Target host for relative URLs, e.g. http://127.0.0.1:8099" },
+  host: { type: "string", description: "Target host for relative URLs, e.g. http://127.0.0.1:8099 (or env LOADWORKER_HOST, which keeps a password out of ps; the flag wins)" },
   "stop-timeout": { type: "string", description: "Seconds a task in flight may finish when the run ends (default 0)" },
   csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
-  json: { type: "string", description: "Write the run as JSON (schema: src/standalone/report-schema.json)" },
+  json: { type: "string", description: "Write the run as JSON (its JSON Schema: loadworker run --report-schema)" },
+  "report-schema": { type: "boolean", description: "Print the JSON Schema of the --json report (its $id is the report's $schema) and exit" },
   html: { type: "string", description: "Write a self-contained HTML report with charts" },
   threshold: { type: "string", description: "Pass/fail rule, repeatable: p95<500, fail_ratio<0.01, 'GET /cart:max<2000' (breach: exit 99)" },
   "abort-on-fail": { type: "boolean", description: "Stop as soon as a threshold fails (checked every second once all users run)" },
@@ -50,14 +52,21 @@ export function standaloneRunCommand(plan: () => Plan) {
     meta: { name: "run", description: "Run the tasks without a master: live view, summary, reports, thresholds" },
     args: runArgs,
     run: async ({ args, rawArgs }): Promise<number> => {
+      // The binary's users have no src/ to read it from.
+      if (args["report-schema"] === true) {
+        process.stdout.write(`${JSON.stringify(reportSchema, null, 2)}\n`);
+        return 0;
+      }
       const level = parseLogLevel(args.loglevel);
       const tags = listFlag(rawArgs, ["--tags", "-T"]);
       const excludeTags = listFlag(rawArgs, ["--exclude-tags", "-E"]);
+      const hostIn = hostInput(args.host, process.env);
       const parsed = parseRunFlags({
         users: shortValue(args.users),
         spawnRate: shortValue(args["spawn-rate"]),
         runTime: shortValue(args["run-time"]),
-        host: args.host,
+        host: hostIn.value,
+        hostName: hostIn.name,
         stopTimeout: args["stop-timeout"],
         csv: args.csv,
         json: args.json,
@@ -69,7 +78,8 @@ export function standaloneRunCommand(plan: () => Plan) {
         tags: tags.values,
         excludeTags: excludeTags.values,
       });
-      const options = { ...parsed, processes: parseProcessCount(args.processes, usableCores()) };
+      const processes = processesForUsers(parseProcessCount(args.processes, usableCores()), parsed.users);
+      const options = { ...parsed, processes: processes.count };
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
       const metricsPort = parseMetricsPort(args["metrics-port"]);
       const built = plan(); // validated once; the selection below holds its class objects
@@ -89,6 +99,7 @@ export function standaloneRunCommand(plan: () => Plan) {
       const logSink = terminal ? { write: (text: string) => terminal.print(text) } : process.stderr;
       const log = createLogger(level, logSink);
       guardUnhandledErrors(log);
+      if (processes.note) log.info(processes.note);
       if (selected.dropped.length > 0) log.info(`not starting ${selected.dropped.join(", ")}: no task left after the tags`);
       const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log);
       let running: StandaloneRun | undefined;

@@ -8,7 +8,7 @@ import { dealerLink } from "../worker/link.ts";
 import { LogBuffer, capturingLogger } from "../worker/logs.ts";
 import { parseTiming } from "../worker/timing.ts";
 import { startWorker } from "../worker/worker.ts";
-import { parseHostUrl, parseMasterHost, parsePort } from "./args.ts";
+import { hostInput, parseHostUrl, parseMasterHost, parsePort } from "./args.ts";
 import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
 import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
@@ -18,7 +18,7 @@ import { forkProcesses, processSlot, processesArgs } from "./processes.ts";
 export const workerArgs = {
   "master-host": { type: "string", default: "127.0.0.1", description: "Locust master host" },
   "master-port": { type: "string", default: "5557", description: "Locust master port (--master-bind-port)" },
-  host: { type: "string", description: "Target host for relative URLs when the master sends none, and for --run-tasks" },
+  host: { type: "string", description: "Target host for relative URLs when the master sends none, and for --run-tasks (or env LOADWORKER_HOST, which keeps a password out of ps; the flag wins)" },
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
   "run-tasks": { type: "string", description: "Run the named tasks once without a master (comma-separated) and print what they recorded" },
   ...controlArgs,
@@ -36,7 +36,8 @@ export function workerCommand(plan: () => Plan) {
       const slot = processSlot(); // a child of --processes: its lines say which one
       // What the console shows also goes to the master's Logs tab (≥ 2.29).
       const log = capturingLogger(createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`), logBuffer, level);
-      const host = parseHostUrl(args.host, "--host");
+      const hostIn = hostInput(args.host, process.env);
+      const host = parseHostUrl(hostIn.value, hostIn.name);
       const masterHost = parseMasterHost(args["master-host"]);
       const port = parsePort(args["master-port"], "--master-port");
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);

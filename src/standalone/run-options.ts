@@ -11,6 +11,8 @@ export interface RunFlags {
   spawnRate?: string;
   runTime?: string;
   host?: string;
+  /** Where `host` came from, for its error message: "--host" (the default) or LOADWORKER_HOST. */
+  hostName?: string;
   stopTimeout?: string;
   csv?: string;
   json?: string;
@@ -65,7 +67,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     throw usage("--abort-on-fail needs at least one --threshold to watch, e.g. --threshold 'p95<500' --abort-on-fail");
   }
   const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
-  const host = parseHostUrl(flags.host, "--host");
+  const host = parseHostUrl(flags.host, flags.hostName ?? "--host");
   return {
     users,
     spawnRate,
@@ -84,6 +86,18 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     excludeTags: tagList(flags.excludeTags),
     processes: 1,
   };
+}
+
+/**
+ * How many processes `run --processes N -u U` starts: at most U. The users are dealt one at a
+ * time (user k to process k mod N), so a process beyond the U-th would get none and only start,
+ * log "all 0 users started" and stop. `note` is the line that says so when fewer start than asked.
+ */
+export function processesForUsers(requested: number, users: number): { count: number; note?: string } {
+  if (requested <= users) return { count: requested };
+  const count = Math.max(1, users);
+  const which = count === 1 ? "this process runs it" : `starting ${count} processes, one user each`;
+  return { count, note: `--processes ${requested} with -u ${users}: ${which} (a process without a user would do nothing)` };
 }
 
 function tagList(values: readonly string[] | undefined): string[] | null {

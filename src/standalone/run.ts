@@ -98,7 +98,7 @@ export class RunSink {
  */
 export function announceRun(options: RunOptions, classes: readonly { readonly name: string; readonly weight: number }[], log: Logger): void {
   log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
-  if (options.host === undefined) log.info("no --host: only tasks that request absolute URLs can succeed");
+  if (options.host === undefined) log.info("no --host (nor LOADWORKER_HOST): only tasks that request absolute URLs can succeed");
 }
 
 /** One process runs every user (no --processes, or one child of it). */

@@ -82,6 +82,15 @@ describe("loadworker flags", () => {
     for (const command of ["worker", "locustfile", "demo-target", "loadworker <command> --help"]) expect(stdout).toContain(command);
   });
 
+  // A password in --host shows in `ps`; the help says where else the host can go.
+  for (const args of [["--help"], ["run", "--help"]]) {
+    test(`${args.join(" ")} names LOADWORKER_HOST beside --host`, async () => {
+      const { code, stdout } = await run(fixtureBin, args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/--host.*LOADWORKER_HOST/);
+    });
+  }
+
   // `--help | less` or `> usage.txt` must not show escape codes (citty colours regardless).
   for (const args of [["--help"], ["run", "--help"], ["locustfile", "--help"]]) {
     test(`${args.join(" ")} into a pipe has no colour codes`, async () => {

@@ -1,8 +1,13 @@
 // The image, run as the seed's users run it: docker run, open the web UI, start a swarm at the demo
-// target, see both seed tasks counted, the health check turn healthy, and docker stop end it
-// cleanly with the workers' last stats. Host network only (no bridge on these machines), so the
-// image's own ports are taken on the host: the test says so if another process holds one.
+// target, see both seed tasks counted, the health check turn healthy (with TLS on too), and docker
+// stop end it cleanly with the workers' last stats. Host network only (no bridge on these
+// machines), so the image's own ports are taken on the host: the test says so if another process
+// holds one.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { root } from "./helpers.ts";
 import { listeningAddresses } from "../support/listeners.ts";
 import { NotYet, waitFor } from "../support/wait.ts";
 import { docker, dockerUnavailable, imagePorts, releaseDocker, requirePortsFree, TEST_LABEL, testImage, uiJson, useDocker } from "./docker.ts";
@@ -123,4 +128,37 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
       await docker(["rm", "-f", bad]);
     }
   }, 90_000);
+
+  test("with TLS on (LOADWORKER_TLS_CERT/KEY), the web UI answers https and the health check still reports healthy", async () => {
+    const tls = `${name}-tls`;
+    // The repo's self-signed pair, copied where the container's user (not root) may read it.
+    const dir = mkdtempSync(join(tmpdir(), "lw-image-tls-"));
+    chmodSync(dir, 0o755);
+    for (const file of ["cert.pem", "key.pem"]) {
+      copyFileSync(join(root, "test/http/fixtures", file), join(dir, file));
+      chmodSync(join(dir, file), 0o644);
+    }
+    try {
+      await requirePortsFree(ports); // the smoke test's container is gone by now
+      const settings = ["-e", "LOADWORKER_TLS_CERT=/tls/cert.pem", "-e", "LOADWORKER_TLS_KEY=/tls/key.pem"];
+      const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", tls, "-v", `${dir}:/tls:ro`, ...settings, image]);
+      expect(started.code, started.stderr).toBe(0);
+      const https = `https://127.0.0.1:${ports.web}/`;
+      await waitFor(async () => ((await fetch(https, { tls: { rejectUnauthorized: false } })).ok ? true : new NotYet("not 200")), 60_000, "the web UI over https", 500);
+      const health = await waitFor(async () => {
+        const status = (await docker(["inspect", "-f", "{{.State.Health.Status}}", tls])).stdout.trim();
+        return status === "healthy" ? status : new NotYet(status);
+      }, 60_000, "health status healthy with TLS on", 1_000);
+      expect(health).toBe("healthy");
+      // The probe itself, run by hand: it passes as Docker runs it, and fails if it speaks plain
+      // http to this https UI (so "healthy" above came from a real https request, not a no-op).
+      const probe = JSON.parse((await docker(["inspect", "-f", "{{json .Config.Healthcheck.Test}}", tls])).stdout) as string[];
+      expect(probe[0]).toBe("CMD");
+      expect((await docker(["exec", tls, ...probe.slice(1)])).code).toBe(0);
+      expect((await docker(["exec", "-e", "LOADWORKER_TLS_CERT=", tls, ...probe.slice(1)])).code).not.toBe(0);
+    } finally {
+      await docker(["rm", "-f", tls]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
 });

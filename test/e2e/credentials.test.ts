@@ -1,5 +1,6 @@
 // A password in a URL (in a task, or in the host the master sends) is sent as Basic auth and shows
-// nowhere: not in the master's CSV files, /stats/requests, /exceptions, nor the worker's log.
+// nowhere: not in the master's CSV files, /stats/requests, /exceptions, nor the worker's log. The
+// worker's own host may come from LOADWORKER_HOST (Locust's LOCUST_HOST), off its command line.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -83,5 +84,28 @@ describe("credentials in URLs under a real master", () => {
       expect({ where, leaks: text.includes("secret") }).toEqual({ where, leaks: false });
     }
     expect(masterComplaints(ui.proc.output())).toEqual([]);
+  }, 150_000);
+});
+
+describe("the worker's host in LOADWORKER_HOST under a real master", () => {
+  test("a swarm without a host uses it: requests authenticate, and the worker's command line holds no password", async () => {
+    auth.clear();
+    master?.proc.kill("SIGKILL"); // the first test's master: afterAll ends only the last one
+    const dir = tempDir("credentials-env");
+    master = await startUiMaster({ locustfile: LOCUSTFILE, dir });
+    const env = { E2E_SECRET_PORT: String(port), E2E_REFUSED_PORT: String(await freePort()), LOADWORKER_HOST: `http://u:secret@127.0.0.1:${port}` };
+    worker = startProc(bin, ["--master-port", String(master.masterPort)], { env });
+    const ui = master;
+    await waitFor(async () => ((await ui.stats()).workers?.[0]?.state === "ready") || undefined, 20_000, "the worker to be ready");
+    expect((await ui.swarm({ user_count: 1, spawn_rate: 1 })).success).toBe(true);
+    await waitFor(() => auth.get("/y"), 20_000, "the relative request /y");
+    const cmdline = readFileSync(`/proc/${worker.child.pid}/cmdline`, "utf8");
+    await ui.stop();
+    worker.kill("SIGTERM");
+    await within(worker.exited, 10_000, "the worker to exit");
+    expect(auth.get("/y")).toBe(BASIC); // the relative URL went to LOADWORKER_HOST, with its credentials
+    expect(cmdline).toContain(String(master.masterPort)); // the worker's own command line, read while it ran
+    expect(cmdline).not.toContain("secret");
+    expect(worker.output()).not.toContain("secret");
   }, 150_000);
 });

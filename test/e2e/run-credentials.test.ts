@@ -1,8 +1,10 @@
 // `loadworker run --host http://u:secret@…`: the requests carry the credentials as Basic auth,
 // and the password shows nowhere: not in the live view, the plain lines, the logs, the summary,
 // the CSV, JSON or HTML reports (one process or --processes), nor a --host error, nor the
-// command lines of --processes' children (which `ps` shows to every user of the machine).
+// command lines of --processes' children (which `ps` shows to every user of the machine). With the
+// host in LOADWORKER_HOST (Locust's LOCUST_HOST), no command line on the machine holds it at all.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -100,6 +102,56 @@ describe("loadworker run with a password in --host", () => {
     const result = await run(binary, ["-t", "1s", "--host", "ftp://u:secret@127.0.0.1:1"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--host must be an http:// or https:// URL, got "ftp://***@127.0.0.1:1"');
+    expect(result.stderr).not.toContain("secret");
+  }, 60_000);
+});
+
+/** The pid and command line of every process on the machine whose command line holds `text`. */
+function cmdlinesHolding(text: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (cmdline.includes(text)) found.push(`${pid}: ${cmdline}`);
+  }
+  return found;
+}
+
+describe("loadworker run with the host in LOADWORKER_HOST", () => {
+  test("with --processes 2: the requests authenticate, and no command line on the machine holds the host or its password", async () => {
+    auth.clear();
+    // A password no other process on this shared machine can hold (other runs of this file use "secret").
+    const password = `pw${randomUUID().replaceAll("-", "")}`;
+    const envHost = host.replace("secret", password);
+    const started = startRun(binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "4s"], { LOADWORKER_HOST: envHost });
+    const leaks = await waitFor(
+      () => (childrenOf(started.pid).length === 2 && auth.size > 0 ? cmdlinesHolding(password) : undefined),
+      30_000,
+      "both children to run and a request to arrive",
+    );
+    expect(leaks).toEqual([]);
+    const result = await started.result;
+    expect(result.code).toBe(0);
+    expect([...auth]).toEqual([`Basic ${Buffer.from(`u:${password}`).toString("base64")}`]);
+    expect(result.stdout + result.stderr).not.toContain(password);
+  }, 120_000);
+
+  test("--host wins over LOADWORKER_HOST, as Locust's flag wins over LOCUST_HOST", async () => {
+    auth.clear();
+    const plain = host.replace("u:secret@", "");
+    const result = await run(binary, ["-u", "1", "-t", "2s", "--host", plain], { LOADWORKER_HOST: "http://other:pw@127.0.0.1:1" });
+    expect(result.code).toBe(0);
+    expect([...auth]).toEqual(["none"]); // the flag's host (no credentials) was used, not the variable's
+  }, 60_000);
+
+  test("a LOADWORKER_HOST that is not an http URL is refused, naming the variable, without echoing its password", async () => {
+    const result = await run(binary, ["-t", "1s"], { LOADWORKER_HOST: "ftp://u:secret@127.0.0.1:1" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('LOADWORKER_HOST must be an http:// or https:// URL, got "ftp://***@127.0.0.1:1"');
     expect(result.stderr).not.toContain("secret");
   }, 60_000);
 });

@@ -125,6 +125,36 @@ describe("run --processes: ending early", () => {
   }, 60_000);
 });
 
+describe("run --processes with fewer users than processes", () => {
+  test("-u 1 --processes 3: one line says so, the user runs in this process, and no process logs \"all 0 users started\"", async () => {
+    const server = await freshServer();
+    const dir = tempDir("run-procs-few");
+    const started = startRun(binary, ["Ticker", "--processes", "3", "-u", "1", "-t", "3s", "--max-rps", "20", "-T", "fast", "--host", server.url, "--json", join(dir, "r.json")]);
+    await waitFor(() => (server.counts.get("/tick") ?? 0) > 0 || undefined, 30_000, "the user's first request");
+    expect(childrenOf(started.pid)).toEqual([]);
+    const result = await started.result;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("--processes 3 with -u 1: this process runs it (a process without a user would do nothing)");
+    expect(result.stderr).not.toContain("all 0 users started");
+    expect(result.stderr).toContain("all 1 users started");
+    const report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as RunReport;
+    expect(report.config.processes).toBe(1);
+    expect(server.counts.get("/hook/start")).toBe(1); // one process ran the test
+  }, 60_000);
+
+  test("-u 2 --processes 3: two children, one user each", async () => {
+    const server = await freshServer();
+    const started = startRun(binary, ["Ticker", "--processes", "3", "-u", "2", "-r", "2", "-t", "4s", "--max-rps", "20", "-T", "fast", "--host", server.url]);
+    const children = await waitFor(() => ((server.counts.get("/tick") ?? 0) > 0 && childrenOf(started.pid).length > 0 ? childrenOf(started.pid) : undefined), 30_000, "the children to run");
+    expect(children.length).toBe(2);
+    const result = await started.result;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("--processes 3 with -u 2: starting 2 processes, one user each");
+    expect(result.stderr).not.toContain("all 0 users started");
+    expect(result.stderr.split("\n").filter((l) => l.includes("all 1 users started")).length).toBe(2);
+  }, 60_000);
+});
+
 describe("run --processes: bad values", () => {
   test.each([["0"], ["-2"], ["two"]])("--processes %s is a usage error before any load (exit 2)", async (value) => {
     const server = await freshServer();

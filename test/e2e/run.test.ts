@@ -95,6 +95,26 @@ describe("loadworker run (compiled) with every report", () => {
     expect([...report.config.user_classes].sort()).toEqual(["Breaker", "Shopper"]);
   });
 
+  test("`run --report-schema` prints the schema this report validates against (the binary's users have no src/), with the report's $schema as its $id", async () => {
+    const printed = await run(binary, ["--report-schema"]);
+    expect(printed.code).toBe(0);
+    expect(printed.stderr).toBe("");
+    const shown = JSON.parse(printed.stdout) as typeof schema;
+    expect(shown).toEqual(schema);
+    const report = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunReport;
+    expect(report.$schema).toBe(shown.$id);
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(shown);
+    expect(validate(report)).toBe(true);
+    expect(validate({ ...report, ended_by: "nonsense" })).toBe(false); // it checks, not just parses
+  });
+
+  test("`run --help` sends the reader to --report-schema, not to a file the binary's users do not have", async () => {
+    const help = await run(binary, ["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--report-schema");
+    expect(help.stdout).not.toContain("src/standalone");
+  });
+
   test("writes an HTML report that Chromium renders with charts and the summary tables", () => {
     const report = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunReport;
     const rendered = probeRendered<RenderedReport>(join(dir, "out/run.html"), REPORT_PROBE);

@@ -5,7 +5,7 @@ import { type Plan, buildPlan, collectDefinitions } from "../../src/api/plan.ts"
 import { constant, defineUser, onTestStart, onTestStop } from "../../src/index.ts";
 import type { RunReport } from "../../src/standalone/json-report.ts";
 import type { FinalReports, ReportFiles } from "../../src/standalone/report-files.ts";
-import { type RunFlags, parseRunFlags } from "../../src/standalone/run-options.ts";
+import { type RunFlags, parseRunFlags, processesForUsers } from "../../src/standalone/run-options.ts";
 import { RunSink, driveRun, startStandalone } from "../../src/standalone/run.ts";
 import { selectClasses } from "../../src/standalone/select.ts";
 import { FakeClock } from "../support/fake-clock.ts";
@@ -256,5 +256,17 @@ describe("startStandalone", () => {
     expect(await starts("3", "task")).toBe(3);
     expect(await starts("1", "task")).toBe(6);
     expect(await starts("0.5", "onStart")).toBe(6); // steps at 0, 2 and 4 s; none in the seconds between
+  });
+});
+
+describe("processesForUsers: run --processes never starts a process that would get no user", () => {
+  test.each([
+    [3, 1, 1, "--processes 3 with -u 1: this process runs it (a process without a user would do nothing)"],
+    [3, 2, 2, "--processes 3 with -u 2: starting 2 processes, one user each (a process without a user would do nothing)"],
+    [3, 3, 3, undefined],
+    [2, 10, 2, undefined],
+    [1, 1, 1, undefined],
+  ])("--processes %d -u %d: %d, note %p", (requested, users, count, note) => {
+    expect(processesForUsers(requested, users)).toEqual(note === undefined ? { count } : { count, note });
   });
 });

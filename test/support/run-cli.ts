@@ -40,9 +40,10 @@ export interface StartedRun {
   result: Promise<RunResult>;
 }
 
-export function startRun(runner: Runner, args: readonly string[]): StartedRun {
+/** `extraEnv`: variables for this run only (e.g. LOADWORKER_HOST). */
+export function startRun(runner: Runner, args: readonly string[], extraEnv: Record<string, string> = {}): StartedRun {
   const { cmd, argv, env } = command(runner, args);
-  const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -62,8 +63,8 @@ export function startRun(runner: Runner, args: readonly string[]): StartedRun {
   };
 }
 
-export function run(runner: Runner, args: readonly string[]): Promise<RunResult> {
-  return startRun(runner, args).result;
+export function run(runner: Runner, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+  return startRun(runner, args, extraEnv).result;
 }
 
 /**
