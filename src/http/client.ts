@@ -5,18 +5,20 @@
 // follow redirects (redirect), each hop with cookies, a pooled socket and the stale-socket retry
 // (exchange, retry), decompress (decode), then record (response).
 import type { Recorder } from "../stats/recorder.ts";
-import { startCall, type Call } from "./call.ts";
+import { startCall, type Call, type CallOwner } from "./call.ts";
 import { settle } from "./catch-response.ts";
 import { CookieJar } from "./cookies.ts";
 import { maskCredentials } from "./credentials.ts";
 import { decodeBody } from "./decode.ts";
 import { abortError, HttpError } from "./errors.ts";
 import { exchange, keepCookies, retry } from "./exchange.ts";
-import { HeadCache } from "./head-cache.ts";
+import { HeadCache, isPlain } from "./head-cache.ts";
 import { settingsOf, type HttpClientOptions, type RequestOptions, type Settings } from "./options.ts";
 import type { RawResponse } from "./raw-response.ts";
+import type { Pool } from "./pool.ts";
 import { Pools } from "./pools.ts";
 import { isFinal, Redirects } from "./redirect.ts";
+import type { Origin, Prepared } from "./request.ts";
 import { HttpResponse } from "./response.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
@@ -30,7 +32,7 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
  * `failure()`; if it calls neither, the response is recorded by the default rule (status >= 400
  * or a network error is a failure) when this client starts its next request or is closed.
  */
-export class HttpClient {
+export class HttpClient implements CallOwner {
   /** This user's cookies: `get(name, url?)`, `set(name, value, { domain, path })`, `clear()`. */
   readonly cookies: CookieJar;
   private readonly recorder: Recorder;
@@ -42,8 +44,19 @@ export class HttpClient {
   private readonly heads: HeadCache;
   private readonly pools: Pools;
   private readonly redirects: Redirects;
-  private readonly pending: HttpResponse[] = []; // catchResponse calls not yet recorded
+  private pending: HttpResponse[] | undefined; // catchResponse calls not yet recorded (made on first use)
+  // What the hot path reads lives here, in the client it touches anyway: at 1,000 users every other
+  // object a request reaches is out of the cache by its next request (the signal's state, the
+  // pool map and its key strings each were a memory load: bench/workers/README.md).
+  private stopped = false; // the signal fired (onAbort)
+  private lastOrigin: Origin | undefined; // the pool of the last hop's origin
+  private lastPool: Pool | undefined;
+  private lastUrl: string | undefined; // the last plain call's first request (a loop passes the same strings)
+  private lastMethod: string | undefined;
+  private lastFirst: Prepared | undefined;
   private closed = false;
+  private nextResolve: (response: HttpResponse) => void = () => {}; // set by takeSettlers
+  private nextReject: (reason: unknown) => void = () => {};
 
   constructor(options: HttpClientOptions) {
     this.recorder = options.recorder;
@@ -56,6 +69,7 @@ export class HttpClient {
     this.pools = new Pools({ maxBodyBytes: settings.maxBodyBytes, rejectUnauthorized: settings.rejectUnauthorized });
     this.storeCookies = settings.storeCookies;
     this.redirects = new Redirects(settings.maxRedirects, settings.headers, this.stillRunning);
+    this.stopped = this.signal?.aborted === true;
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -86,9 +100,10 @@ export class HttpClient {
     if (this.closed) return;
     this.closed = true;
     this.signal?.removeEventListener("abort", this.onAbort);
-    settle(this.pending);
+    if (this.pending !== undefined) settle(this.pending);
     this.pools.destroyAll(new HttpError("ECLOSED", "the HTTP client was closed while this request was in flight"));
     this.pools.clear();
+    this.lastOrigin = this.lastPool = undefined;
   }
 
   /** Open sockets across all origins, idle or busy. */
@@ -102,30 +117,62 @@ export class HttpClient {
    * completed unmarked are recorded by the default rule first, as when the client closes.
    */
   interrupt(reason?: unknown): void {
-    settle(this.pending);
+    if (this.pending !== undefined) settle(this.pending);
     this.pools.destroyAll(abortError(reason));
   }
 
-  // The steps are plain calls around one await per hop, over state the client holds itself: an
-  // async layer or an object per step would cost on every call (bench/NOTES.md).
-  private async send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
-    if (this.pending.length > 0) settle(this.pending);
-    if (this.closed || this.signal?.aborted) this.stillRunning(`${method} ${maskCredentials(url)}`);
-    const call = startCall(this.clock, method, url, options, this.timeoutMs, this.heads);
-    let outcome: RawResponse | HttpError | undefined;
-    do {
-      try {
-        outcome = await exchange(this.pools, this.cookies, call.hop, call);
-      } catch (failure) {
-        outcome = await retry(this.pools, this.cookies, failure, call.hop, call);
-      }
-      if (this.storeCookies) keepCookies(this.cookies, outcome, call.hop);
-      if (!isFinal(call, outcome)) outcome = this.redirects.after(call, outcome);
-    } while (outcome === undefined);
-    // A response that completed just as the user was stopped still belongs to a stopped user.
-    if (this.signal?.aborted) throw abortError(this.signal.reason);
-    return this.record(call, outcome instanceof HttpError ? outcome : this.decompress(outcome, call));
+  // The steps are plain calls over state the client holds itself, and a call is one promise: the
+  // connection tells the call (a CallOwner's waiter) from within the socket's event, and the
+  // client carries it on at once. An async layer or an object per step would cost on every call
+  // (bench/NOTES.md); an async send() and a promise per hop were two promises per request.
+  private send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
+    const promise = new Promise<HttpResponse>(this.takeSettlers);
+    const resolve = this.nextResolve;
+    const reject = this.nextReject;
+    try {
+      if (this.pending !== undefined && this.pending.length > 0) settle(this.pending);
+      if (this.closed || this.stopped) this.stillRunning(`${method} ${maskCredentials(url)}`);
+      const call = startCall(this, this.clock, method, url, options, this.timeoutMs, this, resolve, reject);
+      exchange(this.poolOf(call.hop.origin), this.cookies, call);
+    } catch (error) {
+      reject(error);
+    }
+    return promise;
   }
+
+  /** @internal A hop's response (CallOwner): the next hop, or the call's answer. */
+  hopResponded(call: Call, outcome: RawResponse | HttpError): void {
+    try {
+      if (this.storeCookies) keepCookies(this.cookies, outcome, call.hop);
+      if (!isFinal(call, outcome)) {
+        const final = this.redirects.after(call, outcome);
+        if (final === undefined) return exchange(this.poolOf(call.hop.origin), this.cookies, call);
+        outcome = final;
+      }
+      // A response that completed just as the user was stopped still belongs to a stopped user.
+      if (this.stopped) throw abortError(this.signal?.reason);
+      call.resolve(this.record(call, outcome instanceof HttpError ? outcome : this.decompress(outcome, call)));
+    } catch (error) {
+      call.reject(error);
+    }
+  }
+
+  /** @internal A hop failed: the stale-socket retry (rare: a promise is fine here), then as above. */
+  hopFailed(call: Call, failure: unknown): void {
+    let retried: Promise<RawResponse | HttpError>;
+    try {
+      retried = retry(this.poolOf(call.hop.origin), this.cookies, failure, call);
+    } catch (error) {
+      return call.reject(error);
+    }
+    retried.then((outcome) => this.hopResponded(call, outcome), call.reject);
+  }
+
+  // The promise's executor, made once: it hands send() the call's resolve and reject.
+  private readonly takeSettlers = (resolve: (response: HttpResponse) => void, reject: (reason: unknown) => void): void => {
+    this.nextResolve = resolve;
+    this.nextReject = reject;
+  };
 
   /** Decoding is part of the response time, as in requests, which decodes before Locust stops the clock. */
   private decompress(raw: RawResponse, call: Call): RawResponse | HttpError {
@@ -140,7 +187,7 @@ export class HttpClient {
     const raw = failed ? undefined : outcome;
     const error = failed ? outcome : undefined;
     const response = new HttpResponse(raw, error, call.hop.href, elapsed, call.method, name, this.recorder, this.settings.maxBodyBytes);
-    if (call.options.catchResponse === true) this.pending.push(response);
+    if (call.options.catchResponse === true) (this.pending ??= []).push(response);
     else response.recordByDefault();
     return response;
   }
@@ -151,5 +198,28 @@ export class HttpClient {
     if (this.signal?.aborted) throw abortError(this.signal.reason);
   };
 
-  private readonly onAbort = (): void => this.interrupt(this.signal?.reason);
+  /** @internal The first request of a call (startCall): the last one again, or from the head cache. */
+  firstHop(method: string, url: string, options: RequestOptions): Prepared {
+    if (url === this.lastUrl && method === this.lastMethod && isPlain(options)) return this.lastFirst as Prepared;
+    const first = this.heads.first(method, url, options);
+    if (isPlain(options)) {
+      this.lastUrl = url;
+      this.lastMethod = method;
+      this.lastFirst = first;
+    }
+    return first;
+  }
+
+  private poolOf(origin: Origin): Pool {
+    if (origin === this.lastOrigin) return this.lastPool as Pool;
+    const pool = this.pools.for(origin);
+    this.lastOrigin = origin;
+    this.lastPool = pool;
+    return pool;
+  }
+
+  private readonly onAbort = (): void => {
+    this.stopped = true;
+    this.interrupt(this.signal?.reason);
+  };
 }

@@ -15,6 +15,14 @@ export interface ConnectionOwner {
   forget(connection: Connection): void;
 }
 
+/** Who waits for the response to a request written on a connection (a call; retry.ts's promise). */
+export interface ResponseWaiter {
+  /** The response; the connection is already back in its pool, or destroyed. */
+  responded(response: RawResponse): void;
+  /** A ConnectionFailure on network trouble, or the reason given to destroy(). */
+  failed(reason: unknown): void;
+}
+
 export interface ConnectionSettings {
   readonly maxBodyBytes: number;
   readonly rejectUnauthorized: boolean;
@@ -32,8 +40,7 @@ export class Connection implements ByteSocketEvents {
   private readonly parser: ResponseParser;
   private busy = false;
   private gotBytes = false;
-  private resolve: ((response: RawResponse) => void) | null = null;
-  private reject: ((reason: unknown) => void) | null = null;
+  private waiter: ResponseWaiter | null = null;
   private deadline = 0;
   private timeoutMs = 0;
   private timer: Timer | null = null;
@@ -51,35 +58,32 @@ export class Connection implements ByteSocketEvents {
   }
 
   /**
-   * Writes one request and resolves with its response. Rejects with a ConnectionFailure on
-   * network trouble, or with `abort` (as given to destroy()) when the user is stopped.
+   * Writes one request; `waiter` hears of its response, of a ConnectionFailure on network
+   * trouble, or of the reason given to destroy() (the user was stopped). It is told from within
+   * the socket's event, after this connection is done with it: no promise per request here.
    */
-  send(wire: Uint8Array, noResponseBody: boolean, deadline: number, timeoutMs: number): Promise<RawResponse> {
-    return new Promise<RawResponse>((resolve, reject) => {
-      this.busy = true;
-      this.gotBytes = false;
-      this.resolve = resolve;
-      this.reject = reject;
-      this.timeoutMs = timeoutMs;
-      this.parser.begin(noResponseBody);
-      this.arm(deadline);
-      this.socket.write(wire);
-    });
+  send(wire: Uint8Array, noResponseBody: boolean, deadline: number, timeoutMs: number, waiter: ResponseWaiter): void {
+    this.busy = true;
+    this.gotBytes = false;
+    this.waiter = waiter;
+    this.timeoutMs = timeoutMs;
+    this.parser.begin(noResponseBody);
+    this.arm(deadline);
+    this.socket.write(wire);
   }
 
-  /** Closes the socket; an in-flight request rejects with `reason` when given. */
+  /** Closes the socket; an in-flight request fails with `reason` when given. */
   destroy(reason?: unknown): void {
-    if (this.busy && reason !== undefined) {
-      const reject = this.reject as (reason: unknown) => void;
-      this.idle();
-      reject(reason);
+    const waiter = this.busy && reason !== undefined ? this.waiter : null;
+    if (waiter !== null) this.idle();
+    if (!this.dead) {
+      this.dead = true;
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      this.owner.forget(this);
+      this.socket.destroy();
     }
-    if (this.dead) return;
-    this.dead = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.owner.forget(this);
-    this.socket.destroy();
+    waiter?.failed(reason); // last: the waiter may open another connection at once
   }
 
   /** @internal The socket's events (ByteSocketEvents). */
@@ -126,26 +130,25 @@ export class Connection implements ByteSocketEvents {
   };
 
   private complete(response: RawResponse): void {
-    const resolve = this.resolve as (response: RawResponse) => void;
+    const waiter = this.waiter as ResponseWaiter;
     this.idle();
     this.served++;
     // A server may answer (413, say) before our body is all written; the rest would be garbage to it.
     if (response.keepAlive && !this.dead && this.socket.pending === 0) this.owner.release(this);
     else this.destroy();
-    resolve(response);
+    waiter.responded(response); // last: a redirect may send its next hop on this very connection
   }
 
   private fail(error: HttpError, retryable: boolean): void {
-    const reject = this.reject as (reason: unknown) => void;
+    const waiter = this.waiter as ResponseWaiter;
     this.idle();
     this.destroy();
-    reject(new ConnectionFailure(error, retryable));
+    waiter.failed(new ConnectionFailure(error, retryable));
   }
 
   private idle(): void {
     this.busy = false;
-    this.resolve = null;
-    this.reject = null;
+    this.waiter = null;
     this.parser.release(); // an idle keep-alive socket must not hold the last response's bytes
   }
 

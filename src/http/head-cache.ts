@@ -30,16 +30,15 @@ export class HeadCache extends Map<string, Prepared> {
   }
 
   first(method: string, url: string, options: RequestOptions): Prepared {
-    const plain = options.headers === undefined && options.body === undefined && options.json === undefined;
+    const plain = isPlain(options);
     const key = plain ? (method === "GET" ? url : `${method} ${url}`) : "";
-    if (plain) {
-      const hit = this.get(key);
-      if (hit !== undefined) return hit;
-    }
-    const prepared = this.prepare(method, url, options);
-    if (plain) {
-      if (this.size >= MAX_CACHED_REQUESTS) this.clear();
-      this.set(key, prepared);
+    let prepared = plain ? this.get(key) : undefined;
+    if (prepared === undefined) {
+      prepared = this.prepare(method, url, options);
+      if (plain) {
+        if (this.size >= MAX_CACHED_REQUESTS) this.clear();
+        this.set(key, prepared);
+      }
     }
     return prepared;
   }
@@ -55,6 +54,11 @@ export class HeadCache extends Map<string, Prepared> {
       : { ...options.headers, Authorization: auth };
     return prepare(method, target, pathUrl(full), this.defaults, headers, body.bytes, body.contentType);
   }
+}
+
+/** A call without its own headers or body: its request bytes depend on the method and URL only. */
+export function isPlain(options: RequestOptions): boolean {
+  return options.headers === undefined && options.body === undefined && options.json === undefined;
 }
 
 function hasHeader(headers: Readonly<Record<string, string>> | undefined, lowerName: string): boolean {

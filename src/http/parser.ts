@@ -12,6 +12,10 @@ const S_HEAD = 0, S_LENGTH = 1, S_CLOSE = 2, S_SIZE = 3, S_EXT = 4, S_DATA = 5, 
 const S_TRAILER = 7, S_TRAILER_LINE = 8, S_DONE = 9;
 const MAX_HEAD_BYTES = 64 * 1024;
 
+// One for all parsers: scanHead fills it and readHead reads it at once, so it stays in the cache,
+// where one per connection was one more memory load per response at 1,000 users.
+const head: HeadInfo = { status: 0, minor: 1, contentLength: -1, chunked: false, otherCoding: false, close: false, keepAlive: false, encoded: false, setCookie: false, error: "" };
+
 export class ResponseParser {
   /** Why the last execute() returned FAILED. */
   error = "";
@@ -24,7 +28,6 @@ export class ResponseParser {
   private remaining = 0;
   private chunkSize = 0;
   private sizeDigits = 0;
-  private readonly head: HeadInfo = { status: 0, minor: 1, contentLength: -1, chunked: false, otherCoding: false, close: false, keepAlive: false, encoded: false, setCookie: false, error: "" };
 
   constructor(private readonly maxBodyBytes: number) {}
 
@@ -197,7 +200,6 @@ export class ResponseParser {
       start = 0;
       shift = have - pos;
     }
-    const head = this.head;
     const end = scanHead(buf, start, head);
     if (end === FAILED) return this.fail(head.error);
     if (end === NEED_MORE) {

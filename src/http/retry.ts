@@ -20,7 +20,9 @@ export async function retryStale(
   if (!(failure instanceof ConnectionFailure)) throw failure; // aborted or closed: not a result
   if (!failure.retryable || !IDEMPOTENT.has(hop.method)) return failure.error;
   try {
-    return await open().send(wire, hop.noResponseBody, call.deadline, call.timeoutMs);
+    return await new Promise<RawResponse>((responded, failed) =>
+      open().send(wire, hop.noResponseBody, call.deadline, call.timeoutMs, { responded, failed }),
+    );
   } catch (second) {
     if (!(second instanceof ConnectionFailure)) throw second;
     return second.error;
