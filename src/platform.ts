@@ -2,6 +2,7 @@
 // socket for the HTTP client: under Bun, Bun.connect's native socket (a write is a syscall, a
 // read a callback; no Node-stream emulation, which cost ~10% of a request's CPU in node:net);
 // elsewhere (Deno) node:net. TLS stays on node:tls in both: it is not the hot path measured.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { connect as netConnect, type Socket as NodeSocket } from "node:net";
 
 export interface ByteSocketEvents {
@@ -64,6 +65,12 @@ const BUN_HANDLERS: Bun.SocketHandler<BunTcp> = {
   connectError: (socket, error) => socket.data.failed(error),
 };
 
+// Bun wraps each of a socket's handlers in the async context it is opened in: 8 frames per
+// socket, most of an idle user's async-context cost. The handlers hand bytes to the connection,
+// whose awaiting caller resumes in its own context anyway, and the client records a response
+// under the task its call started in (HttpClientOptions.user), not the current one: open outside any.
+const outsideAsyncContext = AsyncLocalStorage.snapshot();
+
 class BunTcp implements ByteSocket {
   private socket: BunSocket | undefined;
   private queue: Uint8Array[] | undefined; // written before the connection opened, or not taken by the kernel
@@ -71,7 +78,7 @@ class BunTcp implements ByteSocket {
   private closed = false;
 
   constructor(runtime: typeof Bun, host: string, port: number, private readonly events: ByteSocketEvents) {
-    runtime.connect({ hostname: host, port, data: this, socket: BUN_HANDLERS }).catch((error: unknown) => this.failed(error));
+    outsideAsyncContext(() => runtime.connect({ hostname: host, port, data: this, socket: BUN_HANDLERS }).catch((error: unknown) => this.failed(error)));
   }
 
   write(bytes: Uint8Array): void {

@@ -30,6 +30,7 @@ export class Call implements ResponseWaiter {
     readonly first: Prepared, // names the call: Locust's default name is its path and query
     readonly resolve: (response: HttpResponse) => void,
     readonly reject: (reason: unknown) => void,
+    readonly task: string | undefined, // the user's task when the call started: names what it records
   ) {
     this.hop = first;
   }
@@ -56,11 +57,12 @@ export function startCall(
   firstHops: { firstHop(method: string, url: string, options: RequestOptions): Prepared },
   resolve: (response: HttpResponse) => void,
   reject: (reason: unknown) => void,
+  task: string | undefined,
 ): Call {
   const start = clock.now();
   const ms = options.timeoutMs === undefined ? timeoutMs : checkTimeout(options.timeoutMs);
   // Deadlines are real time; with the system clock the start time already is (saves a now()).
   const deadline = ms === Infinity ? Infinity : (clock === systemClock ? start : performance.now()) + ms;
   const first = firstHops.firstHop(method, url, options);
-  return new Call(owner, method, url, options, start, ms, deadline, first, resolve, reject);
+  return new Call(owner, method, url, options, start, ms, deadline, first, resolve, reject, task);
 }

@@ -36,6 +36,7 @@ export class HttpClient implements CallOwner {
   /** This user's cookies: `get(name, url?)`, `set(name, value, { domain, path })`, `clear()`. */
   readonly cookies: CookieJar;
   private readonly recorder: Recorder;
+  private readonly user: { readonly task: string | null } | undefined;
   private readonly signal: AbortSignal | undefined;
   private readonly settings: Settings;
   private readonly clock: Settings["clock"]; // the two settings every call reads, kept at hand
@@ -60,6 +61,7 @@ export class HttpClient implements CallOwner {
 
   constructor(options: HttpClientOptions) {
     this.recorder = options.recorder;
+    this.user = options.user;
     this.signal = options.signal;
     const settings = (this.settings = settingsOf(options));
     this.clock = settings.clock;
@@ -132,7 +134,7 @@ export class HttpClient implements CallOwner {
     try {
       if (this.pending !== undefined && this.pending.length > 0) settle(this.pending);
       if (this.closed || this.stopped) this.stillRunning(`${method} ${maskCredentials(url)}`);
-      const call = startCall(this, this.clock, method, url, options, this.timeoutMs, this, resolve, reject);
+      const call = startCall(this, this.clock, method, url, options, this.timeoutMs, this, resolve, reject, this.user?.task ?? undefined);
       exchange(this.poolOf(call.hop.origin), this.cookies, call);
     } catch (error) {
       reject(error);
@@ -186,7 +188,7 @@ export class HttpClient implements CallOwner {
     const failed = outcome instanceof HttpError;
     const raw = failed ? undefined : outcome;
     const error = failed ? outcome : undefined;
-    const response = new HttpResponse(raw, error, call.hop.href, elapsed, call.method, name, this.recorder, this.settings.maxBodyBytes);
+    const response = new HttpResponse(raw, error, call.hop.href, elapsed, call.method, name, this.recorder, this.settings.maxBodyBytes, call.task);
     if (call.options.catchResponse === true) (this.pending ??= []).push(response);
     else response.recordByDefault();
     return response;

@@ -12,6 +12,11 @@ export interface HttpClientOptions {
    */
   baseUrl?: string;
   recorder: Recorder;
+  /**
+   * The user's current task (null between tasks): a call records under the task it started in.
+   * Its response is recorded from the socket's event, where no task's async context is current.
+   */
+  user?: { readonly task: string | null };
   /** The user's signal: aborting rejects in-flight calls (unrecorded) and closes the sockets. */
   signal?: AbortSignal;
   /** Bound on each call (connect, response, redirects included); default 60000; 0 or Infinity: none. */

@@ -40,6 +40,7 @@ export class HttpResponse {
     private readonly name: string,
     private readonly recorder: Recorder,
     private readonly maxBodyBytes: number,
+    private readonly task: string | undefined, // the task the call started in (HttpClientOptions.user)
   ) {
     this.raw = raw;
     this.error = error;
@@ -101,7 +102,7 @@ export class HttpResponse {
   success(): void {
     if (this.recorded) return;
     this.recorded = true;
-    this.recorder.success(this.method, this.name, this.elapsedMs, this.contentLength);
+    this.recorder.success(this.method, this.name, this.elapsedMs, this.contentLength, this.task);
   }
 
   /** With catchResponse: record this request as a failure; a string becomes CatchResponseError like Locust's. */
@@ -112,7 +113,7 @@ export class HttpResponse {
   private recordFailure(error: unknown): void {
     if (this.recorded) return;
     this.recorded = true;
-    this.recorder.failure(this.method, this.name, this.elapsedMs, error, this.contentLength);
+    this.recorder.failure(this.method, this.name, this.elapsedMs, error, this.contentLength, this.task);
   }
 
   /** @internal Locust's rule: network errors and status >= 400 are failures, the rest successes. */

@@ -55,7 +55,7 @@ export function startEngine(plan: Plan, classes: readonly UserDefinition<any>[],
   const share = deps.share ?? ONE_PROCESS;
   // The worker's warnings too: a name per request, and a task that blocks the event loop.
   const watchNames = nameWatcher({ warn: (message) => log.warn(message) });
-  const stats = createStats(clock, { onNewEntry: (method, name) => watchNames(currentTask(), method, name) });
+  const stats = createStats(clock, { onNewEntry: (method, name, task) => watchNames(task ?? currentTask(), method, name) });
   const onException = (error: unknown, where: string) => {
     const { msg, traceback } = describeException(error, where);
     deps.onException(msg, traceback);

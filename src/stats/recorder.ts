@@ -1,10 +1,14 @@
 // What request-producing code (tasks, the HTTP client) records into; recording never does I/O.
 export interface Recorder {
   /** A request that succeeded: elapsed float milliseconds and response length in bytes. */
-  success(method: string, name: string, ms: number, length: number): void;
+  /**
+   * `task` names the task the request was made under when the caller knows it (the HTTP client
+   * records from its socket's event, outside the task's async context); it only names a new entry.
+   */
+  success(method: string, name: string, ms: number, length: number, task?: string): void;
   /**
    * A request that failed: the error is an Error or a message; it is keyed by its text. The
    * length of a response that came back (a 500 page, say) counts like Locust's, 0 without one.
    */
-  failure(method: string, name: string, ms: number, error: unknown, length?: number): void;
+  failure(method: string, name: string, ms: number, error: unknown, length?: number, task?: string): void;
 }

@@ -21,9 +21,10 @@ export interface Stats {
 export interface StatsOptions {
   /**
    * Called when a (method, name) gets its first entry: once per distinct name, never per request,
-   * so a watcher can warn about names that grow without bound (an id in every URL).
+   * so a watcher can warn about names that grow without bound (an id in every URL). `task` is the
+   * one the recorder was told, if any.
    */
-  onNewEntry?: (method: string, name: string) => void;
+  onNewEntry?: (method: string, name: string, task: string | undefined) => void;
 }
 
 /** Creates empty stats; `clock.epoch()` supplies every Locust timestamp. */
@@ -48,14 +49,14 @@ class RequestStats implements Stats {
     this.total = new StatsEntry("Aggregated", "", this.periodStart);
     // Arrow functions so the recorder's methods can be passed around detached.
     this.recorder = {
-      success: (method, name, ms, length) => {
-        this.log(method, name, ms, length, this.clock.epoch());
+      success: (method, name, ms, length, task) => {
+        this.log(method, name, ms, length, this.clock.epoch(), task);
       },
       // Locust logs a failure as a request (timing, per-second count) and as an error.
-      failure: (method, name, ms, error, length = 0) => {
+      failure: (method, name, ms, error, length = 0, task) => {
         const epoch = this.clock.epoch();
         const second = Math.trunc(epoch);
-        this.log(method, name, ms, length, epoch).logFailure(second);
+        this.log(method, name, ms, length, epoch, task).logFailure(second);
         this.total.logFailure(second);
         this.errors.record(method, name, error, epoch);
       },
@@ -63,18 +64,18 @@ class RequestStats implements Stats {
   }
 
   // RequestStats.log_request, into the entry and the total; returns the entry.
-  private log(method: string, name: string, ms: number, length: number, epoch: number): StatsEntry {
+  private log(method: string, name: string, ms: number, length: number, epoch: number, task: string | undefined): StatsEntry {
     const second = Math.trunc(epoch);
     // NaN/Infinity is "no timing" (Locust's None); a negative elapsed time is clock noise.
     const rt = Number.isFinite(ms) ? Math.max(0, ms) : null;
     const bytes = Number.isFinite(length) && length > 0 ? length : 0;
-    const entry = this.entryFor(method, name, epoch);
+    const entry = this.entryFor(method, name, epoch, task);
     entry.log(rt, bytes, epoch, second);
     this.total.log(rt, bytes, epoch, second);
     return entry;
   }
 
-  private entryFor(method: string, name: string, epoch: number): StatsEntry {
+  private entryFor(method: string, name: string, epoch: number, task: string | undefined): StatsEntry {
     let byName = this.entries.get(method);
     if (byName === undefined) {
       byName = new Map();
@@ -84,7 +85,7 @@ class RequestStats implements Stats {
     if (entry === undefined) {
       entry = new StatsEntry(name, method, epoch);
       byName.set(name, entry);
-      this.options.onNewEntry?.(method, name);
+      this.options.onNewEntry?.(method, name, task);
     }
     if (!entry.listed) {
       entry.listed = true;

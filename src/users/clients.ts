@@ -5,8 +5,8 @@ import type { Recorder } from "../stats/recorder.ts";
 import type { PoolOptions } from "./pool.ts";
 
 export function userClients(recorder: Recorder, clock: Clock): PoolOptions["makeClient"] {
-  return (host, kill, http) => {
-    const client = new HttpClient({ ...http, baseUrl: host, recorder, clock });
+  return (host, kill, http, activity) => {
+    const client = new HttpClient({ ...http, baseUrl: host, recorder, clock, user: activity });
     // A kill aborts the requests in flight but leaves the client usable: Locust runs on_stop
     // after killing a user, and a logout there needs the user's connection and cookies.
     kill.addEventListener("abort", () => client.interrupt(kill.reason), { once: true });

@@ -25,8 +25,8 @@ export interface PoolOptions {
   recorder: Recorder;
   log: Logger;
   onException: ExceptionSink;
-  /** Makes a user's client; `kill` aborts when the user is killed (after stop_timeout). */
-  makeClient: (host: string | undefined, kill: AbortSignal, options: UserHttpOptions | undefined) => HttpClient;
+  /** Makes a user's client; `kill` aborts when the user is killed (after stop_timeout); `activity` names its calls' task. */
+  makeClient: (host: string | undefined, kill: AbortSignal, options: UserHttpOptions | undefined, activity?: Activity) => HttpClient;
   random?: () => number;
   /** A task running longer than this is logged as possibly hung (once per run); default 60 s. */
   hungTaskMs?: number;
@@ -154,8 +154,8 @@ export class UserPool {
     const stopController = new AbortController();
     const userId = this.nextUserId++;
     const hostNow = () => this.classes.hostFor(className, this.env.masterHost, this.env.host);
-    const client = this.opts.makeClient(hostNow(), controller.signal, def.http);
     const activity = newActivity();
+    const client = this.opts.makeClient(hostNow(), controller.signal, def.http, activity);
     let ctx: UserContext<any>;
     try {
       ctx = createUserContext({

@@ -74,7 +74,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const nodeId = opts.nodeId ?? newNodeId();
   const watchNames = nameWatcher({ warn: (message) => log.warn(message) });
   // Per-second keys: the time of the round is enough.
-  const stats = createStats(perRoundClock(clock), { onNewEntry: (method, name) => watchNames(currentTask(), method, name) });
+  const stats = createStats(perRoundClock(clock), { onNewEntry: (method, name, task) => watchNames(task ?? currentTask(), method, name) });
   let state: MachineState = initialState;
   let exitWith: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (exitWith = resolve));

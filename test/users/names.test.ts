@@ -54,7 +54,7 @@ describe("a task that puts an id in every request name, run by a real pool with 
     try {
       const warnings: string[] = [];
       const watch = nameWatcher({ warn: (m) => void warnings.push(m), limit: 50 });
-      const stats = createStats(systemClock, { onNewEntry: (method, name) => watch(currentTask(), method, name) });
+      const stats = createStats(systemClock, { onNewEntry: (method, name, task) => watch(task ?? currentTask(), method, name) });
       const thrown: unknown[] = [];
       let id = 0;
       const user = defineUser({
