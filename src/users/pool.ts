@@ -9,6 +9,7 @@ import type { TaskDefinition, UserContext, UserDefinition, UserHttpOptions } fro
 import type { Plan } from "../api/plan.ts";
 import { type Activity, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
+import { TaskPickers } from "./task-pickers.ts";
 import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 import { settleWithin } from "./sleep.ts";
@@ -16,8 +17,6 @@ import { SleepQueue } from "./sleep-queue.ts";
 import { ClassControls } from "./classes.ts";
 import type { TaskScope } from "./current.ts";
 import type { RateLimiter } from "./rate-limit.ts";
-
-export type PoolEnvironment = ContextEnvironment;
 
 export interface PoolOptions {
   plan: Plan;
@@ -63,12 +62,13 @@ export class UserPool {
   private nextUserId = 1;
   private readonly turnBudget: TurnBudget;
   private watchdog: ReturnType<typeof setInterval> | undefined;
-  env: PoolEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
+  env: ContextEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
   /** Web UI class edits and the test's tags: they shape the users started from now on. */
   readonly classes: ClassControls<TaskDefinition<any>>;
   private readonly scope: TaskScope;
   private readonly sleeps = new SleepQueue(); // every user's wait times and ctx.sleep, on one timer
   private readonly envNow = () => this.env;
+  private readonly pickers = new TaskPickers(); // one per task list, shared by a class's users
 
   constructor(private readonly opts: PoolOptions) {
     this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
@@ -188,7 +188,7 @@ export class UserPool {
       scope: this.scope,
       limiter: this.opts.limiter,
       sleeps: this.sleeps,
-      tasks: this.classes.tasksFor(className, def.tasks),
+      ...this.pickers.forTasks(this.classes.tasksFor(className, def.tasks), this.opts.random),
     }).then(
       (end) => void (end === "stop_user" && this.leave(user)),
       (error) => this.opts.onException(error, `${def.name} (user loop)`),

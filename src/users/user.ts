@@ -35,6 +35,8 @@ export interface UserRunOptions {
   limiter?: RateLimiter;
   /** The tasks this user runs, when the master narrowed the class's own (tags, web UI edits). */
   tasks?: ReadonlyArray<TaskDefinition<any>>;
+  /** Picks from `tasks`, shared by the users that run them (TaskPickers); default one of its own. */
+  pick?: () => TaskDefinition<any>;
   /** Shared by all users of a pool: the task started last, which a stall warning names. */
   lastStarted?: { task: string | null };
   /** Shared by all users of a pool: their sleeps on one timer (default: a timer per sleep). */
@@ -63,7 +65,7 @@ async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserR
   if (def.onStart && (await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts)) === "stop_user") end = "stop_user";
   // Tags or a web UI edit can leave a class without tasks: its users wait to be stopped.
   if (tasks.length === 0 && end !== "stop_user") await aborted(signal);
-  const pick = tasks.length > 0 ? weightedPicker(tasks, (t) => t.weight, opts.random) : undefined;
+  const pick = tasks.length === 0 ? undefined : (opts.pick ?? weightedPicker(tasks, (t) => t.weight, opts.random));
   while (pick && end !== "stop_user" && !signal.aborted) {
     if (limiter) {
       const token = limiter.acquire(signal);
