@@ -10,6 +10,7 @@ import type { Plan } from "../api/plan.ts";
 import { type Activity, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
 import { TaskPickers } from "./task-pickers.ts";
+import { UserStop } from "./stop.ts";
 import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 import { settleWithin } from "./sleep.ts";
@@ -43,8 +44,7 @@ interface RunningUser {
   readonly id: number;
   readonly className: string;
   readonly activity: Activity;
-  /** Stop requested: the user leaves its wait at once and ends after the task in flight. */
-  readonly stopController: AbortController;
+  readonly stopRequest: UserStop; // the user leaves its wait at once and ends after the task in flight
   /** Killed: ctx.signal, aborted after stop_timeout (at once when it is 0), as Locust kills users. */
   readonly controller: AbortController;
   readonly client: HttpClient;
@@ -151,7 +151,7 @@ export class UserPool {
   private start(className: string): RunningUser {
     const def = this.resolve(className);
     const controller = new AbortController();
-    const stopController = new AbortController();
+    const stopRequest = new UserStop();
     const userId = this.nextUserId++;
     const hostNow = () => this.classes.hostFor(className, this.env.masterHost, this.env.host);
     const activity = newActivity();
@@ -174,7 +174,7 @@ export class UserPool {
     } catch (error) {
       // A throwing state() factory is user code too: report it; the user stays counted but idle.
       this.opts.onException(error, `${def.name}.state`);
-      return { id: userId, className, activity, stopController, controller, client, done: Promise.resolve() };
+      return { id: userId, className, activity, stopRequest, controller, client, done: Promise.resolve() };
     }
     const done = runUser(def, ctx, {
       clock: this.opts.clock,
@@ -184,7 +184,7 @@ export class UserPool {
       activity,
       turnBudget: this.turnBudget,
       lastStarted: this.lastStarted,
-      stopSignal: stopController.signal,
+      stopSignal: stopRequest,
       scope: this.scope,
       limiter: this.opts.limiter,
       sleeps: this.sleeps,
@@ -193,7 +193,7 @@ export class UserPool {
       (end) => void (end === "stop_user" && this.leave(user)),
       (error) => this.opts.onException(error, `${def.name} (user loop)`),
     );
-    const user: RunningUser = { id: userId, className, activity, stopController, controller, client, done };
+    const user: RunningUser = { id: userId, className, activity, stopRequest, controller, client, done };
     return user;
   }
 
@@ -210,7 +210,7 @@ export class UserPool {
 
   private stop(users: RunningUser[], stopTimeoutSeconds: number): Promise<void>[] {
     return users.map((user) => {
-      user.stopController.abort();
+      user.stopRequest.abort();
       this.stoppingUsers.add(user);
       this.stoppingCounts.set(user.className, (this.stoppingCounts.get(user.className) ?? 0) + 1);
       const finished = this.finish(user, stopTimeoutSeconds).then(() => {

@@ -4,6 +4,7 @@
 // second, we refill every REFILL_PERIOD_MS at that fraction of the rate: the same cap over any
 // second, with bursts a tenth as large. Waiters are served in arrival order.
 import type { Clock } from "../clock.ts";
+import type { Abortable } from "./stop.ts";
 
 export const REFILL_PERIOD_MS = 100;
 
@@ -35,7 +36,7 @@ const realTimers: Timers = {
 
 export interface RateLimiter {
   /** `true` when a token was free; otherwise a promise that resolves with one, or rejects when `signal` aborts. */
-  acquire(signal: AbortSignal): true | Promise<void>;
+  acquire(signal: Abortable): true | Promise<void>;
   /** Tokens per second allowed now (for logs and tests). */
   currentRps(): number;
   /** Rejects every waiter and stops the timer. */
@@ -53,7 +54,7 @@ export class RateLimitAborted extends Error {
 interface Waiter {
   resolve(): void;
   reject(error: Error): void;
-  signal: AbortSignal;
+  signal: Abortable;
   onAbort(): void;
 }
 

@@ -3,6 +3,7 @@
 // callback and the async context it captured (bench/workers/README.md).
 import { type Clock, systemClock } from "../clock.ts";
 import { StoppedError } from "./sleep.ts";
+import type { Abortable } from "./stop.ts";
 
 /** How the queue arms its one timer; injected so tests run without real time. */
 export interface TimerHost {
@@ -26,7 +27,7 @@ class Sleeper {
     readonly seq: number,
     readonly resolve: () => void,
     readonly reject: (error: Error) => void,
-    readonly signal: AbortSignal | undefined,
+    readonly signal: Abortable | undefined,
     readonly queue: SleepQueue,
   ) {}
 
@@ -46,7 +47,7 @@ export class SleepQueue {
   constructor(private readonly clock: Clock = systemClock, private readonly timers: TimerHost = realTimers) {}
 
   /** Resolves after `ms`; rejects with StoppedError at once when `signal` aborts, as sleep() does. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: Abortable): Promise<void> {
     if (signal?.aborted) return Promise.reject(new StoppedError());
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     const entry = new Sleeper(this.clock.now() + Math.max(0, ms), this.seq++, resolve, reject, signal, this);

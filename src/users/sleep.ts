@@ -1,4 +1,5 @@
 // An abortable sleep: a stopped user must wake at once (Locust kills users sleeping in wait_time).
+import type { Abortable } from "./stop.ts";
 
 export class StoppedError extends Error {
   constructor() {
@@ -7,7 +8,7 @@ export class StoppedError extends Error {
   }
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: Abortable): Promise<void> {
   if (signal?.aborted) return Promise.reject(new StoppedError());
   return new Promise((resolve, reject) => {
     const onAbort = () => {

@@ -10,6 +10,7 @@ import { weightedPicker } from "./pick.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { isAbortError, sleep } from "./sleep.ts";
 import type { SleepQueue } from "./sleep-queue.ts";
+import type { Abortable } from "./stop.ts";
 import { TurnBudget } from "./turn.ts";
 
 /** Where a user reports a throw from its own code; `where` names the task or hook. */
@@ -28,7 +29,7 @@ export interface UserRunOptions {
    * Stop requested: ends the wait at once and the loop after the task in flight, which keeps
    * running until ctx.signal (the kill) aborts. Defaults to ctx.signal.
    */
-  stopSignal?: AbortSignal;
+  stopSignal?: Abortable;
   /** What recordSuccess/sendMessage reach from the task; defaults to the recorder alone. */
   scope?: TaskScope;
   /** `--max-rps`: one token per task execution, shared by every user of the worker. */
@@ -126,7 +127,7 @@ function taskFailed(error: unknown, task: TaskDefinition<any>, ctx: UserContext<
   return "done";
 }
 
-function aborted(signal: AbortSignal): Promise<void> {
+function aborted(signal: Abortable): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
