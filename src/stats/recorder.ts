@@ -1,9 +1,10 @@
 // What request-producing code (tasks, the HTTP client) records into; recording never does I/O.
 export interface Recorder {
-  /** A request that succeeded: elapsed float milliseconds and response length in bytes. */
   /**
-   * `task` names the task the request was made under when the caller knows it (the HTTP client
-   * records from its socket's event, outside the task's async context); it only names a new entry.
+   * A request that succeeded: elapsed float milliseconds and response length in bytes. `task`
+   * (here and in failure) is the task the request was made under when the caller knows it: the
+   * HTTP client records from its socket's event, outside the task's async context. It only names
+   * a new entry (StatsOptions.onNewEntry).
    */
   success(method: string, name: string, ms: number, length: number, task?: string): void;
   /**
