@@ -2,11 +2,10 @@
 // forwarded, a killed child restarted, no child outliving its parent, bad values refused, and
 // no password from --host on a child's command line.
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type UiMaster, masterComplaints, startHeadlessMaster, startUiMaster } from "../support/master.ts";
-import { type CountingServer, type Proc, alive, childrenOf, countingServer, e2eWorker, startProc } from "../support/procs.ts";
+import { type CountingServer, type Proc, alive, childCmdlines, childrenOf, countingServer, e2eWorker, startProc } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 let bin: string;
@@ -111,14 +110,7 @@ describe("--processes against a real master", () => {
     const run = await startHeadlessMaster({ locustfile: masterPy, users: 2, spawnRate: 2, runTime: "4s", workers: 2 });
     const worker = startProc(bin, ["--master-host", "127.0.0.1", "--master-port", String(run.port), "--host", host, "--processes", "2"]);
     cleanup.push(() => worker.kill("SIGKILL"));
-    const cmdlines = await waitFor(
-      () => {
-        const pids = childrenOf(worker.child.pid as number);
-        return pids.length === 2 && auth.size > 0 ? pids.map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ")) : undefined;
-      },
-      30_000,
-      "both children to run and a request to arrive",
-    );
+    const cmdlines = await childCmdlines(worker.child.pid as number, 2, () => auth.size > 0, "both children to run and a request to arrive");
     for (const cmdline of cmdlines) {
       expect(cmdline).not.toContain("secret");
       expect(cmdline).not.toContain("--host");

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { childrenOf, tempDir } from "../support/procs.ts";
+import { childCmdlines, childrenOf, cmdlineOf, tempDir } from "../support/procs.ts";
 import { type RunResult, type Runner, run, runBinary, runInTerminal, startRun } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -78,14 +78,7 @@ describe("loadworker run with a password in --host", () => {
   test("with --processes 2: the children's command lines hold neither the host nor its password, and their requests authenticate", async () => {
     auth.clear();
     const started = startRun(binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "4s", "--host", host]);
-    const cmdlines = await waitFor(
-      () => {
-        const pids = childrenOf(started.pid);
-        return pids.length === 2 && auth.size > 0 ? pids.map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ")) : undefined;
-      },
-      30_000,
-      "both children to run and a request to arrive",
-    );
+    const cmdlines = await childCmdlines(started.pid, 2, () => auth.size > 0, "both children to run and a request to arrive");
     for (const cmdline of cmdlines) {
       expect(cmdline).not.toContain("secret");
       expect(cmdline).not.toContain("--host");
@@ -112,7 +105,7 @@ function cmdlinesHolding(text: string): string[] {
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     let cmdline = "";
     try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+      cmdline = cmdlineOf(Number(pid));
     } catch {
       continue; // gone meanwhile
     }

@@ -6,7 +6,7 @@ import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { within } from "./wait.ts";
+import { waitFor, within } from "./wait.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 // LOADWORKER_LOCUST_VENV (a venv folder) runs the tests against another Locust install
@@ -52,6 +52,23 @@ export function childrenOf(pid: number): number[] {
   } catch {
     return []; // pgrep exits 1 when there are none
   }
+}
+
+/** A process's command line, its arguments joined by spaces (as `ps` shows it). */
+export function cmdlineOf(pid: number): string {
+  return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+}
+
+/** The command lines of `count` children of `parent`, read while they run, once `ready()` holds too. */
+export function childCmdlines(parent: number, count: number, ready: () => boolean, what: string): Promise<string[]> {
+  return waitFor(
+    () => {
+      const pids = childrenOf(parent);
+      return pids.length === count && ready() ? pids.map(cmdlineOf) : undefined;
+    },
+    30_000,
+    what,
+  );
 }
 
 export interface Proc {
