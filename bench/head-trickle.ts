@@ -5,7 +5,9 @@
 import { FAILED, NEED_MORE, ResponseParser } from "../src/http/parser.ts";
 
 const sizes = process.argv.slice(2).map(Number);
-const head = new TextEncoder().encode(`HTTP/1.1 200 OK\r\n${"X-Header: abcdefghijklmnopqrstuvwxyz\r\n".repeat(1700)}Content-Length: 0\r\n\r\n`);
+const head = new TextEncoder().encode(
+  `HTTP/1.1 200 OK\r\n${"X-Header: abcdefghijklmnopqrstuvwxyz\r\n".repeat(1700)}Content-Length: 0\r\n\r\n`,
+);
 for (const size of sizes.length > 0 ? sizes : [1, 10, 100, 1460]) {
   const parser = new ResponseParser(1 << 20);
   parser.begin(false);

@@ -8,11 +8,20 @@
 import { resolve } from "node:path";
 import { median } from "./lib/stats.ts";
 
-interface Client { get(url: string): Promise<{ ok: boolean }>; close(): void }
+interface Client {
+  get(url: string): Promise<{ ok: boolean }>;
+  close(): void;
+}
 type Make = (options: { baseUrl: string; recorder: unknown; headers?: Record<string, string> }) => Client;
 
-const [baselineDir = "", url = "http://127.0.0.1:18080/", conns = "50", pairs = "40", burstMs = "500", clientDir = resolve(import.meta.dir, "..")] =
-  process.argv.slice(2);
+const [
+  baselineDir = "",
+  url = "http://127.0.0.1:18080/",
+  conns = "50",
+  pairs = "40",
+  burstMs = "500",
+  clientDir = resolve(import.meta.dir, ".."),
+] = process.argv.slice(2);
 const load = async (dir: string): Promise<{ make: Make; recorder: unknown }> => {
   const http = (await import(resolve(dir, "src/http/index.ts"))) as { HttpClient: new (o: unknown) => Client };
   const stats = (await import(resolve(dir, "src/stats/index.ts"))) as { createStats(clock: unknown): { recorder: unknown } };
@@ -27,7 +36,11 @@ const path = `${target.pathname}${target.search}`;
 const clients = {
   client: Array.from({ length: Number(conns) }, () => sides.client.make({ baseUrl: target.origin, recorder: sides.client.recorder })),
   baseline: Array.from({ length: Number(conns) }, () =>
-    sides.baseline.make({ baseUrl: target.origin, recorder: sides.baseline.recorder, ...(process.env["SAME_HEADERS"] === "1" ? { headers: { Accept: "*/*", Connection: "keep-alive" } } : {}) }),
+    sides.baseline.make({
+      baseUrl: target.origin,
+      recorder: sides.baseline.recorder,
+      ...(process.env["SAME_HEADERS"] === "1" ? { headers: { Accept: "*/*", Connection: "keep-alive" } } : {}),
+    }),
   ),
 };
 
@@ -36,12 +49,14 @@ async function burst(side: keyof typeof sides): Promise<number> {
   const end = performance.now() + Number(burstMs);
   let requests = 0;
   const cpu0 = process.cpuUsage();
-  await Promise.all(clients[side].map(async (http) => {
-    while (performance.now() < end) {
-      await http.get(path);
-      requests++;
-    }
-  }));
+  await Promise.all(
+    clients[side].map(async (http) => {
+      while (performance.now() < end) {
+        await http.get(path);
+        requests++;
+      }
+    }),
+  );
   const used = process.cpuUsage(cpu0);
   return requests / ((used.user + used.system) / 1e6);
 }
@@ -61,12 +76,14 @@ for (let i = 0; i < Number(pairs); i++) {
 const sorted = [...ratios].sort((a, b) => a - b);
 const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 for (const http of [...clients.client, ...clients.baseline]) http.close();
-console.log(JSON.stringify({
-  conns: Number(conns),
-  pairs: ratios.length,
-  clientReqPerCpuS: Math.round(median(rates.client)),
-  baselineReqPerCpuS: Math.round(median(rates.baseline)),
-  ratioMedian: Number(median(ratios).toFixed(4)),
-  ratioP25: Number(q(0.25).toFixed(4)),
-  ratioP75: Number(q(0.75).toFixed(4)),
-}));
+console.log(
+  JSON.stringify({
+    conns: Number(conns),
+    pairs: ratios.length,
+    clientReqPerCpuS: Math.round(median(rates.client)),
+    baselineReqPerCpuS: Math.round(median(rates.baseline)),
+    ratioMedian: Number(median(ratios).toFixed(4)),
+    ratioP25: Number(q(0.25).toFixed(4)),
+    ratioP75: Number(q(0.75).toFixed(4)),
+  }),
+);

@@ -48,4 +48,14 @@ const wallSec = (performance.now() - t0) / 1000;
 const used = process.cpuUsage(cpu0);
 const report = stats.report({ BenchUser: Number(connections) }, Number(connections));
 const recorded = report.stats.reduce((sum, entry) => sum + entry.num_requests, 0);
-console.log(JSON.stringify({ mode, connections: Number(connections), requests, failures, recorded, wallSec, cpuSec: (used.user + used.system) / 1e6 }));
+console.log(
+  JSON.stringify({
+    mode,
+    connections: Number(connections),
+    requests,
+    failures,
+    recorded,
+    wallSec,
+    cpuSec: (used.user + used.system) / 1e6,
+  }),
+);

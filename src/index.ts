@@ -3,8 +3,18 @@ import { currentRecorder, currentScope } from "./users/current.ts";
 
 export { defineTask, defineUser, onMessage, onTestStart, onTestStop } from "./api/definitions.ts";
 export type {
-  MessageContext, MessageDefinition, MessageHandler, TaskDefinition, TaskFn, TaskSpec, TestHookContext, TestHookDefinition,
-  UserContext, UserDefinition, UserHttpOptions, UserSpec,
+  MessageContext,
+  MessageDefinition,
+  MessageHandler,
+  TaskDefinition,
+  TaskFn,
+  TaskSpec,
+  TestHookContext,
+  TestHookDefinition,
+  UserContext,
+  UserDefinition,
+  UserHttpOptions,
+  UserSpec,
 } from "./api/definitions.ts";
 export { RescheduleTask, StopUser } from "./api/control.ts";
 export { between, constant, constantPacing, constantThroughput } from "./api/wait.ts";

@@ -77,8 +77,15 @@ class BunTcp implements ByteSocket {
   private queued = 0;
   private closed = false;
 
-  constructor(runtime: typeof Bun, host: string, port: number, private readonly events: ByteSocketEvents) {
-    outsideAsyncContext(() => runtime.connect({ hostname: host, port, data: this, socket: BUN_HANDLERS }).catch((error: unknown) => this.failed(error)));
+  constructor(
+    runtime: typeof Bun,
+    host: string,
+    port: number,
+    private readonly events: ByteSocketEvents,
+  ) {
+    outsideAsyncContext(() =>
+      runtime.connect({ hostname: host, port, data: this, socket: BUN_HANDLERS }).catch((error: unknown) => this.failed(error)),
+    );
   }
 
   write(bytes: Uint8Array): void {

@@ -27,7 +27,10 @@ export const accountUser = defineUser<{ account: Account | undefined; token: str
       return ctx.stopUser();
     }
     ctx.state.account = account;
-    const res = await ctx.client.post("/login", { json: { username: account.username, password: account.password }, name: "/login (account)" });
+    const res = await ctx.client.post("/login", {
+      json: { username: account.username, password: account.password },
+      name: "/login (account)",
+    });
     if (res.ok) ctx.state.token = res.json<{ token: string }>().token;
   },
   onStop: ({ state }) => {

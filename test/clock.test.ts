@@ -8,8 +8,19 @@ describe("the per-round clock", () => {
     const clock = perRoundClock({ now: () => (reads++, t), epoch: () => t / 1000 });
     const seen: number[][] = [];
     // Three "users" already queued, each reading the time: one read serves all of them.
-    await Promise.all([1, 2, 3].map(() => Promise.resolve().then(() => { seen.push([clock.now(), clock.epoch()]); t += 500; })));
-    expect(seen).toEqual([[1000, 1], [1000, 1], [1000, 1]]);
+    await Promise.all(
+      [1, 2, 3].map(() =>
+        Promise.resolve().then(() => {
+          seen.push([clock.now(), clock.epoch()]);
+          t += 500;
+        }),
+      ),
+    );
+    expect(seen).toEqual([
+      [1000, 1],
+      [1000, 1],
+      [1000, 1],
+    ]);
     expect(reads).toBe(1);
     await new Promise((r) => setImmediate(r));
     expect([clock.now(), clock.epoch()]).toEqual([2500, 2.5]);

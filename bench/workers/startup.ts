@@ -17,11 +17,17 @@ const variants: { name: string; file: string; flags: string[] }[] = [
 ];
 if (!process.env.NO_BUILD) {
   for (const v of variants) {
-    const r = spawnSync(process.execPath, ["scripts/build.ts", "--outfile", v.file, ...v.flags], { stdio: ["ignore", "ignore", "inherit"] });
+    const r = spawnSync(process.execPath, ["scripts/build.ts", "--outfile", v.file, ...v.flags], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     if (r.status !== 0) console.error(`startup: building ${v.name} failed`);
   }
 }
-const binaries = [...variants, { name: "launce", file: ".build/launce-bench", flags: [] }, { name: "boomer", file: ".build/boomer-bench", flags: [] }];
+const binaries = [
+  ...variants,
+  { name: "launce", file: ".build/launce-bench", flags: [] },
+  { name: "boomer", file: ".build/boomer-bench", flags: [] },
+];
 
 /** Milliseconds from spawn to the first bytes the binary sends to the listening "master". */
 async function once(file: string): Promise<number> {
@@ -34,7 +40,12 @@ async function once(file: string): Promise<number> {
     return await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${file}: no bytes within 10 s`)), 10_000);
       child.once("exit", (code) => reject(new Error(`${file} exited (${code}) before connecting`)));
-      server.once("connection", (socket) => socket.once("data", () => { clearTimeout(timer); resolve(performance.now() - started); }));
+      server.once("connection", (socket) =>
+        socket.once("data", () => {
+          clearTimeout(timer);
+          resolve(performance.now() - started);
+        }),
+      );
     });
   } finally {
     child.kill("SIGKILL");
@@ -44,11 +55,18 @@ async function once(file: string): Promise<number> {
 
 const results = [];
 for (const b of binaries) {
-  if (!existsSync(b.file)) { results.push({ name: b.name, failed: `no ${b.file} (build it first)` }); continue; }
+  if (!existsSync(b.file)) {
+    results.push({ name: b.name, failed: `no ${b.file} (build it first)` });
+    continue;
+  }
   const times: number[] = [];
   try {
     for (let i = 0; i < rounds; i++) times.push(await once(b.file));
-    results.push({ name: b.name, bytes: statSync(b.file).size, startMs: { median: median(times), min: Math.min(...times), max: Math.max(...times), rounds } });
+    results.push({
+      name: b.name,
+      bytes: statSync(b.file).size,
+      startMs: { median: median(times), min: Math.min(...times), max: Math.max(...times), rounds },
+    });
   } catch (error) {
     results.push({ name: b.name, failed: String(error) });
   }

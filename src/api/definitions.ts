@@ -41,7 +41,10 @@ export interface UserContext<S = Record<string, unknown>> {
 }
 
 /** Per-class settings of each user's HTTP client (the rest comes from the worker). */
-export type UserHttpOptions = Pick<HttpClientOptions, "timeoutMs" | "maxBodyBytes" | "maxRedirects" | "rejectUnauthorized" | "headers" | "cookies" | "decompress">;
+export type UserHttpOptions = Pick<
+  HttpClientOptions,
+  "timeoutMs" | "maxBodyBytes" | "maxRedirects" | "rejectUnauthorized" | "headers" | "cookies" | "decompress"
+>;
 
 export type TaskFn<S = Record<string, unknown>> = (ctx: UserContext<S>) => unknown;
 

@@ -2,8 +2,16 @@
 // start-up with the task's name, before any load is generated.
 import { LoadworkerError } from "../errors.ts";
 import {
-  type AnyDefinition, type MasterPythonDefinition, type MessageDefinition, type MessageHandler, type TaskDefinition, type TestHookDefinition, type UserDefinition,
-  DEFINITION, defineUser, isDefinition,
+  type AnyDefinition,
+  type MasterPythonDefinition,
+  type MessageDefinition,
+  type MessageHandler,
+  type TaskDefinition,
+  type TestHookDefinition,
+  type UserDefinition,
+  DEFINITION,
+  defineUser,
+  isDefinition,
 } from "./definitions.ts";
 
 /** The user class that runs standalone tasks, and any class the master names that we lack. */
@@ -26,13 +34,25 @@ export interface Plan {
 }
 
 // The master's own protocol messages: the worker handles these, a task file cannot take them over.
-const PROTOCOL_TYPES_FROM_MASTER = new Set(["ack", "spawn", "spawning_complete", "heartbeat", "stop", "quit", "reconnect", "update_user_class", "locustfile"]);
+const PROTOCOL_TYPES_FROM_MASTER = new Set([
+  "ack",
+  "spawn",
+  "spawning_complete",
+  "heartbeat",
+  "stop",
+  "quit",
+  "reconnect",
+  "update_user_class",
+  "locustfile",
+]);
 
 // Python identifiers (Unicode letters allowed): class names end up in the generated master.py.
 const PY_IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 // Keywords are a SyntaxError as class names; `User` and `task` would shadow master.py's imports.
 const PY_RESERVED = new Set(
-  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield User task tag".split(" "),
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield User task tag".split(
+    " ",
+  ),
 );
 
 /** Collects definitions from module exports (values, arrays of values, nested defaults). */
@@ -72,33 +92,52 @@ export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
       validateTask(task, user);
       const prior = tasks.get(task.name);
       if (prior && prior.task !== task) {
-        throw configError(task.name, `two tasks are named "${task.name}" (in ${prior.user.name} and ${user.name}); task names must be unique`);
+        throw configError(
+          task.name,
+          `two tasks are named "${task.name}" (in ${prior.user.name} and ${user.name}); task names must be unique`,
+        );
       }
       if (!prior) tasks.set(task.name, { task, user });
     }
   }
   const fallback = standalone.length > 0 ? all.filter((u) => u.name === DEFAULT_USER_NAME) : all;
   const hooks = (kind: TestHookDefinition[typeof DEFINITION]) =>
-    definitions.filter((d): d is TestHookDefinition => d[DEFINITION] === kind).map((d) => {
-      if (typeof d.fn !== "function") throw new LoadworkerError("E_CONFIG", `${kind === "test_start" ? "onTestStart" : "onTestStop"} needs a function`);
-      return d.fn;
-    });
+    definitions
+      .filter((d): d is TestHookDefinition => d[DEFINITION] === kind)
+      .map((d) => {
+        if (typeof d.fn !== "function")
+          throw new LoadworkerError("E_CONFIG", `${kind === "test_start" ? "onTestStart" : "onTestStop"} needs a function`);
+        return d.fn;
+      });
   const masterPython = definitions
     .filter((d): d is MasterPythonDefinition => d[DEFINITION] === "master_python")
     .map(({ file, source }) => ({ file, source }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { users: all, tasks, fallback, messages: messageHandlers(definitions), testStart: hooks("test_start"), testStop: hooks("test_stop"), masterPython };
+  return {
+    users: all,
+    tasks,
+    fallback,
+    messages: messageHandlers(definitions),
+    testStart: hooks("test_start"),
+    testStop: hooks("test_stop"),
+    masterPython,
+  };
 }
 
 function messageHandlers(definitions: readonly AnyDefinition[]): Map<string, MessageHandler> {
   const handlers = new Map<string, MessageHandler>();
   for (const d of definitions.filter((d): d is MessageDefinition => d[DEFINITION] === "message")) {
     const label = `onMessage(${JSON.stringify(d.type)})`;
-    if (typeof d.type !== "string" || d.type === "") throw new LoadworkerError("E_CONFIG", `${label}: the message type must be a non-empty string`);
+    if (typeof d.type !== "string" || d.type === "")
+      throw new LoadworkerError("E_CONFIG", `${label}: the message type must be a non-empty string`);
     if (PROTOCOL_TYPES_FROM_MASTER.has(d.type)) {
-      throw new LoadworkerError("E_CONFIG", `${label}: "${d.type}" is a Locust protocol message the worker handles itself; pick another type`);
+      throw new LoadworkerError(
+        "E_CONFIG",
+        `${label}: "${d.type}" is a Locust protocol message the worker handles itself; pick another type`,
+      );
     }
-    if (typeof d.handler !== "function") throw new LoadworkerError("E_CONFIG", `${label}: the handler must be a function (data, ctx) => ...`);
+    if (typeof d.handler !== "function")
+      throw new LoadworkerError("E_CONFIG", `${label}: the handler must be a function (data, ctx) => ...`);
     // Locust refuses a second register_message for one type; so do we, at start-up.
     if (handlers.has(d.type)) throw new LoadworkerError("E_CONFIG", `${label} is registered twice; one handler per message type`);
     handlers.set(d.type, d.handler);
@@ -109,7 +148,10 @@ function messageHandlers(definitions: readonly AnyDefinition[]): Map<string, Mes
 function validateUser(user: UserDefinition<any>, names: Set<string>): void {
   const label = `user class "${user.name}"`;
   if (typeof user.name !== "string" || !PY_IDENTIFIER.test(user.name)) {
-    throw configError(String(user.name), `${label}: the name must be a Python identifier (letters, digits, _), it is the class name in master.py`);
+    throw configError(
+      String(user.name),
+      `${label}: the name must be a Python identifier (letters, digits, _), it is the class name in master.py`,
+    );
   }
   if (PY_RESERVED.has(user.name)) {
     throw configError(user.name, `${label}: the name is a Python keyword or a name master.py imports (User, task); rename the class`);
@@ -132,7 +174,10 @@ function validateUser(user: UserDefinition<any>, names: Set<string>): void {
   }
   const timeoutMs = user.http?.timeoutMs;
   if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
-    throw configError(user.name, `${label}: http.timeoutMs is ${String(timeoutMs)}; it must be milliseconds >= 0 (0 or Infinity: no timeout)`);
+    throw configError(
+      user.name,
+      `${label}: http.timeoutMs is ${String(timeoutMs)}; it must be milliseconds >= 0 (0 or Infinity: no timeout)`,
+    );
   }
   for (const hook of ["onStart", "onStop", "state"] as const) {
     if (user[hook] !== undefined && typeof user[hook] !== "function") throw configError(user.name, `${label}: ${hook} must be a function`);

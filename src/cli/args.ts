@@ -15,7 +15,10 @@ export const HOST_ENV = "LOADWORKER_HOST";
  * Where the target host comes from: `--host` if given (the flag wins, as in Locust), else
  * LOADWORKER_HOST; `name` is what a usage error about it names.
  */
-export function hostInput(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): { value: string | undefined; name: string } {
+export function hostInput(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { value: string | undefined; name: string } {
   return flag !== undefined ? { value: flag, name: "--host" } : { value: env[HOST_ENV], name: HOST_ENV };
 }
 
@@ -51,18 +54,29 @@ export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, co
     if (arg === "--") break;
     if (!arg.startsWith("-")) {
       if (positionals) continue;
-      if (hints.commands) throw new LoadworkerError("E_USAGE", `unknown command "${arg}"; the commands are ${hints.commands.join(", ")}; ${help}`);
+      if (hints.commands)
+        throw new LoadworkerError("E_USAGE", `unknown command "${arg}"; the commands are ${hints.commands.join(", ")}; ${help}`);
       throw new LoadworkerError("E_USAGE", `unexpected argument "${arg}" for ${command}; ${help}`);
     }
     const name = arg.replace(/^-{1,2}/, "").split("=")[0] as string;
     // citty reads --no-X as X=false: only a boolean flag can take that form (--no-loglevel would crash).
     const negated = name.startsWith("no-") && isBoolean(name.slice(3));
     if (!known.has(name) && !negated) {
-      const owners = Object.entries(hints.others ?? {}).filter(([, other]) => flagNames(other).has(name)).map(([owner]) => owner);
+      const owners = Object.entries(hints.others ?? {})
+        .filter(([, other]) => flagNames(other).has(name))
+        .map(([owner]) => owner);
       const next = rawArgs[i + 1];
       const example = !arg.includes("=") && next !== undefined && !next.startsWith("-") ? `${arg} ${next}` : arg;
-      const where = owners.length > 0 ? `; it is a flag of ${owners.map((o) => `"loadworker ${o}"`).join(" and ")}, e.g. loadworker ${owners[0]} ${example}` : "";
-      const valid = [...Object.keys(args).filter((n) => args[n]?.type !== "positional").map((n) => `--${n}`), "--help"].join(", ");
+      const where =
+        owners.length > 0
+          ? `; it is a flag of ${owners.map((o) => `"loadworker ${o}"`).join(" and ")}, e.g. loadworker ${owners[0]} ${example}`
+          : "";
+      const valid = [
+        ...Object.keys(args)
+          .filter((n) => args[n]?.type !== "positional")
+          .map((n) => `--${n}`),
+        "--help",
+      ].join(", ");
       throw new LoadworkerError("E_USAGE", `unknown flag "${arg}" for ${command}${where}; valid flags: ${valid}`);
     }
     // citty reads "--abort-on-fail=no" as true: a switch takes no value.
@@ -86,10 +100,16 @@ export function parseMasterHost(value: string): string {
   const example = "e.g. --master-host 127.0.0.1 or --master-host locust-master";
   if (host === "") throw new LoadworkerError("E_USAGE", `--master-host needs the Locust master's host name or address, ${example}`);
   if (host.includes("://") || host.includes("/")) {
-    throw new LoadworkerError("E_USAGE", `--master-host takes a host name or address, not a URL, ${example} (the port goes in --master-port); got "${value}"`);
+    throw new LoadworkerError(
+      "E_USAGE",
+      `--master-host takes a host name or address, not a URL, ${example} (the port goes in --master-port); got "${value}"`,
+    );
   }
   if (!isIPv6(host.replace(/^\[|\]$/g, "")) && host.includes(":")) {
-    throw new LoadworkerError("E_USAGE", `--master-host takes no port: write --master-host ${host.slice(0, host.lastIndexOf(":"))} --master-port ${host.slice(host.lastIndexOf(":") + 1)}; got "${value}"`);
+    throw new LoadworkerError(
+      "E_USAGE",
+      `--master-host takes no port: write --master-host ${host.slice(0, host.lastIndexOf(":"))} --master-port ${host.slice(host.lastIndexOf(":") + 1)}; got "${value}"`,
+    );
   }
   if (/\s/.test(host)) throw new LoadworkerError("E_USAGE", `--master-host may not contain spaces, ${example}; got "${value}"`);
   return host;

@@ -29,7 +29,10 @@ export function parseRateLimit(maxRps: string | undefined, increase: string | un
   if (maxRps !== undefined) {
     cap = Number(maxRps);
     if (maxRps.trim() === "" || !Number.isFinite(cap) || cap < 0) {
-      throw new LoadworkerError("E_USAGE", `--max-rps must be a number of task executions per second >= 0 (0: no cap), e.g. --max-rps 500; got "${maxRps}"`);
+      throw new LoadworkerError(
+        "E_USAGE",
+        `--max-rps must be a number of task executions per second >= 0 (0: no cap), e.g. --max-rps 500; got "${maxRps}"`,
+      );
     }
   }
   let ramp: RateLimitFlags["increase"];

@@ -10,7 +10,10 @@ const demoTargetArgs = {
 } satisfies ArgsDef;
 
 export const demoTargetCommand = defineCommand({
-  meta: { name: "demo-target", description: "Serve a local demo HTTP target (GET /get, POST /login, /api/items, /status/:code, /delay/:ms, /__stats)" },
+  meta: {
+    name: "demo-target",
+    description: "Serve a local demo HTTP target (GET /get, POST /login, /api/items, /status/:code, /delay/:ms, /__stats)",
+  },
   args: demoTargetArgs,
   async run({ args }) {
     const target = await startDemoTarget({ port: parsePort(args.port, "--port", { allowZero: true }), bind: args.bind });

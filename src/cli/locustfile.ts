@@ -30,12 +30,23 @@ export function renderLocustfile(plan: Plan, host?: string, access: AccessDefaul
       // Locust names tasks by __name__ (web UI task picker, update_user_class); TS names need not be identifiers.
       lines.push("");
       if (t.tags.length > 0) lines.push(`    @tag(${t.tags.map(py).join(", ")})`);
-      lines.push("    @task", `    def task_${i}(self):`, "        pass  # runs in loadworker", "", `    task_${i}.__name__ = ${py(t.name)}`);
+      lines.push(
+        "    @task",
+        `    def task_${i}(self):`,
+        "        pass  # runs in loadworker",
+        "",
+        `    task_${i}.__name__ = ${py(t.name)}`,
+      );
     });
     lines.push("");
   }
   for (const { file, source } of plan.masterPython) {
-    lines.push("", `# ---- tasks/${file}, appended verbatim by \`loadworker locustfile\` ----`.replace(/[\r\n]+/g, " "), source.trimEnd(), "");
+    lines.push(
+      "",
+      `# ---- tasks/${file}, appended verbatim by \`loadworker locustfile\` ----`.replace(/[\r\n]+/g, " "),
+      source.trimEnd(),
+      "",
+    );
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }
@@ -50,7 +61,8 @@ const locustfileArgs = {
   "web-user": { type: "string", description: "Require a login for the web UI as this user (LOADWORKER_WEB_USER overrides)" },
   "web-password-file": {
     type: "string",
-    description: "File the master reads the login password from at start, e.g. a mounted secret (LOADWORKER_WEB_PASSWORD overrides); never the password itself",
+    description:
+      "File the master reads the login password from at start, e.g. a mounted secret (LOADWORKER_WEB_PASSWORD overrides); never the password itself",
   },
 } satisfies ArgsDef;
 

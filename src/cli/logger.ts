@@ -43,10 +43,12 @@ export async function createLogger(level: LogLevelName, sink: LogSink = process.
 function lineLogger(level: LogLevelName, sink: LogSink, tag?: string): Logger {
   const host = shortHostname();
   const min = CONSOLA_LEVEL[level];
-  const at = (name: LogLevelName) => (message: string, ...rest: unknown[]) => {
-    if (CONSOLA_LEVEL[name] > min) return;
-    const text = `${tag ? `[${tag}] ` : ""}${rest.length === 0 ? message : [message, ...rest.map(describeLogArg)].join(" ")}`;
-    sink.write(`${formatLogLine(name, text, new Date(), host)}\n`);
-  };
+  const at =
+    (name: LogLevelName) =>
+    (message: string, ...rest: unknown[]) => {
+      if (CONSOLA_LEVEL[name] > min) return;
+      const text = `${tag ? `[${tag}] ` : ""}${rest.length === 0 ? message : [message, ...rest.map(describeLogArg)].join(" ")}`;
+      sink.write(`${formatLogLine(name, text, new Date(), host)}\n`);
+    };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

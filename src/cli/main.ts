@@ -25,7 +25,10 @@ const COMMAND_LIST = Object.keys(COMMANDS).map((name) => (name === DEFAULT_COMMA
 
 /** Thrown from a command to print its usage instead of running it. */
 class HelpRequested {
-  constructor(readonly command: AnyCommand, readonly parent?: AnyCommand) {}
+  constructor(
+    readonly command: AnyCommand,
+    readonly parent?: AnyCommand,
+  ) {}
 }
 
 const wantsHelp = (args: readonly string[]) => args.includes("--help") || args.includes("-h");
@@ -59,14 +62,21 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
         return;
       }
       // citty ignores unknown flags: every command is as strict as the worker.
-      rejectUnknownFlags(rawArgs, (command.args ?? {}) as ArgsDef, isDefault ? "loadworker" : `loadworker ${name}`, { others: otherFlags(name) });
+      rejectUnknownFlags(rawArgs, (command.args ?? {}) as ArgsDef, isDefault ? "loadworker" : `loadworker ${name}`, {
+        others: otherFlags(name),
+      });
       const result = await command.run?.(context);
       exitCode = typeof result === "number" ? result : 0;
     },
   });
   const commands = Object.fromEntries(Object.entries(COMMANDS).map(([name, make]) => [name, make(plan)]));
   // A flag of another command names that command (`loadworker -u 5`: -u is `loadworker run`'s).
-  const otherFlags = (name: string) => Object.fromEntries(Object.entries(commands).filter(([other]) => other !== name).map(([other, c]) => [other, (c.args ?? {}) as ArgsDef]));
+  const otherFlags = (name: string) =>
+    Object.fromEntries(
+      Object.entries(commands)
+        .filter(([other]) => other !== name)
+        .map(([other, c]) => [other, (c.args ?? {}) as ArgsDef]),
+    );
   root.subCommands = Object.fromEntries(Object.entries(commands).map(([name, command]) => [name, strict(name, command)]));
   try {
     await runCommand(root, { rawArgs: processArgv(argv) });

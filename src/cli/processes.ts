@@ -13,7 +13,8 @@ export const processesArgs = {
   processes: {
     type: "string",
     default: "1",
-    description: "Worker processes to start, each a whole worker with its own identity and stats (Locust's --processes); -1: one per CPU core",
+    description:
+      "Worker processes to start, each a whole worker with its own identity and stats (Locust's --processes); -1: one per CPU core",
   },
 } satisfies ArgsDef;
 
@@ -49,7 +50,12 @@ export function processSlot(): ProcessSlot | undefined {
  * Otherwise returns undefined and the caller runs its worker here; in a child, `onOrphaned` is
  * called if the parent dies (the caller shuts down as on SIGTERM).
  */
-export function forkProcesses(value: string | undefined, rawArgs: readonly string[], log: Logger, onOrphaned: () => void): Promise<number> | undefined {
+export function forkProcesses(
+  value: string | undefined,
+  rawArgs: readonly string[],
+  log: Logger,
+  onOrphaned: () => void,
+): Promise<number> | undefined {
   const count = parseProcessCount(value, usableCores());
   if (processSlot() !== undefined) {
     watchParent(onOrphaned);

@@ -21,7 +21,14 @@ import { childLaunch } from "./processes.ts";
  * A child: runs its share until the parent signals (or is gone), then sends its last delta and
  * "end" and resolves with 0. The parent owns the run time, the reports and the thresholds.
  */
-export function runChild(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, share: { index: number; count: number }, rateLimit: RateLimitFlags | undefined, log: Logger): Promise<number> {
+export function runChild(
+  plan: Plan,
+  classes: readonly UserDefinition<any>[],
+  options: RunOptions,
+  share: { index: number; count: number },
+  rateLimit: RateLimitFlags | undefined,
+  log: Logger,
+): Promise<number> {
   // The parent may already be gone when the last lines go out: nothing to do about it here.
   process.stdout.on("error", () => {});
   const write = (text: string) => new Promise<void>((resolve) => void process.stdout.write(text, () => resolve()));

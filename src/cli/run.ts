@@ -27,13 +27,23 @@ const runArgs = {
   users: { type: "string", alias: "u", description: "Peak number of users (default 1)" },
   "spawn-rate": { type: "string", alias: "r", description: "Users started per second (default 1)" },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },
-  host: { type: "string", description: "Target host for relative URLs, e.g. http://127.0.0.1:8099 (or env LOADWORKER_HOST, which keeps a password out of ps; the flag wins)" },
+  host: {
+    type: "string",
+    description:
+      "Target host for relative URLs, e.g. http://127.0.0.1:8099 (or env LOADWORKER_HOST, which keeps a password out of ps; the flag wins)",
+  },
   "stop-timeout": { type: "string", description: "Seconds a task in flight may finish when the run ends (default 0)" },
   csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
   json: { type: "string", description: "Write the run as JSON (its JSON Schema: loadworker run --report-schema)" },
-  "report-schema": { type: "boolean", description: "Print the JSON Schema of the --json report (its $id is the report's $schema) and exit" },
+  "report-schema": {
+    type: "boolean",
+    description: "Print the JSON Schema of the --json report (its $id is the report's $schema) and exit",
+  },
   html: { type: "string", description: "Write a self-contained HTML report with charts" },
-  threshold: { type: "string", description: "Pass/fail rule, repeatable: p95<500, fail_ratio<0.01, 'GET /cart:max<2000' (breach: exit 99)" },
+  threshold: {
+    type: "string",
+    description: "Pass/fail rule, repeatable: p95<500, fail_ratio<0.01, 'GET /cart:max<2000' (breach: exit 99)",
+  },
   "abort-on-fail": { type: "boolean", description: "Stop as soon as a threshold fails (checked every second once all users run)" },
   "exit-code-on-error": { type: "string", description: "Exit code when any request failed or a task threw (default 0)" },
   tags: { type: "string", alias: "T", description: "Run only tasks with one of these tags (Locust's -T: -T a b, or a,b)" },
@@ -93,7 +103,10 @@ export function standaloneRunCommand(plan: () => Plan) {
         guardUnhandledErrors(log);
         return runChild(built, selected.classes, options, { index: slot.index - 1, count: slot.count }, rateLimit, log);
       }
-      const files = openReportFiles({ csvPrefix: options.csvPrefix, jsonFile: options.jsonFile, htmlFile: options.htmlFile }, HISTORY_CSV_HEADER);
+      const files = openReportFiles(
+        { csvPrefix: options.csvPrefix, jsonFile: options.jsonFile, htmlFile: options.htmlFile },
+        HISTORY_CSV_HEADER,
+      );
       const tty = process.stdout.isTTY === true;
       const terminal = tty ? new LiveTerminal(process.stdout) : undefined;
       const logSink = terminal ? { write: (text: string) => terminal.print(text) } : process.stderr;
@@ -116,7 +129,14 @@ export function standaloneRunCommand(plan: () => Plan) {
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
       const size = () => ({ columns: process.stdout.columns ?? 120, rows: process.stdout.rows ?? 40 });
-      const deps = { clock: systemClock, log, io: { out: process.stdout, terminal, size }, files, limiter: controls.limiter, metrics: controls.metrics };
+      const deps = {
+        clock: systemClock,
+        log,
+        io: { out: process.stdout, terminal, size },
+        files,
+        limiter: controls.limiter,
+        metrics: controls.metrics,
+      };
       running =
         options.processes > 1
           ? runParent(options.processes, rawArgs, selected.classes, options, deps, (text) => logSink.write(text))

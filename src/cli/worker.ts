@@ -18,7 +18,11 @@ import { forkProcesses, processSlot, processesArgs } from "./processes.ts";
 export const workerArgs = {
   "master-host": { type: "string", default: "127.0.0.1", description: "Locust master host" },
   "master-port": { type: "string", default: "5557", description: "Locust master port (--master-bind-port)" },
-  host: { type: "string", description: "Target host for relative URLs when the master sends none, and for --run-tasks (or env LOADWORKER_HOST, which keeps a password out of ps; the flag wins)" },
+  host: {
+    type: "string",
+    description:
+      "Target host for relative URLs when the master sends none, and for --run-tasks (or env LOADWORKER_HOST, which keeps a password out of ps; the flag wins)",
+  },
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
   "run-tasks": { type: "string", description: "Run the named tasks once without a master (comma-separated) and print what they recorded" },
   ...controlArgs,
@@ -35,7 +39,11 @@ export function workerCommand(plan: () => Plan) {
       const logBuffer = new LogBuffer();
       const slot = processSlot(); // a child of --processes: its lines say which one
       // What the console shows also goes to the master's Logs tab (≥ 2.29).
-      const log = capturingLogger(await createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`), logBuffer, level);
+      const log = capturingLogger(
+        await createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`),
+        logBuffer,
+        level,
+      );
       const hostIn = hostInput(args.host, process.env);
       const host = parseHostUrl(hostIn.value, hostIn.name);
       const masterHost = parseMasterHost(args["master-host"]);
@@ -44,8 +52,12 @@ export function workerCommand(plan: () => Plan) {
       const metricsPort = parseMetricsPort(args["metrics-port"]);
       const validated = plan();
       if (args["run-tasks"] !== undefined) {
-        const names = args["run-tasks"].split(",").map((n) => n.trim()).filter(Boolean);
-        if (names.length === 0) throw new LoadworkerError("E_USAGE", "--run-tasks needs task names, e.g. --run-tasks 压测MockApi,压测HttpBin");
+        const names = args["run-tasks"]
+          .split(",")
+          .map((n) => n.trim())
+          .filter(Boolean);
+        if (names.length === 0)
+          throw new LoadworkerError("E_USAGE", "--run-tasks needs task names, e.g. --run-tasks 压测MockApi,压测HttpBin");
         guardUnhandledErrors(log);
         const runs = await runTasksOnce(validated, names, { host, log, clock: systemClock, onRecord: printRecord });
         return printSummary(runs); // --processes is ignored: the tasks run once, here

@@ -51,13 +51,20 @@ export async function startDemoTarget({ port, bind, maxDelayMs = 10_000 }: DemoT
     const path = url.pathname;
     const method = req.method ?? "GET";
     if (path !== "/__stats") countPath(path);
-    const route = (m: string, p: string | RegExp) =>
-      method === m && (typeof p === "string" ? path === p : p.test(path));
+    const route = (m: string, p: string | RegExp) => method === m && (typeof p === "string" ? path === p : p.test(path));
 
     if (route("GET", "/")) {
       return json(res, 200, {
         service: "loadworker demo target",
-        endpoints: ["GET /get", "POST /login", "GET /api/items", "GET /api/items/:id", "GET /status/:code", "GET /delay/:ms", "GET /__stats"],
+        endpoints: [
+          "GET /get",
+          "POST /login",
+          "GET /api/items",
+          "GET /api/items/:id",
+          "GET /status/:code",
+          "GET /delay/:ms",
+          "GET /__stats",
+        ],
       });
     }
     if (route("GET", "/get")) {

@@ -188,7 +188,17 @@ export class HttpClient implements CallOwner {
     const failed = outcome instanceof HttpError;
     const raw = failed ? undefined : outcome;
     const error = failed ? outcome : undefined;
-    const response = new HttpResponse(raw, error, call.hop.href, elapsed, call.method, name, this.recorder, this.settings.maxBodyBytes, call.task);
+    const response = new HttpResponse(
+      raw,
+      error,
+      call.hop.href,
+      elapsed,
+      call.method,
+      name,
+      this.recorder,
+      this.settings.maxBodyBytes,
+      call.task,
+    );
     if (call.options.catchResponse === true) (this.pending ??= []).push(response);
     else response.recordByDefault();
     return response;

@@ -75,14 +75,22 @@ export class CookieJar {
 
   /** Stores a cookie as if a server had set it, replacing one with the same name, domain and path. */
   set(name: string, value: string, options: SetCookieOptions = {}): void {
-    if (name === "" || UNSAFE_NAME.test(name)) throw new HttpError("EINVALIDHEADER", `cookie name ${JSON.stringify(name)} cannot be sent in a Cookie header`);
-    if (UNSAFE_VALUE.test(value)) throw new HttpError("EINVALIDHEADER", `the value of cookie ${name} has a control character or ";", which would break the Cookie header`);
+    if (name === "" || UNSAFE_NAME.test(name))
+      throw new HttpError("EINVALIDHEADER", `cookie name ${JSON.stringify(name)} cannot be sent in a Cookie header`);
+    if (UNSAFE_VALUE.test(value))
+      throw new HttpError(
+        "EINVALIDHEADER",
+        `the value of cookie ${name} has a control character or ";", which would break the Cookie header`,
+      );
     const domain = (options.domain ?? "").replace(/^\./, "").toLowerCase();
     const path = options.path ?? "/";
     if (!path.startsWith("/")) throw new HttpError("EINVALIDHEADER", `cookie ${name}: path ${JSON.stringify(path)} must start with "/"`);
     // The size cap guards against servers; a cookie the task sets itself must not vanish silently.
     if (name.length + value.length > MAX_COOKIE_BYTES) {
-      throw new HttpError("EINVALIDHEADER", `cookie ${name} is ${name.length + value.length} bytes; the jar keeps cookies up to ${MAX_COOKIE_BYTES} bytes (send a larger value in a header instead)`);
+      throw new HttpError(
+        "EINVALIDHEADER",
+        `cookie ${name} is ${name.length + value.length} bytes; the jar keeps cookies up to ${MAX_COOKIE_BYTES} bytes (send a larger value in a header instead)`,
+      );
     }
     this.put({ name, value, domain, hostOnly: false, path, secure: false, expires: Infinity });
   }
@@ -109,7 +117,15 @@ export class CookieJar {
         domain = parsed.domain;
       }
       const path = parsed.path ?? defaultPath(target.path);
-      const cookie = { name: parsed.name, value: parsed.value, domain, hostOnly: parsed.domain === undefined, path, secure: parsed.secure, expires: parsed.expires };
+      const cookie = {
+        name: parsed.name,
+        value: parsed.value,
+        domain,
+        hostOnly: parsed.domain === undefined,
+        path,
+        secure: parsed.secure,
+        expires: parsed.expires,
+      };
       if (cookie.expires <= now) this.remove(keyOf(cookie));
       else this.put(cookie);
     }

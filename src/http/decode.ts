@@ -31,7 +31,11 @@ export function decodeBody(raw: RawResponse, maxBodyBytes: number, url: string):
         return undefined;
       }
       const detail = cause instanceof Error ? cause.message : String(cause);
-      return new HttpError("EPROTO", `the response body from ${url} is not valid ${coding} as its Content-Encoding says (${detail})`, cause);
+      return new HttpError(
+        "EPROTO",
+        `the response body from ${url} is not valid ${coding} as its Content-Encoding says (${detail})`,
+        cause,
+      );
     }
   }
   if (body.length > maxBodyBytes) raw.dropDecoded();

@@ -49,9 +49,10 @@ export class HeadCache extends Map<string, Prepared> {
     const target = parseUrl(full);
     const auth = this.baseAuth ?? authorization;
     // An Authorization header the task sets itself is sent as given.
-    const headers = auth === undefined || hasHeader(options.headers, "authorization") || hasHeader(this.defaults, "authorization")
-      ? options.headers
-      : { ...options.headers, Authorization: auth };
+    const headers =
+      auth === undefined || hasHeader(options.headers, "authorization") || hasHeader(this.defaults, "authorization")
+        ? options.headers
+        : { ...options.headers, Authorization: auth };
     return prepare(method, target, pathUrl(full), this.defaults, headers, body.bytes, body.contentType);
   }
 }

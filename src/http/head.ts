@@ -79,14 +79,30 @@ export function scanHead(buf: Uint8Array, start: number, out: HeadInfo): number 
   while (i < len && buf[i] !== 10) i++;
   if (i === len) return NEED_MORE;
   const minor = (buf[start + 7] ?? 0) - 48;
-  const d0 = (buf[start + 9] ?? 0) - 48, d1 = (buf[start + 10] ?? 0) - 48, d2 = (buf[start + 11] ?? 0) - 48;
+  const d0 = (buf[start + 9] ?? 0) - 48,
+    d1 = (buf[start + 10] ?? 0) - 48,
+    d2 = (buf[start + 11] ?? 0) - 48;
   const after = buf[start + 12];
-  if (buf[start + 8] !== 32 || !(minor === 0 || minor === 1) || d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 ||
-    (after !== 32 && after !== 13 && after !== 10))
+  if (
+    buf[start + 8] !== 32 ||
+    !(minor === 0 || minor === 1) ||
+    d0 < 1 ||
+    d0 > 9 ||
+    d1 < 0 ||
+    d1 > 9 ||
+    d2 < 0 ||
+    d2 > 9 ||
+    (after !== 32 && after !== 13 && after !== 10)
+  )
     return fail(out, "malformed status line");
   const status = d0 * 100 + d1 * 10 + d2;
-  let contentLength = -1, chunked = false, otherCoding = false, close = false, keepAlive = false;
-  let encoded = false, setCookie = false;
+  let contentLength = -1,
+    chunked = false,
+    otherCoding = false,
+    close = false,
+    keepAlive = false;
+  let encoded = false,
+    setCookie = false;
   let end = -1;
   for (let line = i + 1; ; ) {
     if (line >= len) return NEED_MORE;

@@ -8,13 +8,32 @@ export type { RawResponse }; // what execute() hands back, for the parser's own 
 export { FAILED, NEED_MORE };
 
 // Parser states: the head, then one of the body framings, then done.
-const S_HEAD = 0, S_LENGTH = 1, S_CLOSE = 2, S_SIZE = 3, S_EXT = 4, S_DATA = 5, S_DATA_END = 6;
-const S_TRAILER = 7, S_TRAILER_LINE = 8, S_DONE = 9;
+const S_HEAD = 0,
+  S_LENGTH = 1,
+  S_CLOSE = 2,
+  S_SIZE = 3,
+  S_EXT = 4,
+  S_DATA = 5,
+  S_DATA_END = 6;
+const S_TRAILER = 7,
+  S_TRAILER_LINE = 8,
+  S_DONE = 9;
 const MAX_HEAD_BYTES = 64 * 1024;
 
 // One for all parsers: scanHead fills it and readHead reads it at once, so it stays in the cache,
 // where one per connection was one more memory load per response at 1,000 users.
-const head: HeadInfo = { status: 0, minor: 1, contentLength: -1, chunked: false, otherCoding: false, close: false, keepAlive: false, encoded: false, setCookie: false, error: "" };
+const head: HeadInfo = {
+  status: 0,
+  minor: 1,
+  contentLength: -1,
+  chunked: false,
+  otherCoding: false,
+  close: false,
+  keepAlive: false,
+  encoded: false,
+  setCookie: false,
+  error: "",
+};
 
 export class ResponseParser {
   /** Why the last execute() returned FAILED. */

@@ -81,8 +81,7 @@ export function originOf(url: URL): Origin {
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function checkHeader(name: string, value: string): void {
-  if (!TOKEN.test(name))
-    throw new HttpError("EINVALIDHEADER", `header name ${JSON.stringify(name)} is not a valid HTTP token`);
+  if (!TOKEN.test(name)) throw new HttpError("EINVALIDHEADER", `header name ${JSON.stringify(name)} is not a valid HTTP token`);
   if (/[\r\n\0]/.test(value))
     throw new HttpError("EINVALIDHEADER", `header ${name} has a CR, LF or NUL in its value; that would split the request`);
 }

@@ -82,7 +82,8 @@ export function parseCookieDate(text: string): number | undefined {
     let match: RegExpExecArray | null;
     if (time === undefined && (match = TIME.exec(token)) !== null) time = [Number(match[1]), Number(match[2]), Number(match[3])];
     else if (day === undefined && (match = DAY.exec(token)) !== null) day = Number(match[1]);
-    else if (month === undefined && MONTHS.includes(token.slice(0, 3).toLowerCase())) month = MONTHS.indexOf(token.slice(0, 3).toLowerCase());
+    else if (month === undefined && MONTHS.includes(token.slice(0, 3).toLowerCase()))
+      month = MONTHS.indexOf(token.slice(0, 3).toLowerCase());
     else if (year === undefined && (match = YEAR.exec(token)) !== null) year = Number(match[1]);
   }
   if (time === undefined || day === undefined || month === undefined || year === undefined) return undefined;

@@ -50,7 +50,10 @@ export function restoreArgs(argv: readonly string[], env: Record<string, string 
     hidden = undefined;
   }
   if (!Array.isArray(hidden) || !hidden.every((a) => typeof a === "string")) {
-    throw new LoadworkerError("E_USAGE", `${CHILD_ARGS_ENV} must be a JSON array of strings; it is set by the parent of --processes: unset it`);
+    throw new LoadworkerError(
+      "E_USAGE",
+      `${CHILD_ARGS_ENV} must be a JSON array of strings; it is set by the parent of --processes: unset it`,
+    );
   }
   const end = argv.indexOf("--");
   return end < 0 ? [...argv, ...hidden] : [...argv.slice(0, end), ...hidden, ...argv.slice(end)];

@@ -22,7 +22,11 @@ const readOr = (path: string): string | undefined => {
 
 /** The cores this process may use; what `--processes -1` starts. */
 export function usableCores(): number {
-  const quota = quotaCores(readOr("/sys/fs/cgroup/cpu.max"), readOr("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), readOr("/sys/fs/cgroup/cpu/cpu.cfs_period_us"));
+  const quota = quotaCores(
+    readOr("/sys/fs/cgroup/cpu.max"),
+    readOr("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
+    readOr("/sys/fs/cgroup/cpu/cpu.cfs_period_us"),
+  );
   return Math.max(1, Math.min(availableParallelism(), quota ?? Number.POSITIVE_INFINITY));
 }
 

@@ -54,7 +54,13 @@ interface Slot {
 export function superviseProcesses(opts: SuperviseOptions): Supervisor {
   const policy = opts.restart === false ? undefined : (opts.restart ?? DEFAULT_RESTART);
   const [file, ...args] = opts.command;
-  const slots: Slot[] = Array.from({ length: opts.count }, (_, i) => ({ index: i + 1, child: undefined, startedAt: 0, streak: 0, timer: undefined }));
+  const slots: Slot[] = Array.from({ length: opts.count }, (_, i) => ({
+    index: i + 1,
+    child: undefined,
+    startedAt: 0,
+    streak: 0,
+    timer: undefined,
+  }));
   let stopping = false;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   let resolveDone: (code: number) => void = () => {};
@@ -67,7 +73,9 @@ export function superviseProcesses(opts: SuperviseOptions): Supervisor {
     // detached: a process group of its own, so a signal to the parent's group (supervisord's
     // stopasgroup, Ctrl-C in a terminal) reaches it once, forwarded, not twice (twice = exit now).
     // Loaded here, not imported: a worker that never supervises would pay RSS for it.
-    const child = process.getBuiltinModule("node:child_process").spawn(file, args, { env, stdio: ["pipe", opts.output ?? "inherit", opts.output ?? "inherit"], detached: true });
+    const child = process
+      .getBuiltinModule("node:child_process")
+      .spawn(file, args, { env, stdio: ["pipe", opts.output ?? "inherit", opts.output ?? "inherit"], detached: true });
     slot.child = child;
     opts.onStart?.(slot.index, child);
     slot.startedAt = Date.now();

@@ -85,8 +85,7 @@ function spawn(data: unknown): MasterMessage {
     userClassesCount: requireCounts(job.user_classes_count, "data.user_classes_count"),
     host: optionalHost(job.host, "data.host"),
     // 2.12.x sends None by default and later versions 0.0; Locust's worker does `or 0`.
-    stopTimeout:
-      stopTimeout === null || stopTimeout === undefined ? 0 : requireNonNegative(stopTimeout, "data.stop_timeout"),
+    stopTimeout: stopTimeout === null || stopTimeout === undefined ? 0 : requireNonNegative(stopTimeout, "data.stop_timeout"),
     parsedOptions: parsed ?? {},
   };
 }

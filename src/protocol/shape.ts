@@ -13,9 +13,26 @@ export const MAX_CONTAINERS = 65_536;
 // Bytes after the type byte for the fixed-size types 0xc0..0xdf (-1: not one of them).
 const FIXED = new Int8Array(32).fill(-1);
 for (const [type, size] of [
-  [0xc0, 0], [0xc2, 0], [0xc3, 0], [0xca, 4], [0xcb, 8], [0xcc, 1], [0xcd, 2], [0xce, 4], [0xcf, 8],
-  [0xd0, 1], [0xd1, 2], [0xd2, 4], [0xd3, 8], [0xd4, 2], [0xd5, 3], [0xd6, 5], [0xd7, 9], [0xd8, 17],
-] as const) FIXED[type - 0xc0] = size;
+  [0xc0, 0],
+  [0xc2, 0],
+  [0xc3, 0],
+  [0xca, 4],
+  [0xcb, 8],
+  [0xcc, 1],
+  [0xcd, 2],
+  [0xce, 4],
+  [0xcf, 8],
+  [0xd0, 1],
+  [0xd1, 2],
+  [0xd2, 4],
+  [0xd3, 8],
+  [0xd4, 2],
+  [0xd5, 3],
+  [0xd6, 5],
+  [0xd7, 9],
+  [0xd8, 17],
+] as const)
+  FIXED[type - 0xc0] = size;
 
 /** Why the frame is refused before decoding, or undefined when its shape is within the bounds. */
 export function checkShape(bytes: Uint8Array): string | undefined {
@@ -36,20 +53,43 @@ export function checkShape(bytes: Uint8Array): string | undefined {
     else {
       const width = [1, 2, 4][(type - 0xc4) % 3] ?? 0; // bin and ext 8, 16, 32
       switch (type) {
-        case 0xc4: case 0xc5: case 0xc6: // bin 8/16/32
+        case 0xc4:
+        case 0xc5:
+        case 0xc6: // bin 8/16/32
           pos += width + length(view, pos, width);
           break;
-        case 0xc7: case 0xc8: case 0xc9: // ext 8/16/32: size, type byte, data
+        case 0xc7:
+        case 0xc8:
+        case 0xc9: // ext 8/16/32: size, type byte, data
           pos += width + 1 + length(view, pos, width);
           break;
-        case 0xd9: pos += 1 + length(view, pos, 1); break; // str 8/16/32
-        case 0xda: pos += 2 + length(view, pos, 2); break;
-        case 0xdb: pos += 4 + length(view, pos, 4); break;
-        case 0xdc: items = length(view, pos, 2); pos += 2; break; // array 16/32
-        case 0xdd: items = length(view, pos, 4); pos += 4; break;
-        case 0xde: items = length(view, pos, 2) * 2; pos += 2; break; // map 16/32
-        case 0xdf: items = length(view, pos, 4) * 2; pos += 4; break;
-        default: return undefined; // 0xc1 (never used): the decoder names the error
+        case 0xd9:
+          pos += 1 + length(view, pos, 1);
+          break; // str 8/16/32
+        case 0xda:
+          pos += 2 + length(view, pos, 2);
+          break;
+        case 0xdb:
+          pos += 4 + length(view, pos, 4);
+          break;
+        case 0xdc:
+          items = length(view, pos, 2);
+          pos += 2;
+          break; // array 16/32
+        case 0xdd:
+          items = length(view, pos, 4);
+          pos += 4;
+          break;
+        case 0xde:
+          items = length(view, pos, 2) * 2;
+          pos += 2;
+          break; // map 16/32
+        case 0xdf:
+          items = length(view, pos, 4) * 2;
+          pos += 4;
+          break;
+        default:
+          return undefined; // 0xc1 (never used): the decoder names the error
       }
     }
     if (pos > bytes.length) return undefined; // cut short: the decoder names the error

@@ -61,9 +61,7 @@ export function requireCount(value: unknown, what: string): number {
 export function requireCounts(value: unknown, what: string): Record<string, number> {
   const map = requireMap(value, what);
   // fromEntries defines own properties, so a class named like an Object.prototype member is safe.
-  return Object.fromEntries(
-    Object.entries(map).map(([name, count]) => [name, requireCount(count, `${what}[${JSON.stringify(name)}]`)]),
-  );
+  return Object.fromEntries(Object.entries(map).map(([name, count]) => [name, requireCount(count, `${what}[${JSON.stringify(name)}]`)]));
 }
 
 /** None and "" both mean "no host" to Locust (the worker only overrides truthy hosts; docs/PROTOCOL.md, Lifecycle). */

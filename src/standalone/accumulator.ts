@@ -98,6 +98,8 @@ function mergeError(errors: Map<string, MergedError>, key: string, incoming: Sta
   }
   existing.occurrences += incoming.occurrences;
   // Python's walrus checks are truthiness checks: a null (or 0) timestamp changes nothing.
-  if (incoming.first_seen) existing.firstSeen = existing.firstSeen === null ? incoming.first_seen : Math.min(existing.firstSeen, incoming.first_seen);
-  if (incoming.last_seen) existing.lastSeen = existing.lastSeen === null ? incoming.last_seen : Math.max(existing.lastSeen, incoming.last_seen);
+  if (incoming.first_seen)
+    existing.firstSeen = existing.firstSeen === null ? incoming.first_seen : Math.min(existing.firstSeen, incoming.first_seen);
+  if (incoming.last_seen)
+    existing.lastSeen = existing.lastSeen === null ? incoming.last_seen : Math.max(existing.lastSeen, incoming.last_seen);
 }

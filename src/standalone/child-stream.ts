@@ -51,7 +51,12 @@ export function decodeChildLine(line: string): ChildMessage | null | { error: st
   const entry = (raw: unknown): StatsEntryReport => {
     const e = raw as Record<string, unknown>;
     const map = (value: unknown) => new Map<number, number>(Array.isArray(value) ? (value as Pairs) : []);
-    return { ...(e as unknown as StatsEntryReport), response_times: map(e.response_times), num_reqs_per_sec: map(e.num_reqs_per_sec), num_fail_per_sec: map(e.num_fail_per_sec) };
+    return {
+      ...(e as unknown as StatsEntryReport),
+      response_times: map(e.response_times),
+      num_reqs_per_sec: map(e.num_reqs_per_sec),
+      num_fail_per_sec: map(e.num_fail_per_sec),
+    };
   };
   return {
     type: "stats",

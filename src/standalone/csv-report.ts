@@ -19,15 +19,34 @@ import { csvRow, pyFixed, pyFloat, pyNumber } from "./pyformat.ts";
 const PERCENTILE_COLUMNS = PERCENTILES_TO_REPORT.map(readablePercentile);
 
 const STATS_CSV_HEADER = csvRow([
-  "Type", "Name", "Request Count", "Failure Count", "Median Response Time", "Average Response Time",
-  "Min Response Time", "Max Response Time", "Average Content Size", "Requests/s", "Failures/s",
+  "Type",
+  "Name",
+  "Request Count",
+  "Failure Count",
+  "Median Response Time",
+  "Average Response Time",
+  "Min Response Time",
+  "Max Response Time",
+  "Average Content Size",
+  "Requests/s",
+  "Failures/s",
   ...PERCENTILE_COLUMNS,
 ]);
 
 export const HISTORY_CSV_HEADER = csvRow([
-  "Timestamp", "User Count", "Type", "Name", "Requests/s", "Failures/s", ...PERCENTILE_COLUMNS,
-  "Total Request Count", "Total Failure Count", "Total Median Response Time",
-  "Total Average Response Time", "Total Min Response Time", "Total Max Response Time",
+  "Timestamp",
+  "User Count",
+  "Type",
+  "Name",
+  "Requests/s",
+  "Failures/s",
+  ...PERCENTILE_COLUMNS,
+  "Total Request Count",
+  "Total Failure Count",
+  "Total Median Response Time",
+  "Total Average Response Time",
+  "Total Min Response Time",
+  "Total Max Response Time",
   "Total Average Content Size",
 ]);
 

@@ -18,7 +18,6 @@ import { runTestHooks } from "../users/test-hooks.ts";
 import type { RunOptions } from "./run-options.ts";
 import { type ProcessShare, ONE_PROCESS, classTargets, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
 
-
 export type EnginePhase = "starting" | "ramping" | "running" | "stopping";
 
 export interface EngineDeps {
@@ -69,7 +68,12 @@ export function startEngine(plan: Plan, classes: readonly UserDefinition<any>[],
     makeClient: userClients(stats.recorder, clock),
     limiter: deps.limiter,
   });
-  const stopStallWatch = watchStalls({ now: () => clock.now(), every: deps.every, suspects: () => stallSuspects(pool.activities(), pool.lastStarted.task), warn: (message) => log.warn(message) });
+  const stopStallWatch = watchStalls({
+    now: () => clock.now(),
+    every: deps.every,
+    suspects: () => stallSuspects(pool.activities(), pool.lastStarted.task),
+    warn: (message) => log.warn(message),
+  });
   // Locust's parsed_options names, for tasks and hooks that read them.
   const parsedOptions = {
     host: options.host ?? null,
@@ -129,7 +133,9 @@ export function startEngine(plan: Plan, classes: readonly UserDefinition<any>[],
       stopping ??= (async () => {
         stopSpawning();
         phase = "stopping";
-        log.info(`stopping ${pool.userCount} users${options.stopTimeout > 0 ? ` (up to ${options.stopTimeout}s for tasks in flight)` : ""}`);
+        log.info(
+          `stopping ${pool.userCount} users${options.stopTimeout > 0 ? ` (up to ${options.stopTimeout}s for tasks in flight)` : ""}`,
+        );
         await pool.stopAll(options.stopTimeout);
         stopStallWatch();
         // Locust's test_stop fires after the users stopped; after test_start's hooks, never beside them.

@@ -21,7 +21,9 @@ export function renderHtmlReport(report: RunReport, title = "loadworker run repo
       title: "Failures per second",
       unit: "failures/s",
       seconds,
-      series: [{ key: "current_fail_per_sec", label: "Failures/s", color: COLORS.fail, values: report.history.map((p) => p.current_fail_per_sec) }],
+      series: [
+        { key: "current_fail_per_sec", label: "Failures/s", color: COLORS.fail, values: report.history.map((p) => p.current_fail_per_sec) },
+      ],
     }),
     lineChart({
       id: "chart-response-times",
@@ -87,11 +89,34 @@ function thresholdsSection(r: RunReport): string {
 }
 
 function statsTable(r: RunReport): string {
-  const head = ["Type", "Name", "# Requests", "# Fails", "Median (ms)", "95%ile (ms)", "99%ile (ms)", "Average (ms)", "Min (ms)", "Max (ms)", "Average size (bytes)", "RPS", "Failures/s"];
+  const head = [
+    "Type",
+    "Name",
+    "# Requests",
+    "# Fails",
+    "Median (ms)",
+    "95%ile (ms)",
+    "99%ile (ms)",
+    "Average (ms)",
+    "Min (ms)",
+    "Max (ms)",
+    "Average size (bytes)",
+    "RPS",
+    "Failures/s",
+  ];
   const row = (e: EntryJson, total: boolean) =>
     `<tr${total ? ' class="total"' : ""}><td>${esc(e.method)}</td><td>${esc(e.name)}</td>${[
-      e.num_requests, e.num_failures, e.median_response_time, e.percentiles["95%"] ?? 0, e.percentiles["99%"] ?? 0,
-      e.avg_response_time, e.min_response_time, e.max_response_time, e.avg_content_length, e.total_rps, e.total_fail_per_sec,
+      e.num_requests,
+      e.num_failures,
+      e.median_response_time,
+      e.percentiles["95%"] ?? 0,
+      e.percentiles["99%"] ?? 0,
+      e.avg_response_time,
+      e.min_response_time,
+      e.max_response_time,
+      e.avg_content_length,
+      e.total_rps,
+      e.total_fail_per_sec,
     ]
       .map((v) => `<td class="num">${esc(num(v, 2))}</td>`)
       .join("")}</tr>`;
@@ -109,16 +134,22 @@ function percentilesTable(r: RunReport): string {
 
 function failuresTable(r: RunReport): string {
   const rows = r.errors.map(
-    (e) => `<tr><td>${esc(e.method)}</td><td>${esc(e.name)}</td><td class="text">${esc(e.error)}</td><td class="num">${e.occurrences}</td></tr>`,
+    (e) =>
+      `<tr><td>${esc(e.method)}</td><td>${esc(e.name)}</td><td class="text">${esc(e.error)}</td><td class="num">${e.occurrences}</td></tr>`,
   );
-  return rows.length === 0 ? '<p class="none" id="failures-none">No failures.</p>' : table("failures", ["Method", "Name", "Error", "Occurrences"], rows);
+  return rows.length === 0
+    ? '<p class="none" id="failures-none">No failures.</p>'
+    : table("failures", ["Method", "Name", "Error", "Occurrences"], rows);
 }
 
 function exceptionsTable(r: RunReport): string {
   const rows = r.exceptions.map(
-    (x) => `<tr><td class="num">${x.count}</td><td class="text">${esc(x.msg)}</td><td><pre>${esc(x.traceback)}</pre></td><td>${esc(x.nodes.join(", "))}</td></tr>`,
+    (x) =>
+      `<tr><td class="num">${x.count}</td><td class="text">${esc(x.msg)}</td><td><pre>${esc(x.traceback)}</pre></td><td>${esc(x.nodes.join(", "))}</td></tr>`,
   );
-  return rows.length === 0 ? '<p class="none" id="exceptions-none">No exceptions.</p>' : table("exceptions", ["Count", "Message", "Traceback", "Nodes"], rows);
+  return rows.length === 0
+    ? '<p class="none" id="exceptions-none">No exceptions.</p>'
+    : table("exceptions", ["Count", "Message", "Traceback", "Nodes"], rows);
 }
 
 function table(id: string, head: readonly string[], rows: readonly string[]): string {
@@ -130,7 +161,10 @@ function num(value: number, digits: number): string {
 }
 
 function iso(epoch: number): string {
-  return new Date(epoch * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return new Date(epoch * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
 }
 
 const STYLE = `

@@ -56,7 +56,14 @@ export interface RunReport {
   ended_at: number;
   duration_seconds: number;
   ended_by: EndReason;
-  config: { users: number; spawn_rate: number; run_time_seconds: number | null; host: string | null; user_classes: string[]; processes: number };
+  config: {
+    users: number;
+    spawn_rate: number;
+    run_time_seconds: number | null;
+    host: string | null;
+    user_classes: string[];
+    processes: number;
+  };
   stats: EntryJson[];
   total: EntryJson;
   errors: Array<{ method: string; name: string; error: string; occurrences: number; first_seen: number | null; last_seen: number | null }>;
@@ -110,7 +117,9 @@ function entryJson(entry: MergedEntry, total: MergedEntry): EntryJson {
     avg_content_length: avgContentLength(entry),
     total_rps: totalRps(entry, total),
     total_fail_per_sec: totalFailPerSec(entry, total),
-    percentiles: timed ? Object.fromEntries(PERCENTILES_TO_REPORT.map((p) => [readablePercentile(p), responseTimePercentile(entry, p)])) : {},
+    percentiles: timed
+      ? Object.fromEntries(PERCENTILES_TO_REPORT.map((p) => [readablePercentile(p), responseTimePercentile(entry, p)]))
+      : {},
     response_times: Object.fromEntries([...entry.responseTimes].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
   };
 }

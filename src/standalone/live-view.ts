@@ -29,7 +29,10 @@ export function renderLive(s: ViewSnapshot, size: TerminalSize): string {
     fit(label, nameWidth) + NUMBER_COLUMNS.map(([, w, value]) => ` ${fit(value(r), w, "right")}`).join("");
   const header = fit("Name", nameWidth) + NUMBER_COLUMNS.map(([title, w]) => ` ${fit(title, w, "right")}`).join("");
   const room = Math.max(1, size.rows - FIXED_LINES);
-  const rows = s.rows.length <= room ? s.rows.map((r) => row(r)) : [...s.rows.slice(0, room - 1).map((r) => row(r)), `… ${s.rows.length - room + 1} more names (all of them are in the summary)`];
+  const rows =
+    s.rows.length <= room
+      ? s.rows.map((r) => row(r))
+      : [...s.rows.slice(0, room - 1).map((r) => row(r)), `… ${s.rows.length - room + 1} more names (all of them are in the summary)`];
   const barWidth = Math.max(10, Math.min(40, columns - 36));
   const lines = [
     `loadworker run · ${phaseText(s)} · ${formatSeconds(s.elapsed)} elapsed`,
@@ -51,7 +54,8 @@ export function renderLive(s: ViewSnapshot, size: TerminalSize): string {
 /** Off a TTY: one line per interval, for CI logs. */
 export function plainLine(s: ViewSnapshot): string {
   const t = s.total;
-  const time = s.runTime === null ? formatSeconds(s.elapsed) : `${formatSeconds(Math.min(s.elapsed, s.runTime))}/${formatSeconds(s.runTime)}`;
+  const time =
+    s.runTime === null ? formatSeconds(s.elapsed) : `${formatSeconds(Math.min(s.elapsed, s.runTime))}/${formatSeconds(s.runTime)}`;
   return (
     `[${time}] ${phaseText(s)} ${s.users}/${s.targetUsers} users | ${t.requests} reqs, ${failures(t)} fails | ` +
     `${t.rps.toFixed(1)} rps | p50 ${ms(t.p50)} ms, p95 ${ms(t.p95)} ms, p99 ${ms(t.p99)} ms, max ${ms(t.max)} ms`

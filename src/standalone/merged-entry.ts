@@ -52,7 +52,8 @@ export class MergedEntry {
     this.totalResponseTime += other.total_response_time;
     this.maxResponseTime = Math.max(this.maxResponseTime, other.max_response_time);
     if (other.min_response_time !== null) {
-      this.minResponseTime = this.minResponseTime === null ? other.min_response_time : Math.min(this.minResponseTime, other.min_response_time);
+      this.minResponseTime =
+        this.minResponseTime === null ? other.min_response_time : Math.min(this.minResponseTime, other.min_response_time);
     }
     this.totalContentLength += other.total_content_length;
     addInto(this.responseTimes, other.response_times);

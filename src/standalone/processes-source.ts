@@ -44,7 +44,13 @@ export class ProcessesSource implements LoadSource {
     private readonly passThrough: (line: string) => void,
   ) {
     this.startedMs = clock.now();
-    this.children = Array.from({ length: count }, () => ({ phase: "starting", userCount: 0, counts: {}, ended: false, lines: lineSplitter() }));
+    this.children = Array.from({ length: count }, () => ({
+      phase: "starting",
+      userCount: 0,
+      counts: {},
+      ended: false,
+      lines: lineSplitter(),
+    }));
   }
 
   attach(procs: ChildProcesses): void {
@@ -75,7 +81,10 @@ export class ProcessesSource implements LoadSource {
     const message = decodeChildLine(line);
     if (message === null) return this.passThrough(line);
     if ("error" in message) {
-      if (!this.warnedBadLine.has(index)) this.log.warn(`worker process ${index}/${this.count} sent a line that is not a stats report (${message.error}); ignoring such lines`);
+      if (!this.warnedBadLine.has(index))
+        this.log.warn(
+          `worker process ${index}/${this.count} sent a line that is not a stats report (${message.error}); ignoring such lines`,
+        );
       this.warnedBadLine.add(index);
       return;
     }

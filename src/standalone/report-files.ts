@@ -44,8 +44,15 @@ const REASONS: Record<string, string> = {
 
 export function openReportFiles(paths: ReportPaths, historyHeader: string): ReportFiles {
   const csv = paths.csvPrefix;
-  const csvFiles = csv === undefined ? [] : ["_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"].map((s) => [`--csv`, `${csv}${s}`] as const);
-  const all = [...csvFiles, ...(paths.jsonFile ? [["--json", paths.jsonFile] as const] : []), ...(paths.htmlFile ? [["--html", paths.htmlFile] as const] : [])];
+  const csvFiles =
+    csv === undefined
+      ? []
+      : ["_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"].map((s) => [`--csv`, `${csv}${s}`] as const);
+  const all = [
+    ...csvFiles,
+    ...(paths.jsonFile ? [["--json", paths.jsonFile] as const] : []),
+    ...(paths.htmlFile ? [["--html", paths.htmlFile] as const] : []),
+  ];
   for (const [flag, file] of all) probe(flag, file);
   const history = csv === undefined ? undefined : `${csv}_stats_history.csv`;
   // Locust writes the header when the run starts and appends a row per interval.
@@ -95,6 +102,9 @@ function write(flag: string, file: string, action: () => void): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     const why = REASONS[code] ?? (error instanceof Error ? error.message : String(error));
-    throw new LoadworkerError("E_USAGE", `cannot write the ${flag} report file "${file}": ${why}${code ? ` (${code})` : ""}; choose a path in a writable folder`);
+    throw new LoadworkerError(
+      "E_USAGE",
+      `cannot write the ${flag} report file "${file}": ${why}${code ? ` (${code})` : ""}; choose a path in a writable folder`,
+    );
   }
 }

@@ -101,7 +101,14 @@ export function processesForUsers(requested: number, users: number): { count: nu
 }
 
 function tagList(values: readonly string[] | undefined): string[] | null {
-  const tags = [...new Set((values ?? []).flatMap((v) => v.split(",")).map((t) => t.trim()).filter(Boolean))];
+  const tags = [
+    ...new Set(
+      (values ?? [])
+        .flatMap((v) => v.split(","))
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
   return tags.length === 0 ? null : tags;
 }
 
@@ -116,7 +123,8 @@ function wholeNumber(text: string, flag: string, min: number, max = Number.MAX_S
 
 function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || value <= 0) throw usage(`${flag} must be a number of users per second above 0 (e.g. 10 or 0.5), got "${text}"`);
+  if (text.trim() === "" || !Number.isFinite(value) || value <= 0)
+    throw usage(`${flag} must be a number of users per second above 0 (e.g. 10 or 0.5), got "${text}"`);
   return value;
 }
 

@@ -72,7 +72,11 @@ export class RunSink {
   readonly acc: Accumulator;
   private readonly loggedTracebacks = new Set<string>();
 
-  constructor(epoch: number, private readonly log: Logger, private readonly metrics: RunMetrics | undefined) {
+  constructor(
+    epoch: number,
+    private readonly log: Logger,
+    private readonly metrics: RunMetrics | undefined,
+  ) {
     this.acc = new Accumulator(epoch);
   }
 
@@ -96,8 +100,14 @@ export class RunSink {
  * The run's first lines. Before the load starts: with no onTestStart hook the first users start
  * at once, and their "all N users started" must not come first.
  */
-export function announceRun(options: RunOptions, classes: readonly { readonly name: string; readonly weight: number }[], log: Logger): void {
-  log.info(`starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`);
+export function announceRun(
+  options: RunOptions,
+  classes: readonly { readonly name: string; readonly weight: number }[],
+  log: Logger,
+): void {
+  log.info(
+    `starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`,
+  );
   if (options.host === undefined) log.info("no --host (nor LOADWORKER_HOST): only tasks that request absolute URLs can succeed");
 }
 
@@ -161,13 +171,21 @@ export function driveRun(
     if (options.abortOnFail && phase() === "running") {
       const failed = checkThresholds(acc, options.thresholds).filter((r) => r.status === "failed");
       if (failed.length > 0) {
-        log.warn(`threshold failed: ${failed.map((r) => `${r.threshold.text} (measured ${r.measured})`).join(", ")}; stopping (--abort-on-fail)`);
+        log.warn(
+          `threshold failed: ${failed.map((r) => `${r.threshold.text} (measured ${r.measured})`).join(", ")}; stopping (--abort-on-fail)`,
+        );
         stop("threshold-abort");
       }
     }
   };
   const snapshot = () =>
-    viewSnapshot(acc, { elapsed: source.elapsed(), runTime: options.runTime, phase: phase(), users: source.userCount(), targetUsers: options.users });
+    viewSnapshot(acc, {
+      elapsed: source.elapsed(),
+      runTime: options.runTime,
+      phase: phase(),
+      users: source.userCount(),
+      targetUsers: options.users,
+    });
   const viewTick = () => {
     if (io.terminal) io.terminal.draw(renderLive(snapshot(), io.size()));
     else io.out.write(`${plainLine(snapshot())}\n`);
@@ -196,7 +214,9 @@ export function driveRun(
     finishing = finish(reason).catch((error: unknown) => {
       stopView();
       io.terminal?.close();
-      log.error(`the run could not finish (exit code 1; report files already written stay): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      log.error(
+        `the run could not finish (exit code 1; report files already written stay): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       return 1;
     });
     void finishing.then(resolveDone, () => resolveDone(1));
@@ -209,7 +229,16 @@ export function driveRun(
     await source.stop();
     stopView();
     collect(); // the requests that finished while users stopped
-    return finishRun({ acc, history, options, startedAt, endedAt: clock.epoch(), reason, files, io, log,
+    return finishRun({
+      acc,
+      history,
+      options,
+      startedAt,
+      endedAt: clock.epoch(),
+      reason,
+      files,
+      io,
+      log,
       userClasses: classes.map((c) => c.name),
       failure: source.failure?.(),
     });

@@ -25,7 +25,10 @@ export function selectClasses(plan: Plan, names: readonly string[]): Selection {
   if (unknown.length > 0) {
     const classes = plan.users.map((u) => u.name).join(", ");
     const tasks = [...plan.tasks.keys()].join(", ");
-    return { ok: false, error: `no user class or task named ${unknown.map((n) => JSON.stringify(n)).join(", ")}; user classes: ${classes}; tasks: ${tasks}` };
+    return {
+      ok: false,
+      error: `no user class or task named ${unknown.map((n) => JSON.stringify(n)).join(", ")}; user classes: ${classes}; tasks: ${tasks}`,
+    };
   }
   const classes = plan.users.flatMap((user) => {
     if (whole.has(user.name)) return [user];
@@ -53,8 +56,16 @@ export function filterByTags(classes: readonly UserDefinition<any>[], filter: Ta
   }
   if (kept.length === 0) {
     const known = [...new Set(classes.flatMap((u) => u.tasks.flatMap((t) => t.tags)))].sort();
-    const asked = [filter.tags && `--tags ${[...filter.tags].join(",")}`, filter.excludeTags && `--exclude-tags ${[...filter.excludeTags].join(",")}`].filter(Boolean).join(" ");
-    return { ok: false, error: `no task is left to run after ${asked}; the selected tasks' tags: ${known.length > 0 ? known.join(", ") : "(none)"}` };
+    const asked = [
+      filter.tags && `--tags ${[...filter.tags].join(",")}`,
+      filter.excludeTags && `--exclude-tags ${[...filter.excludeTags].join(",")}`,
+    ]
+      .filter(Boolean)
+      .join(" ");
+    return {
+      ok: false,
+      error: `no task is left to run after ${asked}; the selected tasks' tags: ${known.length > 0 ? known.join(", ") : "(none)"}`,
+    };
   }
   return { ok: true, classes: kept, dropped };
 }

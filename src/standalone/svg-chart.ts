@@ -49,7 +49,9 @@ export function lineChart(spec: ChartSpec): string {
   let legendX = WIDTH - PAD.right;
   for (const s of [...spec.series].reverse()) {
     legendX -= 14 + s.label.length * 7 + 16;
-    parts.push(`<rect x="${legendX}" y="10" width="10" height="10" fill="${s.color}"/><text class="legend" x="${legendX + 14}" y="19">${escapeXml(s.label)}</text>`);
+    parts.push(
+      `<rect x="${legendX}" y="10" width="10" height="10" fill="${s.color}"/><text class="legend" x="${legendX + 14}" y="19">${escapeXml(s.label)}</text>`,
+    );
   }
   const tooltips = keep.length <= MAX_TOOLTIPS;
   for (const s of spec.series) {
@@ -64,9 +66,14 @@ export function lineChart(spec: ChartSpec): string {
     const dots = tooltips
       ? points
           .filter((p) => p.value !== null)
-          .map((p) => `<circle cx="${fmt(x(p.sec))}" cy="${fmt(y(p.value ?? 0))}" r="2.5"><title>${elapsedLabel(p.sec)}: ${escapeXml(shortNumber(p.value ?? 0))} ${escapeXml(spec.unit)}</title></circle>`)
+          .map(
+            (p) =>
+              `<circle cx="${fmt(x(p.sec))}" cy="${fmt(y(p.value ?? 0))}" r="2.5"><title>${elapsedLabel(p.sec)}: ${escapeXml(shortNumber(p.value ?? 0))} ${escapeXml(spec.unit)}</title></circle>`,
+          )
       : [];
-    parts.push(`<g class="series" data-series="${escapeXml(s.key)}" data-points="${drawn}" stroke="${s.color}" fill="${s.color}">${lines.join("")}${dots.join("")}</g>`);
+    parts.push(
+      `<g class="series" data-series="${escapeXml(s.key)}" data-points="${drawn}" stroke="${s.color}" fill="${s.color}">${lines.join("")}${dots.join("")}</g>`,
+    );
   }
   return `<svg class="chart" id="${escapeXml(spec.id)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(spec.title)}" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
 }

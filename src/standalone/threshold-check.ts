@@ -1,13 +1,7 @@
 // Thresholds measured against the merged stats: at the end of the run (a name that recorded
 // nothing is a breach, never a silent pass) and during it for --abort-on-fail.
 import type { Accumulator } from "./accumulator.ts";
-import {
-  avgResponseTime,
-  failRatio,
-  medianResponseTime,
-  responseTimePercentile,
-  totalRps,
-} from "./entry-metrics.ts";
+import { avgResponseTime, failRatio, medianResponseTime, responseTimePercentile, totalRps } from "./entry-metrics.ts";
 import { MergedEntry } from "./merged-entry.ts";
 import { type Selector, type Threshold, compare } from "./threshold.ts";
 

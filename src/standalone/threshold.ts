@@ -8,9 +8,7 @@ export type Metric =
   | { readonly kind: "percentile"; readonly percent: number };
 
 /** Which requests a threshold reads: the Aggregated total, or one name (optionally one method). */
-export type Selector =
-  | { readonly kind: "total" }
-  | { readonly kind: "name"; readonly name: string; readonly method: string | null };
+export type Selector = { readonly kind: "total" } | { readonly kind: "name"; readonly name: string; readonly method: string | null };
 
 export interface Threshold {
   readonly text: string;

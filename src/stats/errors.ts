@@ -26,7 +26,11 @@ export function errorText(error: unknown): string {
  */
 export function errorKey(method: string, name: string, text: string): string {
   // node:crypto is loaded by the first failure: imported, it costs every worker RSS.
-  return process.getBuiltinModule("node:crypto").createHash("sha256").update(`${method}.${name}.${pythonRepr(text)}`, "utf8").digest("hex");
+  return process
+    .getBuiltinModule("node:crypto")
+    .createHash("sha256")
+    .update(`${method}.${name}.${pythonRepr(text)}`, "utf8")
+    .digest("hex");
 }
 
 /** One StatsError: a (method, name, error text) row with its occurrences and first/last seen. */

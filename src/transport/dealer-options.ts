@@ -30,7 +30,9 @@ export interface DealerHandlers {
   onDisconnected?(reason: string): void;
 }
 
-export type ResolvedDealerOptions = Required<Pick<DealerOptions, "maxFrameBytes" | "reconnectMinMs" | "reconnectMaxMs" | "handshakeTimeoutMs" | "maxQueued">>;
+export type ResolvedDealerOptions = Required<
+  Pick<DealerOptions, "maxFrameBytes" | "reconnectMinMs" | "reconnectMaxMs" | "handshakeTimeoutMs" | "maxQueued">
+>;
 
 /** Throws RangeError for a port outside 1-65535 or an identity that cannot be a ZMQ routing id. */
 export function resolveDealerOptions(options: DealerOptions): ResolvedDealerOptions {

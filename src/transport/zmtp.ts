@@ -180,10 +180,7 @@ export function checkPeerSocketType(props: Map<string, Uint8Array>): string {
   }
   const type = decoder.decode(raw);
   if (!DEALER_PEERS.has(type)) {
-    throw new ZmtpError(
-      "incompatible-socket-type",
-      `peer is a ${type} socket, but a DEALER can only talk to a ROUTER or a DEALER`,
-    );
+    throw new ZmtpError("incompatible-socket-type", `peer is a ${type} socket, but a DEALER can only talk to a ROUTER or a DEALER`);
   }
   return type;
 }

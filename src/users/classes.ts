@@ -70,7 +70,11 @@ export function tasksFor<T extends Tagged>(tasks: readonly T[], edit: ClassEdit 
  * The host new users of a class get. Locust's worker sets every class's host to the spawn's host
  * when there is one (start_worker), so a web UI host edit only shows when the master has none.
  */
-export function hostFor(spawnHost: string | null | undefined, edit: ClassEdit | undefined, fallback: string | undefined): string | undefined {
+export function hostFor(
+  spawnHost: string | null | undefined,
+  edit: ClassEdit | undefined,
+  fallback: string | undefined,
+): string | undefined {
   if (spawnHost) return spawnHost;
   if (edit?.host) return edit.host;
   return fallback;
@@ -96,7 +100,8 @@ export class ClassControls<T extends Tagged> {
 
   /** A new test's `--tags` / `--exclude-tags`, from the spawn's parsed_options. */
   setTagFilter(filter: TagFilter): void {
-    const same = (a: ReadonlySet<string> | null, b: ReadonlySet<string> | null) => (a === null ? b === null : b !== null && a.size === b.size && [...a].every((t) => b.has(t)));
+    const same = (a: ReadonlySet<string> | null, b: ReadonlySet<string> | null) =>
+      a === null ? b === null : b !== null && a.size === b.size && [...a].every((t) => b.has(t));
     if (same(filter.tags, this.filter.tags) && same(filter.excludeTags, this.filter.excludeTags)) return;
     this.filter = filter;
     this.cache.clear();
@@ -110,7 +115,9 @@ export class ClassControls<T extends Tagged> {
       this.cache.set(className, tasks);
       if (tasks.length === 0 && !this.warned.has(className)) {
         this.warned.add(className);
-        this.warn(`user class "${className}" has no tasks left after the master's --tags/--exclude-tags and web UI edits; its users wait until stopped`);
+        this.warn(
+          `user class "${className}" has no tasks left after the master's --tags/--exclude-tags and web UI edits; its users wait until stopped`,
+        );
       }
     }
     return tasks;

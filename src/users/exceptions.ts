@@ -49,7 +49,11 @@ export function describeException(error: unknown, where: string, layout: StackLa
     // Only the frames down to the user's code: the engine's below them differ between a user's
     // first task (run from the spawn) and the next ones, and would split one error into two rows.
     const stack = error.stack === undefined ? repr : trimStack(error.stack, layout);
-    return { msg: `${repr} in ${where}`, traceback: `in ${where}\n${stack}`, location: error.stack === undefined ? undefined : userLocation(error.stack, layout) };
+    return {
+      msg: `${repr} in ${where}`,
+      traceback: `in ${where}\n${stack}`,
+      location: error.stack === undefined ? undefined : userLocation(error.stack, layout),
+    };
   }
   const text = typeof error === "string" ? error : safeString(error);
   return { msg: `${text} in ${where}`, traceback: `in ${where}\nthrown value (not an Error): ${text}` };

@@ -232,7 +232,10 @@ export class UserPool {
     const inTime = stopTimeoutSeconds > 0 && (await settleWithin(user.done, stopTimeoutSeconds * 1000));
     if (!inTime) {
       user.controller.abort();
-      if (!(await settleWithin(user.done, KILL_GRACE_MS))) this.opts.log.warn(`user ${user.id} (${user.className}) did not end within ${stopTimeoutSeconds}s stop_timeout + ${KILL_GRACE_MS / 1000}s after being killed; it was abandoned (does a task ignore ctx.signal?)`);
+      if (!(await settleWithin(user.done, KILL_GRACE_MS)))
+        this.opts.log.warn(
+          `user ${user.id} (${user.className}) did not end within ${stopTimeoutSeconds}s stop_timeout + ${KILL_GRACE_MS / 1000}s after being killed; it was abandoned (does a task ignore ctx.signal?)`,
+        );
     }
     user.client.close();
   }
@@ -243,7 +246,9 @@ export class UserPool {
     if (!this.warnedUnknown.has(className)) {
       this.warnedUnknown.add(className);
       const names = this.opts.plan.fallback.map((u) => u.name).join(", ");
-      this.opts.log.warn(`the master asked for user class "${className}", which this worker does not define; running ${names} for those users`);
+      this.opts.log.warn(
+        `the master asked for user class "${className}", which this worker does not define; running ${names} for those users`,
+      );
     }
     return this.pickFallback();
   }

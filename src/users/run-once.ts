@@ -39,7 +39,10 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
   const unknown = names.filter((n) => !plan.tasks.has(n));
   if (unknown.length > 0) {
     const known = [...plan.tasks.keys()].map((n) => JSON.stringify(n)).join(", ");
-    throw new LoadworkerError("E_UNKNOWN_TASK", `no task named ${unknown.map((n) => JSON.stringify(n)).join(", ")}; the tasks are: ${known} (a task file must export what it defines)`);
+    throw new LoadworkerError(
+      "E_UNKNOWN_TASK",
+      `no task named ${unknown.map((n) => JSON.stringify(n)).join(", ")}; the tasks are: ${known} (a task file must export what it defines)`,
+    );
   }
   const runs: TaskRun[] = [];
   for (const [i, name] of names.entries()) {
@@ -58,7 +61,16 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
     const env = { host: opts.host, workerIndex: 0, parsedOptions: {} };
     try {
       // Inside the try: the user's state() factory is user code and may throw too.
-      const ctx = createUserContext({ userId: i + 1, className: user.name, def: user, env: () => env, client, signal: controller.signal, recorder, log: opts.log });
+      const ctx = createUserContext({
+        userId: i + 1,
+        className: user.name,
+        def: user,
+        env: () => env,
+        client,
+        signal: controller.signal,
+        recorder,
+        log: opts.log,
+      });
       await runWithRecorder(recorder, async () => {
         await user.onStart?.(ctx);
         await task.fn(ctx);

@@ -44,7 +44,10 @@ export class SleepQueue {
   private armedFor = Infinity;
   private readonly fire = () => this.wake();
 
-  constructor(private readonly clock: Clock = systemClock, private readonly timers: TimerHost = realTimers) {}
+  constructor(
+    private readonly clock: Clock = systemClock,
+    private readonly timers: TimerHost = realTimers,
+  ) {}
 
   /** Resolves after `ms`; rejects with StoppedError at once when `signal` aborts, as sleep() does. */
   sleep(ms: number, signal?: Abortable): Promise<void> {

@@ -37,7 +37,8 @@ export function trimStack(stack: string, layout: StackLayout): string {
   for (const [i, line] of lines.entries()) {
     if (!FRAME.test(line)) continue;
     const file = frameFile(line);
-    const kind = file === layout.runnerFile ? "runner" : isInternal(file) ? "internal" : file.startsWith(layout.engineRoot) ? "engine" : "user";
+    const kind =
+      file === layout.runnerFile ? "runner" : isInternal(file) ? "internal" : file.startsWith(layout.engineRoot) ? "engine" : "user";
     frames.push({ i, kind });
   }
   let keep = frames.findIndex((f) => f.kind === "runner");

@@ -43,11 +43,17 @@ export function stallSuspects(activities: Iterable<Activity>, lastStarted: strin
 export function stallMessage(stallMs: number, suspects: StallSuspects, more = 0): string {
   const seconds = (stallMs / 1000).toFixed(1);
   const { inFlight, lastStarted } = suspects;
-  const tasks = [...inFlight].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([task, n]) => (n > 1 ? `"${task}" (${n} users)` : `"${task}"`));
+  const tasks = [...inFlight]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([task, n]) => (n > 1 ? `"${task}" (${n} users)` : `"${task}"`));
   let who = lastStarted === undefined ? "" : `; last task started: "${lastStarted}"`;
   if (tasks.length > 0) who += `; tasks in flight when it ended: ${tasks.join(", ")}${inFlight.size > 5 ? ", …" : ""}`;
   const also = more > 0 ? ` (and ${more} shorter stall${more > 1 ? "s" : ""} since the last warning)` : "";
-  const missing = stallMs >= MISSING_AFTER_MS ? " The master marks a worker missing after about 4 s without heartbeats: it did not hear this one meanwhile." : "";
+  const missing =
+    stallMs >= MISSING_AFTER_MS
+      ? " The master marks a worker missing after about 4 s without heartbeats: it did not hear this one meanwhile."
+      : "";
   return (
     `the event loop was blocked for ${seconds}s${who}${also}: no heartbeats, stats or requests of other users ran meanwhile.${missing} ` +
     "A task must not compute for long without awaiting: move heavy work out of the task, split it with `await ctx.sleep(0)`, or run it in a Worker"

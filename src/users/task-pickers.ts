@@ -11,7 +11,10 @@ export class TaskPickers {
   private readonly byTasks = new WeakMap<ReadonlyArray<TaskDefinition<any>>, TaskPick>();
 
   /** The tasks and their picker (none for no tasks: such users wait to be stopped); `random` is the pool's. */
-  forTasks(tasks: ReadonlyArray<TaskDefinition<any>>, random?: () => number): { tasks: ReadonlyArray<TaskDefinition<any>>; pick: TaskPick | undefined } {
+  forTasks(
+    tasks: ReadonlyArray<TaskDefinition<any>>,
+    random?: () => number,
+  ): { tasks: ReadonlyArray<TaskDefinition<any>>; pick: TaskPick | undefined } {
     if (tasks.length === 0) return { tasks, pick: undefined };
     let pick = this.byTasks.get(tasks);
     if (pick === undefined) {

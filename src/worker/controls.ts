@@ -52,7 +52,12 @@ export function createControls(opts: ControlsOptions): WorkerControls {
 
   // Hooks run one batch at a time, in the order the tests start and end: a test's onTestStart
   // waits for the previous test's onTestStop.
-  const runHooks = (fns: Plan["testStart"], where: "onTestStart" | "onTestStop", base: Omit<TestHookContext, "log" | "workerIndex">, after?: Promise<unknown>) => {
+  const runHooks = (
+    fns: Plan["testStart"],
+    where: "onTestStart" | "onTestStop",
+    base: Omit<TestHookContext, "log" | "workerIndex">,
+    after?: Promise<unknown>,
+  ) => {
     const run = Promise.all([running, after]).then(() =>
       runTestHooks(fns, { ...base, workerIndex: opts.workerIndex(), log: opts.log }, scope, opts.onException, where),
     );
@@ -63,7 +68,8 @@ export function createControls(opts: ControlsOptions): WorkerControls {
   return {
     messages,
     testStart: (ctx) => (opts.plan.testStart.length === 0 ? undefined : runHooks(opts.plan.testStart, "onTestStart", ctx)),
-    testStop: (ctx, usersGone) => (opts.plan.testStop.length === 0 ? Promise.resolve() : runHooks(opts.plan.testStop, "onTestStop", ctx, usersGone)),
+    testStop: (ctx, usersGone) =>
+      opts.plan.testStop.length === 0 ? Promise.resolve() : runHooks(opts.plan.testStop, "onTestStop", ctx, usersGone),
     idle: () => running,
     shipLogs() {
       const buffer = opts.logBuffer;

@@ -12,7 +12,14 @@ export type Effect =
   | { type: "spawning_complete" }
   | { type: "stats"; final: boolean }
   | { type: "reset_stats" }
-  | { type: "apply_spawn"; seq: number; targets: Record<string, number>; host: string | null; stopTimeout: number; parsedOptions: Record<string, unknown> }
+  | {
+      type: "apply_spawn";
+      seq: number;
+      targets: Record<string, number>;
+      host: string | null;
+      stopTimeout: number;
+      parsedOptions: Record<string, unknown>;
+    }
   | { type: "stop_users"; seq: number; stopTimeout: number } // shell answers with { type: "stopped", seq }
   | { type: "kill_users"; graceSeconds?: number } // tasks in flight get graceSeconds (default 0) to finish
   | { type: "reconnect"; reason: string }

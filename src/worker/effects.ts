@@ -68,7 +68,12 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
       return;
     }
     case "apply_spawn":
-      t.pool.env = { host: effect.host ?? t.defaultHost, masterHost: effect.host, workerIndex: t.workerIndex(), parsedOptions: effect.parsedOptions };
+      t.pool.env = {
+        host: effect.host ?? t.defaultHost,
+        masterHost: effect.host,
+        workerIndex: t.workerIndex(),
+        parsedOptions: effect.parsedOptions,
+      };
       if (t.beforeSpawn) {
         void t.beforeSpawn.then(() => t.isCurrentSpawn(effect.seq) && applySpawn(effect, t));
         return;

@@ -73,12 +73,14 @@ export function shortHostname(): string {
  */
 export function capturingLogger(inner: Logger, buffer: LogBuffer, minLevel: LogLevel, now: () => Date = () => new Date()): Logger {
   const host = shortHostname();
-  const at = (level: LogLevel) => (message: string, ...rest: unknown[]) => {
-    inner[level](message, ...rest);
-    if (LEVEL_RANK[level] < LEVEL_RANK[minLevel]) return;
-    const text = rest.length === 0 ? message : [message, ...rest.map(describeLogArg)].join(" ");
-    buffer.append(formatLogLine(level, text, now(), host));
-  };
+  const at =
+    (level: LogLevel) =>
+    (message: string, ...rest: unknown[]) => {
+      inner[level](message, ...rest);
+      if (LEVEL_RANK[level] < LEVEL_RANK[minLevel]) return;
+      const text = rest.length === 0 ? message : [message, ...rest.map(describeLogArg)].join(" ");
+      buffer.append(formatLogLine(level, text, now(), host));
+    };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 

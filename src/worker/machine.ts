@@ -29,7 +29,10 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       return onConnected({ ...state, linkUp: true, readyTries: 0 }, now);
     case "disconnected":
       // The socket reports every failed attempt; say it once per outage.
-      return { state: { ...state, linkUp: false }, effects: state.registered && state.linkUp ? [log("warn", "lost the connection to the master; reconnecting")] : [] };
+      return {
+        state: { ...state, linkUp: false },
+        effects: state.registered && state.linkUp ? [log("warn", "lost the connection to the master; reconnecting")] : [],
+      };
     case "message":
       return onMessage(state, event.message, now);
     case "tick":
@@ -51,7 +54,11 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       // Flush before client_stopped: the master merges late stats, and then forgets us until client_ready.
       // Without a master that knows us, say nothing: our stats (zero users) and heartbeats tell it later.
       const effects: Effect[] = canReport(state)
-        ? [{ type: "stats", final: false }, { type: "send", message: "client_stopped" }, { type: "send", message: "client_ready" }]
+        ? [
+            { type: "stats", final: false },
+            { type: "send", message: "client_stopped" },
+            { type: "send", message: "client_ready" },
+          ]
         : [];
       const ready: MachineState = { ...state, phase: "ready", readySentAt: now, pendingSpawn: null, testRunning: false };
       if (state.testRunning) effects.push({ type: "test_stop" });
@@ -74,7 +81,9 @@ function onConnected(state: MachineState, now: number): Transition {
   // client_ready again (a restarted one learns of us) but keep users and stats: after a mere
   // network blip the same master would not re-dispatch them (its dispatcher stays "in progress").
   // Its next spawn applies in place (counts are absolute); our stats restore its user count.
-  return register({ ...state, registered: false, keptUsers: true }, now, [log("info", "reconnected to a master that does not answer heartbeats (Locust < 2.19); registering again, keeping users")]);
+  return register({ ...state, registered: false, keptUsers: true }, now, [
+    log("info", "reconnected to a master that does not answer heartbeats (Locust < 2.19); registering again, keeping users"),
+  ]);
 }
 
 function onMessage(state: MachineState, message: MasterMessage, now: number): Transition {
@@ -84,15 +93,39 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       if (!state.registered) effects.push(log("info", `registered with the master as worker index ${message.index}`));
       // Kept users through a reconnect to an old master, but a new index means a new master: start clean.
       if (state.keptUsers && message.index !== state.workerIndex) {
-        effects.push(log("info", "the master gave a new worker index: it restarted; dropping the old test's users"), { type: "kill_users" }, { type: "reset_stats" });
+        effects.push(
+          log("info", "the master gave a new worker index: it restarted; dropping the old test's users"),
+          { type: "kill_users" },
+          { type: "reset_stats" },
+        );
         if (state.testRunning) effects.push({ type: "test_stop" });
-        return { state: { ...state, registered: true, keptUsers: false, quickTries: 0, carryStats: false, phase: "ready", workerIndex: message.index, probeSince: null, lastSpawnTimestamp: -Infinity, testRunning: false }, effects };
+        return {
+          state: {
+            ...state,
+            registered: true,
+            keptUsers: false,
+            quickTries: 0,
+            carryStats: false,
+            phase: "ready",
+            workerIndex: message.index,
+            probeSince: null,
+            lastSpawnTimestamp: -Infinity,
+            testRunning: false,
+          },
+          effects,
+        };
       }
       const phase = state.phase === "connecting" ? "ready" : state.phase;
-      return { state: { ...state, registered: true, keptUsers: false, quickTries: 0, phase, workerIndex: message.index, probeSince: null }, effects };
+      return {
+        state: { ...state, registered: true, keptUsers: false, quickTries: 0, phase, workerIndex: message.index, probeSince: null },
+        effects,
+      };
     }
     case "heartbeat":
-      return { state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null, unansweredHeartbeats: 0 }, effects: [] };
+      return {
+        state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null, unansweredHeartbeats: 0 },
+        effects: [],
+      };
     case "spawn":
       return onSpawn(state, message);
     case "stop": {
@@ -100,12 +133,21 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
       // Stop, spawn, stop while stopping: the master's last word is stop, so the spawn is void.
       if (state.phase === "stopping") return { state: { ...state, pendingSpawn: null }, effects: [] };
       const stopSeq = state.stopSeq + 1;
-      return { state: { ...state, phase: "stopping", stopSeq }, effects: [{ type: "stop_users", seq: stopSeq, stopTimeout: state.stopTimeout }] };
+      return {
+        state: { ...state, phase: "stopping", stopSeq },
+        effects: [{ type: "stop_users", seq: stopSeq, stopTimeout: state.stopTimeout }],
+      };
     }
     case "quit":
       return quit(state, "the master sent quit");
     case "reconnect":
-      return { state, effects: [log("warn", "the master asked us to reconnect (it received a corrupt message)"), { type: "reconnect", reason: "the master asked for it" }] };
+      return {
+        state,
+        effects: [
+          log("warn", "the master asked us to reconnect (it received a corrupt message)"),
+          { type: "reconnect", reason: "the master asked for it" },
+        ],
+      };
     case "spawning_complete": {
       const effects: Effect[] = [log("debug", `the master finished spawning ${message.userCount} users in total`)];
       // Locust's worker resets its stats here under --reset-stats, so ramp-up is left out.
@@ -115,7 +157,16 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
     }
     case "update_user_class": {
       const { type: _type, ...update } = message;
-      return { state, effects: [log("info", `the master updated user class "${message.userClassName}": ${JSON.stringify(update)}; users started from now on use it`), { type: "update_class", update }] };
+      return {
+        state,
+        effects: [
+          log(
+            "info",
+            `the master updated user class "${message.userClassName}": ${JSON.stringify(update)}; users started from now on use it`,
+          ),
+          { type: "update_class", update },
+        ],
+      };
     }
     case "custom":
       return { state, effects: [{ type: "custom_message", name: message.name, data: message.data }] };
@@ -126,7 +177,10 @@ function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
   if (!state.registered) return { state, effects: [log("debug", "ignoring a spawn while not registered")] };
   if (state.phase === "stopping") {
     // Locust's worker handles messages one at a time, so a spawn waits until the stop is done.
-    return { state: { ...state, pendingSpawn: spawn }, effects: [log("debug", "a spawn arrived while stopping; it will be applied once stopped")] };
+    return {
+      state: { ...state, pendingSpawn: spawn },
+      effects: [log("debug", "a spawn arrived while stopping; it will be applied once stopped")],
+    };
   }
   // Locust's worker sends "spawning" first, even for a spawn it then discards as stale.
   const effects: Effect[] = [{ type: "send", message: "spawning" }];
@@ -142,10 +196,29 @@ function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
   // "running" here (kept through a reconnect) does not start again.
   if (newTest && !state.testRunning) effects.push({ type: "test_start", host: spawn.host, parsedOptions: spawn.parsedOptions });
   const seq = state.spawnSeq + 1;
-  effects.push({ type: "apply_spawn", seq, targets: spawn.userClassesCount, host: spawn.host, stopTimeout: spawn.stopTimeout, parsedOptions: spawn.parsedOptions });
+  effects.push({
+    type: "apply_spawn",
+    seq,
+    targets: spawn.userClassesCount,
+    host: spawn.host,
+    stopTimeout: spawn.stopTimeout,
+    parsedOptions: spawn.parsedOptions,
+  });
   const resetStatsOnComplete = spawn.parsedOptions.reset_stats === true;
   const carryStats = state.carryStats && !newTest;
-  return { state: { ...state, phase: "spawning", spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete, testRunning: true, carryStats }, effects };
+  return {
+    state: {
+      ...state,
+      phase: "spawning",
+      spawnSeq: seq,
+      lastSpawnTimestamp: spawn.timestamp,
+      stopTimeout: spawn.stopTimeout,
+      resetStatsOnComplete,
+      testRunning: true,
+      carryStats,
+    },
+    effects,
+  };
 }
 
 function onTick(state: MachineState, now: number, timing: Timing): Transition {
@@ -158,7 +231,10 @@ function onTick(state: MachineState, now: number, timing: Timing): Transition {
     if (!due) return { state, effects: [] };
     if (state.readyTries >= (quick ? 1 : timing.readyTriesPerConnection)) {
       const why = `no ack from the master after ${state.readyTries} client_ready; trying a new connection`;
-      return { state: { ...state, linkUp: false, readySentAt: null, readyTries: 0, quickTries: Math.max(0, state.quickTries - 1) }, effects: [log("warn", why), { type: "reconnect", reason: why }] };
+      return {
+        state: { ...state, linkUp: false, readySentAt: null, readyTries: 0, quickTries: Math.max(0, state.quickTries - 1) },
+        effects: [log("warn", why), { type: "reconnect", reason: why }],
+      };
     }
     return register(state, now, []);
   }
@@ -168,17 +244,35 @@ function onTick(state: MachineState, now: number, timing: Timing): Transition {
   if (state.lastMasterHeartbeatAt !== null && now - state.lastMasterHeartbeatAt >= timing.masterHeartbeatTimeoutMs) {
     // The connection itself may be dead without a reset (a lost node, a dropped NAT entry): open a new one.
     const seconds = timing.masterHeartbeatTimeoutMs / 1000;
-    if (!state.linkUp) return reRegister(state, now, `no heartbeat from the master for ${seconds}s; stopping users, reconnecting and registering again`, true);
+    if (!state.linkUp)
+      return reRegister(
+        state,
+        now,
+        `no heartbeat from the master for ${seconds}s; stopping users, reconnecting and registering again`,
+        true,
+      );
     // Connected but silent: the same master, frozen or cut off. It counts on our stats when it is back.
-    return afterSilence(reRegister(state, now, `no heartbeat from the master for ${seconds}s (frozen? paused? cut off?); stopping users (tasks in flight get ${timing.silentStopSeconds}s), keeping their stats for the master, reconnecting and registering again`, true), timing);
+    return afterSilence(
+      reRegister(
+        state,
+        now,
+        `no heartbeat from the master for ${seconds}s (frozen? paused? cut off?); stopping users (tasks in flight get ${timing.silentStopSeconds}s), keeping their stats for the master, reconnecting and registering again`,
+        true,
+      ),
+      timing,
+    );
   }
   if (!state.linkUp) return { state, effects: [] };
-  const hb: HeartbeatState = state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";
+  const hb: HeartbeatState =
+    state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";
   return { state: { ...state, unansweredHeartbeats: state.unansweredHeartbeats + 1 }, effects: [{ type: "heartbeat", state: hb }] };
 }
 
 function register(state: MachineState, now: number, effects: Effect[]): Transition {
-  return { state: { ...state, readySentAt: now, readyTries: state.readyTries + 1 }, effects: [...effects, { type: "send", message: "client_ready" }] };
+  return {
+    state: { ...state, readySentAt: now, readyTries: state.readyTries + 1 },
+    effects: [...effects, { type: "send", message: "client_ready" }],
+  };
 }
 
 function reRegister(state: MachineState, now: number, why: string, reconnect = false): Transition {
@@ -201,7 +295,11 @@ function reRegister(state: MachineState, now: number, why: string, reconnect = f
   const effects: Effect[] = [log("warn", why), { type: "kill_users" }, { type: "reset_stats" }];
   if (state.testRunning) effects.push({ type: "test_stop" });
   // After a reconnect, the "connected" event sends client_ready on the new connection.
-  if (reconnect) return { state: { ...fresh, linkUp: false, readySentAt: null, readyTries: 0 }, effects: [...effects, { type: "reconnect", reason: why }] };
+  if (reconnect)
+    return {
+      state: { ...fresh, linkUp: false, readySentAt: null, readyTries: 0 },
+      effects: [...effects, { type: "reconnect", reason: why }],
+    };
   return fresh.linkUp ? register(fresh, now, effects) : { state: { ...fresh, readySentAt: null }, effects };
 }
 

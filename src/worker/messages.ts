@@ -8,7 +8,16 @@ import type { Logger } from "../log.ts";
 
 /** Types the worker sends for the protocol: a custom message under these names would confuse the master. */
 export const PROTOCOL_TYPES_TO_MASTER: ReadonlySet<string> = new Set([
-  "client_ready", "heartbeat", "spawning", "spawning_complete", "stats", "client_stopped", "quit", "exception", "logs", "locustfile",
+  "client_ready",
+  "heartbeat",
+  "spawning",
+  "spawning_complete",
+  "stats",
+  "client_stopped",
+  "quit",
+  "exception",
+  "logs",
+  "locustfile",
 ]);
 
 export interface MessageDispatchOptions {
@@ -45,7 +54,11 @@ export function createMessageDispatch(opts: MessageDispatchOptions): MessageDisp
       const handler = opts.handlers.get(type);
       if (!handler) {
         const known = [...opts.handlers.keys()].map((k) => `"${k}"`).join(", ") || "none";
-        return once(`unknown:${type}`, "warn", `the master sent a message of type "${type}" and no onMessage handler is registered for it (registered: ${known}); ignoring it`);
+        return once(
+          `unknown:${type}`,
+          "warn",
+          `the master sent a message of type "${type}" and no onMessage handler is registered for it (registered: ${known}); ignoring it`,
+        );
       }
       const ctx: MessageContext = { type, workerIndex: opts.workerIndex(), log: opts.log };
       try {
@@ -72,7 +85,11 @@ export function createMessageDispatch(opts: MessageDispatchOptions): MessageDisp
         opts.transmit(type, data);
         return true;
       } catch (error) {
-        once(`encode:${type}`, "error", `sendMessage("${type}"): the data cannot be sent (${describe(error)}); use plain objects, arrays, strings, numbers, booleans and null. Not sent`);
+        once(
+          `encode:${type}`,
+          "error",
+          `sendMessage("${type}"): the data cannot be sent (${describe(error)}); use plain objects, arrays, strings, numbers, booleans and null. Not sent`,
+        );
         return false;
       }
     },

@@ -31,7 +31,9 @@ export function onReportDue(state: MachineState, now: number, timing: Timing): T
  * registering again starts with quick connections (the old one may still hold our identity).
  */
 export function afterSilence(lost: Transition, timing: Timing): Transition {
-  const effects = lost.effects.filter((e) => e.type !== "reset_stats").map((e): Effect => (e.type === "kill_users" ? { type: "kill_users", graceSeconds: timing.silentStopSeconds } : e));
+  const effects = lost.effects
+    .filter((e) => e.type !== "reset_stats")
+    .map((e): Effect => (e.type === "kill_users" ? { type: "kill_users", graceSeconds: timing.silentStopSeconds } : e));
   return { state: { ...lost.state, carryStats: true, quickTries: QUICK_CONNECTIONS, holdingStats: false }, effects };
 }
 

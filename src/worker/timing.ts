@@ -47,7 +47,6 @@ export const LOCUST_TIMING: Timing = {
   logsMs: 10_000,
 };
 
-
 /**
  * LOADWORKER_TIMING: a JSON object of Timing fields in milliseconds (or seconds, for
  * silentStopSeconds), e.g. {"masterHeartbeatTimeoutMs":8000}. For tests and diagnosis: the
@@ -61,11 +60,14 @@ export function parseTiming(text: string | undefined): Partial<Timing> {
   } catch {
     throw new Error(`LOADWORKER_TIMING is not JSON: ${text}; give an object such as {"masterHeartbeatTimeoutMs":8000}`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`LOADWORKER_TIMING must be a JSON object of timing fields, not ${text}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new Error(`LOADWORKER_TIMING must be a JSON object of timing fields, not ${text}`);
   const timing: Record<string, number> = {};
   for (const [key, field] of Object.entries(value)) {
-    if (!(key in LOCUST_TIMING)) throw new Error(`LOADWORKER_TIMING has an unknown field "${key}"; the fields are: ${Object.keys(LOCUST_TIMING).join(", ")}`);
-    if (typeof field !== "number" || !Number.isFinite(field) || field <= 0) throw new Error(`LOADWORKER_TIMING.${key} must be a number above 0, not ${JSON.stringify(field)}`);
+    if (!(key in LOCUST_TIMING))
+      throw new Error(`LOADWORKER_TIMING has an unknown field "${key}"; the fields are: ${Object.keys(LOCUST_TIMING).join(", ")}`);
+    if (typeof field !== "number" || !Number.isFinite(field) || field <= 0)
+      throw new Error(`LOADWORKER_TIMING.${key} must be a number above 0, not ${JSON.stringify(field)}`);
     timing[key] = field;
   }
   return timing as Partial<Timing>;

@@ -97,7 +97,9 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     () => clock.now(),
   );
   const { metrics } = opts;
-  const reportException = metrics ? (error: unknown, where: string) => (metrics.exception(), exceptions.report(error, where)) : exceptions.report;
+  const reportException = metrics
+    ? (error: unknown, where: string) => (metrics.exception(), exceptions.report(error, where))
+    : exceptions.report;
   let scope: TaskScope | undefined;
   const controls = createControls({
     plan: opts.plan,
@@ -128,7 +130,12 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     every(timing.heartbeatMs, () => dispatch({ type: "tick" })),
     every(timing.reportMs, () => dispatch({ type: "report_due" })),
     every(timing.logsMs, () => dispatch({ type: "logs_due" })),
-    watchStalls({ now: () => clock.now(), every, suspects: () => stallSuspects(pool.activities(), pool.lastStarted.task), warn: (message) => log.warn(message) }),
+    watchStalls({
+      now: () => clock.now(),
+      every,
+      suspects: () => stallSuspects(pool.activities(), pool.lastStarted.task),
+      warn: (message) => log.warn(message),
+    }),
   ];
   const target: EffectTarget = {
     send,
@@ -166,7 +173,8 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
 function linkEvents(dispatch: (event: MachineEvent) => void, log: Logger): LinkEvents {
   return {
     onMessage: (frames) => {
-      if (frames.length !== 1) return log.warn(`dropped a ${frames.length}-frame message from the master: Locust sends one frame per message`);
+      if (frames.length !== 1)
+        return log.warn(`dropped a ${frames.length}-frame message from the master: Locust sends one frame per message`);
       const decoded = decodeMasterMessage(frames[0] as Uint8Array);
       if (!decoded.ok) return log.warn(`dropped a malformed message from the master: ${decoded.error}`);
       dispatch({ type: "message", message: decoded.message });

@@ -41,7 +41,13 @@ describe("buildPlan", () => {
 
   test("keeps user classes in declaration order and indexes their tasks by name", () => {
     const first = defineUser({ name: "Zed", weight: 3, tasks: [{ name: "z1", fn: noop }] });
-    const second = defineUser({ name: "Alpha", tasks: [{ name: "a1", fn: noop }, { name: "a2", weight: 5, fn: noop }] });
+    const second = defineUser({
+      name: "Alpha",
+      tasks: [
+        { name: "a1", fn: noop },
+        { name: "a2", weight: 5, fn: noop },
+      ],
+    });
     const plan = buildPlan(collectDefinitions([first, second]));
     expect(plan.users).toEqual([first, second]);
     expect([...plan.tasks.keys()]).toEqual(["z1", "a1", "a2"]);
@@ -70,7 +76,9 @@ describe("buildPlan", () => {
   test("does not make an exported task that a user class uses into a DefaultUser as well", () => {
     // The natural way to share a task: export it and list it in the classes.
     const shared = task("shared");
-    const plan = buildPlan(collectDefinitions([shared, defineUser({ name: "A", tasks: [shared] }), defineUser({ name: "B", tasks: [shared] })]));
+    const plan = buildPlan(
+      collectDefinitions([shared, defineUser({ name: "A", tasks: [shared] }), defineUser({ name: "B", tasks: [shared] })]),
+    );
     expect(plan.users.map((u) => u.name)).toEqual(["A", "B"]);
     expect(plan.fallback.map((u) => u.name)).toEqual(["A", "B"]);
   });
@@ -113,7 +121,10 @@ describe("buildPlan", () => {
     });
 
     test("a wait time that returns NaN or a negative number", () => {
-      for (const [waitTime, shown] of [[() => Number.NaN, "NaN"], [({ taskSeconds }: { taskSeconds: number }) => 1 - taskSeconds, "-29"]] as const) {
+      for (const [waitTime, shown] of [
+        [() => Number.NaN, "NaN"],
+        [({ taskSeconds }: { taskSeconds: number }) => 1 - taskSeconds, "-29"],
+      ] as const) {
         const error = planError(defineUser({ name: "Waiter", waitTime, tasks: [task("t")] }));
         expect(error.code).toBe("E_CONFIG");
         expect(error.message).toContain("Waiter");
@@ -127,7 +138,10 @@ describe("buildPlan", () => {
         expect(error.code).toBe("E_CONFIG");
         expect(error.message).toContain(`http.timeoutMs is ${timeoutMs}`);
       }
-      for (const timeoutMs of [0, Infinity]) expect(() => buildPlan(collectDefinitions([defineUser({ name: "Patient", http: { timeoutMs }, tasks: [task("t")] })]))).not.toThrow();
+      for (const timeoutMs of [0, Infinity])
+        expect(() =>
+          buildPlan(collectDefinitions([defineUser({ name: "Patient", http: { timeoutMs }, tasks: [task("t")] })])),
+        ).not.toThrow();
     });
 
     test("a wait time that is not a function", () => {
@@ -176,7 +190,9 @@ describe("buildPlan", () => {
   });
 
   test("accepts a class named DefaultUser when there are no standalone tasks", () => {
-    expect(buildPlan(collectDefinitions([defineUser({ name: DEFAULT_USER_NAME, waitTime: constant(1), tasks: [task("a")] })])).users).toHaveLength(1);
+    expect(
+      buildPlan(collectDefinitions([defineUser({ name: DEFAULT_USER_NAME, waitTime: constant(1), tasks: [task("a")] })])).users,
+    ).toHaveLength(1);
   });
 
   test("accepts Unicode letters in class names (Python 3 identifiers)", () => {

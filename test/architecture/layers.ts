@@ -42,7 +42,11 @@ export function layerOf(path: string): string {
 /** Relative import specifiers in a TypeScript source: static, type-only, re-exports and import(). */
 export function importsOf(source: string): string[] {
   const found: string[] = [];
-  const patterns = [/^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gms, /^\s*import\s*["']([^"']+)["']/gm, /\bimport\(\s*["']([^"']+)["']\s*\)/g];
+  const patterns = [
+    /^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gms,
+    /^\s*import\s*["']([^"']+)["']/gm,
+    /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+  ];
   for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.push(match[1] as string);
   return found.filter((spec) => spec.startsWith("."));
 }
@@ -54,7 +58,11 @@ export function checkLayers(files: ReadonlyMap<string, string>): Violation[] {
     const from = layerOf(file);
     const allowed = from === "leaf" ? [] : ALLOWED[from];
     if (allowed === undefined) {
-      violations.push({ file, imports: "", why: `"${from}" is not a known layer: add it to ALLOWED (test/architecture/layers.ts) and docs/ARCHITECTURE.md` });
+      violations.push({
+        file,
+        imports: "",
+        why: `"${from}" is not a known layer: add it to ALLOWED (test/architecture/layers.ts) and docs/ARCHITECTURE.md`,
+      });
       continue;
     }
     for (const spec of importsOf(source)) {
@@ -84,7 +92,9 @@ function resolveImport(file: string, spec: string): string {
 export function findCycles(files: ReadonlyMap<string, string>): string[][] {
   const edges = new Map<string, string[]>();
   for (const [file, source] of files) {
-    const targets = importsOf(source).map((spec) => resolveImport(file, spec)).filter((t) => files.has(t));
+    const targets = importsOf(source)
+      .map((spec) => resolveImport(file, spec))
+      .filter((t) => files.has(t));
     edges.set(file, [...new Set(targets)].sort());
   }
   const cycles: string[][] = [];

@@ -5,7 +5,18 @@ import { writeFileSync } from "node:fs";
 import { type AddressInfo, type Server, createServer } from "node:net";
 import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-import { type CountingServer, type Proc, ROOT, VENV_BIN, buildWorker, countingServer, freePort, requireVenv, startProc, tempDir } from "../support/procs.ts";
+import {
+  type CountingServer,
+  type Proc,
+  ROOT,
+  VENV_BIN,
+  buildWorker,
+  countingServer,
+  freePort,
+  requireVenv,
+  startProc,
+  tempDir,
+} from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const FIXTURES = join(ROOT, "test/cli/fixtures");
@@ -131,23 +142,63 @@ describe("loadworker flags", () => {
     ["--loglevel loud", ["--loglevel", "loud"], '--loglevel must be one of debug, info, warn, error, got "loud"'],
     ["--host not-a-url", ["--host", "not-a-url"], '--host must be a URL such as http://127.0.0.1:8099, got "not-a-url"'],
     ["--host with another scheme", ["--host", "ftp://example.com"], "--host must be an http:// or https:// URL"],
-    ["an unknown command", ["walk"], 'unknown command "walk"; the commands are worker (the default), locustfile, demo-target, run; see loadworker --help'],
-    ["a flag of `run` given to the worker", ["-u", "5"], 'unknown flag "-u" for loadworker; it is a flag of "loadworker run", e.g. loadworker run -u 5; valid flags: --master-host'],
-    ["a flag of the worker given to `run`", ["run", "--master-port", "5557"], 'unknown flag "--master-port" for loadworker run; it is a flag of "loadworker worker", e.g. loadworker worker --master-port 5557'],
+    [
+      "an unknown command",
+      ["walk"],
+      'unknown command "walk"; the commands are worker (the default), locustfile, demo-target, run; see loadworker --help',
+    ],
+    [
+      "a flag of `run` given to the worker",
+      ["-u", "5"],
+      'unknown flag "-u" for loadworker; it is a flag of "loadworker run", e.g. loadworker run -u 5; valid flags: --master-host',
+    ],
+    [
+      "a flag of the worker given to `run`",
+      ["run", "--master-port", "5557"],
+      'unknown flag "--master-port" for loadworker run; it is a flag of "loadworker worker", e.g. loadworker worker --master-port 5557',
+    ],
     ["run's positional as a flag", ["run", "--names", "X"], 'unknown flag "--names" for loadworker run'],
-    ["a switch given a value", ["run", "--abort-on-fail=no", "--threshold", "p95<5"], '--abort-on-fail is a switch and takes no value: write it alone; got "--abort-on-fail=no"'],
+    [
+      "a switch given a value",
+      ["run", "--abort-on-fail=no", "--threshold", "p95<5"],
+      '--abort-on-fail is a switch and takes no value: write it alone; got "--abort-on-fail=no"',
+    ],
     ["a missing value, naming the command's help", ["run", "-u"], "-u needs a value; see loadworker run --help"],
-    ["an empty --master-host", ["--master-host", "", "--master-port", "1"], "--master-host needs the Locust master's host name or address, e.g. --master-host 127.0.0.1"],
-    ["--master-host as a URL", ["--master-host", "http://127.0.0.1", "--master-port", "1"], '--master-host takes a host name or address, not a URL, e.g. --master-host 127.0.0.1 or --master-host locust-master (the port goes in --master-port); got "http://127.0.0.1"'],
-    ["--master-host with a port", ["--master-host", "127.0.0.1:5557", "--master-port", "1"], '--master-host takes no port: write --master-host 127.0.0.1 --master-port 5557; got "127.0.0.1:5557"'],
-    ["--metrics-host that is no address here", ["--metrics-port", "9", "--metrics-host", "256.1.1.1", "--master-port", "1"], "--metrics-host 256.1.1.1 cannot be listened on"],
+    [
+      "an empty --master-host",
+      ["--master-host", "", "--master-port", "1"],
+      "--master-host needs the Locust master's host name or address, e.g. --master-host 127.0.0.1",
+    ],
+    [
+      "--master-host as a URL",
+      ["--master-host", "http://127.0.0.1", "--master-port", "1"],
+      '--master-host takes a host name or address, not a URL, e.g. --master-host 127.0.0.1 or --master-host locust-master (the port goes in --master-port); got "http://127.0.0.1"',
+    ],
+    [
+      "--master-host with a port",
+      ["--master-host", "127.0.0.1:5557", "--master-port", "1"],
+      '--master-host takes no port: write --master-host 127.0.0.1 --master-port 5557; got "127.0.0.1:5557"',
+    ],
+    [
+      "--metrics-host that is no address here",
+      ["--metrics-port", "9", "--metrics-host", "256.1.1.1", "--master-port", "1"],
+      "--metrics-host 256.1.1.1 cannot be listened on",
+    ],
     ["--no- in front of a flag that takes a value", ["--no-loglevel"], 'unknown flag "--no-loglevel"'],
     ["--run-tasks with no names", ["--run-tasks", ","], "--run-tasks needs task names"],
     ["locustfile with an unknown flag", ["locustfile", "--bogus"], 'unknown flag "--bogus" for loadworker locustfile'],
     ["demo-target with a mistyped flag", ["demo-target", "--prot", "9000"], 'unknown flag "--prot" for loadworker demo-target'],
-    ["--max-rps -1", ["--max-rps", "-1"], '--max-rps must be a number of task executions per second >= 0 (0: no cap), e.g. --max-rps 500; got "-1"'],
-    ["--max-rps fast", ["--max-rps", "fast"], '--max-rps must be a number'],
-    ["--request-increase-rate fast", ["--request-increase-rate", "fast"], '--request-increase-rate: expected a whole number of tasks per second to add, optionally per period, e.g. "10", "10/1s" or "10/500ms"; got "fast"'],
+    [
+      "--max-rps -1",
+      ["--max-rps", "-1"],
+      '--max-rps must be a number of task executions per second >= 0 (0: no cap), e.g. --max-rps 500; got "-1"',
+    ],
+    ["--max-rps fast", ["--max-rps", "fast"], "--max-rps must be a number"],
+    [
+      "--request-increase-rate fast",
+      ["--request-increase-rate", "fast"],
+      '--request-increase-rate: expected a whole number of tasks per second to add, optionally per period, e.g. "10", "10/1s" or "10/500ms"; got "fast"',
+    ],
     ["--request-increase-rate 10/", ["--request-increase-rate", "10/"], "--request-increase-rate: expected"],
     ["--metrics-port 70000", ["--metrics-port", "70000"], '--metrics-port must be a port number from 1 to 65535, got "70000"'],
     ["--metrics-port 0", ["--metrics-port", "0"], '--metrics-port must be a port number from 1 to 65535, got "0"'],
@@ -168,9 +219,18 @@ describe("loadworker --metrics-port", () => {
     const taken = await countingListener();
     const master = await countingListener();
     try {
-      const { code, stderr } = await run(fixtureBin, ["--master-port", String(master.port), "--metrics-port", String(taken.port), "--metrics-host", "127.0.0.1"]);
+      const { code, stderr } = await run(fixtureBin, [
+        "--master-port",
+        String(master.port),
+        "--metrics-port",
+        String(taken.port),
+        "--metrics-host",
+        "127.0.0.1",
+      ]);
       expect(code).toBe(2);
-      expect(stderr).toContain(`--metrics-port ${taken.port} on 127.0.0.1 is already in use; pick another port or stop what holds it [E_USAGE]`);
+      expect(stderr).toContain(
+        `--metrics-port ${taken.port} on 127.0.0.1 is already in use; pick another port or stop what holds it [E_USAGE]`,
+      );
       expect(master.connections()).toBe(0);
     } finally {
       await taken.close();
@@ -219,16 +279,20 @@ describe("loadworker locustfile", () => {
     expect(stdout).toContain("class CheckoutUser(User):\n    weight = 3");
     const file = join(tempDir("cli-locustfile"), "master.py");
     writeFileSync(file, stdout);
-    const loaded = await run(join(VENV_BIN, "python"), [
-      "-c",
+    const loaded = await run(
+      join(VENV_BIN, "python"),
       [
-        "import json, sys",
-        "from locust.util.load_locustfile import load_locustfile",
-        "users, _ = load_locustfile(sys.argv[1])",
-        "print(json.dumps({name: [cls.weight, cls.host] for name, cls in users.items()}, sort_keys=True))",
-      ].join("\n"),
-      file,
-    ], 60_000);
+        "-c",
+        [
+          "import json, sys",
+          "from locust.util.load_locustfile import load_locustfile",
+          "users, _ = load_locustfile(sys.argv[1])",
+          "print(json.dumps({name: [cls.weight, cls.host] for name, cls in users.items()}, sort_keys=True))",
+        ].join("\n"),
+        file,
+      ],
+      60_000,
+    );
     expect(loaded.stderr).toBe("");
     expect(loaded.code).toBe(0);
     const host = "http://127.0.0.1:8099";
@@ -269,7 +333,12 @@ describe("loadworker without a master", () => {
     const port = await freePort();
     worker = startProc(fixtureBin, ["--master-port", String(port)]);
     try {
-      await waitFor(() => /connection refused .*reconnecting in/.test(worker!.output()) || undefined, 10_000, "the worker to log that it retries", 20);
+      await waitFor(
+        () => /connection refused .*reconnecting in/.test(worker!.output()) || undefined,
+        10_000,
+        "the worker to log that it retries",
+        20,
+      );
       expect(worker.child.exitCode).toBeNull();
       // Something listening now: a worker that kept retrying reaches it; one that exited or gave up does not.
       const master = await countingListener(port);
@@ -318,7 +387,11 @@ describe("loadworker without a master", () => {
 describe("src/main.ts under Deno", () => {
   test("runs a task with --run-tasks against --host and exits 0", async () => {
     const before = server.counts.get("/") ?? 0;
-    const { code, stdout, stderr } = await run(DENO, ["run", "-A", join(ROOT, "src/main.ts"), "--run-tasks", "压测MockApi", "--host", server.url], 120_000);
+    const { code, stdout, stderr } = await run(
+      DENO,
+      ["run", "-A", join(ROOT, "src/main.ts"), "--run-tasks", "压测MockApi", "--host", server.url],
+      120_000,
+    );
     expect(stderr).not.toContain("error");
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\[压测MockApi\] GET 压测MockApi [\d.]+ ms ok \d+ bytes$/m);

@@ -20,7 +20,9 @@ describe("a task with a promise nobody awaits", () => {
       expect(p.output()).toContain("nobody awaited me");
     }, 40_000);
     test(`a throw from a timer callback is logged and the run goes on under ${runtime}`, async () => {
-      const p = startProc(cmd[0], [...cmd.slice(1), "--run-tasks", "timer-throws"], { env: { LOADWORKER_TASKS_DIR: TASKS, NO_COLOR: "1" } });
+      const p = startProc(cmd[0], [...cmd.slice(1), "--run-tasks", "timer-throws"], {
+        env: { LOADWORKER_TASKS_DIR: TASKS, NO_COLOR: "1" },
+      });
       expect(await within(p.exited, 30_000, `${runtime} to finish --run-tasks`)).toBe(0);
       expect(p.output()).toContain("timer-throws: 1 recorded, 0 failed");
       expect(p.output()).toContain("thrown from a timer");

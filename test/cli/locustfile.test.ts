@@ -45,13 +45,22 @@ describe("the generated master.py", () => {
       extra: true,
       classes: {
         DefaultUser: [1, 0, [["压测MockApi", []]]],
-        Shop: [2, 3, [["browse items", ["fast", "read"]], ['say "hi"\\now', []]]],
+        Shop: [
+          2,
+          3,
+          [
+            ["browse items", ["fast", "read"]],
+            ['say "hi"\\now', []],
+          ],
+        ],
       },
     });
   });
 
   test("appends the tasks/*.py files verbatim after the classes", () => {
     const text = renderLocustfile(plan);
-    expect(text).toEndWith("# ---- tasks/master_extra.py, appended verbatim by `loadworker locustfile` ----\nfrom locust import events\n\nEXTRA_LOADED = True\n");
+    expect(text).toEndWith(
+      "# ---- tasks/master_extra.py, appended verbatim by `loadworker locustfile` ----\nfrom locust import events\n\nEXTRA_LOADED = True\n",
+    );
   });
 });

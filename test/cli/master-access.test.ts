@@ -31,7 +31,11 @@ describe("with LOADWORKER_WEB_USER and LOADWORKER_WEB_PASSWORD set", () => {
 
   test("a request without a session gets the login page instead of /, /stats/requests or /swarm", async () => {
     const stranger = new WebSession(ui());
-    for (const [path, form] of [["/", undefined], ["/stats/requests", undefined], ["/swarm", SWARM]] as const) {
+    for (const [path, form] of [
+      ["/", undefined],
+      ["/stats/requests", undefined],
+      ["/swarm", SWARM],
+    ] as const) {
       const res = await stranger.request(path, { form });
       expect(res.status, path).toBe(302);
       expect(redirectPath(res), path).toStartWith("/login?next=");
@@ -45,7 +49,12 @@ describe("with LOADWORKER_WEB_USER and LOADWORKER_WEB_PASSWORD set", () => {
   });
 
   test("a wrong password or user gets no session, and the page says so", async () => {
-    for (const [user, password] of [[USER, "wrong"], ["intruder", PASSWORD], [USER, ""], [USER, `${PASSWORD} `]]) {
+    for (const [user, password] of [
+      [USER, "wrong"],
+      ["intruder", PASSWORD],
+      [USER, ""],
+      [USER, `${PASSWORD} `],
+    ]) {
       const stranger = new WebSession(ui());
       const res = await stranger.login(user as string, password as string);
       expect(redirectPath(res)).toBe("/login");
@@ -89,7 +98,10 @@ describe("without the two variables", () => {
 
   test("the web UI stays open and the master logs one warning that says how to close it", async () => {
     expect((await fetch(`http://127.0.0.1:${master.webPort}/stats/requests`)).status).toBe(200);
-    const warnings = master.proc.output().split("\n").filter((l) => l.includes("is open"));
+    const warnings = master.proc
+      .output()
+      .split("\n")
+      .filter((l) => l.includes("is open"));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`the web UI on 127.0.0.1:${master.webPort} is open: anyone who reaches that port can start a load test`);
     expect(warnings[0]).toContain("Set LOADWORKER_WEB_USER and LOADWORKER_WEB_PASSWORD");
@@ -124,7 +136,10 @@ describe("the password from a file", () => {
   }, 60_000);
 
   test("loadworker locustfile --web-user/--web-password-file: the login is on with no variable set, and master.py holds no password", async () => {
-    const cli = spawnSync(process.execPath, ["src/main.ts", "locustfile", "--web-user", USER, "--web-password-file", file], { cwd: ROOT, encoding: "utf8" });
+    const cli = spawnSync(process.execPath, ["src/main.ts", "locustfile", "--web-user", USER, "--web-password-file", file], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(cli.status, cli.stderr).toBe(0);
     expect(cli.stdout).toContain(file);
     expect(cli.stdout).not.toContain(PASSWORD);
@@ -159,7 +174,12 @@ describe("LOADWORKER_MASTER_BIND", () => {
 describe("with LOADWORKER_TLS_CERT and LOADWORKER_TLS_KEY set", () => {
   let master: AccessMaster;
   beforeAll(async () => {
-    master = await startAccessMaster({ LOADWORKER_TLS_CERT: CERT, LOADWORKER_TLS_KEY: KEY, LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD: PASSWORD });
+    master = await startAccessMaster({
+      LOADWORKER_TLS_CERT: CERT,
+      LOADWORKER_TLS_KEY: KEY,
+      LOADWORKER_WEB_USER: USER,
+      LOADWORKER_WEB_PASSWORD: PASSWORD,
+    });
   }, 60_000);
   afterAll(() => stop(master), 60_000);
 
@@ -195,14 +215,34 @@ describe("bad settings stop the master with one message naming the setting", () 
     ["only the user", { LOADWORKER_WEB_USER: USER }, "LOADWORKER_WEB_USER is set but LOADWORKER_WEB_PASSWORD is not"],
     ["only the password", { LOADWORKER_WEB_PASSWORD: PASSWORD }, "LOADWORKER_WEB_PASSWORD is set but LOADWORKER_WEB_USER is not"],
     ["an empty password", { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD: "" }, "LOADWORKER_WEB_PASSWORD is empty"],
-    ["an unreadable certificate", { LOADWORKER_TLS_CERT: missing, LOADWORKER_TLS_KEY: KEY }, `LOADWORKER_TLS_CERT=${missing} cannot be read`],
+    [
+      "an unreadable certificate",
+      { LOADWORKER_TLS_CERT: missing, LOADWORKER_TLS_KEY: KEY },
+      `LOADWORKER_TLS_CERT=${missing} cannot be read`,
+    ],
     ["an unreadable key", { LOADWORKER_TLS_CERT: CERT, LOADWORKER_TLS_KEY: missing }, `LOADWORKER_TLS_KEY=${missing} cannot be read`],
-    ["a key that is no key", { LOADWORKER_TLS_CERT: CERT, LOADWORKER_TLS_KEY: CERT }, "LOADWORKER_TLS_CERT and LOADWORKER_TLS_KEY are not a PEM certificate and its key"],
+    [
+      "a key that is no key",
+      { LOADWORKER_TLS_CERT: CERT, LOADWORKER_TLS_KEY: CERT },
+      "LOADWORKER_TLS_CERT and LOADWORKER_TLS_KEY are not a PEM certificate and its key",
+    ],
     ["only a certificate", { LOADWORKER_TLS_CERT: CERT }, "LOADWORKER_TLS_CERT is set but LOADWORKER_TLS_KEY is not"],
     ["an empty worker port address", { LOADWORKER_MASTER_BIND: "" }, "LOADWORKER_MASTER_BIND is empty"],
-    ["an unreadable password file", { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: missing }, `LOADWORKER_WEB_PASSWORD_FILE=${missing} cannot be read`],
-    ["an empty password file", { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: "/dev/null" }, "LOADWORKER_WEB_PASSWORD_FILE=/dev/null holds no password"],
-    ["a password file without a user", { LOADWORKER_WEB_PASSWORD_FILE: CERT }, "LOADWORKER_WEB_PASSWORD_FILE is set but LOADWORKER_WEB_USER is not"],
+    [
+      "an unreadable password file",
+      { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: missing },
+      `LOADWORKER_WEB_PASSWORD_FILE=${missing} cannot be read`,
+    ],
+    [
+      "an empty password file",
+      { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: "/dev/null" },
+      "LOADWORKER_WEB_PASSWORD_FILE=/dev/null holds no password",
+    ],
+    [
+      "a password file without a user",
+      { LOADWORKER_WEB_PASSWORD_FILE: CERT },
+      "LOADWORKER_WEB_PASSWORD_FILE is set but LOADWORKER_WEB_USER is not",
+    ],
   ];
   test("--web-login without the variables: exits 78, since nobody could log in", async () => {
     const master = await startAccessMaster({}, { waitForWeb: false, extra: ["--web-login"] });
@@ -215,7 +255,10 @@ describe("bad settings stop the master with one message naming the setting", () 
     test(`${what}: exits 78 before opening a port`, async () => {
       const master = await startAccessMaster(settings, { waitForWeb: false });
       const code = await within(master.proc.exited, 60_000, "the master to refuse its settings");
-      const errors = master.proc.output().split("\n").filter((l) => l.includes("error:"));
+      const errors = master.proc
+        .output()
+        .split("\n")
+        .filter((l) => l.includes("error:"));
       expect(code).toBe(78);
       expect(errors).toEqual([expect.stringContaining(message)]);
       expect(master.proc.output()).not.toContain(PASSWORD);

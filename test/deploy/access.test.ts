@@ -32,9 +32,28 @@ async function distinctPorts(n: number): Promise<number[]> {
 /** up.sh with only the given LOADWORKER_* settings (none of the machine's own), one worker process. */
 async function up(dir: string, settings: Record<string, string>, timeoutMs = 180_000) {
   const [web, master, demo] = (await distinctPorts(3)) as [number, number, number];
-  const args = ["bash", "scripts/up.sh", "--detach", "--no-build", "--run-dir", dir, "--web-port", `${web}`, "--master-port", `${master}`, "--demo-port", `${demo}`, "--workers", "1"];
+  const args = [
+    "bash",
+    "scripts/up.sh",
+    "--detach",
+    "--no-build",
+    "--run-dir",
+    dir,
+    "--web-port",
+    `${web}`,
+    "--master-port",
+    `${master}`,
+    "--demo-port",
+    `${demo}`,
+    "--workers",
+    "1",
+  ];
   const proc = Bun.spawn(args, { cwd: root, env: envWith(settings), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await within(Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]), timeoutMs, "up.sh");
+  const [stdout, stderr, code] = await within(
+    Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]),
+    timeoutMs,
+    "up.sh",
+  );
   return { code, stdout, stderr, web, master, demo };
 }
 
@@ -56,7 +75,13 @@ afterAll(async () => {
 describe("scripts/up.sh with a login, TLS and LOADWORKER_MASTER_BIND=0.0.0.0", () => {
   let dir: string;
   let started: Awaited<ReturnType<typeof up>>;
-  const settings = { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD: PASSWORD, LOADWORKER_TLS_CERT: CERT, LOADWORKER_TLS_KEY: KEY, LOADWORKER_MASTER_BIND: "0.0.0.0" };
+  const settings = {
+    LOADWORKER_WEB_USER: USER,
+    LOADWORKER_WEB_PASSWORD: PASSWORD,
+    LOADWORKER_TLS_CERT: CERT,
+    LOADWORKER_TLS_KEY: KEY,
+    LOADWORKER_MASTER_BIND: "0.0.0.0",
+  };
   beforeAll(async () => {
     dir = runDir();
     started = await up(dir, settings);
@@ -87,11 +112,18 @@ describe("bad settings stop scripts/up.sh before it starts anything", () => {
   const cases: [string, Record<string, string>, string][] = [
     ["only the user", { LOADWORKER_WEB_USER: USER }, "LOADWORKER_WEB_USER is set but LOADWORKER_WEB_PASSWORD is not"],
     ["an empty password", { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD: "" }, "LOADWORKER_WEB_PASSWORD is empty"],
-    ["an unreadable key", { LOADWORKER_TLS_CERT: CERT, LOADWORKER_TLS_KEY: "/nonexistent/key.pem" }, "LOADWORKER_TLS_KEY=/nonexistent/key.pem cannot be read"],
+    [
+      "an unreadable key",
+      { LOADWORKER_TLS_CERT: CERT, LOADWORKER_TLS_KEY: "/nonexistent/key.pem" },
+      "LOADWORKER_TLS_KEY=/nonexistent/key.pem cannot be read",
+    ],
   ];
   test("a master.py built before the settings existed: exits 2 instead of serving an open web UI", async () => {
     const dir = runDir();
-    writeFileSync(join(dir, "app/master.py"), "from locust import User, task\n\nclass DefaultUser(User):\n    @task\n    def t(self):\n        pass\n");
+    writeFileSync(
+      join(dir, "app/master.py"),
+      "from locust import User, task\n\nclass DefaultUser(User):\n    @task\n    def t(self):\n        pass\n",
+    );
     const result = await up(dir, { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD: PASSWORD });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("predates the LOADWORKER_* access settings and would ignore them. Run without --no-build.");
@@ -115,7 +147,14 @@ describe("the image's start (supervisord as CMD) with bad settings", () => {
   test("only LOADWORKER_WEB_USER: supervisord stops everything and exits, with one message", async () => {
     const dir = runDir();
     const [web, master, demo] = (await distinctPorts(3)) as [number, number, number];
-    const conf = await run(["bash", "-c", `scripts/supervisord-conf.sh --app-dir ${dir}/app --run-dir ${dir} --web-port ${web} --master-port ${master} --demo-port ${demo} < supervisord.conf`], 30_000);
+    const conf = await run(
+      [
+        "bash",
+        "-c",
+        `scripts/supervisord-conf.sh --app-dir ${dir}/app --run-dir ${dir} --web-port ${web} --master-port ${master} --demo-port ${demo} < supervisord.conf`,
+      ],
+      30_000,
+    );
     writeFileSync(join(dir, "supervisord.conf"), conf.stdout);
     const venvBin = join(root, ".venv/bin");
     const env = envWith({ LOADWORKER_WEB_USER: USER, PATH: `${venvBin}:${process.env.PATH}`, PYTHONUNBUFFERED: "1" });

@@ -48,7 +48,9 @@ describe("the Dockerfile's build stage, replayed on the host", () => {
     }
     expect(existsSync(join(context, "node_modules/.bin/bun"))).toBe(false);
 
-    const dockerRun = readFileSync(join(root, "Dockerfile"), "utf8").split("\n").find((l) => l.includes("scripts/build.sh"));
+    const dockerRun = readFileSync(join(root, "Dockerfile"), "utf8")
+      .split("\n")
+      .find((l) => l.includes("scripts/build.sh"));
     expect(dockerRun).toBe("RUN BUN=bun bash scripts/build.sh --out /out --host http://127.0.0.1:8099");
     const out = join(work, "out");
     // The stage's RUN line with its paths moved into the temp dir; bun found on PATH, as in oven/bun.

@@ -68,7 +68,12 @@ export function testImage(): Promise<string> {
     const tag = given ?? "loadworker:test";
     const build = await run(["bash", "scripts/image.sh", "--build"], 900_000, { ...env, LOADWORKER_IMAGE: tag });
     if (build.code !== 0) throw new Error(`scripts/image.sh --build failed:\n${build.stderr.slice(-3000)}`);
-    console.error(build.stderr.split("\n").filter((l) => /^(base image|image\.sh: built)/.test(l)).join("\n"));
+    console.error(
+      build.stderr
+        .split("\n")
+        .filter((l) => /^(base image|image\.sh: built)/.test(l))
+        .join("\n"),
+    );
     return tag;
   })();
   return built;
@@ -98,7 +103,9 @@ export async function requirePortsFree(ports: Record<string, number>): Promise<v
     return holders.length === 0 ? [] : [`port ${port} (${name}) is in use: listening on ${holders.join("; ")}`];
   });
   if (busy.length > 0) {
-    throw new Error(`${busy.join("\n")}\nThe image listens on these ports on the host network and cannot start beside them. Stop what holds them (a container left running: docker ps) and rerun.`);
+    throw new Error(
+      `${busy.join("\n")}\nThe image listens on these ports on the host network and cannot start beside them. Stop what holds them (a container left running: docker ps) and rerun.`,
+    );
   }
 }
 

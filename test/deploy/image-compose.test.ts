@@ -5,7 +5,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { read, run } from "./helpers.ts";
 import { NotYet, waitFor } from "../support/wait.ts";
-import { COMPOSE_PROJECT, composeFiles, docker, dockerEnv, dockerUnavailable, releaseDocker, requirePortsFree, testImage, uiJson, useDocker } from "./docker.ts";
+import {
+  COMPOSE_PROJECT,
+  composeFiles,
+  docker,
+  dockerEnv,
+  dockerUnavailable,
+  releaseDocker,
+  requirePortsFree,
+  testImage,
+  uiJson,
+  useDocker,
+} from "./docker.ts";
 
 const WORKERS = 3;
 const skip = dockerUnavailable();
@@ -15,7 +26,7 @@ type Service = { image: string; command: string[] };
 const services = (Bun.YAML.parse(read("docker-compose.yml")) as { services: Record<string, Service> }).services;
 const arg = (argv: string[] | undefined, flag: string) => {
   const at = (argv ?? []).findIndex((a) => a === flag || a.startsWith(`${flag}=`));
-  const found = at < 0 ? undefined : (argv?.[at]?.includes("=") ? argv[at]?.split("=")[1] : argv?.[at + 1]);
+  const found = at < 0 ? undefined : argv?.[at]?.includes("=") ? argv[at]?.split("=")[1] : argv?.[at + 1];
   if (!found) throw new Error(`docker-compose.yml: no ${flag} in ${JSON.stringify(argv)}`);
   return found;
 };
@@ -59,28 +70,48 @@ describe.skipIf(skip !== undefined)(`docker-compose up --scale worker=${WORKERS}
   test("starts the master, the demo target and three workers that the web UI shows ready", async () => {
     const up = await compose(["up", "-d", "--no-build", "--scale", `worker=${WORKERS}`]);
     expect(up.code, up.stderr).toBe(0);
-    const ps = await docker(["ps", "-q", "--filter", `label=com.docker.compose.project=${project}`, "--filter", "label=com.docker.compose.service=worker"]);
+    const ps = await docker([
+      "ps",
+      "-q",
+      "--filter",
+      `label=com.docker.compose.project=${project}`,
+      "--filter",
+      "label=com.docker.compose.service=worker",
+    ]);
     expect(ps.stdout.trim().split("\n").length).toBe(WORKERS);
     // Every service is on the host network: compose made no network of its own (no bridge here).
     const networks = await docker(["network", "ls", "--format", "{{.Name}}"]);
     expect(networks.stdout.split("\n").filter((n) => n.startsWith(project))).toEqual([]);
-    const ready = await waitFor(async () => {
-      const s = await stats();
-      const ready = s.workers.filter((w) => w.state === "ready");
-      return ready.length >= WORKERS ? ready : new NotYet(JSON.stringify(s.workers));
-    }, 60_000, `${WORKERS} ready workers`, 500);
+    const ready = await waitFor(
+      async () => {
+        const s = await stats();
+        const ready = s.workers.filter((w) => w.state === "ready");
+        return ready.length >= WORKERS ? ready : new NotYet(JSON.stringify(s.workers));
+      },
+      60_000,
+      `${WORKERS} ready workers`,
+      500,
+    );
     expect(ready.length).toBeGreaterThanOrEqual(WORKERS);
   }, 180_000);
 
   test("runs a swarm at the demo service, reached by its compose name", async () => {
     const host = arg(services.master?.command, "--host"); // http://demo:8099, via extra_hosts
-    const swarm = await fetch(ui("/swarm"), { method: "POST", body: new URLSearchParams({ user_count: `${WORKERS * 2}`, spawn_rate: "10", host }) });
+    const swarm = await fetch(ui("/swarm"), {
+      method: "POST",
+      body: new URLSearchParams({ user_count: `${WORKERS * 2}`, spawn_rate: "10", host }),
+    });
     expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
-    const total = await waitFor(async () => {
-      const s = await stats();
-      const aggregated = s.stats.find((e) => e.name === "Aggregated")?.num_requests ?? 0;
-      return aggregated > 0 ? aggregated : new NotYet(JSON.stringify(s.stats));
-    }, 60_000, "requests in /stats/requests", 1_000);
+    const total = await waitFor(
+      async () => {
+        const s = await stats();
+        const aggregated = s.stats.find((e) => e.name === "Aggregated")?.num_requests ?? 0;
+        return aggregated > 0 ? aggregated : new NotYet(JSON.stringify(s.stats));
+      },
+      60_000,
+      "requests in /stats/requests",
+      1_000,
+    );
     expect(total).toBeGreaterThan(0);
     expect((await fetch(ui("/stop"), { method: "POST" })).ok).toBe(true);
   }, 90_000);

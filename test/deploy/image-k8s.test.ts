@@ -11,7 +11,12 @@ import { docker, dockerUnavailable, releaseDocker, requirePortsFree, TEST_LABEL,
 const skip = dockerUnavailable() ?? (Bun.which("kubectl") ? undefined : "no kubectl (apt-get install -y kubernetes-client)");
 if (skip) console.warn(`skipping the Kubernetes manifests test: ${skip}`);
 
-interface Port { name: string; containerPort?: number; port?: number; targetPort?: string | number }
+interface Port {
+  name: string;
+  containerPort?: number;
+  port?: number;
+  targetPort?: string | number;
+}
 interface Container {
   name: string;
   image: string;
@@ -28,7 +33,13 @@ interface K8s {
   spec: {
     replicas?: number;
     ports?: Port[];
-    template: { spec: { containers: Container[]; securityContext?: { runAsUser?: number; runAsGroup?: number }; terminationGracePeriodSeconds?: number } };
+    template: {
+      spec: {
+        containers: Container[];
+        securityContext?: { runAsUser?: number; runAsGroup?: number };
+        terminationGracePeriodSeconds?: number;
+      };
+    };
   };
 }
 
@@ -73,8 +84,16 @@ describe.skipIf(skip !== undefined)("deploy/k8s rendered by kubectl kustomize, r
   }, 90_000);
 
   test("renders a master, a worker and a demo Deployment, each with a Service where one is needed", () => {
-    expect(of("Deployment").map((d) => d.metadata.name).sort()).toEqual(["loadworker-demo", "loadworker-worker", "locust-master"]);
-    expect(of("Service").map((s) => s.metadata.name).sort()).toEqual(["loadworker-demo", "locust-master"]);
+    expect(
+      of("Deployment")
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual(["loadworker-demo", "loadworker-worker", "locust-master"]);
+    expect(
+      of("Service")
+        .map((s) => s.metadata.name)
+        .sort(),
+    ).toEqual(["loadworker-demo", "locust-master"]);
     expect(deployment("master").spec.replicas).toBe(1); // Locust has one master
   });
 
@@ -85,7 +104,9 @@ describe.skipIf(skip !== undefined)("deploy/k8s rendered by kubectl kustomize, r
     };
     for (const d of of("Deployment")) expect(`${d.spec.template.spec.securityContext?.runAsUser}`).toBe(config.User);
     const master = pod(deployment("master"));
-    const exposed = Object.keys(config.ExposedPorts).map((p) => Number(p.split("/")[0])).sort();
+    const exposed = Object.keys(config.ExposedPorts)
+      .map((p) => Number(p.split("/")[0]))
+      .sort();
     expect((master.ports ?? []).map((p) => p.containerPort as number).sort()).toEqual(exposed);
     expect(Number(flag(argv(master), "--web-port"))).toBe(containerPort(master, "web") as number);
     expect(Number(flag(argv(master), "--master-bind-port"))).toBe(containerPort(master, "master") as number);
@@ -108,7 +129,11 @@ describe.skipIf(skip !== undefined)("deploy/k8s rendered by kubectl kustomize, r
 
   test("each pod's command runs in the image as its pod would; the worker joins and a swarm reaches the demo", async () => {
     const deployments = [deployment("demo"), deployment("master"), deployment("worker")];
-    await requirePortsFree(Object.fromEntries(deployments.flatMap((d) => (pod(d).ports ?? []).map((p) => [`${d.metadata.name} ${p.name}`, p.containerPort as number]))));
+    await requirePortsFree(
+      Object.fromEntries(
+        deployments.flatMap((d) => (pod(d).ports ?? []).map((p) => [`${d.metadata.name} ${p.name}`, p.containerPort as number])),
+      ),
+    );
     const hosts = of("Service").flatMap((s) => ["--add-host", `${s.metadata.name}:127.0.0.1`]);
     for (const d of deployments) {
       const c = pod(d);
@@ -118,7 +143,24 @@ describe.skipIf(skip !== undefined)("deploy/k8s rendered by kubectl kustomize, r
       const caps = (c.securityContext?.capabilities?.drop ?? []).flatMap((cap) => ["--cap-drop", cap]);
       const noNewPrivileges = c.securityContext?.allowPrivilegeEscalation === false ? ["--security-opt", "no-new-privileges"] : [];
       const user = ["--user", `${security?.runAsUser}:${security?.runAsGroup ?? security?.runAsUser}`];
-      const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", name, ...hosts, ...user, ...caps, ...noNewPrivileges, "--entrypoint", entrypoint as string, image, ...rest]);
+      const started = await docker([
+        "run",
+        "-d",
+        "--network",
+        "host",
+        "--label",
+        TEST_LABEL,
+        "--name",
+        name,
+        ...hosts,
+        ...user,
+        ...caps,
+        ...noNewPrivileges,
+        "--entrypoint",
+        entrypoint as string,
+        image,
+        ...rest,
+      ]);
       expect(started.code, `${d.metadata.name}: ${started.stderr}`).toBe(0);
       containers.push(name);
     }
@@ -126,21 +168,39 @@ describe.skipIf(skip !== undefined)("deploy/k8s rendered by kubectl kustomize, r
       const c = pod(d);
       if (!c.readinessProbe) continue;
       const url = `http://127.0.0.1:${containerPort(c, c.readinessProbe.httpGet.port)}${c.readinessProbe.httpGet.path}`;
-      await waitFor(async () => ((await fetch(url)).ok ? true : new NotYet("not 200")), 60_000, `${d.metadata.name}'s readiness probe ${url}`, 500);
+      await waitFor(
+        async () => ((await fetch(url)).ok ? true : new NotYet("not 200")),
+        60_000,
+        `${d.metadata.name}'s readiness probe ${url}`,
+        500,
+      );
     }
     type Stats = { workers: { state: string }[]; stats: { name: string; num_requests: number; num_failures: number }[] };
     const stats = () => uiJson<Stats>(`${webUrl()}/stats/requests`);
-    await waitFor(async () => {
-      const s = await stats();
-      return s.workers.some((w) => w.state === "ready") ? true : new NotYet(JSON.stringify(s.workers));
-    }, 60_000, "the worker ready at the master", 500);
+    await waitFor(
+      async () => {
+        const s = await stats();
+        return s.workers.some((w) => w.state === "ready") ? true : new NotYet(JSON.stringify(s.workers));
+      },
+      60_000,
+      "the worker ready at the master",
+      500,
+    );
     const host = flag(argv(pod(deployment("master"))), "--host") as string;
-    const swarm = await fetch(`${webUrl()}/swarm`, { method: "POST", body: new URLSearchParams({ user_count: "2", spawn_rate: "2", host }) });
+    const swarm = await fetch(`${webUrl()}/swarm`, {
+      method: "POST",
+      body: new URLSearchParams({ user_count: "2", spawn_rate: "2", host }),
+    });
     expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
-    const total = await waitFor(async () => {
-      const all = (await stats()).stats.find((e) => e.name === "Aggregated");
-      return all && all.num_requests > 0 ? all : new NotYet(JSON.stringify(all));
-    }, 60_000, "requests at the demo Service", 1_000);
+    const total = await waitFor(
+      async () => {
+        const all = (await stats()).stats.find((e) => e.name === "Aggregated");
+        return all && all.num_requests > 0 ? all : new NotYet(JSON.stringify(all));
+      },
+      60_000,
+      "requests at the demo Service",
+      1_000,
+    );
     expect(total.num_failures).toBe(0);
     expect((await fetch(`${webUrl()}/stop`, { method: "POST" })).ok).toBe(true);
     // The worker pod's grace period is enough for SIGTERM -> final stats -> exit 0.

@@ -16,7 +16,10 @@ const caches = [join(work, "cache-dockerd"), join(work, "cache-debootstrap")];
 /** The daemon's run dir (socket, exec root) for a cache: where dockerd mounts its network namespace. */
 const runDir = async (cache: string) =>
   dirname((await run(["bash", "scripts/dockerd.sh", "host"], 10_000, { LOADWORKER_CACHE: cache })).stdout.trim().replace(/^unix:\/\//, ""));
-const mountsUnder = (...dirs: string[]) => readFileSync("/proc/mounts", "utf8").split("\n").filter((l) => dirs.some((d) => l.includes(` ${d}/`)));
+const mountsUnder = (...dirs: string[]) =>
+  readFileSync("/proc/mounts", "utf8")
+    .split("\n")
+    .filter((l) => dirs.some((d) => l.includes(` ${d}/`)));
 
 describe.skipIf(skip !== undefined)("scripts/image.sh, when something is missing or broken", () => {
   beforeAll(() => mkdirSync(work, { recursive: true }));
@@ -33,7 +36,11 @@ describe.skipIf(skip !== undefined)("scripts/image.sh, when something is missing
     writeFileSync(join(bin, "dockerd"), "#!/bin/sh\necho 'failed to start daemon: this dockerd always fails' >&2\nexit 1\n");
     chmodSync(join(bin, "dockerd"), 0o755);
     const cache = caches[0] as string;
-    const ran = await run(["bash", "scripts/image.sh"], 60_000, { PATH: `${bin}:${process.env.PATH}`, LOADWORKER_CACHE: cache, DOCKER_HOST: "" });
+    const ran = await run(["bash", "scripts/image.sh"], 60_000, {
+      PATH: `${bin}:${process.env.PATH}`,
+      LOADWORKER_CACHE: cache,
+      DOCKER_HOST: "",
+    });
     expect(ran.code).toBe(6);
     expect(ran.stderr).toContain("error: dockerd did not start");
     expect(ran.stderr).toContain("this dockerd always fails");
@@ -65,7 +72,10 @@ describe.skipIf(skip !== undefined)("scripts/image.sh, when something is missing
     }
     writeFileSync(join(copy, "tasks/broken.ts"), "export const broken = defineTask({ name: 'x', fn: async () => { ;\n");
     const before = (await docker(["ps", "-aq"])).stdout;
-    const ran = await run(["bash", join(copy, "scripts/image.sh"), "--build"], 600_000, { ...dockerEnv(), LOADWORKER_IMAGE: "loadworker:broken" });
+    const ran = await run(["bash", join(copy, "scripts/image.sh"), "--build"], 600_000, {
+      ...dockerEnv(),
+      LOADWORKER_IMAGE: "loadworker:broken",
+    });
     expect(ran.code).toBe(8);
     expect(ran.stderr).toContain("broken.ts");
     expect(ran.stderr).toContain("image.sh: failed: docker build of loadworker:broken");

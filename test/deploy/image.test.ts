@@ -10,7 +10,17 @@ import { join } from "node:path";
 import { root } from "./helpers.ts";
 import { listeningAddresses } from "../support/listeners.ts";
 import { NotYet, waitFor } from "../support/wait.ts";
-import { docker, dockerUnavailable, imagePorts, releaseDocker, requirePortsFree, TEST_LABEL, testImage, uiJson, useDocker } from "./docker.ts";
+import {
+  docker,
+  dockerUnavailable,
+  imagePorts,
+  releaseDocker,
+  requirePortsFree,
+  TEST_LABEL,
+  testImage,
+  uiJson,
+  useDocker,
+} from "./docker.ts";
 
 const SEED_TASKS = ["压测MockApi", "压测HttpBin"]; // tasks/seed.ts
 const skip = dockerUnavailable();
@@ -50,11 +60,16 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     const user = await inspect("{{.Config.User}}");
     expect(user).not.toMatch(/^(|root|0)$/);
     expect((await docker(["exec", name, "id", "-u"])).stdout.trim()).toBe(user);
-    const status = await waitFor(async () => {
-      const ran = await docker(["exec", name, "supervisorctl", "status"]);
-      const lines = ran.stdout.trim().split("\n");
-      return lines.every((l) => /\sRUNNING\s/.test(l)) ? lines : new NotYet(ran.stdout + ran.stderr);
-    }, 30_000, "every program RUNNING", 500);
+    const status = await waitFor(
+      async () => {
+        const ran = await docker(["exec", name, "supervisorctl", "status"]);
+        const lines = ran.stdout.trim().split("\n");
+        return lines.every((l) => /\sRUNNING\s/.test(l)) ? lines : new NotYet(ran.stdout + ran.stderr);
+      },
+      30_000,
+      "every program RUNNING",
+      500,
+    );
     const programs = status.map((l) => l.split(/\s+/)[0]);
     expect(programs).toContain("demo");
     expect(programs).toContain("locust");
@@ -69,30 +84,45 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
   }, 30_000);
 
   test("a swarm started through POST /swarm at the demo target runs the seed's two tasks", async () => {
-    await waitFor(async () => {
-      const s = await stats();
-      return s.workers.some((w) => w.state === "ready") ? true : new NotYet(JSON.stringify(s.workers));
-    }, 60_000, "a ready worker", 500);
+    await waitFor(
+      async () => {
+        const s = await stats();
+        return s.workers.some((w) => w.state === "ready") ? true : new NotYet(JSON.stringify(s.workers));
+      },
+      60_000,
+      "a ready worker",
+      500,
+    );
     const swarm = await fetch(ui("/swarm"), {
       method: "POST",
       body: new URLSearchParams({ user_count: "4", spawn_rate: "4", host: `http://127.0.0.1:${ports.demo}` }),
     });
     expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
-    const counted = await waitFor(async () => {
-      const s = await stats();
-      const byName = new Map(s.stats.map((e) => [e.name, e.num_requests]));
-      return SEED_TASKS.every((t) => (byName.get(t) ?? 0) > 0) ? byName : new NotYet(JSON.stringify([...byName]));
-    }, 60_000, "requests of both seed tasks in /stats/requests", 1_000);
+    const counted = await waitFor(
+      async () => {
+        const s = await stats();
+        const byName = new Map(s.stats.map((e) => [e.name, e.num_requests]));
+        return SEED_TASKS.every((t) => (byName.get(t) ?? 0) > 0) ? byName : new NotYet(JSON.stringify([...byName]));
+      },
+      60_000,
+      "requests of both seed tasks in /stats/requests",
+      1_000,
+    );
     for (const task of SEED_TASKS) expect(counted.get(task)).toBeGreaterThan(0);
     expect((await fetch(ui("/stop"), { method: "POST" })).ok).toBe(true); // keep the load short
   }, 120_000);
 
   test("Docker's health check reports the container healthy", async () => {
     // The image's HEALTHCHECK runs every 15 s; the first one decides.
-    const health = await waitFor(async () => {
-      const status = await inspect("{{.State.Health.Status}}");
-      return status === "healthy" ? status : new NotYet(status);
-    }, 60_000, "health status healthy", 1_000);
+    const health = await waitFor(
+      async () => {
+        const status = await inspect("{{.State.Health.Status}}");
+        return status === "healthy" ? status : new NotYet(status);
+      },
+      60_000,
+      "health status healthy",
+      1_000,
+    );
     expect(health).toBe("healthy");
   }, 90_000);
 
@@ -114,12 +144,29 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
   test("with only LOADWORKER_WEB_USER set, the container stops by itself with one message naming the setting", async () => {
     const bad = `${name}-half-login`;
     try {
-      const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", bad, "-e", "LOADWORKER_WEB_USER=operator", image]);
+      const started = await docker([
+        "run",
+        "-d",
+        "--network",
+        "host",
+        "--label",
+        TEST_LABEL,
+        "--name",
+        bad,
+        "-e",
+        "LOADWORKER_WEB_USER=operator",
+        image,
+      ]);
       expect(started.code, started.stderr).toBe(0);
-      await waitFor(async () => {
-        const running = (await docker(["inspect", "-f", "{{.State.Running}}", bad])).stdout.trim();
-        return running === "false" ? true : new NotYet(`running: ${running}`);
-      }, 60_000, "the container to stop by itself", 500);
+      await waitFor(
+        async () => {
+          const running = (await docker(["inspect", "-f", "{{.State.Running}}", bad])).stdout.trim();
+          return running === "false" ? true : new NotYet(`running: ${running}`);
+        },
+        60_000,
+        "the container to stop by itself",
+        500,
+      );
       const logs = await docker(["logs", bad]);
       const all = logs.stdout + logs.stderr;
       expect(all.split("\n").filter((l) => l.includes("LOADWORKER_WEB_USER is set but LOADWORKER_WEB_PASSWORD is not"))).toHaveLength(1);
@@ -141,14 +188,37 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     try {
       await requirePortsFree(ports); // the smoke test's container is gone by now
       const settings = ["-e", "LOADWORKER_TLS_CERT=/tls/cert.pem", "-e", "LOADWORKER_TLS_KEY=/tls/key.pem"];
-      const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", tls, "-v", `${dir}:/tls:ro`, ...settings, image]);
+      const started = await docker([
+        "run",
+        "-d",
+        "--network",
+        "host",
+        "--label",
+        TEST_LABEL,
+        "--name",
+        tls,
+        "-v",
+        `${dir}:/tls:ro`,
+        ...settings,
+        image,
+      ]);
       expect(started.code, started.stderr).toBe(0);
       const https = `https://127.0.0.1:${ports.web}/`;
-      await waitFor(async () => ((await fetch(https, { tls: { rejectUnauthorized: false } })).ok ? true : new NotYet("not 200")), 60_000, "the web UI over https", 500);
-      const health = await waitFor(async () => {
-        const status = (await docker(["inspect", "-f", "{{.State.Health.Status}}", tls])).stdout.trim();
-        return status === "healthy" ? status : new NotYet(status);
-      }, 60_000, "health status healthy with TLS on", 1_000);
+      await waitFor(
+        async () => ((await fetch(https, { tls: { rejectUnauthorized: false } })).ok ? true : new NotYet("not 200")),
+        60_000,
+        "the web UI over https",
+        500,
+      );
+      const health = await waitFor(
+        async () => {
+          const status = (await docker(["inspect", "-f", "{{.State.Health.Status}}", tls])).stdout.trim();
+          return status === "healthy" ? status : new NotYet(status);
+        },
+        60_000,
+        "health status healthy with TLS on",
+        1_000,
+      );
       expect(health).toBe("healthy");
       // The probe itself, run by hand: it passes as Docker runs it, and fails if it speaks plain
       // http to this https UI (so "healthy" above came from a real https request, not a no-op).

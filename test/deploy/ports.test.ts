@@ -36,7 +36,9 @@ describe("requirePortsFree", () => {
 
   test("names a port held on another loopback address, which blocks the image's 0.0.0.0 as well", async () => {
     const port = await listen("127.0.0.2");
-    await expect(requirePortsFree({ demo: port })).rejects.toThrow(`port ${port} (demo) is in use: listening on 127.0.0.2 by pid ${process.pid}`);
+    await expect(requirePortsFree({ demo: port })).rejects.toThrow(
+      `port ${port} (demo) is in use: listening on 127.0.0.2 by pid ${process.pid}`,
+    );
   });
 
   test("names every busy port at once", async () => {

@@ -43,7 +43,10 @@ const pkg = JSON.parse(read("package.json")) as { devDependencies: Record<string
 const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version?: string }> };
 
 const compose = Bun.YAML.parse(read("docker-compose.yml")) as {
-  services: Record<string, { build?: string; image?: string; command?: string[]; ports?: string[]; environment?: string[]; container_name?: string }>;
+  services: Record<
+    string,
+    { build?: string; image?: string; command?: string[]; ports?: string[]; environment?: string[]; container_name?: string }
+  >;
 };
 const k8sFiles = readdirSync(join(root, "deploy/k8s")).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
 type K8sObject = { kind: string; metadata: { name: string }; spec: Record<string, any> };
@@ -129,7 +132,9 @@ describe("the Dockerfile builds what supervisord.conf runs", () => {
   });
 
   test(".dockerignore keeps dependencies, venvs, build output and git out", () => {
-    const ignored = read(".dockerignore").split("\n").map((l) => l.trim());
+    const ignored = read(".dockerignore")
+      .split("\n")
+      .map((l) => l.trim());
     for (const entry of [".git", "node_modules", ".venv", ".run", ".build", "/loadworker", "dist"]) expect(ignored).toContain(entry);
   });
 });
@@ -197,7 +202,12 @@ describe("docker-compose.yml", () => {
   test("runs the master like the image does, reachable from the other containers", () => {
     const flags = locustFlags(master?.command ?? []);
     const image = locustFlags(argvOf("program:locust"));
-    expect(flags).toMatchObject({ "-f": image["-f"], "--master": "", "--web-port": image["--web-port"], "--master-bind-port": image["--master-bind-port"] });
+    expect(flags).toMatchObject({
+      "-f": image["-f"],
+      "--master": "",
+      "--web-port": image["--web-port"],
+      "--master-bind-port": image["--master-bind-port"],
+    });
     expect(flags).toMatchObject({ "--web-host": "0.0.0.0", "--master-bind-host": "0.0.0.0", "--host": "http://demo:8099" });
     expect(master?.ports).toBeUndefined(); // published by docker-compose.override.yml, so the host-network file can do without
     const override = Bun.YAML.parse(read("docker-compose.override.yml")) as { services: Record<string, { ports?: string[] }> };
@@ -213,17 +223,27 @@ describe("docker-compose.yml", () => {
   });
 
   test("the host-network file puts every service on the host network, naming the services 127.0.0.1", () => {
-    const host = Bun.YAML.parse(read("docker-compose.host.yml")) as { services: Record<string, { network_mode?: string; extra_hosts?: string[] }> };
+    const host = Bun.YAML.parse(read("docker-compose.host.yml")) as {
+      services: Record<string, { network_mode?: string; extra_hosts?: string[] }>;
+    };
     expect(Object.keys(host.services).sort()).toEqual(Object.keys(compose.services).sort());
     for (const service of Object.values(host.services)) {
       expect(service.network_mode).toBe("host");
-      expect([...(service.extra_hosts ?? [])].sort()).toEqual(Object.keys(compose.services).filter((s) => s !== "worker").map((s) => `${s}:127.0.0.1`).sort());
+      expect([...(service.extra_hosts ?? [])].sort()).toEqual(
+        Object.keys(compose.services)
+          .filter((s) => s !== "worker")
+          .map((s) => `${s}:127.0.0.1`)
+          .sort(),
+      );
     }
   });
 
   test("the host-network file keeps the master and the demo target on loopback, their commands otherwise the main file's", () => {
     const host = Bun.YAML.parse(read("docker-compose.host.yml")) as { services: Record<string, { command?: string[] }> };
-    const loopback = (argv: string[] | undefined) => (argv ?? []).map((a) => a.replace(/=0\.0\.0\.0$/, "=127.0.0.1")).map((a, i, all) => (all[i - 1] === "--bind" && a === "0.0.0.0" ? "127.0.0.1" : a));
+    const loopback = (argv: string[] | undefined) =>
+      (argv ?? [])
+        .map((a) => a.replace(/=0\.0\.0\.0$/, "=127.0.0.1"))
+        .map((a, i, all) => (all[i - 1] === "--bind" && a === "0.0.0.0" ? "127.0.0.1" : a));
     expect(host.services.master?.command).toEqual(loopback(master?.command as string[]));
     expect(host.services.demo?.command).toEqual(loopback(demo?.command as string[]));
     expect(JSON.stringify(host.services)).not.toContain("0.0.0.0");
@@ -264,7 +284,10 @@ describe("deploy/k8s", () => {
 
   test("the master Service is cluster-internal, and the login comes from an optional Secret", () => {
     expect(service.spec.type).toBe("ClusterIP");
-    const env = podContainer(master).env.map((e: { name: string; valueFrom: { secretKeyRef: object } }) => [e.name, e.valueFrom.secretKeyRef]);
+    const env = podContainer(master).env.map((e: { name: string; valueFrom: { secretKeyRef: object } }) => [
+      e.name,
+      e.valueFrom.secretKeyRef,
+    ]);
     expect(env).toEqual([
       ["LOADWORKER_WEB_USER", { name: "loadworker-web-login", key: "user", optional: true }],
       ["LOADWORKER_WEB_PASSWORD", { name: "loadworker-web-login", key: "password", optional: true }],
@@ -301,9 +324,18 @@ describe("deploy/k8s", () => {
 
 describe("README's two commands", () => {
   // The first fenced block under "## Two commands", one command a line (before its comment).
-  const section = read("README.md").split(/^## /m).find((s) => s.startsWith("Two commands")) ?? "";
-  const commands = (/```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "").split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
-  const ciRun = read(".ci/run").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const section =
+    read("README.md")
+      .split(/^## /m)
+      .find((s) => s.startsWith("Two commands")) ?? "";
+  const commands = (/```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "")
+    .split("\n")
+    .map((l) => l.replace(/#.*/, "").trim())
+    .filter(Boolean);
+  const ciRun = read(".ci/run")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
 
   test("are scripts/up.sh and scripts/test.sh, and CI runs the second exactly as written, after npm ci", () => {
     expect(commands).toEqual(["scripts/up.sh", "scripts/test.sh"]);

@@ -37,7 +37,11 @@ async function expectNothingLeft(): Promise<void> {
 
 /** up.sh in the foreground, in its own process group as under `timeout` or a CI runner. */
 function foreground(extra: string[]) {
-  const child: ChildProcess = spawn("bash", ["scripts/up.sh", ...flags(), ...extra], { cwd: root, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn("bash", ["scripts/up.sh", ...flags(), ...extra], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -47,11 +51,23 @@ function foreground(extra: string[]) {
     exited,
     up: () =>
       Promise.race([
-        waitFor(() => (stderr.includes("Press Ctrl-C to stop everything.") ? true : new NotYet(stderr.slice(-300))), 240_000, "up.sh to say it is up", 250),
+        waitFor(
+          () => (stderr.includes("Press Ctrl-C to stop everything.") ? true : new NotYet(stderr.slice(-300))),
+          240_000,
+          "up.sh to say it is up",
+          250,
+        ),
         exited.then((code) => Promise.reject(new Error(`up.sh exited ${code} before it was up:\n${stderr}`))),
       ]),
     ended: (ms: number) =>
-      Promise.race([exited, Bun.sleep(ms).then(() => (process.kill(-(child.pid as number), "SIGKILL"), Promise.reject(new Error(`up.sh still running after ${ms} ms:\n${stderr}`))))]),
+      Promise.race([
+        exited,
+        Bun.sleep(ms).then(
+          () => (
+            process.kill(-(child.pid as number), "SIGKILL"), Promise.reject(new Error(`up.sh still running after ${ms} ms:\n${stderr}`))
+          ),
+        ),
+      ]),
   };
 }
 

@@ -13,13 +13,29 @@ const settings = (conf: string) => conf.split("\n").filter((l) => l.trim() !== "
 const commandOf = (conf: string, program: string) => {
   const lines = conf.split("\n");
   const start = lines.indexOf(`[program:${program}]`);
-  return lines.slice(start).find((l) => l.startsWith("command="))?.slice("command=".length);
+  return lines
+    .slice(start)
+    .find((l) => l.startsWith("command="))
+    ?.slice("command=".length);
 };
 
 describe("the runtime supervisord.conf", () => {
   const app = "/srv/run/app";
   const run = "/srv/run";
-  const { code, out } = rewrite(["--app-dir", app, "--run-dir", run, "--web-port", "18090", "--master-port", "15557", "--demo-port", "18099", "--workers", "3"]);
+  const { code, out } = rewrite([
+    "--app-dir",
+    app,
+    "--run-dir",
+    run,
+    "--web-port",
+    "18090",
+    "--master-port",
+    "15557",
+    "--demo-port",
+    "18099",
+    "--workers",
+    "3",
+  ]);
 
   test("is produced without error", () => {
     expect(code).toBe(0);

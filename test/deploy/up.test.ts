@@ -32,7 +32,9 @@ const stats = async (): Promise<Stats> => {
 const cores = availableParallelism();
 const readyWorkers = (s: Stats) => s.workers.filter((w) => w.state === "ready");
 const summary = (s: Stats) =>
-  new NotYet(`state ${s.state}, ${s.user_count} users, ${s.stats.at(-1)?.num_requests ?? 0} requests, workers ${JSON.stringify(s.workers.map((w) => [w.id, w.state]))}`);
+  new NotYet(
+    `state ${s.state}, ${s.user_count} users, ${s.stats.at(-1)?.num_requests ?? 0} requests, workers ${JSON.stringify(s.workers.map((w) => [w.id, w.state]))}`,
+  );
 const threeFreePorts = async () => {
   const picked = new Set<number>();
   while (picked.size < 3) picked.add(await freePort());
@@ -61,17 +63,34 @@ afterAll(async () => {
 describe("scripts/up.sh --detach", () => {
   test("builds, starts the web UI and one worker per CPU core, and returns", async () => {
     const up = await run(
-      ["bash", "scripts/up.sh", "--detach", "--web-port", `${ports.web}`, "--master-port", `${ports.master}`, "--demo-port", `${ports.demo}`, "--run-dir", runDir],
+      [
+        "bash",
+        "scripts/up.sh",
+        "--detach",
+        "--web-port",
+        `${ports.web}`,
+        "--master-port",
+        `${ports.master}`,
+        "--demo-port",
+        `${ports.demo}`,
+        "--run-dir",
+        runDir,
+      ],
       300_000,
     );
     recordPids();
     expect(up.code, `up.sh failed:\n${up.stdout}\n${up.stderr}`).toBe(0);
     expect(up.stdout).toContain(`loadworker is up: ${ui()}\n`);
     expect(up.stderr).toContain(`${cores} of ${cores} worker(s) ready`);
-    const s = await waitFor(async () => {
-      const current = await stats();
-      return readyWorkers(current).length === cores ? current : summary(current);
-    }, 60_000, `${cores} ready workers in /stats/requests`, 500);
+    const s = await waitFor(
+      async () => {
+        const current = await stats();
+        return readyWorkers(current).length === cores ? current : summary(current);
+      },
+      60_000,
+      `${cores} ready workers in /stats/requests`,
+      500,
+    );
     expect(s.workers.length).toBe(cores);
     recordPids();
   }, 330_000);
@@ -95,10 +114,15 @@ describe("scripts/up.sh --detach", () => {
       body: new URLSearchParams({ user_count: "4", spawn_rate: "4", host: `http://127.0.0.1:${ports.demo}` }),
     });
     expect(((await swarm.json()) as { success: boolean }).success).toBe(true);
-    const s = await waitFor(async () => {
-      const current = await stats();
-      return (current.stats.at(-1)?.num_requests ?? 0) > 0 && current.user_count === 4 ? current : summary(current);
-    }, 60_000, "requests counted by the master", 2_000); // /stats/requests is cached for 2 s
+    const s = await waitFor(
+      async () => {
+        const current = await stats();
+        return (current.stats.at(-1)?.num_requests ?? 0) > 0 && current.user_count === 4 ? current : summary(current);
+      },
+      60_000,
+      "requests counted by the master",
+      2_000,
+    ); // /stats/requests is cached for 2 s
     expect(s.stats.at(-1)?.name).toBe("Aggregated");
     const target = (await (await fetch(`http://127.0.0.1:${ports.demo}/__stats`)).json()) as { total: number };
     expect(target.total).toBeGreaterThan(0);
@@ -106,10 +130,15 @@ describe("scripts/up.sh --detach", () => {
     // Locust 2.47 takes POST /stop (GET answers 405).
     const stop = await fetch(`${ui()}/stop`, { method: "POST" });
     expect(((await stop.json()) as { success: boolean }).success).toBe(true);
-    await waitFor(async () => {
-      const current = await stats();
-      return current.state === "stopped" && current.user_count === 0 && readyWorkers(current).length === cores ? true : summary(current);
-    }, 60_000, "the test to stop with every worker ready again", 2_000);
+    await waitFor(
+      async () => {
+        const current = await stats();
+        return current.state === "stopped" && current.user_count === 0 && readyWorkers(current).length === cores ? true : summary(current);
+      },
+      60_000,
+      "the test to stop with every worker ready again",
+      2_000,
+    );
     recordPids();
   }, 150_000);
 
@@ -118,20 +147,32 @@ describe("scripts/up.sh --detach", () => {
     const pidOf = async () => Number((await ctl("pid", "loadworker:loadworker_00")).stdout.trim());
     const victim = await pidOf();
     expect(victim).toBeGreaterThan(0);
-    const children = processesMentioning(runDir).filter((p) => p.cmd.includes("--processes") && p.pid !== victim).map((p) => p.pid);
+    const children = processesMentioning(runDir)
+      .filter((p) => p.cmd.includes("--processes") && p.pid !== victim)
+      .map((p) => p.pid);
     expect(children.length).toBe(cores);
     process.kill(victim, "SIGKILL");
-    const replacement = await waitFor(async () => {
-      const pid = await pidOf();
-      return pid > 0 && pid !== victim ? pid : new NotYet(`pid ${pid}`);
-    }, 30_000, "supervisord to restart loadworker_00", 500);
+    const replacement = await waitFor(
+      async () => {
+        const pid = await pidOf();
+        return pid > 0 && pid !== victim ? pid : new NotYet(`pid ${pid}`);
+      },
+      30_000,
+      "supervisord to restart loadworker_00",
+      500,
+    );
     expect(alive(replacement)).toBe(true);
     seenPids.add(replacement);
-    await waitFor(async () => {
-      const current = await stats();
-      const ready = readyWorkers(current);
-      return ready.filter((w) => !before.has(w.id)).length === cores ? true : summary(current);
-    }, 60_000, `${cores} new worker ids ready`, 2_000);
+    await waitFor(
+      async () => {
+        const current = await stats();
+        const ready = readyWorkers(current);
+        return ready.filter((w) => !before.has(w.id)).length === cores ? true : summary(current);
+      },
+      60_000,
+      `${cores} new worker ids ready`,
+      2_000,
+    );
     expect(children.filter(alive)).toEqual([]); // the orphans quit by themselves
   }, 120_000);
 
@@ -145,7 +186,10 @@ describe("scripts/up.sh --detach", () => {
     recordPids();
     const supervisord = Number(readFileSync(join(runDir, "supervisord.pid"), "utf8").trim());
     seenPids.add(supervisord);
-    const programs = (await ctl("pid", "all")).stdout.split("\n").map(Number).filter((p) => p > 0);
+    const programs = (await ctl("pid", "all")).stdout
+      .split("\n")
+      .map(Number)
+      .filter((p) => p > 0);
     for (const pid of programs) seenPids.add(pid);
     expect(programs.length).toBe(3); // demo, locust, loadworker (its worker processes are its children)
 
@@ -171,7 +215,22 @@ describe("scripts/up.sh refuses bad input", () => {
     const taken = typeof address === "object" && address ? address.port : 0;
     const otherDir = mkdtempSync(join(tmpdir(), "lw-up-taken-"));
     try {
-      const up = await run(["bash", "scripts/up.sh", "--detach", "--web-port", `${taken}`, "--master-port", `${await freePort()}`, "--demo-port", `${await freePort()}`, "--run-dir", otherDir], 60_000);
+      const up = await run(
+        [
+          "bash",
+          "scripts/up.sh",
+          "--detach",
+          "--web-port",
+          `${taken}`,
+          "--master-port",
+          `${await freePort()}`,
+          "--demo-port",
+          `${await freePort()}`,
+          "--run-dir",
+          otherDir,
+        ],
+        60_000,
+      );
       expect(up.code).not.toBe(0);
       expect(up.stderr).toContain(`port ${taken} (web UI) is already in use`);
       expect(up.stderr).toContain("--web-port");
@@ -187,7 +246,10 @@ describe("scripts/up.sh refuses bad input", () => {
     const otherDir = mkdtempSync(join(tmpdir(), "lw-up-broken-"));
     try {
       writeFileSync(join(tasks, "broken.ts"), "export const broken = {\n  name: 'x',, \n};\n");
-      const up = await run(["bash", "scripts/up.sh", "--detach", "--tasks", tasks, "--run-dir", otherDir, ...(await threeFreePorts())], 180_000);
+      const up = await run(
+        ["bash", "scripts/up.sh", "--detach", "--tasks", tasks, "--run-dir", otherDir, ...(await threeFreePorts())],
+        180_000,
+      );
       expect(up.code).not.toBe(0);
       expect(up.stderr).toContain(join(tasks, "broken.ts"));
       expect(up.stdout).not.toContain("loadworker is up");
@@ -226,7 +288,8 @@ describe("scripts/up.sh refuses bad input", () => {
   test("--help documents every flag", async () => {
     const help = await run(["bash", "scripts/up.sh", "--help"], 30_000);
     expect(help.code).toBe(0);
-    for (const flag of ["--detach", "--web-port", "--workers", "--master-port", "--demo-port", "--run-dir", "--no-build"]) expect(help.stdout).toContain(flag);
+    for (const flag of ["--detach", "--web-port", "--workers", "--master-port", "--demo-port", "--run-dir", "--no-build"])
+      expect(help.stdout).toContain(flag);
   }, 60_000);
 });
 

@@ -63,7 +63,12 @@ describe("a worker fed malformed messages", () => {
     expect(done.data.user_classes_count).toEqual({ Hitter: 2 });
     expect(done.data.user_count).toBe(2);
     // Nothing bad was applied: no spawning_complete before the valid spawn's.
-    expect(master.all().slice(before, done.index).filter((m) => m.type === "spawning_complete")).toEqual([]);
+    expect(
+      master
+        .all()
+        .slice(before, done.index)
+        .filter((m) => m.type === "spawning_complete"),
+    ).toEqual([]);
     const log = worker.output();
     const dropped = log.split("\n").filter((l) => l.includes("dropped"));
     expect(dropped).toHaveLength(junk.length);
@@ -84,12 +89,23 @@ describe("a worker fed malformed messages", () => {
     const before = master.count;
     master.send("stop", null);
     const stopped = await master.next((m) => m.type === "client_stopped", before);
-    const flushed = master.all().slice(before, stopped.index).some((m) => m.type === "stats");
+    const flushed = master
+      .all()
+      .slice(before, stopped.index)
+      .some((m) => m.type === "stats");
     expect(flushed).toBe(true);
     const ready = await master.next((m) => m.type === "client_ready", stopped.index);
     expect(ready.data).toBe(-1);
     master.send("ack", { index: 7 });
-    await waitFor(() => master.all().slice(ready.index).some((m) => m.type === "heartbeat" && m.data.state === "ready"), 5000, "a ready heartbeat");
+    await waitFor(
+      () =>
+        master
+          .all()
+          .slice(ready.index)
+          .some((m) => m.type === "heartbeat" && m.data.state === "ready"),
+      5000,
+      "a ready heartbeat",
+    );
 
     master.send("spawn", spawnData(20, { Hitter: 1 }));
     const respawned = await master.next((m) => m.type === "spawning_complete", ready.index);
@@ -98,7 +114,10 @@ describe("a worker fed malformed messages", () => {
     const beforeQuit = master.count;
     master.send("quit", null);
     const quit = await master.next((m) => m.type === "quit", beforeQuit, 2000);
-    const final = master.all().slice(beforeQuit, quit.index).find((m) => m.type === "stats");
+    const final = master
+      .all()
+      .slice(beforeQuit, quit.index)
+      .find((m) => m.type === "stats");
     expect(final?.data.user_classes_count).toEqual({ Hitter: 0 });
     expect(await within(worker.exited, 5000, "the worker to exit after quit")).toBe(0);
   });

@@ -67,22 +67,32 @@ describe("a worker whose connection to a running master is cut", () => {
     proxy = await cutProxy(master.masterPort);
     worker = startProc(bin, ["--master-port", String(proxy.port)]);
     const m = master;
-    await waitFor(async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined), 20_000, "the worker to be ready", 500);
+    await waitFor(
+      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
+      20_000,
+      "the worker to be ready",
+      500,
+    );
     expect((await m.swarm({ user_count: 2, spawn_rate: 2, host: server.url })).success).toBe(true);
 
     const steady = async (what: string) => {
       let before = -1;
       let last: unknown;
       try {
-        await waitFor(async () => {
-          const s = await m.stats();
-          last = { state: s.state, user_count: s.user_count, workers: s.workers };
-          const hits = s.stats.find((r: { name: string }) => r.name === "/hit")?.num_requests ?? 0;
-          const ok = s.state === "running" && s.user_count === 2 && s.workers[0]?.state === "running" && s.workers[0]?.user_count === 2;
-          const growing = before >= 0 && hits > before;
-          before = ok ? hits : -1;
-          return ok && growing ? true : undefined;
-        }, 25_000, `2 running users and growing requests ${what}`, 3_000);
+        await waitFor(
+          async () => {
+            const s = await m.stats();
+            last = { state: s.state, user_count: s.user_count, workers: s.workers };
+            const hits = s.stats.find((r: { name: string }) => r.name === "/hit")?.num_requests ?? 0;
+            const ok = s.state === "running" && s.user_count === 2 && s.workers[0]?.state === "running" && s.workers[0]?.user_count === 2;
+            const growing = before >= 0 && hits > before;
+            before = ok ? hits : -1;
+            return ok && growing ? true : undefined;
+          },
+          25_000,
+          `2 running users and growing requests ${what}`,
+          3_000,
+        );
       } catch (e) {
         throw new Error(`${(e as Error).message}; the master last said ${JSON.stringify(last)}`);
       }

@@ -23,12 +23,22 @@ afterAll(async () => {
   await server?.close();
 });
 
-const masterPy = ["from locust import User, task", ...["Failer", "Sleeper"].map((name) => `class ${name}(User):\n    @task\n    def t(self):\n        pass\n`)].join("\n\n");
+const masterPy = [
+  "from locust import User, task",
+  ...["Failer", "Sleeper"].map((name) => `class ${name}(User):\n    @task\n    def t(self):\n        pass\n`),
+].join("\n\n");
 
 describe("version-sensitive paths against a real Locust master", () => {
   test("failed requests reach the failures output and a numeric --stop-timeout is accepted, headless", async () => {
     server.counts.clear();
-    const run = await startHeadlessMaster({ locustfile: masterPy, users: 4, spawnRate: 4, runTime: "6s", host: server.url, extra: ["--stop-timeout", "2", "--exit-code-on-error", "0"] });
+    const run = await startHeadlessMaster({
+      locustfile: masterPy,
+      users: 4,
+      spawnRate: 4,
+      runTime: "6s",
+      host: server.url,
+      extra: ["--stop-timeout", "2", "--exit-code-on-error", "0"],
+    });
     const worker = startProc(bin, ["--master-port", String(run.port)]);
     cleanup.push(worker, run.master);
     const result = await run.result();
@@ -44,7 +54,10 @@ describe("version-sensitive paths against a real Locust master", () => {
     expect(result.aggregated.failures).toBe(fail!.failures);
     expect(result.failuresCsv).toContain("/fail");
     // One error row: every report's delta for the same (method, name, error) merged into it.
-    const failRows = result.failuresCsv.trim().split("\n").filter((l) => l.includes("/fail"));
+    const failRows = result.failuresCsv
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes("/fail"));
     expect(failRows).toHaveLength(1);
     expect(failRows[0]).toContain(String(fail!.failures));
   }, 120_000);
@@ -58,15 +71,25 @@ describe("version-sensitive paths against a real Locust master", () => {
     await waitFor(async () => ((await ready()) === 1 ? true : undefined), 20_000, "the worker to be ready", 500);
     for (const round of [1, 2]) {
       expect((await ui.swarm({ user_count: 4, spawn_rate: 4, host: server.url })).success).toBe(true);
-      await waitFor(async () => {
-        const s = await ui.stats();
-        return s.user_count === 4 && s.stats.find((r: { name: string }) => r.name === "/slow")?.num_requests > 3 ? true : undefined;
-      }, 20_000, `requests in test ${round}`, 500);
+      await waitFor(
+        async () => {
+          const s = await ui.stats();
+          return s.user_count === 4 && s.stats.find((r: { name: string }) => r.name === "/slow")?.num_requests > 3 ? true : undefined;
+        },
+        20_000,
+        `requests in test ${round}`,
+        500,
+      );
       expect((await ui.stop()).success).toBe(true);
-      await waitFor(async () => {
-        const s = await ui.stats();
-        return s.user_count === 0 && s.state === "stopped" && s.workers[0]?.state === "ready" ? true : undefined;
-      }, 20_000, `the worker back to ready after stop ${round}`, 500);
+      await waitFor(
+        async () => {
+          const s = await ui.stats();
+          return s.user_count === 0 && s.state === "stopped" && s.workers[0]?.state === "ready" ? true : undefined;
+        },
+        20_000,
+        `the worker back to ready after stop ${round}`,
+        500,
+      );
     }
     const s = await ui.stats();
     const fail = s.stats.find((r: { name: string }) => r.name === "/fail");

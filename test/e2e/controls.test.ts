@@ -41,11 +41,19 @@ describe("custom messages, test hooks and the Logs tab", () => {
     // master → worker "ping" (master.py's test_start handler) → worker's onMessage answers "pong".
     await waitFor(() => (/got pong 42 from worker 0/.test(master.proc.output()) ? true : undefined), 20_000, "the master's pong handler");
     // A task's sendMessage reaches the master's handler.
-    await waitFor(() => (/got task_hello from worker 0/.test(master.proc.output()) ? true : undefined), 20_000, "the master's task_hello handler");
+    await waitFor(
+      () => (/got task_hello from worker 0/.test(master.proc.output()) ? true : undefined),
+      20_000,
+      "the master's task_hello handler",
+    );
     // A second spawn within the same test does not start the test again.
     await master.swarm({ user_count: 2, spawn_rate: 2, host: "" });
     // The bad cases (a throwing handler, a type nobody registered, unencodable data) did not stop the worker.
-    await waitFor(async () => ((await statRows(master)).find((r) => r.name === "said hello")?.num_requests ?? 0) > 10 || undefined, 20_000, "tasks to run on");
+    await waitFor(
+      async () => ((await statRows(master)).find((r) => r.name === "said hello")?.num_requests ?? 0) > 10 || undefined,
+      20_000,
+      "tasks to run on",
+    );
     // The Logs tab: masters >= 2.29 send spawning_complete, and then get the worker's lines every 10 s.
     const logs = await waitFor(
       async () => {
@@ -57,7 +65,9 @@ describe("custom messages, test hooks and the Logs tab", () => {
       "the worker's lines in the master's GET /logs",
       500,
     );
-    expect(logs.find((l) => l.includes("got ping 42"))).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] [^/]+\/INFO\/loadworker: got ping 42$/);
+    expect(logs.find((l) => l.includes("got ping 42"))).toMatch(
+      /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] [^/]+\/INFO\/loadworker: got ping 42$/,
+    );
 
     await master.stop();
     await waitFor(() => (w.output().includes("onTestStop ran") ? true : undefined), 20_000, "onTestStop");
@@ -86,11 +96,18 @@ describe("web UI class edits and the class picker", () => {
     await worker(master.masterPort);
     await workersReady(master, 1);
     await master.swarm({ user_count: 1, spawn_rate: 1, host: "", user_classes: "Editable" });
-    const rowsOf = async (method: string) => (await statRows(master)).filter((r) => r.method === method).map((r) => r.name).sort();
+    const rowsOf = async (method: string) =>
+      (await statRows(master))
+        .filter((r) => r.method === method)
+        .map((r) => r.name)
+        .sort();
     await waitFor(async () => ((await rowsOf("u1")).length === 2 ? true : undefined), 20_000, "user 1 to run both tasks");
 
     // The web UI's user class editor posts this JSON; the master forwards it to the workers.
-    const edit = await fetch(`${master.url}/user`, { method: "POST", body: JSON.stringify({ user_class_name: "Editable", tasks: ["second"], weight: 1, fixed_count: 0, host: "" }) });
+    const edit = await fetch(`${master.url}/user`, {
+      method: "POST",
+      body: JSON.stringify({ user_class_name: "Editable", tasks: ["second"], weight: 1, fixed_count: 0, host: "" }),
+    });
     expect(edit.status).toBe(201);
     await sleep(500);
     await master.swarm({ user_count: 2, spawn_rate: 2, host: "", user_classes: "Editable" });
@@ -108,20 +125,39 @@ describe("web UI class edits and the class picker", () => {
 describe("tags and fixed_count from the master", () => {
   test("--tags and --exclude-tags on the master select the worker's tasks", async () => {
     const bin = await controlsWorker();
-    const run = await startHeadlessMaster({ locustfile: controlsMasterPy(bin), users: 2, spawnRate: 2, runTime: "4s", extra: ["Tagged", "--tags", "fast", "--exclude-tags", "flaky"] });
+    const run = await startHeadlessMaster({
+      locustfile: controlsMasterPy(bin),
+      users: 2,
+      spawnRate: 2,
+      runTime: "4s",
+      extra: ["Tagged", "--tags", "fast", "--exclude-tags", "flaky"],
+    });
     procs.push(run.master, await worker(run.port));
     const result = await run.result();
     expect(result.rows.map((r) => r.name).sort()).toEqual(["fast"]);
     expect(masterComplaints(result.log)).toEqual([]);
 
-    const again = await startHeadlessMaster({ locustfile: controlsMasterPy(bin), users: 2, spawnRate: 2, runTime: "4s", extra: ["Tagged", "--exclude-tags", "slow"] });
+    const again = await startHeadlessMaster({
+      locustfile: controlsMasterPy(bin),
+      users: 2,
+      spawnRate: 2,
+      runTime: "4s",
+      extra: ["Tagged", "--exclude-tags", "slow"],
+    });
     procs.push(again.master, await worker(again.port));
     expect((await again.result()).rows.map((r) => r.name).sort()).toEqual(["fast", "fast-but-flaky", "untagged"]);
   }, 120_000);
 
   test("a fixedCount class gets exactly its count across 2 workers", async () => {
     const bin = await controlsWorker();
-    const run = await startHeadlessMaster({ locustfile: controlsMasterPy(bin), users: 10, spawnRate: 10, runTime: "4s", workers: 2, extra: ["Fixed", "Rest"] });
+    const run = await startHeadlessMaster({
+      locustfile: controlsMasterPy(bin),
+      users: 10,
+      spawnRate: 10,
+      runTime: "4s",
+      workers: 2,
+      extra: ["Fixed", "Rest"],
+    });
     procs.push(run.master, await worker(run.port), await worker(run.port));
     const result = await run.result();
     // Each user records its start once, under its class: these are users that ran, on both workers.
@@ -139,10 +175,14 @@ describe("GET /metrics (--metrics-port)", () => {
     await workersReady(master, 1);
     await master.swarm({ user_count: 4, spawn_rate: 4, host: "" });
     const scrape = async () => parseWithPrometheusClient(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
-    const running = await waitFor(async () => {
-      const families = await scrape();
-      return sampleValue(families, "loadworker_users", "loadworker_users", { user_class: "Ticker" }) === 4 ? families : undefined;
-    }, 20_000, "/metrics to show 4 Ticker users");
+    const running = await waitFor(
+      async () => {
+        const families = await scrape();
+        return sampleValue(families, "loadworker_users", "loadworker_users", { user_class: "Ticker" }) === 4 ? families : undefined;
+      },
+      20_000,
+      "/metrics to show 4 Ticker users",
+    );
     expect(Number(sampleValue(running, "process_resident_memory_bytes", "process_resident_memory_bytes"))).toBeGreaterThan(1e6);
     expect(Number(sampleValue(running, "process_cpu_seconds", "process_cpu_seconds_total"))).toBeGreaterThan(0);
     expect(sampleValue(running, "loadworker_open_connections", "loadworker_open_connections")).toBe(0); // Ticker makes no HTTP requests
@@ -157,8 +197,12 @@ describe("GET /metrics (--metrics-port)", () => {
     expect(tick?.num_requests).toBeGreaterThan(1000);
     expect(sampleValue(families, "loadworker_requests", "loadworker_requests_total", labels)).toBe(tick?.num_requests);
     expect(sampleValue(families, "loadworker_failures", "loadworker_failures_total", labels)).toBe(tick?.num_failures);
-    expect(sampleValue(families, "loadworker_response_time_seconds", "loadworker_response_time_seconds_count", labels)).toBe(tick?.num_requests);
-    expect(sampleValue(families, "loadworker_response_time_seconds", "loadworker_response_time_seconds_bucket", { ...labels, le: "0.005" })).toBe(tick?.num_requests); // 1 ms each
+    expect(sampleValue(families, "loadworker_response_time_seconds", "loadworker_response_time_seconds_count", labels)).toBe(
+      tick?.num_requests,
+    );
+    expect(
+      sampleValue(families, "loadworker_response_time_seconds", "loadworker_response_time_seconds_bucket", { ...labels, le: "0.005" }),
+    ).toBe(tick?.num_requests); // 1 ms each
     expect(sampleValue(families, "loadworker_users", "loadworker_users", { user_class: "Ticker" }) ?? 0).toBe(0);
     expect(sampleValue(families, "loadworker_exceptions", "loadworker_exceptions_total")).toBe(0);
   }, 120_000);

@@ -45,25 +45,40 @@ describe("credentials in URLs under a real master", () => {
     const env = { E2E_SECRET_PORT: String(port), E2E_REFUSED_PORT: String(await freePort()) };
     worker = startProc(bin, ["--master-port", String(master.masterPort)], { env });
     const ui = master;
-    await waitFor(async () => ((await ui.stats()).workers?.[0]?.state === "ready") || undefined, 20_000, "the worker to be ready");
+    await waitFor(async () => (await ui.stats()).workers?.[0]?.state === "ready" || undefined, 20_000, "the worker to be ready");
     expect((await ui.swarm({ user_count: 2, spawn_rate: 2, host: `http://u:secret@127.0.0.1:${port}` })).success).toBe(true);
 
     const names = ["/x", "/y", "/down", "/loop"];
-    const stats = await waitFor(async () => {
-      const s = await ui.stats();
-      const rows = names.map((name) => s.stats.find((r: { name: string }) => r.name === name));
-      return rows.every((r) => r?.num_requests > 2) ? s : undefined;
-    }, 30_000, "every task's row in /stats/requests", 500);
-    const exceptions = await waitFor(async () => {
-      const e = (await (await fetch(`${ui.url}/exceptions`)).json()) as { exceptions?: unknown[] };
-      return (e.exceptions?.length ?? 0) > 0 ? e : undefined;
-    }, 20_000, "the bad URL's exception in /exceptions", 500);
+    const stats = await waitFor(
+      async () => {
+        const s = await ui.stats();
+        const rows = names.map((name) => s.stats.find((r: { name: string }) => r.name === name));
+        return rows.every((r) => r?.num_requests > 2) ? s : undefined;
+      },
+      30_000,
+      "every task's row in /stats/requests",
+      500,
+    );
+    const exceptions = await waitFor(
+      async () => {
+        const e = (await (await fetch(`${ui.url}/exceptions`)).json()) as { exceptions?: unknown[] };
+        return (e.exceptions?.length ?? 0) > 0 ? e : undefined;
+      },
+      20_000,
+      "the bad URL's exception in /exceptions",
+      500,
+    );
     await ui.stop();
     // The CSV writer runs every second; after /stop the files hold the rows seen above.
-    const csv = await waitFor(() => {
-      const text = ["stats", "failures", "exceptions"].map((kind) => readFileSync(join(dir, `run_${kind}.csv`), "utf8")).join("\n");
-      return text.includes("/loop") && text.includes("cannot parse URL") ? text : undefined;
-    }, 20_000, "the master's CSV files with the failures and the exception", 500);
+    const csv = await waitFor(
+      () => {
+        const text = ["stats", "failures", "exceptions"].map((kind) => readFileSync(join(dir, `run_${kind}.csv`), "utf8")).join("\n");
+        return text.includes("/loop") && text.includes("cannot parse URL") ? text : undefined;
+      },
+      20_000,
+      "the master's CSV files with the failures and the exception",
+      500,
+    );
     worker.kill("SIGTERM");
     await within(worker.exited, 10_000, "the worker to exit");
 
@@ -93,10 +108,14 @@ describe("the worker's host in LOADWORKER_HOST under a real master", () => {
     master?.proc.kill("SIGKILL"); // the first test's master: afterAll ends only the last one
     const dir = tempDir("credentials-env");
     master = await startUiMaster({ locustfile: LOCUSTFILE, dir });
-    const env = { E2E_SECRET_PORT: String(port), E2E_REFUSED_PORT: String(await freePort()), LOADWORKER_HOST: `http://u:secret@127.0.0.1:${port}` };
+    const env = {
+      E2E_SECRET_PORT: String(port),
+      E2E_REFUSED_PORT: String(await freePort()),
+      LOADWORKER_HOST: `http://u:secret@127.0.0.1:${port}`,
+    };
     worker = startProc(bin, ["--master-port", String(master.masterPort)], { env });
     const ui = master;
-    await waitFor(async () => ((await ui.stats()).workers?.[0]?.state === "ready") || undefined, 20_000, "the worker to be ready");
+    await waitFor(async () => (await ui.stats()).workers?.[0]?.state === "ready" || undefined, 20_000, "the worker to be ready");
     expect((await ui.swarm({ user_count: 1, spawn_rate: 1 })).success).toBe(true);
     await waitFor(() => auth.get("/y"), 20_000, "the relative request /y");
     const cmdline = readFileSync(`/proc/${worker.child.pid}/cmdline`, "utf8");

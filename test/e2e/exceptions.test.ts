@@ -35,13 +35,20 @@ describe("exceptions from a compiled worker under a real master", () => {
     master = await startUiMaster({ locustfile: LOCUSTFILE });
     const m = master;
     worker = startProc(bin, ["--master-port", String(m.masterPort)]);
-    await waitFor(async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined), 20_000, "the worker to be ready", 500);
+    await waitFor(
+      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
+      20_000,
+      "the worker to be ready",
+      500,
+    );
     // Six users throwing every 0.1 s: about 60 exceptions a second, six times the cap.
     expect((await m.swarm({ user_count: 6, spawn_rate: 6, host: server.url })).success).toBe(true);
     const rows = await waitFor(
       async () => {
         const { exceptions } = (await (await fetch(`${m.url}/exceptions`)).json()) as { exceptions: ExceptionRow[] };
-        return exceptions.some((e) => e.msg.startsWith("loadworker sent at most")) && exceptions.some((e) => e.count > 20) ? exceptions : undefined;
+        return exceptions.some((e) => e.msg.startsWith("loadworker sent at most")) && exceptions.some((e) => e.count > 20)
+          ? exceptions
+          : undefined;
       },
       30_000,
       "the master to show the task's exceptions and the held-back row",
@@ -54,7 +61,9 @@ describe("exceptions from a compiled worker under a real master", () => {
     expect(boom[0]?.traceback).toMatch(/^in throw\nError: boom from a task\n {4}at \S+ \(test\/e2e\/tasks\/e2e\.ts:24:\d+\)$/);
     const held = rows.find((e) => e.msg.startsWith("loadworker sent at most 10 exception reports per second"));
     expect(held?.traceback).toStartWith("not a task error");
-    expect(worker.output()).toMatch(/exception reports held back: [\d,]+ over \d+s were not sent to the master .*Error\('boom from a task'\) in throw ×[\d,]+/);
+    expect(worker.output()).toMatch(
+      /exception reports held back: [\d,]+ over \d+s were not sent to the master .*Error\('boom from a task'\) in throw ×[\d,]+/,
+    );
     expect(worker.output()).toContain("(test/e2e/tasks/e2e.ts:24:");
     expect(worker.output()).not.toContain("$bunfs");
 

@@ -5,7 +5,16 @@ import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type UiMaster, masterComplaints, startHeadlessMaster, startUiMaster } from "../support/master.ts";
-import { type CountingServer, type Proc, alive, childCmdlines, childrenOf, countingServer, e2eWorker, startProc } from "../support/procs.ts";
+import {
+  type CountingServer,
+  type Proc,
+  alive,
+  childCmdlines,
+  childrenOf,
+  countingServer,
+  e2eWorker,
+  startProc,
+} from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 let bin: string;
@@ -35,7 +44,12 @@ async function twoProcesses(): Promise<{ ui: UiMaster; worker: Proc }> {
     for (const pid of childrenOf(worker.child.pid as number)) process.kill(pid, "SIGKILL");
     worker.kill("SIGKILL");
   });
-  await waitFor(async () => ((await workers(ui)).filter((w) => w.state === "ready").length === 2 ? true : undefined), 30_000, "two ready workers", 250);
+  await waitFor(
+    async () => ((await workers(ui)).filter((w) => w.state === "ready").length === 2 ? true : undefined),
+    30_000,
+    "two ready workers",
+    250,
+  );
   return { ui, worker };
 }
 
@@ -61,13 +75,22 @@ describe("--processes against a real master", () => {
   test("SIGTERM to the parent: every worker sends quit to the master, and no process is left", async () => {
     const { ui, worker } = await twoProcesses();
     await ui.swarm({ user_count: 4, spawn_rate: 4, host: server.url });
-    await waitFor(async () => ((await workers(ui)).filter((w) => w.state === "running").length === 2 ? true : undefined), 20_000, "two running workers", 250);
+    await waitFor(
+      async () => ((await workers(ui)).filter((w) => w.state === "running").length === 2 ? true : undefined),
+      20_000,
+      "two running workers",
+      250,
+    );
     const children = childrenOf(worker.child.pid as number);
     expect(children).toHaveLength(2);
     worker.kill("SIGTERM");
     expect(await within(worker.exited, 15_000, "the parent to exit")).toBe(0);
     for (const pid of children) expect(alive(pid)).toBe(false);
-    await waitFor(() => ((ui.proc.output().match(/Worker .* quit/g) ?? []).length >= 2 ? true : undefined), 10_000, "the master to see both workers quit");
+    await waitFor(
+      () => ((ui.proc.output().match(/Worker .* quit/g) ?? []).length >= 2 ? true : undefined),
+      10_000,
+      "the master to see both workers quit",
+    );
   }, 120_000);
 
   test("a child killed with SIGKILL is restarted and joins the master again", async () => {
@@ -75,18 +98,27 @@ describe("--processes against a real master", () => {
     const before = await workers(ui);
     const [victim, survivor] = childrenOf(worker.child.pid as number);
     process.kill(victim!, "SIGKILL");
-    const after = await waitFor(() => {
-      const now = childrenOf(worker.child.pid as number);
-      return now.length === 2 && !now.includes(victim!) ? now : undefined;
-    }, 15_000, "a new child in place of the killed one");
+    const after = await waitFor(
+      () => {
+        const now = childrenOf(worker.child.pid as number);
+        return now.length === 2 && !now.includes(victim!) ? now : undefined;
+      },
+      15_000,
+      "a new child in place of the killed one",
+    );
     expect(after).toContain(survivor!);
     expect(worker.output()).toMatch(/worker process \d\/2 \(pid \d+\) exited with signal SIGKILL; restarting it/);
     // The new child registers as a new worker (its own identity); the master may list the dead one as missing.
-    await waitFor(async () => {
-      const rows = await workers(ui);
-      const fresh = rows.filter((w) => w.state === "ready" && !before.some((b) => b.id === w.id));
-      return fresh.length === 1 ? true : undefined;
-    }, 30_000, "the restarted worker to be ready at the master", 250);
+    await waitFor(
+      async () => {
+        const rows = await workers(ui);
+        const fresh = rows.filter((w) => w.state === "ready" && !before.some((b) => b.id === w.id));
+        return fresh.length === 1 ? true : undefined;
+      },
+      30_000,
+      "the restarted worker to be ready at the master",
+      250,
+    );
   }, 120_000);
 
   test("the parent killed with SIGKILL leaves no child running for more than a few seconds", async () => {
@@ -110,7 +142,12 @@ describe("--processes against a real master", () => {
     const run = await startHeadlessMaster({ locustfile: masterPy, users: 2, spawnRate: 2, runTime: "4s", workers: 2 });
     const worker = startProc(bin, ["--master-host", "127.0.0.1", "--master-port", String(run.port), "--host", host, "--processes", "2"]);
     cleanup.push(() => worker.kill("SIGKILL"));
-    const cmdlines = await childCmdlines(worker.child.pid as number, 2, () => auth.size > 0, "both children to run and a request to arrive");
+    const cmdlines = await childCmdlines(
+      worker.child.pid as number,
+      2,
+      () => auth.size > 0,
+      "both children to run and a request to arrive",
+    );
     for (const cmdline of cmdlines) {
       expect(cmdline).not.toContain("secret");
       expect(cmdline).not.toContain("--host");

@@ -40,10 +40,14 @@ describe("--max-rps caps task executions across the worker's users", () => {
     [100, 10],
     [1_000, 20],
     [20_000, 40],
-  ])("at %d/s with %d users, the master measures the cap within 2 percent", async (cap, users) => {
-    const rate = await measuredRate(cap, users);
-    console.log(`--max-rps ${cap}: the master measured ${rate.toFixed(1)}/s (${((rate / cap) * 100).toFixed(2)}% of the cap)`);
-    expect(rate / cap).toBeGreaterThanOrEqual(0.98);
-    expect(rate / cap).toBeLessThanOrEqual(1.02);
-  }, 90_000);
+  ])(
+    "at %d/s with %d users, the master measures the cap within 2 percent",
+    async (cap, users) => {
+      const rate = await measuredRate(cap, users);
+      console.log(`--max-rps ${cap}: the master measured ${rate.toFixed(1)}/s (${((rate / cap) * 100).toFixed(2)}% of the cap)`);
+      expect(rate / cap).toBeGreaterThanOrEqual(0.98);
+      expect(rate / cap).toBeLessThanOrEqual(1.02);
+    },
+    90_000,
+  );
 });

@@ -21,7 +21,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const workersIn = async (m: UiMaster, states: string[]) => (await m.stats()).workers?.filter((w: { state: string }) => states.includes(w.state)).length ?? 0;
+const workersIn = async (m: UiMaster, states: string[]) =>
+  (await m.stats()).workers?.filter((w: { state: string }) => states.includes(w.state)).length ?? 0;
 const readyWorkers = (m: UiMaster) => workersIn(m, ["ready"]);
 // A master older than 2.19 cannot tell the worker it restarted (no heartbeat replies): the worker
 // then registers again keeping its users (a network blip looks the same), so it may show "running".
@@ -35,11 +36,16 @@ describe("a worker and a master that restarts", () => {
     await waitFor(async () => (await readyWorkers(first)) === 1 || undefined, 20_000, "the worker to be ready on the first master");
 
     expect((await first.swarm({ user_count: 3, spawn_rate: 3, host: server.url })).success).toBe(true);
-    const running = await waitFor(async () => {
-      const s = await first.stats();
-      const total = s.stats.at(-1);
-      return s.user_count === 3 && total.num_requests > 50 && total.current_rps > 0 ? s : undefined;
-    }, 20_000, "requests and a current RPS in the first master's stats", 500);
+    const running = await waitFor(
+      async () => {
+        const s = await first.stats();
+        const total = s.stats.at(-1);
+        return s.user_count === 3 && total.num_requests > 50 && total.current_rps > 0 ? s : undefined;
+      },
+      20_000,
+      "requests and a current RPS in the first master's stats",
+      500,
+    );
     expect(running.stats.find((r: { name: string }) => r.name === "/hit").num_failures).toBe(0);
     expect(running.workers[0].state).toBe("running");
 
@@ -50,17 +56,32 @@ describe("a worker and a master that restarts", () => {
     await new Promise((r) => setTimeout(r, 4000));
     const second = await startUiMaster({ locustfile: LOCUSTFILE, masterPort: first.masterPort });
     masters.push(second);
-    await waitFor(async () => (await registeredWorkers(second)) === 1 || undefined, 30_000, "the same worker process to register with the new master", 500);
+    await waitFor(
+      async () => (await registeredWorkers(second)) === 1 || undefined,
+      30_000,
+      "the same worker process to register with the new master",
+      500,
+    );
     expect(worker.child.exitCode).toBeNull();
 
     await second.swarm({ user_count: 2, spawn_rate: 2, host: server.url });
-    await waitFor(async () => ((await second.stats()).stats.at(-1).num_requests > 20 ? true : undefined), 20_000, "requests on the new master", 500);
+    await waitFor(
+      async () => ((await second.stats()).stats.at(-1).num_requests > 20 ? true : undefined),
+      20_000,
+      "requests on the new master",
+      500,
+    );
     const stopped = await second.stop();
     expect(stopped.success).toBe(true);
-    await waitFor(async () => {
-      const s = await second.stats();
-      return s.user_count === 0 && s.workers[0]?.state === "ready" ? true : undefined;
-    }, 20_000, "the worker back to ready after /stop", 500);
+    await waitFor(
+      async () => {
+        const s = await second.stats();
+        return s.user_count === 0 && s.workers[0]?.state === "ready" ? true : undefined;
+      },
+      20_000,
+      "the worker back to ready after /stop",
+      500,
+    );
 
     worker.kill("SIGTERM");
     expect(await within(worker.exited, 5000, "the worker to exit on SIGTERM")).toBe(0);

@@ -22,7 +22,11 @@ afterAll(() => server?.close());
 
 const cases: Array<[string, () => string[], RegExp]> = [
   ["a threshold that does not parse", () => ["--threshold", "p95<<5"], /--threshold: threshold 'p95<<5': '<5' is not a number/],
-  ["an unknown metric", () => ["--threshold", "latency<5"], /unknown metric 'latency'; metrics: requests, failures, fail_ratio, rps, avg, min, max, median, p50/],
+  [
+    "an unknown metric",
+    () => ["--threshold", "latency<5"],
+    /unknown metric 'latency'; metrics: requests, failures, fail_ratio, rps, avg, min, max, median, p50/,
+  ],
   ["'=' for '=='", () => ["--threshold", "failures=0"], /'=' is not an operator; use '=='/],
   ["-t 5x", () => ["-t", "5x"], /-t\/--run-time must be a time span such as 20, 20s, 3m, 2h, 1h20m, 3h30m10s, got "5x"/],
   ["-u -3", () => ["-u", "-3"], /-u\/--users must be a whole number 1 or more, got "-3"/],
@@ -30,22 +34,42 @@ const cases: Array<[string, () => string[], RegExp]> = [
   ["--stop-timeout abc", () => ["--stop-timeout", "abc"], /--stop-timeout must be a time span/],
   ["--exit-code-on-error 300", () => ["--exit-code-on-error", "300"], /--exit-code-on-error must be a whole number from 0 to 255/],
   ["--abort-on-fail without a threshold", () => ["--abort-on-fail"], /--abort-on-fail needs at least one --threshold/],
-  ["a class or task that does not exist", () => ["Nobody"], /no user class or task named "Nobody"; user classes: .*Shopper.*; tasks: .*list items/],
-  ["a --json path under a file", () => ["--json", join(dir, "a-file", "r.json")], /cannot write the --json report file ".*a-file\/r\.json": a part of the path is a file, not a folder \((ENOTDIR|EEXIST)\)/],
-  ["an --html path that is a folder", () => ["--html", join(dir, "a-folder")], /cannot write the --html report file ".*a-folder": it is a folder \(EISDIR\)/],
-  ["a --csv prefix under a file", () => ["--csv", join(dir, "a-file", "run")], /cannot write the --csv report file ".*a-file\/run_stats\.csv": a part of the path is a file/],
+  [
+    "a class or task that does not exist",
+    () => ["Nobody"],
+    /no user class or task named "Nobody"; user classes: .*Shopper.*; tasks: .*list items/,
+  ],
+  [
+    "a --json path under a file",
+    () => ["--json", join(dir, "a-file", "r.json")],
+    /cannot write the --json report file ".*a-file\/r\.json": a part of the path is a file, not a folder \((ENOTDIR|EEXIST)\)/,
+  ],
+  [
+    "an --html path that is a folder",
+    () => ["--html", join(dir, "a-folder")],
+    /cannot write the --html report file ".*a-folder": it is a folder \(EISDIR\)/,
+  ],
+  [
+    "a --csv prefix under a file",
+    () => ["--csv", join(dir, "a-file", "run")],
+    /cannot write the --csv report file ".*a-file\/run_stats\.csv": a part of the path is a file/,
+  ],
   ["a mistyped flag", () => ["--treshold", "p95<5"], /unknown flag "--treshold" for loadworker run/],
 ];
 
 describe("loadworker run with bad input", () => {
-  test.each(cases)("%s: exit 2 with a clear message, before any load", async (_, args, message) => {
-    const before = server.total();
-    const result = await run(binary, ["-u", "2", "-t", "5s", "--host", server.url, ...args()]);
-    expect(result.stderr).toMatch(message);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe("");
-    expect(server.total()).toBe(before);
-  }, 30_000);
+  test.each(cases)(
+    "%s: exit 2 with a clear message, before any load",
+    async (_, args, message) => {
+      const before = server.total();
+      const result = await run(binary, ["-u", "2", "-t", "5s", "--host", server.url, ...args()]);
+      expect(result.stderr).toMatch(message);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(server.total()).toBe(before);
+    },
+    30_000,
+  );
 
   test("a bad threshold stops the run before the report files are created", async () => {
     const json = join(dir, "never.json");

@@ -13,7 +13,10 @@ let binary: Runner;
 let server: CountingServer;
 
 beforeAll(async () => {
-  binary = { kind: "binary", path: await buildWorker(join(ROOT, "test/e2e/run-controls-tasks"), join(ROOT, ".build/loadworker-run-controls")) };
+  binary = {
+    kind: "binary",
+    path: await buildWorker(join(ROOT, "test/e2e/run-controls-tasks"), join(ROOT, ".build/loadworker-run-controls")),
+  };
 }, 180_000);
 
 afterAll(() => server?.close());
@@ -58,7 +61,21 @@ describe("run --max-rps", () => {
 
 describe("run --request-increase-rate", () => {
   test("ramps the cap up by 50/s every second to --max-rps 200: the server's per-second counts climb, then hold the cap", async () => {
-    const { result, server: s } = await runAgainst(["Ticker", "-u", "5", "-r", "5", "-t", "7s", "--max-rps", "200", "--request-increase-rate", "50", "--tags", "fast"]);
+    const { result, server: s } = await runAgainst([
+      "Ticker",
+      "-u",
+      "5",
+      "-r",
+      "5",
+      "-t",
+      "7s",
+      "--max-rps",
+      "200",
+      "--request-increase-rate",
+      "50",
+      "--tags",
+      "fast",
+    ]);
     expect(result.code).toBe(0);
     const whole = countsPerSecond(s.log, "/tick");
     console.log(`run --max-rps 200 --request-increase-rate 50: per whole second ${whole.join(", ")}`);
@@ -87,7 +104,19 @@ describe("run -T/--tags and -E/--exclude-tags", () => {
   }, 60_000);
 
   test("--exclude-tags fast,other runs the rest, untagged tasks included", async () => {
-    const { result, server: s } = await runAgainst(["Ticker", "--exclude-tags", "fast,other", "-u", "2", "-r", "2", "-t", "2s", "--max-rps", "100"]);
+    const { result, server: s } = await runAgainst([
+      "Ticker",
+      "--exclude-tags",
+      "fast,other",
+      "-u",
+      "2",
+      "-r",
+      "2",
+      "-t",
+      "2s",
+      "--max-rps",
+      "100",
+    ]);
     expect(result.code).toBe(0);
     expect(served(s, "/slow")).toBeGreaterThan(0);
     expect(served(s, "/plain")).toBeGreaterThan(0);
@@ -114,7 +143,23 @@ describe("run --metrics-port", () => {
     await server?.close();
     server = await countingServer();
     const port = await freePort();
-    const started = startRun(binary, ["Ticker", "-u", "3", "-r", "3", "--max-rps", "50", "--tags", "fast", "--host", server.url, "--metrics-port", String(port), "--metrics-host", "127.0.0.1"]);
+    const started = startRun(binary, [
+      "Ticker",
+      "-u",
+      "3",
+      "-r",
+      "3",
+      "--max-rps",
+      "50",
+      "--tags",
+      "fast",
+      "--host",
+      server.url,
+      "--metrics-port",
+      String(port),
+      "--metrics-host",
+      "127.0.0.1",
+    ]);
     try {
       const families = await waitFor(
         async () => {

@@ -45,8 +45,17 @@ function reports(dir: string): Map<string, string> {
 function expectNoSecret(result: RunResult, dir: string) {
   expect(result.code).toBe(0);
   const files = reports(dir);
-  expect([...files.keys()].sort()).toEqual(["r.html", "r.json", "r_exceptions.csv", "r_failures.csv", "r_stats.csv", "r_stats_history.csv"]);
-  const leaks = [["stdout", result.stdout], ["stderr", result.stderr], ...files].filter(([, text]) => text?.includes("secret")).map(([name]) => name);
+  expect([...files.keys()].sort()).toEqual([
+    "r.html",
+    "r.json",
+    "r_exceptions.csv",
+    "r_failures.csv",
+    "r_stats.csv",
+    "r_stats_history.csv",
+  ]);
+  const leaks = [["stdout", result.stdout], ["stderr", result.stderr], ...files]
+    .filter(([, text]) => text?.includes("secret"))
+    .map(([name]) => name);
   expect(leaks).toEqual([]);
   // The host is still shown, masked, where the report names it.
   expect(JSON.parse(files.get("r.json") ?? "{}").config.host).toBe(host.replace("u:secret", "***"));
@@ -58,7 +67,22 @@ describe("loadworker run with a password in --host", () => {
     auth.clear();
     const dir = tempDir("run-credentials-tty");
     const out = join(dir, "r");
-    const result = await runInTerminal(binary, ["-u", "2", "-r", "2", "-t", "3s", "--host", host, "--csv", out, "--json", `${out}.json`, "--html", `${out}.html`]);
+    const result = await runInTerminal(binary, [
+      "-u",
+      "2",
+      "-r",
+      "2",
+      "-t",
+      "3s",
+      "--host",
+      host,
+      "--csv",
+      out,
+      "--json",
+      `${out}.json`,
+      "--html",
+      `${out}.html`,
+    ]);
     expect(result.stdout).toContain("loadworker run ·"); // the live view was drawn
     expect(result.stdout).toContain("Response time percentiles");
     expect([...auth]).toEqual([BASIC]);
@@ -69,7 +93,24 @@ describe("loadworker run with a password in --host", () => {
     auth.clear();
     const dir = tempDir("run-credentials-processes");
     const out = join(dir, "r");
-    const result = await run(binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "3s", "--host", host, "--csv", out, "--json", `${out}.json`, "--html", `${out}.html`]);
+    const result = await run(binary, [
+      "--processes",
+      "2",
+      "-u",
+      "2",
+      "-r",
+      "2",
+      "-t",
+      "3s",
+      "--host",
+      host,
+      "--csv",
+      out,
+      "--json",
+      `${out}.json`,
+      "--html",
+      `${out}.html`,
+    ]);
     expect(result.stdout).toMatch(/^\[\d+s\/3s\]/m); // the plain lines were printed
     expect([...auth]).toEqual([BASIC]);
     expectNoSecret(result, dir);

@@ -21,7 +21,20 @@ beforeAll(async () => {
   theirs = join(dir, "locust");
   const binary = await runBinary();
   const locust = startProc(join(VENV_BIN, "locust"), [
-    "-f", join(ROOT, "test/e2e/run-locustfile.py"), "--headless", "-u", "2", "-r", "2", "-t", "4s", "--host", server.url, "--csv", theirs, "--only-summary",
+    "-f",
+    join(ROOT, "test/e2e/run-locustfile.py"),
+    "--headless",
+    "-u",
+    "2",
+    "-r",
+    "2",
+    "-t",
+    "4s",
+    "--host",
+    server.url,
+    "--csv",
+    theirs,
+    "--only-summary",
   ]);
   const [mine] = await Promise.all([
     run({ kind: "binary", path: binary }, ["-u", "2", "-r", "2", "-t", "4s", "--host", server.url, "--csv", ours]),
@@ -46,7 +59,12 @@ function kind(cell: string): string {
 }
 
 // Simple split: none of the compared rows has quoted commas (names and errors are plain here).
-const rows = (text: string) => text.trimEnd().split("\r\n").slice(1).map((r) => r.split(","));
+const rows = (text: string) =>
+  text
+    .trimEnd()
+    .split("\r\n")
+    .slice(1)
+    .map((r) => r.split(","));
 
 describe("--csv next to Locust 2.47's --csv", () => {
   test.each(FILES)("%s has Locust's header, byte for byte", (file) => {

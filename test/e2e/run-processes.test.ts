@@ -14,7 +14,10 @@ let binary: Runner;
 const servers: CountingServer[] = [];
 
 beforeAll(async () => {
-  binary = { kind: "binary", path: await buildWorker(join(ROOT, "test/e2e/run-controls-tasks"), join(ROOT, ".build/loadworker-run-controls")) };
+  binary = {
+    kind: "binary",
+    path: await buildWorker(join(ROOT, "test/e2e/run-controls-tasks"), join(ROOT, ".build/loadworker-run-controls")),
+  };
 }, 180_000);
 
 afterAll(async () => {
@@ -36,7 +39,25 @@ describe("run --processes 2", () => {
   beforeAll(async () => {
     server = await freshServer();
     const dir = tempDir("run-procs");
-    result = await run(binary, ["Ticker", "--processes", "2", "-u", String(USERS), "-r", "6", "-t", "9s", "--max-rps", String(CAP), "-T", "fast", "--host", server.url, "--json", join(dir, "r.json")]);
+    result = await run(binary, [
+      "Ticker",
+      "--processes",
+      "2",
+      "-u",
+      String(USERS),
+      "-r",
+      "6",
+      "-t",
+      "9s",
+      "--max-rps",
+      String(CAP),
+      "-T",
+      "fast",
+      "--host",
+      server.url,
+      "--json",
+      join(dir, "r.json"),
+    ]);
     report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as RunReport;
   }, 60_000);
 
@@ -68,7 +89,25 @@ describe("run --processes 2 --metrics-port", () => {
   test("the parent serves one /metrics with both children's users and requests", async () => {
     const server = await freshServer();
     const port = await freePort();
-    const started = startRun(binary, ["Ticker", "--processes", "2", "-u", "4", "-r", "4", "--max-rps", "50", "-T", "fast", "--host", server.url, "--metrics-port", String(port), "--metrics-host", "127.0.0.1"]);
+    const started = startRun(binary, [
+      "Ticker",
+      "--processes",
+      "2",
+      "-u",
+      "4",
+      "-r",
+      "4",
+      "--max-rps",
+      "50",
+      "-T",
+      "fast",
+      "--host",
+      server.url,
+      "--metrics-port",
+      String(port),
+      "--metrics-host",
+      "127.0.0.1",
+    ]);
     try {
       const families = await waitFor(
         async () => {
@@ -92,8 +131,32 @@ describe("run --processes: ending early", () => {
   test("SIGINT to the parent stops every child, still writes the summary and reports, and leaves no process behind", async () => {
     const server = await freshServer();
     const dir = tempDir("run-procs-int");
-    const started = startRun(binary, ["Ticker", "--processes", "2", "-u", "4", "-r", "4", "-t", "2m", "--max-rps", "100", "--tags", "fast", "--host", server.url, "--json", join(dir, "r.json"), "--csv", join(dir, "r")]);
-    const children = await waitFor(() => ((server.counts.get("/tick") ?? 0) > 50 && childrenOf(started.pid).length === 2 ? childrenOf(started.pid) : undefined), 30_000, "both children to run");
+    const started = startRun(binary, [
+      "Ticker",
+      "--processes",
+      "2",
+      "-u",
+      "4",
+      "-r",
+      "4",
+      "-t",
+      "2m",
+      "--max-rps",
+      "100",
+      "--tags",
+      "fast",
+      "--host",
+      server.url,
+      "--json",
+      join(dir, "r.json"),
+      "--csv",
+      join(dir, "r"),
+    ]);
+    const children = await waitFor(
+      () => ((server.counts.get("/tick") ?? 0) > 50 && childrenOf(started.pid).length === 2 ? childrenOf(started.pid) : undefined),
+      30_000,
+      "both children to run",
+    );
     started.signal("SIGINT");
     const result = await started.result;
     expect(result.code).toBe(0);
@@ -110,8 +173,30 @@ describe("run --processes: ending early", () => {
   test("a child that dies ends the run: reported by pid, the others stopped, the reports written, exit 1", async () => {
     const server = await freshServer();
     const dir = tempDir("run-procs-kill");
-    const started = startRun(binary, ["Ticker", "--processes", "2", "-u", "4", "-r", "4", "-t", "2m", "--max-rps", "100", "--tags", "fast", "--host", server.url, "--json", join(dir, "r.json")]);
-    const children = await waitFor(() => ((server.counts.get("/tick") ?? 0) > 20 && childrenOf(started.pid).length === 2 ? childrenOf(started.pid) : undefined), 30_000, "both children to run");
+    const started = startRun(binary, [
+      "Ticker",
+      "--processes",
+      "2",
+      "-u",
+      "4",
+      "-r",
+      "4",
+      "-t",
+      "2m",
+      "--max-rps",
+      "100",
+      "--tags",
+      "fast",
+      "--host",
+      server.url,
+      "--json",
+      join(dir, "r.json"),
+    ]);
+    const children = await waitFor(
+      () => ((server.counts.get("/tick") ?? 0) > 20 && childrenOf(started.pid).length === 2 ? childrenOf(started.pid) : undefined),
+      30_000,
+      "both children to run",
+    );
     const victim = children[0] as number;
     process.kill(victim, "SIGKILL");
     const result = await started.result;
@@ -126,10 +211,26 @@ describe("run --processes: ending early", () => {
 });
 
 describe("run --processes with fewer users than processes", () => {
-  test("-u 1 --processes 3: one line says so, the user runs in this process, and no process logs \"all 0 users started\"", async () => {
+  test('-u 1 --processes 3: one line says so, the user runs in this process, and no process logs "all 0 users started"', async () => {
     const server = await freshServer();
     const dir = tempDir("run-procs-few");
-    const started = startRun(binary, ["Ticker", "--processes", "3", "-u", "1", "-t", "3s", "--max-rps", "20", "-T", "fast", "--host", server.url, "--json", join(dir, "r.json")]);
+    const started = startRun(binary, [
+      "Ticker",
+      "--processes",
+      "3",
+      "-u",
+      "1",
+      "-t",
+      "3s",
+      "--max-rps",
+      "20",
+      "-T",
+      "fast",
+      "--host",
+      server.url,
+      "--json",
+      join(dir, "r.json"),
+    ]);
     await waitFor(() => (server.counts.get("/tick") ?? 0) > 0 || undefined, 30_000, "the user's first request");
     expect(childrenOf(started.pid)).toEqual([]);
     const result = await started.result;
@@ -144,8 +245,28 @@ describe("run --processes with fewer users than processes", () => {
 
   test("-u 2 --processes 3: two children, one user each", async () => {
     const server = await freshServer();
-    const started = startRun(binary, ["Ticker", "--processes", "3", "-u", "2", "-r", "2", "-t", "4s", "--max-rps", "20", "-T", "fast", "--host", server.url]);
-    const children = await waitFor(() => ((server.counts.get("/tick") ?? 0) > 0 && childrenOf(started.pid).length > 0 ? childrenOf(started.pid) : undefined), 30_000, "the children to run");
+    const started = startRun(binary, [
+      "Ticker",
+      "--processes",
+      "3",
+      "-u",
+      "2",
+      "-r",
+      "2",
+      "-t",
+      "4s",
+      "--max-rps",
+      "20",
+      "-T",
+      "fast",
+      "--host",
+      server.url,
+    ]);
+    const children = await waitFor(
+      () => ((server.counts.get("/tick") ?? 0) > 0 && childrenOf(started.pid).length > 0 ? childrenOf(started.pid) : undefined),
+      30_000,
+      "the children to run",
+    );
     expect(children.length).toBe(2);
     const result = await started.result;
     expect(result.code).toBe(0);
@@ -156,11 +277,15 @@ describe("run --processes with fewer users than processes", () => {
 });
 
 describe("run --processes: bad values", () => {
-  test.each([["0"], ["-2"], ["two"]])("--processes %s is a usage error before any load (exit 2)", async (value) => {
-    const server = await freshServer();
-    const result = await run(binary, ["--processes", value, "-t", "2s", "--host", server.url]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("--processes must be a number of worker processes from 1 to 1024, or -1 for one per CPU core");
-    expect(server.total()).toBe(0);
-  }, 30_000);
+  test.each([["0"], ["-2"], ["two"]])(
+    "--processes %s is a usage error before any load (exit 2)",
+    async (value) => {
+      const server = await freshServer();
+      const result = await run(binary, ["--processes", value, "-t", "2s", "--host", server.url]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("--processes must be a number of worker processes from 1 to 1024, or -1 for one per CPU core");
+      expect(server.total()).toBe(0);
+    },
+    30_000,
+  );
 });

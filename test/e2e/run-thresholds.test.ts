@@ -24,7 +24,15 @@ const report = (file: string) => JSON.parse(readFileSync(file, "utf8")) as RunRe
 
 describe("thresholds (src/main.ts under Bun)", () => {
   test("exit 0 when every threshold holds, each listed as passed with its measured value", async () => {
-    const result = await run(SOURCE, [...base(), "--threshold", "GET /items:requests>0", "--threshold=p99<5000", "--threshold", "压测Items:failures==0", "Shopper"]);
+    const result = await run(SOURCE, [
+      ...base(),
+      "--threshold",
+      "GET /items:requests>0",
+      "--threshold=p99<5000",
+      "--threshold",
+      "压测Items:failures==0",
+      "Shopper",
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/passed {2}GET \/items:requests>0 +GET \/items: measured \d+/);
     expect(result.stdout).toMatch(/passed {2}p99<5000 +Aggregated: measured \d+/);
@@ -34,7 +42,17 @@ describe("thresholds (src/main.ts under Bun)", () => {
 
   test("exit 99 on a breach, and a name that recorded nothing counts as failed", async () => {
     const json = join(tempDir("thresholds"), "r.json");
-    const result = await run(SOURCE, [...base(), "--threshold", "failures==0", "--threshold", "/nowhere:p95<1", "--threshold", "fail_ratio<1", "--json", json]);
+    const result = await run(SOURCE, [
+      ...base(),
+      "--threshold",
+      "failures==0",
+      "--threshold",
+      "/nowhere:p95<1",
+      "--threshold",
+      "fail_ratio<1",
+      "--json",
+      json,
+    ]);
     expect(result.code).toBe(99);
     expect(result.stdout).toMatch(/FAILED {2}failures==0 +Aggregated: measured [1-9]\d*/);
     expect(result.stdout).toMatch(/FAILED {2}\/nowhere:p95<1 +\/nowhere: nothing was recorded under this name \(counts as failed\)/);
@@ -64,7 +82,21 @@ describe("under Deno (src/main.ts, unchanged)", () => {
 describe("ending a run early (compiled)", () => {
   test("--abort-on-fail stops the run at the first breach, long before --run-time", async () => {
     const json = join(tempDir("abort"), "r.json");
-    const result = await run(binary, ["-u", "2", "-r", "4", "-t", "10m", "--host", server.url, "--threshold", "failures==0", "--abort-on-fail", "--json", json]);
+    const result = await run(binary, [
+      "-u",
+      "2",
+      "-r",
+      "4",
+      "-t",
+      "10m",
+      "--host",
+      server.url,
+      "--threshold",
+      "failures==0",
+      "--abort-on-fail",
+      "--json",
+      json,
+    ]);
     expect(result.code).toBe(99);
     expect(result.stderr).toContain("threshold failed: failures==0");
     const r = report(json);
@@ -73,10 +105,28 @@ describe("ending a run early (compiled)", () => {
 
   test("Ctrl-C (SIGINT) ends the run, prints the summary and writes the reports", async () => {
     const dir = tempDir("sigint");
-    const started = startRun(binary, ["-u", "2", "-r", "4", "-t", "10m", "--host", server.url, "--json", join(dir, "r.json"), "--csv", join(dir, "r"), "Shopper"]);
+    const started = startRun(binary, [
+      "-u",
+      "2",
+      "-r",
+      "4",
+      "-t",
+      "10m",
+      "--host",
+      server.url,
+      "--json",
+      join(dir, "r.json"),
+      "--csv",
+      join(dir, "r"),
+      "Shopper",
+    ]);
     await waitFor(() => /^\[\d+s\/10m00s\] running/m.test(started.stdout()), 30_000, "a plain line from the running test");
     // Like Locust, the whole-run CSV is rewritten while the test runs (every 5 s), not only at the end.
-    await waitFor(() => existsSync(join(dir, "r_stats.csv")) && readFileSync(join(dir, "r_stats.csv"), "utf8").includes(",Aggregated,"), 30_000, "r_stats.csv mid-run");
+    await waitFor(
+      () => existsSync(join(dir, "r_stats.csv")) && readFileSync(join(dir, "r_stats.csv"), "utf8").includes(",Aggregated,"),
+      30_000,
+      "r_stats.csv mid-run",
+    );
     started.signal("SIGINT");
     const result = await started.result;
     expect(result.code).toBe(0);

@@ -32,7 +32,22 @@ describe("loadworker run (compiled) with every report", () => {
   beforeAll(async () => {
     dir = tempDir("run");
     before = new Map(server.counts);
-    result = await run(binary, ["-u", String(USERS), "-r", "8", "-t", "4s", "--host", server.url, "--csv", join(dir, "run"), "--json", join(dir, "run.json"), "--html", join(dir, "out/run.html")]);
+    result = await run(binary, [
+      "-u",
+      String(USERS),
+      "-r",
+      "8",
+      "-t",
+      "4s",
+      "--host",
+      server.url,
+      "--csv",
+      join(dir, "run"),
+      "--json",
+      join(dir, "run.json"),
+      "--html",
+      join(dir, "out/run.html"),
+    ]);
   }, 120_000);
   const served = (path: string) => (server.counts.get(path) ?? 0) - (before.get(path) ?? 0);
 
@@ -66,20 +81,29 @@ describe("loadworker run (compiled) with every report", () => {
   });
 
   test("off a TTY prints one plain line per interval and no cursor movement", () => {
-    const plain = result.stdout.split("\n").filter((l) => /^\[\ds\/4s\] (ramping up|running) \d\/4 users \| \d+ reqs, \d+ \(\d+\.\d+%\) fails \| \d+\.\d rps \| p50 /.test(l));
+    const plain = result.stdout
+      .split("\n")
+      .filter((l) => /^\[\ds\/4s\] (ramping up|running) \d\/4 users \| \d+ reqs, \d+ \(\d+\.\d+%\) fails \| \d+\.\d rps \| p50 /.test(l));
     expect(plain.length).toBeGreaterThanOrEqual(1);
     expect(result.stdout).not.toContain("\x1b[");
   });
 
   test("writes the four CSV files, with the same counts as the summary", () => {
-    for (const suffix of ["_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"]) expect(existsSync(join(dir, `run${suffix}`))).toBe(true);
-    const rows = readFileSync(join(dir, "run_stats.csv"), "utf8").trimEnd().split("\r\n").slice(1).map((r) => r.split(","));
+    for (const suffix of ["_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"])
+      expect(existsSync(join(dir, `run${suffix}`))).toBe(true);
+    const rows = readFileSync(join(dir, "run_stats.csv"), "utf8")
+      .trimEnd()
+      .split("\r\n")
+      .slice(1)
+      .map((r) => r.split(","));
     const counts = summaryCounts(result.stdout);
     for (const row of rows) {
       const key = row[1] === "Aggregated" ? "Aggregated" : `${row[0]} ${row[1]}`;
       expect([key, Number(row[2])]).toEqual([key, counts.get(key) ?? -1]);
     }
-    expect(readFileSync(join(dir, "run_failures.csv"), "utf8")).toMatch(/^Method,Name,Error,Occurrences,First Seen,Last Seen\r\nGET,\/fail,HTTPError\('500 Server Error[^\r]*,\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,/);
+    expect(readFileSync(join(dir, "run_failures.csv"), "utf8")).toMatch(
+      /^Method,Name,Error,Occurrences,First Seen,Last Seen\r\nGET,\/fail,HTTPError\('500 Server Error[^\r]*,\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,/,
+    );
     expect(readFileSync(join(dir, "run_exceptions.csv"), "utf8")).toMatch(/\r\n\d+,Error\('boom in a run'\) in explode,"in explode\n/);
   });
 

@@ -35,15 +35,23 @@ function answersHeartbeats(masterOutput: string): boolean {
   return major > 2 || (major === 2 && minor >= 19);
 }
 
-const hits = (stats: { stats: Array<{ name: string; num_requests: number }> }) => stats.stats.find((r) => r.name === "/hit")?.num_requests ?? 0;
+const hits = (stats: { stats: Array<{ name: string; num_requests: number }> }) =>
+  stats.stats.find((r) => r.name === "/hit")?.num_requests ?? 0;
 
 describe("a master frozen past the worker's heartbeat timeout, then woken", () => {
   test("ends up with every request the worker made, and has the worker back", async () => {
     master = await startUiMaster({ locustfile: LOCUSTFILE, extra: ["--stop-timeout", "5"] });
     const m = master;
-    worker = startProc(bin, ["--master-port", String(m.masterPort)], { env: { LOADWORKER_TIMING: JSON.stringify({ masterHeartbeatTimeoutMs: WORKER_TIMEOUT_MS, silentStopSeconds: 2 }) } });
+    worker = startProc(bin, ["--master-port", String(m.masterPort)], {
+      env: { LOADWORKER_TIMING: JSON.stringify({ masterHeartbeatTimeoutMs: WORKER_TIMEOUT_MS, silentStopSeconds: 2 }) },
+    });
     const w = worker;
-    await waitFor(async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined), 20_000, "the worker to be ready", 500);
+    await waitFor(
+      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
+      20_000,
+      "the worker to be ready",
+      500,
+    );
     expect((await m.swarm({ user_count: 5, spawn_rate: 5, host: server.url })).success).toBe(true);
     await waitFor(async () => (hits(await m.stats()) > 50 ? true : undefined), 20_000, "requests to reach the master", 500);
 
@@ -52,7 +60,12 @@ describe("a master frozen past the worker's heartbeat timeout, then woken", () =
     const servedWhileFrozen = server.counts.get("/hit") ?? 0;
     m.proc.kill("SIGCONT");
     const woke = Date.now();
-    if (answersHeartbeats(m.proc.output())) await waitFor(() => ((w.output().match(/registered with the master/g) ?? []).length >= 2 ? true : undefined), 30_000, "the worker to register again");
+    if (answersHeartbeats(m.proc.output()))
+      await waitFor(
+        () => ((w.output().match(/registered with the master/g) ?? []).length >= 2 ? true : undefined),
+        30_000,
+        "the worker to register again",
+      );
     const registeredAfterMs = Date.now() - woke;
 
     // The master either took the test back up or, having called its only worker missing, stopped
@@ -70,7 +83,9 @@ describe("a master frozen past the worker's heartbeat timeout, then woken", () =
     await new Promise((r) => setTimeout(r, 4_000)); // a last report, if any, lands
     const served = server.counts.get("/hit") ?? 0;
     const counted = hits(await m.stats());
-    console.log(`silent master: served ${served} (${servedWhileFrozen} by the end of the freeze), master counted ${counted}, registered again ${registeredAfterMs} ms after SIGCONT; master state ${final.state}`);
+    console.log(
+      `silent master: served ${served} (${servedWhileFrozen} by the end of the freeze), master counted ${counted}, registered again ${registeredAfterMs} ms after SIGCONT; master state ${final.state}`,
+    );
     expect(counted).toBe(served);
     // Masters < 2.19 never answer heartbeats: the worker cannot hear their silence, and keeps
     // its one connection, whose buffered reports the master reads when it wakes.

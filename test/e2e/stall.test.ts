@@ -26,17 +26,35 @@ describe("a task that blocks the event loop for 5 s", () => {
     master = await startUiMaster({ locustfile: LOCUSTFILE });
     const m = master;
     worker = startProc(bin, ["--master-port", String(m.masterPort)]);
-    await waitFor(async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined), 20_000, "the worker to be ready", 500);
+    await waitFor(
+      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
+      20_000,
+      "the worker to be ready",
+      500,
+    );
     expect((await m.swarm({ user_count: 1, spawn_rate: 1, host: "http://127.0.0.1:9" })).success).toBe(true);
     const w = worker;
-    const warning = await waitFor(() => /the event loop was blocked for ([\d.]+)s[^\n]*/.exec(w.output()) ?? undefined, 30_000, "the stall warning");
+    const warning = await waitFor(
+      () => /the event loop was blocked for ([\d.]+)s[^\n]*/.exec(w.output()) ?? undefined,
+      30_000,
+      "the stall warning",
+    );
     expect(Number(warning[1])).toBeGreaterThanOrEqual(4.5);
     expect(warning[0]).toContain('last task started: "block the loop"');
     expect(warning[0]).toContain("marks a worker missing");
     // Locust's side of it, as the README says: the master marks the worker missing during the
     // stall (and, as it was the only worker, stops the test); the worker is heard again after it.
-    await waitFor(() => (/failed to send heartbeat, setting state to missing/.test(m.proc.output()) ? true : undefined), 20_000, "the master to mark the worker missing");
-    await waitFor(async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined), 20_000, "the worker to be back as ready", 500);
+    await waitFor(
+      () => (/failed to send heartbeat, setting state to missing/.test(m.proc.output()) ? true : undefined),
+      20_000,
+      "the master to mark the worker missing",
+    );
+    await waitFor(
+      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
+      20_000,
+      "the worker to be back as ready",
+      500,
+    );
     expect(w.child.exitCode).toBeNull();
     w.kill("SIGTERM");
     expect(await within(w.exited, 10_000, "the worker to exit on SIGTERM")).toBe(0);

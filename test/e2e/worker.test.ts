@@ -17,12 +17,21 @@ afterAll(async () => {
 });
 
 const masterPy = (classes: Array<[string, number]>) =>
-  ["from locust import User, task", ...classes.map(([name, weight]) => `class ${name}(User):\n    weight = ${weight}\n    @task\n    def t(self):\n        pass\n`)].join("\n\n");
+  [
+    "from locust import User, task",
+    ...classes.map(([name, weight]) => `class ${name}(User):\n    weight = ${weight}\n    @task\n    def t(self):\n        pass\n`),
+  ].join("\n\n");
 
 describe("loadworker against a real Locust master", () => {
   test("the master's stats match what the target server counted, and the run is clean", async () => {
     server.counts.clear();
-    const run = await startHeadlessMaster({ locustfile: masterPy([["Hitter", 1]]), users: 5, spawnRate: 5, runTime: "6s", host: server.url });
+    const run = await startHeadlessMaster({
+      locustfile: masterPy([["Hitter", 1]]),
+      users: 5,
+      spawnRate: 5,
+      runTime: "6s",
+      host: server.url,
+    });
     const worker = startProc(bin, ["--master-port", String(run.port), "--loglevel", "debug"]);
     const result = await run.result();
     const workerCode = await within(worker.exited, 10_000, "the worker to exit after the master's quit");
@@ -50,7 +59,10 @@ describe("loadworker against a real Locust master", () => {
   test("a task that throws reaches the Exceptions output, the worker keeps going, and the class split is the master's", async () => {
     server.counts.clear();
     const run = await startHeadlessMaster({
-      locustfile: masterPy([["Hitter", 3], ["Thrower", 1]]),
+      locustfile: masterPy([
+        ["Hitter", 3],
+        ["Thrower", 1],
+      ]),
       users: 8,
       spawnRate: 8,
       runTime: "6s",

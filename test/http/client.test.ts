@@ -106,7 +106,11 @@ describe("HttpClient", () => {
     expect((await http.get("/empty")).status).toBe(204);
     expect((await http.get("/hello")).text()).toBe("hello");
     expect(server.connections - before).toBe(1);
-    expect(recorder.calls.map((c) => `${c.kind} ${c.method} ${c.name}`)).toEqual(["success HEAD /hello", "success GET /empty", "success GET /hello"]);
+    expect(recorder.calls.map((c) => `${c.kind} ${c.method} ${c.name}`)).toEqual([
+      "success HEAD /hello",
+      "success GET /empty",
+      "success GET /hello",
+    ]);
     http.close();
   });
 
@@ -142,8 +146,18 @@ describe("HttpClient", () => {
     expect(notFound.ok).toBe(false);
     expect(broken.text()).toBe("status body");
     expect(recorder.calls).toMatchObject([
-      { kind: "failure", method: "GET", name: "/status?code=404", error: "HTTPError('404 Client Error: Not Found for url: /status?code=404')" },
-      { kind: "failure", method: "DELETE", name: "/status [broken]", error: "HTTPError('500 Server Error: Internal Server Error for url: /status [broken]')" },
+      {
+        kind: "failure",
+        method: "GET",
+        name: "/status?code=404",
+        error: "HTTPError('404 Client Error: Not Found for url: /status?code=404')",
+      },
+      {
+        kind: "failure",
+        method: "DELETE",
+        name: "/status [broken]",
+        error: "HTTPError('500 Server Error: Internal Server Error for url: /status [broken]')",
+      },
     ]);
     http.close();
   });
@@ -171,7 +185,9 @@ describe("HttpClient", () => {
     await expect(http.get("/relative")).rejects.toMatchObject({ code: "EINVALIDURL", message: expect.stringContaining("/relative") });
     await expect(http.get("http://[bad")).rejects.toMatchObject({ code: "EINVALIDURL" });
     await expect(http.get("ftp://127.0.0.1/x")).rejects.toMatchObject({ code: "EINVALIDURL" });
-    await expect(http.get(`${server.url}/`, { headers: { "X-Bad": "a\r\nInjected: 1" } })).rejects.toMatchObject({ code: "EINVALIDHEADER" });
+    await expect(http.get(`${server.url}/`, { headers: { "X-Bad": "a\r\nInjected: 1" } })).rejects.toMatchObject({
+      code: "EINVALIDHEADER",
+    });
     await expect(http.request("GET / HTTP/1.1\r\nX:", `${server.url}/`)).rejects.toMatchObject({ code: "EINVALIDMETHOD" });
     expect(recorder.calls).toEqual([]);
     http.close();

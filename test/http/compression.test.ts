@@ -124,7 +124,9 @@ describe("compressed responses", () => {
     expect(response.status).toBe(200);
     expect(response.contentLength).toBe(BOMB.length);
     expect(recorder.only).toMatchObject({ kind: "success", length: BOMB.length });
-    expect(() => response.bytes()).toThrow(expect.objectContaining({ code: "EBODYTOOLARGE", message: expect.stringContaining("decompressed") }));
+    expect(() => response.bytes()).toThrow(
+      expect.objectContaining({ code: "EBODYTOOLARGE", message: expect.stringContaining("decompressed") }),
+    );
     http.close();
   });
 

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:https";
 import type { Clock } from "../../src/clock.ts";
-import { CookieJar, defaultPath, domainMatch, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN, pathMatch, type CookieTarget } from "../../src/http/cookies.ts";
+import {
+  CookieJar,
+  defaultPath,
+  domainMatch,
+  MAX_COOKIES,
+  MAX_COOKIES_PER_DOMAIN,
+  pathMatch,
+  type CookieTarget,
+} from "../../src/http/cookies.ts";
 import { HttpClient } from "../../src/http/index.ts";
 import { headerValues } from "../../src/http/response.ts";
 import { parseCookieDate, parseSetCookie } from "../../src/http/set-cookie.ts";
@@ -192,11 +200,18 @@ describe("CookieJar", () => {
 
   test(`a domain keeps at most ${MAX_COOKIES_PER_DOMAIN} cookies and a jar ${MAX_COOKIES}: the oldest go first`, () => {
     const { jar: cookies } = jar();
-    cookies.store(Array.from({ length: 80 }, (_, i) => `c${i}=${i}`), at("one.test"));
+    cookies.store(
+      Array.from({ length: 80 }, (_, i) => `c${i}=${i}`),
+      at("one.test"),
+    );
     expect(cookies.size).toBe(MAX_COOKIES_PER_DOMAIN);
     expect(cookies.get("c29", "http://one.test/")).toBeUndefined();
     expect(cookies.get("c30", "http://one.test/")).toBe("30");
-    for (let d = 0; d < 10; d++) cookies.store(Array.from({ length: 40 }, (_, i) => `d${d}x${i}=1`), at(`d${d}.test`));
+    for (let d = 0; d < 10; d++)
+      cookies.store(
+        Array.from({ length: 40 }, (_, i) => `d${d}x${i}=1`),
+        at(`d${d}.test`),
+      );
     expect(cookies.size).toBe(MAX_COOKIES);
     expect(cookies.get("c79")).toBeUndefined(); // one.test's were the oldest
     expect(cookies.get("d9x39")).toBe("1");

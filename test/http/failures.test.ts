@@ -130,8 +130,10 @@ describe("network failures resolve as recorded failures with status 0", () => {
   test("a body larger than maxBodyBytes is drained and counted, and reading it explains the cap", async () => {
     const big = "x".repeat(100_000);
     const server = await rawServer((socket) =>
-      socket.write(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${(50_000).toString(16)}\r\n${big.slice(0, 50_000)}\r\n` +
-        `${(50_000).toString(16)}\r\n${big.slice(50_000)}\r\n0\r\n\r\n`),
+      socket.write(
+        `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${(50_000).toString(16)}\r\n${big.slice(0, 50_000)}\r\n` +
+          `${(50_000).toString(16)}\r\n${big.slice(50_000)}\r\n0\r\n\r\n`,
+      ),
     );
     const recorder = new RecordingRecorder();
     const http = new HttpClient({ baseUrl: server.url, recorder, maxBodyBytes: 1_000 });

@@ -38,7 +38,11 @@ describe("against go-httpbin", () => {
     const { recorder, http } = client();
     for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
       const echo = (await http.request(method, "/anything/m?x=1", method === "GET" ? {} : { body: `body of ${method}` })).json<Echo>();
-      expect({ method: echo.method, data: dataOf(echo), x: echo.args["x"] }).toEqual({ method, data: method === "GET" ? "" : `body of ${method}`, x: ["1"] });
+      expect({ method: echo.method, data: dataOf(echo), x: echo.args["x"] }).toEqual({
+        method,
+        data: method === "GET" ? "" : `body of ${method}`,
+        x: ["1"],
+      });
     }
     const json = (await http.post("/anything", { json: { a: [1, "b"] } })).json<Echo>();
     expect([JSON.parse(json.data), json.headers["Content-Type"]]).toEqual([{ a: [1, "b"] }, ["application/json"]]);
@@ -82,7 +86,11 @@ print(json.dumps(out))
     const actual: unknown[] = [];
     for (const status of statuses) {
       for (const method of methods) {
-        const response = await http.request(method, `/redirect-to?url=/anything&status_code=${status}`, method === "GET" ? {} : { body: "payload" });
+        const response = await http.request(
+          method,
+          `/redirect-to?url=/anything&status_code=${status}`,
+          method === "GET" ? {} : { body: "payload" },
+        );
         const echo = response.json<Echo>();
         actual.push([status, method, echo.method, dataOf(echo), 1]);
       }

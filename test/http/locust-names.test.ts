@@ -28,7 +28,11 @@ let server: TestServer;
 const seen: { client: string; url: string; auth: string }[] = [];
 beforeAll(async () => {
   server = await httpServer((request, response) => {
-    seen.push({ client: String(request.headers["user-agent"]).startsWith("python") ? "locust" : "ours", url: request.url ?? "", auth: request.headers.authorization ?? "" });
+    seen.push({
+      client: String(request.headers["user-agent"]).startsWith("python") ? "locust" : "ours",
+      url: request.url ?? "",
+      auth: request.headers.authorization ?? "",
+    });
     if (request.url === "/base/redirect") {
       response.statusCode = 302;
       response.setHeader("location", "/final");
@@ -43,14 +47,40 @@ describe("request names, against Locust's HttpUser", () => {
     requireVenv();
     const port = server.port;
     const host = `http://u:secret@127.0.0.1:${port}/base`;
-    const urls = ["/x?a=b c", "/a/../y", "/redirect", `http://127.0.0.1:${port}/abs?q='1'|`, `http://v:pw@127.0.0.1:${port}/creds`, "/é%41"];
+    const urls = [
+      "/x?a=b c",
+      "/a/../y",
+      "/redirect",
+      `http://127.0.0.1:${port}/abs?q='1'|`,
+      `http://v:pw@127.0.0.1:${port}/creds`,
+      "/é%41",
+    ];
 
     const dir = tempDir("locust-names");
     writeFileSync(join(dir, "locustfile.py"), LOCUSTFILE);
-    const args = ["-f", "locustfile.py", "--headless", "-u", "1", "-r", "1", "-t", "3s", "--host", host, "--csv", "run", "--only-summary", "--exit-code-on-error", "0"];
+    const args = [
+      "-f",
+      "locustfile.py",
+      "--headless",
+      "-u",
+      "1",
+      "-r",
+      "1",
+      "-t",
+      "3s",
+      "--host",
+      host,
+      "--csv",
+      "run",
+      "--only-summary",
+      "--exit-code-on-error",
+      "0",
+    ];
     const locust = startProc(join(VENV_BIN, "locust"), args, { cwd: dir, env: { URLS: JSON.stringify(urls) } });
     expect(await within(locust.exited, 60_000, "Locust to finish")).toBe(0);
-    const theirs = parseStatsCsv(readFileSync(join(dir, "run_stats.csv"), "utf8")).filter((r) => r.name !== "Aggregated").map((r) => r.name);
+    const theirs = parseStatsCsv(readFileSync(join(dir, "run_stats.csv"), "utf8"))
+      .filter((r) => r.name !== "Aggregated")
+      .map((r) => r.name);
 
     const recorder = new RecordingRecorder();
     const http = new HttpClient({ baseUrl: host, recorder });

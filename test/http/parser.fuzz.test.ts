@@ -59,7 +59,13 @@ const valid: fc.Arbitrary<Valid> = fc
     status: fc.oneof(fc.integer({ min: 200, max: 599 }), fc.constantFrom(101, 204, 304)),
     reason: fc.stringMatching(/^[A-Za-z ]{0,12}$/),
     interim: fc.array(fc.constantFrom(100, 103), { maxLength: 2 }),
-    headers: fc.array(fc.tuple(token.filter((n) => !FRAMING_NAMES.includes(n.toLowerCase())), fieldValue), { maxLength: 5 }),
+    headers: fc.array(
+      fc.tuple(
+        token.filter((n) => !FRAMING_NAMES.includes(n.toLowerCase())),
+        fieldValue,
+      ),
+      { maxLength: 5 },
+    ),
     cookie: fc.boolean(),
     connection: fc.constantFrom("", "close", "keep-alive", "Keep-Alive, Upgrade"),
     framing: fc.constantFrom("length", "chunked", "close"),
@@ -97,7 +103,11 @@ const valid: fc.Arbitrary<Valid> = fc
     const closeDelimited = r.framing === "close" && !bodyless;
     if (r.framing === "close" && bodyless) body = new Uint8Array(0);
     const connection = r.connection.toLowerCase();
-    const keepAlive = closeDelimited ? false : r.minor === 0 ? connection.includes("keep-alive") && !connection.includes("close") : !connection.includes("close") && r.status !== 101;
+    const keepAlive = closeDelimited
+      ? false
+      : r.minor === 0
+        ? connection.includes("keep-alive") && !connection.includes("close")
+        : !connection.includes("close") && r.status !== 101;
     const own = concat([text.encode(lines.join("") + eol), wireBody]);
     return {
       bytes: closeDelimited ? own : concat([own, r.after]),
@@ -111,81 +121,133 @@ const valid: fc.Arbitrary<Valid> = fc
   });
 
 describe("ResponseParser under fuzzing", () => {
-  test("any bytes, in any chunks: a response, FAILED or NEED_MORE, never an exception", () => {
-    const junk = fc.oneof(
-      fc.uint8Array({ maxLength: 300 }),
-      // A valid status line first, so the headers and body framings get junk too.
-      fc.tuple(fc.constantFrom("HTTP/1.1 200 OK\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n"), fc.uint8Array({ maxLength: 300 }))
-        .map(([head, rest]) => concat([text.encode(head), rest])),
-      fc.array(fc.constantFrom("HTTP/1.1 ", "200", " OK", "\r\n", "\n", "\r", ":", "Content-Length: ", "Transfer-Encoding: chunked", "1f", "0", ";", "x", " ", "\t"), { maxLength: 30 })
-        .map((parts) => text.encode(parts.join(""))),
-    );
-    fuzz(
-      fc.property(junk, cuts, fc.boolean(), fc.integer({ min: 0, max: 64 }), (bytes, at, eof, cap) => {
-        const outcome = parse(new ResponseParser(cap), splitAt(bytes, at), { eof });
-        if (outcome.kind === "response") {
-          expect(outcome.consumed).toBeLessThanOrEqual(bytes.length);
-          expect(outcome.body.length).toBeLessThanOrEqual(cap);
-          if (outcome.response.overflow) expect(outcome.body.length).toBe(0);
-        }
-      }),
-      15_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "any bytes, in any chunks: a response, FAILED or NEED_MORE, never an exception",
+    () => {
+      const junk = fc.oneof(
+        fc.uint8Array({ maxLength: 300 }),
+        // A valid status line first, so the headers and body framings get junk too.
+        fc
+          .tuple(
+            fc.constantFrom(
+              "HTTP/1.1 200 OK\r\n",
+              "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+              "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\n",
+            ),
+            fc.uint8Array({ maxLength: 300 }),
+          )
+          .map(([head, rest]) => concat([text.encode(head), rest])),
+        fc
+          .array(
+            fc.constantFrom(
+              "HTTP/1.1 ",
+              "200",
+              " OK",
+              "\r\n",
+              "\n",
+              "\r",
+              ":",
+              "Content-Length: ",
+              "Transfer-Encoding: chunked",
+              "1f",
+              "0",
+              ";",
+              "x",
+              " ",
+              "\t",
+            ),
+            { maxLength: 30 },
+          )
+          .map((parts) => text.encode(parts.join(""))),
+      );
+      fuzz(
+        fc.property(junk, cuts, fc.boolean(), fc.integer({ min: 0, max: 64 }), (bytes, at, eof, cap) => {
+          const outcome = parse(new ResponseParser(cap), splitAt(bytes, at), { eof });
+          if (outcome.kind === "response") {
+            expect(outcome.consumed).toBeLessThanOrEqual(bytes.length);
+            expect(outcome.body.length).toBeLessThanOrEqual(cap);
+            if (outcome.response.overflow) expect(outcome.body.length).toBe(0);
+          }
+        }),
+        15_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  test("valid responses (every framing, interim 1xx, pipelined bytes after) parse the same in any chunks", () => {
-    fuzz(
-      fc.property(valid, cuts, (r, at) => {
-        const outcome = parse(new ResponseParser(1 << 20), splitAt(r.bytes, at), { noBody: r.noBody, eof: r.closeDelimited });
-        if (outcome.kind !== "response") throw new Error(`expected a response, got ${JSON.stringify(outcome)}`);
-        expect(outcome.consumed).toBe(r.length);
-        expect(outcome.response.status).toBe(r.status);
-        expect(outcome.body).toEqual(r.body);
-        expect(outcome.response.received).toBe(r.body.length);
-        expect(outcome.response.keepAlive).toBe(r.keepAlive);
-      }),
-      10_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "valid responses (every framing, interim 1xx, pipelined bytes after) parse the same in any chunks",
+    () => {
+      fuzz(
+        fc.property(valid, cuts, (r, at) => {
+          const outcome = parse(new ResponseParser(1 << 20), splitAt(r.bytes, at), { noBody: r.noBody, eof: r.closeDelimited });
+          if (outcome.kind !== "response") throw new Error(`expected a response, got ${JSON.stringify(outcome)}`);
+          expect(outcome.consumed).toBe(r.length);
+          expect(outcome.response.status).toBe(r.status);
+          expect(outcome.body).toEqual(r.body);
+          expect(outcome.response.received).toBe(r.body.length);
+          expect(outcome.response.keepAlive).toBe(r.keepAlive);
+        }),
+        10_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  test("a body over the cap is counted but not kept", () => {
-    fuzz(
-      fc.property(valid, fc.integer({ min: 0, max: 300 }), cuts, (r, cap, at) => {
-        const outcome = parse(new ResponseParser(cap), splitAt(r.bytes, at), { noBody: r.noBody, eof: r.closeDelimited });
-        if (outcome.kind !== "response") throw new Error(`expected a response, got ${JSON.stringify(outcome)}`);
-        expect(outcome.response.received).toBe(r.body.length);
-        expect(outcome.response.overflow).toBe(r.body.length > cap);
-        expect(outcome.body).toEqual(r.body.length > cap ? new Uint8Array(0) : r.body);
-      }),
-      5_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "a body over the cap is counted but not kept",
+    () => {
+      fuzz(
+        fc.property(valid, fc.integer({ min: 0, max: 300 }), cuts, (r, cap, at) => {
+          const outcome = parse(new ResponseParser(cap), splitAt(r.bytes, at), { noBody: r.noBody, eof: r.closeDelimited });
+          if (outcome.kind !== "response") throw new Error(`expected a response, got ${JSON.stringify(outcome)}`);
+          expect(outcome.response.received).toBe(r.body.length);
+          expect(outcome.response.overflow).toBe(r.body.length > cap);
+          expect(outcome.body).toEqual(r.body.length > cap ? new Uint8Array(0) : r.body);
+        }),
+        5_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  test("a parser that failed on junk parses the next valid response after begin()", () => {
-    fuzz(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 100 }), valid, cuts, (junk, r, at) => {
-        const parser = new ResponseParser(1 << 20);
-        parse(parser, splitAt(junk, at));
-        const outcome = parse(parser, splitAt(r.bytes, at), { noBody: r.noBody, eof: r.closeDelimited });
-        expect(outcome.kind === "response" && outcome.response.status).toBe(r.status);
-        expect(outcome.kind === "response" && outcome.body).toEqual(r.body);
-      }),
-      5_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "a parser that failed on junk parses the next valid response after begin()",
+    () => {
+      fuzz(
+        fc.property(fc.uint8Array({ minLength: 1, maxLength: 100 }), valid, cuts, (junk, r, at) => {
+          const parser = new ResponseParser(1 << 20);
+          parse(parser, splitAt(junk, at));
+          const outcome = parse(parser, splitAt(r.bytes, at), { noBody: r.noBody, eof: r.closeDelimited });
+          expect(outcome.kind === "response" && outcome.response.status).toBe(r.status);
+          expect(outcome.kind === "response" && outcome.body).toEqual(r.body);
+        }),
+        5_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  test("a head that never ends fails once it passes 64 KiB, whatever the chunking", () => {
-    fuzz(
-      fc.property(fc.array(fc.tuple(token, fieldValue), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 9000 }), (headers, size) => {
-        const lines = headers.map(([n, v]) => `${n}: ${v}\r\n`).join("");
-        const head = text.encode(`HTTP/1.1 200 OK\r\n${lines.repeat(Math.ceil((MAX_HEAD_BYTES + 1) / lines.length))}`);
-        const pieces = [];
-        for (let i = 0; i < head.length; i += size) pieces.push(head.subarray(i, i + size));
-        const outcome = parse(new ResponseParser(1 << 20), pieces);
-        expect(outcome.kind).toBe("failed");
-        expect(outcome.kind === "failed" && outcome.error).toBe(`response head is larger than ${MAX_HEAD_BYTES} bytes`);
-      }),
-      300,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "a head that never ends fails once it passes 64 KiB, whatever the chunking",
+    () => {
+      fuzz(
+        fc.property(
+          fc.array(fc.tuple(token, fieldValue), { minLength: 1, maxLength: 8 }),
+          fc.integer({ min: 1, max: 9000 }),
+          (headers, size) => {
+            const lines = headers.map(([n, v]) => `${n}: ${v}\r\n`).join("");
+            const head = text.encode(`HTTP/1.1 200 OK\r\n${lines.repeat(Math.ceil((MAX_HEAD_BYTES + 1) / lines.length))}`);
+            const pieces = [];
+            for (let i = 0; i < head.length; i += size) pieces.push(head.subarray(i, i + size));
+            const outcome = parse(new ResponseParser(1 << 20), pieces);
+            expect(outcome.kind).toBe("failed");
+            expect(outcome.kind === "failed" && outcome.error).toBe(`response head is larger than ${MAX_HEAD_BYTES} bytes`);
+          },
+        ),
+        300,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

@@ -28,7 +28,11 @@ const CHUNKED = "HTTP/1.1 200 OK\r\ntransfer-ENCODING: chunked\r\n\r\n5;ext=1\r\
 describe("ResponseParser", () => {
   for (const size of [1, 2, 3, 7, Infinity]) {
     test(`a chunked body with extensions and trailers parses the same in ${size}-byte pieces`, () => {
-      expect(parse(CHUNKED, size)).toMatchObject({ body: "hello, world!!!", rest: 0, response: { status: 200, received: 15, keepAlive: true } });
+      expect(parse(CHUNKED, size)).toMatchObject({
+        body: "hello, world!!!",
+        rest: 0,
+        response: { status: 200, received: 15, keepAlive: true },
+      });
     });
     test(`a Content-Length body parses the same in ${size}-byte pieces`, () => {
       const text = "HTTP/1.1 201 Created\r\nContent-Length:  5 \r\nX: y\r\n\r\nabcde";
@@ -37,7 +41,8 @@ describe("ResponseParser", () => {
   }
 
   test("interim 100 and 103 responses are skipped", () => {
-    const text = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    const text =
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
     expect(parse(text)).toMatchObject({ body: "ok", response: { status: 200 } });
   });
 
@@ -85,9 +90,15 @@ describe("ResponseParser", () => {
   }
 
   test("Set-Cookie and Content-Encoding are flagged, in any case, without disturbing Connection", () => {
-    const flagged = parse("HTTP/1.1 200 OK\r\nSET-COOKIE: a=1\r\nContent-encoding: gzip\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 3);
+    const flagged = parse(
+      "HTTP/1.1 200 OK\r\nSET-COOKIE: a=1\r\nContent-encoding: gzip\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+      3,
+    );
     expect(flagged.response).toMatchObject({ setCookie: true, encoded: true, keepAlive: false });
-    expect(parse("HTTP/1.1 200 OK\r\nSet-Cookiex: a\r\nContent-Encodings: x\r\nContent-Length: 0\r\n\r\n").response).toMatchObject({ setCookie: false, encoded: false });
+    expect(parse("HTTP/1.1 200 OK\r\nSet-Cookiex: a\r\nContent-Encodings: x\r\nContent-Length: 0\r\n\r\n").response).toMatchObject({
+      setCookie: false,
+      encoded: false,
+    });
   });
 
   test("a head larger than 64 KiB is rejected", () => {

@@ -8,7 +8,7 @@ const REQUESTS: [string, string][] = [
   ["http://h/", "/"],
   ["http://h", "/"],
   ["http://h/a b?x=1 2", "/a%20b?x=1%202"],
-  ["http://h/a|b^c`d{e}f\"g<h>i", "/a%7Cb%5Ec%60d%7Be%7Df%22g%3Ch%3Ei"],
+  ['http://h/a|b^c`d{e}f"g<h>i', "/a%7Cb%5Ec%60d%7Be%7Df%22g%3Ch%3Ei"],
   ["http://h/a?q='x'&y=\"z\"", "/a?q='x'&y=%22z%22"],
   ["http://h/é?ü=1", "/%C3%A9?%C3%BC=1"],
   ["http://h/%7Ea%41%2f?%20", "/~aA%2F?%20"],

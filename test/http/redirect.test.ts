@@ -6,7 +6,9 @@ let server: TestServer;
 let other: TestServer;
 beforeAll(async () => {
   other = await httpServer((request, response, body) => {
-    response.end(JSON.stringify({ at: "other", method: request.method, url: request.url, body, auth: request.headers.authorization ?? null }));
+    response.end(
+      JSON.stringify({ at: "other", method: request.method, url: request.url, body, auth: request.headers.authorization ?? null }),
+    );
   });
   server = await httpServer((request, response, body) => {
     const url = new URL(request.url ?? "/", "http://x");

@@ -7,22 +7,68 @@ import { parseWithPrometheusClient } from "../support/prometheus.ts";
 function entry(method: string, name: string, times: Array<[number, number]>, failures = 0): StatsEntryReport {
   const count = times.reduce((n, [, c]) => n + c, 0);
   return {
-    name, method, last_request_timestamp: 1, start_time: 0, num_requests: count, num_none_requests: 0, num_failures: failures,
-    total_response_time: times.reduce((s, [ms, c]) => s + ms * c, 0), max_response_time: 0, min_response_time: null, total_content_length: 0,
-    response_times: new Map(times), num_reqs_per_sec: new Map(), num_fail_per_sec: new Map(),
+    name,
+    method,
+    last_request_timestamp: 1,
+    start_time: 0,
+    num_requests: count,
+    num_none_requests: 0,
+    num_failures: failures,
+    total_response_time: times.reduce((s, [ms, c]) => s + ms * c, 0),
+    max_response_time: 0,
+    min_response_time: null,
+    total_content_length: 0,
+    response_times: new Map(times),
+    num_reqs_per_sec: new Map(),
+    num_fail_per_sec: new Map(),
   };
 }
 
-const report = (stats: StatsEntryReport[]): StatsReport => ({ stats, stats_total: entry("", "Aggregated", []), errors: {}, user_classes_count: {}, user_count: 0 });
+const report = (stats: StatsEntryReport[]): StatsReport => ({
+  stats,
+  stats_total: entry("", "Aggregated", []),
+  errors: {},
+  user_classes_count: {},
+  user_count: 0,
+});
 
 describe("/metrics text", () => {
   const totals = new Totals();
-  totals.add(report([entry("GET", "/a", [[3, 2], [40, 1]], 1), entry("POST", 'say "hi"\\\n', [[1200, 1]])]));
-  totals.add(report([entry("GET", "/a", [[3, 1], [70_000, 1]])]));
-  const text = formatPrometheus({ requests: totals.entries(), users: { ShopUser: 3, DefaultUser: 1 }, exceptions: 2, cpuSeconds: 1.5, residentBytes: 1234, openConnections: 7 });
+  totals.add(
+    report([
+      entry(
+        "GET",
+        "/a",
+        [
+          [3, 2],
+          [40, 1],
+        ],
+        1,
+      ),
+      entry("POST", 'say "hi"\\\n', [[1200, 1]]),
+    ]),
+  );
+  totals.add(
+    report([
+      entry("GET", "/a", [
+        [3, 1],
+        [70_000, 1],
+      ]),
+    ]),
+  );
+  const text = formatPrometheus({
+    requests: totals.entries(),
+    users: { ShopUser: 3, DefaultUser: 1 },
+    exceptions: 2,
+    cpuSeconds: 1.5,
+    residentBytes: 1234,
+    openConnections: 7,
+  });
   const families = parseWithPrometheusClient(text);
   const sample = (family: string, name: string, labels: Record<string, string>) =>
-    families.find((f) => f.name === family)?.samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    families
+      .find((f) => f.name === family)
+      ?.samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
   test("requests and failures are counters summed over reports, per (method, name)", () => {
     expect(families.find((f) => f.name === "loadworker_requests")?.type).toBe("counter");
@@ -35,13 +81,17 @@ describe("/metrics text", () => {
   });
 
   test("the response-time histogram is cumulative, in seconds, from Locust's buckets", () => {
-    const bucket = (le: string) => sample("loadworker_response_time_seconds", "loadworker_response_time_seconds_bucket", { method: "GET", name: "/a", le });
+    const bucket = (le: string) =>
+      sample("loadworker_response_time_seconds", "loadworker_response_time_seconds_bucket", { method: "GET", name: "/a", le });
     expect(bucket("0.005")).toBe(3);
     expect(bucket("0.05")).toBe(4);
     expect(bucket("60")).toBe(4);
     expect(bucket("+Inf")).toBe(5);
     expect(sample("loadworker_response_time_seconds", "loadworker_response_time_seconds_count", { method: "GET", name: "/a" })).toBe(5);
-    expect(sample("loadworker_response_time_seconds", "loadworker_response_time_seconds_sum", { method: "GET", name: "/a" })).toBeCloseTo((3 * 3 + 40 + 70_000) / 1000, 9);
+    expect(sample("loadworker_response_time_seconds", "loadworker_response_time_seconds_sum", { method: "GET", name: "/a" })).toBeCloseTo(
+      (3 * 3 + 40 + 70_000) / 1000,
+      9,
+    );
   });
 
   test("users per class, exceptions, connections, CPU and memory", () => {

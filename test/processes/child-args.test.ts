@@ -7,13 +7,19 @@ const SECRET = ["--host", "--master-host"];
 
 describe("hideArgs", () => {
   test("takes --host and its value off the command line, in both spellings, and keeps the rest in order", () => {
-    const { visible, env } = hideArgs(["run", "-u", "4", "--host", "http://u:secret@h:1", "--processes", "2", "--master-host=m.example"], SECRET);
+    const { visible, env } = hideArgs(
+      ["run", "-u", "4", "--host", "http://u:secret@h:1", "--processes", "2", "--master-host=m.example"],
+      SECRET,
+    );
     expect(visible).toEqual(["run", "-u", "4", "--processes", "2"]);
     expect(JSON.parse(env[CHILD_ARGS_ENV] as string)).toEqual(["--host", "http://u:secret@h:1", "--master-host=m.example"]);
   });
 
   test("leaves a command line without those flags alone, with no variable to set", () => {
-    expect(hideArgs(["--processes", "2", "--hostname-like", "x"], SECRET)).toEqual({ visible: ["--processes", "2", "--hostname-like", "x"], env: {} });
+    expect(hideArgs(["--processes", "2", "--hostname-like", "x"], SECRET)).toEqual({
+      visible: ["--processes", "2", "--hostname-like", "x"],
+      env: {},
+    });
   });
 
   test("stops at --: what follows is not a flag", () => {
@@ -21,7 +27,10 @@ describe("hideArgs", () => {
   });
 
   test("a --host without a value stays without one, for the child to refuse as the parent would", () => {
-    expect(hideArgs(["--host", "--processes", "2"], SECRET)).toEqual({ visible: ["--processes", "2"], env: { [CHILD_ARGS_ENV]: '["--host"]' } });
+    expect(hideArgs(["--host", "--processes", "2"], SECRET)).toEqual({
+      visible: ["--processes", "2"],
+      env: { [CHILD_ARGS_ENV]: '["--host"]' },
+    });
   });
 });
 
@@ -40,7 +49,9 @@ describe("restoreArgs", () => {
 
   test("a value that is not a JSON array of strings is a usage error that says to unset it", () => {
     for (const bad of ["--host x", '{"host":"x"}', "[1]"]) {
-      expect(() => restoreArgs([], { [CHILD_ARGS_ENV]: bad })).toThrow(`${CHILD_ARGS_ENV} must be a JSON array of strings; it is set by the parent of --processes: unset it`);
+      expect(() => restoreArgs([], { [CHILD_ARGS_ENV]: bad })).toThrow(
+        `${CHILD_ARGS_ENV} must be a JSON array of strings; it is set by the parent of --processes: unset it`,
+      );
     }
   });
 });

@@ -44,12 +44,18 @@ describe("the process supervisor", () => {
     running = superviseProcesses({ count: 2, command: [BUN, child()], log, restart: { minMs: 50, maxMs: 1000, healthyAfterMs: 60_000 } });
     const [first, second] = await waitFor(() => (running!.pids().length === 2 ? running!.pids() : undefined), 10_000, "two children");
     process.kill(first!, "SIGKILL");
-    const after = await waitFor(() => {
-      const pids = running!.pids();
-      return pids.length === 2 && !pids.includes(first!) ? pids : undefined;
-    }, 10_000, "the killed child to be replaced");
+    const after = await waitFor(
+      () => {
+        const pids = running!.pids();
+        return pids.length === 2 && !pids.includes(first!) ? pids : undefined;
+      },
+      10_000,
+      "the killed child to be replaced",
+    );
     expect(after).toContain(second!);
-    expect(log.lines.some((l) => l.level === "warn" && /worker process 1\/2 .* exited with signal SIGKILL; restarting/.test(l.message))).toBe(true);
+    expect(
+      log.lines.some((l) => l.level === "warn" && /worker process 1\/2 .* exited with signal SIGKILL; restarting/.test(l.message)),
+    ).toBe(true);
   });
 
   test("does not restart children that exit 0 (the master said quit) and then ends with 0", async () => {

@@ -37,21 +37,40 @@ const valid: fc.Arbitrary<Valid> = fc.oneof(
       options: fc.option(fc.dictionary(key(20), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 8 })),
       extra: fc.boolean(),
     })
-    .map(({ timestamp, classes, host, stopTimeout, options, extra }): Valid => ({
-      wire: ["spawn", { timestamp, user_classes_count: classes, host, stop_timeout: stopTimeout, parsed_options: options, ...(extra ? { new_key: 1 } : {}) }],
-      message: {
-        type: "spawn",
-        timestamp,
-        userClassesCount: classes,
-        host: host === "" ? null : host,
-        stopTimeout: stopTimeout ?? 0,
-        parsedOptions: options ?? {},
-      },
-    })),
+    .map(
+      ({ timestamp, classes, host, stopTimeout, options, extra }): Valid => ({
+        wire: [
+          "spawn",
+          {
+            timestamp,
+            user_classes_count: classes,
+            host,
+            stop_timeout: stopTimeout,
+            parsed_options: options,
+            ...(extra ? { new_key: 1 } : {}),
+          },
+        ],
+        message: {
+          type: "spawn",
+          timestamp,
+          userClassesCount: classes,
+          host: host === "" ? null : host,
+          stopTimeout: stopTimeout ?? 0,
+          parsedOptions: options ?? {},
+        },
+      }),
+    ),
   count.map((n): Valid => ({ wire: ["spawning_complete", { user_count: n }], message: { type: "spawning_complete", userCount: n } })),
-  fc.constantFrom("heartbeat", "stop", "quit", "reconnect").map((type): Valid => ({ wire: [type, null], message: { type } as MasterMessage })),
   fc
-    .record({ name: className, weight: fc.option(fc.nat({ max: 100 })), fixed: fc.option(count), tasks: fc.option(fc.array(fc.string({ maxLength: 10 }), { maxLength: 4 })) })
+    .constantFrom("heartbeat", "stop", "quit", "reconnect")
+    .map((type): Valid => ({ wire: [type, null], message: { type } as MasterMessage })),
+  fc
+    .record({
+      name: className,
+      weight: fc.option(fc.nat({ max: 100 })),
+      fixed: fc.option(count),
+      tasks: fc.option(fc.array(fc.string({ maxLength: 10 }), { maxLength: 4 })),
+    })
     .map(({ name, weight, fixed, tasks }): Valid => {
       const data: Record<string, unknown> = { user_class_name: name };
       const message: MasterMessage = { type: "update_user_class", userClassName: name };
@@ -61,10 +80,18 @@ const valid: fc.Arbitrary<Valid> = fc.oneof(
       return { wire: ["update_user_class", data], message };
     }),
   fc
-    .record({ name: fc.string({ minLength: 1, maxLength: 20 }).filter((n) => !TYPES.slice(0, -1).includes(n)), data: fc.jsonValue({ maxDepth: 3 }).filter((d) => !JSON.stringify(d).includes('"__proto__"')) })
+    .record({
+      name: fc.string({ minLength: 1, maxLength: 20 }).filter((n) => !TYPES.slice(0, -1).includes(n)),
+      data: fc.jsonValue({ maxDepth: 3 }).filter((d) => !JSON.stringify(d).includes('"__proto__"')),
+    })
     // Through JSON: msgpack writes -0 as the integer 0, as Python does for an int. (A "__proto__"
     // key is refused by @msgpack/msgpack, so such a custom message is dropped with that error.)
-    .map(({ name, data }): Valid => ({ wire: [name, data], message: { type: "custom", name, data: JSON.parse(JSON.stringify(data)) } as MasterMessage })),
+    .map(
+      ({ name, data }): Valid => ({
+        wire: [name, data],
+        message: { type: "custom", name, data: JSON.parse(JSON.stringify(data)) } as MasterMessage,
+      }),
+    ),
 );
 
 /** Nesting that the shape check counts: a non-empty array or map is one level over its items. */
@@ -75,96 +102,133 @@ function depth(value: unknown): number {
 }
 
 describe("decodeMasterMessage under fuzzing", () => {
-  test("any bytes: a message or an error, never an exception", () => {
-    fuzz(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => decodesSafely(bytes)), 20_000);
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "any bytes: a message or an error, never an exception",
+    () => {
+      fuzz(
+        fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => decodesSafely(bytes)),
+        20_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  test("valid messages with bytes flipped, dropped or cut: a message or an error, never an exception", () => {
-    const mutation = fc.array(fc.tuple(fc.constantFrom("flip", "drop", "cut"), fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 });
-    fuzz(
-      fc.property(valid, mutation, ({ wire }, edits) => {
-        let bytes = [...encode([...wire, NODE])];
-        for (const [kind, at, value] of edits) {
-          const i = at % Math.max(1, bytes.length);
-          if (kind === "flip") bytes[i] = value;
-          else if (kind === "drop") bytes.splice(i, 1);
-          else bytes = bytes.slice(0, i);
-        }
-        decodesSafely(Uint8Array.from(bytes));
-      }),
-      15_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "valid messages with bytes flipped, dropped or cut: a message or an error, never an exception",
+    () => {
+      const mutation = fc.array(fc.tuple(fc.constantFrom("flip", "drop", "cut"), fc.nat(), fc.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: 4,
+      });
+      fuzz(
+        fc.property(valid, mutation, ({ wire }, edits) => {
+          let bytes = [...encode([...wire, NODE])];
+          for (const [kind, at, value] of edits) {
+            const i = at % Math.max(1, bytes.length);
+            if (kind === "flip") bytes[i] = value;
+            else if (kind === "drop") bytes.splice(i, 1);
+            else bytes = bytes.slice(0, i);
+          }
+          decodesSafely(Uint8Array.from(bytes));
+        }),
+        15_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  test("any msgpack value in the envelope, under a known or unknown type: a message or an error", () => {
-    fuzz(
-      fc.property(fc.oneof(fc.constantFrom(...TYPES), fc.anything()), fc.anything({ maxDepth: 3, withMap: true, withDate: true, withTypedArray: false }), (type, data) => {
-        let frame: Uint8Array;
-        try {
-          frame = encode([type, data, NODE]);
-        } catch {
-          return; // a value msgpack itself cannot write (a symbol key, a bigint) never reaches the wire
-        }
-        decodesSafely(frame);
-      }),
-      10_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "any msgpack value in the envelope, under a known or unknown type: a message or an error",
+    () => {
+      fuzz(
+        fc.property(
+          fc.oneof(fc.constantFrom(...TYPES), fc.anything()),
+          fc.anything({ maxDepth: 3, withMap: true, withDate: true, withTypedArray: false }),
+          (type, data) => {
+            let frame: Uint8Array;
+            try {
+              frame = encode([type, data, NODE]);
+            } catch {
+              return; // a value msgpack itself cannot write (a symbol key, a bigint) never reaches the wire
+            }
+            decodesSafely(frame);
+          },
+        ),
+        10_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  test("valid messages, as Python's msgpack writes them, decode to the typed message", () => {
-    fuzz(
-      fc.property(valid, ({ wire, message }) => {
-        expect(decodeMasterMessage(encode([...wire, NODE]))).toEqual({ ok: true, message });
-      }),
-      10_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "valid messages, as Python's msgpack writes them, decode to the typed message",
+    () => {
+      fuzz(
+        fc.property(valid, ({ wire, message }) => {
+          expect(decodeMasterMessage(encode([...wire, NODE]))).toEqual({ ok: true, message });
+        }),
+        10_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
 
 describe("the shape check before decoding", () => {
-  test("refuses exactly the values nested deeper than the limit, whatever they hold", () => {
-    // No Maps: @msgpack/msgpack writes them as {} (see src/protocol/msgpack.ts).
-    const value = fc.anything({ maxDepth: 4, withDate: true, withTypedArray: false, maxKeys: 4 });
-    fuzz(
-      fc.property(value, fc.integer({ min: 0, max: MAX_NESTING + 4 }), fc.boolean(), (inner, wraps, asMap) => {
-        let wrapped: unknown = inner;
-        for (let i = 0; i < wraps; i++) wrapped = asMap ? { k: wrapped } : [wrapped];
-        let bytes: Uint8Array;
-        try {
-          bytes = encode(wrapped, { ignoreUndefined: false });
-        } catch {
-          return;
-        }
-        const refused = checkShape(bytes);
-        if (depth(wrapped) > MAX_NESTING) expect(refused).toContain(`nested deeper than ${MAX_NESTING}`);
-        else expect(refused).toBeUndefined();
-      }),
-      10_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "refuses exactly the values nested deeper than the limit, whatever they hold",
+    () => {
+      // No Maps: @msgpack/msgpack writes them as {} (see src/protocol/msgpack.ts).
+      const value = fc.anything({ maxDepth: 4, withDate: true, withTypedArray: false, maxKeys: 4 });
+      fuzz(
+        fc.property(value, fc.integer({ min: 0, max: MAX_NESTING + 4 }), fc.boolean(), (inner, wraps, asMap) => {
+          let wrapped: unknown = inner;
+          for (let i = 0; i < wraps; i++) wrapped = asMap ? { k: wrapped } : [wrapped];
+          let bytes: Uint8Array;
+          try {
+            bytes = encode(wrapped, { ignoreUndefined: false });
+          } catch {
+            return;
+          }
+          const refused = checkShape(bytes);
+          if (depth(wrapped) > MAX_NESTING) expect(refused).toContain(`nested deeper than ${MAX_NESTING}`);
+          else expect(refused).toBeUndefined();
+        }),
+        10_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  test("strings, bins and exts of every size class are skipped whole (no false refusals)", () => {
-    const blob = fc.oneof(
-      fc.string({ maxLength: 40 }),
-      fc.constantFrom(300, 70_000).chain((n) => fc.constant("x".repeat(n))),
-      fc.uint8Array({ maxLength: 40 }),
-      fc.constantFrom(300, 70_000).map((n) => new Uint8Array(n).fill(0x91)),
-      fc.date({ noInvalidDate: true }),
-    );
-    fuzz(
-      fc.property(fc.array(blob, { maxLength: 4 }), (items) => {
-        let nested: unknown = items;
-        for (let i = 0; i < MAX_NESTING - 1; i++) nested = [nested];
-        expect(checkShape(encode(nested))).toBeUndefined();
-        expect(checkShape(encode([nested]))).toBe(items.length > 0 ? `message is nested deeper than ${MAX_NESTING} levels` : undefined);
-      }),
-      2_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "strings, bins and exts of every size class are skipped whole (no false refusals)",
+    () => {
+      const blob = fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom(300, 70_000).chain((n) => fc.constant("x".repeat(n))),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.constantFrom(300, 70_000).map((n) => new Uint8Array(n).fill(0x91)),
+        fc.date({ noInvalidDate: true }),
+      );
+      fuzz(
+        fc.property(fc.array(blob, { maxLength: 4 }), (items) => {
+          let nested: unknown = items;
+          for (let i = 0; i < MAX_NESTING - 1; i++) nested = [nested];
+          expect(checkShape(encode(nested))).toBeUndefined();
+          expect(checkShape(encode([nested]))).toBe(items.length > 0 ? `message is nested deeper than ${MAX_NESTING} levels` : undefined);
+        }),
+        2_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   test("a frame full of nested or empty arrays is refused at once instead of taking gigabytes", () => {
     const nested = new Uint8Array(16 * 1024 * 1024).fill(0x91); // [[[[...]]]]: 19 s and 2.3 GB before
-    expect(decodeMasterMessage(nested)).toEqual({ ok: false, error: `refused before decoding: message is nested deeper than ${MAX_NESTING} levels` });
+    expect(decodeMasterMessage(nested)).toEqual({
+      ok: false,
+      error: `refused before decoding: message is nested deeper than ${MAX_NESTING} levels`,
+    });
     const empties = new Uint8Array(11 + MAX_CONTAINERS + 5 + 1).fill(0x90); // [[], [], ...]: 1.3 GB at 16 MiB before
     empties.set([0x93, 0xa4, 0x63, 0x75, 0x73, 0x74, 0xdd, 0, 1, 0, 5]); // ["cust", <array of 65541 []>, nil]
     empties[empties.length - 1] = 0xc0;
@@ -198,7 +262,11 @@ describe("encodeMsgpack under fuzzing", () => {
       fc.double({ noNaN: true, noDefaultInfinity: true }),
       fc.string({ unit: "binary", maxLength: 40 }),
       fc.array(tie("value"), { maxLength: 5 }),
-      fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== "__proto__"), tie("value"), { maxKeys: 5 }),
+      fc.dictionary(
+        fc.string({ maxLength: 8 }).filter((k) => k !== "__proto__"),
+        tie("value"),
+        { maxKeys: 5 },
+      ),
       fc.array(fc.tuple(fc.integer(), fc.nat()), { maxLength: 5 }).map((entries) => new Map(entries)),
     ),
   }));
@@ -215,12 +283,16 @@ describe("encodeMsgpack under fuzzing", () => {
     return v;
   }
 
-  test("round-trips through a standard msgpack decoder", () => {
-    fuzz(
-      fc.property(value, (v) => {
-        expect(decode(encodeMsgpack(v), { useBigInt64: false })).toEqual(expected(v));
-      }),
-      10_000,
-    );
-  }, FUZZ_TIMEOUT_MS);
+  test(
+    "round-trips through a standard msgpack decoder",
+    () => {
+      fuzz(
+        fc.property(value, (v) => {
+          expect(decode(encodeMsgpack(v), { useBigInt64: false })).toEqual(expected(v));
+        }),
+        10_000,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

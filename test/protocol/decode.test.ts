@@ -63,13 +63,19 @@ describe("decodeMasterMessage reads", () => {
   test("update_user_class with the fields the web UI sends", () => {
     const data = { user_class_name: "Beta", host: "http://beta.invalid", weight: 5, fixed_count: 0, tasks: ["t"] };
     expect(decoded(frame("update_user_class", data))).toEqual({
-      type: "update_user_class", userClassName: "Beta", host: "http://beta.invalid", weight: 5, fixedCount: 0, tasks: ["t"],
+      type: "update_user_class",
+      userClassName: "Beta",
+      host: "http://beta.invalid",
+      weight: 5,
+      fixedCount: 0,
+      tasks: ["t"],
     });
   });
 
   test("update_user_class with only a name", () => {
     expect(decoded(frame("update_user_class", { user_class_name: "Beta" }))).toEqual({
-      type: "update_user_class", userClassName: "Beta",
+      type: "update_user_class",
+      userClassName: "Beta",
     });
   });
 
@@ -95,8 +101,16 @@ describe("decodeMasterMessage rejects, saying what was wrong", () => {
     ["a truncated message", fromHex("93a361"), "refused before decoding: message is cut short: it announces 3 items with 2 bytes left"],
     ["a truncated string", fromHex("93a461c0c0"), "could not decode msgpack"],
     ["trailing bytes", fromHex("93a171c0c000"), "could not decode msgpack"],
-    ["a __proto__ key (refused by the decoder, no prototype pollution)", frame("custom", new Map([["__proto__", { polluted: true }]])), "The key __proto__ is not allowed"],
-    ["a map envelope", encodeMsgpack({ type: "quit", data: null, node_id: NODE }), "envelope must be a msgpack array of 3 [type, data, node_id], got map"],
+    [
+      "a __proto__ key (refused by the decoder, no prototype pollution)",
+      frame("custom", new Map([["__proto__", { polluted: true }]])),
+      "The key __proto__ is not allowed",
+    ],
+    [
+      "a map envelope",
+      encodeMsgpack({ type: "quit", data: null, node_id: NODE }),
+      "envelope must be a msgpack array of 3 [type, data, node_id], got map",
+    ],
     ["a 2-element array", encodeMsgpack(["quit", null]), "got array of 2"],
     ["a 4-element array", encodeMsgpack(["quit", null, NODE, 1]), "got array of 4"],
     ["a bare string", encodeMsgpack("quit"), 'got string "quit"'],
@@ -109,19 +123,63 @@ describe("decodeMasterMessage rejects, saying what was wrong", () => {
     ["spawn without timestamp", spawnWithout("timestamp"), "spawn: data.timestamp must be a number, got nil"],
     ["spawn with a string timestamp", spawnWith({ timestamp: "now" }), 'spawn: data.timestamp must be a number, got string "now"'],
     ["spawn without user_classes_count", spawnWithout("user_classes_count"), "spawn: data.user_classes_count must be a map, got nil"],
-    ["spawn with user_classes_count as an array", spawnWith({ user_classes_count: ["Alpha"] }), "data.user_classes_count must be a map, got array of 1"],
-    ["spawn with a negative count", spawnWith({ user_classes_count: { Alpha: -1 } }), 'data.user_classes_count["Alpha"] must be a non-negative integer, got -1'],
-    ["spawn with a fractional count", spawnWith({ user_classes_count: { Alpha: 1.5 } }), 'data.user_classes_count["Alpha"] must be a non-negative integer, got 1.5'],
-    ["spawn with a string count", spawnWith({ user_classes_count: { Alpha: "2" } }), 'data.user_classes_count["Alpha"] must be a non-negative integer, got string "2"'],
+    [
+      "spawn with user_classes_count as an array",
+      spawnWith({ user_classes_count: ["Alpha"] }),
+      "data.user_classes_count must be a map, got array of 1",
+    ],
+    [
+      "spawn with a negative count",
+      spawnWith({ user_classes_count: { Alpha: -1 } }),
+      'data.user_classes_count["Alpha"] must be a non-negative integer, got -1',
+    ],
+    [
+      "spawn with a fractional count",
+      spawnWith({ user_classes_count: { Alpha: 1.5 } }),
+      'data.user_classes_count["Alpha"] must be a non-negative integer, got 1.5',
+    ],
+    [
+      "spawn with a string count",
+      spawnWith({ user_classes_count: { Alpha: "2" } }),
+      'data.user_classes_count["Alpha"] must be a non-negative integer, got string "2"',
+    ],
     ["spawn with a numeric host", spawnWith({ host: 5 }), "spawn: data.host (or nil) must be a string, got 5"],
     ["spawn with a string stop_timeout", spawnWith({ stop_timeout: "5" }), 'spawn: data.stop_timeout must be a number, got string "5"'],
-    ["spawn with a negative stop_timeout", spawnWith({ stop_timeout: -1 }), "spawn: data.stop_timeout must be a non-negative number, got -1"],
-    ["spawn with parsed_options as a list", spawnWith({ parsed_options: [] }), "spawn: data.parsed_options must be a map (or nil), got array of 0"],
-    ["spawning_complete with a fractional user_count", frame("spawning_complete", { user_count: 1.5 }), "spawning_complete: data.user_count must be a non-negative integer, got 1.5"],
-    ["update_user_class without a name", frame("update_user_class", { weight: 1 }), "update_user_class: data.user_class_name must be a string, got nil"],
-    ["update_user_class with a string weight", frame("update_user_class", { user_class_name: "B", weight: "5" }), 'data.weight must be a number, got string "5"'],
-    ["update_user_class with a negative fixed_count", frame("update_user_class", { user_class_name: "B", fixed_count: -1 }), "data.fixed_count must be a non-negative integer, got -1"],
-    ["update_user_class with non-string tasks", frame("update_user_class", { user_class_name: "B", tasks: ["t", 1] }), "data.tasks[1] must be a string, got 1"],
+    [
+      "spawn with a negative stop_timeout",
+      spawnWith({ stop_timeout: -1 }),
+      "spawn: data.stop_timeout must be a non-negative number, got -1",
+    ],
+    [
+      "spawn with parsed_options as a list",
+      spawnWith({ parsed_options: [] }),
+      "spawn: data.parsed_options must be a map (or nil), got array of 0",
+    ],
+    [
+      "spawning_complete with a fractional user_count",
+      frame("spawning_complete", { user_count: 1.5 }),
+      "spawning_complete: data.user_count must be a non-negative integer, got 1.5",
+    ],
+    [
+      "update_user_class without a name",
+      frame("update_user_class", { weight: 1 }),
+      "update_user_class: data.user_class_name must be a string, got nil",
+    ],
+    [
+      "update_user_class with a string weight",
+      frame("update_user_class", { user_class_name: "B", weight: "5" }),
+      'data.weight must be a number, got string "5"',
+    ],
+    [
+      "update_user_class with a negative fixed_count",
+      frame("update_user_class", { user_class_name: "B", fixed_count: -1 }),
+      "data.fixed_count must be a non-negative integer, got -1",
+    ],
+    [
+      "update_user_class with non-string tasks",
+      frame("update_user_class", { user_class_name: "B", tasks: ["t", 1] }),
+      "data.tasks[1] must be a string, got 1",
+    ],
   ])("%s", (_, bytes, error) => {
     const result = decodeMasterMessage(bytes);
     expect(result.ok).toBe(false);

@@ -35,17 +35,21 @@ describe("the envelope", () => {
   test("spawning_complete, exception and logs carry Locust's keys", () => {
     const msg = (m: Parameters<typeof encodeWorkerMessage>[0]) => decode(encodeWorkerMessage(m, NODE));
     expect(msg({ type: "spawning_complete", userClassesCount: { Alpha: 2, Beta: 0 }, userCount: 2 })).toEqual([
-      "spawning_complete", { user_classes_count: { Alpha: 2, Beta: 0 }, user_count: 2 }, NODE,
+      "spawning_complete",
+      { user_classes_count: { Alpha: 2, Beta: 0 }, user_count: 2 },
+      NODE,
     ]);
-    expect(msg({ type: "exception", msg: "boom", traceback: "at x" })).toEqual([
-      "exception", { msg: "boom", traceback: "at x" }, NODE,
-    ]);
+    expect(msg({ type: "exception", msg: "boom", traceback: "at x" })).toEqual(["exception", { msg: "boom", traceback: "at x" }, NODE]);
     expect(msg({ type: "logs", lines: ["a", "b"] })).toEqual(["logs", { worker_id: NODE, logs: ["a", "b"] }, NODE]);
   });
 
   test("a custom message goes out under its own type with its data as given (nil when none)", () => {
     const msg = (m: Parameters<typeof encodeWorkerMessage>[0]) => decode(encodeWorkerMessage(m, NODE));
-    expect(msg({ type: "custom", name: "account_used", data: { user: "u1", n: [1, 2.5] } })).toEqual(["account_used", { user: "u1", n: [1, 2.5] }, NODE]);
+    expect(msg({ type: "custom", name: "account_used", data: { user: "u1", n: [1, 2.5] } })).toEqual([
+      "account_used",
+      { user: "u1", n: [1, 2.5] },
+      NODE,
+    ]);
     expect(msg({ type: "custom", name: "ping", data: undefined })).toEqual(["ping", null, NODE]);
   });
 
@@ -79,9 +83,20 @@ describe("a stats message", () => {
     expect(Object.keys(data)).toEqual(["stats", "stats_total", "errors", "user_classes_count", "user_count"]);
     const total = data.stats_total as Record<string, unknown>;
     expect(Object.keys(total)).toEqual([
-      "name", "method", "last_request_timestamp", "start_time", "num_requests", "num_none_requests",
-      "num_failures", "total_response_time", "max_response_time", "min_response_time",
-      "total_content_length", "response_times", "num_reqs_per_sec", "num_fail_per_sec",
+      "name",
+      "method",
+      "last_request_timestamp",
+      "start_time",
+      "num_requests",
+      "num_none_requests",
+      "num_failures",
+      "total_response_time",
+      "max_response_time",
+      "min_response_time",
+      "total_content_length",
+      "response_times",
+      "num_reqs_per_sec",
+      "num_fail_per_sec",
     ]);
   });
 
@@ -93,7 +108,8 @@ describe("a stats message", () => {
   test("never contains ext or bin types", () => {
     // Walking decode() output would hide them; the package decodes ext into objects we can spot.
     const walk = (v: unknown): boolean =>
-      v === null || ["string", "number", "boolean"].includes(typeof v) ||
+      v === null ||
+      ["string", "number", "boolean"].includes(typeof v) ||
       (Array.isArray(v) ? v.every(walk) : Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(walk));
     expect(walk(decode(bytes))).toBe(true);
   });

@@ -85,8 +85,17 @@ describe("a real Locust master", () => {
 
   test("decodes the envelope: type, data and node_id as str", () => {
     expect(master.messages.map((m) => m.type)).toEqual([
-      "client_ready", "heartbeat", "spawning", "spawning_complete", "exception", "logs",
-      "stats", "stats", "stats", "stats", "stats",
+      "client_ready",
+      "heartbeat",
+      "spawning",
+      "spawning_complete",
+      "exception",
+      "logs",
+      "stats",
+      "stats",
+      "stats",
+      "stats",
+      "stats",
     ]);
     for (const m of master.messages) expect(m).toMatchObject({ node_id: NODE, node_id_type: "str" });
   });
@@ -118,8 +127,18 @@ describe("a real Locust master", () => {
 
   test("merges the deltas into the right counts, with integer keys", () => {
     const ok = entry("GET", "/ok");
-    expect(ok).toMatchObject({ num_requests: 45, num_failures: 0, total_content_length: 1500, min_response_time: 5.5, max_response_time: 3432 });
-    expect(ok?.response_times).toEqual([[150, "int", 15], [3400, "int", 15], [6, "int", 15]]);
+    expect(ok).toMatchObject({
+      num_requests: 45,
+      num_failures: 0,
+      total_content_length: 1500,
+      min_response_time: 5.5,
+      max_response_time: 3432,
+    });
+    expect(ok?.response_times).toEqual([
+      [150, "int", 15],
+      [3400, "int", 15],
+      [6, "int", 15],
+    ]);
     expect(ok?.num_reqs_per_sec).toHaveLength(15);
     for (const [second, type, count] of ok?.num_reqs_per_sec ?? []) {
       expect([Number.isInteger(second), type, count]).toEqual([true, "int", 3]);
@@ -143,7 +162,14 @@ describe("a real Locust master", () => {
     // Window: [int(last) - 12, int(last) - 2) = 10 whole seconds of 3 GETs + 1 POST each.
     expect(entry("GET", "/ok")?.current_rps).toBe(3);
     expect(entry("POST", "/bad")).toMatchObject({ current_rps: 1, current_fail_per_sec: 1 });
-    expect(master.total).toMatchObject({ name: "Aggregated", method: "", num_requests: 61, num_none_requests: 1, num_failures: 15, current_rps: 4 });
+    expect(master.total).toMatchObject({
+      name: "Aggregated",
+      method: "",
+      num_requests: 61,
+      num_none_requests: 1,
+      num_failures: 15,
+      current_rps: 4,
+    });
     expect(master.total.start_time).toBe(E);
     expect(master.total.last_request_timestamp).toBeCloseTo(E + 14.9, 6);
     expect(master.total.total_rps).toBeCloseTo(61 / 14.9, 6);
@@ -153,7 +179,11 @@ describe("a real Locust master", () => {
   test("sums error occurrences under our key, keeping first and last seen", () => {
     expect(master.errors).toHaveLength(1);
     expect(master.errors[0]).toMatchObject({
-      key: errorKey("POST", "/bad", "Error('boom')"), method: "POST", name: "/bad", error: "Error('boom')", occurrences: 15,
+      key: errorKey("POST", "/bad", "Error('boom')"),
+      method: "POST",
+      name: "/bad",
+      error: "Error('boom')",
+      occurrences: 15,
     });
     expect(master.errors[0]?.first_seen).toBeCloseTo(E + 0.9, 6);
     expect(master.errors[0]?.last_seen).toBeCloseTo(E + 14.9, 6);
@@ -183,17 +213,32 @@ describe("messages encoded by Locust's own Message.serialize()", () => {
   test("spawn with the master's real parsed_options", () => {
     const spawn = decodeLabel("spawn");
     expect(spawn).toMatchObject({
-      type: "spawn", timestamp: 1795592059.3529203, userClassesCount: { Alpha: 3, Beta: 0 }, host: "http://example.test", stopTimeout: 5,
+      type: "spawn",
+      timestamp: 1795592059.3529203,
+      userClassesCount: { Alpha: 3, Beta: 0 },
+      host: "http://example.test",
+      stopTimeout: 5,
     });
     if (spawn.type !== "spawn") throw new Error("not a spawn");
     expect(Object.keys(spawn.parsedOptions).length).toBeGreaterThan(40);
-    expect(spawn.parsedOptions).toMatchObject({ num_users: 4, spawn_rate: 2, headless: true, tags: ["a", "b"], host: "http://example.test" });
+    expect(spawn.parsedOptions).toMatchObject({
+      num_users: 4,
+      spawn_rate: 2,
+      headless: true,
+      tags: ["a", "b"],
+      host: "http://example.test",
+    });
     expect(spawn.parsedOptions).toEqual(locust.expect.parsed_options);
   });
 
   test("spawn as a library master or 2.12.1 sends it: no host, stop_timeout None, parsed_options {}", () => {
     expect(decodeLabel("spawn_bare")).toEqual({
-      type: "spawn", timestamp: 1795592060.5, userClassesCount: { Alpha: 1 }, host: null, stopTimeout: 0, parsedOptions: {},
+      type: "spawn",
+      timestamp: 1795592060.5,
+      userClassesCount: { Alpha: 1 },
+      host: null,
+      stopTimeout: 0,
+      parsedOptions: {},
     });
   });
 
@@ -204,7 +249,12 @@ describe("messages encoded by Locust's own Message.serialize()", () => {
 
   test("update_user_class", () => {
     expect(decodeLabel("update_user_class")).toEqual({
-      type: "update_user_class", userClassName: "Beta", host: "http://beta.invalid", weight: 5, fixedCount: 0, tasks: ["t"],
+      type: "update_user_class",
+      userClassName: "Beta",
+      host: "http://beta.invalid",
+      weight: 5,
+      fixedCount: 0,
+      tasks: ["t"],
     });
   });
 

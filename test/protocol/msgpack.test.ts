@@ -17,10 +17,24 @@ describe("encodeMsgpack writes the bytes Python's msgpack would", () => {
   });
 
   test.each([
-    [0, "00"], [127, "7f"], [128, "cc80"], [255, "ccff"], [256, "cd0100"], [65535, "cdffff"],
-    [65536, "ce00010000"], [4294967295, "ceffffffff"], [4294967296, "cf0000000100000000"],
-    [-1, "ff"], [-32, "e0"], [-33, "d0df"], [-128, "d080"], [-129, "d1ff7f"], [-32768, "d18000"],
-    [-32769, "d2ffff7fff"], [-2147483648, "d280000000"], [-2147483649, "d3ffffffff7fffffff"],
+    [0, "00"],
+    [127, "7f"],
+    [128, "cc80"],
+    [255, "ccff"],
+    [256, "cd0100"],
+    [65535, "cdffff"],
+    [65536, "ce00010000"],
+    [4294967295, "ceffffffff"],
+    [4294967296, "cf0000000100000000"],
+    [-1, "ff"],
+    [-32, "e0"],
+    [-33, "d0df"],
+    [-128, "d080"],
+    [-129, "d1ff7f"],
+    [-32768, "d18000"],
+    [-32769, "d2ffff7fff"],
+    [-2147483648, "d280000000"],
+    [-2147483649, "d3ffffffff7fffffff"],
     [1795592059, "ce6b068f7b"],
   ])("integer %p as the smallest int format: %s", (value, bytes) => {
     expect(hex(value)).toBe(bytes);
@@ -67,7 +81,15 @@ describe("encodeMsgpack writes the bytes Python's msgpack would", () => {
   });
 
   test("a Map with number keys as a map with msgpack INTEGER keys (what Locust's stats need)", () => {
-    expect(hex(new Map([[150, 6], [3400, 2], [6, 1]]))).toBe("83cc9606cd0d48020601");
+    expect(
+      hex(
+        new Map([
+          [150, 6],
+          [3400, 2],
+          [6, 1],
+        ]),
+      ),
+    ).toBe("83cc9606cd0d48020601");
     expect(hex(new Map([[1795592059, 3]]))).toBe("81ce6b068f7b03");
     expect(hex(new Map())).toBe("80");
   });
@@ -88,7 +110,12 @@ describe("encodeMsgpack refuses what would become ext or bin types", () => {
     ["a Uint8Array (bin)", new Uint8Array(2)],
     ["a bigint", 1n],
     ["a function", () => 1],
-    ["a class instance", new (class Point { x = 1 })()],
+    [
+      "a class instance",
+      new (class Point {
+        x = 1;
+      })(),
+    ],
     ["a Map with an object key", new Map([[{}, 1]])],
     ["a nested Date", { at: [new Date(0)] }],
   ])("%s throws a TypeError", (_, value) => {

@@ -34,7 +34,17 @@ describe("scripts/build.ts", () => {
 describe("the tasks directory", () => {
   test("is listed once: task modules and master-side Python come from the same listing, sorted, tests and specs left out", () => {
     const dir = tempDir("build-task-dir");
-    for (const name of ["shop.ts", "accounts.mjs", "shop.test.ts", "cart.spec.ts", "master_extra.py", "a_hook.py", "README.md", "old.ts.bak"]) writeFileSync(join(dir, name), "");
+    for (const name of [
+      "shop.ts",
+      "accounts.mjs",
+      "shop.test.ts",
+      "cart.spec.ts",
+      "master_extra.py",
+      "a_hook.py",
+      "README.md",
+      "old.ts.bak",
+    ])
+      writeFileSync(join(dir, name), "");
     expect(readTaskDir(dir)).toEqual({ tasks: ["accounts.mjs", "shop.ts"], python: ["a_hook.py", "master_extra.py"] });
   });
 

@@ -99,73 +99,85 @@ afterAll(async () => {
 });
 
 describe(`a ${SOAK_SECONDS}s soak with ${USERS} users`, () => {
-  test("keeps RSS, file descriptors and sockets flat, and the master's total equals the server's count", async () => {
-    master = await startUiMaster({ locustfile: LOCUSTFILE, extra: ["--stop-timeout", "10"] });
-    const m = master;
-    worker = startProc(bin, ["--master-port", String(m.masterPort)]);
-    const pid = worker.child.pid as number;
-    await waitFor(async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined), 30_000, "the worker to be ready", 500);
-    expect((await m.swarm({ user_count: USERS, spawn_rate: 100, host: server.url })).success).toBe(true);
+  test(
+    "keeps RSS, file descriptors and sockets flat, and the master's total equals the server's count",
+    async () => {
+      master = await startUiMaster({ locustfile: LOCUSTFILE, extra: ["--stop-timeout", "10"] });
+      const m = master;
+      worker = startProc(bin, ["--master-port", String(m.masterPort)]);
+      const pid = worker.child.pid as number;
+      await waitFor(
+        async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
+        30_000,
+        "the worker to be ready",
+        500,
+      );
+      expect((await m.swarm({ user_count: USERS, spawn_rate: 100, host: server.url })).success).toBe(true);
 
-    const started = Date.now();
-    const samples: Sample[] = [];
-    while (Date.now() - started < SOAK_SECONDS * 1000) {
-      await new Promise((r) => setTimeout(r, SAMPLE_MS));
-      expect(worker.child.exitCode).toBeNull();
-      if (Date.now() - started >= WARMUP_SECONDS * 1000) samples.push(sample(pid));
-    }
+      const started = Date.now();
+      const samples: Sample[] = [];
+      while (Date.now() - started < SOAK_SECONDS * 1000) {
+        await new Promise((r) => setTimeout(r, SAMPLE_MS));
+        expect(worker.child.exitCode).toBeNull();
+        if (Date.now() - started >= WARMUP_SECONDS * 1000) samples.push(sample(pid));
+      }
 
-    const stopped = await m.stop();
-    expect(stopped.success).toBe(true);
-    // Users finish the task in flight (stop timeout 10 s), the worker flushes its stats, then says it stopped.
-    const final = await waitFor(
-      async () => {
-        const s = await m.stats();
-        return s.state === "stopped" && s.workers?.[0]?.state === "ready" ? s : undefined;
-      },
-      30_000,
-      "the master to stop and the worker to be ready again",
-      500,
-    );
-    const aggregated = final.stats.find((r: { name: string }) => r.name === "Aggregated");
-    const rows = new Map<string, { num_requests: number; num_failures: number }>(final.stats.map((r: { name: string }) => [r.name, r]));
-    const landings = server.counts.get("/landing") ?? 0;
-    const served = [...server.counts.values()].reduce((a, b) => a + b, 0) - landings;
-    const report = {
-      seconds: SOAK_SECONDS,
-      users: USERS,
-      served,
-      masterTotal: aggregated?.num_requests,
-      failures: aggregated?.num_failures,
-      samples: samples.length,
-      rssKb: [samples[0]?.rssKb, samples.at(-1)?.rssKb, Math.max(...samples.map((s) => s.rssKb))],
-      fds: [Math.min(...samples.map((s) => s.fds)), Math.max(...samples.map((s) => s.fds))],
-      sockets: [Math.min(...samples.map((s) => s.sockets)), Math.max(...samples.map((s) => s.sockets))],
-    };
-    console.log(`soak: ${JSON.stringify(report)}`);
-    if (process.env.SOAK_SERIES) console.log(`soak samples: ${JSON.stringify(samples.map((s) => [Math.round((s.at - started) / 1000), s.rssKb, s.fds, s.sockets]))}`);
+      const stopped = await m.stop();
+      expect(stopped.success).toBe(true);
+      // Users finish the task in flight (stop timeout 10 s), the worker flushes its stats, then says it stopped.
+      const final = await waitFor(
+        async () => {
+          const s = await m.stats();
+          return s.state === "stopped" && s.workers?.[0]?.state === "ready" ? s : undefined;
+        },
+        30_000,
+        "the master to stop and the worker to be ready again",
+        500,
+      );
+      const aggregated = final.stats.find((r: { name: string }) => r.name === "Aggregated");
+      const rows = new Map<string, { num_requests: number; num_failures: number }>(final.stats.map((r: { name: string }) => [r.name, r]));
+      const landings = server.counts.get("/landing") ?? 0;
+      const served = [...server.counts.values()].reduce((a, b) => a + b, 0) - landings;
+      const report = {
+        seconds: SOAK_SECONDS,
+        users: USERS,
+        served,
+        masterTotal: aggregated?.num_requests,
+        failures: aggregated?.num_failures,
+        samples: samples.length,
+        rssKb: [samples[0]?.rssKb, samples.at(-1)?.rssKb, Math.max(...samples.map((s) => s.rssKb))],
+        fds: [Math.min(...samples.map((s) => s.fds)), Math.max(...samples.map((s) => s.fds))],
+        sockets: [Math.min(...samples.map((s) => s.sockets)), Math.max(...samples.map((s) => s.sockets))],
+      };
+      console.log(`soak: ${JSON.stringify(report)}`);
+      if (process.env.SOAK_SERIES)
+        console.log(
+          `soak samples: ${JSON.stringify(samples.map((s) => [Math.round((s.at - started) / 1000), s.rssKb, s.fds, s.sockets]))}`,
+        );
 
-    // Every request the worker made was answered by the server and counted by the master.
-    expect(aggregated?.num_requests).toBe(served);
-    expect(rows.get("/redirect")?.num_requests).toBe(landings);
-    expect(rows.get("/cart")?.num_failures).toBe(0); // the login cookie went along every time
-    expect(rows.get("/fail")?.num_failures).toBe(server.counts.get("/fail"));
-    expect(rows.get("/ok")?.num_failures).toBe(0);
-    const exceptions = await (await fetch(`${m.url}/exceptions`)).json();
-    expect(JSON.stringify(exceptions)).toContain("soak: a task that throws");
+      // Every request the worker made was answered by the server and counted by the master.
+      expect(aggregated?.num_requests).toBe(served);
+      expect(rows.get("/redirect")?.num_requests).toBe(landings);
+      expect(rows.get("/cart")?.num_failures).toBe(0); // the login cookie went along every time
+      expect(rows.get("/fail")?.num_failures).toBe(server.counts.get("/fail"));
+      expect(rows.get("/ok")?.num_failures).toBe(0);
+      const exceptions = await (await fetch(`${m.url}/exceptions`)).json();
+      expect(JSON.stringify(exceptions)).toContain("soak: a task that throws");
 
-    expect(samples.length).toBeGreaterThanOrEqual(2 * SAMPLES_COMPARED);
-    const first = samples.slice(0, SAMPLES_COMPARED);
-    const last = samples.slice(-SAMPLES_COMPARED);
-    const flat = (key: "rssKb" | "fds" | "sockets", tolerance: number) => {
-      const before = median(first.map((s) => s[key]));
-      const after = median(last.map((s) => s[key]));
-      return { key, before, after, flat: Math.abs(after - before) <= Math.max(2, before * tolerance) };
-    };
-    expect([flat("rssKb", RSS_TOLERANCE), flat("fds", FD_TOLERANCE), flat("sockets", FD_TOLERANCE)].filter((r) => !r.flat)).toEqual([]);
-    expect(masterComplaints(m.proc.output())).toEqual([]);
+      expect(samples.length).toBeGreaterThanOrEqual(2 * SAMPLES_COMPARED);
+      const first = samples.slice(0, SAMPLES_COMPARED);
+      const last = samples.slice(-SAMPLES_COMPARED);
+      const flat = (key: "rssKb" | "fds" | "sockets", tolerance: number) => {
+        const before = median(first.map((s) => s[key]));
+        const after = median(last.map((s) => s[key]));
+        return { key, before, after, flat: Math.abs(after - before) <= Math.max(2, before * tolerance) };
+      };
+      expect([flat("rssKb", RSS_TOLERANCE), flat("fds", FD_TOLERANCE), flat("sockets", FD_TOLERANCE)].filter((r) => !r.flat)).toEqual([]);
+      expect(masterComplaints(m.proc.output())).toEqual([]);
 
-    worker.kill("SIGTERM");
-    expect(await within(worker.exited, 10_000, "the worker to exit on SIGTERM")).toBe(0);
-  }, (SOAK_SECONDS + 300) * 1000);
+      worker.kill("SIGTERM");
+      expect(await within(worker.exited, 10_000, "the worker to exit on SIGTERM")).toBe(0);
+    },
+    (SOAK_SECONDS + 300) * 1000,
+  );
 });

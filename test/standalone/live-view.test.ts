@@ -5,12 +5,31 @@ import { displayWidth, fit, truncate } from "../../src/standalone/text-width.ts"
 import type { ViewRow, ViewSnapshot } from "../../src/standalone/view-snapshot.ts";
 
 const row = (method: string, name: string, requests: number, failures = 0): ViewRow => ({
-  method, name, requests, failures, rps: requests / 10, p50: 12, p95: 40, p99: 88, max: 230.4,
+  method,
+  name,
+  requests,
+  failures,
+  rps: requests / 10,
+  p50: 12,
+  p95: 40,
+  p99: 88,
+  max: 230.4,
 });
 
 const snapshot = (rows: ViewRow[], over: Partial<ViewSnapshot> = {}): ViewSnapshot => ({
-  elapsed: 65, runTime: 300, phase: "running", users: 50, targetUsers: 50,
-  rows, total: row("", "Aggregated", rows.reduce((s, r) => s + r.requests, 0), rows.reduce((s, r) => s + r.failures, 0)), ...over,
+  elapsed: 65,
+  runTime: 300,
+  phase: "running",
+  users: 50,
+  targetUsers: 50,
+  rows,
+  total: row(
+    "",
+    "Aggregated",
+    rows.reduce((s, r) => s + r.requests, 0),
+    rows.reduce((s, r) => s + r.failures, 0),
+  ),
+  ...over,
 });
 
 describe("renderLive", () => {
@@ -30,7 +49,8 @@ describe("renderLive", () => {
   test("keeps every line within the terminal's columns, counting CJK as two", () => {
     for (const columns of [40, 60, 100, 160]) {
       const long = [row("GET", `/${"x".repeat(200)}`, 1), row("GET", "压测".repeat(50), 2)];
-      for (const line of renderLive(snapshot(long), { columns, rows: 30 }).split("\n")) expect(displayWidth(line)).toBeLessThanOrEqual(columns);
+      for (const line of renderLive(snapshot(long), { columns, rows: 30 }).split("\n"))
+        expect(displayWidth(line)).toBeLessThanOrEqual(columns);
     }
   });
 

@@ -46,7 +46,7 @@ interface PythonOut {
 const EXCEPTIONS: Array<[string, string, string]> = [
   ["TypeError('x') in task browse", "in task browse\nTypeError: x\n    at browse (tasks/shop.ts:3:9)", "local"],
   ["TypeError('x') in task browse", "in task browse\nTypeError: x\n    at browse (tasks/shop.ts:3:9)", "local"],
-  ['Error("a, \\"quoted\\"") in task b', "in task b\nError: a, \"quoted\"", "local"],
+  ['Error("a, \\"quoted\\"") in task b', 'in task b\nError: a, "quoted"', "local"],
 ];
 
 function wire(entry: StatsEntryReport): unknown {

@@ -21,13 +21,20 @@ describe("the child stream", () => {
     const report = childReport(clock, 3, 2);
     const line = encodeChildMessage({ type: "stats", report, phase: "running", exceptions: [{ msg: "m", traceback: "t", count: 2 }] });
     expect(line.startsWith(LINE_PREFIX) && line.endsWith("\n")).toBe(true);
-    expect(decodeChildLine(line.trimEnd())).toEqual({ type: "stats", report, phase: "running", exceptions: [{ msg: "m", traceback: "t", count: 2 }] });
+    expect(decodeChildLine(line.trimEnd())).toEqual({
+      type: "stats",
+      report,
+      phase: "running",
+      exceptions: [{ msg: "m", traceback: "t", count: 2 }],
+    });
   });
 
   test("leaves other lines alone and names what is wrong with a broken one", () => {
     expect(decodeChildLine("hello from console.log")).toBeNull();
     expect(decodeChildLine(`${LINE_PREFIX}{nope`)).toMatchObject({ error: expect.stringContaining("not JSON") });
-    expect(decodeChildLine(`${LINE_PREFIX}{"type":"stats"}`)).toEqual({ error: "a stats message without stats, stats_total or exceptions" });
+    expect(decodeChildLine(`${LINE_PREFIX}{"type":"stats"}`)).toEqual({
+      error: "a stats message without stats, stats_total or exceptions",
+    });
   });
 });
 
@@ -45,7 +52,12 @@ describe("ProcessesSource", () => {
 
   test("merges every child's deltas, split across chunks, and sums their users", () => {
     const { clock, sink, source, passed } = setup();
-    const one = encodeChildMessage({ type: "stats", report: childReport(clock, 3, 2), phase: "running", exceptions: [{ msg: "boom", traceback: "in t", count: 2 }] });
+    const one = encodeChildMessage({
+      type: "stats",
+      report: childReport(clock, 3, 2),
+      phase: "running",
+      exceptions: [{ msg: "boom", traceback: "in t", count: 2 }],
+    });
     const two = encodeChildMessage({ type: "stats", report: childReport(clock, 4, 1), phase: "ramping", exceptions: [] });
     source.data(1, one.slice(0, 17));
     source.data(2, `console says hi\n${two.slice(0, 5)}`);
@@ -67,7 +79,9 @@ describe("ProcessesSource", () => {
     source.exited(2, 4242, "signal SIGKILL");
     source.exited(1, 4241, "code 1");
     expect(lost()).toBe(1);
-    expect(source.failure()).toBe("worker process 2/2 (pid 4242) exited with signal SIGKILL during the run; the results lack what it did not report");
+    expect(source.failure()).toBe(
+      "worker process 2/2 (pid 4242) exited with signal SIGKILL during the run; the results lack what it did not report",
+    );
     expect(log.lines.filter((l) => l.level === "error").length).toBe(1);
   });
 

@@ -9,7 +9,7 @@ const METHODS = ["GET", "POST", "GET", "PUT"];
 const ERRORS: unknown[] = [
   "HTTP 500",
   "ConnectionError('<urllib3.connection.HTTPConnection object at 0x7f3a2b1c>')",
-  "multi\nline, with \"quotes\"",
+  'multi\nline, with "quotes"',
   new TypeError("boom"),
   "CatchResponseError('Got wrong JSON')",
 ];

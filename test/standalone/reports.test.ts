@@ -37,7 +37,17 @@ function syntheticReport(): RunReport {
   });
   return runReport(
     acc,
-    { startedAt, endedAt: clock.epoch(), endedBy: "run-time", users: 10, spawnRate: 2, runTimeSeconds: 40, host: "http://127.0.0.1:1", userClasses: ["Shopper"], processes: 1 },
+    {
+      startedAt,
+      endedAt: clock.epoch(),
+      endedBy: "run-time",
+      users: 10,
+      spawnRate: 2,
+      runTimeSeconds: 40,
+      host: "http://127.0.0.1:1",
+      userClasses: ["Shopper"],
+      processes: 1,
+    },
     history,
     checkThresholds(acc, thresholds),
   );

@@ -120,12 +120,20 @@ describe("startStandalone", () => {
       ["GET", "/a", 3, 0],
       ["GET", "/b", 1, 1],
     ]);
-    expect(report.errors).toEqual([{ method: "GET", name: "/b", error: "HTTP 503", occurrences: 1, first_seen: expect.any(Number), last_seen: expect.any(Number) }]);
+    expect(report.errors).toEqual([
+      { method: "GET", name: "/b", error: "HTTP 503", occurrences: 1, first_seen: expect.any(Number), last_seen: expect.any(Number) },
+    ]);
     expect(r.final()?.statsCsv).toContain("\r\nGET,/a,3,0,12,12.0,12,12,100.0,");
   });
 
   test("prints Locust's summary, the thresholds with measured values, and exits 99 on a breach", async () => {
-    const r = start({ users: "4", spawnRate: "4", runTime: "3s", thresholds: ["failures==0", "GET /a:p95<=12", "/none:max<1"], names: ["Buyer", "Breaker"] });
+    const r = start({
+      users: "4",
+      spawnRate: "4",
+      runTime: "3s",
+      thresholds: ["failures==0", "GET /a:p95<=12", "/none:max<1"],
+      names: ["Buyer", "Breaker"],
+    });
     await r.advance(3_000);
     expect(await within(r.run.done, 5_000, "the run to end")).toBe(99);
     const out = r.out();
@@ -138,7 +146,14 @@ describe("startStandalone", () => {
   });
 
   test("--abort-on-fail stops at the first check after the ramp-up that sees a breach", async () => {
-    const r = start({ users: "4", spawnRate: "4", runTime: "1h", thresholds: ["failures==0"], abortOnFail: true, names: ["Buyer", "Breaker"] });
+    const r = start({
+      users: "4",
+      spawnRate: "4",
+      runTime: "1h",
+      thresholds: ["failures==0"],
+      abortOnFail: true,
+      names: ["Buyer", "Breaker"],
+    });
     await r.advance(1_000);
     expect(await within(r.run.done, 5_000, "the run to end")).toBe(99);
     expect(r.report().ended_by).toBe("threshold-abort");
@@ -159,7 +174,14 @@ describe("startStandalone", () => {
     const r = start({ users: "3", spawnRate: "3", runTime: "2s", exitCodeOnError: "5", names: ["Thrower"] });
     await r.advance(2_000);
     expect(await within(r.run.done, 5_000, "the run to end")).toBe(5);
-    expect(r.report().exceptions).toEqual([{ count: 3, msg: "TypeError('bad state') in throw", traceback: expect.stringContaining("in throw\nTypeError: bad state"), nodes: ["local"] }]);
+    expect(r.report().exceptions).toEqual([
+      {
+        count: 3,
+        msg: "TypeError('bad state') in throw",
+        traceback: expect.stringContaining("in throw\nTypeError: bad state"),
+        nodes: ["local"],
+      },
+    ]);
     expect(r.log.lines.filter((l) => l.level === "error" && l.message.startsWith("task code threw")).length).toBe(1); // logged once
     expect(r.final()?.exceptionsCsv).toMatch(/^Count,Message,Traceback,Nodes\r\n3,TypeError\('bad state'\) in throw,/);
   });
@@ -176,7 +198,12 @@ describe("startStandalone", () => {
     let release = () => {};
     const hooksPlan = buildPlan(
       collectDefinitions([
-        defineUser({ name: "Hooked", waitTime: constant(3600), tasks: [{ name: "work", fn: () => void events.push("task") }], onStop: () => void events.push("onStop") }),
+        defineUser({
+          name: "Hooked",
+          waitTime: constant(3600),
+          tasks: [{ name: "work", fn: () => void events.push("task") }],
+          onStop: () => void events.push("onStop"),
+        }),
         onTestStart(async (ctx) => {
           await new Promise<void>((resolve) => (release = resolve));
           events.push(`start ${ctx.workerIndex} ${JSON.stringify(ctx.parsedOptions.tags)}`);
@@ -207,7 +234,13 @@ describe("startStandalone", () => {
     await r.advance(1_000);
     expect(await within(r.run.done, 5_000, "the run to end")).toBe(1);
     expect(r.final()).toBeDefined();
-    expect(r.log.lines.some((l) => l.level === "error" && l.message.startsWith("the run could not finish (exit code 1; report files already written stay): Error: write EPIPE"))).toBe(true);
+    expect(
+      r.log.lines.some(
+        (l) =>
+          l.level === "error" &&
+          l.message.startsWith("the run could not finish (exit code 1; report files already written stay): Error: write EPIPE"),
+      ),
+    ).toBe(true);
     expect(r.timers.active).toBe(0);
   });
 
@@ -228,7 +261,9 @@ describe("startStandalone", () => {
     const run = driveRun(source, new RunSink(clock.epoch(), log, undefined), options, { clock, log, io, files, every: timers.every }, []);
     run.stop("interrupted");
     expect(await within(run.done, 5_000, "the run to end")).toBe(1);
-    expect(log.lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([expect.stringMatching(/^the run could not finish \(exit code 1; report files already written stay\): Error: children would not stop/)]);
+    expect(log.lines.filter((l) => l.level === "error").map((l) => l.message)).toEqual([
+      expect.stringMatching(/^the run could not finish \(exit code 1; report files already written stay\): Error: children would not stop/),
+    ]);
     expect(timers.active).toBe(0);
   });
 

@@ -19,7 +19,16 @@ describe("usersAt", () => {
   });
 
   test("gives the totals of Locust's own UsersDispatcher at each of its steps", () => {
-    const cases: Array<[number, number]> = [[3, 3], [3, 1], [10, 2.5], [5, 0.5], [7, 100], [9, 1.5], [4, 0.3], [25, 7]];
+    const cases: Array<[number, number]> = [
+      [3, 3],
+      [3, 1],
+      [10, 2.5],
+      [5, 0.5],
+      [7, 100],
+      [9, 1.5],
+      [4, 0.3],
+      [25, 7],
+    ];
     const locust = runLocustScript("locust_dispatch.py", { cases }) as Array<{ totals: number[]; wait: number }>;
     cases.forEach(([users, rate], i) => {
       const { totals, wait } = locust[i] as { totals: number[]; wait: number };
@@ -31,7 +40,10 @@ describe("usersAt", () => {
 });
 
 describe("classTargets", () => {
-  const classes = [{ name: "A", weight: 3 }, { name: "B", weight: 1 }];
+  const classes = [
+    { name: "A", weight: 3 },
+    { name: "B", weight: 1 },
+  ];
 
   test("splits by weight at every step, never moving a user to another class as the total grows", () => {
     const steps = Array.from({ length: 9 }, (_, n) => classTargets(classes, n));
@@ -43,14 +55,25 @@ describe("classTargets", () => {
   });
 
   test("matches the weights exactly when the total is a multiple of their sum", () => {
-    expect(classTargets([{ name: "A", weight: 2 }, { name: "B", weight: 5 }, { name: "C", weight: 3 }], 100)).toEqual({ A: 20, B: 50, C: 30 });
+    expect(
+      classTargets(
+        [
+          { name: "A", weight: 2 },
+          { name: "B", weight: 5 },
+          { name: "C", weight: 3 },
+        ],
+        100,
+      ),
+    ).toEqual({ A: 20, B: 50, C: 30 });
   });
 
   test("under --processes, the shares add up to one process's targets at every step of the ramp", () => {
     for (const count of [2, 3, 5]) {
       for (let total = 0; total <= 23; total++) {
         const shares = Array.from({ length: count }, (_, index) => classTargets(classes, total, { index, count }));
-        expect({ A: shares.reduce((s, t) => s + (t.A ?? 0), 0), B: shares.reduce((s, t) => s + (t.B ?? 0), 0) }).toEqual(classTargets(classes, total) as { A: number; B: number });
+        expect({ A: shares.reduce((s, t) => s + (t.A ?? 0), 0), B: shares.reduce((s, t) => s + (t.B ?? 0), 0) }).toEqual(
+          classTargets(classes, total) as { A: number; B: number },
+        );
         shares.forEach((t, index) => expect((t.A ?? 0) + (t.B ?? 0)).toBe(usersInShare(total, { index, count })));
       }
     }
@@ -63,10 +86,17 @@ describe("classTargets", () => {
 });
 
 describe("filterByTags", () => {
-  const a = defineUser({ name: "A", tasks: [{ name: "a1", tags: ["x"], fn: () => {} }, { name: "a2", fn: () => {} }] });
+  const a = defineUser({
+    name: "A",
+    tasks: [
+      { name: "a1", tags: ["x"], fn: () => {} },
+      { name: "a2", fn: () => {} },
+    ],
+  });
   const b = defineUser({ name: "B", tasks: [{ name: "b1", tags: ["y", "x"], fn: () => {} }] });
   const classes = [a, b];
-  const names = (s: ReturnType<typeof filterByTags>) => (s.ok ? [s.classes.map((c) => `${c.name}:${c.tasks.map((t) => t.name).join(",")}`), s.dropped] : s.error);
+  const names = (s: ReturnType<typeof filterByTags>) =>
+    s.ok ? [s.classes.map((c) => `${c.name}:${c.tasks.map((t) => t.name).join(",")}`), s.dropped] : s.error;
 
   test("without tags keeps every class as it is", () => {
     expect(names(filterByTags(classes, tagFilterFrom({})))).toEqual([["A:a1,a2", "B:b1"], []]);
@@ -82,13 +112,21 @@ describe("filterByTags", () => {
   });
 
   test("nothing left is an error that names the tags the tasks have", () => {
-    expect(names(filterByTags(classes, tagFilterFrom({ tags: ["z"] })))).toBe("no task is left to run after --tags z; the selected tasks' tags: x, y");
+    expect(names(filterByTags(classes, tagFilterFrom({ tags: ["z"] })))).toBe(
+      "no task is left to run after --tags z; the selected tasks' tags: x, y",
+    );
   });
 });
 
 describe("selectClasses", () => {
   const shared = defineTask({ name: "ping", fn: () => {} });
-  const a = defineUser({ name: "A", tasks: [{ name: "a1", fn: () => {} }, { name: "a2", fn: () => {} }] });
+  const a = defineUser({
+    name: "A",
+    tasks: [
+      { name: "a1", fn: () => {} },
+      { name: "a2", fn: () => {} },
+    ],
+  });
   const b = defineUser({ name: "B", weight: 2, tasks: [{ name: "b1", fn: () => {} }] });
   const plan = buildPlan(collectDefinitions([shared, a, b]));
 
@@ -116,16 +154,31 @@ describe("parseRunFlags", () => {
   const flags = { thresholds: [], abortOnFail: false, names: [] };
 
   test("has Locust's defaults: 1 user at 1/s, no run time (until Ctrl-C), stop timeout 0", () => {
-    expect(parseRunFlags(flags)).toMatchObject({ users: 1, spawnRate: 1, runTime: null, stopTimeout: 0, exitCodeOnError: 0, host: undefined });
+    expect(parseRunFlags(flags)).toMatchObject({
+      users: 1,
+      spawnRate: 1,
+      runTime: null,
+      stopTimeout: 0,
+      exitCodeOnError: 0,
+      host: undefined,
+    });
   });
 
   test("reads tags as Locust does: a list, commas split too, an empty list is no list", () => {
-    expect(parseRunFlags({ ...flags, tags: ["a,b", "c", "a"], excludeTags: [] })).toMatchObject({ tags: ["a", "b", "c"], excludeTags: null });
+    expect(parseRunFlags({ ...flags, tags: ["a,b", "c", "a"], excludeTags: [] })).toMatchObject({
+      tags: ["a", "b", "c"],
+      excludeTags: null,
+    });
     expect(parseRunFlags(flags)).toMatchObject({ tags: null, excludeTags: null });
   });
 
   test("reads Locust's time spans and fractional spawn rates", () => {
-    expect(parseRunFlags({ ...flags, runTime: "1h30m", stopTimeout: "10s", spawnRate: "0.5", users: "20" })).toMatchObject({ runTime: 5400, stopTimeout: 10, spawnRate: 0.5, users: 20 });
+    expect(parseRunFlags({ ...flags, runTime: "1h30m", stopTimeout: "10s", spawnRate: "0.5", users: "20" })).toMatchObject({
+      runTime: 5400,
+      stopTimeout: 10,
+      spawnRate: 0.5,
+      users: 20,
+    });
   });
 
   test.each([
@@ -141,8 +194,15 @@ describe("parseRunFlags", () => {
   });
 
   test("keeps a --host password for the requests and masks it in what is shown, errors included", () => {
-    expect(parseRunFlags({ ...flags, host: "http://u:secret@127.0.0.1:8099/" })).toMatchObject({ host: "http://u:secret@127.0.0.1:8099", shownHost: "http://***@127.0.0.1:8099" });
-    for (const [host, shown] of [["ftp://u:secret@x", "ftp://***@x"], ["u:secret@127.0.0.1", "u:***@127.0.0.1"], ["http://u:secret@[bad", "http://***@[bad"]]) {
+    expect(parseRunFlags({ ...flags, host: "http://u:secret@127.0.0.1:8099/" })).toMatchObject({
+      host: "http://u:secret@127.0.0.1:8099",
+      shownHost: "http://***@127.0.0.1:8099",
+    });
+    for (const [host, shown] of [
+      ["ftp://u:secret@x", "ftp://***@x"],
+      ["u:secret@127.0.0.1", "u:***@127.0.0.1"],
+      ["http://u:secret@[bad", "http://***@[bad"],
+    ]) {
       expect(() => parseRunFlags({ ...flags, host })).toThrow(`got "${shown}"`);
     }
   });

@@ -2,7 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { elapsedLabel, escapeXml, lineChart } from "../../src/standalone/svg-chart.ts";
 
 const chart = (values: Array<number | null>) =>
-  lineChart({ id: "c", title: "T <&>", unit: "ms", seconds: values.map((_, i) => i), series: [{ key: "k", label: "K", color: "#000", values }] });
+  lineChart({
+    id: "c",
+    title: "T <&>",
+    unit: "ms",
+    seconds: values.map((_, i) => i),
+    series: [{ key: "k", label: "K", color: "#000", values }],
+  });
 
 describe("lineChart", () => {
   test("draws one polyline per run of values, breaking where a value is missing", () => {

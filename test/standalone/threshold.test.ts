@@ -127,7 +127,7 @@ describe("checkThresholds", () => {
 
   test("counts the whole run's rps (requests from the first start to the last request)", () => {
     const [rps] = check("rps>10");
-    expect(rps?.measured).toBeCloseTo(114 / 5.5, 3) // last request 5.5 s after the start;
+    expect(rps?.measured).toBeCloseTo(114 / 5.5, 3); // last request 5.5 s after the start;
   });
 
   test("passes when every threshold holds", () => {

@@ -13,9 +13,7 @@ describe("errorText", () => {
   });
 
   test("uses the error's own name, e.g. for DOMException from fetch", () => {
-    expect(errorText(new DOMException("The operation was aborted.", "AbortError"))).toBe(
-      "AbortError('The operation was aborted.')",
-    );
+    expect(errorText(new DOMException("The operation was aborted.", "AbortError"))).toBe("AbortError('The operation was aborted.')");
   });
 
   test("turns other values into their String()", () => {
@@ -61,8 +59,6 @@ describe("against Locust's StatsError.create_key, run in the venv", () => {
     // Locust's own key for this error (docs/PROTOCOL.md, Errors), captured from real 2.12.1 and HEAD workers.
     const boom = new Error("boom");
     boom.name = "Exception";
-    expect(errorKey("POST", "/bad", errorText(boom))).toBe(
-      "fb51bde223d952cf0832d0dacc504179c1b2f1e3f9a56de0e17018f3c9844070",
-    );
+    expect(errorKey("POST", "/bad", errorText(boom))).toBe("fb51bde223d952cf0832d0dacc504179c1b2f1e3f9a56de0e17018f3c9844070");
   });
 });

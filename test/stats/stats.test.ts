@@ -47,7 +47,11 @@ describe("a successful request", () => {
     stats.recorder.success("GET", "/a", 0.2, 0);
     const [entry] = stats.report({}, 0).stats;
     expect(entry).toMatchObject({ total_response_time: 3437.7, min_response_time: 0.2, max_response_time: 3432 });
-    expect([...(entry?.response_times ?? [])].sort((a, b) => a[0] - b[0])).toEqual([[0, 1], [6, 1], [3400, 1]]);
+    expect([...(entry?.response_times ?? [])].sort((a, b) => a[0] - b[0])).toEqual([
+      [0, 1],
+      [6, 1],
+      [3400, 1],
+    ]);
   });
 
   test("keys requests per second by the truncated epoch", () => {
@@ -57,17 +61,36 @@ describe("a successful request", () => {
     stats.recorder.success("GET", "/a", 1, 0);
     stats.recorder.success("GET", "/a", 1, 0);
     const total = stats.report({}, 0).stats_total;
-    expect([...total.num_reqs_per_sec]).toEqual([[1000, 1], [1001, 2]]);
+    expect([...total.num_reqs_per_sec]).toEqual([
+      [1000, 1],
+      [1001, 2],
+    ]);
   });
 
   test("counts a second that comes back (the wall clock stepped back) into the same key, and keeps every bucket", () => {
-    for (const [epoch, ms] of [[1000.2, 3], [1001.5, 99.5], [1000.9, 3], [1001.1, 250]] as const) {
+    for (const [epoch, ms] of [
+      [1000.2, 3],
+      [1001.5, 99.5],
+      [1000.9, 3],
+      [1001.1, 250],
+    ] as const) {
       clock.set(epoch);
       stats.recorder.success("GET", "/a", ms, 0);
     }
     const total = stats.report({}, 0).stats_total;
-    expect(new Map(total.num_reqs_per_sec)).toEqual(new Map([[1000, 2], [1001, 2]]));
-    expect(new Map(total.response_times)).toEqual(new Map([[3, 2], [100, 1], [250, 1]]));
+    expect(new Map(total.num_reqs_per_sec)).toEqual(
+      new Map([
+        [1000, 2],
+        [1001, 2],
+      ]),
+    );
+    expect(new Map(total.response_times)).toEqual(
+      new Map([
+        [3, 2],
+        [100, 1],
+        [250, 1],
+      ]),
+    );
     clock.set(1002.5);
     stats.recorder.success("GET", "/a", 3, 0);
     const next = stats.report({}, 0).stats_total;
@@ -82,7 +105,9 @@ describe("a successful request", () => {
     stats.recorder.success("GET", "/a", 1, 0);
     const report = stats.report({}, 0);
     expect(report.stats.map((e) => [e.method, e.name, e.num_requests])).toEqual([
-      ["GET", "/a", 2], ["POST", "/a", 1], ["GET", "/b", 1],
+      ["GET", "/a", 2],
+      ["POST", "/a", 1],
+      ["GET", "/b", 1],
     ]);
     expect(report.stats_total.num_requests).toBe(4);
   });
@@ -93,7 +118,11 @@ describe("a successful request", () => {
     stats.recorder.success("GET", "/a", -3, -5);
     const [entry] = stats.report({}, 0).stats;
     expect(entry).toMatchObject({
-      num_requests: 3, num_none_requests: 2, total_response_time: 0, min_response_time: 0, total_content_length: 20,
+      num_requests: 3,
+      num_none_requests: 2,
+      total_response_time: 0,
+      min_response_time: 0,
+      total_content_length: 20,
     });
     expect([...(entry?.response_times ?? [])]).toEqual([[0, 1]]);
   });
@@ -134,10 +163,20 @@ describe("a failed request", () => {
     const { errors } = stats.report({}, 0);
     expect(errors).toEqual({
       [errorKey("POST", "/bad", "Error('boom')")]: {
-        name: "/bad", method: "POST", error: "Error('boom')", occurrences: 2, first_seen: T0, last_seen: T0 + 2,
+        name: "/bad",
+        method: "POST",
+        error: "Error('boom')",
+        occurrences: 2,
+        first_seen: T0,
+        last_seen: T0 + 2,
       },
       [errorKey("POST", "/bad", "HTTP 500")]: {
-        name: "/bad", method: "POST", error: "HTTP 500", occurrences: 1, first_seen: T0 + 2, last_seen: T0 + 2,
+        name: "/bad",
+        method: "POST",
+        error: "HTTP 500",
+        occurrences: 1,
+        first_seen: T0 + 2,
+        last_seen: T0 + 2,
       },
     });
   });
@@ -162,8 +201,14 @@ describe("report", () => {
     expect(second.stats).toEqual([]);
     expect(second.errors).toEqual({});
     expect(second.stats_total).toMatchObject({
-      start_time: T0 + 3, last_request_timestamp: null, num_requests: 0, num_failures: 0,
-      total_response_time: 0, max_response_time: 0, min_response_time: null, total_content_length: 0,
+      start_time: T0 + 3,
+      last_request_timestamp: null,
+      num_requests: 0,
+      num_failures: 0,
+      total_response_time: 0,
+      max_response_time: 0,
+      min_response_time: null,
+      total_content_length: 0,
     });
     expect(second.stats_total.response_times.size + second.stats_total.num_reqs_per_sec.size).toBe(0);
   });

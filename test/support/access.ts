@@ -35,16 +35,34 @@ export interface AccessMaster {
 }
 
 /** `locust -f master.py --master` with its web UI on 127.0.0.1 and no bind flag for the worker port. */
-export async function startAccessMaster(settings: Record<string, string>, opts: { waitForWeb?: boolean; baked?: AccessDefaults; extra?: string[] } = {}): Promise<AccessMaster> {
+export async function startAccessMaster(
+  settings: Record<string, string>,
+  opts: { waitForWeb?: boolean; baked?: AccessDefaults; extra?: string[] } = {},
+): Promise<AccessMaster> {
   const dir = tempDir("access");
   writeFileSync(join(dir, "master.py"), masterPy(opts.baked));
   const webPort = await freePort();
   let masterPort = await freePort();
   while (masterPort === webPort) masterPort = await freePort();
-  const args = ["-f", join(dir, "master.py"), "--master", "--web-host", "127.0.0.1", "--web-port", `${webPort}`, "--master-bind-port", `${masterPort}`, ...(opts.extra ?? [])];
+  const args = [
+    "-f",
+    join(dir, "master.py"),
+    "--master",
+    "--web-host",
+    "127.0.0.1",
+    "--web-port",
+    `${webPort}`,
+    "--master-bind-port",
+    `${masterPort}`,
+    ...(opts.extra ?? []),
+  ];
   const proc = startProc(join(VENV_BIN, "locust"), args, { cwd: dir, baseEnv: envWith(settings) });
   if (opts.waitForWeb ?? true) {
-    await waitFor(async () => (await accepts(webPort)) || (proc.child.exitCode !== null ? new Error(proc.output()) : undefined), 30_000, `the master's web UI on ${webPort}`).then((r) => {
+    await waitFor(
+      async () => (await accepts(webPort)) || (proc.child.exitCode !== null ? new Error(proc.output()) : undefined),
+      30_000,
+      `the master's web UI on ${webPort}`,
+    ).then((r) => {
       if (r instanceof Error) throw new Error(`the master exited:\n${r.message}`);
     });
   }

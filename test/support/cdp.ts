@@ -26,14 +26,34 @@ export class Browser {
   static async launch(): Promise<Browser> {
     const child = spawn(
       chromiumPath(),
-      ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", `--user-data-dir=${tempDir("cdp")}`, "--window-size=1000,700", "about:blank"],
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-extensions",
+        "--disable-dev-shm-usage",
+        "--remote-debugging-address=127.0.0.1",
+        "--remote-debugging-port=0",
+        `--user-data-dir=${tempDir("cdp")}`,
+        "--window-size=1000,700",
+        "about:blank",
+      ],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     let err = "";
     child.stderr?.on("data", (d: Buffer) => (err += d));
-    const url = await waitFor(() => /DevTools listening on (ws:\/\/\S+)/.exec(err)?.[1], 60_000, `chromium's DevTools endpoint (stderr: ${err})`);
+    const url = await waitFor(
+      () => /DevTools listening on (ws:\/\/\S+)/.exec(err)?.[1],
+      60_000,
+      `chromium's DevTools endpoint (stderr: ${err})`,
+    );
     const socket = new WebSocket(url);
-    await within(new Promise((resolve, reject) => (socket.addEventListener("open", resolve), socket.addEventListener("error", reject))), 10_000, "the DevTools socket");
+    await within(
+      new Promise((resolve, reject) => (socket.addEventListener("open", resolve), socket.addEventListener("error", reject))),
+      10_000,
+      "the DevTools socket",
+    );
     return new Browser(child, socket);
   }
 
@@ -68,7 +88,11 @@ export class Page {
 
   /** Evaluates an expression in the page (awaiting a promise) and returns its JSON value. */
   async eval<T>(expression: string): Promise<T> {
-    const { result, exceptionDetails } = await this.browser.send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true }, this.sessionId);
+    const { result, exceptionDetails } = await this.browser.send(
+      "Runtime.evaluate",
+      { expression, awaitPromise: true, returnByValue: true },
+      this.sessionId,
+    );
     if (exceptionDetails) throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
     return result.value as T;
   }

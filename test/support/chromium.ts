@@ -17,7 +17,16 @@ function run(args: string[]): string {
   const dir = tempDir("chromium");
   const result = spawnSync(
     chromiumPath(),
-    ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage", `--user-data-dir=${dir}`, ...args],
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-extensions",
+      "--disable-dev-shm-usage",
+      `--user-data-dir=${dir}`,
+      ...args,
+    ],
     { encoding: "utf8", timeout: 90_000, maxBuffer: 64 * 1024 * 1024 },
   );
   if (result.error !== undefined) throw result.error;
@@ -47,5 +56,10 @@ export function screenshot(htmlFile: string, pngFile: string, width = 1000, heig
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 }

@@ -18,7 +18,10 @@ export interface WorkerMessageSeen {
 export class FakeMaster {
   private readonly seen: WorkerMessageSeen[] = [];
   private waiters: Array<() => void> = [];
-  private constructor(readonly proc: Proc, readonly port: number) {}
+  private constructor(
+    readonly proc: Proc,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<FakeMaster> {
     const proc = startProc(join(VENV_BIN, "python"), [join(ROOT, "test/peers/fake_master.py")], { stdin: true });
@@ -47,7 +50,13 @@ export class FakeMaster {
       const index = this.seen.findIndex((m, i) => i >= from && pred(m));
       if (index >= 0) return { ...(this.seen[index] as WorkerMessageSeen), index };
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for a worker message; saw: ${this.seen.slice(from).map((m) => m.type).join(", ")}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for a worker message; saw: ${this.seen
+            .slice(from)
+            .map((m) => m.type)
+            .join(", ")}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => (clearTimeout(t), resolve()));

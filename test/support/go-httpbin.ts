@@ -28,10 +28,14 @@ export async function startHttpbin(tls?: { cert: string; key: string }): Promise
   const proc = startProc(goHttpbin(), args);
   let exited = false;
   void proc.exited.then(() => (exited = true));
-  await waitFor(async () => {
-    if (exited) throw new Error(`go-httpbin exited at start:\n${proc.output()}`);
-    return (await accepts(port)) ? true : undefined;
-  }, 10_000, "go-httpbin to listen");
+  await waitFor(
+    async () => {
+      if (exited) throw new Error(`go-httpbin exited at start:\n${proc.output()}`);
+      return (await accepts(port)) ? true : undefined;
+    },
+    10_000,
+    "go-httpbin to listen",
+  );
   const url = tls === undefined ? `http://127.0.0.1:${port}` : `https://localhost:${port}`;
   return {
     url,

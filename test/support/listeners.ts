@@ -14,17 +14,29 @@ function ipv4(hex: string): string {
 function ipv6(hex: string): string {
   const words = (hex.match(/.{8}/g) ?? []).map((w) => (w.match(/../g) ?? []).reverse().join(""));
   const groups = words.join("").match(/.{4}/g) ?? [];
-  const text = groups.map((g) => g.replace(/^0+(?=.)/, "")).join(":").toLowerCase();
+  const text = groups
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")
+    .toLowerCase();
   // An IPv4-mapped address (::ffff:127.0.0.1, libzmq with IPv6 on) is that IPv4 address.
   const mapped = /^0:0:0:0:0:ffff:([0-9a-f]+):([0-9a-f]+)$/.exec(text);
-  if (mapped) return [mapped[1], mapped[2]].flatMap((g) => { const n = Number.parseInt(g ?? "0", 16); return [n >> 8, n & 255]; }).join(".");
+  if (mapped)
+    return [mapped[1], mapped[2]]
+      .flatMap((g) => {
+        const n = Number.parseInt(g ?? "0", 16);
+        return [n >> 8, n & 255];
+      })
+      .join(".");
   return text === "0:0:0:0:0:0:0:0" ? "::" : text === "0:0:0:0:0:0:0:1" ? "::1" : text;
 }
 
 /** The listening sockets on `port`: their local address and the kernel's inode for them. */
 function listeners(port: number): { address: string; inode: string }[] {
   const found: { address: string; inode: string }[] = [];
-  for (const [file, decode] of [["/proc/net/tcp", ipv4], ["/proc/net/tcp6", ipv6]] as const) {
+  for (const [file, decode] of [
+    ["/proc/net/tcp", ipv4],
+    ["/proc/net/tcp6", ipv6],
+  ] as const) {
     let text = "";
     try {
       text = readFileSync(file, "utf8");
@@ -44,7 +56,9 @@ function listeners(port: number): { address: string; inode: string }[] {
 
 /** The local addresses with a listening socket on `port`, e.g. ["127.0.0.1"] or ["0.0.0.0"]. */
 export function listeningAddresses(port: number): string[] {
-  return listeners(port).map((l) => l.address).sort();
+  return listeners(port)
+    .map((l) => l.address)
+    .sort();
 }
 
 /**
@@ -79,7 +93,10 @@ export function portHolders(port: number): string[] {
 
 function commandLine(pid: string): string {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/[\0\s]+/g, " ").trim().slice(0, 120);
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8")
+      .replace(/[\0\s]+/g, " ")
+      .trim()
+      .slice(0, 120);
   } catch {
     return "(ended)"; // it exited while we looked
   }

@@ -32,7 +32,15 @@ export interface MasterResult {
   failuresCsv: string;
 }
 
-export async function startHeadlessMaster(opts: { locustfile: string; users: number; spawnRate: number; runTime: string; host?: string; workers?: number; extra?: string[] }): Promise<HeadlessRun> {
+export async function startHeadlessMaster(opts: {
+  locustfile: string;
+  users: number;
+  spawnRate: number;
+  runTime: string;
+  host?: string;
+  workers?: number;
+  extra?: string[];
+}): Promise<HeadlessRun> {
   const dir = tempDir("master");
   const file = join(dir, "master.py");
   writeFileSync(file, opts.locustfile);
@@ -116,13 +124,36 @@ export interface UiMaster {
 }
 
 /** A master with its web UI (no --headless), driven through Locust's HTTP API. */
-export async function startUiMaster(opts: { locustfile: string; masterPort?: number; webPort?: number; dir?: string; extra?: string[] }): Promise<UiMaster> {
+export async function startUiMaster(opts: {
+  locustfile: string;
+  masterPort?: number;
+  webPort?: number;
+  dir?: string;
+  extra?: string[];
+}): Promise<UiMaster> {
   const dir = opts.dir ?? tempDir("ui-master");
   const file = join(dir, "master.py");
   writeFileSync(file, opts.locustfile);
   const masterPort = opts.masterPort ?? (await freePort());
   const webPort = opts.webPort ?? (await freePort());
-  const proc = startProc(join(VENV_BIN, "locust"), ["-f", file, "--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", String(masterPort), "--web-host", "127.0.0.1", "--web-port", String(webPort), ...(opts.extra ?? [])], { cwd: dir });
+  const proc = startProc(
+    join(VENV_BIN, "locust"),
+    [
+      "-f",
+      file,
+      "--master",
+      "--master-bind-host",
+      "127.0.0.1",
+      "--master-bind-port",
+      String(masterPort),
+      "--web-host",
+      "127.0.0.1",
+      "--web-port",
+      String(webPort),
+      ...(opts.extra ?? []),
+    ],
+    { cwd: dir },
+  );
   const url = `http://127.0.0.1:${webPort}`;
   const ui: UiMaster = {
     proc,
@@ -130,7 +161,13 @@ export async function startUiMaster(opts: { locustfile: string; masterPort?: num
     webPort,
     url,
     stats: async () => (await fetch(`${url}/stats/requests`)).json(),
-    swarm: async (form) => (await fetch(`${url}/swarm`, { method: "POST", body: new URLSearchParams(Object.entries(form).map(([k, v]): [string, string] => [k, String(v)])) })).json(),
+    swarm: async (form) =>
+      (
+        await fetch(`${url}/swarm`, {
+          method: "POST",
+          body: new URLSearchParams(Object.entries(form).map(([k, v]): [string, string] => [k, String(v)])),
+        })
+      ).json(),
     // Locust 2.47 takes POST /stop; older releases only GET: they answer POST with 405, or with
     // 500 where a catch-all error handler wraps the 405 (seen on 2.19.1 and 2.24.1).
     stop: async () => {
@@ -138,6 +175,13 @@ export async function startUiMaster(opts: { locustfile: string; masterPort?: num
       return (res.status === 405 || res.status === 500 ? await fetch(`${url}/stop`) : res).json();
     },
   };
-  await waitFor(async () => (await fetch(url).then((r) => r.ok).catch(() => false)) || undefined, 30_000, "the master's web UI");
+  await waitFor(
+    async () =>
+      (await fetch(url)
+        .then((r) => r.ok)
+        .catch(() => false)) || undefined,
+    30_000,
+    "the master's web UI",
+  );
   return ui;
 }

@@ -48,7 +48,10 @@ export function alive(pid: number): boolean {
 /** The pids whose parent is `pid`. */
 export function childrenOf(pid: number): number[] {
   try {
-    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return []; // pgrep exits 1 when there are none
   }
@@ -84,14 +87,24 @@ process.on("exit", () => {
 });
 
 /** `baseEnv` replaces this process's environment as the base that `env` adds to. */
-export function startProc(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; baseEnv?: NodeJS.ProcessEnv; stdin?: boolean } = {}): Proc {
+export function startProc(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; baseEnv?: NodeJS.ProcessEnv; stdin?: boolean } = {},
+): Proc {
   const stdin = opts.stdin ? "pipe" : "ignore";
-  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...(opts.baseEnv ?? process.env), ...opts.env }, stdio: [stdin, "pipe", "pipe"] });
+  const child = spawn(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...(opts.baseEnv ?? process.env), ...opts.env },
+    stdio: [stdin, "pipe", "pipe"],
+  });
   live.add(child);
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));
-  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => (live.delete(child), resolve(code ?? (signal ? 128 : 1)))));
+  const exited = new Promise<number>((resolve) =>
+    child.on("exit", (code, signal) => (live.delete(child), resolve(code ?? (signal ? 128 : 1)))),
+  );
   return { child, output: () => out, exited, kill: (s = "SIGTERM") => void child.kill(s) };
 }
 

@@ -23,6 +23,13 @@ export function parseWithPrometheusClient(text: string): Family[] {
 }
 
 /** The value of one sample, by family, sample name and (a subset of) labels. */
-export function sampleValue(families: Family[], family: string, name: string, labels: Record<string, string> = {}): number | string | undefined {
-  return families.find((f) => f.name === family)?.samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+export function sampleValue(
+  families: Family[],
+  family: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | string | undefined {
+  return families
+    .find((f) => f.name === family)
+    ?.samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }

@@ -3,7 +3,12 @@ export interface RenderedReport {
   title: string;
   resources: number;
   scripts: number;
-  charts: Array<{ id: string; width: number; height: number; series: Array<{ key: string; points: number; polylines: number; drawnWidth: number; drawnHeight: number }> }>;
+  charts: Array<{
+    id: string;
+    width: number;
+    height: number;
+    series: Array<{ key: string; points: number; polylines: number; drawnWidth: number; drawnHeight: number }>;
+  }>;
   tables: Record<string, { rows: string[][]; visible: boolean }>;
 }
 

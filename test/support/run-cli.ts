@@ -21,7 +21,11 @@ export type Runner = { kind: "binary"; path: string } | { kind: "source" } | { k
 export function command(runner: Runner, args: readonly string[]): { cmd: string; argv: string[]; env: Record<string, string> } {
   if (runner.kind === "binary") return { cmd: runner.path, argv: ["run", ...args], env: {} };
   if (runner.kind === "deno") {
-    return { cmd: join(ROOT, "node_modules/.bin/deno"), argv: ["run", "-A", join(ROOT, "src/main.ts"), "run", ...args], env: { LOADWORKER_TASKS_DIR: RUN_TASKS } };
+    return {
+      cmd: join(ROOT, "node_modules/.bin/deno"),
+      argv: ["run", "-A", join(ROOT, "src/main.ts"), "run", ...args],
+      env: { LOADWORKER_TASKS_DIR: RUN_TASKS },
+    };
   }
   return { cmd: BUN, argv: [join(ROOT, "src/main.ts"), "run", ...args], env: { LOADWORKER_TASKS_DIR: RUN_TASKS } };
 }
@@ -43,7 +47,11 @@ export interface StartedRun {
 /** `extraEnv`: variables for this run only (e.g. LOADWORKER_HOST). */
 export function startRun(runner: Runner, args: readonly string[], extraEnv: Record<string, string> = {}): StartedRun {
   const { cmd, argv, env } = command(runner, args);
-  const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(cmd, argv, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, ...extraEnv, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -75,7 +83,9 @@ export function run(runner: Runner, args: readonly string[], extraEnv: Record<st
 export function runInTerminal(runner: Runner, args: readonly string[], size = { columns: 100, rows: 30 }): Promise<RunResult> {
   const { cmd, argv, env } = command(runner, args);
   const quoted = [cmd, ...argv].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
-  const envs = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(" ");
+  const envs = Object.entries(env)
+    .map(([k, v]) => `${k}='${v}'`)
+    .join(" ");
   const child = spawn("script", ["-qfec", `stty cols ${size.columns} rows ${size.rows}; ${envs} exec ${quoted}`, "/dev/null"], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1" },
@@ -112,7 +122,10 @@ export function summaryCounts(stdout: string): Map<string, number> {
 export function countsPerSecond(log: readonly { path: string; second: number }[], path: string, skip = 1): number[] {
   const perSecond = new Map<number, number>();
   for (const hit of log) if (hit.path === path) perSecond.set(hit.second, (perSecond.get(hit.second) ?? 0) + 1);
-  return [...perSecond.keys()].sort((a, b) => a - b).slice(skip, -1).map((second) => perSecond.get(second) ?? 0);
+  return [...perSecond.keys()]
+    .sort((a, b) => a - b)
+    .slice(skip, -1)
+    .map((second) => perSecond.get(second) ?? 0);
 }
 
 /**
@@ -124,8 +137,13 @@ export function expectCapHeld(perSecond: readonly number[], cap: number, label: 
   const sorted = [...perSecond].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const mean = perSecond.reduce((a, b) => a + b, 0) / Math.max(1, perSecond.length);
-  console.log(`${label}: the server counted ${perSecond.join(", ")} in ${perSecond.length} whole seconds; median ${median} (${((median / cap) * 100).toFixed(2)}% of the cap), mean ${mean.toFixed(1)} (${((mean / cap) * 100).toFixed(2)}%)`);
-  if (perSecond.length < 5) throw new Error(`${label}: only ${perSecond.length} whole seconds were counted; the run was too short to measure`);
-  if (Math.max(...perSecond) > cap * 1.02) throw new Error(`${label}: a second held ${Math.max(...perSecond)} requests, above the cap of ${cap}`);
-  if (Math.abs(median / cap - 1) > 0.02) throw new Error(`${label}: the median second held ${median} requests, not within 2% of the cap of ${cap}`);
+  console.log(
+    `${label}: the server counted ${perSecond.join(", ")} in ${perSecond.length} whole seconds; median ${median} (${((median / cap) * 100).toFixed(2)}% of the cap), mean ${mean.toFixed(1)} (${((mean / cap) * 100).toFixed(2)}%)`,
+  );
+  if (perSecond.length < 5)
+    throw new Error(`${label}: only ${perSecond.length} whole seconds were counted; the run was too short to measure`);
+  if (Math.max(...perSecond) > cap * 1.02)
+    throw new Error(`${label}: a second held ${Math.max(...perSecond)} requests, above the cap of ${cap}`);
+  if (Math.abs(median / cap - 1) > 0.02)
+    throw new Error(`${label}: the median second held ${median} requests, not within 2% of the cap of ${cap}`);
 }

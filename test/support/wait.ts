@@ -3,7 +3,9 @@
 /** Rejects with `what` if the promise takes longer than `ms`, so a failing test fails fast. */
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+  );
   try {
     return await Promise.race([promise, timeout]);
   } finally {
@@ -20,7 +22,12 @@ export class NotYet {
  * Polls `probe` until it returns a value (not undefined, false or NotYet); a probe that throws
  * counts as not yet. Fails after `ms` naming `what` and the last state seen.
  */
-export async function waitFor<T>(probe: () => T | undefined | NotYet | Promise<T | undefined | NotYet>, ms: number, what: string, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | NotYet | Promise<T | undefined | NotYet>,
+  ms: number,
+  what: string,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last = "nothing yet";
   for (;;) {

@@ -18,7 +18,13 @@ export class WebSession {
     const headers: Record<string, string> = {};
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     const body = init.form ? new URLSearchParams(Object.entries(init.form).map(([k, v]): [string, string] => [k, String(v)])) : undefined;
-    const res = await fetch(this.base + path, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual", tls: this.options.tls } as RequestInit);
+    const res = await fetch(this.base + path, {
+      method: init.method ?? (body ? "POST" : "GET"),
+      headers,
+      body,
+      redirect: "manual",
+      tls: this.options.tls,
+    } as RequestInit);
     for (const cookie of res.headers.getSetCookie()) {
       const pair = cookie.split(";")[0] ?? "";
       const eq = pair.indexOf("=");

@@ -77,7 +77,11 @@ for (const kind of ["libzmq", "pyzmq"] as const satisfies PeerKind[]) {
       const { peer, dealer } = await connectedPair();
       dealer.socket.send(new TextEncoder().encode("hello"));
       await dealer.messages.next("the echo of hello");
-      const parts = [{ size: 0, seed: 0 }, { size: 300, seed: 1 }, { size: 70 * 1024, seed: 2 }];
+      const parts = [
+        { size: 0, seed: 0 },
+        { size: 300, seed: 1 },
+        { size: 70 * 1024, seed: 2 },
+      ];
       peer.send(dealer.identity, parts);
       const frames = await dealer.messages.next("the multipart message");
       expect(frames.map((f) => sha256(f))).toEqual(parts.map((p) => sha256(pattern(p.size, p.seed))));

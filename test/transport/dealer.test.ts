@@ -44,16 +44,21 @@ describe("a DealerSocket", () => {
     cleanup.push(() => master.close());
     const seen = new Inbox<string>();
     let calls = 0;
-    const socket = new DealerSocket({ host: "127.0.0.1", port: master.port, identity: "w1", log }, {
-      onMessage([frame]) {
-        seen.push(decoded(frame ?? new Uint8Array()));
-        if (++calls === 1) throw new Error("handler bug");
+    const socket = new DealerSocket(
+      { host: "127.0.0.1", port: master.port, identity: "w1", log },
+      {
+        onMessage([frame]) {
+          seen.push(decoded(frame ?? new Uint8Array()));
+          if (++calls === 1) throw new Error("handler bug");
+        },
       },
-    });
+    );
     cleanup.push(() => socket.close());
     socket.start();
     expect(await seen.next("the first message")).toBe("first");
-    expect(await log.inbox.next("the logged exception", (l) => l.level === "error")).toMatchObject({ message: "onMessage handler threw; the socket keeps running" });
+    expect(await log.inbox.next("the logged exception", (l) => l.level === "error")).toMatchObject({
+      message: "onMessage handler threw; the socket keeps running",
+    });
     expect(await seen.next("the second message")).toBe("second");
     expect(socket.connected).toBe(true);
   });
@@ -125,7 +130,10 @@ describe("a DealerSocket", () => {
     cleanup.push(() => peer.kill());
     const script = new URL("../peers/dealer-roundtrip.ts", import.meta.url).pathname;
     const bin = new URL("../../node_modules/.bin/", import.meta.url).pathname;
-    for (const argv of [[`${bin}bun`, script], [`${bin}deno`, "run", "--allow-net", "--allow-read", "--allow-env", script]]) {
+    for (const argv of [
+      [`${bin}bun`, script],
+      [`${bin}deno`, "run", "--allow-net", "--allow-read", "--allow-env", script],
+    ]) {
       const [command = "", ...args] = argv;
       const child = spawn(command, [...args, String(peer.port)], { stdio: ["ignore", "pipe", "inherit"] });
       let stdout = "";

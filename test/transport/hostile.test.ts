@@ -111,7 +111,9 @@ describe("a DEALER pointed at something that is not a healthy master", () => {
     });
     cleanup.push(() => pub.close());
     const dealer = dealerOn(pub.port);
-    expect(await dealer.disconnects.next("the refusal")).toContain("peer is a PUB socket, but a DEALER can only talk to a ROUTER or a DEALER");
+    expect(await dealer.disconnects.next("the refusal")).toContain(
+      "peer is a PUB socket, but a DEALER can only talk to a ROUTER or a DEALER",
+    );
     expect(dealer.connects.pending).toHaveLength(0);
   });
 });

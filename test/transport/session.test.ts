@@ -1,20 +1,15 @@
 // The connection state machine: greeting, then READY both ways, then traffic — no sockets needed.
 import { describe, expect, test } from "bun:test";
 import { type SessionEvent, ZmtpSession } from "../../src/transport/session.ts";
-import {
-  encodeCommand,
-  encodeError,
-  encodeFrame,
-  encodeGreeting,
-  encodePing,
-  encodeReady,
-  FLAG_MORE,
-} from "../../src/transport/zmtp.ts";
+import { encodeCommand, encodeError, encodeFrame, encodeGreeting, encodePing, encodeReady, FLAG_MORE } from "../../src/transport/zmtp.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 const routerReady = encodeReady([["Socket-Type", text("ROUTER")]]);
 const newSession = () => new ZmtpSession({ identity: "vm_1", maxFrameBytes: 1024 });
-const ourReady = encodeReady([["Socket-Type", text("DEALER")], ["Identity", text("vm_1")]]);
+const ourReady = encodeReady([
+  ["Socket-Type", text("DEALER")],
+  ["Identity", text("vm_1")],
+]);
 
 function feedAll(session: ZmtpSession, ...chunks: Uint8Array[]): SessionEvent[] {
   return chunks.flatMap((c) => session.feed(c));
@@ -53,7 +48,11 @@ describe("a ZMTP session", () => {
 
   test("handles greeting, READY and a message arriving in one chunk", () => {
     const all = new Uint8Array([...encodeGreeting(), ...routerReady, ...encodeFrame(text("hi"))]);
-    expect(newSession().feed(all).map((e) => e.type)).toEqual(["write", "ready", "message"]);
+    expect(
+      newSession()
+        .feed(all)
+        .map((e) => e.type),
+    ).toEqual(["write", "ready", "message"]);
   });
 
   test("answers PING with PONG and the same context", () => {
@@ -81,7 +80,9 @@ describe("a ZMTP session", () => {
   });
 
   test("reports the reason of a peer's ERROR command", () => {
-    expect(failure(feedAll(newSession(), encodeGreeting(), encodeError("access denied")))).toMatch(/rejected the connection: access denied/);
+    expect(failure(feedAll(newSession(), encodeGreeting(), encodeError("access denied")))).toMatch(
+      /rejected the connection: access denied/,
+    );
   });
 
   test("rejects a peer whose socket type cannot talk to a DEALER", () => {

@@ -97,17 +97,39 @@ describe("frames", () => {
 
 describe("commands", () => {
   test("READY carries Socket-Type and Identity as metadata properties", () => {
-    const ready = encodeReady([["Socket-Type", text("DEALER")], ["Identity", text("vm_1")]]);
+    const ready = encodeReady([
+      ["Socket-Type", text("DEALER")],
+      ["Identity", text("vm_1")],
+    ]);
     expect([...ready]).toEqual([
-      0x04, 1 + 5 + 1 + 11 + 4 + 6 + 1 + 8 + 4 + 4,
-      5, ...ascii("READY"),
-      11, ...ascii("Socket-Type"), 0, 0, 0, 6, ...ascii("DEALER"),
-      8, ...ascii("Identity"), 0, 0, 0, 4, ...ascii("vm_1"),
+      0x04,
+      1 + 5 + 1 + 11 + 4 + 6 + 1 + 8 + 4 + 4,
+      5,
+      ...ascii("READY"),
+      11,
+      ...ascii("Socket-Type"),
+      0,
+      0,
+      0,
+      6,
+      ...ascii("DEALER"),
+      8,
+      ...ascii("Identity"),
+      0,
+      0,
+      0,
+      4,
+      ...ascii("vm_1"),
     ]);
   });
 
   test("READY properties decode with case-insensitive names", () => {
-    const { name, data } = decodeCommand(encodeReady([["SOCKET-TYPE", text("ROUTER")], ["Identity", new Uint8Array(0)]]).subarray(2));
+    const { name, data } = decodeCommand(
+      encodeReady([
+        ["SOCKET-TYPE", text("ROUTER")],
+        ["Identity", new Uint8Array(0)],
+      ]).subarray(2),
+    );
     expect(name).toBe("READY");
     const props = decodeReadyProperties(data);
     expect(new TextDecoder().decode(props.get("socket-type"))).toBe("ROUTER");

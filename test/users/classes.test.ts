@@ -1,11 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { NO_TAG_FILTER, applyClassUpdate, hostFor, passesTags, tagFilterFrom, tasksFor } from "../../src/users/classes.ts";
 
-const tasks = [
-  { name: "browse", tags: ["read"] },
-  { name: "buy", tags: ["write", "slow"] },
-  { name: "health" },
-];
+const tasks = [{ name: "browse", tags: ["read"] }, { name: "buy", tags: ["write", "slow"] }, { name: "health" }];
 const names = (list: ReadonlyArray<{ name: string }>) => list.map((t) => t.name);
 
 describe("tags from the master (Locust's filter_tasks_by_tags)", () => {

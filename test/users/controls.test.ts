@@ -156,6 +156,9 @@ describe("sendMessage from a task", () => {
     const { pool } = harnessWith({ sendMessage: (type, data) => void sent.push([type, data]) }, user);
     pool.setTargets({ Sender: 1 }, 1);
     await until(() => sent.length === 2 || undefined, "two messages");
-    expect(sent).toEqual([["free", { id: 1 }], ["ctx", 1]]);
+    expect(sent).toEqual([
+      ["free", { id: 1 }],
+      ["ctx", 1],
+    ]);
   });
 });

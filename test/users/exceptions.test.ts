@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { constant, defineUser } from "../../src/index.ts";
 import { harness, stopPools, until } from "./pool-harness.ts";
-import { MAX_REMEMBERED_TRACEBACKS, MAX_REPORTS_PER_SECOND, SAMPLED_REPORT, SAMPLED_SUMMARY_MS, type ExceptionReport, describeException, exceptionReporter } from "../../src/users/exceptions.ts";
+import {
+  MAX_REMEMBERED_TRACEBACKS,
+  MAX_REPORTS_PER_SECOND,
+  SAMPLED_REPORT,
+  SAMPLED_SUMMARY_MS,
+  type ExceptionReport,
+  describeException,
+  exceptionReporter,
+} from "../../src/users/exceptions.ts";
 import { recordingLogger } from "../support/fakes.ts";
 
 describe("describeException", () => {
@@ -14,7 +22,10 @@ describe("describeException", () => {
   });
 
   test("says a thrown value is not an Error, whatever it is", () => {
-    expect(describeException("plain text", "t")).toEqual({ msg: "plain text in t", traceback: "in t\nthrown value (not an Error): plain text" });
+    expect(describeException("plain text", "t")).toEqual({
+      msg: "plain text in t",
+      traceback: "in t\nthrown value (not an Error): plain text",
+    });
     expect(describeException({ code: 7 }, "t").msg).toBe('{"code":7} in t');
     expect(describeException(undefined, "t").msg).toBe("undefined in t");
     const circular: Record<string, unknown> = {};
@@ -29,8 +40,19 @@ describe("exceptionReporter", () => {
     const sent: ExceptionReport[] = [];
     let now = 0;
     let reachable = true;
-    const reporter = exceptionReporter(log, (r) => reachable && sent.push(r) > 0, () => now);
-    return { log, sent, report: reporter.report, flush: reporter.flush, advance: (ms: number) => void (now += ms), unreachable: () => void (reachable = false) };
+    const reporter = exceptionReporter(
+      log,
+      (r) => reachable && sent.push(r) > 0,
+      () => now,
+    );
+    return {
+      log,
+      sent,
+      report: reporter.report,
+      flush: reporter.flush,
+      advance: (ms: number) => void (now += ms),
+      unreachable: () => void (reachable = false),
+    };
   }
 
   test("logs a traceback in full once, and repeats of it at debug level", () => {
@@ -107,7 +129,14 @@ describe("tracebacks of a task that throws, run by a real pool", () => {
     const user = defineUser({
       name: "Thrower",
       waitTime: constant(0.001),
-      tasks: [{ name: "throw", fn: () => { throw new Error("same place"); } }],
+      tasks: [
+        {
+          name: "throw",
+          fn: () => {
+            throw new Error("same place");
+          },
+        },
+      ],
     });
     const { pool, exceptions } = harness(user);
     await pool.setTargets({ Thrower: 1 }, 0);

@@ -27,7 +27,10 @@ describe("weightedPicker", () => {
 
   test("spreads fractional weights 0.5 : 1 : 3.5 as 10% / 20% / 70%", () => {
     const weights: Record<string, number> = { a: 0.5, b: 1, c: 3.5 };
-    const counts = tally(weightedPicker(["a", "b", "c"], (s) => weights[s] as number, seeded(7)), N);
+    const counts = tally(
+      weightedPicker(["a", "b", "c"], (s) => weights[s] as number, seeded(7)),
+      N,
+    );
     expect(Math.abs((counts.get("a") ?? 0) / N - 0.1)).toBeLessThan(TOLERANCE);
     expect(Math.abs((counts.get("b") ?? 0) / N - 0.2)).toBeLessThan(TOLERANCE);
     expect(Math.abs((counts.get("c") ?? 0) / N - 0.7)).toBeLessThan(TOLERANCE);
@@ -35,15 +38,37 @@ describe("weightedPicker", () => {
 
   test("maps the edges of the random source onto the first and last item", () => {
     const items = ["first", "middle", "last"];
-    expect(weightedPicker(items, () => 1, () => 0)()).toBe("first");
-    expect(weightedPicker(items, () => 1, () => 0.9999999)()).toBe("last");
+    expect(
+      weightedPicker(
+        items,
+        () => 1,
+        () => 0,
+      )(),
+    ).toBe("first");
+    expect(
+      weightedPicker(
+        items,
+        () => 1,
+        () => 0.9999999,
+      )(),
+    ).toBe("last");
     // exactly on a boundary: [0,1) is "first", [1,2) is "middle"
-    expect(weightedPicker(items, () => 1, () => 1 / 3)()).toBe("middle");
+    expect(
+      weightedPicker(
+        items,
+        () => 1,
+        () => 1 / 3,
+      )(),
+    ).toBe("middle");
   });
 
   test("always returns the only item without consulting the random source", () => {
     let calls = 0;
-    const pick = weightedPicker(["only"], () => 5, () => (calls++, 0.5));
+    const pick = weightedPicker(
+      ["only"],
+      () => 5,
+      () => (calls++, 0.5),
+    );
     expect([pick(), pick(), pick()]).toEqual(["only", "only", "only"]);
     expect(calls).toBe(0);
   });

@@ -29,7 +29,10 @@ export function harness(...definitions: AnyDefinition[]) {
 }
 
 /** harness() with pool options overridden (e.g. hungTaskMs). */
-export function harnessWith(overrides: Partial<Pick<PoolOptions, "hungTaskMs" | "limiter" | "sendMessage">>, ...definitions: AnyDefinition[]) {
+export function harnessWith(
+  overrides: Partial<Pick<PoolOptions, "hungTaskMs" | "limiter" | "sendMessage">>,
+  ...definitions: AnyDefinition[]
+) {
   const recorder = recordingRecorder();
   const log = recordingLogger();
   const exceptions: Array<{ error: unknown; where: string }> = [];

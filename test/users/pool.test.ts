@@ -80,12 +80,17 @@ describe("stopping", () => {
     let killedDuringTask = false;
     const slow = defineUser({
       name: "Slow",
-      tasks: [{ name: "slow", fn: async (ctx) => {
-        inFlight++;
-        await new Promise((r) => setTimeout(r, 80));
-        killedDuringTask ||= ctx.signal.aborted;
-        ctx.recordSuccess("GET", "/slow", 80, 1);
-      } }],
+      tasks: [
+        {
+          name: "slow",
+          fn: async (ctx) => {
+            inFlight++;
+            await new Promise((r) => setTimeout(r, 80));
+            killedDuringTask ||= ctx.signal.aborted;
+            ctx.recordSuccess("GET", "/slow", 80, 1);
+          },
+        },
+      ],
     });
     const { pool, recorder } = harness(slow);
     pool.setTargets({ Slow: 2 }, 5);
@@ -100,7 +105,12 @@ describe("stopping", () => {
     let sawAbort = false;
     const waits = defineUser({
       name: "Waits",
-      tasks: [{ name: "wait", fn: (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => ((sawAbort = true), resolve()))) }],
+      tasks: [
+        {
+          name: "wait",
+          fn: (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => ((sawAbort = true), resolve()))),
+        },
+      ],
     });
     const { pool } = harness(waits);
     pool.setTargets({ Waits: 1 }, 0);
@@ -145,7 +155,9 @@ describe("a kill during a graceful stop", () => {
     let aborted = 0;
     const slowStop = defineUser({
       name: "SlowStop",
-      tasks: [{ name: "long", fn: (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => (aborted++, resolve()))) }],
+      tasks: [
+        { name: "long", fn: (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => (aborted++, resolve()))) },
+      ],
     });
     const { pool } = harness(slowStop);
     pool.setTargets({ SlowStop: 2 }, 30);

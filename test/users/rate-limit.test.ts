@@ -30,7 +30,13 @@ function manualTime() {
 }
 
 /** Runs `users` loops that each take a token and count, for `ms` of manual time. */
-async function saturate(limiter: ReturnType<typeof createRateLimiter>, t: ReturnType<typeof manualTime>, users: number, ms: number, stepMs = 10) {
+async function saturate(
+  limiter: ReturnType<typeof createRateLimiter>,
+  t: ReturnType<typeof manualTime>,
+  users: number,
+  ms: number,
+  stepMs = 10,
+) {
   const controller = new AbortController();
   let count = 0;
   const loops = Array.from({ length: users }, async () => {

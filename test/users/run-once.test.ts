@@ -32,7 +32,10 @@ const getTask = (name: string, path: string) => defineTask({ name, fn: async ({ 
 describe("runTasksOnce", () => {
   test("runs each named task once against the host, in the order given, and returns what it recorded", async () => {
     const before = server.counts.get("/one") ?? 0;
-    const { runs, streamed } = runOnce([getTask("one", "/one"), getTask("fails", "/fail/x"), getTask("unused", "/unused")], ["fails", "one"]);
+    const { runs, streamed } = runOnce(
+      [getTask("one", "/one"), getTask("fails", "/fail/x"), getTask("unused", "/unused")],
+      ["fails", "one"],
+    );
     const result = await runs;
     expect(result.map((r) => r.task)).toEqual(["fails", "one"]);
     expect(result[1]?.records).toMatchObject([{ ok: true, requestType: "GET", name: "/one", length: "hello from /one\n".length }]);
@@ -72,14 +75,20 @@ describe("runTasksOnce", () => {
 
   // As Locust's `with ... catch_response=True` block records by status when it ends unmarked.
   test("records a catchResponse call the task marked neither way by the default rule when the task ends", async () => {
-    const unmarked = defineTask({ name: "unmarked", fn: async ({ client }) => void (await client.get("/fail/unmarked", { catchResponse: true })) });
+    const unmarked = defineTask({
+      name: "unmarked",
+      fn: async ({ client }) => void (await client.get("/fail/unmarked", { catchResponse: true })),
+    });
     const [run] = await runOnce([unmarked], ["unmarked"]).runs;
     expect(run?.records).toMatchObject([{ ok: false, requestType: "GET", name: "/fail/unmarked" }]);
     expect(run?.records[0]?.error).toContain("500");
   });
 
   test("captures recordSuccess from a task that measures itself", async () => {
-    const [run] = await runOnce([defineTask({ name: "custom", fn: async () => (await Promise.resolve(), recordSuccess("grpc", "Say", 4.5, 12)) })], ["custom"]).runs;
+    const [run] = await runOnce(
+      [defineTask({ name: "custom", fn: async () => (await Promise.resolve(), recordSuccess("grpc", "Say", 4.5, 12)) })],
+      ["custom"],
+    ).runs;
     expect(run?.records).toEqual([{ ok: true, requestType: "grpc", name: "Say", ms: 4.5, length: 12 }]);
   });
 

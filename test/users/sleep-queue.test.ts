@@ -141,7 +141,10 @@ describe("the sleep queue (one timer for every sleeping user)", () => {
     clock.advance(10);
     timers.fire();
     await settle();
-    const expected = [...deadlines].sort((a, b) => a - b).filter((ms) => ms % 30 !== 0).map(String);
+    const expected = [...deadlines]
+      .sort((a, b) => a - b)
+      .filter((ms) => ms % 30 !== 0)
+      .map(String);
     expect(woke).toEqual(expected);
   });
 

@@ -78,9 +78,13 @@ describe("trimStack", () => {
 
   test("works with the absolute paths and file: URLs of an uncompiled worker (Bun, Deno)", () => {
     const bun = { engineRoot: "/app/src/", runnerFile: "/app/src/users/user.ts" };
-    expect(trimStack("Error: x\n    at fn (/app/tasks/x.ts:2:3)\n    at runTask (/app/src/users/user.ts:66:11)", bun)).toBe("Error: x\n    at fn (/app/tasks/x.ts:2:3)");
+    expect(trimStack("Error: x\n    at fn (/app/tasks/x.ts:2:3)\n    at runTask (/app/src/users/user.ts:66:11)", bun)).toBe(
+      "Error: x\n    at fn (/app/tasks/x.ts:2:3)",
+    );
     const deno = { engineRoot: "file:///app/src/", runnerFile: "file:///app/src/users/user.ts" };
-    expect(trimStack("Error: x\n    at fn (file:///app/tasks/x.ts:2:3)\n    at async runTask (file:///app/src/users/user.ts:66:11)", deno)).toBe("Error: x\n    at fn (file:///app/tasks/x.ts:2:3)");
+    expect(
+      trimStack("Error: x\n    at fn (file:///app/tasks/x.ts:2:3)\n    at async runTask (file:///app/src/users/user.ts:66:11)", deno),
+    ).toBe("Error: x\n    at fn (file:///app/tasks/x.ts:2:3)");
   });
 });
 

@@ -16,7 +16,14 @@ function blockFor(ms: number): void {
 describe("watchStalls", () => {
   test("warns about a blocked event loop with how long and which tasks were in flight", async () => {
     const warnings: string[] = [];
-    const stop = watchStalls({ now: () => performance.now(), every, suspects: () => ({ inFlight: new Map([["fetch", 3]]), lastStarted: "crunch" }), warn: (m) => void warnings.push(m), checkMs: 20, stallMs: 150 });
+    const stop = watchStalls({
+      now: () => performance.now(),
+      every,
+      suspects: () => ({ inFlight: new Map([["fetch", 3]]), lastStarted: "crunch" }),
+      warn: (m) => void warnings.push(m),
+      checkMs: 20,
+      stallMs: 150,
+    });
     try {
       await new Promise((r) => setTimeout(r, 50));
       blockFor(400);
@@ -32,7 +39,15 @@ describe("watchStalls", () => {
 
   test("sums stalls in a row into one line per period", async () => {
     const warnings: string[] = [];
-    const stop = watchStalls({ now: () => performance.now(), every, suspects: () => ({ inFlight: new Map() }), warn: (m) => void warnings.push(m), checkMs: 10, stallMs: 100, logEveryMs: 60_000 });
+    const stop = watchStalls({
+      now: () => performance.now(),
+      every,
+      suspects: () => ({ inFlight: new Map() }),
+      warn: (m) => void warnings.push(m),
+      checkMs: 10,
+      stallMs: 100,
+      logEveryMs: 60_000,
+    });
     try {
       for (let i = 0; i < 3; i++) {
         await new Promise((r) => setTimeout(r, 30));
@@ -48,7 +63,12 @@ describe("watchStalls", () => {
 
 describe("stallMessage", () => {
   test("names the busiest tasks, and says the master calls a worker missing past 4 s", () => {
-    const short = stallMessage(1_500, { inFlight: new Map([["a", 1], ["b", 7]]) });
+    const short = stallMessage(1_500, {
+      inFlight: new Map([
+        ["a", 1],
+        ["b", 7],
+      ]),
+    });
     expect(short).toStartWith('the event loop was blocked for 1.5s; tasks in flight when it ended: "b" (7 users), "a": ');
     expect(short).not.toContain("missing");
     expect(short).toContain("await ctx.sleep(0)");

@@ -117,6 +117,9 @@ describe("stopping users that make HTTP requests", () => {
     await within(pool.setTargets({ Lingerer: 1 }, 0), 3_000, "the ramp-down");
     expect(recorder.records.map((r) => [r.ok, r.name])).toEqual([[true, "/ok"]]);
     await within(pool.stopAll(0), 3_000, "the stop");
-    expect(recorder.records.map((r) => [r.ok, r.name])).toEqual([[true, "/ok"], [true, "/ok"]]);
+    expect(recorder.records.map((r) => [r.ok, r.name])).toEqual([
+      [true, "/ok"],
+      [true, "/ok"],
+    ]);
   });
 });

@@ -37,13 +37,19 @@ describe("the turn budget", () => {
     const budget = new TurnBudget(clock.now);
     const runs = Array.from({ length: users }, () =>
       runUser(def, { signal: controller.signal } as UserContext<any>, {
-        clock, recorder: recordingRecorder(), onException: (e) => { throw e; }, turnBudget: budget,
+        clock,
+        recorder: recordingRecorder(),
+        onException: (e) => {
+          throw e;
+        },
+        turnBudget: budget,
       }),
     );
     const perTurn: number[] = [];
     let last = 0;
     await new Promise<void>((resolve) => {
-      const probe = () => { // a macrotask of its own: runs once per event-loop turn
+      const probe = () => {
+        // a macrotask of its own: runs once per event-loop turn
         perTurn.push(tasks - last);
         last = tasks;
         if (perTurn.length < 20) setImmediate(probe);

@@ -91,9 +91,11 @@ describe("a user", () => {
     pool.setTargets({ Hooks: 1 }, 1);
     await until(() => runs >= 2, "tasks after the failed onStart");
     await within(pool.stopAll(1), 2_000, "stopAll");
-    expect(exceptions.map((e) => `${e.where}: ${(e.error as Error).message}`)).toEqual(["Hooks.onStart: login failed", "Hooks.onStop: logout failed"]);
+    expect(exceptions.map((e) => `${e.where}: ${(e.error as Error).message}`)).toEqual([
+      "Hooks.onStart: login failed",
+      "Hooks.onStop: logout failed",
+    ]);
   });
-
 });
 
 describe("recordSuccess / recordFailure (the free functions)", () => {
@@ -113,7 +115,10 @@ describe("recordSuccess / recordFailure (the free functions)", () => {
     one.pool.setTargets({ DefaultUser: 1 }, 1);
     two.pool.setTargets({ DefaultUser: 1 }, 1);
     await until(() => one.recorder.records.length >= 4 && two.recorder.records.length >= 4, "records in both pools");
-    for (const [h, label] of [[one, "one"], [two, "two"]] as const) {
+    for (const [h, label] of [
+      [one, "one"],
+      [two, "two"],
+    ] as const) {
       expect(new Set(h.recorder.records.map((r) => r.name))).toEqual(new Set([`${label} before`, `${label} after`]));
       expect(h.recorder.records[0]).toEqual({ ok: true, method: "grpc", name: `${label} before`, ms: 1.5, detail: 10 });
       expect((h.recorder.records[1]?.detail as Error).message).toBe("deadline exceeded");
@@ -150,18 +155,19 @@ describe("a task that never waits", () => {
   for (const [kind, fn] of [
     ["synchronous", (count: () => number) => () => void count()],
     ["async without I/O", (count: () => number) => async () => void count()],
-    ["throwing at once", (count: () => number) => () => {
-      count();
-      throw new Error("fails fast");
-    }],
+    [
+      "throwing at once",
+      (count: () => number) => () => {
+        count();
+        throw new Error("fails fast");
+      },
+    ],
   ] as const) {
     test(`(${kind}) does not starve timers`, async () => {
       let runs = 0;
       const count = () => ++runs;
       const body = fn(count);
-      const { pool } = harness(
-        defineTask({ name: "spin", fn: (ctx) => (runs >= CAP ? ctx.sleep(3_600) : body()) }),
-      );
+      const { pool } = harness(defineTask({ name: "spin", fn: (ctx) => (runs >= CAP ? ctx.sleep(3_600) : body()) }));
       const fired = new Promise<number>((resolve) => setTimeout(() => resolve(runs), 5));
       pool.setTargets({ DefaultUser: 1 }, 0);
       const runsWhenFired = await within(fired, 10_000, "the timer to fire");

@@ -26,7 +26,10 @@ describe("the hung-task watchdog", () => {
 
   test("stays quiet about tasks that finish in time, however long the test runs", async () => {
     let runs = 0;
-    const quick = defineUser({ name: "Quick", tasks: [{ name: "fast", fn: () => new Promise<void>((r) => setTimeout(() => (runs++, r()), 5)) }] });
+    const quick = defineUser({
+      name: "Quick",
+      tasks: [{ name: "fast", fn: () => new Promise<void>((r) => setTimeout(() => (runs++, r()), 5)) }],
+    });
     const { pool, log } = harnessWith({ hungTaskMs: 100 }, quick);
     pool.setTargets({ Quick: 3 }, 0);
     await until(() => (runs >= 60 ? true : undefined), "many task runs, longer than hungTaskMs in total");

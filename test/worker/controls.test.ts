@@ -40,7 +40,13 @@ function setup(...definitions: AnyDefinition[]) {
   link.connect();
   link.deliver("ack", { index: 0 });
   const spawn = (counts: Record<string, number>, parsedOptions: Record<string, unknown> = {}) =>
-    link.deliver("spawn", { timestamp: clock.epoch() + Math.random(), user_classes_count: counts, host: null, stop_timeout: 0, parsed_options: parsedOptions });
+    link.deliver("spawn", {
+      timestamp: clock.epoch() + Math.random(),
+      user_classes_count: counts,
+      host: null,
+      stop_timeout: 0,
+      parsed_options: parsedOptions,
+    });
   return { worker, link, timers, log, spawn, metrics, clock };
 }
 
@@ -58,7 +64,11 @@ describe("test hooks through the shell", () => {
       onStop: () => void order.push("user stop"),
       tasks: [{ name: "once", fn: () => {} }],
     });
-    const { link, spawn } = setup(user, onTestStart(async () => (order.push("test start"), await gate, order.push("test start done"))), onTestStop(() => void order.push("test stop")));
+    const { link, spawn } = setup(
+      user,
+      onTestStart(async () => (order.push("test start"), await gate, order.push("test start done"))),
+      onTestStop(() => void order.push("test stop")),
+    );
     spawn({ Idle: 1 });
     await link.next("spawning");
     await new Promise((r) => setTimeout(r, 20));
@@ -74,7 +84,10 @@ describe("test hooks through the shell", () => {
 
 describe("custom messages through the shell", () => {
   test("a handler's answer goes out as [type, data, node id]", async () => {
-    const { link } = setup(idle, onMessage<{ n: number }>("ping", (data) => sendMessage("pong", { n: data.n + 1 })));
+    const { link } = setup(
+      idle,
+      onMessage<{ n: number }>("ping", (data) => sendMessage("pong", { n: data.n + 1 })),
+    );
     link.deliver("ping", { n: 41 });
     expect(await link.next("pong")).toEqual({ type: "pong", data: { n: 42 }, nodeId: "node" });
   });
@@ -82,7 +95,10 @@ describe("custom messages through the shell", () => {
 
 describe("the Logs tab through the shell", () => {
   test("logs go out every 10 s only once the master has sent spawning_complete, and only when there are new lines", async () => {
-    const { link, timers, spawn } = setup(idle, onTestStart((ctx) => ctx.log.info("hello from the hook")));
+    const { link, timers, spawn } = setup(
+      idle,
+      onTestStart((ctx) => ctx.log.info("hello from the hook")),
+    );
     spawn({ Idle: 1 });
     await link.next("spawning_complete");
     timers.advance(10_000);
@@ -117,7 +133,11 @@ describe("update_user_class and tags through the shell", () => {
 
 describe("/metrics through the shell", () => {
   test("counts what the stats reports carried, and the users per class", async () => {
-    const user = defineUser({ name: "Rec", waitTime: constant(3600), tasks: [{ name: "r", fn: (ctx) => ctx.recordSuccess("GET", "/m", 5, 1) }] });
+    const user = defineUser({
+      name: "Rec",
+      waitTime: constant(3600),
+      tasks: [{ name: "r", fn: (ctx) => ctx.recordSuccess("GET", "/m", 5, 1) }],
+    });
     const { link, timers, spawn, metrics } = setup(user);
     spawn({ Rec: 3 });
     await link.next("spawning_complete");

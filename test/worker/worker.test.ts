@@ -65,7 +65,13 @@ describe("a worker driven in process through a fake link", () => {
     timers.advance(1_000);
     expect((await link.next("heartbeat")).data).toEqual({ state: "ready", current_cpu_usage: 1.5, current_memory_usage: 4096 });
 
-    link.deliver("spawn", { timestamp: clock.epoch(), user_classes_count: { TestUser: 2 }, host: "http://127.0.0.1:9", stop_timeout: 0, parsed_options: {} });
+    link.deliver("spawn", {
+      timestamp: clock.epoch(),
+      user_classes_count: { TestUser: 2 },
+      host: "http://127.0.0.1:9",
+      stop_timeout: 0,
+      parsed_options: {},
+    });
     await link.next("spawning");
     expect((await link.next("spawning_complete")).data).toEqual({ user_classes_count: { TestUser: 2 }, user_count: 2 });
     await within(bothRan, 5_000, "both users to run their task");
@@ -77,7 +83,14 @@ describe("a worker driven in process through a fake link", () => {
     expect(stats.user_count).toBe(2);
     expect(stats.user_classes_count).toEqual({ TestUser: 2 });
     expect(stats.stats).toHaveLength(1);
-    expect(stats.stats[0]).toMatchObject({ name: "/x", method: "GET", num_requests: 2, num_failures: 0, total_response_time: 24, total_content_length: 200 });
+    expect(stats.stats[0]).toMatchObject({
+      name: "/x",
+      method: "GET",
+      num_requests: 2,
+      num_failures: 0,
+      total_response_time: 24,
+      total_content_length: 200,
+    });
     expect(stats.stats_total.num_requests).toBe(2);
 
     link.deliver("stop", null);
@@ -95,8 +108,18 @@ describe("a worker driven in process through a fake link", () => {
     expect(link.closed).toBe(true);
     expect(timers.active).toBe(0); // no interval outlives the worker
     expect(link.log.map((m) => m.type)).toEqual([
-      "client_ready", "heartbeat", "spawning", "spawning_complete", "heartbeat", "heartbeat", "stats",
-      "stats", "client_stopped", "client_ready", "stats", "quit",
+      "client_ready",
+      "heartbeat",
+      "spawning",
+      "spawning_complete",
+      "heartbeat",
+      "heartbeat",
+      "stats",
+      "stats",
+      "client_stopped",
+      "client_ready",
+      "stats",
+      "quit",
     ]);
   });
 
@@ -128,7 +151,13 @@ describe("a worker driven in process through a fake link", () => {
     await link.next("client_ready");
     link.deliver("ack", { index: 1 });
     link.deliver("heartbeat", null); // a master ≥ 2.19 answers heartbeats; its silence now counts
-    link.deliver("spawn", { timestamp: clock.epoch(), user_classes_count: { TestUser: 2 }, host: null, stop_timeout: 0, parsed_options: {} });
+    link.deliver("spawn", {
+      timestamp: clock.epoch(),
+      user_classes_count: { TestUser: 2 },
+      host: null,
+      stop_timeout: 0,
+      parsed_options: {},
+    });
     await link.next("spawning_complete");
     await within(bothRan, 5_000, "both users to run their task");
     timers.advance(4_000);
@@ -181,7 +210,13 @@ describe("a worker driven in process through a fake link", () => {
     const madeBeforeRegistering = recorded;
     link.connect();
     link.deliver("ack", { index: 0 });
-    link.deliver("spawn", { timestamp: clock.epoch() + 1, user_classes_count: { Busy: 0 }, host: null, stop_timeout: 0, parsed_options: {} });
+    link.deliver("spawn", {
+      timestamp: clock.epoch() + 1,
+      user_classes_count: { Busy: 0 },
+      host: null,
+      stop_timeout: 0,
+      parsed_options: {},
+    });
     link.deliver("quit", null);
     await within(worker.done, 5_000, "the worker to quit");
     const reported = link.log.filter((m) => m.type === "stats").reduce((sum, m) => sum + m.data.stats_total.num_requests, 0);
