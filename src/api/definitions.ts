@@ -43,7 +43,7 @@ export interface UserContext<S = Record<string, unknown>> {
 /** Per-class settings of each user's HTTP client (the rest comes from the worker). */
 export type UserHttpOptions = Pick<
   HttpClientOptions,
-  "timeoutMs" | "maxBodyBytes" | "maxRedirects" | "rejectUnauthorized" | "headers" | "cookies" | "decompress"
+  "timeoutMs" | "maxBodyBytes" | "maxRedirects" | "rejectUnauthorized" | "headers" | "cookies" | "decompress" | "maxIdlePerOrigin"
 >;
 
 export type TaskFn<S = Record<string, unknown>> = (ctx: UserContext<S>) => unknown;
@@ -82,7 +82,7 @@ export interface UserSpec<S = Record<string, unknown>> {
   state?: () => S;
   onStart?: (ctx: UserContext<S>) => unknown;
   onStop?: (ctx: UserContext<S>) => unknown;
-  /** Settings for this class's HTTP clients: timeouts, TLS verification, default headers, cookies, compression. */
+  /** Settings for this class's HTTP clients: timeouts, TLS verification, default headers, cookies, compression, idle sockets kept. */
   http?: UserHttpOptions;
   /** Picked at random by weight. */
   tasks: ReadonlyArray<TaskDefinition<S> | TaskSpec<S>>;

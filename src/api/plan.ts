@@ -179,6 +179,10 @@ function validateUser(user: UserDefinition<any>, names: Set<string>): void {
       `${label}: http.timeoutMs is ${String(timeoutMs)}; it must be milliseconds >= 0 (0 or Infinity: no timeout)`,
     );
   }
+  const maxIdle = user.http?.maxIdlePerOrigin;
+  if (maxIdle !== undefined && (!Number.isSafeInteger(maxIdle) || maxIdle < 1)) {
+    throw configError(user.name, `${label}: http.maxIdlePerOrigin is ${String(maxIdle)}; it must be a whole number >= 1 (default 10)`);
+  }
   for (const hook of ["onStart", "onStop", "state"] as const) {
     if (user[hook] !== undefined && typeof user[hook] !== "function") throw configError(user.name, `${label}: ${hook} must be a function`);
   }

@@ -68,7 +68,10 @@ export class HttpClient implements CallOwner {
     this.timeoutMs = settings.timeoutMs;
     this.heads = new HeadCache(options.baseUrl, settings.headers);
     this.cookies = new CookieJar(() => settings.clock.epoch(), this.heads.base);
-    this.pools = new Pools({ maxBodyBytes: settings.maxBodyBytes, rejectUnauthorized: settings.rejectUnauthorized });
+    this.pools = new Pools(
+      { maxBodyBytes: settings.maxBodyBytes, rejectUnauthorized: settings.rejectUnauthorized },
+      settings.maxIdlePerOrigin,
+    );
     this.storeCookies = settings.storeCookies;
     this.redirects = new Redirects(settings.maxRedirects, settings.headers, this.stillRunning);
     this.stopped = this.signal?.aborted === true;

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { ACCEPT_ENCODING } from "./decode.ts";
 import { HttpError } from "./errors.ts";
+import { MAX_IDLE_PER_ORIGIN } from "./pool.ts";
 
 export interface HttpClientOptions {
   /**
@@ -48,6 +49,12 @@ export interface HttpClientOptions {
    * (unless in `headers`) and bodies are returned as received.
    */
   decompress?: boolean;
+  /**
+   * Idle keep-alive sockets kept per origin (scheme, host, port); default 10, like requests'
+   * `pool_maxsize`. A task that sends up to this many requests at once (`Promise.all`) reuses the
+   * same sockets batch after batch; above it, the sockets past the bound close when they come back.
+   */
+  maxIdlePerOrigin?: number;
 }
 
 export interface RequestOptions {
@@ -77,6 +84,7 @@ export interface Settings {
   readonly headers: Readonly<Record<string, string>>;
   readonly storeCookies: boolean;
   readonly decompress: boolean;
+  readonly maxIdlePerOrigin: number;
 }
 
 export function settingsOf(options: HttpClientOptions): Settings {
@@ -95,7 +103,15 @@ export function settingsOf(options: HttpClientOptions): Settings {
     headers: { ...defaults, ...options.headers },
     storeCookies: options.cookies ?? true,
     decompress,
+    maxIdlePerOrigin: checkMaxIdle(options.maxIdlePerOrigin ?? MAX_IDLE_PER_ORIGIN),
   };
+}
+
+/** Idle sockets per origin: a whole number >= 1 (one, at least, so keep-alive works at all). */
+export function checkMaxIdle(count: number): number {
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new HttpError("EINVALIDOPTION", `maxIdlePerOrigin must be a whole number >= 1 (default 10), not ${String(count)}`);
+  return count;
 }
 
 /** A timeout in ms; 0 and Infinity mean none (no timer at all). */

@@ -3,8 +3,11 @@
 import { Connection, type ConnectionOwner, type ConnectionSettings } from "./connection.ts";
 import type { Origin } from "./request.ts";
 
-/** Idle sockets kept per origin; a user rarely has more requests in flight than this. */
-export const MAX_IDLE_PER_ORIGIN = 8;
+/**
+ * Idle sockets kept per origin by default: python-requests keeps 10 (`pool_maxsize`), so a task
+ * that sends a batch of 10 at once reuses its 10 sockets instead of closing and opening some.
+ */
+export const MAX_IDLE_PER_ORIGIN = 10;
 
 export class Pool implements ConnectionOwner {
   // The newest idle connection sits in a field and the older ones in the array: a user with one
@@ -17,6 +20,7 @@ export class Pool implements ConnectionOwner {
   constructor(
     readonly origin: Origin,
     private readonly settings: ConnectionSettings,
+    private readonly maxIdle: number = MAX_IDLE_PER_ORIGIN,
   ) {}
 
   /** An idle connection, or a new one (connecting in the background; writes queue until then). */
@@ -39,7 +43,7 @@ export class Pool implements ConnectionOwner {
 
   release(connection: Connection): void {
     if (this.spare === undefined) this.spare = connection;
-    else if (this.idle.length < MAX_IDLE_PER_ORIGIN - 1) {
+    else if (this.idle.length < this.maxIdle - 1) {
       this.idle.push(this.spare);
       this.spare = connection;
     } else connection.destroy();

@@ -4,14 +4,17 @@ import { Pool } from "./pool.ts";
 import type { Origin } from "./request.ts";
 
 export class Pools extends Map<string, Pool> {
-  constructor(private readonly settings: ConnectionSettings) {
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly maxIdlePerOrigin: number,
+  ) {
     super();
   }
 
   for(origin: Origin): Pool {
     let pool = this.get(origin.key);
     if (pool === undefined) {
-      pool = new Pool(origin, this.settings);
+      pool = new Pool(origin, this.settings, this.maxIdlePerOrigin);
       this.set(origin.key, pool);
     }
     return pool;
