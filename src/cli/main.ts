@@ -2,6 +2,7 @@
 // `loadworker --master-host …` runs it); here every command gets strict flags and --help, and
 // errors become messages and exit codes at one place. A new command is one entry in COMMANDS.
 import { type ArgsDef, type CommandDef, type CommandContext, defineCommand, renderUsage, runCommand } from "citty";
+import { stripVTControlCharacters } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { type Plan, buildPlan, collectDefinitions } from "../api/plan.ts";
 import { LoadworkerError } from "../errors.ts";
@@ -91,7 +92,7 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
 async function printUsage({ command, parent }: HelpRequested): Promise<number> {
   const usage = await renderUsage(command, parent);
   const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  process.stdout.write(`${colour ? usage : usage.replace(/\x1b\[[0-9;]*m/g, "")}\n`);
+  process.stdout.write(`${colour ? usage : stripVTControlCharacters(usage)}\n`);
   return 0;
 }
 

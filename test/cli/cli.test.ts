@@ -62,6 +62,7 @@ async function run(cmd: string, args: string[], ms = 20_000): Promise<Result> {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an SGR colour sequence starts with ESC (\x1b)
 const ANSI = /\x1b\[[0-9;]*m/;
 
 /** A TCP listener that only counts connections: a stand-in master port that can tell if anyone came. */

@@ -18,9 +18,12 @@ afterAll(() => server?.close());
 const HINT = "Ctrl-C ends the run early; the summary and the reports are still written.";
 
 // The screen text of each frame: what follows a "cursor up N lines, clear below" (or the first draw).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the redraw is ESC [ N F (cursor up) then ESC [ J (clear below)
+const REDRAW = /\x1b\[\d+F\x1b\[J/g;
+
 function frames(output: string): string[] {
   return output
-    .split(/\x1b\[\d+F\x1b\[J/)
+    .split(REDRAW)
     .map((chunk) => chunk.replaceAll("\x1b[?25l", "").replaceAll("\x1b[?25h", "").replaceAll("\r", ""))
     .filter((chunk) => chunk.includes("loadworker run ·"))
     .map((chunk) => chunk.slice(chunk.indexOf("loadworker run ·"), chunk.indexOf(HINT) + HINT.length)); // log lines before, summary after
@@ -29,13 +32,13 @@ function frames(output: string): string[] {
 describe("loadworker run on a TTY", () => {
   test("exits 0 and redraws the frame in place (cursor up, clear), hiding the cursor until the end", () => {
     expect(tty.code).toBe(0);
-    expect(tty.stdout).toMatch(/\x1b\[\d+F\x1b\[J/);
+    expect(tty.stdout.match(REDRAW)?.length ?? 0).toBeGreaterThan(0);
     expect(tty.stdout).toContain("\x1b[?25l");
     expect(tty.stdout).toContain("\x1b[?25h");
     expect(tty.stdout).not.toMatch(/^\[\d+s\/5s\]/m); // no plain lines on a terminal
     // Every frame but the first replaces the one before it, log lines in between or not.
     const drawn = tty.stdout.match(/loadworker run ·/g)?.length ?? 0;
-    const erased = tty.stdout.match(/\x1b\[\d+F\x1b\[J/g)?.length ?? 0;
+    const erased = tty.stdout.match(REDRAW)?.length ?? 0;
     expect(drawn).toBeGreaterThanOrEqual(3);
     expect(erased).toBeGreaterThanOrEqual(drawn - 1);
   });
