@@ -144,7 +144,8 @@ class BunTcp implements ByteSocket {
   }
 
   private enqueue(bytes: Uint8Array): void {
-    (this.queue ??= []).push(bytes);
+    this.queue ??= [];
+    this.queue.push(bytes);
     this.queued += bytes.length;
   }
 }

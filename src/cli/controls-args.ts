@@ -78,7 +78,8 @@ export async function startControls(
   let metrics: MetricsCollector | undefined;
   let close = async () => {};
   if (metricsPort !== undefined) {
-    const collector = (metrics = new MetricsCollector());
+    const collector = new MetricsCollector();
+    metrics = collector;
     // --processes N: process i serves on the port + i - 1, so N processes do not fight for one.
     const port = metricsPort + (slot ? slot.index - 1 : 0);
     const server = await serveMetrics({ port, host: metricsHost, snapshot: () => collector.snapshot() });

@@ -63,7 +63,8 @@ export class HttpClient implements CallOwner {
     this.recorder = options.recorder;
     this.user = options.user;
     this.signal = options.signal;
-    const settings = (this.settings = settingsOf(options));
+    const settings = settingsOf(options);
+    this.settings = settings;
     this.clock = settings.clock;
     this.timeoutMs = settings.timeoutMs;
     this.heads = new HeadCache(options.baseUrl, settings.headers);
@@ -202,8 +203,10 @@ export class HttpClient implements CallOwner {
       this.settings.maxBodyBytes,
       call.task,
     );
-    if (call.options.catchResponse === true) (this.pending ??= []).push(response);
-    else response.recordByDefault();
+    if (call.options.catchResponse === true) {
+      this.pending ??= [];
+      this.pending.push(response);
+    } else response.recordByDefault();
     return response;
   }
 

@@ -180,7 +180,10 @@ export class ResponseParser {
       res.first = chunk;
       res.firstStart = start;
       res.firstEnd = end;
-    } else (res.more ??= []).push(chunk.subarray(start, end));
+    } else {
+      res.more ??= [];
+      res.more.push(chunk.subarray(start, end));
+    }
   }
 
   /** Appends bytes of an unfinished head to our buffer (grown by doubling, up to the cap). */

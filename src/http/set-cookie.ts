@@ -79,12 +79,24 @@ export function parseCookieDate(text: string): number | undefined {
   let year: number | undefined;
   for (const token of text.split(DELIMITERS)) {
     if (token === "") continue;
-    let match: RegExpExecArray | null;
-    if (time === undefined && (match = TIME.exec(token)) !== null) time = [Number(match[1]), Number(match[2]), Number(match[3])];
-    else if (day === undefined && (match = DAY.exec(token)) !== null) day = Number(match[1]);
-    else if (month === undefined && MONTHS.includes(token.slice(0, 3).toLowerCase()))
-      month = MONTHS.indexOf(token.slice(0, 3).toLowerCase());
-    else if (year === undefined && (match = YEAR.exec(token)) !== null) year = Number(match[1]);
+    // RFC 6265 5.1.1: a token is the first of time, day, month, year that it matches and that is still unset.
+    const clock = time === undefined ? TIME.exec(token) : null;
+    if (clock !== null) {
+      time = [Number(clock[1]), Number(clock[2]), Number(clock[3])];
+      continue;
+    }
+    const dayOf = day === undefined ? DAY.exec(token) : null;
+    if (dayOf !== null) {
+      day = Number(dayOf[1]);
+      continue;
+    }
+    const monthAt = month === undefined ? MONTHS.indexOf(token.slice(0, 3).toLowerCase()) : -1;
+    if (monthAt >= 0) {
+      month = monthAt;
+      continue;
+    }
+    const yearOf = year === undefined ? YEAR.exec(token) : null;
+    if (yearOf !== null) year = Number(yearOf[1]);
   }
   if (time === undefined || day === undefined || month === undefined || year === undefined) return undefined;
   if (year >= 70 && year <= 99) year += 1900;

@@ -21,9 +21,15 @@ export class Totals {
   add(report: StatsReport): void {
     for (const e of report.stats) {
       let byName = this.byMethod.get(e.method);
-      if (!byName) this.byMethod.set(e.method, (byName = new Map()));
+      if (!byName) {
+        byName = new Map();
+        this.byMethod.set(e.method, byName);
+      }
       let t = byName.get(e.name);
-      if (!t) byName.set(e.name, (t = { method: e.method, name: e.name, requests: 0, failures: 0, sumMs: 0, buckets: new Map() }));
+      if (!t) {
+        t = { method: e.method, name: e.name, requests: 0, failures: 0, sumMs: 0, buckets: new Map() };
+        byName.set(e.name, t);
+      }
       t.requests += e.num_requests;
       t.failures += e.num_failures;
       t.sumMs += e.total_response_time;

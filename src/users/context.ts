@@ -93,7 +93,7 @@ class Context implements UserContext<any> {
   private functions(): Bound {
     const { signal, parts } = this;
     const { recorder, sleeps } = parts;
-    return (this.bound ??= {
+    this.bound ??= {
       sleep: (seconds: number) => (sleeps ? sleeps.sleep(seconds * 1000, signal) : sleep(seconds * 1000, signal)),
       recordSuccess: (type, name, ms, length) => recorder.success(type, name, ms, length),
       recordFailure: (type, name, ms, error) => recorder.failure(type, name, ms, error),
@@ -104,6 +104,7 @@ class Context implements UserContext<any> {
       rescheduleTask: () => {
         throw new RescheduleTask();
       },
-    });
+    };
+    return this.bound;
   }
 }

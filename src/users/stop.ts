@@ -22,7 +22,10 @@ export class UserStop implements Abortable {
   addEventListener(_type: "abort", listener: AbortListener): void {
     if (this.aborted) return;
     if (this.first === undefined) this.first = listener;
-    else (this.more ??= []).push(listener);
+    else {
+      this.more ??= [];
+      this.more.push(listener);
+    }
   }
 
   removeEventListener(_type: "abort", listener: AbortListener): void {

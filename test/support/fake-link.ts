@@ -78,7 +78,9 @@ export class FakeTimers {
   readonly every: Every = (ms, fn) => {
     const timer = { every: ms, due: this.nowMs + ms, fn, stopped: false };
     this.timers.push(timer);
-    return () => void (timer.stopped = true);
+    return () => {
+      timer.stopped = true;
+    };
   };
 
   /** Moves time forward, firing each interval as often as it falls due, in time order. */

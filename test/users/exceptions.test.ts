@@ -50,8 +50,12 @@ describe("exceptionReporter", () => {
       sent,
       report: reporter.report,
       flush: reporter.flush,
-      advance: (ms: number) => void (now += ms),
-      unreachable: () => void (reachable = false),
+      advance: (ms: number) => {
+        now += ms;
+      },
+      unreachable: () => {
+        reachable = false;
+      },
     };
   }
 

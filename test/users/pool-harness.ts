@@ -44,7 +44,14 @@ export function harnessWith(
     log,
     onException: (error, where) => void exceptions.push({ error, where }),
     makeClient: (host, signal) => {
-      const client: FakeClient = { host, signal, closed: false, close: () => void (client.closed = true) };
+      const client: FakeClient = {
+        host,
+        signal,
+        closed: false,
+        close: () => {
+          client.closed = true;
+        },
+      };
       clients.push(client);
       return client as unknown as HttpClient;
     },

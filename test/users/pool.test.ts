@@ -108,7 +108,13 @@ describe("stopping", () => {
       tasks: [
         {
           name: "wait",
-          fn: (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => ((sawAbort = true), resolve()))),
+          fn: (ctx) =>
+            new Promise<void>((resolve) =>
+              ctx.signal.addEventListener("abort", () => {
+                sawAbort = true;
+                resolve();
+              }),
+            ),
         },
       ],
     });

@@ -32,7 +32,18 @@ describe("the turn budget", () => {
     const clock: Clock = { now: () => now, epoch: () => 0 };
     const users = 1_000;
     let tasks = 0;
-    const def = defineUser({ name: "Busy", tasks: [{ name: "record", fn: () => void ((now += 0.01), tasks++) }] });
+    const def = defineUser({
+      name: "Busy",
+      tasks: [
+        {
+          name: "record",
+          fn: () => {
+            now += 0.01;
+            tasks++;
+          },
+        },
+      ],
+    });
     const controller = new AbortController();
     const budget = new TurnBudget(clock.now);
     const runs = Array.from({ length: users }, () =>
