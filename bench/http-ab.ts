@@ -39,7 +39,7 @@ const clients = {
     sides.baseline.make({
       baseUrl: target.origin,
       recorder: sides.baseline.recorder,
-      ...(process.env["SAME_HEADERS"] === "1" ? { headers: { Accept: "*/*", Connection: "keep-alive" } } : {}),
+      ...(process.env.SAME_HEADERS === "1" ? { headers: { Accept: "*/*", Connection: "keep-alive" } } : {}),
     }),
   ),
 };
@@ -69,9 +69,9 @@ for (let i = 0; i < Number(pairs); i++) {
   const order: (keyof typeof sides)[] = i % 2 === 0 ? ["client", "baseline"] : ["baseline", "client"];
   const got: Record<string, number> = {};
   for (const side of order) got[side] = await burst(side);
-  rates.client.push(got["client"] as number);
-  rates.baseline.push(got["baseline"] as number);
-  ratios.push((got["client"] as number) / (got["baseline"] as number));
+  rates.client.push(got.client as number);
+  rates.baseline.push(got.baseline as number);
+  ratios.push((got.client as number) / (got.baseline as number));
 }
 const sorted = [...ratios].sort((a, b) => a - b);
 const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;

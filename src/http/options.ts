@@ -92,8 +92,8 @@ export function settingsOf(options: HttpClientOptions): Settings {
   // requests.Session's default headers (User-Agent is ours, set in prepare()); the caller's
   // headers come after them, so an Accept-Encoding of theirs replaces it.
   const defaults: Record<string, string> = decompress ? { "Accept-Encoding": ACCEPT_ENCODING } : {};
-  defaults["Accept"] = "*/*";
-  defaults["Connection"] = "keep-alive";
+  defaults.Accept = "*/*";
+  defaults.Connection = "keep-alive";
   return {
     timeoutMs: checkTimeout(options.timeoutMs ?? 60_000),
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,

@@ -49,7 +49,7 @@ function redirectMethod(status: number, method: string): string {
 
 /** The next request of the chain; undefined when the 3xx has no Location (it is then final). */
 function nextHop(previous: Prepared, response: RawResponse, defaults: Readonly<Record<string, string>>): Prepared | HttpError | undefined {
-  const location = decodeHeaders(response.head())["location"];
+  const location = decodeHeaders(response.head()).location;
   if (location === undefined || location === "") return undefined;
   const shown = JSON.stringify(maskCredentials(location));
   let next: URL;

@@ -2,7 +2,7 @@
 // before any response byte; urllib3 then sends again on a new socket, but only a method that is
 // safe to repeat (its default allowed methods). A POST or PATCH fails instead, as in requests.
 import type { Connection } from "./connection.ts";
-import { ConnectionFailure, HttpError } from "./errors.ts";
+import { ConnectionFailure, type HttpError } from "./errors.ts";
 import type { RawResponse } from "./raw-response.ts";
 import type { Prepared } from "./request.ts";
 import type { Call } from "./call.ts";

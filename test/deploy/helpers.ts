@@ -31,7 +31,7 @@ export function processesMentioning(text: string): { pid: number; cmd: string }[
       const state = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ").pop()?.[0];
       if (cmd.includes(text) && state !== "Z") found.push({ pid: Number(entry), cmd });
     } catch {
-      continue; // the process ended while we looked
+      // the process ended while we looked: nothing to list
     }
   }
   return found;

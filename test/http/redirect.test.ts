@@ -86,7 +86,7 @@ describe("redirects", () => {
     const { recorder, http } = client();
     const response = await http.get("/relative", { redirect: "manual" });
     expect(response.status).toBe(302);
-    expect(response.headers["location"]).toBe("/final?from=relative");
+    expect(response.headers.location).toBe("/final?from=relative");
     expect(recorder.only.kind).toBe("success");
     http.close();
   });

@@ -4,7 +4,7 @@ import { encodeError, encodeFrame, encodeGreeting, encodeReady } from "../../src
 import { refusedPort } from "../support/procs.ts";
 import { routerOpening, scriptedRouter } from "./scripted-router.ts";
 import { openDealer, startPeer } from "./support.ts";
-import { type LogLine } from "../support/fakes.ts";
+import type { LogLine } from "../support/fakes.ts";
 
 setDefaultTimeout(30_000);
 

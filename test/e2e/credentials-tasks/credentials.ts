@@ -2,8 +2,8 @@
 // (in the task, in the master's host, in a redirect, in a URL that cannot be parsed).
 import { constant, defineUser } from "../../../src/index.ts";
 
-const port = () => process.env["E2E_SECRET_PORT"] ?? "1";
-const refused = () => process.env["E2E_REFUSED_PORT"] ?? "1";
+const port = () => process.env.E2E_SECRET_PORT ?? "1";
+const refused = () => process.env.E2E_REFUSED_PORT ?? "1";
 
 export const leaky = defineUser({
   name: "Leaky",
