@@ -38,6 +38,6 @@ function unquote(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    return text.replace(/%[0-9A-Fa-f]{2}/g, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)));
+    return text.replace(/%[0-9A-Fa-f]{2}/g, (hex) => String.fromCharCode(parseInt(hex.slice(1), 16)));
   }
 }

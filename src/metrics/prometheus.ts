@@ -22,7 +22,7 @@ export interface MetricsSnapshot {
 export function formatPrometheus(s: MetricsSnapshot): string {
   const out: string[] = [];
   const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  const reqLabels = (r: RequestTotals) => `method="${escape(r.method)}",name="${escape(r.name)}"`;
+  const reqLabels = (r: RequestTotals) => `method="${escapeLabel(r.method)}",name="${escapeLabel(r.name)}"`;
 
   family("loadworker_requests_total", "counter", "Requests recorded, failures included (Locust's num_requests).");
   for (const r of s.requests) out.push(`loadworker_requests_total{${reqLabels(r)}} ${r.requests}`);
@@ -46,7 +46,7 @@ export function formatPrometheus(s: MetricsSnapshot): string {
   }
 
   family("loadworker_users", "gauge", "Running users by user class.");
-  for (const [cls, n] of Object.entries(s.users)) out.push(`loadworker_users{user_class="${escape(cls)}"} ${n}`);
+  for (const [cls, n] of Object.entries(s.users)) out.push(`loadworker_users{user_class="${escapeLabel(cls)}"} ${n}`);
   family("loadworker_exceptions_total", "counter", "Exceptions thrown by task code.");
   out.push(`loadworker_exceptions_total ${s.exceptions}`);
   family("loadworker_open_connections", "gauge", "HTTP connections the users' clients hold open.");
@@ -59,7 +59,7 @@ export function formatPrometheus(s: MetricsSnapshot): string {
 }
 
 // Label values escape backslash, double quote and newline (exposition format 0.0.4).
-function escape(value: string): string {
+function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from "../log.ts";
 import { backoffDelay } from "./backoff.ts";
 import { describeEnd, describeProtocolError, describeSocketError, describeTimeout } from "./reasons.ts";
 import { type DealerHandlers, type DealerOptions, resolveDealerOptions } from "./dealer-options.ts";
-import { ZmtpSession, type PeerInfo } from "./session.ts";
+import { ZmtpSession, type PeerInfo, type SessionEvent } from "./session.ts";
 import { encodeFrame } from "./zmtp.ts";
 
 /** Refused connections before the first one that are logged below warning (about 10 s at the default backoff). */
@@ -155,7 +155,7 @@ export class DealerSocket {
 
   private onData(socket: Socket, session: ZmtpSession, chunk: Uint8Array): void {
     if (socket !== this.socket) return;
-    let events;
+    let events: SessionEvent[];
     try {
       events = session.feed(chunk);
     } catch (error) {

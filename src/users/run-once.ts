@@ -36,8 +36,12 @@ export interface RunOnceOptions {
 }
 
 export async function runTasksOnce(plan: Plan, names: readonly string[], opts: RunOnceOptions): Promise<TaskRun[]> {
-  const unknown = names.filter((n) => !plan.tasks.has(n));
-  if (unknown.length > 0) {
+  const found = names.flatMap((name) => {
+    const entry = plan.tasks.get(name);
+    return entry === undefined ? [] : [{ name, ...entry }];
+  });
+  if (found.length < names.length) {
+    const unknown = names.filter((n) => !plan.tasks.has(n));
     const known = [...plan.tasks.keys()].map((n) => JSON.stringify(n)).join(", ");
     throw new LoadworkerError(
       "E_UNKNOWN_TASK",
@@ -45,8 +49,7 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
     );
   }
   const runs: TaskRun[] = [];
-  for (const [i, name] of names.entries()) {
-    const { task, user } = plan.tasks.get(name)!;
+  for (const [i, { name, task, user }] of found.entries()) {
     const run: TaskRun = { task: name, records: [] };
     const push = (record: Recorded) => {
       run.records.push(record);

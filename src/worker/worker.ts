@@ -98,7 +98,10 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   );
   const { metrics } = opts;
   const reportException = metrics
-    ? (error: unknown, where: string) => (metrics.exception(), exceptions.report(error, where))
+    ? (error: unknown, where: string) => {
+        metrics.exception();
+        exceptions.report(error, where);
+      }
     : exceptions.report;
   let scope: TaskScope | undefined;
   const controls = createControls({
@@ -154,7 +157,10 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
       // onTestStop hooks (a quit ends the test) get a bounded moment before the link closes.
       const hooks = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, HOOKS_ON_EXIT_MS);
-        void controls.idle().then(() => (clearTimeout(timer), resolve()));
+        void controls.idle().then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
       void hooks.then(() => link.close()).then(() => exitWith(code));
     },

@@ -82,7 +82,11 @@ async function countingListener(port = 0): Promise<{ port: number; connections: 
   return {
     port: (listener.address() as AddressInfo).port,
     connections: () => connections,
-    close: () => new Promise((resolve) => (sockets.forEach((s) => s.destroy()), listener.close(() => resolve()))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        listener.close(() => resolve());
+      }),
   };
 }
 

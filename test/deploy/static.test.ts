@@ -77,8 +77,9 @@ describe("pinned versions", () => {
     expect(args.LOCUST_VERSION).toBe(venvVersion("LOCUST_VERSION") as string);
     expect(args.SUPERVISOR_VERSION).toBe(venvVersion("SUPERVISOR_VERSION") as string);
     const pip = instructions("RUN").find((l) => l.includes("pip install")) ?? "";
-    expect(pip).toContain('"locust==${LOCUST_VERSION}"');
-    expect(pip).toContain('"supervisor==${SUPERVISOR_VERSION}"');
+    // The Dockerfile's own ${…} build-arg references, written literally.
+    expect(pip).toContain(`"locust==\${LOCUST_VERSION}"`);
+    expect(pip).toContain(`"supervisor==\${SUPERVISOR_VERSION}"`);
   });
 
   test("the build stage uses the bun that package.json and the lockfile pin", () => {

@@ -74,7 +74,7 @@ describe("classTargets", () => {
         expect({ A: shares.reduce((s, t) => s + (t.A ?? 0), 0), B: shares.reduce((s, t) => s + (t.B ?? 0), 0) }).toEqual(
           classTargets(classes, total) as { A: number; B: number },
         );
-        shares.forEach((t, index) => expect((t.A ?? 0) + (t.B ?? 0)).toBe(usersInShare(total, { index, count })));
+        for (const [index, t] of shares.entries()) expect((t.A ?? 0) + (t.B ?? 0)).toBe(usersInShare(total, { index, count }));
       }
     }
   });

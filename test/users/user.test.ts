@@ -121,7 +121,7 @@ describe("recordSuccess / recordFailure (the free functions)", () => {
     ] as const) {
       expect(new Set(h.recorder.records.map((r) => r.name))).toEqual(new Set([`${label} before`, `${label} after`]));
       expect(h.recorder.records[0]).toEqual({ ok: true, method: "grpc", name: `${label} before`, ms: 1.5, detail: 10 });
-      expect((h.recorder.records[1]?.detail as Error).message).toBe("deadline exceeded");
+      expect((h.recorder.records[1]?.detail as Error | undefined)?.message).toBe("deadline exceeded");
     }
   });
 
