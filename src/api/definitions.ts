@@ -108,6 +108,9 @@ export interface MessageDefinition {
   readonly handler: MessageHandler;
 }
 
+// The data is whatever the master's Python sent; `any` by default so a handler can read it as it
+// knows it, or name its type with onMessage<T>.
+// biome-ignore lint/suspicious/noExplicitAny: untyped JSON from the master unless the author gives T
 export type MessageHandler<T = any> = (data: T, ctx: MessageContext) => unknown;
 
 export interface MessageContext {
@@ -146,8 +149,15 @@ export function masterPython(file: string, source: string): MasterPythonDefiniti
   return { [DEFINITION]: "master_python", file, source };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyDefinition = TaskDefinition<any> | UserDefinition<any> | MessageDefinition | TestHookDefinition | MasterPythonDefinition;
+// A user class or task of some state type S, as the engine holds them: it never reads the state,
+// and S is invariant (onStart/tasks read it, state() makes it), so a UserDefinition<{ n: number }>
+// is not a UserDefinition<unknown>; `any` here stands for "some S".
+// biome-ignore lint/suspicious/noExplicitAny: "some state type", see above
+export type AnyUserDefinition = UserDefinition<any>;
+// biome-ignore lint/suspicious/noExplicitAny: "some state type", as for AnyUserDefinition
+export type AnyTaskDefinition = TaskDefinition<any>;
+
+export type AnyDefinition = AnyTaskDefinition | AnyUserDefinition | MessageDefinition | TestHookDefinition | MasterPythonDefinition;
 
 /** Declares a task (boomer's `Task{Name, Weight, Fn}`). */
 export function defineTask<S = Record<string, unknown>>(spec: TaskSpec<S>): TaskDefinition<S> {
@@ -176,6 +186,7 @@ export function defineUser<S = Record<string, unknown>>(spec: UserSpec<S>): User
  * `environment.runner.register_message(type, handler)`. Export the result from a task file, as
  * with defineTask; the handler gets the message's data (call sendMessage from it to answer).
  */
+// biome-ignore lint/suspicious/noExplicitAny: as for MessageHandler
 export function onMessage<T = any>(type: string, handler: MessageHandler<T>): MessageDefinition {
   return { [DEFINITION]: "message", type, handler };
 }

@@ -3,15 +3,15 @@
 import { LoadworkerError } from "../errors.ts";
 import {
   type AnyDefinition,
+  type AnyTaskDefinition,
+  type AnyUserDefinition,
+  defineUser,
+  DEFINITION,
+  isDefinition,
   type MasterPythonDefinition,
   type MessageDefinition,
   type MessageHandler,
-  type TaskDefinition,
   type TestHookDefinition,
-  type UserDefinition,
-  DEFINITION,
-  defineUser,
-  isDefinition,
 } from "./definitions.ts";
 
 /** The user class that runs standalone tasks, and any class the master names that we lack. */
@@ -19,11 +19,11 @@ export const DEFAULT_USER_NAME = "DefaultUser";
 
 export interface Plan {
   /** The classes the master may name, in declaration order (master.py lists these). */
-  readonly users: ReadonlyArray<UserDefinition<any>>;
+  readonly users: ReadonlyArray<AnyUserDefinition>;
   /** Every task by its unique name (for --run-tasks). */
-  readonly tasks: ReadonlyMap<string, { task: TaskDefinition<any>; user: UserDefinition<any> }>;
+  readonly tasks: ReadonlyMap<string, { task: AnyTaskDefinition; user: AnyUserDefinition }>;
   /** What runs for a class name the worker does not have. */
-  readonly fallback: ReadonlyArray<UserDefinition<any>>;
+  readonly fallback: ReadonlyArray<AnyUserDefinition>;
   /** onMessage handlers by message type. */
   readonly messages: ReadonlyMap<string, MessageHandler>;
   /** onTestStart / onTestStop hooks, in declaration order. */
@@ -70,10 +70,10 @@ export function collectDefinitions(exports: Iterable<unknown>): AnyDefinition[] 
 }
 
 export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
-  const users = definitions.filter((d): d is UserDefinition<any> => d[DEFINITION] === "user");
+  const users = definitions.filter((d): d is AnyUserDefinition => d[DEFINITION] === "user");
   // A task a user class lists is that class's, even when it is also exported (to share it).
   const owned = new Set(users.flatMap((u) => u.tasks));
-  const standalone = definitions.filter((d): d is TaskDefinition<any> => d[DEFINITION] === "task" && !owned.has(d));
+  const standalone = definitions.filter((d): d is AnyTaskDefinition => d[DEFINITION] === "task" && !owned.has(d));
   if (users.length === 0 && standalone.length === 0) {
     throw new LoadworkerError("E_NO_TASKS", "no tasks found: export defineTask(...) or defineUser(...) values from a file in tasks/");
   }
@@ -84,7 +84,7 @@ export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
     }
     all.unshift(defineUser({ name: DEFAULT_USER_NAME, tasks: standalone }));
   }
-  const tasks = new Map<string, { task: TaskDefinition<any>; user: UserDefinition<any> }>();
+  const tasks = new Map<string, { task: AnyTaskDefinition; user: AnyUserDefinition }>();
   const names = new Set<string>();
   for (const user of all) {
     validateUser(user, names);
@@ -145,7 +145,7 @@ function messageHandlers(definitions: readonly AnyDefinition[]): Map<string, Mes
   return handlers;
 }
 
-function validateUser(user: UserDefinition<any>, names: Set<string>): void {
+function validateUser(user: AnyUserDefinition, names: Set<string>): void {
   const label = `user class "${user.name}"`;
   if (typeof user.name !== "string" || !PY_IDENTIFIER.test(user.name)) {
     throw configError(
@@ -188,7 +188,7 @@ function validateUser(user: UserDefinition<any>, names: Set<string>): void {
   }
 }
 
-function validateTask(task: TaskDefinition<any>, user: UserDefinition<any>): void {
+function validateTask(task: AnyTaskDefinition, user: AnyUserDefinition): void {
   if (typeof task.name !== "string" || task.name.trim() === "") {
     throw configError(String(task.name), `a task in user class "${user.name}" has no name; give every task a non-empty name`);
   }

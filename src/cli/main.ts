@@ -13,6 +13,9 @@ import { processArgv } from "./processes.ts";
 import { standaloneRunCommand } from "./run.ts";
 import { workerArgs, workerCommand } from "./worker.ts";
 
+// Each command's flags are its own ArgsDef type, and CommandDef<T> is invariant in T (run takes a
+// context of T), so only `any` holds them all in one table.
+// biome-ignore lint/suspicious/noExplicitAny: a table of commands with different flags, see above
 type AnyCommand = CommandDef<any>;
 
 const COMMANDS: Record<string, (plan: () => Plan) => AnyCommand> = {
@@ -53,7 +56,7 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
   });
   const strict = (name: string, command: AnyCommand): AnyCommand => ({
     ...command,
-    run: async (context: CommandContext<any>) => {
+    run: async (context: CommandContext<ArgsDef>) => {
       const { rawArgs } = context;
       const isDefault = name === DEFAULT_COMMAND;
       if (wantsHelp(rawArgs)) throw isDefault ? new HelpRequested(root) : new HelpRequested(command, root);

@@ -1,7 +1,7 @@
 // `loadworker run --processes N`: the parent supervises N copies of the same command line
 // (processes/supervisor.ts, as the worker's --processes does) and is the run's only reporter; each
 // child runs its share of the users and sends its stats deltas on stdout (standalone/child-stream.ts).
-import type { UserDefinition } from "../api/definitions.ts";
+import type { AnyUserDefinition } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
 import { systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
@@ -23,7 +23,7 @@ import { childLaunch } from "./processes.ts";
  */
 export function runChild(
   plan: Plan,
-  classes: readonly UserDefinition<any>[],
+  classes: readonly AnyUserDefinition[],
   options: RunOptions,
   share: { index: number; count: number },
   rateLimit: RateLimitFlags | undefined,
@@ -63,7 +63,7 @@ export function runChild(
 export function runParent(
   count: number,
   rawArgs: readonly string[],
-  classes: readonly UserDefinition<any>[],
+  classes: readonly AnyUserDefinition[],
   options: RunOptions,
   deps: RunDeps,
   writeLog: (text: string) => void,

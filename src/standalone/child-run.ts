@@ -2,7 +2,7 @@
 // delta to the parent (child-stream.ts) instead of a view and reports. The parent owns the run
 // time and the thresholds; it ends the child with a signal, and the child then stops its users,
 // runs onTestStop, sends its last delta and "end", and exits 0.
-import type { UserDefinition } from "../api/definitions.ts";
+import type { AnyUserDefinition } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
 import { type Clock, type Every, realEvery } from "../clock.ts";
 import type { Logger } from "../log.ts";
@@ -24,7 +24,7 @@ export interface ChildDeps {
 
 const CHILD_REPORT_INTERVAL_MS = 1_000;
 
-export function startChildRun(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, deps: ChildDeps) {
+export function startChildRun(plan: Plan, classes: readonly AnyUserDefinition[], options: RunOptions, deps: ChildDeps) {
   const exceptions = new Map<string, { msg: string; count: number }>();
   let sent: Promise<void> = Promise.resolve();
   const engine = startEngine(plan, classes, options, {

@@ -2,7 +2,7 @@
 // onTestStart hooks, ramps users up by weight (its share of them under --processes), hands out
 // a stats delta whenever asked, and at the end stops the users and runs the onTestStop hooks.
 // What happens to the deltas (merged here, or sent to a parent process) is the caller's choice.
-import type { UserDefinition } from "../api/definitions.ts";
+import type { AnyUserDefinition } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
 import type { Clock, Every } from "../clock.ts";
 import type { Logger } from "../log.ts";
@@ -49,7 +49,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export function startEngine(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, deps: EngineDeps): Engine {
+export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], options: RunOptions, deps: EngineDeps): Engine {
   const { clock, log } = deps;
   const share = deps.share ?? ONE_PROCESS;
   // The worker's warnings too: a name per request, and a task that blocks the event loop.

@@ -2,7 +2,7 @@
 // stats delta every second the way a master would, redraws the live view, checks thresholds,
 // and at the end prints the summary and writes the reports. The load comes from a LoadSource:
 // this process's own users (engine.ts), or the children of --processes, which send their deltas.
-import type { UserDefinition } from "../api/definitions.ts";
+import type { AnyUserDefinition } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
 import { type Clock, type Every, realEvery } from "../clock.ts";
 import type { Logger } from "../log.ts";
@@ -112,7 +112,7 @@ export function announceRun(
 }
 
 /** One process runs every user (no --processes, or one child of it). */
-export function startStandalone(plan: Plan, classes: readonly UserDefinition<any>[], options: RunOptions, deps: RunDeps): StandaloneRun {
+export function startStandalone(plan: Plan, classes: readonly AnyUserDefinition[], options: RunOptions, deps: RunDeps): StandaloneRun {
   announceRun(options, classes, deps.log);
   const sink = new RunSink(deps.clock.epoch(), deps.log, deps.metrics);
   const engine = startEngine(plan, classes, options, {

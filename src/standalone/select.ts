@@ -1,13 +1,13 @@
 // Which user classes a standalone run starts: all of them by weight, or the classes and tasks
 // named on the command line (a named task runs in its own class, with only the named tasks),
 // narrowed by the tags.
-import type { UserDefinition } from "../api/definitions.ts";
+import type { AnyUserDefinition } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
 import { type TagFilter, tasksFor } from "../users/classes.ts";
 
-export type Selection = { ok: true; classes: UserDefinition<any>[] } | { ok: false; error: string };
+export type Selection = { ok: true; classes: AnyUserDefinition[] } | { ok: false; error: string };
 /** `dropped`: the classes the tags left without tasks. */
-export type TagSelection = { ok: true; classes: UserDefinition<any>[]; dropped: string[] } | { ok: false; error: string };
+export type TagSelection = { ok: true; classes: AnyUserDefinition[]; dropped: string[] } | { ok: false; error: string };
 
 export function selectClasses(plan: Plan, names: readonly string[]): Selection {
   if (names.length === 0) return { ok: true, classes: [...plan.users] };
@@ -45,9 +45,9 @@ export function selectClasses(plan: Plan, names: readonly string[]): Selection {
  * keeps the tasks that pass, and a class left without tasks is not started at all (no master
  * split to keep, and its users would only idle). None left is a usage error naming the tags.
  */
-export function filterByTags(classes: readonly UserDefinition<any>[], filter: TagFilter): TagSelection {
+export function filterByTags(classes: readonly AnyUserDefinition[], filter: TagFilter): TagSelection {
   if (filter.tags === null && filter.excludeTags === null) return { ok: true, classes: [...classes], dropped: [] };
-  const kept: UserDefinition<any>[] = [];
+  const kept: AnyUserDefinition[] = [];
   const dropped: string[] = [];
   for (const user of classes) {
     const tasks = tasksFor(user.tasks, undefined, filter);

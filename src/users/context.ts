@@ -3,7 +3,7 @@ import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { RescheduleTask, StopUser } from "../api/control.ts";
-import type { UserContext, UserDefinition } from "../api/definitions.ts";
+import type { AnyUserDefinition, UserContext } from "../api/definitions.ts";
 import { sleep } from "./sleep.ts";
 import type { SleepQueue } from "./sleep-queue.ts";
 
@@ -19,7 +19,7 @@ export interface ContextEnvironment {
 export interface ContextParts {
   userId: number;
   className: string;
-  def: UserDefinition<any>;
+  def: AnyUserDefinition;
   /** Read on every access, so a host the master changes reaches running users. */
   env: () => ContextEnvironment;
   client: HttpClient;
@@ -34,21 +34,21 @@ export interface ContextParts {
   sleeps?: SleepQueue;
 }
 
-export function createUserContext(parts: ContextParts): UserContext<any> {
+export function createUserContext(parts: ContextParts): UserContext<unknown> {
   return new Context(parts);
 }
 
-type Bound = Pick<UserContext<any>, "sleep" | "recordSuccess" | "recordFailure" | "sendMessage" | "stopUser" | "rescheduleTask">;
+type Bound = Pick<UserContext<unknown>, "sleep" | "recordSuccess" | "recordFailure" | "sendMessage" | "stopUser" | "rescheduleTask">;
 
 // A class, so the getters live on the prototype; the functions are bound on first use (tasks
 // destructure them: `({ sleep }) => sleep(1)`), so an idle user holds none of them.
-class Context implements UserContext<any> {
+class Context implements UserContext<unknown> {
   readonly userId: number;
   readonly userClass: string;
   readonly signal: AbortSignal;
   readonly client: HttpClient;
   readonly log: Logger;
-  state: any;
+  state: unknown;
   private readonly parts: ContextParts;
   private bound: Bound | undefined;
 

@@ -5,7 +5,7 @@ import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
-import type { TaskDefinition, UserContext, UserDefinition, UserHttpOptions } from "../api/definitions.ts";
+import type { AnyTaskDefinition, AnyUserDefinition, UserContext, UserHttpOptions } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
 import { type Activity, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
@@ -58,13 +58,13 @@ export class UserPool {
   private readonly stoppingCounts = new Map<string, number>();
   private readonly stoppingUsers = new Set<RunningUser>();
   private readonly warnedUnknown = new Set<string>();
-  private readonly pickFallback: () => UserDefinition<any>;
+  private readonly pickFallback: () => AnyUserDefinition;
   private nextUserId = 1;
   private readonly turnBudget: TurnBudget;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   env: ContextEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
   /** Web UI class edits and the test's tags: they shape the users started from now on. */
-  readonly classes: ClassControls<TaskDefinition<any>>;
+  readonly classes: ClassControls<AnyTaskDefinition>;
   private readonly scope: TaskScope;
   private readonly sleeps = new SleepQueue(); // every user's wait times and ctx.sleep, on one timer
   private readonly envNow = () => this.env;
@@ -156,7 +156,7 @@ export class UserPool {
     const hostNow = () => this.classes.hostFor(className, this.env.masterHost, this.env.host);
     const activity = newActivity();
     const client = this.opts.makeClient(hostNow(), controller.signal, def.http, activity);
-    let ctx: UserContext<any>;
+    let ctx: UserContext<unknown>;
     try {
       ctx = createUserContext({
         userId,
@@ -240,7 +240,7 @@ export class UserPool {
     user.client.close();
   }
 
-  private resolve(className: string): UserDefinition<any> {
+  private resolve(className: string): AnyUserDefinition {
     const own = this.opts.plan.users.find((u) => u.name === className);
     if (own) return own;
     if (!this.warnedUnknown.has(className)) {

@@ -4,7 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { type Activity, newActivity } from "./activity.ts";
 import { RescheduleTask, StopUser } from "../api/control.ts";
-import type { TaskDefinition, UserContext, UserDefinition } from "../api/definitions.ts";
+import type { AnyTaskDefinition, AnyUserDefinition, UserContext } from "../api/definitions.ts";
 import { type TaskScope, runInScope } from "./current.ts";
 import { weightedPicker } from "./pick.ts";
 import type { RateLimiter } from "./rate-limit.ts";
@@ -35,9 +35,9 @@ export interface UserRunOptions {
   /** `--max-rps`: one token per task execution, shared by every user of the worker. */
   limiter?: RateLimiter;
   /** The tasks this user runs, when the master narrowed the class's own (tags, web UI edits). */
-  tasks?: ReadonlyArray<TaskDefinition<any>>;
+  tasks?: ReadonlyArray<AnyTaskDefinition>;
   /** Picks from `tasks`, shared by the users that run them (TaskPickers); default one of its own. */
-  pick?: () => TaskDefinition<any>;
+  pick?: () => AnyTaskDefinition;
   /** Shared by all users of a pool: the task started last, which a stall warning names. */
   lastStarted?: { task: string | null };
   /** Shared by all users of a pool: their sleeps on one timer (default: a timer per sleep). */
@@ -47,7 +47,7 @@ export interface UserRunOptions {
 /** How a user ended: stopped by the worker, or by its own task (ctx.stopUser()). */
 export type UserEnd = "stopped" | "stop_user";
 
-export function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): Promise<UserEnd> {
+export function runUser(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: UserRunOptions): Promise<UserEnd> {
   // One async context per user, not per task: every task and hook of a user has the same scope.
   // The user's activity rides in it, so a stats watcher can tell which task recorded a new name.
   const activity = opts.activity ?? newActivity();
@@ -56,7 +56,7 @@ export function runUser(def: UserDefinition<any>, ctx: UserContext<any>, opts: U
 }
 
 // `activity` apart, not in a copy of opts: a sleeping user keeps its loop's arguments alive.
-async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions, activity: Activity): Promise<UserEnd> {
+async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: UserRunOptions, activity: Activity): Promise<UserEnd> {
   const signal = opts.stopSignal ?? ctx.signal;
   const tasks = opts.tasks ?? def.tasks;
   const { limiter } = opts;
@@ -120,7 +120,7 @@ async function loop(def: UserDefinition<any>, ctx: UserContext<any>, opts: UserR
   return end;
 }
 
-function taskFailed(error: unknown, task: TaskDefinition<any>, ctx: UserContext<any>, opts: UserRunOptions): "done" | "stop_user" {
+function taskFailed(error: unknown, task: AnyTaskDefinition, ctx: UserContext<unknown>, opts: UserRunOptions): "done" | "stop_user" {
   if (error instanceof StopUser) return "stop_user";
   if (error instanceof RescheduleTask) return "done";
   if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
@@ -148,7 +148,7 @@ async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): 
 
 // A wait time that misbehaves at run time (validated at start-up, but user code can change)
 // must not spin or stall the user: report it and fall back to 1 s.
-function nextWait(def: UserDefinition<any>, taskSeconds: number, opts: UserRunOptions): number {
+function nextWait(def: AnyUserDefinition, taskSeconds: number, opts: UserRunOptions): number {
   if (!def.waitTime) return 0;
   let seconds: unknown;
   try {

@@ -49,6 +49,7 @@ const compose = Bun.YAML.parse(read("docker-compose.yml")) as {
   >;
 };
 const k8sFiles = readdirSync(join(root, "deploy/k8s")).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML of any Kubernetes kind; each test reads the fields it checks
 type K8sObject = { kind: string; metadata: { name: string }; spec: Record<string, any> };
 const k8s = k8sFiles.flatMap((f) => [Bun.YAML.parse(read(`deploy/k8s/${f}`))].flat() as K8sObject[]);
 const k8sObject = (kind: string, name: string) => {

@@ -6,6 +6,7 @@ import { chromiumPath } from "./chromium.ts";
 import { tempDir } from "./procs.ts";
 import { waitFor, within } from "./wait.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: a Chrome DevTools Protocol result, whose shape depends on the method called
 type Reply = { id: number; result?: any; error?: { message: string } };
 
 export class Browser {
@@ -58,6 +59,7 @@ export class Browser {
   }
 
   /** One protocol command; `sessionId` addresses a page attached with `open`. */
+  // biome-ignore lint/suspicious/noExplicitAny: as Reply.result: the caller knows the method it sent
   send(method: string, params: object = {}, sessionId?: string): Promise<any> {
     const id = this.nextId++;
     const reply = new Promise<Reply>((resolve) => this.pending.set(id, resolve));

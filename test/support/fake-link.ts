@@ -9,6 +9,7 @@ import { Inbox } from "./wait.ts";
 
 export interface SentMessage {
   type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the message data as the worker sent it; each test reads the fields of its type
   data: any;
   nodeId: string;
 }

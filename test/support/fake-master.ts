@@ -7,6 +7,7 @@ import { within } from "./wait.ts";
 
 export interface WorkerMessageSeen {
   type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: decoded msgpack from the worker; each test reads the fields of its type
   data: any;
   node_id: string;
   identity: string;

@@ -118,8 +118,12 @@ export interface UiMaster {
   masterPort: number;
   webPort: number;
   url: string;
+  // Locust's web API answers JSON (/stats/requests, /swarm, /stop); tests read the fields they check.
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from Locust's web UI, see above
   stats(): Promise<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from Locust's web UI
   swarm(form: Record<string, string | number>): Promise<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from Locust's web UI
   stop(): Promise<any>;
 }
 

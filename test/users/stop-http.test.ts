@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { systemClock } from "../../src/clock.ts";
 import { defineUser } from "../../src/index.ts";
 import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import type { AnyUserDefinition } from "../../src/api/definitions.ts";
 import { UserPool } from "../../src/users/pool.ts";
 import { userClients } from "../../src/users/clients.ts";
 import { type CountingServer, countingServer } from "../support/procs.ts";
@@ -32,7 +33,7 @@ afterAll(async () => {
   await new Promise((r) => slow.close(r));
 });
 
-function poolFor(user: ReturnType<typeof defineUser<any>>, host: string) {
+function poolFor(user: AnyUserDefinition, host: string) {
   const recorder = recordingRecorder();
   const pool = new UserPool({
     plan: buildPlan(collectDefinitions([user])),

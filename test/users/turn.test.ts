@@ -47,7 +47,7 @@ describe("the turn budget", () => {
     const controller = new AbortController();
     const budget = new TurnBudget(clock.now);
     const runs = Array.from({ length: users }, () =>
-      runUser(def, { signal: controller.signal } as UserContext<any>, {
+      runUser(def, { signal: controller.signal } as UserContext<unknown>, {
         clock,
         recorder: recordingRecorder(),
         onException: (e) => {
