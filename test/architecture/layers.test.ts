@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ROOT } from "../support/procs.ts";
+import { graphSummary } from "./graph.ts";
 import { checkLayers, findCycles, importsOf, layerOf, readSources } from "./layers.ts";
 
 const SRC = join(ROOT, "src");
@@ -139,5 +140,23 @@ describe("the cycle checker", () => {
         "bottom.ts": 'import { x } from "citty";\n',
       }),
     ).toEqual([]);
+  });
+});
+
+describe("the graph summary (bun test/architecture/graph.ts)", () => {
+  test("counts files, lines and imports across folders, and names what goes up a layer and what closes a cycle", () => {
+    const text = graphSummary(
+      new Map(
+        Object.entries({
+          "stats/a.ts": 'import { b } from "./b.ts";\n',
+          "stats/b.ts": 'import { a } from "./a.ts";\n',
+          "http/c.ts": 'import { a } from "../stats/a.ts";\nimport { c } from "../cli/x.ts";\n',
+        }),
+      ),
+    );
+    expect(text).toContain("folders 2, files 3, imports between files 3");
+    expect(text).toContain("imports up a layer 1, cycles 1");
+    expect(text).toMatch(/src\/http\/ +1 +2 +1 +0\n/);
+    expect(text).toContain("cycle: stats/a.ts → stats/b.ts → stats/a.ts");
   });
 });

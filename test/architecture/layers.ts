@@ -90,13 +90,7 @@ function resolveImport(file: string, spec: string): string {
  * starting and ending at its first file by name, e.g. ["a.ts", "b.ts", "a.ts"].
  */
 export function findCycles(files: ReadonlyMap<string, string>): string[][] {
-  const edges = new Map<string, string[]>();
-  for (const [file, source] of files) {
-    const targets = importsOf(source)
-      .map((spec) => resolveImport(file, spec))
-      .filter((t) => files.has(t));
-    edges.set(file, [...new Set(targets)].sort());
-  }
+  const edges = importEdges(files);
   const cycles: string[][] = [];
   for (const tangle of tangles(edges)) {
     const start = tangle[0] as string;
@@ -104,6 +98,18 @@ export function findCycles(files: ReadonlyMap<string, string>): string[][] {
     if (path) cycles.push(path);
   }
   return cycles.sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
+}
+
+/** Each file → the files of the set it imports (each once, sorted); imports of files outside the set are left out. */
+export function importEdges(files: ReadonlyMap<string, string>): Map<string, string[]> {
+  const edges = new Map<string, string[]>();
+  for (const [file, source] of files) {
+    const targets = importsOf(source)
+      .map((spec) => resolveImport(file, spec))
+      .filter((t) => files.has(t));
+    edges.set(file, [...new Set(targets)].sort());
+  }
+  return edges;
 }
 
 /** Tarjan's strongly connected components with more than one file, or a file importing itself; each sorted. */
