@@ -10,7 +10,7 @@ import { superviseProcesses } from "../processes/supervisor.ts";
 import { startChildRun } from "../standalone/child-run.ts";
 import { lineSplitter } from "../standalone/child-stream.ts";
 import { ProcessesSource } from "../standalone/processes-source.ts";
-import type { RunOptions } from "../standalone/run-options.ts";
+import type { RunOptions } from "../standalone/options/run-options.ts";
 import { type RunDeps, RunSink, type StandaloneRun, announceRun, driveRun } from "../standalone/run.ts";
 import { KILL_GRACE_MS } from "../users/pool.ts";
 import type { RateLimitFlags } from "./controls-args.ts";

@@ -10,7 +10,7 @@ import { LoadworkerError } from "../errors.ts";
 import { HISTORY_CSV_HEADER } from "../standalone/csv-report.ts";
 import { openReportFiles } from "../standalone/report-files.ts";
 import reportSchema from "../standalone/report-schema.json" with { type: "json" };
-import { parseRunFlags, processesForUsers } from "../standalone/run-options.ts";
+import { parseRunFlags, processesForUsers } from "../standalone/options/run-options.ts";
 import { type StandaloneRun, startStandalone } from "../standalone/run.ts";
 import { filterByTags, selectClasses } from "../standalone/select.ts";
 import { LiveTerminal } from "../standalone/terminal.ts";

@@ -9,7 +9,7 @@ import type { Logger } from "../log.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { type ChildException, encodeChildMessage } from "./child-stream.ts";
 import { startEngine } from "./engine.ts";
-import type { RunOptions } from "./run-options.ts";
+import type { RunOptions } from "./options/run-options.ts";
 import type { ProcessShare } from "./spawn-plan.ts";
 
 export interface ChildDeps {

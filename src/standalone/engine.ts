@@ -15,7 +15,7 @@ import { UserPool } from "../users/pool.ts";
 import { stallSuspects, watchStalls } from "../users/stalls.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { runTestHooks } from "../users/test-hooks.ts";
-import type { RunOptions } from "./run-options.ts";
+import type { RunOptions } from "./options/run-options.ts";
 import { type ProcessShare, ONE_PROCESS, classTargets, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
 
 export type EnginePhase = "starting" | "ramping" | "running" | "stopping";

@@ -8,7 +8,7 @@ import { renderHtmlReport } from "./html-report.ts";
 import { type EndReason, runReport } from "./json-report.ts";
 import { statsNameWidth } from "./locust-tables.ts";
 import type { ReportFiles } from "./report-files.ts";
-import type { RunOptions } from "./run-options.ts";
+import type { RunOptions } from "./options/run-options.ts";
 import { summaryText } from "./summary.ts";
 import type { StandaloneIo } from "./terminal.ts";
 import { type ThresholdResult, breached, checkThresholds } from "./threshold-check.ts";

@@ -17,7 +17,7 @@ import { type HistoryPoint, historyPoint } from "./history.ts";
 import type { EndReason } from "./json-report.ts";
 import { plainLine, renderLive } from "./live-view.ts";
 import type { ReportFiles } from "./report-files.ts";
-import type { RunOptions } from "./run-options.ts";
+import type { RunOptions } from "./options/run-options.ts";
 import type { StandaloneIo } from "./terminal.ts";
 import { checkThresholds } from "./threshold-check.ts";
 import { viewSnapshot } from "./view-snapshot.ts";

@@ -10,7 +10,7 @@ import { renderHtmlReport } from "../../src/standalone/html-report.ts";
 import { type RunReport, runReport } from "../../src/standalone/json-report.ts";
 import schema from "../../src/standalone/report-schema.json" with { type: "json" };
 import { checkThresholds } from "../../src/standalone/threshold-check.ts";
-import { parseThreshold } from "../../src/standalone/threshold.ts";
+import { parseThreshold } from "../../src/standalone/options/threshold.ts";
 import { probeRendered } from "../support/chromium.ts";
 import { tempDir } from "../support/procs.ts";
 import { REPORT_PROBE, type RenderedReport } from "../support/report-probe.ts";

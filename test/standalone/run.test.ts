@@ -5,7 +5,7 @@ import { type Plan, buildPlan, collectDefinitions } from "../../src/api/plan.ts"
 import { constant, defineUser, onTestStart, onTestStop } from "../../src/index.ts";
 import type { RunReport } from "../../src/standalone/json-report.ts";
 import type { FinalReports, ReportFiles } from "../../src/standalone/report-files.ts";
-import { type RunFlags, parseRunFlags, processesForUsers } from "../../src/standalone/run-options.ts";
+import { type RunFlags, parseRunFlags, processesForUsers } from "../../src/standalone/options/run-options.ts";
 import { RunSink, driveRun, startStandalone } from "../../src/standalone/run.ts";
 import { selectClasses } from "../../src/standalone/select.ts";
 import { FakeClock } from "../support/fake-clock.ts";

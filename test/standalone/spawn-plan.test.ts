@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
 import { defineTask, defineUser } from "../../src/index.ts";
-import { parseRunFlags } from "../../src/standalone/run-options.ts";
+import { parseRunFlags } from "../../src/standalone/options/run-options.ts";
 import { filterByTags, selectClasses } from "../../src/standalone/select.ts";
 import { classTargets, rampSeconds, spawnStep, usersAt, usersInShare } from "../../src/standalone/spawn-plan.ts";
 import { runLocustScript } from "../protocol/locust_python.ts";

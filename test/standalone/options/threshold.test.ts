@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { createStats } from "../../src/stats/index.ts";
-import { Accumulator } from "../../src/standalone/accumulator.ts";
-import { breached, checkThresholds } from "../../src/standalone/threshold-check.ts";
-import { type Threshold, parseThreshold } from "../../src/standalone/threshold.ts";
-import { FakeClock } from "../support/fake-clock.ts";
+import { createStats } from "../../../src/stats/index.ts";
+import { Accumulator } from "../../../src/standalone/accumulator.ts";
+import { breached, checkThresholds } from "../../../src/standalone/threshold-check.ts";
+import { type Threshold, parseThreshold } from "../../../src/standalone/options/threshold.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
 
 function parsed(text: string): Threshold {
   const result = parseThreshold(text);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { formatSeconds, parseTimespan } from "../../src/standalone/duration.ts";
-import { runLocustScript } from "../protocol/locust_python.ts";
+import { formatSeconds, parseTimespan } from "../../../src/standalone/options/duration.ts";
+import { runLocustScript } from "../../protocol/locust_python.ts";
 
 const GOOD = ["20", "0", "30s", "5m", "2h", "1h30m", "3h30m10s", "1h10s", "90m", "007s"];
 const BAD = ["", "5x", "1.5m", "-3", "30 s", "s", "m", "1m1h", "1h 30m", "1d", "30S", " 30s", "1h30m10s5"];

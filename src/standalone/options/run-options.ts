@@ -1,8 +1,8 @@
 // `loadworker run` flags as text → validated options, or one E_USAGE error that names the flag,
 // what was given and what to write instead. Pure: nothing starts before this has passed.
-import { LoadworkerError } from "../errors.ts";
-import { parseHostUrl } from "../http/host-url.ts";
-import { maskCredentials } from "../http/index.ts";
+import { LoadworkerError } from "../../errors.ts";
+import { parseHostUrl } from "../../http/host-url.ts";
+import { maskCredentials } from "../../http/index.ts";
 import { TIMESPAN_FORMATS, parseTimespan } from "./duration.ts";
 import { type Threshold, parseThreshold } from "./threshold.ts";
 
