@@ -12,7 +12,7 @@ import { openReportFiles } from "../standalone/report-files.ts";
 import reportSchema from "../standalone/report-schema.json" with { type: "json" };
 import { parseRunFlags, processesForUsers } from "../standalone/options/run-options.ts";
 import { type StandaloneRun, startStandalone } from "../standalone/run.ts";
-import { filterByTags, selectClasses } from "../standalone/select.ts";
+import { filterByTags, selectClasses } from "../standalone/load/select.ts";
 import { LiveTerminal } from "../standalone/terminal.ts";
 import { tagFilterFrom } from "../users/classes.ts";
 import { hostInput, listFlag, withoutTaken } from "./args.ts";

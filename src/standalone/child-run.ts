@@ -8,9 +8,9 @@ import { type Clock, type Every, realEvery } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { type ChildException, encodeChildMessage } from "./child-stream.ts";
-import { startEngine } from "./engine.ts";
+import { startEngine } from "./load/engine.ts";
 import type { RunOptions } from "./options/run-options.ts";
-import type { ProcessShare } from "./spawn-plan.ts";
+import type { ProcessShare } from "./load/spawn-plan.ts";
 
 export interface ChildDeps {
   readonly clock: Clock;

@@ -3,7 +3,7 @@
 // exceptions of that interval, and its phase; "end" after the last report. Lines without the
 // prefix are not ours (a task's console.log) and are passed through by the parent.
 import type { StatsEntryReport, StatsReport } from "../stats/index.ts";
-import type { EnginePhase } from "./engine.ts";
+import type { EnginePhase } from "./load/engine.ts";
 
 export const LINE_PREFIX = "@loadworker-run ";
 

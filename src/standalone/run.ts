@@ -11,7 +11,7 @@ import { exceptionLogText } from "../users/exceptions.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { Accumulator } from "./accumulator.ts";
 import { historyCsvRows } from "./csv-report.ts";
-import { type EnginePhase, startEngine } from "./engine.ts";
+import { type EnginePhase, startEngine } from "./load/engine.ts";
 import { csvReports, finishRun } from "./finish.ts";
 import { type HistoryPoint, historyPoint } from "./history.ts";
 import type { EndReason } from "./json-report.ts";

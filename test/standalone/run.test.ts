@@ -7,7 +7,7 @@ import type { RunReport } from "../../src/standalone/json-report.ts";
 import type { FinalReports, ReportFiles } from "../../src/standalone/report-files.ts";
 import { type RunFlags, parseRunFlags, processesForUsers } from "../../src/standalone/options/run-options.ts";
 import { RunSink, driveRun, startStandalone } from "../../src/standalone/run.ts";
-import { selectClasses } from "../../src/standalone/select.ts";
+import { selectClasses } from "../../src/standalone/load/select.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 import { FakeTimers } from "../support/fake-link.ts";
 import { recordingLogger } from "../support/fakes.ts";

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
-import { defineTask, defineUser } from "../../src/index.ts";
-import { parseRunFlags } from "../../src/standalone/options/run-options.ts";
-import { filterByTags, selectClasses } from "../../src/standalone/select.ts";
-import { classTargets, rampSeconds, spawnStep, usersAt, usersInShare } from "../../src/standalone/spawn-plan.ts";
-import { runLocustScript } from "../protocol/locust_python.ts";
-import { tagFilterFrom } from "../../src/users/classes.ts";
+import { buildPlan, collectDefinitions } from "../../../src/api/plan.ts";
+import { defineTask, defineUser } from "../../../src/index.ts";
+import { parseRunFlags } from "../../../src/standalone/options/run-options.ts";
+import { filterByTags, selectClasses } from "../../../src/standalone/load/select.ts";
+import { classTargets, rampSeconds, spawnStep, usersAt, usersInShare } from "../../../src/standalone/load/spawn-plan.ts";
+import { runLocustScript } from "../../protocol/locust_python.ts";
+import { tagFilterFrom } from "../../../src/users/classes.ts";
 
 describe("usersAt", () => {
   test("steps as Locust does: floor(rate) users at once, the next step floor(rate)/rate seconds later", () => {

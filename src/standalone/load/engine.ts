@@ -2,20 +2,20 @@
 // onTestStart hooks, ramps users up by weight (its share of them under --processes), hands out
 // a stats delta whenever asked, and at the end stops the users and runs the onTestStop hooks.
 // What happens to the deltas (merged here, or sent to a parent process) is the caller's choice.
-import type { AnyUserDefinition } from "../api/definitions.ts";
-import type { Plan } from "../api/plan.ts";
-import type { Clock, Every } from "../clock.ts";
-import type { Logger } from "../log.ts";
-import { type StatsReport, createStats } from "../stats/index.ts";
-import { userClients } from "../users/clients.ts";
-import { type TaskScope, currentTask } from "../users/current.ts";
-import { describeException } from "../users/exceptions.ts";
-import { nameWatcher } from "../users/names.ts";
-import { UserPool } from "../users/pool.ts";
-import { stallSuspects, watchStalls } from "../users/stalls.ts";
-import type { RateLimiter } from "../users/rate-limit.ts";
-import { runTestHooks } from "../users/test-hooks.ts";
-import type { RunOptions } from "./options/run-options.ts";
+import type { AnyUserDefinition } from "../../api/definitions.ts";
+import type { Plan } from "../../api/plan.ts";
+import type { Clock, Every } from "../../clock.ts";
+import type { Logger } from "../../log.ts";
+import { type StatsReport, createStats } from "../../stats/index.ts";
+import { userClients } from "../../users/clients.ts";
+import { type TaskScope, currentTask } from "../../users/current.ts";
+import { describeException } from "../../users/exceptions.ts";
+import { nameWatcher } from "../../users/names.ts";
+import { UserPool } from "../../users/pool.ts";
+import { stallSuspects, watchStalls } from "../../users/stalls.ts";
+import type { RateLimiter } from "../../users/rate-limit.ts";
+import { runTestHooks } from "../../users/test-hooks.ts";
+import type { RunOptions } from "../options/run-options.ts";
 import { type ProcessShare, ONE_PROCESS, classTargets, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
 
 export type EnginePhase = "starting" | "ramping" | "running" | "stopping";

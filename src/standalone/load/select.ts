@@ -1,9 +1,9 @@
 // Which user classes a standalone run starts: all of them by weight, or the classes and tasks
 // named on the command line (a named task runs in its own class, with only the named tasks),
 // narrowed by the tags.
-import type { AnyUserDefinition } from "../api/definitions.ts";
-import type { Plan } from "../api/plan.ts";
-import { type TagFilter, tasksFor } from "../users/classes.ts";
+import type { AnyUserDefinition } from "../../api/definitions.ts";
+import type { Plan } from "../../api/plan.ts";
+import { type TagFilter, tasksFor } from "../../users/classes.ts";
 
 export type Selection = { ok: true; classes: AnyUserDefinition[] } | { ok: false; error: string };
 /** `dropped`: the classes the tags left without tasks. */
