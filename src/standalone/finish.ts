@@ -1,9 +1,9 @@
 // The end of a run: thresholds checked, the exit code decided, the report files written and the
 // summary printed, from what the run merged.
 import type { Logger } from "../log.ts";
-import type { Accumulator } from "./accumulator.ts";
+import type { Accumulator } from "./merge/accumulator.ts";
 import { exceptionsCsv, failuresCsv, statsCsv } from "./csv-report.ts";
-import type { HistoryPoint } from "./history.ts";
+import type { HistoryPoint } from "./merge/history.ts";
 import { renderHtmlReport } from "./html-report.ts";
 import { type EndReason, runReport } from "./json-report.ts";
 import { statsNameWidth } from "./locust-tables.ts";
@@ -11,7 +11,7 @@ import type { ReportFiles } from "./report-files.ts";
 import type { RunOptions } from "./options/run-options.ts";
 import { summaryText } from "./summary.ts";
 import type { StandaloneIo } from "./terminal.ts";
-import { type ThresholdResult, breached, checkThresholds } from "./threshold-check.ts";
+import { type ThresholdResult, breached, checkThresholds } from "./merge/threshold-check.ts";
 
 export interface FinishInput {
   readonly acc: Accumulator;

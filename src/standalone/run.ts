@@ -9,17 +9,17 @@ import type { Logger } from "../log.ts";
 import type { StatsReport } from "../stats/index.ts";
 import { exceptionLogText } from "../users/exceptions.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
-import { Accumulator } from "./accumulator.ts";
+import { Accumulator } from "./merge/accumulator.ts";
 import { historyCsvRows } from "./csv-report.ts";
 import { type EnginePhase, startEngine } from "./load/engine.ts";
 import { csvReports, finishRun } from "./finish.ts";
-import { type HistoryPoint, historyPoint } from "./history.ts";
+import { type HistoryPoint, historyPoint } from "./merge/history.ts";
 import type { EndReason } from "./json-report.ts";
 import { plainLine, renderLive } from "./live-view.ts";
 import type { ReportFiles } from "./report-files.ts";
 import type { RunOptions } from "./options/run-options.ts";
 import type { StandaloneIo } from "./terminal.ts";
-import { checkThresholds } from "./threshold-check.ts";
+import { checkThresholds } from "./merge/threshold-check.ts";
 import { viewSnapshot } from "./view-snapshot.ts";
 
 export const STATS_INTERVAL_MS = 1_000; // Locust's CSV interval; also the history resolution

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { createStats } from "../../src/stats/index.ts";
 import type { StatsEntryReport, StatsReport } from "../../src/stats/index.ts";
-import { Accumulator } from "../../src/standalone/accumulator.ts";
+import { Accumulator } from "../../src/standalone/merge/accumulator.ts";
 import { exceptionsCsv, failuresCsv, HISTORY_CSV_HEADER, historyCsvRows, statsCsv } from "../../src/standalone/csv-report.ts";
 import {
   PERCENTILES_TO_REPORT,
@@ -14,7 +14,7 @@ import {
   medianResponseTime,
   responseTimePercentile,
   totalRps,
-} from "../../src/standalone/entry-metrics.ts";
+} from "../../src/standalone/merge/entry-metrics.ts";
 import { errorReport, percentilesTable, statsTable } from "../../src/standalone/locust-tables.ts";
 import { runLocustScript } from "../protocol/locust_python.ts";
 import { FakeClock } from "../support/fake-clock.ts";

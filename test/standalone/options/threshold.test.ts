@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createStats } from "../../../src/stats/index.ts";
-import { Accumulator } from "../../../src/standalone/accumulator.ts";
-import { breached, checkThresholds } from "../../../src/standalone/threshold-check.ts";
+import { Accumulator } from "../../../src/standalone/merge/accumulator.ts";
+import { breached, checkThresholds } from "../../../src/standalone/merge/threshold-check.ts";
 import { type Threshold, parseThreshold } from "../../../src/standalone/options/threshold.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
 

@@ -1,9 +1,9 @@
 // What the Locust master keeps for a test (RequestStats with its worker_report listener):
 // per-(name, method) entries and the Aggregated total extended with every delta report, errors
 // merged by key, and task exceptions counted by traceback. Here the "workers" are our own users.
-import type { ErrorRow, StatsErrorReport, StatsReport } from "../stats/index.ts";
+import type { ErrorRow, StatsErrorReport, StatsReport } from "../../stats/index.ts";
 import { MergedEntry } from "./merged-entry.ts";
-import { compareCodePoints } from "./pyformat.ts";
+import { compareCodePoints } from "../pyformat.ts";
 
 /** The master's StatsError: the row a worker keeps, with occurrences summed over reports. */
 export type MergedError = ErrorRow;

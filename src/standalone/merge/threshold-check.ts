@@ -3,7 +3,7 @@
 import type { Accumulator } from "./accumulator.ts";
 import { avgResponseTime, failRatio, medianResponseTime, responseTimePercentile, totalRps } from "./entry-metrics.ts";
 import { MergedEntry } from "./merged-entry.ts";
-import { type Selector, type Threshold, compare } from "./options/threshold.ts";
+import { type Selector, type Threshold, compare } from "../options/threshold.ts";
 
 export interface ThresholdResult {
   readonly threshold: Threshold;

@@ -1,7 +1,7 @@
 // One StatsEntry as the Locust master holds it (stats.py StatsEntry with use_response_times_cache):
 // worker reports extended into running totals, plus one copy of the histogram per second for the
 // "current" (last ~10 s) percentiles.
-import type { StatsEntryReport } from "../stats/index.ts";
+import type { StatsEntryReport } from "../../stats/index.ts";
 
 interface CachedResponseTimes {
   readonly responseTimes: ReadonlyMap<number, number>;
