@@ -2,14 +2,14 @@
 // summary printed, from what the run merged.
 import type { Logger } from "../log.ts";
 import type { Accumulator } from "./merge/accumulator.ts";
-import { exceptionsCsv, failuresCsv, statsCsv } from "./csv-report.ts";
+import { exceptionsCsv, failuresCsv, statsCsv } from "./report/csv-report.ts";
 import type { HistoryPoint } from "./merge/history.ts";
-import { renderHtmlReport } from "./html-report.ts";
-import { type EndReason, runReport } from "./json-report.ts";
-import { statsNameWidth } from "./locust-tables.ts";
-import type { ReportFiles } from "./report-files.ts";
+import { renderHtmlReport } from "./report/html-report.ts";
+import { type EndReason, runReport } from "./report/json-report.ts";
+import { statsNameWidth } from "./report/locust-tables.ts";
+import type { ReportFiles } from "./report/report-files.ts";
 import type { RunOptions } from "./options/run-options.ts";
-import { summaryText } from "./summary.ts";
+import { summaryText } from "./report/summary.ts";
 import type { StandaloneIo } from "./terminal.ts";
 import { type ThresholdResult, breached, checkThresholds } from "./merge/threshold-check.ts";
 

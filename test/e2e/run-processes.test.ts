@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunReport } from "../../src/standalone/json-report.ts";
+import type { RunReport } from "../../src/standalone/report/json-report.ts";
 import { parseWithPrometheusClient, sampleValue } from "../support/prometheus.ts";
 import { type CountingServer, ROOT, alive, buildWorker, childrenOf, countingServer, freePort, tempDir } from "../support/procs.ts";
 import { type RunResult, type Runner, countsPerSecond, expectCapHeld, run, startRun, summaryCounts } from "../support/run-cli.ts";

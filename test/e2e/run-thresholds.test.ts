@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RunReport } from "../../src/standalone/json-report.ts";
+import type { RunReport } from "../../src/standalone/report/json-report.ts";
 import { type CountingServer, countingServer, tempDir } from "../support/procs.ts";
 import { type Runner, run, runBinary, startRun } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait.ts";

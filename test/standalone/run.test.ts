@@ -3,8 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { type Plan, buildPlan, collectDefinitions } from "../../src/api/plan.ts";
 import { constant, defineUser, onTestStart, onTestStop } from "../../src/index.ts";
-import type { RunReport } from "../../src/standalone/json-report.ts";
-import type { FinalReports, ReportFiles } from "../../src/standalone/report-files.ts";
+import type { RunReport } from "../../src/standalone/report/json-report.ts";
+import type { FinalReports, ReportFiles } from "../../src/standalone/report/report-files.ts";
 import { type RunFlags, parseRunFlags, processesForUsers } from "../../src/standalone/options/run-options.ts";
 import { RunSink, driveRun, startStandalone } from "../../src/standalone/run.ts";
 import { selectClasses } from "../../src/standalone/load/select.ts";

@@ -1,6 +1,6 @@
 // `--json FILE`: the whole run as one document (schema: report-schema.json, described in
 // docs/RUN-REPORT.md). The HTML report is rendered from this same object.
-import type { Accumulator, MergedError } from "./merge/accumulator.ts";
+import type { Accumulator, MergedError } from "../merge/accumulator.ts";
 import {
   PERCENTILES_TO_REPORT,
   avgContentLength,
@@ -11,10 +11,10 @@ import {
   responseTimePercentile,
   totalFailPerSec,
   totalRps,
-} from "./merge/entry-metrics.ts";
-import type { HistoryPoint } from "./merge/history.ts";
-import type { MergedEntry } from "./merge/merged-entry.ts";
-import type { ThresholdResult } from "./merge/threshold-check.ts";
+} from "../merge/entry-metrics.ts";
+import type { HistoryPoint } from "../merge/history.ts";
+import type { MergedEntry } from "../merge/merged-entry.ts";
+import type { ThresholdResult } from "../merge/threshold-check.ts";
 
 const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
 

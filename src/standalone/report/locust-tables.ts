@@ -1,6 +1,6 @@
 // Locust's console tables (stats.py get_stats_summary, get_percentile_stats_summary,
 // get_error_report_summary), line for line, so the end of a run reads like Locust's.
-import type { Accumulator, MergedError } from "./merge/accumulator.ts";
+import type { Accumulator, MergedError } from "../merge/accumulator.ts";
 import {
   PERCENTILES_TO_REPORT,
   avgResponseTime,
@@ -12,9 +12,9 @@ import {
   responseTimePercentile,
   totalFailPerSec,
   totalRps,
-} from "./merge/entry-metrics.ts";
-import type { MergedEntry } from "./merge/merged-entry.ts";
-import { padLeft, padRight, pyFixed, pyInt } from "./pyformat.ts";
+} from "../merge/entry-metrics.ts";
+import type { MergedEntry } from "../merge/merged-entry.ts";
+import { padLeft, padRight, pyFixed, pyInt } from "../pyformat.ts";
 
 const TYPE_WIDTH = 8; // STATS_TYPE_WIDTH
 

@@ -1,6 +1,6 @@
 // `--html FILE`: one self-contained page (inline CSS and SVG, no script, nothing fetched) with
 // charts over time and the summary tables, rendered from the same object as the JSON report.
-import { PERCENTILES_TO_REPORT, readablePercentile } from "./merge/entry-metrics.ts";
+import { PERCENTILES_TO_REPORT, readablePercentile } from "../merge/entry-metrics.ts";
 import type { EntryJson, RunReport } from "./json-report.ts";
 import { escapeXml as esc, lineChart } from "./svg-chart.ts";
 

@@ -1,6 +1,6 @@
 // Locust's --csv files (stats.py StatsCSV / StatsCSVFileWriter): the same headers and the same
 // number formats, so tools that read Locust's CSVs read ours. Pure: the shell writes the strings.
-import type { Accumulator } from "./merge/accumulator.ts";
+import type { Accumulator } from "../merge/accumulator.ts";
 import {
   PERCENTILES_TO_REPORT,
   avgContentLength,
@@ -12,9 +12,9 @@ import {
   responseTimePercentile,
   totalFailPerSec,
   totalRps,
-} from "./merge/entry-metrics.ts";
-import type { MergedEntry } from "./merge/merged-entry.ts";
-import { csvRow, pyFixed, pyFloat, pyNumber } from "./pyformat.ts";
+} from "../merge/entry-metrics.ts";
+import type { MergedEntry } from "../merge/merged-entry.ts";
+import { csvRow, pyFixed, pyFloat, pyNumber } from "../pyformat.ts";
 
 const PERCENTILE_COLUMNS = PERCENTILES_TO_REPORT.map(readablePercentile);
 

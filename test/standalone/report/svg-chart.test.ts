@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { elapsedLabel, escapeXml, lineChart } from "../../src/standalone/svg-chart.ts";
+import { elapsedLabel, escapeXml, lineChart } from "../../../src/standalone/report/svg-chart.ts";
 
 const chart = (values: Array<number | null>) =>
   lineChart({

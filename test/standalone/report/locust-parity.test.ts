@@ -1,10 +1,10 @@
 // The merged stats, CSV files and console tables against Locust's own master code
 // (test/peers/locust_report_rules.py) fed the very same delta reports.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { createStats } from "../../src/stats/index.ts";
-import type { StatsEntryReport, StatsReport } from "../../src/stats/index.ts";
-import { Accumulator } from "../../src/standalone/merge/accumulator.ts";
-import { exceptionsCsv, failuresCsv, HISTORY_CSV_HEADER, historyCsvRows, statsCsv } from "../../src/standalone/csv-report.ts";
+import { createStats } from "../../../src/stats/index.ts";
+import type { StatsEntryReport, StatsReport } from "../../../src/stats/index.ts";
+import { Accumulator } from "../../../src/standalone/merge/accumulator.ts";
+import { exceptionsCsv, failuresCsv, HISTORY_CSV_HEADER, historyCsvRows, statsCsv } from "../../../src/standalone/report/csv-report.ts";
 import {
   PERCENTILES_TO_REPORT,
   avgResponseTime,
@@ -14,11 +14,11 @@ import {
   medianResponseTime,
   responseTimePercentile,
   totalRps,
-} from "../../src/standalone/merge/entry-metrics.ts";
-import { errorReport, percentilesTable, statsTable } from "../../src/standalone/locust-tables.ts";
-import { runLocustScript } from "../protocol/locust_python.ts";
-import { FakeClock } from "../support/fake-clock.ts";
-import { recordRun } from "./recorded-run.ts";
+} from "../../../src/standalone/merge/entry-metrics.ts";
+import { errorReport, percentilesTable, statsTable } from "../../../src/standalone/report/locust-tables.ts";
+import { runLocustScript } from "../../protocol/locust_python.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
+import { recordRun } from "../recorded-run.ts";
 
 interface PythonOut {
   stats_csv: string;

@@ -1,10 +1,10 @@
 // The end-of-run text: Locust's own tables (whole-run stats, percentiles, error report), then
 // exceptions, thresholds with what was measured, and how the run ended. Pure.
-import type { Accumulator } from "./merge/accumulator.ts";
-import { formatSeconds } from "./options/duration.ts";
+import type { Accumulator } from "../merge/accumulator.ts";
+import { formatSeconds } from "../options/duration.ts";
 import type { EndReason } from "./json-report.ts";
 import { errorReport, percentilesTable, statsTable } from "./locust-tables.ts";
-import type { ThresholdResult } from "./merge/threshold-check.ts";
+import type { ThresholdResult } from "../merge/threshold-check.ts";
 
 export interface SummaryContext {
   readonly nameWidth: number;

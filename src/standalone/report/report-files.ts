@@ -3,7 +3,7 @@
 // rest is written at the end.
 import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { LoadworkerError } from "../errors.ts";
+import { LoadworkerError } from "../../errors.ts";
 
 export interface ReportPaths {
   readonly csvPrefix: string | undefined;
