@@ -13,7 +13,7 @@ import reportSchema from "../standalone/report/report-schema.json" with { type: 
 import { parseRunFlags, processesForUsers } from "../standalone/options/run-options.ts";
 import { type StandaloneRun, startStandalone } from "../standalone/run.ts";
 import { filterByTags, selectClasses } from "../standalone/load/select.ts";
-import { LiveTerminal } from "../standalone/terminal.ts";
+import { LiveTerminal } from "../standalone/view/terminal.ts";
 import { tagFilterFrom } from "../users/classes.ts";
 import { hostInput, listFlag, withoutTaken } from "./args.ts";
 import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";

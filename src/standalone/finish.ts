@@ -10,7 +10,7 @@ import { statsNameWidth } from "./report/locust-tables.ts";
 import type { ReportFiles } from "./report/report-files.ts";
 import type { RunOptions } from "./options/run-options.ts";
 import { summaryText } from "./report/summary.ts";
-import type { StandaloneIo } from "./terminal.ts";
+import type { StandaloneIo } from "./view/terminal.ts";
 import { type ThresholdResult, breached, checkThresholds } from "./merge/threshold-check.ts";
 
 export interface FinishInput {

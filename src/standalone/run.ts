@@ -15,12 +15,12 @@ import { type EnginePhase, startEngine } from "./load/engine.ts";
 import { csvReports, finishRun } from "./finish.ts";
 import { type HistoryPoint, historyPoint } from "./merge/history.ts";
 import type { EndReason } from "./report/json-report.ts";
-import { plainLine, renderLive } from "./live-view.ts";
+import { plainLine, renderLive } from "./view/live-view.ts";
 import type { ReportFiles } from "./report/report-files.ts";
 import type { RunOptions } from "./options/run-options.ts";
-import type { StandaloneIo } from "./terminal.ts";
+import type { StandaloneIo } from "./view/terminal.ts";
 import { checkThresholds } from "./merge/threshold-check.ts";
-import { viewSnapshot } from "./view-snapshot.ts";
+import { viewSnapshot } from "./view/view-snapshot.ts";
 
 export const STATS_INTERVAL_MS = 1_000; // Locust's CSV interval; also the history resolution
 export const VIEW_INTERVAL_MS = 2_000; // Locust's console interval

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { plainLine, renderLive } from "../../src/standalone/live-view.ts";
-import { LiveTerminal } from "../../src/standalone/terminal.ts";
-import { displayWidth, fit, truncate } from "../../src/standalone/text-width.ts";
-import type { ViewRow, ViewSnapshot } from "../../src/standalone/view-snapshot.ts";
+import { plainLine, renderLive } from "../../../src/standalone/view/live-view.ts";
+import { LiveTerminal } from "../../../src/standalone/view/terminal.ts";
+import { displayWidth, fit, truncate } from "../../../src/standalone/view/text-width.ts";
+import type { ViewRow, ViewSnapshot } from "../../../src/standalone/view/view-snapshot.ts";
 
 const row = (method: string, name: string, requests: number, failures = 0): ViewRow => ({
   method,

@@ -1,8 +1,8 @@
 // What the live view shows at one moment, taken from the merged stats: plain data, so the
 // views are pure functions of (snapshot, size).
-import type { Accumulator } from "./merge/accumulator.ts";
-import { currentRps, responseTimePercentile } from "./merge/entry-metrics.ts";
-import type { MergedEntry } from "./merge/merged-entry.ts";
+import type { Accumulator } from "../merge/accumulator.ts";
+import { currentRps, responseTimePercentile } from "../merge/entry-metrics.ts";
+import type { MergedEntry } from "../merge/merged-entry.ts";
 
 export interface ViewRow {
   readonly method: string;

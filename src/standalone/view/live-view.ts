@@ -1,6 +1,6 @@
 // The live view: a frame for a terminal of a given size (redrawn every 2 s on a TTY) and one
 // plain line per interval elsewhere. Pure functions of (snapshot, size) → string.
-import { formatSeconds } from "./options/duration.ts";
+import { formatSeconds } from "../options/duration.ts";
 import { displayWidth, fit, printable, truncate } from "./text-width.ts";
 import type { ViewRow, ViewSnapshot } from "./view-snapshot.ts";
 
