@@ -18,7 +18,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   metrics: ["stats"],
   users: ["api", "http", "stats"],
   worker: ["users", "api", "metrics", "protocol", "transport", "stats", "http"],
-  standalone: ["users", "api", "stats", "http"],
+  standalone: ["users", "api", "stats", "http", "text"],
   demo: [],
   processes: [],
   cli: ["worker", "standalone", "processes", "users", "api", "metrics", "demo", "protocol", "transport", "stats", "http"],

@@ -3,7 +3,7 @@
 // merged by key, and task exceptions counted by traceback. Here the "workers" are our own users.
 import type { ErrorRow, StatsErrorReport, StatsReport } from "../../stats/index.ts";
 import { MergedEntry } from "./merged-entry.ts";
-import { compareCodePoints } from "../pyformat.ts";
+import { compareCodePoints } from "../../text/pyformat.ts";
 
 /** The master's StatsError: the row a worker keeps, with occurrences summed over reports. */
 export type MergedError = ErrorRow;

@@ -14,7 +14,7 @@ import {
   totalRps,
 } from "../merge/entry-metrics.ts";
 import type { MergedEntry } from "../merge/merged-entry.ts";
-import { csvRow, pyFixed, pyFloat, pyNumber } from "../pyformat.ts";
+import { csvRow, pyFixed, pyFloat, pyNumber } from "../../text/pyformat.ts";
 
 const PERCENTILE_COLUMNS = PERCENTILES_TO_REPORT.map(readablePercentile);
 

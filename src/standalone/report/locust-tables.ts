@@ -14,7 +14,7 @@ import {
   totalRps,
 } from "../merge/entry-metrics.ts";
 import type { MergedEntry } from "../merge/merged-entry.ts";
-import { padLeft, padRight, pyFixed, pyInt } from "../pyformat.ts";
+import { padLeft, padRight, pyFixed, pyInt } from "../../text/pyformat.ts";
 
 const TYPE_WIDTH = 8; // STATS_TYPE_WIDTH
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { compareCodePoints, csvRow, pyFixed, pyFloat, pyInt, pyNumber } from "../../src/standalone/pyformat.ts";
+import { compareCodePoints, csvRow, pyFixed, pyFloat, pyInt, pyNumber } from "../../src/text/pyformat.ts";
 import { runLocustScript } from "../protocol/locust_python.ts";
 
 const FLOATS = [
