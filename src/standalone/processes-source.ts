@@ -7,7 +7,8 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { type ChildMessage, decodeChildLine, lineSplitter } from "./child-stream.ts";
 import type { EnginePhase } from "./load/engine.ts";
-import type { LoadSource, RunSink } from "./run.ts";
+import type { LoadSource } from "./run.ts";
+import type { RunSink } from "./sink.ts";
 
 /** The children as the supervisor runs them (the CLI wires its process supervisor to this). */
 export interface ChildProcesses {

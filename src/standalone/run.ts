@@ -1,18 +1,13 @@
 // `loadworker run`: the user engine without a master. This shell owns the timers: it merges a
-// stats delta every second the way a master would, redraws the live view, checks thresholds,
-// and at the end prints the summary and writes the reports. The load comes from a LoadSource:
-// this process's own users (engine.ts), or the children of --processes, which send their deltas.
-import type { AnyUserDefinition } from "../api/definitions.ts";
-import type { Plan } from "../api/plan.ts";
+// stats delta every second the way a master would (sink.ts), redraws the live view, checks
+// thresholds, and at the end prints the summary and writes the reports (finish.ts). The load
+// comes from a LoadSource: this process's own users (start.ts), or the children of --processes,
+// which send their deltas.
 import { type Clock, type Every, realEvery } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import type { StatsReport } from "../stats/index.ts";
-import { exceptionLogText } from "../users/exceptions.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
-import { Accumulator } from "./merge/accumulator.ts";
-import { historyCsvRows } from "./report/csv-report.ts";
-import { type EnginePhase, startEngine } from "./load/engine.ts";
 import { csvReports, finishRun } from "./finish.ts";
+import type { EnginePhase } from "./load/engine.ts";
 import { type HistoryPoint, historyPoint } from "./merge/history.ts";
 import type { EndReason } from "./report/json-report.ts";
 import { plainLine, renderLive } from "./view/live-view.ts";
@@ -20,6 +15,8 @@ import type { ReportFiles } from "./report/report-files.ts";
 import type { RunOptions } from "./options/run-options.ts";
 import type { StandaloneIo } from "./view/terminal.ts";
 import { checkThresholds } from "./merge/threshold-check.ts";
+import { historyCsvRows } from "./report/csv-report.ts";
+import type { RunMetrics, RunSink } from "./sink.ts";
 import { viewSnapshot } from "./view/view-snapshot.ts";
 
 export const STATS_INTERVAL_MS = 1_000; // Locust's CSV interval; also the history resolution
@@ -31,14 +28,6 @@ export interface StandaloneRun {
   readonly done: Promise<number>;
   /** Ends the run early (SIGINT/SIGTERM); the summary and reports still happen. */
   stop(reason: EndReason): void;
-}
-
-/** What /metrics reads (metrics/collector.ts has this shape; the CLI passes one with --metrics-port). */
-export interface RunMetrics {
-  report(report: StatsReport): void;
-  exception(): void;
-  users: () => Record<string, number>;
-  openConnections: () => number;
 }
 
 /** Where the load comes from: this process's users, or the children of --processes. */
@@ -65,69 +54,6 @@ export interface RunDeps {
   every?: Every;
   limiter?: RateLimiter;
   metrics?: RunMetrics;
-}
-
-/** The merged side of a run, which the load source feeds. */
-export class RunSink {
-  readonly acc: Accumulator;
-  private readonly loggedTracebacks = new Set<string>();
-
-  constructor(
-    epoch: number,
-    private readonly log: Logger,
-    private readonly metrics: RunMetrics | undefined,
-  ) {
-    this.acc = new Accumulator(epoch);
-  }
-
-  merge(report: StatsReport, epoch: number): void {
-    this.metrics?.report(report);
-    this.acc.merge(report, epoch);
-  }
-
-  /** Each traceback is logged once; every occurrence counts in the reports. */
-  exception(msg: string, traceback: string, node?: string): void {
-    this.metrics?.exception();
-    this.acc.addException(msg, traceback, node);
-    if (this.loggedTracebacks.size < 1_000 && !this.loggedTracebacks.has(traceback)) {
-      this.loggedTracebacks.add(traceback);
-      this.log.error(exceptionLogText(msg, traceback));
-    }
-  }
-}
-
-/**
- * The run's first lines. Before the load starts: with no onTestStart hook the first users start
- * at once, and their "all N users started" must not come first.
- */
-export function announceRun(
-  options: RunOptions,
-  classes: readonly { readonly name: string; readonly weight: number }[],
-  log: Logger,
-): void {
-  log.info(
-    `starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`,
-  );
-  if (options.host === undefined) log.info("no --host (nor LOADWORKER_HOST): only tasks that request absolute URLs can succeed");
-}
-
-/** One process runs every user (no --processes, or one child of it). */
-export function startStandalone(plan: Plan, classes: readonly AnyUserDefinition[], options: RunOptions, deps: RunDeps): StandaloneRun {
-  announceRun(options, classes, deps.log);
-  const sink = new RunSink(deps.clock.epoch(), deps.log, deps.metrics);
-  const engine = startEngine(plan, classes, options, {
-    clock: deps.clock,
-    log: deps.log,
-    every: deps.every ?? realEvery,
-    limiter: deps.limiter,
-    onReport: (report) => sink.merge(report, deps.clock.epoch()),
-    onException: (msg, traceback) => sink.exception(msg, traceback),
-  });
-  if (deps.metrics) {
-    deps.metrics.users = () => engine.counts();
-    deps.metrics.openConnections = () => engine.openConnections();
-  }
-  return driveRun(engine, sink, options, deps, classes);
 }
 
 /** The timers, the view, the thresholds and the end of a run, whatever its load source. */

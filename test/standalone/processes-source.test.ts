@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { createStats } from "../../src/stats/index.ts";
 import { LINE_PREFIX, decodeChildLine, encodeChildMessage } from "../../src/standalone/child-stream.ts";
 import { ProcessesSource } from "../../src/standalone/processes-source.ts";
-import { RunSink } from "../../src/standalone/run.ts";
+import { RunSink } from "../../src/standalone/sink.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 import { recordingLogger } from "../support/fakes.ts";
 

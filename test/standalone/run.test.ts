@@ -6,7 +6,9 @@ import { constant, defineUser, onTestStart, onTestStop } from "../../src/index.t
 import type { RunReport } from "../../src/standalone/report/json-report.ts";
 import type { FinalReports, ReportFiles } from "../../src/standalone/report/report-files.ts";
 import { type RunFlags, parseRunFlags, processesForUsers } from "../../src/standalone/options/run-options.ts";
-import { RunSink, driveRun, startStandalone } from "../../src/standalone/run.ts";
+import { driveRun } from "../../src/standalone/run.ts";
+import { RunSink } from "../../src/standalone/sink.ts";
+import { startStandalone } from "../../src/standalone/start.ts";
 import { selectClasses } from "../../src/standalone/load/select.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 import { FakeTimers } from "../support/fake-link.ts";
