@@ -11,9 +11,9 @@ import { type Activity, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
 import { TaskPickers } from "./task-pickers.ts";
 import { UserStop } from "./stop.ts";
+import { type RunningUser, StoppingUsers } from "./stopping.ts";
 import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
-import { settleWithin } from "./sleep.ts";
 import { SleepQueue } from "./sleep-queue.ts";
 import { ClassControls } from "./classes.ts";
 import type { TaskScope } from "./current.ts";
@@ -40,23 +40,10 @@ const WATCHDOG_INTERVAL_MS = 5_000;
 /** After a kill, how long aborted tasks and onStop get before the user is abandoned. */
 export const KILL_GRACE_MS = 2_000;
 
-interface RunningUser {
-  readonly id: number;
-  readonly className: string;
-  readonly activity: Activity;
-  readonly stopRequest: UserStop; // the user leaves its wait at once and ends after the task in flight
-  /** Killed: ctx.signal, aborted after stop_timeout (at once when it is 0), as Locust kills users. */
-  readonly controller: AbortController;
-  readonly client: HttpClient;
-  readonly done: Promise<void>;
-}
-
 export class UserPool {
   private readonly byClass = new Map<string, RunningUser[]>();
-  private readonly stopping = new Set<Promise<void>>();
   /** Users told to stop whose task is still finishing: Locust still counts them. */
-  private readonly stoppingCounts = new Map<string, number>();
-  private readonly stoppingUsers = new Set<RunningUser>();
+  private readonly stopping: StoppingUsers;
   private readonly warnedUnknown = new Set<string>();
   private readonly pickFallback: () => AnyUserDefinition;
   private nextUserId = 1;
@@ -76,6 +63,8 @@ export class UserPool {
     this.turnBudget = new TurnBudget(perRoundClock(opts.clock).now);
     this.classes = new ClassControls((m) => opts.log.warn(m));
     this.scope = { recorder: opts.recorder, sendMessage: opts.sendMessage ?? (() => {}) };
+    // The last user to end stops the watchdog.
+    this.stopping = new StoppingUsers({ log: opts.log, killGraceMs: KILL_GRACE_MS, onEnded: () => this.watch() });
   }
 
   /**
@@ -88,7 +77,7 @@ export class UserPool {
       const users = this.byClass.get(name) ?? [];
       this.byClass.set(name, users);
       while (users.length < target) users.push(this.start(name));
-      if (users.length > target) stops.push(...this.stop(users.splice(target), stopTimeoutSeconds));
+      if (users.length > target) stops.push(...this.stopping.stop(users.splice(target), stopTimeoutSeconds));
     }
     this.watch();
     return Promise.all(stops).then(() => undefined);
@@ -113,39 +102,39 @@ export class UserPool {
   }
 
   /** For the stall warning (off the hot path): every user's activity, and the task started last. */
-  readonly activities = (): Activity[] => [...[...this.byClass.values()].flat(), ...this.stoppingUsers].map((u) => u.activity);
+  readonly activities = (): Activity[] => [...[...this.byClass.values()].flat(), ...this.stopping.list()].map((u) => u.activity);
   readonly lastStarted: { task: string | null } = { task: null };
 
   /** Running users per class, by the master's names (what spawning_complete and stats echo). */
   counts(): Record<string, number> {
     const counts: Record<string, number> = {};
     for (const [name, users] of this.byClass) counts[name] = users.length;
-    for (const [name, n] of this.stoppingCounts) counts[name] = (counts[name] ?? 0) + n;
+    for (const [name, n] of this.stopping.countsByClass()) counts[name] = (counts[name] ?? 0) + n;
     return counts;
   }
 
   /** HTTP connections the users' clients hold open (for /metrics). */
   openConnections(): number {
     let open = 0;
-    for (const u of [...[...this.byClass.values()].flat(), ...this.stoppingUsers]) open += u.client.connectionCount;
+    for (const u of [...[...this.byClass.values()].flat(), ...this.stopping.list()]) open += u.client.connectionCount;
     return open;
   }
 
   get userCount(): number {
     let total = 0;
     for (const users of this.byClass.values()) total += users.length;
-    for (const n of this.stoppingCounts.values()) total += n;
+    for (const n of this.stopping.countsByClass().values()) total += n;
     return total;
   }
 
   /** Stops every user: abort now, wait up to the timeout for tasks in flight, then abandon them. */
   async stopAll(stopTimeoutSeconds: number): Promise<void> {
-    for (const users of this.byClass.values()) this.stop(users.splice(0), stopTimeoutSeconds);
+    for (const users of this.byClass.values()) this.stopping.stop(users.splice(0), stopTimeoutSeconds);
     this.byClass.clear();
     // A kill (stop_timeout 0: quit, a lost master) also ends users still finishing an earlier, graceful stop.
-    if (stopTimeoutSeconds === 0) for (const user of this.stoppingUsers) user.controller.abort();
+    if (stopTimeoutSeconds === 0) this.stopping.kill();
     this.watch();
-    await Promise.all([...this.stopping]);
+    await this.stopping.ended();
   }
 
   private start(className: string): RunningUser {
@@ -206,38 +195,6 @@ export class UserPool {
     users?.splice(at, 1);
     user.client.close();
     this.watch();
-  }
-
-  private stop(users: RunningUser[], stopTimeoutSeconds: number): Promise<void>[] {
-    return users.map((user) => {
-      user.stopRequest.abort();
-      this.stoppingUsers.add(user);
-      this.stoppingCounts.set(user.className, (this.stoppingCounts.get(user.className) ?? 0) + 1);
-      const finished = this.finish(user, stopTimeoutSeconds).then(() => {
-        const left = (this.stoppingCounts.get(user.className) ?? 1) - 1;
-        if (left > 0) this.stoppingCounts.set(user.className, left);
-        else this.stoppingCounts.delete(user.className);
-        this.stoppingUsers.delete(user);
-        this.stopping.delete(finished);
-        this.watch(); // the last user to finish ends the watchdog
-      });
-      this.stopping.add(finished);
-      return finished;
-    });
-  }
-
-  // Locust lets the task in flight finish within stop_timeout, then kills the user; a killed
-  // user's aborted task and its onStop get KILL_GRACE_MS before it is abandoned.
-  private async finish(user: RunningUser, stopTimeoutSeconds: number): Promise<void> {
-    const inTime = stopTimeoutSeconds > 0 && (await settleWithin(user.done, stopTimeoutSeconds * 1000));
-    if (!inTime) {
-      user.controller.abort();
-      if (!(await settleWithin(user.done, KILL_GRACE_MS)))
-        this.opts.log.warn(
-          `user ${user.id} (${user.className}) did not end within ${stopTimeoutSeconds}s stop_timeout + ${KILL_GRACE_MS / 1000}s after being killed; it was abandoned (does a task ignore ctx.signal?)`,
-        );
-    }
-    user.client.close();
   }
 
   private resolve(className: string): AnyUserDefinition {
