@@ -2,14 +2,13 @@
 // (zeromq's addon crashes under Bun and cannot ride in a compiled binary).
 import { createConnection, type Socket } from "node:net";
 import { silentLogger, type Logger } from "../log.ts";
-import { backoffDelay } from "./backoff.ts";
+import { ConnectAttempts } from "./attempts.ts";
 import { describeEnd, describeProtocolError, describeSocketError, describeTimeout } from "./reasons.ts";
 import { type DealerHandlers, type DealerOptions, resolveDealerOptions } from "./dealer-options.ts";
 import { ZmtpSession, type PeerInfo, type SessionEvent } from "./session.ts";
+import { LingeringSockets } from "./lingering.ts";
+import { Outbox } from "./outbox.ts";
 import { encodeFrame } from "./zmtp.ts";
-
-/** Refused connections before the first one that are logged below warning (about 10 s at the default backoff). */
-const STARTUP_ATTEMPTS = 8;
 
 /** Locust (pyzmq) sets TCP_KEEPALIVE_IDLE=30 on both ends; we match it. */
 const KEEPALIVE_MS = 30_000;
@@ -21,23 +20,18 @@ export class DealerSocket {
   private readonly log: Logger;
   private readonly maxFrameBytes: number;
   private readonly minMs: number;
-  private readonly maxMs: number;
   private readonly handshakeMs: number;
-  private readonly maxQueued: number;
+  private readonly attempts: ConnectAttempts;
+  private readonly outbox: Outbox;
   private socket: Socket | undefined;
   private tcpConnected = false;
   private ready = false;
-  private queue: Uint8Array[] = [];
-  private dropWarned = false;
-  private attempt = 0;
-  private lastFailure: string | undefined;
-  private everConnected = false;
   private started = false;
   private closing: Promise<void> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Sockets left by reconnect() that are still flushing; close() destroys them. */
-  private readonly lingering = new Set<Socket>();
+  private readonly lingering = new LingeringSockets(CLOSE_TIMEOUT_MS);
 
   /** Throws RangeError for a port outside 1-65535 or an identity that cannot be a ZMQ routing id. */
   constructor(
@@ -49,9 +43,12 @@ export class DealerSocket {
     this.log = options.log ?? silentLogger;
     this.maxFrameBytes = resolved.maxFrameBytes;
     this.minMs = resolved.reconnectMinMs;
-    this.maxMs = resolved.reconnectMaxMs;
     this.handshakeMs = resolved.handshakeTimeoutMs;
-    this.maxQueued = resolved.maxQueued;
+    this.attempts = new ConnectAttempts(resolved.reconnectMinMs, resolved.reconnectMaxMs);
+    const max = resolved.maxQueued;
+    this.outbox = new Outbox(max, () =>
+      this.log.warn(`not connected to ${this.where} and ${max} messages are queued: dropping the oldest`),
+    );
   }
 
   /** True once the ZMTP handshake with the master has finished. */
@@ -78,14 +75,7 @@ export class DealerSocket {
       this.socket.write(bytes);
       return;
     }
-    this.queue.push(bytes);
-    if (this.queue.length > this.maxQueued) {
-      this.queue.shift();
-      if (!this.dropWarned) {
-        this.dropWarned = true;
-        this.log.warn(`not connected to ${this.where} and ${this.maxQueued} messages are queued: dropping the oldest`);
-      }
-    }
+    this.outbox.push(bytes);
   }
 
   /** Drops the connection (flushing what was written) and connects again with the same identity. */
@@ -95,7 +85,7 @@ export class DealerSocket {
     this.log.info(`reconnecting to ${this.where}: ${reason}`);
     const socket = this.detach();
     if (socket) {
-      this.linger(socket);
+      this.lingering.add(socket);
       this.notifyDisconnected(reason);
     }
     clearTimeout(this.retryTimer);
@@ -114,8 +104,7 @@ export class DealerSocket {
         clearTimeout(this.handshakeTimer);
         this.detach()?.destroy();
         socket?.destroy();
-        for (const s of this.lingering) s.destroy();
-        this.lingering.clear();
+        this.lingering.destroyAll();
         resolve();
       };
       const deadline = setTimeout(finish, CLOSE_TIMEOUT_MS);
@@ -123,7 +112,7 @@ export class DealerSocket {
       socket.once("close", finish);
       if (this.ready) socket.end();
       // Still handshaking with nothing to flush: nothing is worth waiting for.
-      else if (this.queue.length === 0) finish();
+      else if (this.outbox.size === 0) finish();
       // Otherwise onReady() flushes the queue and ends the socket.
     });
     return this.closing;
@@ -175,14 +164,9 @@ export class DealerSocket {
   private onReady(socket: Socket, peer: PeerInfo): void {
     clearTimeout(this.handshakeTimer);
     this.ready = true;
-    this.attempt = 0;
-    this.lastFailure = undefined;
-    const verb = this.everConnected ? "reconnected" : "connected";
-    this.everConnected = true;
+    const verb = this.attempts.succeeded();
     this.log.info(`${verb} to ${this.where} (ZMTP ${peer.version}, ${peer.socketType})`);
-    for (const bytes of this.queue) socket.write(bytes);
-    this.queue = [];
-    this.dropWarned = false;
+    for (const bytes of this.outbox.drain()) socket.write(bytes);
     if (this.closing) socket.end();
     else this.guard("onConnected", () => this.handlers.onConnected?.());
   }
@@ -196,21 +180,11 @@ export class DealerSocket {
       this.log.debug(`while closing: ${reason}`);
       return;
     }
-    const delay = backoffDelay(this.attempt++, this.minMs, this.maxMs);
-    this.log[this.levelOf(reason)](`${reason}; reconnecting in ${delay} ms`);
+    const { delayMs, level } = this.attempts.failed(reason);
+    this.log[level](`${reason}; reconnecting in ${delayMs} ms`);
     this.notifyDisconnected(reason);
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.connect(), delay);
-  }
-
-  /** Repeats are debug; a refused first connection is info for a while (the master may be starting). */
-  private levelOf(reason: string): "debug" | "info" | "warn" {
-    if (!this.everConnected && this.attempt < STARTUP_ATTEMPTS && reason.startsWith("connection refused")) {
-      return this.attempt === 1 ? "info" : "debug";
-    }
-    const repeat = reason === this.lastFailure;
-    this.lastFailure = reason;
-    return repeat ? "debug" : "warn";
+    this.retryTimer = setTimeout(() => this.connect(), delayMs);
   }
 
   private detach(): Socket | undefined {
@@ -220,17 +194,6 @@ export class DealerSocket {
     this.ready = false;
     this.tcpConnected = false;
     return socket;
-  }
-
-  /** Lets a dropped socket flush what was written to it, but never for more than CLOSE_TIMEOUT_MS. */
-  private linger(socket: Socket): void {
-    this.lingering.add(socket);
-    const timer = setTimeout(() => socket.destroy(), CLOSE_TIMEOUT_MS);
-    socket.once("close", () => {
-      clearTimeout(timer);
-      this.lingering.delete(socket);
-    });
-    socket.end();
   }
 
   private notifyDisconnected(reason: string): void {

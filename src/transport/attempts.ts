@@ -1,0 +1,44 @@
+// The DEALER's connection attempts: the backoff before the next one, and how loud each failure is
+// logged (a master that is still starting, or the same failure again, is not worth a warning).
+import { backoffDelay } from "./backoff.ts";
+
+/** Refused connections before the first one that are logged below warning (about 10 s at the default backoff). */
+const STARTUP_ATTEMPTS = 8;
+
+export type FailureLevel = "debug" | "info" | "warn";
+
+export class ConnectAttempts {
+  private attempt = 0;
+  private lastFailure: string | undefined;
+  private everConnected = false;
+
+  constructor(
+    private readonly minMs: number,
+    private readonly maxMs: number,
+  ) {}
+
+  /** A handshake finished: the backoff starts over. Says whether this was the first connection. */
+  succeeded(): "connected" | "reconnected" {
+    const verb = this.everConnected ? "reconnected" : "connected";
+    this.everConnected = true;
+    this.attempt = 0;
+    this.lastFailure = undefined;
+    return verb;
+  }
+
+  /** An attempt failed: the delay before the next one, and the level to log `reason` at. */
+  failed(reason: string): { delayMs: number; level: FailureLevel } {
+    const delayMs = backoffDelay(this.attempt++, this.minMs, this.maxMs);
+    return { delayMs, level: this.levelOf(reason) };
+  }
+
+  /** Repeats are debug; a refused first connection is info for a while (the master may be starting). */
+  private levelOf(reason: string): FailureLevel {
+    if (!this.everConnected && this.attempt < STARTUP_ATTEMPTS && reason.startsWith("connection refused")) {
+      return this.attempt === 1 ? "info" : "debug";
+    }
+    const repeat = reason === this.lastFailure;
+    this.lastFailure = reason;
+    return repeat ? "debug" : "warn";
+  }
+}
