@@ -21,6 +21,15 @@ export { between, constant, constantPacing, constantThroughput } from "./api/wai
 export type { WaitInfo, WaitTime } from "./api/wait.ts";
 export { HttpClient } from "./http/index.ts";
 export type { CookieJar, HttpError, HttpErrorCode, HttpResponse, RequestOptions } from "./http/index.ts";
+export { WebSocketError } from "./websocket/index.ts";
+export type {
+  ReceiveOptions,
+  WebSocketConnection,
+  WebSocketErrorCode,
+  WebSocketMessage,
+  WebSocketOptions,
+  WebSocketRequestOptions,
+} from "./websocket/index.ts";
 
 /**
  * Records a request that succeeded, for code that measures itself (gRPC, databases, …).

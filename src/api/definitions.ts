@@ -2,6 +2,7 @@
 // build can collect every exported definition and user files get types for free.
 import type { Logger } from "../log.ts";
 import type { HttpClient, HttpClientOptions } from "../http/index.ts";
+import type { WebSocketConnection, WebSocketOptions } from "../websocket/index.ts";
 import type { WaitTime } from "./wait.ts";
 
 export const DEFINITION = Symbol.for("loadworker.definition");
@@ -37,6 +38,13 @@ export interface UserContext<S = Record<string, unknown>> {
   stopUser(): never;
   /** Ends the current task early without a failure, as Locust's `raise RescheduleTask()`. */
   rescheduleTask(): never;
+  /**
+   * Opens a WebSocket (relative URLs go to the host; http→ws, https→wss) that records itself:
+   * the connect (WS-connect), each `request` round trip (WS), and every other message sent
+   * (WS-send) or received (WS-recv). A failure is recorded, then thrown as a WebSocketError that
+   * ends the task quietly. The socket closes when the user stops. See docs/WEBSOCKET.md.
+   */
+  websocket(url: string, options?: WebSocketOptions): Promise<WebSocketConnection>;
   readonly log: Logger;
 }
 

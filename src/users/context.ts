@@ -1,9 +1,11 @@
 // Builds the per-user context that tasks receive; shared by the pool and --run-tasks.
+import { systemClock, type Clock } from "../clock.ts";
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { RescheduleTask, StopUser } from "../api/control.ts";
 import type { AnyUserDefinition, UserContext } from "../api/definitions.ts";
+import { UserSockets } from "../websocket/index.ts";
 import { sleep } from "./sleep.ts";
 import type { SleepQueue } from "./sleep-queue.ts";
 
@@ -32,13 +34,25 @@ export interface ContextParts {
   sendMessage?: (type: string, data: unknown) => void;
   /** The pool's sleeps on one timer; without it, a timer per sleep. */
   sleeps?: SleepQueue;
+  /** The user's current task (WebSocket messages recorded from socket events name it). */
+  activity?: { readonly task: string | null };
+  /** Reports latency (WebSocket rows); default the system clock. */
+  clock?: Clock;
 }
 
 export function createUserContext(parts: ContextParts): UserContext<unknown> {
   return new Context(parts);
 }
 
-type Bound = Pick<UserContext<unknown>, "sleep" | "recordSuccess" | "recordFailure" | "sendMessage" | "stopUser" | "rescheduleTask">;
+/** Closes the WebSockets a user's tasks left open (the user ended). */
+export function closeWebSockets(ctx: UserContext<unknown>): void {
+  if (ctx instanceof Context) ctx.closeWebSockets();
+}
+
+type Bound = Pick<
+  UserContext<unknown>,
+  "sleep" | "recordSuccess" | "recordFailure" | "sendMessage" | "stopUser" | "rescheduleTask" | "websocket"
+>;
 
 // A class, so the getters live on the prototype; the functions are bound on first use (tasks
 // destructure them: `({ sleep }) => sleep(1)`), so an idle user holds none of them.
@@ -51,6 +65,7 @@ class Context implements UserContext<unknown> {
   state: unknown;
   private readonly parts: ContextParts;
   private bound: Bound | undefined;
+  private userSockets: UserSockets | undefined;
 
   constructor(parts: ContextParts) {
     this.userId = parts.userId;
@@ -89,6 +104,29 @@ class Context implements UserContext<unknown> {
   get rescheduleTask(): Bound["rescheduleTask"] {
     return this.functions().rescheduleTask;
   }
+  get websocket(): Bound["websocket"] {
+    return this.functions().websocket;
+  }
+
+  closeWebSockets(): void {
+    this.userSockets?.closeAll();
+  }
+
+  // Made on the first ctx.websocket call: a user that opens none holds nothing for them.
+  private sockets(): UserSockets {
+    const { parts } = this;
+    const activity = parts.activity;
+    if (this.userSockets !== undefined) return this.userSockets;
+    const env = {
+      recorder: parts.recorder,
+      clock: parts.clock ?? systemClock,
+      host: () => this.host,
+      task: () => activity?.task ?? undefined,
+      rejectUnauthorized: parts.def.http?.rejectUnauthorized ?? true,
+    };
+    this.userSockets = new UserSockets(env, this.signal);
+    return this.userSockets;
+  }
 
   private functions(): Bound {
     const { signal, parts } = this;
@@ -104,6 +142,7 @@ class Context implements UserContext<unknown> {
       rescheduleTask: () => {
         throw new RescheduleTask();
       },
+      websocket: (url, options) => this.sockets().connect(url, options),
     };
     return this.bound;
   }

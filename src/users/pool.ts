@@ -11,7 +11,7 @@ import { type Activity, hungTasks, newActivity } from "./activity.ts";
 import { weightedPicker } from "./pick.ts";
 import { TaskPickers } from "./task-pickers.ts";
 import { UserStop } from "./stop.ts";
-import { type RunningUser, StoppingUsers } from "./stopping.ts";
+import { type RunningUser, releaseUser, StoppingUsers } from "./stopping.ts";
 import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 import { SleepQueue } from "./sleep-queue.ts";
@@ -159,6 +159,8 @@ export class UserPool {
         host: hostNow,
         sendMessage: this.scope.sendMessage,
         sleeps: this.sleeps,
+        activity,
+        clock: this.opts.clock,
       });
     } catch (error) {
       // A throwing state() factory is user code too: report it; the user stays counted but idle.
@@ -182,7 +184,7 @@ export class UserPool {
       (end) => void (end === "stop_user" && this.leave(user)),
       (error) => this.opts.onException(error, `${def.name} (user loop)`),
     );
-    const user: RunningUser = { id: userId, className, activity, stopRequest, controller, client, done };
+    const user: RunningUser = { id: userId, className, activity, stopRequest, controller, client, ctx, done };
     return user;
   }
 
@@ -193,7 +195,7 @@ export class UserPool {
     const at = users?.indexOf(user) ?? -1;
     if (at < 0) return; // already being stopped by the worker
     users?.splice(at, 1);
-    user.client.close();
+    releaseUser(user);
     this.watch();
   }
 

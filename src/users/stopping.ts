@@ -2,7 +2,9 @@
 // so the pool's counts include them, and a kill (stop_timeout 0) ends them too.
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
+import type { UserContext } from "../api/definitions.ts";
 import type { Activity } from "./activity.ts";
+import { closeWebSockets } from "./context.ts";
 import { settleWithin } from "./sleep.ts";
 import type { UserStop } from "./stop.ts";
 
@@ -14,7 +16,15 @@ export interface RunningUser {
   /** Killed: ctx.signal, aborted after stop_timeout (at once when it is 0), as Locust kills users. */
   readonly controller: AbortController;
   readonly client: HttpClient;
+  /** Absent when the user's state() threw (it never ran). */
+  readonly ctx?: UserContext<unknown>;
   readonly done: Promise<void>;
+}
+
+/** The user is gone: its HTTP sockets close, and so do the WebSockets its tasks left open. */
+export function releaseUser(user: RunningUser): void {
+  user.client.close();
+  if (user.ctx !== undefined) closeWebSockets(user.ctx);
 }
 
 export interface StoppingOptions {
@@ -83,6 +93,6 @@ export class StoppingUsers {
           `user ${user.id} (${user.className}) did not end within ${stopTimeoutSeconds}s stop_timeout + ${grace / 1000}s after being killed; it was abandoned (does a task ignore ctx.signal?)`,
         );
     }
-    user.client.close();
+    releaseUser(user);
   }
 }

@@ -12,6 +12,7 @@ import { isAbortError, sleep } from "./sleep.ts";
 import type { SleepQueue } from "./sleep-queue.ts";
 import type { Abortable } from "./stop.ts";
 import { TurnBudget } from "./turn.ts";
+import { isRecordedFailure } from "../websocket/index.ts";
 
 /** Where a user reports a throw from its own code; `where` names the task or hook. */
 export type ExceptionSink = (error: unknown, where: string) => void;
@@ -123,6 +124,8 @@ async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: Use
 function taskFailed(error: unknown, task: AnyTaskDefinition, ctx: UserContext<unknown>, opts: UserRunOptions): "done" | "stop_user" {
   if (error instanceof StopUser) return "stop_user";
   if (error instanceof RescheduleTask) return "done";
+  // A WebSocket failure is already a failure row: like Locust's failed request, not an exception.
+  if (isRecordedFailure(error)) return "done";
   if (!(ctx.signal.aborted && isAbortError(error))) opts.onException(error, task.name);
   return "done";
 }
@@ -141,7 +144,7 @@ async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): 
     await fn();
   } catch (error) {
     if (error instanceof StopUser) return "stop_user";
-    if (!isAbortError(error) && !(error instanceof RescheduleTask)) opts.onException(error, where);
+    if (!isAbortError(error) && !(error instanceof RescheduleTask) && !isRecordedFailure(error)) opts.onException(error, where);
   }
   return "done";
 }

@@ -1,0 +1,34 @@
+// What a WebSocket call rejects with. Most failures are recorded first (a failure row at the
+// master) and then thrown with `recorded: true`, so that the task ends without an exception report.
+
+/** Every code a WebSocketError can carry; the set is part of the public API. */
+export type WebSocketErrorCode =
+  | "ECONNREFUSED" // nothing listens on host:port
+  | "ECONNRESET" // the connection was reset or ended without a close frame
+  | "ENOTFOUND" // the host name did not resolve
+  | "ETLS" // the TLS handshake failed
+  | "ENETWORK" // any other socket error
+  | "EUPGRADE" // the server did not switch protocols (no 101, or a 101 that does not fit the request)
+  | "ECLOSED" // the server closed the connection, or the socket was closed before this call
+  | "ETIMEDOUT" // connect, receive or request did not finish within timeoutMs
+  | "ETOOBIG" // the server sent a message larger than maxMessageBytes (closed with 1009)
+  | "EPROTO" // the server broke the protocol (closed with 1002 or 1007)
+  | "EINVALIDURL" // the URL cannot be parsed, is relative without a host, or is not ws/wss/http/https
+  | "EINVALIDOPTION"; // an option has a value it cannot have
+
+export class WebSocketError extends Error {
+  readonly code: WebSocketErrorCode;
+  /** The failure is already in the stats: the user loop ends the task quietly (no exception report). */
+  readonly recorded: boolean;
+  constructor(code: WebSocketErrorCode, message: string, recorded: boolean, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = "WebSocketError";
+    this.code = code;
+    this.recorded = recorded;
+  }
+}
+
+/** True for a WebSocket failure that was recorded before it was thrown. */
+export function isRecordedFailure(error: unknown): boolean {
+  return error instanceof WebSocketError && error.recorded;
+}

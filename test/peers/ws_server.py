@@ -1,0 +1,84 @@
+"""A WebSocket test peer on Python's `websockets` (PyPI, pinned in scripts/lib/venv-websockets.sh).
+
+usage: ws_server.py PORT [--no-compression]; prints "LISTENING <port>" when it accepts.
+Paths (query strings are read where noted):
+  /echo              echoes every message as it came (text as text, binary as binary);
+                     the text "close:CODE:REASON" makes the server close with that code and reason
+  /big?bytes=N       answers any message with one binary message of N bytes
+  /push?n=N          sends N text messages "push 0".."push N-1" at once, then echoes
+  /ping              answers the text "ping" by pinging the client and, once its pong came back, "pong received"
+  /headers           answers any message with JSON of the upgrade request's headers and subprotocol
+  /refuse            refuses the upgrade with HTTP 403
+  /count             echoes; GET /stats (plain HTTP) tells the connections and messages seen
+Counts are kept per path so tests can compare them with what the client recorded.
+"""
+import asyncio
+import json
+import sys
+from http import HTTPStatus
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import serve
+
+seen = {"connections": 0, "messages": 0, "open": 0}
+
+
+async def handler(ws):
+    url = urlsplit(ws.request.path)
+    query = parse_qs(url.query)
+    seen["connections"] += 1
+    seen["open"] += 1
+    try:
+        if url.path == "/push":
+            for i in range(int(query.get("n", ["1"])[0])):
+                await ws.send(f"push {i}")
+        async for message in ws:
+            seen["messages"] += 1
+            if url.path == "/big":
+                await ws.send(b"x" * int(query.get("bytes", ["1"])[0]))
+            elif url.path == "/ping" and message == "ping":
+                pong = await ws.ping()
+                await pong
+                await ws.send("pong received")
+            elif url.path == "/headers":
+                await ws.send(json.dumps({"headers": dict(ws.request.headers.raw_items()), "subprotocol": ws.subprotocol}))
+            elif isinstance(message, str) and message.startswith("close:"):
+                _, code, reason = message.split(":", 2)
+                await ws.close(int(code), reason)
+            else:
+                await ws.send(message)
+    finally:
+        seen["open"] -= 1
+
+
+def select_subprotocol(connection, offered):
+    # "chat" when offered, else none (the library's default would refuse a client that offers none).
+    return "chat" if "chat" in offered else None
+
+
+def process_request(connection, request):
+    if request.path == "/refuse":
+        return connection.respond(HTTPStatus.FORBIDDEN, "no WebSocket here\n")
+    if request.path == "/stats":
+        return connection.respond(HTTPStatus.OK, json.dumps(seen) + "\n")
+    return None
+
+
+async def main():
+    port = int(sys.argv[1])
+    compression = None if "--no-compression" in sys.argv else "deflate"
+    async with serve(
+        handler,
+        "127.0.0.1",
+        port,
+        process_request=process_request,
+        compression=compression,
+        select_subprotocol=select_subprotocol,
+        max_size=64 * 1024 * 1024,
+        ping_interval=None,
+    ) as server:
+        print(f"LISTENING {port}", flush=True)
+        await server.serve_forever()
+
+
+asyncio.run(main())
