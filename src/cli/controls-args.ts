@@ -1,11 +1,11 @@
 // The worker's control flags: boomer's rate limits and the Prometheus endpoint. Bad values are
 // usage errors that name the flag (exit 2).
-import { type Clock, systemClock } from "../clock.ts";
+import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { MetricsCollector } from "../metrics/collector.ts";
 import { serveMetrics } from "../metrics/server.ts";
-import { type RateLimiter, createRateLimiter, parseIncreaseRate } from "../users/rate-limit.ts";
+import { type RateLimits, parseIncreaseRate, rateLimiterFor } from "../users/rate-limit.ts";
 import { parsePort } from "./args.ts";
 
 export const controlArgs = {
@@ -18,13 +18,8 @@ export const controlArgs = {
   "metrics-host": { type: "string", default: "0.0.0.0", description: "Address for --metrics-port (127.0.0.1 keeps it local)" },
 } as const;
 
-export interface RateLimitFlags {
-  maxRps: number;
-  increase?: { step: number; everyMs: number };
-}
-
 /** Reads --max-rps / --request-increase-rate; undefined when neither is set (no limiter at all). */
-export function parseRateLimit(maxRps: string | undefined, increase: string | undefined): RateLimitFlags | undefined {
+export function parseRateLimit(maxRps: string | undefined, increase: string | undefined): RateLimits | undefined {
   let cap = 0;
   if (maxRps !== undefined) {
     cap = Number(maxRps);
@@ -35,7 +30,7 @@ export function parseRateLimit(maxRps: string | undefined, increase: string | un
       );
     }
   }
-  let ramp: RateLimitFlags["increase"];
+  let ramp: RateLimits["increase"];
   if (increase !== undefined && increase !== "-1") {
     const parsed = parseIncreaseRate(increase);
     if ("error" in parsed) throw new LoadworkerError("E_USAGE", `--request-increase-rate: ${parsed.error}`);
@@ -44,20 +39,6 @@ export function parseRateLimit(maxRps: string | undefined, increase: string | un
   if (cap === 0 && !ramp) return undefined;
   // boomer: a ramp without --max-rps grows without bound.
   return { maxRps: cap === 0 ? Infinity : cap, increase: ramp };
-}
-
-/**
- * The limiter for one worker process. With several processes on one machine (`--processes N`)
- * each gets 1/N of the cap and of the ramp's step, so the machine as a whole keeps the cap.
- */
-export function rateLimiterFor(flags: RateLimitFlags | undefined, clock: Clock, processes = 1): RateLimiter | undefined {
-  if (!flags) return undefined;
-  const share = (n: number) => n / processes;
-  return createRateLimiter({
-    maxRps: share(flags.maxRps),
-    increase: flags.increase ? { step: share(flags.increase.step), everyMs: flags.increase.everyMs } : undefined,
-    clock,
-  });
 }
 
 export function parseMetricsPort(value: string | undefined): number | undefined {
@@ -69,7 +50,7 @@ export function parseMetricsPort(value: string | undefined): number | undefined 
  * worker starts, so a taken port stops it with exit 2; without the flags, neither exists.
  */
 export async function startControls(
-  rateLimit: RateLimitFlags | undefined,
+  rateLimit: RateLimits | undefined,
   metricsPort: number | undefined,
   metricsHost: string,
   log: Logger,

@@ -15,8 +15,7 @@ import { type RunDeps, type StandaloneRun, driveRun } from "../standalone/run.ts
 import { RunSink } from "../standalone/sink.ts";
 import { announceRun } from "../standalone/start.ts";
 import { KILL_GRACE_MS } from "../users/pool.ts";
-import type { RateLimitFlags } from "./controls-args.ts";
-import { rateLimiterFor } from "./controls-args.ts";
+import { type RateLimits, rateLimiterFor } from "../users/rate-limit.ts";
 import { childLaunch } from "./processes.ts";
 
 /**
@@ -28,7 +27,7 @@ export function runChild(
   classes: readonly AnyUserDefinition[],
   options: RunOptions,
   share: { index: number; count: number },
-  rateLimit: RateLimitFlags | undefined,
+  rateLimit: RateLimits | undefined,
   log: Logger,
 ): Promise<number> {
   // The parent may already be gone when the last lines go out: nothing to do about it here.

@@ -163,3 +163,20 @@ export function parseIncreaseRate(text: string): IncreaseRate | { error: string 
   if (!(everyMs >= 1)) return { error: `the period must be at least 1ms; ${hint}` };
   return { step, everyMs };
 }
+
+/** The cap and its ramp for the whole machine, as --max-rps and --request-increase-rate give them. */
+export type RateLimits = Pick<RateLimitOptions, "maxRps" | "increase">;
+
+/**
+ * The limiter for one process of `processes` on one machine (`--processes N`): each gets 1/N of
+ * the cap and of the ramp's step, so the machine as a whole keeps the cap. None without limits.
+ */
+export function rateLimiterFor(limits: RateLimits | undefined, clock: Clock, processes = 1): RateLimiter | undefined {
+  if (!limits) return undefined;
+  const share = (n: number) => n / processes;
+  return createRateLimiter({
+    maxRps: share(limits.maxRps),
+    increase: limits.increase ? { step: share(limits.increase.step), everyMs: limits.increase.everyMs } : undefined,
+    clock,
+  });
+}

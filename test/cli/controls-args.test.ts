@@ -1,22 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { parseRateLimit, rateLimiterFor } from "../../src/cli/controls-args.ts";
+import { parseRateLimit } from "../../src/cli/controls-args.ts";
 
 describe("--max-rps and --request-increase-rate", () => {
   test("neither, or a zero cap without a ramp, means no limiter at all (nothing on the hot path)", () => {
     expect(parseRateLimit(undefined, undefined)).toBeUndefined();
     expect(parseRateLimit("0", undefined)).toBeUndefined();
     expect(parseRateLimit(undefined, "-1")).toBeUndefined(); // boomer's "off"
-    expect(rateLimiterFor(undefined, { now: () => 0, epoch: () => 0 })).toBeUndefined();
   });
 
   test("a ramp without a cap grows without bound, as boomer's does", () => {
     expect(parseRateLimit(undefined, "10/500ms")).toEqual({ maxRps: Infinity, increase: { step: 10, everyMs: 500 } });
     expect(parseRateLimit("250", "10")).toEqual({ maxRps: 250, increase: { step: 10, everyMs: 1000 } });
-  });
-
-  test("several processes on one machine split the cap and the step", () => {
-    const limiter = rateLimiterFor({ maxRps: 1000, increase: { step: 100, everyMs: 1000 } }, { now: () => 0, epoch: () => 0 }, 4);
-    expect(limiter?.currentRps()).toBe(25); // the first step, a quarter of 100
-    limiter?.close();
   });
 });

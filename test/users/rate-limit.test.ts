@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createRateLimiter, parseIncreaseRate, type Timers } from "../../src/users/rate-limit.ts";
+import { createRateLimiter, parseIncreaseRate, rateLimiterFor, type Timers } from "../../src/users/rate-limit.ts";
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
@@ -180,5 +180,17 @@ describe("parseIncreaseRate", () => {
   test.each(["fast", "", "-5", "0", "1.5", "10/", "10/0ms", "10/1d", "1/2/3"])("refuses %p with a message that shows the form", (text) => {
     const result = parseIncreaseRate(text);
     expect("error" in result && result.error).toContain('"10/500ms"');
+  });
+});
+
+describe("rateLimiterFor (--processes: one limiter per process)", () => {
+  test("no limits, no limiter (nothing on the hot path)", () => {
+    expect(rateLimiterFor(undefined, { now: () => 0, epoch: () => 0 })).toBeUndefined();
+  });
+
+  test("several processes on one machine split the cap and the step", () => {
+    const limiter = rateLimiterFor({ maxRps: 1000, increase: { step: 100, everyMs: 1000 } }, { now: () => 0, epoch: () => 0 }, 4);
+    expect(limiter?.currentRps()).toBe(25); // the first step, a quarter of 100
+    limiter?.close();
   });
 });
