@@ -174,3 +174,13 @@ export function withoutTaken(words: readonly string[], taken: readonly string[])
   }
   return left;
 }
+
+/** `--processes` for the commands that run users (processes/fork.ts: which child this process is). */
+export const processesArgs = {
+  processes: {
+    type: "string",
+    default: "1",
+    description:
+      "Worker processes to start, each a whole worker with its own identity and stats (Locust's --processes); -1: one per CPU core",
+  },
+} satisfies ArgsDef;

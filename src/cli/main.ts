@@ -9,7 +9,7 @@ import { LoadworkerError } from "../errors.ts";
 import { firstPositional, rejectUnknownFlags } from "./args.ts";
 import { demoTargetCommand } from "./demo-target.ts";
 import { locustfileCommand } from "./locustfile.ts";
-import { processArgv } from "./processes.ts";
+import { processArgv } from "../processes/fork.ts";
 import { standaloneRunCommand } from "./run.ts";
 import { workerArgs, workerCommand } from "./worker.ts";
 

@@ -16,7 +16,7 @@ import { RunSink } from "../standalone/sink.ts";
 import { announceRun } from "../standalone/start.ts";
 import { KILL_GRACE_MS } from "../users/pool.ts";
 import { type RateLimits, rateLimiterFor } from "../users/rate-limit.ts";
-import { childLaunch } from "./processes.ts";
+import { childLaunch } from "../processes/fork.ts";
 
 /**
  * A child: runs its share until the parent signals (or is gone), then sends its last delta and

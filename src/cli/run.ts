@@ -16,11 +16,11 @@ import { startStandalone } from "../standalone/start.ts";
 import { filterByTags, selectClasses } from "../standalone/load/select.ts";
 import { LiveTerminal } from "../standalone/view/terminal.ts";
 import { tagFilterFrom } from "../users/classes.ts";
-import { hostInput, listFlag, withoutTaken } from "./args.ts";
+import { hostInput, listFlag, processesArgs, withoutTaken } from "./args.ts";
 import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
 import { parseProcessCount, usableCores } from "../processes/count.ts";
 import { guardUnhandledErrors } from "./guard.ts";
-import { processSlot, processesArgs } from "./processes.ts";
+import { processSlot } from "../processes/fork.ts";
 import { runChild, runParent } from "./run-processes.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 

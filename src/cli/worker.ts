@@ -8,12 +8,12 @@ import { dealerLink } from "../worker/link.ts";
 import { LogBuffer, capturingLogger } from "../worker/logs.ts";
 import { parseTiming } from "../worker/timing.ts";
 import { startWorker } from "../worker/worker.ts";
-import { hostInput, parseHostUrl, parseMasterHost, parsePort } from "./args.ts";
+import { hostInput, parseHostUrl, parseMasterHost, parsePort, processesArgs } from "./args.ts";
 import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./controls-args.ts";
 import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
-import { forkProcesses, processSlot, processesArgs } from "./processes.ts";
+import { forkProcesses, processSlot } from "../processes/fork.ts";
 
 export const workerArgs = {
   "master-host": { type: "string", default: "127.0.0.1", description: "Locust master host" },

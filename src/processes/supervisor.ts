@@ -8,7 +8,7 @@ import type { ChildProcess } from "node:child_process";
 import type { Logger } from "../log.ts";
 import { DEFAULT_RESTART, type RestartPolicy, restartDelay } from "./backoff.ts";
 
-/** Set in every child's environment: "i/N" (1-based). A child sees it and runs as one of N (cli/processes.ts processSlot). */
+/** Set in every child's environment: "i/N" (1-based). A child sees it and runs as one of N (fork.ts processSlot). */
 export const PROCESS_ENV = "LOADWORKER_PROCESS";
 
 export interface SuperviseOptions {

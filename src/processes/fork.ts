@@ -1,22 +1,12 @@
-// --processes for the commands that run users: the flag, and which child of it this process is
-// (the worker and `run` both use them). forkProcesses is the worker's: in the command's process,
-// decide whether to supervise N copies of this command line or to run here, as one of them or as
-// the only one (`run` supervises its children itself: cli/run-processes.ts).
-import type { ArgsDef } from "citty";
+// --processes for the commands that run users: which child of it this process is, and how a child
+// is started (the worker and `run` both use them). forkProcesses is the worker's: in the command's
+// process, decide whether to supervise N copies of this command line or to run here, as one of
+// them or as the only one (`run` supervises its children itself: run/parent.ts).
 import type { Logger } from "../log.ts";
-import { parseProcessCount, usableCores } from "../processes/count.ts";
-import { watchParent } from "../processes/orphan.ts";
-import { hideArgs, restoreArgs } from "../processes/child-args.ts";
-import { PROCESS_ENV, relaunchCommand, superviseProcesses } from "../processes/supervisor.ts";
-
-export const processesArgs = {
-  processes: {
-    type: "string",
-    default: "1",
-    description:
-      "Worker processes to start, each a whole worker with its own identity and stats (Locust's --processes); -1: one per CPU core",
-  },
-} satisfies ArgsDef;
+import { parseProcessCount, usableCores } from "./count.ts";
+import { watchParent } from "./orphan.ts";
+import { hideArgs, restoreArgs } from "./child-args.ts";
+import { PROCESS_ENV, relaunchCommand, superviseProcesses } from "./supervisor.ts";
 
 export interface ProcessSlot {
   /** 1-based. */
