@@ -21,7 +21,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   worker: ["users", "api", "metrics", "protocol", "transport", "stats", "http", "websocket"],
   standalone: ["users", "api", "stats", "http", "text", "websocket"],
   demo: [],
-  processes: [],
+  processes: ["standalone", "users", "api", "stats"],
   cli: ["worker", "standalone", "processes", "users", "api", "metrics", "demo", "protocol", "transport", "stats", "http", "websocket"],
   "index.ts": ["api", "users", "http", "websocket", "stats"],
   "main.ts": ["cli"],

@@ -2,15 +2,15 @@
 // delta to the parent (child-stream.ts) instead of a view and reports. The parent owns the run
 // time and the thresholds; it ends the child with a signal, and the child then stops its users,
 // runs onTestStop, sends its last delta and "end", and exits 0.
-import type { AnyUserDefinition } from "../api/definitions.ts";
-import type { Plan } from "../api/plan.ts";
-import { type Clock, type Every, realEvery } from "../clock.ts";
-import type { Logger } from "../log.ts";
-import type { RateLimiter } from "../users/rate-limit.ts";
+import type { AnyUserDefinition } from "../../api/definitions.ts";
+import type { Plan } from "../../api/plan.ts";
+import { type Clock, type Every, realEvery } from "../../clock.ts";
+import type { Logger } from "../../log.ts";
+import type { RateLimiter } from "../../users/rate-limit.ts";
 import { type ChildException, encodeChildMessage } from "./child-stream.ts";
-import { startEngine } from "./load/engine.ts";
-import type { RunOptions } from "./options/run-options.ts";
-import type { ProcessShare } from "./load/spawn-plan.ts";
+import { startEngine } from "../../standalone/load/engine.ts";
+import type { RunOptions } from "../../standalone/options/run-options.ts";
+import type { ProcessShare } from "../../standalone/load/spawn-plan.ts";
 
 export interface ChildDeps {
   readonly clock: Clock;

@@ -1,12 +1,12 @@
 // The parent's side of `run --processes`: children's stats lines, split anywhere across chunks,
 // merged as a master merges worker reports; a child that exits during the run ends it.
 import { describe, expect, test } from "bun:test";
-import { createStats } from "../../src/stats/index.ts";
-import { LINE_PREFIX, decodeChildLine, encodeChildMessage } from "../../src/standalone/child-stream.ts";
-import { ProcessesSource } from "../../src/standalone/processes-source.ts";
-import { RunSink } from "../../src/standalone/sink.ts";
-import { FakeClock } from "../support/fake-clock.ts";
-import { recordingLogger } from "../support/fakes.ts";
+import { createStats } from "../../../src/stats/index.ts";
+import { LINE_PREFIX, decodeChildLine, encodeChildMessage } from "../../../src/processes/run/child-stream.ts";
+import { ProcessesSource } from "../../../src/processes/run/processes-source.ts";
+import { RunSink } from "../../../src/standalone/sink.ts";
+import { FakeClock } from "../../support/fake-clock.ts";
+import { recordingLogger } from "../../support/fakes.ts";
 
 function childReport(clock: FakeClock, requests: number, users: number) {
   const stats = createStats(clock);

@@ -3,12 +3,12 @@
 // reports. A child that exits before the parent asked it to stop ends the run: it is reported,
 // the other children are stopped, the reports are still written and the run exits 1 (a
 // restarted child would run onTestStart again and start its users over, which no summary shows).
-import type { Clock } from "../clock.ts";
-import type { Logger } from "../log.ts";
+import type { Clock } from "../../clock.ts";
+import type { Logger } from "../../log.ts";
 import { type ChildMessage, decodeChildLine, lineSplitter } from "./child-stream.ts";
-import type { EnginePhase } from "./load/engine.ts";
-import type { LoadSource } from "./run.ts";
-import type { RunSink } from "./sink.ts";
+import type { EnginePhase } from "../../standalone/load/engine.ts";
+import type { LoadSource } from "../../standalone/run.ts";
+import type { RunSink } from "../../standalone/sink.ts";
 
 /** The children as the supervisor runs them (the CLI wires its process supervisor to this). */
 export interface ChildProcesses {

@@ -1,22 +1,22 @@
 // `loadworker run --processes N`: the parent supervises N copies of the same command line
 // (processes/supervisor.ts, as the worker's --processes does) and is the run's only reporter; each
 // child runs its share of the users and sends its stats deltas on stdout (standalone/child-stream.ts).
-import type { AnyUserDefinition } from "../api/definitions.ts";
-import type { Plan } from "../api/plan.ts";
-import { systemClock } from "../clock.ts";
-import type { Logger } from "../log.ts";
-import { watchParent } from "../processes/orphan.ts";
-import { superviseProcesses } from "../processes/supervisor.ts";
-import { startChildRun } from "../standalone/child-run.ts";
-import { lineSplitter } from "../standalone/child-stream.ts";
-import { ProcessesSource } from "../standalone/processes-source.ts";
-import type { RunOptions } from "../standalone/options/run-options.ts";
-import { type RunDeps, type StandaloneRun, driveRun } from "../standalone/run.ts";
-import { RunSink } from "../standalone/sink.ts";
-import { announceRun } from "../standalone/start.ts";
-import { KILL_GRACE_MS } from "../users/pool.ts";
-import { type RateLimits, rateLimiterFor } from "../users/rate-limit.ts";
-import { childLaunch } from "../processes/fork.ts";
+import type { AnyUserDefinition } from "../../api/definitions.ts";
+import type { Plan } from "../../api/plan.ts";
+import { systemClock } from "../../clock.ts";
+import type { Logger } from "../../log.ts";
+import { watchParent } from "../orphan.ts";
+import { superviseProcesses } from "../supervisor.ts";
+import { startChildRun } from "./child-run.ts";
+import { lineSplitter } from "./child-stream.ts";
+import { ProcessesSource } from "./processes-source.ts";
+import type { RunOptions } from "../../standalone/options/run-options.ts";
+import { type RunDeps, type StandaloneRun, driveRun } from "../../standalone/run.ts";
+import { RunSink } from "../../standalone/sink.ts";
+import { announceRun } from "../../standalone/start.ts";
+import { KILL_GRACE_MS } from "../../users/pool.ts";
+import { type RateLimits, rateLimiterFor } from "../../users/rate-limit.ts";
+import { childLaunch } from "../fork.ts";
 
 /**
  * A child: runs its share until the parent signals (or is gone), then sends its last delta and
