@@ -21,7 +21,8 @@ import { controlArgs, parseMetricsPort, parseRateLimit, startControls } from "./
 import { parseProcessCount, usableCores } from "../processes/count.ts";
 import { guardUnhandledErrors } from "./guard.ts";
 import { processSlot } from "../processes/fork.ts";
-import { runChild, runParent } from "../processes/run/parent.ts";
+import { runChild } from "../processes/run/child-run.ts";
+import { runParent } from "../processes/run/parent.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 
 const runArgs = {

@@ -48,8 +48,8 @@ interface Slot {
 
 /**
  * Starts `count` children and supervises them; installs SIGINT/SIGTERM handlers that forward to
- * them (removed when done). Used by the worker's `--processes` (cli/processes.ts) and by
- * `run --processes` (cli/run-processes.ts, without restarts).
+ * them (removed when done). Used by the worker's `--processes` (fork.ts) and by
+ * `run --processes` (run/parent.ts, without restarts).
  */
 export function superviseProcesses(opts: SuperviseOptions): Supervisor {
   const policy = opts.restart === false ? undefined : (opts.restart ?? DEFAULT_RESTART);

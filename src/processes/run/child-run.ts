@@ -1,16 +1,18 @@
-// One child of `run --processes`: its share of the users (engine.ts), and every second a stats
-// delta to the parent (child-stream.ts) instead of a view and reports. The parent owns the run
-// time and the thresholds; it ends the child with a signal, and the child then stops its users,
-// runs onTestStop, sends its last delta and "end", and exits 0.
+// One child of `run --processes`: its share of the users (standalone/load/engine.ts), and every
+// second a stats delta to the parent (child-stream.ts) instead of a view and reports. The parent
+// owns the run time and the thresholds; it ends the child with a signal, and the child then stops
+// its users, runs onTestStop, sends its last delta and "end", and exits 0. startChildRun takes its
+// pipe and clock as parameters; runChild wires it to this process (stdout, signals, the parent).
 import type { AnyUserDefinition } from "../../api/definitions.ts";
 import type { Plan } from "../../api/plan.ts";
-import { type Clock, type Every, realEvery } from "../../clock.ts";
+import { type Clock, type Every, realEvery, systemClock } from "../../clock.ts";
 import type { Logger } from "../../log.ts";
-import type { RateLimiter } from "../../users/rate-limit.ts";
-import { type ChildException, encodeChildMessage } from "./child-stream.ts";
 import { startEngine } from "../../standalone/load/engine.ts";
-import type { RunOptions } from "../../standalone/options/run-options.ts";
 import type { ProcessShare } from "../../standalone/load/spawn-plan.ts";
+import type { RunOptions } from "../../standalone/options/run-options.ts";
+import { type RateLimiter, type RateLimits, rateLimiterFor } from "../../users/rate-limit.ts";
+import { watchParent } from "../orphan.ts";
+import { type ChildException, encodeChildMessage } from "./child-stream.ts";
 
 export interface ChildDeps {
   readonly clock: Clock;
@@ -60,4 +62,46 @@ export function startChildRun(plan: Plan, classes: readonly AnyUserDefinition[],
       return done;
     },
   };
+}
+
+/**
+ * A child: runs its share until the parent signals (or is gone), then sends its last delta and
+ * "end" and resolves with 0. The parent owns the run time, the reports and the thresholds.
+ */
+export function runChild(
+  plan: Plan,
+  classes: readonly AnyUserDefinition[],
+  options: RunOptions,
+  share: { index: number; count: number },
+  rateLimit: RateLimits | undefined,
+  log: Logger,
+): Promise<number> {
+  // The parent may already be gone when the last lines go out: nothing to do about it here.
+  process.stdout.on("error", () => {});
+  const write = (text: string) => new Promise<void>((resolve) => void process.stdout.write(text, () => resolve()));
+  const limiter = rateLimiterFor(rateLimit, systemClock, share.count);
+  const child = startChildRun(plan, classes, options, { clock: systemClock, log, share, write, limiter });
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (why: string) => {
+      if (stopping) return; // the parent forwards a Ctrl-C and then asks again: one stop is enough
+      stopping = true;
+      log.debug(`${why}: stopping this process's users`);
+      void child.stop().then((code) => {
+        unwatch();
+        limiter?.close();
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
+        resolve(code);
+      });
+    };
+    const onInt = () => stop("SIGINT");
+    const onTerm = () => stop("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+    const unwatch = watchParent(() => {
+      log.warn("the parent process (run --processes) is gone: stopping");
+      stop("orphaned");
+    });
+  });
 }

@@ -2,8 +2,8 @@
 // stats deltas a worker sends a master (StatsReport, maps as [key, value] pairs), the task
 // exceptions of that interval, and its phase; "end" after the last report. Lines without the
 // prefix are not ours (a task's console.log) and are passed through by the parent.
-import type { StatsEntryReport, StatsReport } from "../../stats/index.ts";
 import type { EnginePhase } from "../../standalone/load/engine.ts";
+import type { StatsEntryReport, StatsReport } from "../../stats/index.ts";
 
 export const LINE_PREFIX = "@loadworker-run ";
 

@@ -1,64 +1,16 @@
 // `loadworker run --processes N`: the parent supervises N copies of the same command line
-// (processes/supervisor.ts, as the worker's --processes does) and is the run's only reporter; each
-// child runs its share of the users and sends its stats deltas on stdout (standalone/child-stream.ts).
+// (supervisor.ts, as the worker's --processes does) and is the run's only reporter: the children's
+// deltas (child-stream.ts) are its load source (processes-source.ts), under the standalone shell.
 import type { AnyUserDefinition } from "../../api/definitions.ts";
-import type { Plan } from "../../api/plan.ts";
-import { systemClock } from "../../clock.ts";
-import type { Logger } from "../../log.ts";
-import { watchParent } from "../orphan.ts";
-import { superviseProcesses } from "../supervisor.ts";
-import { startChildRun } from "./child-run.ts";
-import { lineSplitter } from "./child-stream.ts";
-import { ProcessesSource } from "./processes-source.ts";
 import type { RunOptions } from "../../standalone/options/run-options.ts";
 import { type RunDeps, type StandaloneRun, driveRun } from "../../standalone/run.ts";
 import { RunSink } from "../../standalone/sink.ts";
 import { announceRun } from "../../standalone/start.ts";
 import { KILL_GRACE_MS } from "../../users/pool.ts";
-import { type RateLimits, rateLimiterFor } from "../../users/rate-limit.ts";
 import { childLaunch } from "../fork.ts";
-
-/**
- * A child: runs its share until the parent signals (or is gone), then sends its last delta and
- * "end" and resolves with 0. The parent owns the run time, the reports and the thresholds.
- */
-export function runChild(
-  plan: Plan,
-  classes: readonly AnyUserDefinition[],
-  options: RunOptions,
-  share: { index: number; count: number },
-  rateLimit: RateLimits | undefined,
-  log: Logger,
-): Promise<number> {
-  // The parent may already be gone when the last lines go out: nothing to do about it here.
-  process.stdout.on("error", () => {});
-  const write = (text: string) => new Promise<void>((resolve) => void process.stdout.write(text, () => resolve()));
-  const limiter = rateLimiterFor(rateLimit, systemClock, share.count);
-  const child = startChildRun(plan, classes, options, { clock: systemClock, log, share, write, limiter });
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (why: string) => {
-      if (stopping) return; // the parent forwards a Ctrl-C and then asks again: one stop is enough
-      stopping = true;
-      log.debug(`${why}: stopping this process's users`);
-      void child.stop().then((code) => {
-        unwatch();
-        limiter?.close();
-        process.off("SIGINT", onInt);
-        process.off("SIGTERM", onTerm);
-        resolve(code);
-      });
-    };
-    const onInt = () => stop("SIGINT");
-    const onTerm = () => stop("SIGTERM");
-    process.on("SIGINT", onInt);
-    process.on("SIGTERM", onTerm);
-    const unwatch = watchParent(() => {
-      log.warn("the parent process (run --processes) is gone: stopping");
-      stop("orphaned");
-    });
-  });
-}
+import { superviseProcesses } from "../supervisor.ts";
+import { lineSplitter } from "./child-stream.ts";
+import { ProcessesSource } from "./processes-source.ts";
 
 /** The parent: N children, their deltas merged here, the view, reports and exit code as in one process. */
 export function runParent(

@@ -5,10 +5,10 @@
 // restarted child would run onTestStart again and start its users over, which no summary shows).
 import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../log.ts";
-import { type ChildMessage, decodeChildLine, lineSplitter } from "./child-stream.ts";
 import type { EnginePhase } from "../../standalone/load/engine.ts";
 import type { LoadSource } from "../../standalone/run.ts";
 import type { RunSink } from "../../standalone/sink.ts";
+import { type ChildMessage, decodeChildLine, lineSplitter } from "./child-stream.ts";
 
 /** The children as the supervisor runs them (the CLI wires its process supervisor to this). */
 export interface ChildProcesses {
