@@ -9,8 +9,7 @@ Paths (query strings are read where noted):
   /ping              answers the text "ping" by pinging the client and, once its pong came back, "pong received"
   /headers           answers any message with JSON of the upgrade request's headers and subprotocol
   /refuse            refuses the upgrade with HTTP 403
-  /count             echoes; GET /stats (plain HTTP) tells the connections and messages seen
-Counts are kept per path so tests can compare them with what the client recorded.
+  GET /stats         (plain HTTP) the connections, messages, open and most open at once so far
 """
 import asyncio
 import json
@@ -20,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import serve
 
-seen = {"connections": 0, "messages": 0, "open": 0}
+seen = {"connections": 0, "messages": 0, "open": 0, "max_open": 0}
 
 
 async def handler(ws):
@@ -28,6 +27,7 @@ async def handler(ws):
     query = parse_qs(url.query)
     seen["connections"] += 1
     seen["open"] += 1
+    seen["max_open"] = max(seen["max_open"], seen["open"])
     try:
         if url.path == "/push":
             for i in range(int(query.get("n", ["1"])[0])):

@@ -1,0 +1,101 @@
+// A run of test/e2e/ws-tasks at a real Locust master (headless, from .venv) against a WebSocket
+// peer: the worker as given (sources under Bun or Deno, or a compiled binary), the master's rows,
+// and what the peer saw, so that tests can compare the two exactly.
+import { join } from "node:path";
+import { type MasterResult, masterComplaints, startHeadlessMaster, type StatsRow } from "../support/master.ts";
+import { BUN, ROOT, refusedPort, startProc } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
+import { REQUESTS } from "../e2e/ws-tasks/ws.ts";
+
+export const WS_TASKS = join(ROOT, "test/e2e/ws-tasks");
+
+/** How the worker is started: its command line before the master flags. */
+export type WorkerCommand = { cmd: string; args: string[] };
+export const SOURCE_UNDER_BUN: WorkerCommand = { cmd: BUN, args: [join(ROOT, "src/main.ts")] };
+export const SOURCE_UNDER_DENO: WorkerCommand = {
+  cmd: join(ROOT, "node_modules/.bin/deno"),
+  args: ["run", "-A", join(ROOT, "src/main.ts")],
+};
+
+const MASTER_PY = `from locust import User, task
+
+class WsEcho(User):
+    weight = 1
+    @task
+    def t(self):
+        pass
+
+class WsTrouble(User):
+    fixed_count = 1
+    @task
+    def t(self):
+        pass
+`;
+
+export interface WsRun {
+  master: MasterResult;
+  workerCode: number;
+  workerOutput: string;
+  /** "TYPE name" → the master's row. */
+  row(typeAndName: string): StatsRow | undefined;
+}
+
+/** `echoUsers` WsEcho users plus one WsTrouble, each holding its socket `holdSeconds` before the round trips. */
+export async function runAtMaster(opts: {
+  worker: WorkerCommand;
+  host: string;
+  echoUsers: number;
+  holdSeconds: number;
+  runTime: string;
+  /** Set for gorilla's echo example (test/e2e/ws-tasks/ws.ts: WsTrouble). */
+  peer?: "gorilla";
+}): Promise<WsRun> {
+  const users = opts.echoUsers + 1;
+  const run = await startHeadlessMaster({ locustfile: MASTER_PY, users, spawnRate: users, runTime: opts.runTime, host: opts.host });
+  const worker = startProc(opts.worker.cmd, [...opts.worker.args, "--master-port", String(run.port)], {
+    env: {
+      LOADWORKER_TASKS_DIR: WS_TASKS,
+      NO_COLOR: "1",
+      WS_HOLD_SECONDS: String(opts.holdSeconds),
+      WS_REFUSED_PORT: String(await refusedPort()),
+      WS_PEER: opts.peer ?? "python",
+    },
+  });
+  const master = await run.result();
+  const workerCode = await within(worker.exited, 20_000, "the worker to exit after the master's quit");
+  const complaints = masterComplaints(master.log);
+  if (complaints.length > 0) throw new Error(`the master complained:\n${complaints.join("\n")}`);
+  return {
+    master,
+    workerCode,
+    workerOutput: worker.output(),
+    row: (typeAndName) => master.rows.find((r) => `${r.type} ${r.name}` === typeAndName),
+  };
+}
+
+/** The master's rows as "TYPE name: requests/failures", sorted, for one exact comparison. */
+export function tally(result: MasterResult): string[] {
+  return result.rows.map((r) => `${r.type} ${r.name}: ${r.requests}/${r.failures}`).sort();
+}
+
+/** What test/peers/ws_server.py counted so far (GET /stats). */
+export async function peerStats(httpUrl: string): Promise<{ connections: number; messages: number; open: number; max_open: number }> {
+  const response = await fetch(`${httpUrl}/stats`);
+  return (await response.json()) as { connections: number; messages: number; open: number; max_open: number };
+}
+
+/** The rows every run must show for `users` WsEcho users and the one WsTrouble user. */
+export function expectedTally(users: number, peer: "python" | "gorilla" = "python"): string[] {
+  const trouble = peer === "python" ? ["WS-connect closing: 1/0", "WS closing: 1/1"] : ["WS-connect origin: 1/1"];
+  return [
+    ...trouble,
+    `WS echo: ${users * REQUESTS}/0`,
+    `WS-connect echo: ${users}/0`,
+    `WS-send echo: ${users}/0`,
+    `WS-recv echo: ${users}/0`,
+    "WS-connect /refuse: 1/1",
+    "WS-connect /nothing: 1/1",
+    "WS-connect big: 1/0",
+    "WS big: 1/1",
+  ].sort();
+}
