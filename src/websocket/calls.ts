@@ -9,7 +9,7 @@ import { WebSocketError } from "./errors.ts";
 
 export type Message = string | Uint8Array;
 
-export const TYPE = { connect: "WS-connect", request: "WS", send: "WS-send", receive: "WS-recv" } as const;
+export const TYPE = { connect: "WS-conn", request: "WS", send: "WS-send", receive: "WS-recv" } as const;
 
 /** Who a socket records for. */
 export interface Recording {

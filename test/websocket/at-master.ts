@@ -86,16 +86,16 @@ export async function peerStats(httpUrl: string): Promise<{ connections: number;
 
 /** The rows every run must show for `users` WsEcho users and the one WsTrouble user. */
 export function expectedTally(users: number, peer: "python" | "gorilla" = "python"): string[] {
-  const trouble = peer === "python" ? ["WS-connect closing: 1/0", "WS closing: 1/1"] : ["WS-connect origin: 1/1"];
+  const trouble = peer === "python" ? ["WS-conn closing: 1/0", "WS closing: 1/1"] : ["WS-conn origin: 1/1"];
   return [
     ...trouble,
     `WS echo: ${users * REQUESTS}/0`,
-    `WS-connect echo: ${users}/0`,
+    `WS-conn echo: ${users}/0`,
     `WS-send echo: ${users}/0`,
     `WS-recv echo: ${users}/0`,
-    "WS-connect /refuse: 1/1",
-    "WS-connect /nothing: 1/1",
-    "WS-connect big: 1/0",
+    "WS-conn /refuse: 1/1",
+    "WS-conn /nothing: 1/1",
+    "WS-conn big: 1/0",
     "WS big: 1/1",
   ].sort();
 }

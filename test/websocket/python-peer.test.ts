@@ -30,7 +30,7 @@ describe("a WebSocket to Python's websockets server", () => {
     expect(ws.compression).toBe(true);
     expect(await ws.request("hello")).toBe("hello");
     await ws.close();
-    expect(rows()).toEqual(["ok WS-connect /echo?room=1 0", "ok WS /echo?room=1 5"]);
+    expect(rows()).toEqual(["ok WS-conn /echo?room=1 0", "ok WS /echo?room=1 5"]);
     expect(recorder.records.every((r) => r.ms >= 0)).toBe(true);
     expect(sockets.size).toBe(0);
   });
@@ -48,7 +48,7 @@ describe("a WebSocket to Python's websockets server", () => {
       expect(await ws.request(new Uint8Array(70_000).fill(7), { name: "bin" })).toEqual(new Uint8Array(70_000).fill(7));
       await ws.close();
       expect(rows()).toEqual([
-        "ok WS-connect echo 0",
+        "ok WS-conn echo 0",
         "ok WS-send echo 2000",
         "ok WS-recv echo 2000",
         "ok WS-send echo 4",
@@ -65,7 +65,7 @@ describe("a WebSocket to Python's websockets server", () => {
     expect([await ws.receive(), await ws.receive(), await ws.receive()]).toEqual(["push 0", "push 1", "push 2"]);
     await ws.close();
     expect(rows()).toEqual([
-      "ok WS-connect /push?n=3 0",
+      "ok WS-conn /push?n=3 0",
       "ok WS-recv /push?n=3 6",
       "ok WS-recv /push?n=3 6",
       "ok WS-recv /push?n=3 6",
@@ -122,21 +122,21 @@ describe("a WebSocket to Python's websockets server", () => {
     expect(sockets.size).toBe(0);
   });
 
-  test("a refused upgrade (HTTP 403) is a WS-connect failure naming the status", async () => {
+  test("a refused upgrade (HTTP 403) is a WS-conn failure naming the status", async () => {
     const { sockets, rows, recorder } = user();
     const error = (await sockets.connect("/refuse").catch((e: unknown) => e)) as WebSocketError;
     expect(error.code).toBe("EUPGRADE");
-    expect(rows()).toEqual(["FAIL WS-connect /refuse"]);
+    expect(rows()).toEqual(["FAIL WS-conn /refuse"]);
     expect(recorder.records[0]?.detail).toBe(`${peer.url}/refuse: the server refused the upgrade: HTTP 403 Forbidden`);
   });
 
-  test("a ws:// port with nothing listening is a WS-connect failure: connection refused", async () => {
+  test("a ws:// port with nothing listening is a WS-conn failure: connection refused", async () => {
     const port = await refusedPort();
     const { sockets, recorder } = user();
     const error = (await sockets.connect(`ws://127.0.0.1:${port}/x`).catch((e: unknown) => e)) as WebSocketError;
     expect(error.code).toBe("ECONNREFUSED");
     expect(recorder.records.map((r) => `${r.ok} ${r.method} ${r.name} ${r.detail}`)).toEqual([
-      `false WS-connect /x connection refused by 127.0.0.1:${port}`,
+      `false WS-conn /x connection refused by 127.0.0.1:${port}`,
     ]);
   });
 
