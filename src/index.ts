@@ -54,3 +54,8 @@ export function recordFailure(requestType: string, name: string, responseTimeMs:
 export function sendMessage(type: string, data?: unknown): void {
   currentScope("sendMessage").sendMessage(type, data ?? null);
 }
+
+export { distributor } from "./data/distributor.ts";
+export type { Distributor, DistributorOptions } from "./data/distributor.ts";
+export { feeder } from "./data/feeder.ts";
+export type { Feeder, FeederOptions, FeederOrder } from "./data/feeder.ts";

@@ -5,6 +5,7 @@ import { type ArgsDef, type CommandDef, type CommandContext, defineCommand, rend
 import { stripVTControlCharacters } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { type Plan, buildPlan, collectDefinitions } from "../api/plan.ts";
+import { dataDefinitions, loadFeeders } from "../data/registry.ts";
 import { LoadworkerError } from "../errors.ts";
 import { firstPositional, rejectUnknownFlags } from "./args.ts";
 import { demoTargetCommand } from "./demo-target.ts";
@@ -40,7 +41,13 @@ const wantsHelp = (args: readonly string[]) => args.includes("--help") || args.i
 const wantsVersion = (args: readonly string[]) => args.includes("--version") || args.includes("-v");
 
 export async function runCli(exports: Iterable<unknown>, argv: string[]): Promise<number> {
-  const plan = () => buildPlan(collectDefinitions(exports));
+  // data/'s feeders and distributors add their message handlers and master-side Python; their
+  // files are read and checked here, at start, so a malformed one stops the start (exit 2).
+  const plan = () => {
+    const built = buildPlan(collectDefinitions([...exports, ...dataDefinitions()]));
+    loadFeeders();
+    return built;
+  };
   let exitCode = 0;
   const root: AnyCommand = defineCommand({
     meta: { name: "loadworker", version: pkg.version, description: "Runs TypeScript load-test tasks as a worker of a Locust master" },

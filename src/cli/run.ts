@@ -6,6 +6,7 @@
 import { type ArgsDef, defineCommand } from "citty";
 import type { Plan } from "../api/plan.ts";
 import { systemClock } from "../clock.ts";
+import { setProcessShare } from "../data/unique.ts";
 import { LoadworkerError } from "../errors.ts";
 import { HISTORY_CSV_HEADER } from "../standalone/report/csv-report.ts";
 import { openReportFiles } from "../standalone/report/report-files.ts";
@@ -101,6 +102,7 @@ export function standaloneRunCommand(plan: () => Plan) {
       if (!selected.ok) throw new LoadworkerError("E_USAGE", selected.error);
       const slot = processSlot(); // a child of run --processes: its share of the users, its lines say which one
       if (slot !== undefined) {
+        setProcessShare(slot.index - 1, slot.count); // a unique feeder's rows: this child's share
         const log = await createLogger(level, process.stderr, `process ${slot.index}/${slot.count}`);
         guardUnhandledErrors(log);
         return runChild(built, selected.classes, options, { index: slot.index - 1, count: slot.count }, rateLimit, log);

@@ -11,6 +11,10 @@ export interface TaskScope {
   readonly sendMessage: (type: string, data: unknown) => void;
   /** The user's activity (which task runs): a stats watcher names the task that recorded a new name. */
   readonly activity?: Activity;
+  /** The worker's id the master knows it by (Locust's client_id); absent without a master. */
+  readonly nodeId?: string;
+  /** The running user's kill signal; absent in hooks and handlers. */
+  readonly signal?: AbortSignal;
 }
 
 const current = new AsyncLocalStorage<TaskScope>();

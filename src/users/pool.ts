@@ -34,6 +34,7 @@ export interface PoolOptions {
   limiter?: RateLimiter;
   /** Custom messages to the master, for ctx.sendMessage and the free sendMessage. */
   sendMessage?: (type: string, data: unknown) => void;
+  nodeId?: string; // the worker's client_id at the master, for data/'s requests that need an answer
 }
 
 const WATCHDOG_INTERVAL_MS = 5_000;
@@ -62,7 +63,7 @@ export class UserPool {
     // The budget is checked after every task: it reads the time once per round of users.
     this.turnBudget = new TurnBudget(perRoundClock(opts.clock).now);
     this.classes = new ClassControls((m) => opts.log.warn(m));
-    this.scope = { recorder: opts.recorder, sendMessage: opts.sendMessage ?? (() => {}) };
+    this.scope = { recorder: opts.recorder, sendMessage: opts.sendMessage ?? (() => {}), nodeId: opts.nodeId };
     // The last user to end stops the watchdog.
     this.stopping = new StoppingUsers({ log: opts.log, killGraceMs: KILL_GRACE_MS, onEnded: () => this.watch() });
   }

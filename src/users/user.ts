@@ -52,7 +52,7 @@ export function runUser(def: AnyUserDefinition, ctx: UserContext<unknown>, opts:
   // One async context per user, not per task: every task and hook of a user has the same scope.
   // The user's activity rides in it, so a stats watcher can tell which task recorded a new name.
   const activity = opts.activity ?? newActivity();
-  const scope = { ...(opts.scope ?? { recorder: opts.recorder, sendMessage: () => {} }), activity };
+  const scope = { ...(opts.scope ?? { recorder: opts.recorder, sendMessage: () => {} }), activity, signal: ctx.signal };
   return runInScope(scope, () => loop(def, ctx, opts, activity));
 }
 

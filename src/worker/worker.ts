@@ -111,7 +111,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     canSend: () => canReport(state),
     workerIndex: () => state.workerIndex,
     onException: reportException,
-    scope: (sendMessage) => (scope = { recorder: stats.recorder, sendMessage }),
+    scope: (sendMessage) => (scope = { recorder: stats.recorder, sendMessage, nodeId }),
     logBuffer: opts.logBuffer,
   });
   const pool = new UserPool({
@@ -123,6 +123,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     makeClient: opts.makeClient ?? userClients(stats.recorder, clock),
     limiter: opts.limiter,
     sendMessage: scope?.sendMessage,
+    nodeId,
   });
   pool.env = { ...pool.env, host: opts.host };
   if (metrics) {

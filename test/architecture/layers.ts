@@ -18,12 +18,13 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   api: ["http", "websocket", "stats"],
   metrics: ["stats"],
   users: ["api", "http", "websocket", "stats"],
+  data: ["users", "api"],
   worker: ["users", "api", "metrics", "protocol", "transport", "stats", "http", "websocket"],
   standalone: ["users", "api", "stats", "http", "text", "websocket"],
   demo: [],
   processes: ["standalone", "users", "api", "stats"],
-  cli: ["worker", "standalone", "processes", "users", "api", "metrics", "demo", "protocol", "transport", "stats", "http", "websocket"],
-  "index.ts": ["api", "users", "http", "websocket", "stats"],
+  cli: ["worker", "standalone", "processes", "data", "users", "api", "metrics", "demo", "protocol", "transport", "stats", "http", "websocket"],
+  "index.ts": ["api", "users", "data", "http", "websocket", "stats"],
   "main.ts": ["cli"],
 };
 
