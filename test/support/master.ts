@@ -40,6 +40,8 @@ export async function startHeadlessMaster(opts: {
   host?: string;
   workers?: number;
   extra?: string[];
+  /** A venv of its own (e.g. with locust-plugins); default: .venv's Locust. */
+  venv?: string;
 }): Promise<HeadlessRun> {
   const dir = tempDir("master");
   const file = join(dir, "master.py");
@@ -50,7 +52,7 @@ export async function startHeadlessMaster(opts: {
   args.push("-u", String(opts.users), "-r", String(opts.spawnRate), "-t", opts.runTime, "--csv", join(dir, "run"), "--only-summary");
   if (opts.host) args.push("--host", opts.host);
   args.push(...(opts.extra ?? []));
-  const master = startProc(join(VENV_BIN, "locust"), args, { cwd: dir });
+  const master = startProc(join(opts.venv ? join(opts.venv, "bin") : VENV_BIN, "locust"), args, { cwd: dir });
   return {
     master,
     port,

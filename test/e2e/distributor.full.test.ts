@@ -1,0 +1,115 @@
+// A real Locust 2.47 master with locust-plugins 5.0.3's Distributor (its own venv, made by
+// scripts/lib/venv-plugins.sh), two loadworker workers and one Python worker: 1,000 items, each
+// used exactly once across all of them (the target counts the requests by item), and once the
+// master's iterator is done every user stops cleanly (StopUser; no exception, no failure).
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startHeadlessMaster } from "../support/master.ts";
+import { type CountingServer, type Proc, ROOT, buildWorker, countingServer, startProc, tempDir } from "../support/procs.ts";
+import { waitFor, within } from "../support/wait.ts";
+
+const ITEMS = 1000;
+// The Python side: the master's iterator is the items, then None for ever (locust-plugins has no
+// end of its own: a bare iterator that ends leaves the asking user waiting); a Python user stops
+// on None as loadworker's next() does (docs/TEST-DATA.md).
+const LOCUSTFILE = `
+import itertools
+from locust import HttpUser, constant, events, task
+from locust.exception import StopUser
+from locust.runners import WorkerRunner
+from locust_plugins.distributor import Distributor
+
+distributors = {}
+
+
+@events.init.add_listener
+def _init(environment, **_kwargs):
+    items = None if isinstance(environment.runner, WorkerRunner) else itertools.chain(range(${ITEMS}), itertools.repeat(None))
+    distributors["items"] = Distributor(environment, items, "items")
+
+
+class ItemUser(HttpUser):
+    wait_time = constant(0.1)
+
+    @task
+    def use_item(self):
+        item = next(distributors["items"])
+        if item is None:
+            raise StopUser()
+        self.client.get(f"/py/item/{item}", name="/py/item/[id]")
+`;
+
+let target: CountingServer;
+let binary: string;
+let venv: string;
+const procs: Proc[] = [];
+
+beforeAll(async () => {
+  venv = execFileSync(join(ROOT, "scripts/lib/venv-plugins.sh"), { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  binary = await buildWorker(join(ROOT, "test/e2e/distributor-tasks"), join(ROOT, ".build/loadworker-distributor"));
+  target = await countingServer();
+}, 180_000);
+
+afterAll(async () => {
+  for (const p of procs) p.kill("SIGKILL");
+  await target?.close();
+});
+
+test("1,000 items from the master's Distributor, each used once by 2 loadworker workers and a Python worker; then the users stop", async () => {
+  const run = await startHeadlessMaster({
+    locustfile: LOCUSTFILE,
+    users: 30,
+    spawnRate: 30,
+    runTime: "12s",
+    host: target.url,
+    workers: 3,
+    venv,
+  });
+  const master = `127.0.0.1`;
+  for (let i = 0; i < 2; i++) procs.push(startProc(binary, ["--master-host", master, "--master-port", String(run.port)]));
+  const dir = tempDir("py-worker");
+  writeFileSync(join(dir, "locustfile.py"), LOCUSTFILE);
+  const python = startProc(
+    join(venv, "bin/locust"),
+    ["-f", "locustfile.py", "--worker", "--master-host", master, "--master-port", String(run.port)],
+    {
+      cwd: dir,
+    },
+  );
+  procs.push(python);
+  // Every item used, then nothing more: the users stopped (a user still asking would get None again and stop).
+  await waitFor(() => (target.total() >= ITEMS ? true : undefined), 60_000, "the target to see 1,000 items");
+  await Bun.sleep(1500);
+  const result = await run.result();
+  const workerLogs = procs.map((p) => p.output()).join("\n");
+
+  const ids = new Map<number, number>();
+  for (const [path, n] of target.counts) {
+    const match = /^\/(ts|py)\/item\/(\d+)$/.exec(path);
+    expect(match, `unexpected request ${path}`).not.toBeNull();
+    const id = Number(match?.[2]);
+    ids.set(id, (ids.get(id) ?? 0) + n);
+  }
+  expect([...ids.values()].filter((n) => n !== 1)).toEqual([]); // none twice
+  expect(ids.size).toBe(ITEMS); // none lost
+  expect([...ids.keys()].every((id) => Number.isInteger(id) && id >= 0 && id < ITEMS)).toBe(true);
+  // Both kinds of worker took part.
+  const byTs = [...target.counts.keys()].filter((p) => p.startsWith("/ts/")).length;
+  const byPy = [...target.counts.keys()].filter((p) => p.startsWith("/py/")).length;
+  expect(byTs).toBeGreaterThan(0);
+  expect(byPy).toBeGreaterThan(0);
+  // The master counted exactly what the target served, without failures or exceptions: exhaustion is a clean StopUser.
+  expect(result.aggregated.requests).toBe(ITEMS);
+  expect(result.aggregated.failures).toBe(0);
+  expect(result.exceptionsCsv.trim().split("\n").length, result.exceptionsCsv).toBe(1);
+  expect(workerLogs).not.toMatch(/threw|did not answer|ERROR/);
+  // The users stopped: the master's per-second history ends with no user left (all 30 reported stopped).
+  const history = readFileSync(join(run.dir, "run_stats_history.csv"), "utf8").trim().split("\n");
+  const userCount = (history[0] as string).replaceAll('"', "").split(",").indexOf("User Count");
+  const counts = history.slice(1).map((line) => Number(line.split(",")[userCount]));
+  expect(Math.max(...counts)).toBe(30);
+  expect(counts.at(-1)).toBe(0);
+  for (const p of procs) expect(await within(p.exited, 15_000, "a worker to exit after the master's quit")).toBe(0);
+}, 150_000);
