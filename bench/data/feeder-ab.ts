@@ -27,7 +27,9 @@ if (!existsSync(file)) {
 const rows = feeder<{ id: string }>(file, { order: order as FeederOrder });
 const t0 = performance.now();
 loadFeeders();
-console.error(`loaded ${rows.size} rows in ${(performance.now() - t0).toFixed(0)} ms; rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+console.error(
+  `loaded ${rows.size} rows in ${(performance.now() - t0).toFixed(0)} ms; rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
+);
 
 const stats = createStats(systemClock);
 const target = new URL(url);
