@@ -15,6 +15,7 @@ import {
   freePort,
   requireVenv,
   startProc,
+  testBinaryPath,
   tempDir,
 } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
@@ -29,11 +30,11 @@ let server: CountingServer;
 
 beforeAll(async () => {
   // One at a time: scripts/build.ts writes the same .build/entry.ts for every build.
-  fixtureBin = await buildWorker(join(FIXTURES, "tasks"), join(ROOT, ".build/loadworker-cli-test"));
+  fixtureBin = await buildWorker(join(FIXTURES, "tasks"), testBinaryPath("cli-test"));
   // The repo's own tasks/, built to a side path so a ./loadworker someone is running is left alone.
-  repoBin = await buildWorker(join(ROOT, "tasks"), join(ROOT, ".build/loadworker-cli-repo"));
-  duplicateBin = await buildWorker(join(FIXTURES, "duplicate"), join(ROOT, ".build/loadworker-cli-duplicate"));
-  zeroWeightBin = await buildWorker(join(FIXTURES, "zero-weight"), join(ROOT, ".build/loadworker-cli-zero-weight"));
+  repoBin = await buildWorker(join(ROOT, "tasks"), testBinaryPath("cli-repo"));
+  duplicateBin = await buildWorker(join(FIXTURES, "duplicate"), testBinaryPath("cli-duplicate"));
+  zeroWeightBin = await buildWorker(join(FIXTURES, "zero-weight"), testBinaryPath("cli-zero-weight"));
   server = await countingServer();
 }, 300_000);
 

@@ -1,24 +1,20 @@
 // The worker against a scriptable master that sends junk: every bad message is logged once with
 // what was wrong, and the worker keeps serving the next valid one.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { encode } from "@msgpack/msgpack";
 import { FakeMaster } from "../support/fake-master.ts";
-import { e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import type { Proc } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
-let bin: string;
+const e2e = useE2e({ server: false });
 let master: FakeMaster;
 let worker: Proc;
 
 beforeAll(async () => {
-  bin = await e2eWorker();
   master = await FakeMaster.start();
-  worker = startProc(bin, ["--master-port", String(master.port), "--host", "http://127.0.0.1:9"]);
-}, 180_000);
-
-afterAll(() => {
-  worker?.kill("SIGKILL");
-  master?.stop();
+  e2e.onStop(() => master.stop());
+  worker = e2e.worker(["--master-port", String(master.port), "--host", "http://127.0.0.1:9"]);
 });
 
 const spawnData = (timestamp: number, counts: unknown, extra: Record<string, unknown> = {}) => ({

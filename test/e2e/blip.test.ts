@@ -3,19 +3,15 @@
 // on. The worker reaches the master through a loopback TCP proxy that the test can cut.
 // Masters < 2.19 do not answer heartbeats, so the worker cannot tell a blip from a restart there
 // (docs/PROTOCOL.md, Heartbeats and timeouts); scripts/compat.sh runs this against them.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { type Socket, connect, createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { type CountingServer, countingServer, e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
-let bin: string;
-let server: CountingServer;
-let master: UiMaster | undefined;
-let worker: Proc | undefined;
-let proxy: CutProxy | undefined;
+const e2e = useE2e();
 
 interface CutProxy {
   port: number;
@@ -38,42 +34,31 @@ async function cutProxy(targetPort: number): Promise<CutProxy> {
   });
   await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
   const reset = (s: Socket) => (typeof s.resetAndDestroy === "function" ? s.resetAndDestroy() : s.destroy());
+  const cut = () => {
+    const n = live.size;
+    for (const s of [...live]) reset(s);
+    return n;
+  };
   return {
     port: (srv.address() as AddressInfo).port,
-    cut: () => {
-      const n = live.size;
-      for (const s of [...live]) reset(s);
-      return n;
-    },
-    close: () => new Promise((r) => (proxy?.cut(), srv.close(() => r()))),
+    cut,
+    close: () => new Promise((r) => (cut(), srv.close(() => r()))),
   };
 }
 
-beforeAll(async () => {
-  bin = await e2eWorker();
-  server = await countingServer();
-}, 180_000);
-
-afterAll(async () => {
-  worker?.kill("SIGKILL");
-  master?.proc.kill("SIGKILL");
-  await proxy?.close();
-  await server?.close();
-});
-
 describe("a worker whose connection to a running master is cut", () => {
   test("keeps its users counted and running after each of two blips", async () => {
-    master = await startUiMaster({ locustfile: LOCUSTFILE });
-    proxy = await cutProxy(master.masterPort);
-    worker = startProc(bin, ["--master-port", String(proxy.port)]);
-    const m = master;
+    const m = await e2e.uiMaster({ locustfile: LOCUSTFILE });
+    const proxy = await cutProxy(m.masterPort);
+    e2e.onStop(() => proxy.close());
+    const worker = e2e.worker(["--master-port", String(proxy.port)]);
     await waitFor(
       async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
       20_000,
       "the worker to be ready",
       500,
     );
-    expect((await m.swarm({ user_count: 2, spawn_rate: 2, host: server.url })).success).toBe(true);
+    expect((await m.swarm({ user_count: 2, spawn_rate: 2, host: e2e.server.url })).success).toBe(true);
 
     const steady = async (what: string) => {
       let before = -1;

@@ -2,26 +2,12 @@
 // requests in the errors map (first_seen/last_seen only ≥ 2.44, string errors repr'd ≤ 2.27), a
 // numeric --stop-timeout in the spawn (int on 2.12, float since 2.13), and a web-UI stop/restart
 // of a test on the same worker. Run against older masters with scripts/compat.sh.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
-import { type UiMaster, masterComplaints, startHeadlessMaster, startUiMaster } from "../support/master.ts";
-import { type CountingServer, type Proc, ROOT, buildWorker, countingServer, requireVenv, startProc } from "../support/procs.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
+import { type UiMaster, masterComplaints } from "../support/master.ts";
 import { waitFor, within } from "../support/wait.ts";
 
-let bin: string;
-let server: CountingServer;
-const cleanup: Array<Proc> = [];
-
-beforeAll(async () => {
-  requireVenv();
-  bin = await buildWorker(join(ROOT, "test/e2e/compat-tasks"), join(ROOT, ".build/loadworker-compat"));
-  server = await countingServer();
-}, 180_000);
-
-afterAll(async () => {
-  for (const p of cleanup) p.kill("SIGKILL");
-  await server?.close();
-});
+const e2e = useE2e({ tasks: "test/e2e/compat-tasks" });
 
 const masterPy = [
   "from locust import User, task",
@@ -30,17 +16,16 @@ const masterPy = [
 
 describe("version-sensitive paths against a real Locust master", () => {
   test("failed requests reach the failures output and a numeric --stop-timeout is accepted, headless", async () => {
-    server.counts.clear();
-    const run = await startHeadlessMaster({
+    e2e.server.counts.clear();
+    const run = await e2e.headlessMaster({
       locustfile: masterPy,
       users: 4,
       spawnRate: 4,
       runTime: "6s",
-      host: server.url,
+      host: e2e.server.url,
       extra: ["--stop-timeout", "2", "--exit-code-on-error", "0"],
     });
-    const worker = startProc(bin, ["--master-port", String(run.port)]);
-    cleanup.push(worker, run.master);
+    const worker = e2e.worker(["--master-port", String(run.port)]);
     const result = await run.result();
     expect(await within(worker.exited, 10_000, "the worker to exit")).toBe(0);
 
@@ -63,14 +48,12 @@ describe("version-sensitive paths against a real Locust master", () => {
   }, 120_000);
 
   test("web UI: a test with --stop-timeout stops gracefully, and a second test runs on the same worker", async () => {
-    const ui: UiMaster = await startUiMaster({ locustfile: masterPy, extra: ["--stop-timeout", "3"] });
-    cleanup.push(ui.proc);
-    const worker = startProc(bin, ["--master-port", String(ui.masterPort)]);
-    cleanup.push(worker);
+    const ui: UiMaster = await e2e.uiMaster({ locustfile: masterPy, extra: ["--stop-timeout", "3"] });
+    const worker = e2e.worker(["--master-port", String(ui.masterPort)]);
     const ready = async () => (await ui.stats()).workers?.filter((w: { state: string }) => w.state === "ready").length ?? 0;
     await waitFor(async () => ((await ready()) === 1 ? true : undefined), 20_000, "the worker to be ready", 500);
     for (const round of [1, 2]) {
-      expect((await ui.swarm({ user_count: 4, spawn_rate: 4, host: server.url })).success).toBe(true);
+      expect((await ui.swarm({ user_count: 4, spawn_rate: 4, host: e2e.server.url })).success).toBe(true);
       await waitFor(
         async () => {
           const s = await ui.stats();

@@ -1,17 +1,7 @@
-// Shared by the controls end-to-end tests: the worker built from test/e2e/controls-tasks (once
-// per run), its generated master.py, and small readers of the master's web API.
+// Shared by the controls end-to-end tests (their worker: useE2e({ tasks: "test/e2e/controls-tasks" })):
+// the generated master.py, and small readers of the master's web API.
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import type { UiMaster } from "../support/master.ts";
-import { ROOT, buildWorker, requireVenv } from "../support/procs.ts";
-
-let build: Promise<string> | undefined;
-
-export function controlsWorker(): Promise<string> {
-  requireVenv();
-  build ??= buildWorker(join(ROOT, "test/e2e/controls-tasks"), join(ROOT, ".build/loadworker-controls"));
-  return build;
-}
 
 /** master.py as `loadworker locustfile` writes it: the classes, then master_extra.py verbatim. */
 export function controlsMasterPy(bin: string): string {

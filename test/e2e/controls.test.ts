@@ -1,28 +1,22 @@
 // The controls a Locust user reaches for, against a real master (.venv, Locust 2.47): custom
 // messages both ways with master.py handlers, test hooks, the Logs tab, web UI class edits and
 // the class picker, --tags, fixed_count across two workers, and /metrics.
-import { afterEach, describe, expect, test } from "bun:test";
-import { type UiMaster, masterComplaints, startHeadlessMaster, startUiMaster } from "../support/master.ts";
-import { type Proc, freePort, startProc } from "../support/procs.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
+import { type UiMaster, masterComplaints } from "../support/master.ts";
+import { type Proc, freePort } from "../support/procs.ts";
 import { parseWithPrometheusClient, sampleValue } from "../support/prometheus.ts";
 import { waitFor } from "../support/wait.ts";
-import { controlsMasterPy, controlsWorker, statRows } from "./controls-support.ts";
+import { controlsMasterPy, statRows } from "./controls-support.ts";
 
-const procs: Proc[] = [];
-afterEach(() => {
-  for (const p of procs.splice(0)) p.kill("SIGKILL");
-});
+const e2e = useE2e({ tasks: "test/e2e/controls-tasks", server: false, stop: "each" });
 
-async function uiMaster(extra: string[]): Promise<UiMaster> {
-  const master = await startUiMaster({ locustfile: controlsMasterPy(await controlsWorker()), extra });
-  procs.push(master.proc);
-  return master;
+function uiMaster(extra: string[]): Promise<UiMaster> {
+  return e2e.uiMaster({ locustfile: controlsMasterPy(e2e.bin), extra });
 }
 
 async function worker(masterPort: number, extra: string[] = []): Promise<Proc> {
-  const p = startProc(await controlsWorker(), ["--master-port", String(masterPort), ...extra]);
-  procs.push(p);
-  return p;
+  return e2e.worker(["--master-port", String(masterPort), ...extra]);
 }
 
 // `workers` is in /stats/requests on every version we cover (`worker_count` only from 2.3x).
@@ -124,41 +118,40 @@ describe("web UI class edits and the class picker", () => {
 
 describe("tags and fixed_count from the master", () => {
   test("--tags and --exclude-tags on the master select the worker's tasks", async () => {
-    const bin = await controlsWorker();
-    const run = await startHeadlessMaster({
-      locustfile: controlsMasterPy(bin),
+    const run = await e2e.headlessMaster({
+      locustfile: controlsMasterPy(e2e.bin),
       users: 2,
       spawnRate: 2,
       runTime: "4s",
       extra: ["Tagged", "--tags", "fast", "--exclude-tags", "flaky"],
     });
-    procs.push(run.master, await worker(run.port));
+    await worker(run.port);
     const result = await run.result();
     expect(result.rows.map((r) => r.name).sort()).toEqual(["fast"]);
     expect(masterComplaints(result.log)).toEqual([]);
 
-    const again = await startHeadlessMaster({
-      locustfile: controlsMasterPy(bin),
+    const again = await e2e.headlessMaster({
+      locustfile: controlsMasterPy(e2e.bin),
       users: 2,
       spawnRate: 2,
       runTime: "4s",
       extra: ["Tagged", "--exclude-tags", "slow"],
     });
-    procs.push(again.master, await worker(again.port));
+    await worker(again.port);
     expect((await again.result()).rows.map((r) => r.name).sort()).toEqual(["fast", "fast-but-flaky", "untagged"]);
   }, 120_000);
 
   test("a fixedCount class gets exactly its count across 2 workers", async () => {
-    const bin = await controlsWorker();
-    const run = await startHeadlessMaster({
-      locustfile: controlsMasterPy(bin),
+    const run = await e2e.headlessMaster({
+      locustfile: controlsMasterPy(e2e.bin),
       users: 10,
       spawnRate: 10,
       runTime: "4s",
       workers: 2,
       extra: ["Fixed", "Rest"],
     });
-    procs.push(run.master, await worker(run.port), await worker(run.port));
+    await worker(run.port);
+    await worker(run.port);
     const result = await run.result();
     // Each user records its start once, under its class: these are users that ran, on both workers.
     expect(result.rows.find((r) => r.name === "Fixed")?.requests).toBe(3);

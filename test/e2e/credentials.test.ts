@@ -6,22 +6,19 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { buildWorker, freePort, type Proc, requireVenv, ROOT, startProc, tempDir } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
+import { freePort, tempDir } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Leaky(User):\n    @task\n    def t(self):\n        pass\n";
 const BASIC = `Basic ${Buffer.from("u:secret").toString("base64")}`;
-let bin: string;
+const e2e = useE2e({ tasks: "test/e2e/credentials-tasks", server: false, stop: "each" });
 let server: Server;
 let port: number;
 const auth = new Map<string, string>();
-let master: UiMaster | undefined;
-let worker: Proc | undefined;
 
 beforeAll(async () => {
-  requireVenv();
-  bin = await buildWorker(join(ROOT, "test/e2e/credentials-tasks"), join(ROOT, ".build/loadworker-credentials"));
   server = createServer((req, res) => {
     auth.set(req.url ?? "", req.headers.authorization ?? "none");
     if (req.url === "/loop") res.writeHead(302, { location: `http://u:secret@127.0.0.1:${port}/loop` });
@@ -29,11 +26,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   port = (server.address() as AddressInfo).port;
-}, 180_000);
+});
 
 afterAll(async () => {
-  worker?.kill("SIGKILL");
-  master?.proc.kill("SIGKILL");
   server?.closeAllConnections();
   await new Promise((r) => server?.close(r));
 });
@@ -41,10 +36,9 @@ afterAll(async () => {
 describe("credentials in URLs under a real master", () => {
   test("authenticate, and leave no password in the master's CSV, /stats/requests, /exceptions or the worker log", async () => {
     const dir = tempDir("credentials");
-    master = await startUiMaster({ locustfile: LOCUSTFILE, dir, extra: ["--csv", join(dir, "run")] });
+    const ui = await e2e.uiMaster({ locustfile: LOCUSTFILE, dir, extra: ["--csv", join(dir, "run")] });
     const env = { E2E_SECRET_PORT: String(port), E2E_REFUSED_PORT: String(await freePort()) };
-    worker = startProc(bin, ["--master-port", String(master.masterPort)], { env });
-    const ui = master;
+    const worker = e2e.worker(["--master-port", String(ui.masterPort)], { env });
     await waitFor(async () => (await ui.stats()).workers?.[0]?.state === "ready" || undefined, 20_000, "the worker to be ready");
     expect((await ui.swarm({ user_count: 2, spawn_rate: 2, host: `http://u:secret@127.0.0.1:${port}` })).success).toBe(true);
 
@@ -105,15 +99,14 @@ describe("credentials in URLs under a real master", () => {
 describe("the worker's host in LOADWORKER_HOST under a real master", () => {
   test("a swarm without a host uses it: requests authenticate, and the worker's command line holds no password", async () => {
     auth.clear();
-    master?.proc.kill("SIGKILL"); // the first test's master: afterAll ends only the last one
     const dir = tempDir("credentials-env");
-    master = await startUiMaster({ locustfile: LOCUSTFILE, dir });
+    const master = await e2e.uiMaster({ locustfile: LOCUSTFILE, dir });
     const env = {
       E2E_SECRET_PORT: String(port),
       E2E_REFUSED_PORT: String(await freePort()),
       LOADWORKER_HOST: `http://u:secret@127.0.0.1:${port}`,
     };
-    worker = startProc(bin, ["--master-port", String(master.masterPort)], { env });
+    const worker = e2e.worker(["--master-port", String(master.masterPort)], { env });
     const ui = master;
     await waitFor(async () => (await ui.stats()).workers?.[0]?.state === "ready" || undefined, 20_000, "the worker to be ready");
     expect((await ui.swarm({ user_count: 1, spawn_rate: 1 })).success).toBe(true);

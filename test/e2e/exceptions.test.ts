@@ -1,9 +1,9 @@
 // Task exceptions as the master's Exceptions tab shows them: the compiled worker's tracebacks
 // point into the task file (source maps), one error is one row however its user started, and
 // reports beyond the worker's 10/s cap are said to be held back, in the tab and in the log.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { type CountingServer, countingServer, e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Thrower(User):\n    @task\n    def t(self):\n        pass\n";
@@ -14,27 +14,12 @@ interface ExceptionRow {
   traceback: string;
 }
 
-let bin: string;
-let server: CountingServer;
-let master: UiMaster | undefined;
-let worker: Proc | undefined;
-
-beforeAll(async () => {
-  bin = await e2eWorker();
-  server = await countingServer();
-}, 180_000);
-
-afterAll(async () => {
-  worker?.kill("SIGKILL");
-  master?.proc.kill("SIGKILL");
-  await server?.close();
-});
+const e2e = useE2e();
 
 describe("exceptions from a compiled worker under a real master", () => {
   test("read the task file's line, make one row per error, and say what the 10/s cap held back", async () => {
-    master = await startUiMaster({ locustfile: LOCUSTFILE });
-    const m = master;
-    worker = startProc(bin, ["--master-port", String(m.masterPort)]);
+    const m = await e2e.uiMaster({ locustfile: LOCUSTFILE });
+    const worker = e2e.worker(["--master-port", String(m.masterPort)]);
     await waitFor(
       async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
       20_000,
@@ -42,7 +27,7 @@ describe("exceptions from a compiled worker under a real master", () => {
       500,
     );
     // Six users throwing every 0.1 s: about 60 exceptions a second, six times the cap.
-    expect((await m.swarm({ user_count: 6, spawn_rate: 6, host: server.url })).success).toBe(true);
+    expect((await m.swarm({ user_count: 6, spawn_rate: 6, host: e2e.server.url })).success).toBe(true);
     const rows = await waitFor(
       async () => {
         const { exceptions } = (await (await fetch(`${m.url}/exceptions`)).json()) as { exceptions: ExceptionRow[] };

@@ -7,9 +7,10 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { masterComplaints } from "../support/master.ts";
+import { useE2e } from "../support/e2e.ts";
 import { ROOT, freePort, startProc, tempDir } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
-import { controlsMasterPy, controlsWorker } from "./controls-support.ts";
+import { controlsMasterPy } from "./controls-support.ts";
 
 // The first that exists: the one named, or one the version matrix of scripts/test.sh made (2.12.1).
 const OLD_VENV =
@@ -19,15 +20,16 @@ const OLD_VENV =
     .find((v) => existsSync(join(v, "bin", "locust"))) ?? resolve(ROOT, ".venv-compat/2.24.1");
 const oldLocust = join(OLD_VENV, "bin", "locust");
 const available = existsSync(oldLocust);
+// The master is an older Locust than support/master.ts starts: this file starts it itself.
+const e2e = useE2e({ tasks: available ? "test/e2e/controls-tasks" : false, server: false });
 if (!available) console.log(`logs-old-master.test.ts: skipped, no Locust < 2.29 at ${OLD_VENV} (make one with: scripts/compat.sh 2.24.1)`);
 
 describe("the Logs tab on an older master", () => {
   test.skipIf(!available)(
     "a master < 2.29 gets no logs message and logs no error, over more than one logs interval",
     async () => {
-      const bin = await controlsWorker();
       const dir = tempDir("old-master");
-      writeFileSync(join(dir, "master.py"), controlsMasterPy(bin));
+      writeFileSync(join(dir, "master.py"), controlsMasterPy(e2e.bin));
       const port = await freePort();
       const args = [
         "-f",
@@ -49,22 +51,18 @@ describe("the Logs tab on an older master", () => {
         "Messenger",
       ];
       const master = startProc(oldLocust, args, { cwd: dir });
-      const worker = startProc(bin, ["--master-port", String(port)]);
-      try {
-        const code = await within(master.exited, 90_000, "the old master to finish");
-        const log = master.output();
-        expect(log).toMatch(/Starting Locust 2\.(1\d|2[0-8])\./);
-        expect(code).toBe(0);
-        expect(masterComplaints(log)).toEqual([]);
-        expect(log).not.toContain("logs");
-        // The worker had lines to show (and custom messages still went both ways).
-        expect(worker.output()).toContain("onTestStart ran");
-        expect(log).toContain("got pong 42 from worker 0");
-        expect(await within(worker.exited, 10_000, "the worker to exit")).toBe(0);
-      } finally {
-        master.kill("SIGKILL");
-        worker.kill("SIGKILL");
-      }
+      e2e.onStop(() => master.kill("SIGKILL"));
+      const worker = e2e.worker(["--master-port", String(port)]);
+      const code = await within(master.exited, 90_000, "the old master to finish");
+      const log = master.output();
+      expect(log).toMatch(/Starting Locust 2\.(1\d|2[0-8])\./);
+      expect(code).toBe(0);
+      expect(masterComplaints(log)).toEqual([]);
+      expect(log).not.toContain("logs");
+      // The worker had lines to show (and custom messages still went both ways).
+      expect(worker.output()).toContain("onTestStart ran");
+      expect(log).toContain("got pong 42 from worker 0");
+      expect(await within(worker.exited, 10_000, "the worker to exit")).toBe(0);
     },
     120_000,
   );

@@ -1,35 +1,15 @@
 // End to end: `--processes N` against a real Locust master (from .venv): N whole workers, signals
 // forwarded, a killed child restarted, no child outliving its parent, bad values refused, and
 // no password from --host on a child's command line.
-import { afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type UiMaster, masterComplaints, startHeadlessMaster, startUiMaster } from "../support/master.ts";
-import {
-  type CountingServer,
-  type Proc,
-  alive,
-  childCmdlines,
-  childrenOf,
-  countingServer,
-  e2eWorker,
-  startProc,
-} from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import { type UiMaster, masterComplaints } from "../support/master.ts";
+import { type Proc, alive, childCmdlines, childrenOf } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
-let bin: string;
-let server: CountingServer;
-const cleanup: Array<() => unknown> = [];
-
-beforeAll(async () => {
-  bin = await e2eWorker();
-  server = await countingServer();
-  cleanup.push(() => server.close());
-}, 180_000);
-
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const e2e = useE2e({ stop: "each" });
 
 const masterPy = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
 type WorkerRow = { id: string; state: string; user_count: number };
@@ -37,13 +17,8 @@ const workers = async (m: UiMaster): Promise<WorkerRow[]> => (await m.stats()).w
 
 /** A UI master and `loadworker --processes 2` attached to it, both stopped after the test. */
 async function twoProcesses(): Promise<{ ui: UiMaster; worker: Proc }> {
-  const ui = await startUiMaster({ locustfile: masterPy });
-  cleanup.push(() => ui.proc.kill("SIGKILL"));
-  const worker = startProc(bin, ["--master-port", String(ui.masterPort), "--processes", "2", "--loglevel", "debug"]);
-  cleanup.push(() => {
-    for (const pid of childrenOf(worker.child.pid as number)) process.kill(pid, "SIGKILL");
-    worker.kill("SIGKILL");
-  });
+  const ui = await e2e.uiMaster({ locustfile: masterPy });
+  const worker = e2e.worker(["--master-port", String(ui.masterPort), "--processes", "2", "--loglevel", "debug"]);
   await waitFor(
     async () => ((await workers(ui)).filter((w) => w.state === "ready").length === 2 ? true : undefined),
     30_000,
@@ -55,9 +30,9 @@ async function twoProcesses(): Promise<{ ui: UiMaster; worker: Proc }> {
 
 describe("--processes against a real master", () => {
   test("N processes are N workers of the master, and each runs its share of the test", async () => {
-    server.counts.clear();
-    const run = await startHeadlessMaster({ locustfile: masterPy, users: 4, spawnRate: 4, runTime: "5s", host: server.url, workers: 2 });
-    const worker = startProc(bin, ["--master-port", String(run.port), "--processes", "2"]);
+    e2e.server.counts.clear();
+    const run = await e2e.headlessMaster({ locustfile: masterPy, users: 4, spawnRate: 4, runTime: "5s", host: e2e.server.url, workers: 2 });
+    const worker = e2e.worker(["--master-port", String(run.port), "--processes", "2"]);
     const result = await run.result();
     expect(await within(worker.exited, 15_000, "the parent to exit after the master's quit")).toBe(0);
 
@@ -74,7 +49,7 @@ describe("--processes against a real master", () => {
 
   test("SIGTERM to the parent: every worker sends quit to the master, and no process is left", async () => {
     const { ui, worker } = await twoProcesses();
-    await ui.swarm({ user_count: 4, spawn_rate: 4, host: server.url });
+    await ui.swarm({ user_count: 4, spawn_rate: 4, host: e2e.server.url });
     await waitFor(
       async () => ((await workers(ui)).filter((w) => w.state === "running").length === 2 ? true : undefined),
       20_000,
@@ -136,12 +111,11 @@ describe("--processes against a real master", () => {
       res.end("ok");
     });
     await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
-    cleanup.push(() => new Promise((r) => (target.closeAllConnections(), target.close(r))));
+    e2e.onStop(() => new Promise((r) => (target.closeAllConnections(), target.close(r))));
     const host = `http://u:secret@127.0.0.1:${(target.address() as AddressInfo).port}`;
     // No host from the master: the workers use their own --host.
-    const run = await startHeadlessMaster({ locustfile: masterPy, users: 2, spawnRate: 2, runTime: "4s", workers: 2 });
-    const worker = startProc(bin, ["--master-host", "127.0.0.1", "--master-port", String(run.port), "--host", host, "--processes", "2"]);
-    cleanup.push(() => worker.kill("SIGKILL"));
+    const run = await e2e.headlessMaster({ locustfile: masterPy, users: 2, spawnRate: 2, runTime: "4s", workers: 2 });
+    const worker = e2e.worker(["--master-host", "127.0.0.1", "--master-port", String(run.port), "--host", host, "--processes", "2"]);
     const cmdlines = await childCmdlines(
       worker.child.pid as number,
       2,
@@ -161,7 +135,7 @@ describe("--processes against a real master", () => {
 
   for (const bad of ["0", "abc"]) {
     test(`--processes ${bad} is a usage error (exit 2) that says what is valid`, async () => {
-      const worker = startProc(bin, ["--processes", bad, "--master-port", "1"]);
+      const worker = e2e.worker(["--processes", bad, "--master-port", "1"]);
       expect(await within(worker.exited, 10_000, "the worker to refuse")).toBe(2);
       expect(worker.output()).toContain("--processes must be a number of worker processes from 1 to 1024, or -1");
     });

@@ -4,27 +4,17 @@
 // StatsEntry.current_rps), so this is a ratio of counts over a window, not a timing assertion.
 // The limiter's 100 ms periods start on wall-clock multiples of 100 ms, so each of those epoch
 // seconds holds exactly the cap's tokens when the users keep up.
-import { afterEach, describe, expect, test } from "bun:test";
-import { type UiMaster, startUiMaster } from "../support/master.ts";
-import { type Proc, startProc } from "../support/procs.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
 import { waitFor } from "../support/wait.ts";
-import { controlsMasterPy, controlsWorker, statRows } from "./controls-support.ts";
+import { controlsMasterPy, statRows } from "./controls-support.ts";
 
-let master: UiMaster | undefined;
-let worker: Proc | undefined;
-
-afterEach(() => {
-  worker?.kill("SIGKILL");
-  master?.proc.kill("SIGKILL");
-  worker = master = undefined;
-});
+const e2e = useE2e({ tasks: "test/e2e/controls-tasks", server: false, stop: "each" });
 
 /** Runs Ticker users under --max-rps `cap` and returns the master's current_rps for "tick". */
 async function measuredRate(cap: number, users: number, extra: string[] = []): Promise<number> {
-  const bin = await controlsWorker();
-  master = await startUiMaster({ locustfile: controlsMasterPy(bin), extra: ["Ticker"] });
-  worker = startProc(bin, ["--master-port", String(master.masterPort), "--max-rps", String(cap), ...extra]);
-  const ui = master;
+  const ui = await e2e.uiMaster({ locustfile: controlsMasterPy(e2e.bin), extra: ["Ticker"] });
+  const worker = e2e.worker(["--master-port", String(ui.masterPort), "--max-rps", String(cap), ...extra]);
   await waitFor(async () => ((await ui.stats()).workers?.length === 1 ? true : undefined), 30_000, "the worker to register");
   await ui.swarm({ user_count: users, spawn_rate: users, host: "" });
   // 17 s of load: current_rps averages the 10 whole seconds that end 3 s before the last

@@ -1,25 +1,11 @@
 // A master that restarts gets the same worker process back, and a web-UI test runs on it.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { type CountingServer, countingServer, e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
+import { type UiMaster, masterComplaints } from "../support/master.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
-let bin: string;
-let server: CountingServer;
-let worker: Proc | undefined;
-const masters: UiMaster[] = [];
-
-beforeAll(async () => {
-  bin = await e2eWorker();
-  server = await countingServer();
-}, 180_000);
-
-afterAll(async () => {
-  worker?.kill("SIGKILL");
-  for (const m of masters) m.proc.kill("SIGKILL");
-  await server?.close();
-});
+const e2e = useE2e();
 
 const workersIn = async (m: UiMaster, states: string[]) =>
   (await m.stats()).workers?.filter((w: { state: string }) => states.includes(w.state)).length ?? 0;
@@ -30,12 +16,11 @@ const registeredWorkers = (m: UiMaster) => workersIn(m, ["ready", "running"]);
 
 describe("a worker and a master that restarts", () => {
   test("runs a web-UI test, survives a master crash, and registers with the new master by itself", async () => {
-    const first = await startUiMaster({ locustfile: LOCUSTFILE });
-    masters.push(first);
-    worker = startProc(bin, ["--master-port", String(first.masterPort)]);
+    const first = await e2e.uiMaster({ locustfile: LOCUSTFILE });
+    const worker = e2e.worker(["--master-port", String(first.masterPort)]);
     await waitFor(async () => (await readyWorkers(first)) === 1 || undefined, 20_000, "the worker to be ready on the first master");
 
-    expect((await first.swarm({ user_count: 3, spawn_rate: 3, host: server.url })).success).toBe(true);
+    expect((await first.swarm({ user_count: 3, spawn_rate: 3, host: e2e.server.url })).success).toBe(true);
     const running = await waitFor(
       async () => {
         const s = await first.stats();
@@ -54,8 +39,7 @@ describe("a worker and a master that restarts", () => {
     await first.proc.exited;
     // Stay down past a stats interval: nothing the worker queued meanwhile may reach the new master.
     await new Promise((r) => setTimeout(r, 4000));
-    const second = await startUiMaster({ locustfile: LOCUSTFILE, masterPort: first.masterPort });
-    masters.push(second);
+    const second = await e2e.uiMaster({ locustfile: LOCUSTFILE, masterPort: first.masterPort });
     await waitFor(
       async () => (await registeredWorkers(second)) === 1 || undefined,
       30_000,
@@ -64,7 +48,7 @@ describe("a worker and a master that restarts", () => {
     );
     expect(worker.child.exitCode).toBeNull();
 
-    await second.swarm({ user_count: 2, spawn_rate: 2, host: server.url });
+    await second.swarm({ user_count: 2, spawn_rate: 2, host: e2e.server.url });
     await waitFor(
       async () => ((await second.stats()).stats.at(-1).num_requests > 20 ? true : undefined),
       20_000,

@@ -1,24 +1,20 @@
 // Bad input to `loadworker run`: a clear message that names the flag (or file) and what to do,
 // exit 2, and not one request sent.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CountingServer, countingServer, tempDir } from "../support/procs.ts";
-import { type Runner, run, runBinary } from "../support/run-cli.ts";
+import { useE2e } from "../support/e2e.ts";
+import { tempDir } from "../support/procs.ts";
+import { run } from "../support/run-cli.ts";
 
-let binary: Runner;
-let server: CountingServer;
+const e2e = useE2e({ tasks: "test/e2e/run-tasks" });
 let dir: string;
 
 beforeAll(async () => {
-  binary = { kind: "binary", path: await runBinary() };
-  server = await countingServer();
   dir = tempDir("bad");
   writeFileSync(join(dir, "a-file"), "");
   mkdirSync(join(dir, "a-folder"));
-}, 180_000);
-
-afterAll(() => server?.close());
+});
 
 const cases: Array<[string, () => string[], RegExp]> = [
   ["a threshold that does not parse", () => ["--threshold", "p95<<5"], /--threshold: threshold 'p95<<5': '<5' is not a number/],
@@ -61,12 +57,12 @@ describe("loadworker run with bad input", () => {
   test.each(cases)(
     "%s: exit 2 with a clear message, before any load",
     async (_, args, message) => {
-      const before = server.total();
-      const result = await run(binary, ["-u", "2", "-t", "5s", "--host", server.url, ...args()]);
+      const before = e2e.server.total();
+      const result = await run(e2e.binary, ["-u", "2", "-t", "5s", "--host", e2e.server.url, ...args()]);
       expect(result.stderr).toMatch(message);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe("");
-      expect(server.total()).toBe(before);
+      expect(e2e.server.total()).toBe(before);
     },
     30_000,
   );

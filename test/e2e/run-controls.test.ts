@@ -2,31 +2,24 @@
 // --max-rps (what the server counted in each whole second, a ratio of counts, not a timing
 // assertion), the test hooks (once each, around the load), -T/--tags and -E/--exclude-tags
 // (which paths the server saw), and /metrics while the run goes on.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { parseWithPrometheusClient, sampleValue } from "../support/prometheus.ts";
-import { type CountingServer, ROOT, buildWorker, countingServer, freePort } from "../support/procs.ts";
-import { type RunResult, type Runner, countsPerSecond, expectCapHeld, run, startRun, summaryCounts } from "../support/run-cli.ts";
+import { useE2e } from "../support/e2e.ts";
+import { type CountingServer, countingServer, freePort } from "../support/procs.ts";
+import { type RunResult, countsPerSecond, expectCapHeld, run, startRun, summaryCounts } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait.ts";
 
-let binary: Runner;
-let server: CountingServer;
-
-beforeAll(async () => {
-  binary = {
-    kind: "binary",
-    path: await buildWorker(join(ROOT, "test/e2e/run-controls-tasks"), join(ROOT, ".build/loadworker-run-controls")),
-  };
-}, 180_000);
-
-afterAll(() => server?.close());
+const e2e = useE2e({ tasks: "test/e2e/run-controls-tasks", server: false });
+let server: CountingServer | undefined;
 
 /** A fresh server per run: its log is then this run's requests only. */
 async function runAgainst(args: string[]): Promise<{ result: RunResult; server: CountingServer }> {
   await server?.close();
-  server = await countingServer({ log: true });
-  const result = await run(binary, [...args, "--host", server.url]);
-  return { result, server };
+  const s = await countingServer({ log: true });
+  server = s;
+  e2e.onStop(() => s.close());
+  const result = await run(e2e.binary, [...args, "--host", s.url]);
+  return { result, server: s };
 }
 
 const served = (s: CountingServer, path: string) => s.counts.get(path) ?? 0;
@@ -143,7 +136,7 @@ describe("run --metrics-port", () => {
     await server?.close();
     server = await countingServer();
     const port = await freePort();
-    const started = startRun(binary, [
+    const started = startRun(e2e.binary, [
       "Ticker",
       "-u",
       "3",

@@ -9,18 +9,18 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { useE2e } from "../support/e2e.ts";
 import { childCmdlines, childrenOf, cmdlineOf, tempDir } from "../support/procs.ts";
-import { type RunResult, type Runner, run, runBinary, runInTerminal, startRun } from "../support/run-cli.ts";
+import { type RunResult, run, runInTerminal, startRun } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait.ts";
 
 const BASIC = `Basic ${Buffer.from("u:secret").toString("base64")}`;
 let server: Server;
 let host = "";
 const auth = new Set<string>();
-let binary: Runner;
+const e2e = useE2e({ tasks: "test/e2e/run-tasks", server: false }); // this file's server records Authorization
 
 beforeAll(async () => {
-  binary = { kind: "binary", path: await runBinary() };
   server = createServer((req, res) => {
     auth.add(req.headers.authorization ?? "none");
     res.statusCode = req.url?.startsWith("/fail") ? 500 : 200;
@@ -67,7 +67,7 @@ describe("loadworker run with a password in --host", () => {
     auth.clear();
     const dir = tempDir("run-credentials-tty");
     const out = join(dir, "r");
-    const result = await runInTerminal(binary, [
+    const result = await runInTerminal(e2e.binary, [
       "-u",
       "2",
       "-r",
@@ -93,7 +93,7 @@ describe("loadworker run with a password in --host", () => {
     auth.clear();
     const dir = tempDir("run-credentials-processes");
     const out = join(dir, "r");
-    const result = await run(binary, [
+    const result = await run(e2e.binary, [
       "--processes",
       "2",
       "-u",
@@ -118,7 +118,7 @@ describe("loadworker run with a password in --host", () => {
 
   test("with --processes 2: the children's command lines hold neither the host nor its password, and their requests authenticate", async () => {
     auth.clear();
-    const started = startRun(binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "4s", "--host", host]);
+    const started = startRun(e2e.binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "4s", "--host", host]);
     const cmdlines = await childCmdlines(started.pid, 2, () => auth.size > 0, "both children to run and a request to arrive");
     for (const cmdline of cmdlines) {
       expect(cmdline).not.toContain("secret");
@@ -133,7 +133,7 @@ describe("loadworker run with a password in --host", () => {
   }, 120_000);
 
   test("a --host that is not an http URL is refused without echoing its password", async () => {
-    const result = await run(binary, ["-t", "1s", "--host", "ftp://u:secret@127.0.0.1:1"]);
+    const result = await run(e2e.binary, ["-t", "1s", "--host", "ftp://u:secret@127.0.0.1:1"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--host must be an http:// or https:// URL, got "ftp://***@127.0.0.1:1"');
     expect(result.stderr).not.toContain("secret");
@@ -161,7 +161,7 @@ describe("loadworker run with the host in LOADWORKER_HOST", () => {
     // A password no other process on this shared machine can hold (other runs of this file use "secret").
     const password = `pw${randomUUID().replaceAll("-", "")}`;
     const envHost = host.replace("secret", password);
-    const started = startRun(binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "4s"], { LOADWORKER_HOST: envHost });
+    const started = startRun(e2e.binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "4s"], { LOADWORKER_HOST: envHost });
     const leaks = await waitFor(
       () => (childrenOf(started.pid).length === 2 && auth.size > 0 ? cmdlinesHolding(password) : undefined),
       30_000,
@@ -177,13 +177,13 @@ describe("loadworker run with the host in LOADWORKER_HOST", () => {
   test("--host wins over LOADWORKER_HOST, as Locust's flag wins over LOCUST_HOST", async () => {
     auth.clear();
     const plain = host.replace("u:secret@", "");
-    const result = await run(binary, ["-u", "1", "-t", "2s", "--host", plain], { LOADWORKER_HOST: "http://other:pw@127.0.0.1:1" });
+    const result = await run(e2e.binary, ["-u", "1", "-t", "2s", "--host", plain], { LOADWORKER_HOST: "http://other:pw@127.0.0.1:1" });
     expect(result.code).toBe(0);
     expect([...auth]).toEqual(["none"]); // the flag's host (no credentials) was used, not the variable's
   }, 60_000);
 
   test("a LOADWORKER_HOST that is not an http URL is refused, naming the variable, without echoing its password", async () => {
-    const result = await run(binary, ["-t", "1s"], { LOADWORKER_HOST: "ftp://u:secret@127.0.0.1:1" });
+    const result = await run(e2e.binary, ["-t", "1s"], { LOADWORKER_HOST: "ftp://u:secret@127.0.0.1:1" });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('LOADWORKER_HOST must be an http:// or https:// URL, got "ftp://***@127.0.0.1:1"');
     expect(result.stderr).not.toContain("secret");

@@ -1,25 +1,23 @@
 // Our --csv files next to Locust 2.47's own, for the same names against the same server:
 // headers byte for byte, and every column of every row in the same format (int, float, N/A,
 // timestamp, text), so anything that parses Locust's CSVs parses ours.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CountingServer, ROOT, VENV_BIN, countingServer, requireVenv, startProc, tempDir } from "../support/procs.ts";
-import { run, runBinary } from "../support/run-cli.ts";
+import { useE2e } from "../support/e2e.ts";
+import { ROOT, VENV_BIN, startProc, tempDir } from "../support/procs.ts";
+import { run } from "../support/run-cli.ts";
 import { within } from "../support/wait.ts";
 
 const FILES = ["_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"] as const;
-let server: CountingServer;
+const e2e = useE2e({ tasks: "test/e2e/run-tasks" });
 let ours: string;
 let theirs: string;
 
 beforeAll(async () => {
-  requireVenv();
-  server = await countingServer();
   const dir = tempDir("csv");
   ours = join(dir, "ours");
   theirs = join(dir, "locust");
-  const binary = await runBinary();
   const locust = startProc(join(VENV_BIN, "locust"), [
     "-f",
     join(ROOT, "test/e2e/run-locustfile.py"),
@@ -31,19 +29,17 @@ beforeAll(async () => {
     "-t",
     "4s",
     "--host",
-    server.url,
+    e2e.server.url,
     "--csv",
     theirs,
     "--only-summary",
   ]);
   const [mine] = await Promise.all([
-    run({ kind: "binary", path: binary }, ["-u", "2", "-r", "2", "-t", "4s", "--host", server.url, "--csv", ours]),
+    run(e2e.binary, ["-u", "2", "-r", "2", "-t", "4s", "--host", e2e.server.url, "--csv", ours]),
     within(locust.exited, 90_000, "locust --headless --csv"),
   ]);
   expect(mine.code).toBe(0);
-}, 180_000);
-
-afterAll(() => server?.close());
+}, 120_000);
 
 const read = (prefix: string, file: string) => readFileSync(`${prefix}${file}`, "utf8");
 const header = (text: string) => text.slice(0, text.indexOf("\r\n") + 2);

@@ -1,32 +1,22 @@
-// `loadworker run --processes N` end to end (the compiled binary, a counting server on loopback):
+// `loadworker run --processes N` end to end (the compiled e2e.binary, a counting server on loopback):
 // the parent's totals against the server's count, the rate cap split across the children, the
 // hooks once per process, Ctrl-C with every child gone afterwards, a child that dies, bad values.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../../src/standalone/report/json-report.ts";
 import { parseWithPrometheusClient, sampleValue } from "../support/prometheus.ts";
-import { type CountingServer, ROOT, alive, buildWorker, childrenOf, countingServer, freePort, tempDir } from "../support/procs.ts";
-import { type RunResult, type Runner, countsPerSecond, expectCapHeld, run, startRun, summaryCounts } from "../support/run-cli.ts";
+import { useE2e } from "../support/e2e.ts";
+import { type CountingServer, alive, childrenOf, countingServer, freePort, tempDir } from "../support/procs.ts";
+import { type RunResult, countsPerSecond, expectCapHeld, run, startRun, summaryCounts } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait.ts";
 
-let binary: Runner;
-const servers: CountingServer[] = [];
-
-beforeAll(async () => {
-  binary = {
-    kind: "binary",
-    path: await buildWorker(join(ROOT, "test/e2e/run-controls-tasks"), join(ROOT, ".build/loadworker-run-controls")),
-  };
-}, 180_000);
-
-afterAll(async () => {
-  for (const s of servers) await s.close();
-});
+// A fresh counting server per run (freshServer): its log is then this run's requests only.
+const e2e = useE2e({ tasks: "test/e2e/run-controls-tasks", server: false });
 
 async function freshServer(): Promise<CountingServer> {
   const s = await countingServer({ log: true });
-  servers.push(s);
+  e2e.onStop(() => s.close());
   return s;
 }
 
@@ -39,7 +29,7 @@ describe("run --processes 2", () => {
   beforeAll(async () => {
     server = await freshServer();
     const dir = tempDir("run-procs");
-    result = await run(binary, [
+    result = await run(e2e.binary, [
       "Ticker",
       "--processes",
       "2",
@@ -89,7 +79,7 @@ describe("run --processes 2 --metrics-port", () => {
   test("the parent serves one /metrics with both children's users and requests", async () => {
     const server = await freshServer();
     const port = await freePort();
-    const started = startRun(binary, [
+    const started = startRun(e2e.binary, [
       "Ticker",
       "--processes",
       "2",
@@ -131,7 +121,7 @@ describe("run --processes: ending early", () => {
   test("SIGINT to the parent stops every child, still writes the summary and reports, and leaves no process behind", async () => {
     const server = await freshServer();
     const dir = tempDir("run-procs-int");
-    const started = startRun(binary, [
+    const started = startRun(e2e.binary, [
       "Ticker",
       "--processes",
       "2",
@@ -173,7 +163,7 @@ describe("run --processes: ending early", () => {
   test("a child that dies ends the run: reported by pid, the others stopped, the reports written, exit 1", async () => {
     const server = await freshServer();
     const dir = tempDir("run-procs-kill");
-    const started = startRun(binary, [
+    const started = startRun(e2e.binary, [
       "Ticker",
       "--processes",
       "2",
@@ -214,7 +204,7 @@ describe("run --processes with fewer users than processes", () => {
   test('-u 1 --processes 3: one line says so, the user runs in this process, and no process logs "all 0 users started"', async () => {
     const server = await freshServer();
     const dir = tempDir("run-procs-few");
-    const started = startRun(binary, [
+    const started = startRun(e2e.binary, [
       "Ticker",
       "--processes",
       "3",
@@ -245,7 +235,7 @@ describe("run --processes with fewer users than processes", () => {
 
   test("-u 2 --processes 3: two children, one user each", async () => {
     const server = await freshServer();
-    const started = startRun(binary, [
+    const started = startRun(e2e.binary, [
       "Ticker",
       "--processes",
       "3",
@@ -281,7 +271,7 @@ describe("run --processes: bad values", () => {
     "--processes %s is a usage error before any load (exit 2)",
     async (value) => {
       const server = await freshServer();
-      const result = await run(binary, ["--processes", value, "-t", "2s", "--host", server.url]);
+      const result = await run(e2e.binary, ["--processes", value, "-t", "2s", "--host", server.url]);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("--processes must be a number of worker processes from 1 to 1024, or -1 for one per CPU core");
       expect(server.total()).toBe(0);

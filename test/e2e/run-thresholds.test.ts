@@ -1,25 +1,18 @@
 // Thresholds and endings of `loadworker run`, from source under Bun and compiled: exit 0 when
 // every threshold holds, 99 on a breach (a name with no data included), --abort-on-fail, Ctrl-C.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../../src/standalone/report/json-report.ts";
-import { type CountingServer, countingServer, tempDir } from "../support/procs.ts";
-import { type Runner, run, runBinary, startRun } from "../support/run-cli.ts";
+import { useE2e } from "../support/e2e.ts";
+import { tempDir } from "../support/procs.ts";
+import { type Runner, run, startRun } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait.ts";
 
 const SOURCE: Runner = { kind: "source" };
-let binary: Runner;
-let server: CountingServer;
+const e2e = useE2e({ tasks: "test/e2e/run-tasks" });
 
-beforeAll(async () => {
-  binary = { kind: "binary", path: await runBinary() };
-  server = await countingServer();
-}, 180_000);
-
-afterAll(() => server?.close());
-
-const base = () => ["-u", "2", "-r", "4", "-t", "3s", "--host", server.url];
+const base = () => ["-u", "2", "-r", "4", "-t", "3s", "--host", e2e.server.url];
 const report = (file: string) => JSON.parse(readFileSync(file, "utf8")) as RunReport;
 
 describe("thresholds (src/main.ts under Bun)", () => {
@@ -82,7 +75,7 @@ describe("under Deno (src/main.ts, unchanged)", () => {
 describe("ending a run early (compiled)", () => {
   test("--abort-on-fail stops the run at the first breach, long before --run-time", async () => {
     const json = join(tempDir("abort"), "r.json");
-    const result = await run(binary, [
+    const result = await run(e2e.binary, [
       "-u",
       "2",
       "-r",
@@ -90,7 +83,7 @@ describe("ending a run early (compiled)", () => {
       "-t",
       "10m",
       "--host",
-      server.url,
+      e2e.server.url,
       "--threshold",
       "failures==0",
       "--abort-on-fail",
@@ -105,7 +98,7 @@ describe("ending a run early (compiled)", () => {
 
   test("Ctrl-C (SIGINT) ends the run, prints the summary and writes the reports", async () => {
     const dir = tempDir("sigint");
-    const started = startRun(binary, [
+    const started = startRun(e2e.binary, [
       "-u",
       "2",
       "-r",
@@ -113,7 +106,7 @@ describe("ending a run early (compiled)", () => {
       "-t",
       "10m",
       "--host",
-      server.url,
+      e2e.server.url,
       "--json",
       join(dir, "r.json"),
       "--csv",

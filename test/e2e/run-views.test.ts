@@ -1,19 +1,15 @@
 // The live view under a real pseudo-terminal (util-linux `script`): a frame redrawn in place,
 // with progress bars and the table, then the summary.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type CountingServer, countingServer } from "../support/procs.ts";
-import { type RunResult, runBinary, runInTerminal } from "../support/run-cli.ts";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
+import { type RunResult, runInTerminal } from "../support/run-cli.ts";
 
-let server: CountingServer;
+const e2e = useE2e({ tasks: "test/e2e/run-tasks" });
 let tty: RunResult;
 
 beforeAll(async () => {
-  const path = await runBinary();
-  server = await countingServer();
-  tty = await runInTerminal({ kind: "binary", path }, ["-u", "3", "-r", "1", "-t", "5s", "--host", server.url], { columns: 100, rows: 30 });
-}, 180_000);
-
-afterAll(() => server?.close());
+  tty = await runInTerminal(e2e.binary, ["-u", "3", "-r", "1", "-t", "5s", "--host", e2e.server.url], { columns: 100, rows: 30 });
+}, 60_000);
 
 const HINT = "Ctrl-C ends the run early; the summary and the reports are still written.";
 

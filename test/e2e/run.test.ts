@@ -1,27 +1,20 @@
-// `loadworker run` end to end: the compiled binary (and src/main.ts under Bun) against a
+// `loadworker run` end to end: the compiled e2e.binary (and src/main.ts under Bun) against a
 // counting HTTP server on loopback, with every report checked: the summary against what the
 // server counted, the CSVs against Locust's own, the JSON against its schema, the HTML in Chromium.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import type { RunReport } from "../../src/standalone/report/json-report.ts";
 import schema from "../../src/standalone/report/report-schema.json" with { type: "json" };
 import { probeRendered } from "../support/chromium.ts";
-import { type CountingServer, countingServer, tempDir } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import { tempDir } from "../support/procs.ts";
 import { REPORT_PROBE, type RenderedReport } from "../support/report-probe.ts";
-import { type RunResult, type Runner, run, runBinary, summaryCounts } from "../support/run-cli.ts";
+import { type RunResult, run, summaryCounts } from "../support/run-cli.ts";
 
 const USERS = 4;
-let server: CountingServer;
-let binary: Runner;
-
-beforeAll(async () => {
-  binary = { kind: "binary", path: await runBinary() };
-  server = await countingServer();
-}, 180_000);
-
-afterAll(() => server?.close());
+const e2e = useE2e({ tasks: "test/e2e/run-tasks" });
 
 const PATHS: Record<string, string> = { "GET /items": "/items", "GET 压测Items": "/cjk", "GET /fail": "/fail/x", "GET /boom": "/boom" };
 
@@ -31,8 +24,8 @@ describe("loadworker run (compiled) with every report", () => {
   let before: Map<string, number>;
   beforeAll(async () => {
     dir = tempDir("run");
-    before = new Map(server.counts);
-    result = await run(binary, [
+    before = new Map(e2e.server.counts);
+    result = await run(e2e.binary, [
       "-u",
       String(USERS),
       "-r",
@@ -40,7 +33,7 @@ describe("loadworker run (compiled) with every report", () => {
       "-t",
       "4s",
       "--host",
-      server.url,
+      e2e.server.url,
       "--csv",
       join(dir, "run"),
       "--json",
@@ -49,7 +42,7 @@ describe("loadworker run (compiled) with every report", () => {
       join(dir, "out/run.html"),
     ]);
   }, 120_000);
-  const served = (path: string) => (server.counts.get(path) ?? 0) - (before.get(path) ?? 0);
+  const served = (path: string) => (e2e.server.counts.get(path) ?? 0) - (before.get(path) ?? 0);
 
   test("exits 0 with failures but no thresholds (Locust's --exit-code-on-error is opt-in here)", () => {
     expect(result.stderr).not.toContain("unexpected error");
@@ -120,7 +113,7 @@ describe("loadworker run (compiled) with every report", () => {
   });
 
   test("`run --report-schema` prints the schema this report validates against (the binary's users have no src/), with the report's $schema as its $id", async () => {
-    const printed = await run(binary, ["--report-schema"]);
+    const printed = await run(e2e.binary, ["--report-schema"]);
     expect(printed.code).toBe(0);
     expect(printed.stderr).toBe("");
     const shown = JSON.parse(printed.stdout) as typeof schema;
@@ -133,7 +126,7 @@ describe("loadworker run (compiled) with every report", () => {
   });
 
   test("`run --help` sends the reader to --report-schema, not to a file the binary's users do not have", async () => {
-    const help = await run(binary, ["--help"]);
+    const help = await run(e2e.binary, ["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--report-schema");
     expect(help.stdout).not.toContain("src/standalone");

@@ -1,36 +1,30 @@
 // The repo's own tasks/ (the seed's two tasks and the ShopUser example), compiled, against a
 // real master whose master.py comes from `loadworker locustfile`, loading the demo target.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import { type DemoTarget, startDemoTarget } from "../../src/demo/target.ts";
-import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { ROOT, buildWorker, requireVenv, startProc } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
 import { within } from "../support/wait.ts";
 
-let bin: string;
+const e2e = useE2e({ tasks: "tasks", server: false }); // the demo target is this test's server
 let target: DemoTarget;
 
 beforeAll(async () => {
-  requireVenv();
-  bin = await buildWorker(join(ROOT, "tasks"), join(ROOT, ".build/loadworker-seed"));
   target = await startDemoTarget({ port: 0, bind: "127.0.0.1" });
-}, 180_000);
-
-afterAll(async () => {
-  await target?.close();
+  e2e.onStop(() => target.close());
 });
 
 describe("the seed's tasks under a real master", () => {
   test("both seed task names show up with the server's counts and no failures, next to ShopUser", async () => {
     const host = `http://127.0.0.1:${target.port}`;
-    const locustfile = execFileSync(bin, ["locustfile"], { encoding: "utf8" });
+    const locustfile = execFileSync(e2e.bin, ["locustfile"], { encoding: "utf8" });
     expect(locustfile).toContain("class DefaultUser(User):");
     expect(locustfile).toContain("class ShopUser(User):");
     expect(locustfile).toContain("class AccountUser(User):");
     expect(locustfile).toContain("# ---- tasks/master_extra.py, appended verbatim");
-    const run = await startHeadlessMaster({ locustfile, users: 6, spawnRate: 6, runTime: "6s", host });
-    const worker = startProc(bin, ["--master-port", String(run.port)]);
+    const run = await e2e.headlessMaster({ locustfile, users: 6, spawnRate: 6, runTime: "6s", host });
+    const worker = e2e.worker(["--master-port", String(run.port)]);
     const result = await run.result();
     expect(await within(worker.exited, 10_000, "the worker to exit")).toBe(0);
 

@@ -3,31 +3,16 @@
 // the timeout but keeps their stats, registers again once the master wakes, and the master's
 // count of requests equals what the target served. The worker's timeout is shortened through
 // LOADWORKER_TIMING (Locust's is 60 s); the master's own timers do not run while it is frozen.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { type CountingServer, countingServer, e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Hitter(User):\n    @task\n    def t(self):\n        pass\n";
 const WORKER_TIMEOUT_MS = 8_000;
 const FROZEN_MS = 14_000;
 
-let bin: string;
-let server: CountingServer;
-let master: UiMaster | undefined;
-let worker: Proc | undefined;
-
-beforeAll(async () => {
-  bin = await e2eWorker();
-  server = await countingServer();
-}, 180_000);
-
-afterAll(async () => {
-  master?.proc.kill("SIGCONT");
-  worker?.kill("SIGKILL");
-  master?.proc.kill("SIGKILL");
-  await server?.close();
-});
+const e2e = useE2e();
 
 /** Locust ≥ 2.19 answers heartbeats (docs/PROTOCOL.md); scripts/compat.sh may run this against older ones. */
 function answersHeartbeats(masterOutput: string): boolean {
@@ -40,9 +25,8 @@ const hits = (stats: { stats: Array<{ name: string; num_requests: number }> }) =
 
 describe("a master frozen past the worker's heartbeat timeout, then woken", () => {
   test("ends up with every request the worker made, and has the worker back", async () => {
-    master = await startUiMaster({ locustfile: LOCUSTFILE, extra: ["--stop-timeout", "5"] });
-    const m = master;
-    worker = startProc(bin, ["--master-port", String(m.masterPort)], {
+    const m = await e2e.uiMaster({ locustfile: LOCUSTFILE, extra: ["--stop-timeout", "5"] });
+    const worker = e2e.worker(["--master-port", String(m.masterPort)], {
       env: { LOADWORKER_TIMING: JSON.stringify({ masterHeartbeatTimeoutMs: WORKER_TIMEOUT_MS, silentStopSeconds: 2 }) },
     });
     const w = worker;
@@ -52,12 +36,12 @@ describe("a master frozen past the worker's heartbeat timeout, then woken", () =
       "the worker to be ready",
       500,
     );
-    expect((await m.swarm({ user_count: 5, spawn_rate: 5, host: server.url })).success).toBe(true);
+    expect((await m.swarm({ user_count: 5, spawn_rate: 5, host: e2e.server.url })).success).toBe(true);
     await waitFor(async () => (hits(await m.stats()) > 50 ? true : undefined), 20_000, "requests to reach the master", 500);
 
     m.proc.kill("SIGSTOP");
     await new Promise((r) => setTimeout(r, FROZEN_MS));
-    const servedWhileFrozen = server.counts.get("/hit") ?? 0;
+    const servedWhileFrozen = e2e.server.counts.get("/hit") ?? 0;
     m.proc.kill("SIGCONT");
     const woke = Date.now();
     if (answersHeartbeats(m.proc.output()))
@@ -81,7 +65,7 @@ describe("a master frozen past the worker's heartbeat timeout, then woken", () =
       500,
     );
     await new Promise((r) => setTimeout(r, 4_000)); // a last report, if any, lands
-    const served = server.counts.get("/hit") ?? 0;
+    const served = e2e.server.counts.get("/hit") ?? 0;
     const counted = hits(await m.stats());
     console.log(
       `silent master: served ${served} (${servedWhileFrozen} by the end of the freeze), master counted ${counted}, registered again ${registeredAfterMs} ms after SIGCONT; master state ${final.state}`,

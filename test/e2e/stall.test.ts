@@ -1,31 +1,19 @@
 // A task that blocks the event loop for 5 s: the master hears no heartbeat and marks the worker
 // missing (Locust's rule, ~4 s; the only worker missing, it stops the test), and the worker says
 // what happened and which task did it, then carries on: the master hears from it again.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { e2eWorker, type Proc, startProc } from "../support/procs.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const LOCUSTFILE = "from locust import User, task\n\nclass Blocker(User):\n    @task\n    def t(self):\n        pass\n";
 
-let bin: string;
-let master: UiMaster | undefined;
-let worker: Proc | undefined;
-
-beforeAll(async () => {
-  bin = await e2eWorker();
-}, 180_000);
-
-afterAll(async () => {
-  worker?.kill("SIGKILL");
-  master?.proc.kill("SIGKILL");
-});
+const e2e = useE2e({ server: false });
 
 describe("a task that blocks the event loop for 5 s", () => {
   test("gets a warning with the stall's length and the task, and the worker keeps serving", async () => {
-    master = await startUiMaster({ locustfile: LOCUSTFILE });
-    const m = master;
-    worker = startProc(bin, ["--master-port", String(m.masterPort)]);
+    const m = await e2e.uiMaster({ locustfile: LOCUSTFILE });
+    const worker = e2e.worker(["--master-port", String(m.masterPort)]);
     await waitFor(
       async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
       20_000,

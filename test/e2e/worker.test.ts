@@ -1,20 +1,10 @@
 // End to end: a real Locust master (headless, from .venv) and the compiled loadworker binary.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { countingServer, type CountingServer, e2eWorker, startProc } from "../support/procs.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
 import { within } from "../support/wait.ts";
 
-let bin: string;
-let server: CountingServer;
-
-beforeAll(async () => {
-  bin = await e2eWorker();
-  server = await countingServer();
-}, 180_000);
-
-afterAll(async () => {
-  await server?.close();
-});
+const e2e = useE2e();
 
 const masterPy = (classes: Array<[string, number]>) =>
   [
@@ -24,15 +14,15 @@ const masterPy = (classes: Array<[string, number]>) =>
 
 describe("loadworker against a real Locust master", () => {
   test("the master's stats match what the target server counted, and the run is clean", async () => {
-    server.counts.clear();
-    const run = await startHeadlessMaster({
+    e2e.server.counts.clear();
+    const run = await e2e.headlessMaster({
       locustfile: masterPy([["Hitter", 1]]),
       users: 5,
       spawnRate: 5,
       runTime: "6s",
-      host: server.url,
+      host: e2e.server.url,
     });
-    const worker = startProc(bin, ["--master-port", String(run.port), "--loglevel", "debug"]);
+    const worker = e2e.worker(["--master-port", String(run.port), "--loglevel", "debug"]);
     const result = await run.result();
     const workerCode = await within(worker.exited, 10_000, "the worker to exit after the master's quit");
 
@@ -45,7 +35,7 @@ describe("loadworker against a real Locust master", () => {
     expect(hit!.requests).toBeGreaterThan(100);
     expect(hit!.failures).toBe(0);
     // Requests in flight when the master quit reach the server but are never recorded.
-    const served = server.counts.get("/hit") ?? 0;
+    const served = e2e.server.counts.get("/hit") ?? 0;
     expect(served - hit!.requests).toBeGreaterThanOrEqual(0);
     expect(served - hit!.requests).toBeLessThanOrEqual(5);
     expect(hit!.avgContentSize).toBe("hello from /hit\n".length);
@@ -57,8 +47,8 @@ describe("loadworker against a real Locust master", () => {
   }, 120_000);
 
   test("a task that throws reaches the Exceptions output, the worker keeps going, and the class split is the master's", async () => {
-    server.counts.clear();
-    const run = await startHeadlessMaster({
+    e2e.server.counts.clear();
+    const run = await e2e.headlessMaster({
       locustfile: masterPy([
         ["Hitter", 3],
         ["Thrower", 1],
@@ -66,10 +56,10 @@ describe("loadworker against a real Locust master", () => {
       users: 8,
       spawnRate: 8,
       runTime: "6s",
-      host: server.url,
+      host: e2e.server.url,
       extra: ["--exit-code-on-error", "0"],
     });
-    const worker = startProc(bin, ["--master-port", String(run.port)]);
+    const worker = e2e.worker(["--master-port", String(run.port)]);
     const result = await run.result();
     expect(await within(worker.exited, 10_000, "the worker to exit")).toBe(0);
 
@@ -78,7 +68,7 @@ describe("loadworker against a real Locust master", () => {
     expect(result.log).toMatch(/"Hitter": 6/);
     expect(result.log).toMatch(/"Thrower": 2/);
     // Two Thrower users, a throw every ~0.1 s for 6 s: far more than one run of the task.
-    expect(server.counts.get("/throw") ?? 0).toBeGreaterThan(20);
+    expect(e2e.server.counts.get("/throw") ?? 0).toBeGreaterThan(20);
     expect(result.rows.find((r) => r.name === "/throw")?.requests).toBeGreaterThan(20);
   }, 120_000);
 });

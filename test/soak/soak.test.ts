@@ -5,13 +5,12 @@
 // to "socket:"). Flat means the median of the last SAMPLES_COMPARED samples is within the
 // tolerance of the median of the first ones after warm-up.
 // Short local run: SOAK_SECONDS=60 ./node_modules/.bin/bun test test/soak
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { type UiMaster, masterComplaints, startUiMaster } from "../support/master.ts";
-import { type Proc, ROOT, buildWorker, requireVenv, startProc } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -81,30 +80,20 @@ async function soakServer() {
   };
 }
 
-let bin: string;
+const e2e = useE2e({ tasks: "test/soak/tasks", server: false }); // soakServer answers by path, beyond counting
 let server: Awaited<ReturnType<typeof soakServer>>;
-let master: UiMaster | undefined;
-let worker: Proc | undefined;
 
 beforeAll(async () => {
-  requireVenv();
-  bin = await buildWorker(join(ROOT, "test/soak/tasks"), join(ROOT, ".build/loadworker-soak"));
   server = await soakServer();
-}, 180_000);
-
-afterAll(async () => {
-  worker?.kill("SIGKILL");
-  master?.proc.kill("SIGKILL");
-  await server?.close();
+  e2e.onStop(() => server.close());
 });
 
 describe(`a ${SOAK_SECONDS}s soak with ${USERS} users`, () => {
   test(
     "keeps RSS, file descriptors and sockets flat, and the master's total equals the server's count",
     async () => {
-      master = await startUiMaster({ locustfile: LOCUSTFILE, extra: ["--stop-timeout", "10"] });
-      const m = master;
-      worker = startProc(bin, ["--master-port", String(m.masterPort)]);
+      const m = await e2e.uiMaster({ locustfile: LOCUSTFILE, extra: ["--stop-timeout", "10"] });
+      const worker = e2e.worker(["--master-port", String(m.masterPort)]);
       const pid = worker.child.pid as number;
       await waitFor(
         async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),

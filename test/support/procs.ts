@@ -116,13 +116,36 @@ export async function buildWorker(tasksDir: string, outfile: string): Promise<st
   return outfile;
 }
 
-let e2eBuild: Promise<string> | undefined;
+/**
+ * Where the tests' binaries go: one folder per parallel test process (scripts/test.sh numbers them
+ * in LOADWORKER_TEST_SHARD), so two processes never write one file.
+ */
+export const BUILD_DIR = join(ROOT, ".build", process.env.LOADWORKER_TEST_SHARD ? `shard-${process.env.LOADWORKER_TEST_SHARD}` : "");
 
-/** The e2e tasks (test/e2e/tasks) compiled once per test run, after checking the venv is there. */
-export function e2eWorker(): Promise<string> {
+/** `.build/[shard-N/]loadworker-NAME`. */
+export function testBinaryPath(name: string): string {
+  return join(BUILD_DIR, `loadworker-${name}`);
+}
+
+const builds = new Map<string, Promise<string>>();
+
+/**
+ * A tasks folder (from the repository's root) compiled once per test process, after checking the
+ * venv is there: test/e2e/tasks becomes .build/loadworker-test-e2e-tasks.
+ */
+export function workerBinary(tasks: string): Promise<string> {
   requireVenv();
-  e2eBuild ??= buildWorker(join(ROOT, "test/e2e/tasks"), join(ROOT, ".build/loadworker-e2e"));
-  return e2eBuild;
+  let build = builds.get(tasks);
+  if (!build) {
+    build = buildWorker(join(ROOT, tasks), testBinaryPath(tasks.replaceAll("/", "-")));
+    builds.set(tasks, build);
+  }
+  return build;
+}
+
+/** The e2e tasks (test/e2e/tasks) compiled once per test run. */
+export function e2eWorker(): Promise<string> {
+  return workerBinary("test/e2e/tasks");
 }
 
 export interface CountingServer {

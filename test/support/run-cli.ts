@@ -2,17 +2,14 @@
 // stderr kept apart (the summary is stdout, logs are stderr) and every wait bounded.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { BUN, ROOT, buildWorker } from "./procs.ts";
+import { BUN, ROOT, workerBinary } from "./procs.ts";
 import { within } from "./wait.ts";
 
 export const RUN_TASKS = join(ROOT, "test/e2e/run-tasks");
 
-let build: Promise<string> | undefined;
-
 /** test/e2e/run-tasks compiled once per test run. */
 export function runBinary(): Promise<string> {
-  build ??= buildWorker(RUN_TASKS, join(ROOT, ".build/loadworker-run"));
-  return build;
+  return workerBinary("test/e2e/run-tasks");
 }
 
 /** How to start `loadworker run`: the binary, or the sources under Bun with the same tasks. */
