@@ -7,6 +7,8 @@ export interface TaskDir {
   tasks: string[];
   /** .py files: `loadworker locustfile` appends them to master.py. */
   python: string[];
+  /** .proto files: ctx.grpc finds them by name. */
+  protos: string[];
 }
 
 export function readTaskDir(dir: string): TaskDir {
@@ -14,5 +16,6 @@ export function readTaskDir(dir: string): TaskDir {
   return {
     tasks: entries.filter((f) => /\.(ts|js|mts|mjs)$/.test(f) && !/\.(test|spec)\./.test(f)),
     python: entries.filter((f) => f.endsWith(".py")),
+    protos: entries.filter((f) => f.endsWith(".proto")),
   };
 }

@@ -3,7 +3,8 @@ export type ErrorCode =
   | "E_CONFIG" // a task or user definition is invalid
   | "E_USAGE" // a wrong flag or value on the command line
   | "E_NO_TASKS" // nothing to run
-  | "E_UNKNOWN_TASK"; // --run-tasks names a task that does not exist
+  | "E_UNKNOWN_TASK" // --run-tasks names a task that does not exist
+  | "E_PROTO"; // a .proto file beside the task files does not parse
 
 export class LoadworkerError extends Error {
   readonly code: ErrorCode;

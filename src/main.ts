@@ -3,7 +3,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { masterPython, runCli } from "./cli/main.ts";
+import { masterPython, protoFile, runCli } from "./cli/main.ts";
 
 const dir = resolve(process.env.LOADWORKER_TASKS_DIR ?? join(import.meta.dirname ?? ".", "..", "tasks"));
 const entries = (await readdir(dir)).sort();
@@ -12,4 +12,8 @@ const modules = await Promise.all(files.map((f) => import(pathToFileURL(join(dir
 // Master-side Python (e.g. master_extra.py), which `loadworker locustfile` appends to master.py.
 const pyFiles = entries.filter((f) => f.endsWith(".py"));
 const python = await Promise.all(pyFiles.map(async (f) => masterPython(f, await readFile(join(dir, f), "utf8"))));
-process.exit(await runCli([...modules.flatMap((m) => Object.values(m)), ...python], process.argv.slice(2)));
+// .proto files, which ctx.grpc finds by name (the build embeds them the same way).
+const protos = await Promise.all(
+  entries.filter((f) => f.endsWith(".proto")).map(async (f) => protoFile(f, await readFile(join(dir, f), "utf8"))),
+);
+process.exit(await runCli([...modules.flatMap((m) => Object.values(m)), ...python, ...protos], process.argv.slice(2)));

@@ -1,6 +1,7 @@
 // The shapes a task file declares. define* are identity helpers that brand the value, so the
 // build can collect every exported definition and user files get types for free.
 import type { Logger } from "../log.ts";
+import type { GrpcService, GrpcServiceOptions } from "../grpc/index.ts";
 import type { HttpClient, HttpClientOptions } from "../http/index.ts";
 import type { WebSocketConnection, WebSocketOptions } from "../websocket/index.ts";
 import type { WaitTime } from "./wait.ts";
@@ -23,6 +24,14 @@ export interface UserContext<S = Record<string, unknown>> {
   readonly signal: AbortSignal;
   /** HTTP client bound to this user: keep-alive connections, records every request. */
   readonly client: HttpClient;
+  /**
+   * A gRPC service on this user's channel to `target` (one HTTP/2 connection per target, closed
+   * when the user ends): `ctx.grpc("helloworld.Greeter", { proto: "helloworld.proto", target })`.
+   * Each method is a recorded call (request type `gRPC`, name `/package.Service/Method`) that
+   * resolves with a GrpcResult; a non-OK status is a failure, returned, not thrown. Give the
+   * service's type for typed calls: `ctx.grpc<Greeter>(…)` with `SayHello: GrpcUnary<Req, Res>`.
+   */
+  grpc<S = GrpcService>(service: string, options: GrpcServiceOptions): S;
   /** Per-user state, made by the user class's `state()` factory. */
   state: S;
   /** Sleeps, waking early (rejecting) when the user is stopped. */
@@ -165,7 +174,24 @@ export type AnyUserDefinition = UserDefinition<any>;
 // biome-ignore lint/suspicious/noExplicitAny: "some state type", as for AnyUserDefinition
 export type AnyTaskDefinition = TaskDefinition<any>;
 
-export type AnyDefinition = AnyTaskDefinition | AnyUserDefinition | MessageDefinition | TestHookDefinition | MasterPythonDefinition;
+/** A .proto file from tasks/ that ctx.grpc finds by its name; the build embeds it. */
+export interface ProtoFileDefinition {
+  readonly [DEFINITION]: "proto_file";
+  readonly file: string;
+  readonly source: string;
+}
+
+export function protoFile(file: string, source: string): ProtoFileDefinition {
+  return { [DEFINITION]: "proto_file", file, source };
+}
+
+export type AnyDefinition =
+  | AnyTaskDefinition
+  | AnyUserDefinition
+  | MessageDefinition
+  | TestHookDefinition
+  | MasterPythonDefinition
+  | ProtoFileDefinition;
 
 /** Declares a task (boomer's `Task{Name, Weight, Fn}`). */
 export function defineTask<S = Record<string, unknown>>(spec: TaskSpec<S>): TaskDefinition<S> {

@@ -1,6 +1,7 @@
 // Turns whatever a task file exported into a validated plan, so a bad definition fails at
 // start-up with the task's name, before any load is generated.
 import { LoadworkerError } from "../errors.ts";
+import { GrpcError, ProtoFiles } from "../grpc/index.ts";
 import {
   type AnyDefinition,
   type AnyTaskDefinition,
@@ -11,6 +12,7 @@ import {
   type MasterPythonDefinition,
   type MessageDefinition,
   type MessageHandler,
+  type ProtoFileDefinition,
   type TestHookDefinition,
 } from "./definitions.ts";
 
@@ -31,6 +33,8 @@ export interface Plan {
   readonly testStop: ReadonlyArray<TestHookDefinition["fn"]>;
   /** Python files from tasks/ that master.py gets verbatim, by file name. */
   readonly masterPython: ReadonlyArray<{ readonly file: string; readonly source: string }>;
+  /** The .proto files from tasks/ (ctx.grpc's `proto` names one), each parsed once. */
+  readonly protos: ProtoFiles;
 }
 
 // The master's own protocol messages: the worker handles these, a task file cannot take them over.
@@ -121,7 +125,21 @@ export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
     testStart: hooks("test_start"),
     testStop: hooks("test_stop"),
     masterPython,
+    protos: protoFiles(definitions),
   };
+}
+
+// Parsed here, so a .proto that does not parse stops the start (exit 2), naming file and line.
+function protoFiles(definitions: readonly AnyDefinition[]): ProtoFiles {
+  const files = definitions.filter((d): d is ProtoFileDefinition => d[DEFINITION] === "proto_file");
+  const protos = new ProtoFiles(new Map(files.map((d) => [d.file, d.source])));
+  try {
+    protos.checkAll();
+  } catch (error) {
+    if (error instanceof GrpcError) throw new LoadworkerError("E_PROTO", `${error.message}; fix the .proto beside the task files`);
+    throw error;
+  }
+  return protos;
 }
 
 function messageHandlers(definitions: readonly AnyDefinition[]): Map<string, MessageHandler> {

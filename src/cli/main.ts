@@ -110,7 +110,7 @@ function reportError(error: unknown): number {
   if (error instanceof LoadworkerError) {
     process.stderr.write(`loadworker: ${error.message} [${error.code}]\n`);
     // A task name that does not exist is a typo on the command line, like a wrong flag.
-    return error.code === "E_USAGE" || error.code === "E_UNKNOWN_TASK" ? 2 : 1;
+    return error.code === "E_USAGE" || error.code === "E_UNKNOWN_TASK" || error.code === "E_PROTO" ? 2 : 1;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`loadworker: unexpected error: ${message}\n`);
@@ -118,4 +118,4 @@ function reportError(error: unknown): number {
 }
 
 // The development entry (src/main.ts) imports only cli/: it needs this to pass tasks/*.py along.
-export { masterPython } from "../api/definitions.ts";
+export { masterPython, protoFile } from "../api/definitions.ts";

@@ -1,5 +1,6 @@
 // Builds the per-user context that tasks receive; shared by the pool and --run-tasks.
 import { systemClock, type Clock } from "../clock.ts";
+import { GrpcClient, ProtoFiles } from "../grpc/index.ts";
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { Recorder } from "../stats/recorder.ts";
@@ -36,22 +37,24 @@ export interface ContextParts {
   sleeps?: SleepQueue;
   /** The user's current task (WebSocket messages recorded from socket events name it). */
   activity?: { readonly task: string | null };
-  /** Reports latency (WebSocket rows); default the system clock. */
+  /** Reports latency (WebSocket and gRPC rows); default the system clock. */
   clock?: Clock;
+  /** The plan's .proto files, which ctx.grpc finds by name. */
+  protos?: ProtoFiles;
 }
 
 export function createUserContext(parts: ContextParts): UserContext<unknown> {
   return new Context(parts);
 }
 
-/** Closes the WebSockets a user's tasks left open (the user ended). */
-export function closeWebSockets(ctx: UserContext<unknown>): void {
-  if (ctx instanceof Context) ctx.closeWebSockets();
+/** Closes the WebSockets a user's tasks left open and its gRPC channels (the user ended). */
+export function closeConnections(ctx: UserContext<unknown>): void {
+  if (ctx instanceof Context) ctx.closeConnections();
 }
 
 type Bound = Pick<
   UserContext<unknown>,
-  "sleep" | "recordSuccess" | "recordFailure" | "sendMessage" | "stopUser" | "rescheduleTask" | "websocket"
+  "sleep" | "recordSuccess" | "recordFailure" | "sendMessage" | "stopUser" | "rescheduleTask" | "websocket" | "grpc"
 >;
 
 // A class, so the getters live on the prototype; the functions are bound on first use (tasks
@@ -66,6 +69,7 @@ class Context implements UserContext<unknown> {
   private readonly parts: ContextParts;
   private bound: Bound | undefined;
   private userSockets: UserSockets | undefined;
+  private grpcClient: GrpcClient | undefined; // made by the first ctx.grpc: most users have none
 
   constructor(parts: ContextParts) {
     this.userId = parts.userId;
@@ -108,8 +112,25 @@ class Context implements UserContext<unknown> {
     return this.functions().websocket;
   }
 
-  closeWebSockets(): void {
+  get grpc(): Bound["grpc"] {
+    return this.functions().grpc;
+  }
+
+  closeConnections(): void {
     this.userSockets?.closeAll();
+    this.grpcClient?.close();
+  }
+
+  private grpcChannels(): GrpcClient {
+    const { recorder, clock, protos } = this.parts;
+    this.grpcClient ??= new GrpcClient({
+      recorder,
+      clock: clock ?? systemClock,
+      protos: protos ?? new ProtoFiles(),
+      signal: this.signal,
+      host: () => this.host,
+    });
+    return this.grpcClient;
   }
 
   // Made on the first ctx.websocket call: a user that opens none holds nothing for them.
@@ -143,6 +164,7 @@ class Context implements UserContext<unknown> {
         throw new RescheduleTask();
       },
       websocket: (url, options) => this.sockets().connect(url, options),
+      grpc: (service, options) => this.grpcChannels().service(service, options),
     };
     return this.bound;
   }

@@ -162,6 +162,7 @@ export class UserPool {
         sleeps: this.sleeps,
         activity,
         clock: this.opts.clock,
+        protos: this.opts.plan.protos,
       });
     } catch (error) {
       // A throwing state() factory is user code too: report it; the user stays counted but idle.

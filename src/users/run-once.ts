@@ -6,7 +6,8 @@ import { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import { errorText } from "../stats/index.ts";
 import type { Recorder } from "../stats/recorder.ts";
-import { createUserContext } from "./context.ts";
+import { closeConnections, createUserContext } from "./context.ts";
+import type { UserContext } from "../api/definitions.ts";
 import { runWithRecorder } from "./current.ts";
 import type { Plan } from "../api/plan.ts";
 import { describeException } from "./exceptions.ts";
@@ -62,9 +63,10 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
     const controller = new AbortController();
     const client = new HttpClient({ ...user.http, baseUrl: opts.host, recorder, signal: controller.signal, clock: opts.clock });
     const env = { host: opts.host, workerIndex: 0, parsedOptions: {} };
+    let ctx: UserContext<unknown> | undefined;
     try {
       // Inside the try: the user's state() factory is user code and may throw too.
-      const ctx = createUserContext({
+      ctx = createUserContext({
         userId: i + 1,
         className: user.name,
         def: user,
@@ -73,11 +75,14 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
         signal: controller.signal,
         recorder,
         log: opts.log,
+        clock: opts.clock,
+        protos: plan.protos,
       });
+      const userCtx = ctx;
       await runWithRecorder(recorder, async () => {
-        await user.onStart?.(ctx);
-        await task.fn(ctx);
-        await user.onStop?.(ctx);
+        await user.onStart?.(userCtx);
+        await task.fn(userCtx);
+        await user.onStop?.(userCtx);
       });
     } catch (error) {
       const described = describeException(error, name);
@@ -85,6 +90,7 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
       run.exception = described.location ? `${described.msg} at ${described.location}` : described.msg;
     } finally {
       client.close(); // first: it records unmarked catchResponse calls, which an abort would drop
+      if (ctx !== undefined) closeConnections(ctx); // gRPC channels and WebSockets the task left open
       controller.abort();
     }
     runs.push(run);

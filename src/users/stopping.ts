@@ -4,7 +4,7 @@ import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log.ts";
 import type { UserContext } from "../api/definitions.ts";
 import type { Activity } from "./activity.ts";
-import { closeWebSockets } from "./context.ts";
+import { closeConnections } from "./context.ts";
 import { settleWithin } from "./sleep.ts";
 import type { UserStop } from "./stop.ts";
 
@@ -21,10 +21,10 @@ export interface RunningUser {
   readonly done: Promise<void>;
 }
 
-/** The user is gone: its HTTP sockets close, and so do the WebSockets its tasks left open. */
+/** The user is gone: its HTTP sockets close, and so do the WebSockets its tasks left open and its gRPC channels. */
 export function releaseUser(user: RunningUser): void {
   user.client.close();
-  if (user.ctx !== undefined) closeWebSockets(user.ctx);
+  if (user.ctx !== undefined) closeConnections(user.ctx);
 }
 
 export interface StoppingOptions {

@@ -15,12 +15,13 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   stats: ["text"],
   http: ["stats", "text"],
   websocket: ["http", "stats", "text"],
-  api: ["http", "websocket", "stats"],
+  grpc: ["stats"],
+  api: ["http", "websocket", "grpc", "stats"],
   metrics: ["stats"],
-  users: ["api", "http", "websocket", "stats"],
+  users: ["api", "http", "websocket", "grpc", "stats"],
   data: ["users", "api"],
-  worker: ["users", "api", "metrics", "protocol", "transport", "stats", "http", "websocket"],
-  standalone: ["users", "api", "stats", "http", "text", "websocket"],
+  worker: ["users", "api", "metrics", "protocol", "transport", "stats", "http", "websocket", "grpc"],
+  standalone: ["users", "api", "stats", "http", "text", "websocket", "grpc"],
   demo: [],
   processes: ["standalone", "users", "api", "stats"],
   cli: [
@@ -37,8 +38,9 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "stats",
     "http",
     "websocket",
+    "grpc",
   ],
-  "index.ts": ["api", "users", "data", "http", "websocket", "stats"],
+  "index.ts": ["api", "users", "data", "http", "websocket", "grpc", "stats"],
   "main.ts": ["cli"],
 };
 

@@ -32,7 +32,7 @@ describe("scripts/build.ts", () => {
 });
 
 describe("the tasks directory", () => {
-  test("is listed once: task modules and master-side Python come from the same listing, sorted, tests and specs left out", () => {
+  test("is listed once: task modules, master-side Python and .proto files come from the same listing, sorted, tests and specs left out", () => {
     const dir = tempDir("build-task-dir");
     for (const name of [
       "shop.ts",
@@ -41,11 +41,12 @@ describe("the tasks directory", () => {
       "cart.spec.ts",
       "master_extra.py",
       "a_hook.py",
+      "route_guide.proto",
       "README.md",
       "old.ts.bak",
     ])
       writeFileSync(join(dir, name), "");
-    expect(readTaskDir(dir)).toEqual({ tasks: ["accounts.mjs", "shop.ts"], python: ["a_hook.py", "master_extra.py"] });
+    expect(readTaskDir(dir)).toEqual({ tasks: ["accounts.mjs", "shop.ts"], python: ["a_hook.py", "master_extra.py"], protos: ["route_guide.proto"] });
   });
 
   test("scripts/build.ts reads the directory only through readTaskDir (it listed it twice, once per kind of file)", () => {

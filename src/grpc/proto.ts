@@ -1,0 +1,88 @@
+// .proto text → the services a call needs: protobufjs parses it (the parser @grpc/proto-loader
+// runs on files) and proto-loader's fromJSON makes the codecs. The files come as text, so the ones
+// beside the task files ride inside the compiled binary; imports resolve among those files or to
+// protobufjs's bundled google/protobuf/*.proto.
+import { fromJSON, type MethodDefinition, type PackageDefinition, type ServiceDefinition } from "@grpc/proto-loader";
+import protobuf from "protobufjs";
+import { GrpcError } from "./errors.ts";
+
+/**
+ * How messages map to JS, as most gRPC tools for Node read them (ghz's JSON too): field names as
+ * in the .proto, 64-bit integers and enums as strings, unset fields as their defaults.
+ */
+const LOADER_OPTIONS = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true } as const;
+
+// biome-ignore lint/suspicious/noExplicitAny: proto-loader types messages as object in, object out
+export type Method = MethodDefinition<any, any>;
+
+/** One parsed .proto file (and what it imports): its services by full name. */
+export interface ProtoFile {
+  readonly file: string;
+  readonly services: ReadonlyMap<string, ServiceDefinition>;
+}
+
+/**
+ * Parses `file` and its imports; `read` gives a file's text (undefined: not found). Throws a
+ * GrpcError (EPROTO) naming the file and line for text that does not parse or a missing import.
+ */
+export function parseProto(file: string, read: (file: string) => string | undefined): ProtoFile {
+  const root = new protobuf.Root();
+  const seen = new Set<string>();
+  const visit = (name: string, from: string | undefined): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const common = protobuf.common.get(name);
+    if (common !== null) {
+      root.addJSON((common as { nested: protobuf.INamespace["nested"] }).nested ?? {});
+      return;
+    }
+    const text = read(name);
+    if (text === undefined) {
+      const where = from === undefined ? "" : ` (imported by ${from})`;
+      throw new GrpcError(
+        "EPROTO",
+        `${name}${where} not found: put the .proto beside the task files (the build carries it into the binary)`,
+      );
+    }
+    let parsed: protobuf.IParserResult;
+    try {
+      parsed = protobuf.parse(text, root, { keepCase: true });
+    } catch (error) {
+      throw new GrpcError("EPROTO", `${name} does not parse: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    for (const imported of [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]) visit(imported, name);
+  };
+  visit(file, undefined);
+  let definition: PackageDefinition;
+  try {
+    definition = fromJSON(root.toJSON(), LOADER_OPTIONS);
+  } catch (error) {
+    // e.g. a field of a type no file declares: protobufjs finds it only when resolving.
+    throw new GrpcError("EPROTO", `${file} does not resolve: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const services = new Map<string, ServiceDefinition>();
+  for (const [name, value] of Object.entries(definition)) if (isService(value)) services.set(name, value);
+  return { file, services };
+}
+
+function isService(value: PackageDefinition[string]): value is ServiceDefinition {
+  return !("format" in value) && Object.values(value).every((m) => typeof m === "object" && m !== null && "path" in m);
+}
+
+/** A service's methods by name: as in the .proto (SayHello) and lowerCamelCase (sayHello). */
+export function serviceMethods(proto: ProtoFile, service: string): Map<string, Method> {
+  const definition = proto.services.get(service);
+  if (definition === undefined) {
+    const known = [...proto.services.keys()].join(", ") || "none";
+    throw new GrpcError(
+      "ESERVICE",
+      `${proto.file} has no service ${JSON.stringify(service)}; its services: ${known} (give the package too, e.g. "helloworld.Greeter")`,
+    );
+  }
+  const methods = new Map<string, Method>();
+  for (const [name, method] of Object.entries(definition)) {
+    methods.set(name, method);
+    if (method.originalName !== undefined && !methods.has(method.originalName)) methods.set(method.originalName, method);
+  }
+  return methods;
+}

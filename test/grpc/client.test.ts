@@ -1,0 +1,205 @@
+// ctx.grpc's client against grpcio (a server nobody here wrote): every kind of call recorded as
+// docs/grpc.md says, checked against what the server itself logged.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { systemClock } from "../../src/clock.ts";
+import { GrpcClient, GrpcError, type GrpcServerStream, type GrpcUnary, ProtoFiles } from "../../src/grpc/index.ts";
+import { recordingRecorder } from "../support/fakes.ts";
+import { GRPC_TASKS, type GrpcServer, startGrpcServer } from "../support/grpc-server.ts";
+import { waitFor } from "../support/wait.ts";
+
+let server: GrpcServer;
+const protos = new ProtoFiles(
+  new Map(["helloworld.proto", "route_guide.proto"].map((f) => [f, readFileSync(join(GRPC_TASKS, f), "utf8")])),
+);
+
+beforeAll(async () => {
+  server = await startGrpcServer();
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+interface Point {
+  latitude: number;
+  longitude: number;
+}
+interface Greeter {
+  SayHello: GrpcUnary<{ name: string }, { message: string }>;
+}
+interface RouteGuide {
+  ListFeatures: GrpcServerStream<{ lo: Point; hi: Point }, { name: string; location: Point }>;
+  RecordRoute: GrpcUnary<Point, unknown>;
+}
+
+function client(signal?: AbortSignal) {
+  const recorder = recordingRecorder();
+  const grpc = new GrpcClient({ recorder, clock: systemClock, protos, signal, host: () => server.target });
+  return { recorder, grpc };
+}
+
+/** Client sockets connected to the server: ESTABLISHED rows of /proc/net/tcp whose remote port is its. */
+function connectionsToServer(): number {
+  const port = Number(server.target.split(":")[1]);
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .filter((line) => {
+      const fields = line.trim().split(/\s+/);
+      return fields[3] === "01" && Number.parseInt(fields[2]?.split(":")[1] ?? "", 16) === port;
+    }).length;
+}
+
+describe("a unary call", () => {
+  test("returns the reply and records one gRPC request named /package.Service/Method with the reply's bytes", async () => {
+    const { recorder, grpc } = client();
+    const greeter = grpc.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto", target: server.target });
+    const result = await greeter.SayHello({ name: "unary" });
+    expect(result).toMatchObject({ ok: true, code: 0, status: "OK", details: "", message: { message: "Hello, unary" }, count: 1 });
+    // HelloReply{message: "Hello, unary"}: tag, length, 12 bytes.
+    expect(result.bytes).toBe(14);
+    expect(recorder.records).toEqual([{ ok: true, method: "gRPC", name: "/helloworld.Greeter/SayHello", ms: result.ms, detail: 14 }]);
+    grpc.close();
+  });
+
+  test("a non-OK status is a failure naming the code and message, returned rather than thrown", async () => {
+    const { recorder, grpc } = client();
+    const greeter = grpc.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto" }); // target: the host
+    const result = await greeter.SayHello({ name: "fail:NOT_FOUND:no such greeting" });
+    expect(result).toMatchObject({ ok: false, code: 5, status: "NOT_FOUND", details: "no such greeting", message: undefined, count: 0 });
+    expect(recorder.records).toEqual([
+      { ok: false, method: "gRPC", name: "/helloworld.Greeter/SayHello", ms: result.ms, detail: "NOT_FOUND: no such greeting" },
+    ]);
+    grpc.close();
+  });
+
+  test("past its deadline it is DEADLINE_EXCEEDED, recorded at the deadline, not when the server answers", async () => {
+    const { recorder, grpc } = client();
+    const greeter = grpc.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto", deadlineMs: 5_000 });
+    const result = await greeter.SayHello({ name: "sleep:1500" }, { deadlineMs: 200, name: "slow hello" });
+    expect(result).toMatchObject({ ok: false, status: "DEADLINE_EXCEEDED", code: 4 });
+    expect(result.ms).toBeGreaterThanOrEqual(190);
+    expect(result.ms).toBeLessThan(1_400);
+    expect(recorder.records).toHaveLength(1);
+    expect(recorder.records[0]).toMatchObject({ ok: false, name: "slow hello" });
+    expect(String(recorder.records[0]?.detail)).toStartWith("DEADLINE_EXCEEDED: Deadline exceeded");
+    grpc.close();
+  });
+});
+
+describe("a server-streaming call", () => {
+  test("is one request from start to status, its length the bytes of every message; each message is kept in order", async () => {
+    const { recorder, grpc } = client();
+    const guide = grpc.service<RouteGuide>("routeguide.RouteGuide", { proto: "route_guide.proto", target: server.target });
+    const result = await guide.ListFeatures({ lo: { latitude: 1, longitude: 1 }, hi: { latitude: 3, longitude: 4 } });
+    expect(result.ok).toBe(true);
+    expect(result.count).toBe(12);
+    expect(result.messages.map((f) => f.name)).toEqual([
+      "1,1",
+      "1,2",
+      "1,3",
+      "1,4",
+      "2,1",
+      "2,2",
+      "2,3",
+      "2,4",
+      "3,1",
+      "3,2",
+      "3,3",
+      "3,4",
+    ]);
+    expect(result.message?.location).toEqual({ latitude: 3, longitude: 4 });
+    expect(result.firstMessageMs).toBeLessThanOrEqual(result.ms);
+    const sent = await waitFor(() => server.calls().get("/routeguide.RouteGuide/ListFeatures")?.get("OK"), 5_000, "the server's log");
+    expect(result.bytes).toBe(sent.bytes);
+    expect(recorder.records).toEqual([
+      { ok: true, method: "gRPC", name: "/routeguide.RouteGuide/ListFeatures", ms: result.ms, detail: sent.bytes },
+    ]);
+    grpc.close();
+  });
+
+  test("with onMessage the messages are handed over as they come and not kept", async () => {
+    const { grpc } = client();
+    const guide = grpc.service<RouteGuide>("routeguide.RouteGuide", { proto: "route_guide.proto" });
+    const seen: string[] = [];
+    const result = await guide.ListFeatures(
+      { lo: { latitude: 0, longitude: 0 }, hi: { latitude: 0, longitude: 2 } },
+      { onMessage: (f) => seen.push(f.name) },
+    );
+    expect(seen).toEqual(["0,0", "0,1", "0,2"]);
+    expect(result).toMatchObject({ ok: true, count: 3, messages: [] });
+    grpc.close();
+  });
+
+  test("a status error after some messages is one failure that keeps what arrived", async () => {
+    const { recorder, grpc } = client();
+    const guide = grpc.service<RouteGuide>("routeguide.RouteGuide", { proto: "route_guide.proto" });
+    const result = await guide.ListFeatures({ lo: { latitude: -1, longitude: 0 }, hi: { latitude: 5, longitude: 5 } });
+    expect(result).toMatchObject({ ok: false, status: "OUT_OF_RANGE", details: "latitude below 0", count: 2 });
+    expect(recorder.records).toEqual([
+      { ok: false, method: "gRPC", name: "/routeguide.RouteGuide/ListFeatures", ms: result.ms, detail: "OUT_OF_RANGE: latitude below 0" },
+    ]);
+    grpc.close();
+  });
+});
+
+describe("mistakes get one clear message", () => {
+  test("an unknown service, method, or a client-streaming method throws a GrpcError naming what exists", async () => {
+    const { grpc, recorder } = client();
+    expect(() => grpc.service("Greeter", { proto: "helloworld.proto" })).toThrow(
+      'helloworld.proto has no service "Greeter"; its services: helloworld.Greeter',
+    );
+    const greeter = grpc.service<Record<string, GrpcUnary>>("helloworld.Greeter", { proto: "helloworld.proto" });
+    expect(() => greeter.SayGoodbye?.({})).toThrow('helloworld.Greeter has no method "SayGoodbye"; its methods: SayHello');
+    const guide = grpc.service<RouteGuide>("routeguide.RouteGuide", { proto: "route_guide.proto" });
+    expect(() => guide.RecordRoute({ latitude: 1, longitude: 1 })).toThrow(
+      "/routeguide.RouteGuide/RecordRoute is client streaming; ctx.grpc calls unary and server-streaming methods only",
+    );
+    expect(() => grpc.service("x.Y", { proto: "nope.proto" })).toThrow(GrpcError);
+    expect(recorder.records).toEqual([]);
+    grpc.close();
+  });
+
+  test("a .proto that does not parse names the file and line", () => {
+    const bad = new ProtoFiles(new Map([["bad.proto", 'syntax = "proto3";\nmessage X { strin a = 1 }\n']]));
+    expect(() => bad.checkAll()).toThrow("bad.proto does not parse: illegal token '}', ';' expected (line 2)");
+  });
+
+  test("a missing import names the file that imports it", () => {
+    const bad = new ProtoFiles(new Map([["a.proto", 'syntax = "proto3";\nimport "google/protobuf/empty.proto";\nimport "b.proto";\n']]));
+    expect(() => bad.checkAll()).toThrow("b.proto (imported by a.proto) not found");
+  });
+});
+
+describe("channels", () => {
+  test("one per target, shared by the services there; close ends the connection", async () => {
+    // The earlier tests closed their clients: their connections go too.
+    await waitFor(() => connectionsToServer() === 0, 5_000, "the earlier tests' connections to close");
+    const { grpc } = client();
+    const greeter = grpc.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto" });
+    const guide = grpc.service<RouteGuide>("routeguide.RouteGuide", { proto: "route_guide.proto" });
+    await Promise.all([
+      greeter.SayHello({ name: "a" }),
+      greeter.SayHello({ name: "b" }),
+      guide.ListFeatures({ lo: { latitude: 0, longitude: 0 }, hi: { latitude: 0, longitude: 0 } }),
+    ]);
+    expect(grpc.channelCount).toBe(1);
+    expect(connectionsToServer()).toBe(1);
+    grpc.close();
+    await waitFor(() => connectionsToServer() === 0, 5_000, "the channel's connection to close");
+    await expect(greeter.SayHello({ name: "late" })).rejects.toThrow("after the user's channels were closed");
+  });
+
+  test("the user's kill cancels the calls in flight: they reject with an AbortError and are not recorded", async () => {
+    const kill = new AbortController();
+    const { grpc, recorder } = client(kill.signal);
+    const greeter = grpc.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto" });
+    const pending = greeter.SayHello({ name: "sleep:2000" });
+    await new Promise((r) => setTimeout(r, 100));
+    kill.abort();
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    expect(recorder.records).toEqual([]);
+    grpc.close();
+  });
+});
