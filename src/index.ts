@@ -19,6 +19,18 @@ export type {
 export { RescheduleTask, StopUser } from "./api/control.ts";
 export { between, constant, constantPacing, constantThroughput } from "./api/wait.ts";
 export type { WaitInfo, WaitTime } from "./api/wait.ts";
+export { GrpcError } from "./grpc/index.ts";
+export type {
+  GrpcCallOptions,
+  GrpcErrorCode,
+  GrpcMetadata,
+  GrpcResult,
+  GrpcServerStream,
+  GrpcService,
+  GrpcServiceOptions,
+  GrpcStreamOptions,
+  GrpcUnary,
+} from "./grpc/index.ts";
 export { HttpClient } from "./http/index.ts";
 export type { CookieJar, HttpError, HttpErrorCode, HttpResponse, RequestOptions } from "./http/index.ts";
 export { WebSocketError } from "./websocket/index.ts";

@@ -26,6 +26,8 @@ export interface CallSettings {
   readonly metadata: Metadata | undefined;
   /** Epoch ms, or undefined for none (grpc-js reads deadlines as wall-clock time). */
   readonly deadline: number | undefined;
+  /** The deadline as it was given, for the failure's text. */
+  readonly deadlineMs: number | undefined;
 }
 
 export function unaryCall(host: CallHost, channel: Client, method: Method, request: unknown, settings: CallSettings): Promise<GrpcResult> {
@@ -42,7 +44,7 @@ export function unaryCall(host: CallHost, channel: Client, method: Method, reque
       const ms = host.clock.now() - start;
       if (error !== null) {
         if (killed(host, error.code)) return reject(abortError(host.signal));
-        host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(error.code, error.details));
+        host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(error.code, error.details, settings.deadlineMs));
         return resolve(result(error.code, error.details, [], bytes, ms, undefined));
       }
       host.recorder.success(REQUEST_TYPE, settings.name, ms, bytes);
@@ -103,7 +105,7 @@ export function serverStreamCall(
       const details = final?.details ?? "the stream closed without a status";
       if (code !== status.OK) {
         if (killed(host, code)) return reject(abortError(host.signal));
-        host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(code, details));
+        host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(code, details, settings.deadlineMs));
       } else host.recorder.success(REQUEST_TYPE, settings.name, ms, bytes);
       const out = result(code, code === status.OK ? "" : details, messages, bytes, ms, firstMessageMs);
       resolve({ ...out, message: last, count });

@@ -109,6 +109,7 @@ class Service implements StubTarget {
         name: options?.name ?? method.path,
         metadata: toMetadata(this.options.metadata, options?.metadata),
         deadline: deadlineMs === undefined ? undefined : Date.now() + deadlineMs,
+        deadlineMs,
       };
       if (this.client.closed) throw closedError();
       if (this.client.signal?.aborted) throw abortError();

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { systemClock } from "../../src/clock.ts";
 import { GrpcClient, GrpcError, type GrpcServerStream, type GrpcUnary, ProtoFiles } from "../../src/grpc/index.ts";
 import { recordingRecorder } from "../support/fakes.ts";
+import { freePort } from "../support/procs.ts";
 import { GRPC_TASKS, type GrpcServer, startGrpcServer } from "../support/grpc-server.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -83,7 +84,21 @@ describe("a unary call", () => {
     expect(result.ms).toBeLessThan(1_400);
     expect(recorder.records).toHaveLength(1);
     expect(recorder.records[0]).toMatchObject({ ok: false, name: "slow hello" });
-    expect(String(recorder.records[0]?.detail)).toStartWith("DEADLINE_EXCEEDED: Deadline exceeded");
+    // grpc-js's own text ("after 0.201s,remote_addr=…") differs per call: the recorded one does not.
+    expect(result.details).toStartWith("Deadline exceeded");
+    expect(recorder.records[0]?.detail).toBe("DEADLINE_EXCEEDED: deadline of 200 ms exceeded");
+    grpc.close();
+  });
+
+  test("nothing listening is UNAVAILABLE, its text without grpc-js's timestamp so failures group", async () => {
+    const { recorder, grpc } = client();
+    const port = await freePort();
+    const greeter = grpc.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto", target: `127.0.0.1:${port}` });
+    const result = await greeter.SayHello({ name: "nobody" }, { deadlineMs: 5_000 });
+    expect(result).toMatchObject({ ok: false, status: "UNAVAILABLE" });
+    expect(String(recorder.records[0]?.detail)).toStartWith("UNAVAILABLE: ");
+    expect(String(recorder.records[0]?.detail)).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+    expect(String(recorder.records[0]?.detail)).not.toMatch(/\d{4}-\d\d-\d\dT/);
     grpc.close();
   });
 });
