@@ -46,7 +46,11 @@ describe("the tasks directory", () => {
       "old.ts.bak",
     ])
       writeFileSync(join(dir, name), "");
-    expect(readTaskDir(dir)).toEqual({ tasks: ["accounts.mjs", "shop.ts"], python: ["a_hook.py", "master_extra.py"], protos: ["route_guide.proto"] });
+    expect(readTaskDir(dir)).toEqual({
+      tasks: ["accounts.mjs", "shop.ts"],
+      python: ["a_hook.py", "master_extra.py"],
+      protos: ["route_guide.proto"],
+    });
   });
 
   test("scripts/build.ts reads the directory only through readTaskDir (it listed it twice, once per kind of file)", () => {
