@@ -2,7 +2,7 @@
 # One image: Locust master (web UI :8090, workers :5557) + loadworker + a demo target, under
 # supervisord. Build: docker build -t loadworker:latest .   Run: docker run -d -p 8090:8090 loadworker:latest
 # Every version is pinned; test/deploy/static.test.ts checks them against package.json,
-# package-lock.json and scripts/venv.sh, and checks this file against supervisord.conf.
+# package-lock.json and scripts/lib/venv.sh, and checks this file against supervisord.conf.
 
 # --- deps: the npm lockfile is the source of truth, and npm ci honours it exactly (integrity
 # hashes included). Only runtime dependencies: the build needs no devDependencies, since bun comes
@@ -19,7 +19,7 @@ FROM oven/bun:1.4.5 AS build
 WORKDIR /src
 COPY --from=deps /src/node_modules ./node_modules
 COPY . .
-RUN BUN=bun bash scripts/build.sh --out /out --host http://127.0.0.1:8099
+RUN BUN=bun bash scripts/lib/build.sh --out /out --host http://127.0.0.1:8099
 
 # --- runtime: Python for Locust and supervisor; the binary needs nothing else.
 FROM python:3.11.14-slim-bookworm

@@ -17,10 +17,10 @@ command -v npm >/dev/null 2>&1 || { echo "error: npm not found. Install Node.js 
 if [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-scripts/venv.sh
-scripts/go-httpbin.sh >/dev/null
-scripts/chromium.sh
-scripts/image-deps.sh
+scripts/lib/venv.sh
+scripts/lib/go-httpbin.sh >/dev/null
+scripts/lib/chromium.sh
+scripts/lib/image-deps.sh
 ./node_modules/.bin/bun scripts/build.ts
 ./node_modules/.bin/tsc --noEmit -p .
 

@@ -23,7 +23,7 @@ with the demo target. Runs in the foreground by default; Ctrl-C stops everything
   -h, --help        show this help
 
 It installs what is missing first: 'npm ci' (pinned bun) when node_modules is absent, and the
-pinned Locust + supervisor in .venv (scripts/venv.sh). Everything listens on 127.0.0.1 only
+pinned Locust + supervisor in .venv (scripts/lib/venv.sh). Everything listens on 127.0.0.1 only
 (LOADWORKER_MASTER_BIND=0.0.0.0 opens the worker port to workers on other machines).
 
 Environment (read by the master at start; bad values stop the start before anything runs):
@@ -99,10 +99,10 @@ if [ ! -x "$root/node_modules/.bin/bun" ]; then
   (cd "$root" && npm ci) || code=4 fail "'npm ci' failed (see above). Check that the npm registry is reachable, then rerun."
 fi
 # venv.sh prints its own message (Python or pip missing, PyPI unreachable) and exits 3.
-"$root/scripts/venv.sh" || exit $?
+"$root/scripts/lib/venv.sh" || exit $?
 if [ "$build" = 1 ]; then
   # build.sh names the file that failed to compile and exits non-zero.
-  "$root/scripts/build.sh" --out "$run_dir/app" --host "http://127.0.0.1:$demo_port" --tasks "$tasks" || exit $?
+  "$root/scripts/lib/build.sh" --out "$run_dir/app" --host "http://127.0.0.1:$demo_port" --tasks "$tasks" || exit $?
 elif [ ! -x "$run_dir/app/loadworker" ] || [ ! -f "$run_dir/app/master.py" ]; then
   code=2 fail "--no-build, but there is no earlier build in $run_dir/app. Run without --no-build."
 fi
@@ -115,7 +115,7 @@ if env | grep -q '^LOADWORKER_\(WEB\|TLS\|MASTER\)_' && ! grep -q '_loadworker_w
 fi
 "$venv/bin/python" "$run_dir/app/master.py" || code=2 fail "the settings above must be fixed first; nothing was started."
 
-"$root/scripts/supervisord-conf.sh" --app-dir "$run_dir/app" --run-dir "$run_dir" --web-port "$web_port" \
+"$root/scripts/lib/supervisord-conf.sh" --app-dir "$run_dir/app" --run-dir "$run_dir" --web-port "$web_port" \
   --master-port "$master_port" --demo-port "$demo_port" --workers "$workers" <"$root/supervisord.conf" >"$conf.tmp"
 mv -f "$conf.tmp" "$conf"
 

@@ -39,7 +39,7 @@ TICK=$(getconf CLK_TCK)
 (( WARM + WINDOW + 2 <= RUN_TIME )) || { echo "run.sh: WARM+WINDOW+2 must fit in RUN_TIME" >&2; exit 2; }
 command -v nginx >/dev/null && command -v wrk >/dev/null || { apt-get update && apt-get install -y nginx wrk; }
 command -v go >/dev/null || { echo "run.sh: no go; install Go $(awk '$1 == "go" {print $2}' bench/workers/launce/go.mod) (https://go.dev/dl/) for launce and boomer" >&2; exit 2; }
-[ -x "$LOCUST" ] || { echo "run.sh: no $LOCUST; run scripts/venv.sh (or scripts/test.sh) first" >&2; exit 2; }
+[ -x "$LOCUST" ] || { echo "run.sh: no $LOCUST; run scripts/lib/venv.sh (or scripts/test.sh) first" >&2; exit 2; }
 mkdir -p "$OUT" "$RUN" .build
 BUILD_FAILED=" "   # generators whose build failed: their runs show as failed, the others go on
 if [ -z "${NO_BUILD:-}" ]; then

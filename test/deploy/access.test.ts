@@ -59,7 +59,7 @@ async function up(dir: string, settings: Record<string, string>, timeoutMs = 180
 
 beforeAll(async () => {
   requirePrerequisites();
-  const build = await run(["bash", "scripts/build.sh", "--out", built], 300_000);
+  const build = await run(["bash", "scripts/lib/build.sh", "--out", built], 300_000);
   expect(build.code, build.stderr).toBe(0);
 }, 330_000);
 
@@ -151,7 +151,7 @@ describe("the image's start (supervisord as CMD) with bad settings", () => {
       [
         "bash",
         "-c",
-        `scripts/supervisord-conf.sh --app-dir ${dir}/app --run-dir ${dir} --web-port ${web} --master-port ${master} --demo-port ${demo} < supervisord.conf`,
+        `scripts/lib/supervisord-conf.sh --app-dir ${dir}/app --run-dir ${dir} --web-port ${web} --master-port ${master} --demo-port ${demo} < supervisord.conf`,
       ],
       30_000,
     );

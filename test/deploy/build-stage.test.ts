@@ -50,11 +50,11 @@ describe("the Dockerfile's build stage, replayed on the host", () => {
 
     const dockerRun = readFileSync(join(root, "Dockerfile"), "utf8")
       .split("\n")
-      .find((l) => l.includes("scripts/build.sh"));
-    expect(dockerRun).toBe("RUN BUN=bun bash scripts/build.sh --out /out --host http://127.0.0.1:8099");
+      .find((l) => l.includes("scripts/lib/build.sh"));
+    expect(dockerRun).toBe("RUN BUN=bun bash scripts/lib/build.sh --out /out --host http://127.0.0.1:8099");
     const out = join(work, "out");
     // The stage's RUN line with its paths moved into the temp dir; bun found on PATH, as in oven/bun.
-    const built = await run(["bash", join(context, "scripts/build.sh"), "--out", out, "--host", "http://127.0.0.1:8099"], 180_000, {
+    const built = await run(["bash", join(context, "scripts/lib/build.sh"), "--out", out, "--host", "http://127.0.0.1:8099"], 180_000, {
       BUN: "bun",
       PATH: `${join(root, "node_modules/.bin")}:/usr/bin:/bin`,
     });

@@ -7,7 +7,7 @@ import { type Ran, read, root, run } from "./helpers.ts";
 
 /** Why this machine cannot run the image tests at all, or undefined when it can. */
 export function dockerUnavailable(): string | undefined {
-  if (process.env.CI) return undefined; // CI installs docker.io (scripts/image-deps.sh): never skip there
+  if (process.env.CI) return undefined; // CI installs docker.io (scripts/lib/image-deps.sh): never skip there
   if (!Bun.which("docker")) return "no docker client (apt-get install -y docker.io)";
   if (process.env.DOCKER_HOST) return undefined;
   if (!Bun.which("dockerd") && !existsSync("/usr/sbin/dockerd")) return "no dockerd (apt-get install -y docker.io)";
@@ -20,13 +20,13 @@ let started = false;
 
 /** In beforeAll: a daemon that answers; started here (and stopped by releaseDocker) if none does. */
 export async function useDocker(): Promise<void> {
-  const host = process.env.DOCKER_HOST ?? (await run(["bash", "scripts/dockerd.sh", "host"], 10_000)).stdout.trim();
+  const host = process.env.DOCKER_HOST ?? (await run(["bash", "scripts/lib/dockerd.sh", "host"], 10_000)).stdout.trim();
   if ((await run(["docker", "info"], 15_000, { DOCKER_HOST: host })).code === 0) {
     env.DOCKER_HOST = host;
     await removeLeftovers();
     return;
   }
-  const start = await run(["bash", "scripts/dockerd.sh", "start"], 60_000);
+  const start = await run(["bash", "scripts/lib/dockerd.sh", "start"], 60_000);
   if (start.code !== 0) throw new Error(`the Docker daemon did not start:\n${start.stderr}`);
   env.DOCKER_HOST = start.stdout.trim().replace(/^DOCKER_HOST=/, "");
   started = start.stderr.includes("dockerd: started");
@@ -51,7 +51,7 @@ export async function removeLeftovers(): Promise<void> {
 export async function releaseDocker(): Promise<void> {
   if (!started) return;
   started = false;
-  const stop = await run(["bash", "scripts/dockerd.sh", "stop"], 60_000);
+  const stop = await run(["bash", "scripts/lib/dockerd.sh", "stop"], 60_000);
   if (stop.code !== 0) throw new Error(`the Docker daemon did not stop: ${stop.stderr}`);
 }
 
@@ -59,15 +59,15 @@ export const docker = (args: string[], timeoutMs = 60_000): Promise<Ran> => run(
 export const dockerEnv = (): Record<string, string> => ({ ...env });
 
 // One build per test run: the image stays in the daemon's data root, so a later test file that
-// starts the daemon again finds it. scripts/image.sh builds before it runs these tests and says so.
+// starts the daemon again finds it. scripts/lib/image.sh builds before it runs these tests and says so.
 let built: Promise<string> | undefined;
 export function testImage(): Promise<string> {
   built ??= (async () => {
     const given = process.env.LOADWORKER_IMAGE;
     if (given && (await docker(["image", "inspect", given])).code === 0) return given;
     const tag = given ?? "loadworker:test";
-    const build = await run(["bash", "scripts/image.sh", "--build"], 900_000, { ...env, LOADWORKER_IMAGE: tag });
-    if (build.code !== 0) throw new Error(`scripts/image.sh --build failed:\n${build.stderr.slice(-3000)}`);
+    const build = await run(["bash", "scripts/lib/image.sh", "--build"], 900_000, { ...env, LOADWORKER_IMAGE: tag });
+    if (build.code !== 0) throw new Error(`scripts/lib/image.sh --build failed:\n${build.stderr.slice(-3000)}`);
     console.error(
       build.stderr
         .split("\n")

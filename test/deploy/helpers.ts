@@ -44,7 +44,7 @@ export function requirePrerequisites(): void {
   const missing: string[] = [];
   if (!existsSync(join(root, "node_modules/.bin/bun"))) missing.push("node_modules (run: npm ci)");
   if (!existsSync(join(root, ".venv/bin/supervisord")) || !existsSync(join(root, ".venv/bin/locust"))) {
-    missing.push(".venv with locust and supervisor (run: scripts/venv.sh)");
+    missing.push(".venv with locust and supervisor (run: scripts/lib/venv.sh)");
   }
   if (!existsSync("/proc/self/stat")) missing.push("/proc (these tests check processes on Linux)");
   if (missing.length > 0) throw new Error(`deploy tests need: ${missing.join("; ")}`);

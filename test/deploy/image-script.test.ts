@@ -1,4 +1,4 @@
-// scripts/image.sh when something is missing or broken: one message naming what failed and what
+// scripts/lib/image.sh when something is missing or broken: one message naming what failed and what
 // to do, and no daemon or container left behind. Each case runs the real script.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -8,20 +8,20 @@ import { processesMentioning, root, run } from "./helpers.ts";
 import { docker, dockerEnv, dockerUnavailable, releaseDocker, testImage, useDocker } from "./docker.ts";
 
 const skip = dockerUnavailable();
-if (skip) console.warn(`skipping the scripts/image.sh failure tests: ${skip}`);
+if (skip) console.warn(`skipping the scripts/lib/image.sh failure tests: ${skip}`);
 const work = mkdtempSync(join(tmpdir(), "lw-image-script-"));
-// No /usr/sbin: debootstrap lives there; scripts/dockerd.sh adds it back for dockerd alone.
+// No /usr/sbin: debootstrap lives there; scripts/lib/dockerd.sh adds it back for dockerd alone.
 const PATH_WITHOUT_SBIN = "/usr/local/bin:/usr/bin:/bin";
 const caches = [join(work, "cache-dockerd"), join(work, "cache-debootstrap")];
 /** The daemon's run dir (socket, exec root) for a cache: where dockerd mounts its network namespace. */
 const runDir = async (cache: string) =>
-  dirname((await run(["bash", "scripts/dockerd.sh", "host"], 10_000, { LOADWORKER_CACHE: cache })).stdout.trim().replace(/^unix:\/\//, ""));
+  dirname((await run(["bash", "scripts/lib/dockerd.sh", "host"], 10_000, { LOADWORKER_CACHE: cache })).stdout.trim().replace(/^unix:\/\//, ""));
 const mountsUnder = (...dirs: string[]) =>
   readFileSync("/proc/mounts", "utf8")
     .split("\n")
     .filter((l) => dirs.some((d) => l.includes(` ${d}/`)));
 
-describe.skipIf(skip !== undefined)("scripts/image.sh, when something is missing or broken", () => {
+describe.skipIf(skip !== undefined)("scripts/lib/image.sh, when something is missing or broken", () => {
   beforeAll(() => mkdirSync(work, { recursive: true }));
   afterAll(async () => {
     await releaseDocker();
@@ -36,7 +36,7 @@ describe.skipIf(skip !== undefined)("scripts/image.sh, when something is missing
     writeFileSync(join(bin, "dockerd"), "#!/bin/sh\necho 'failed to start daemon: this dockerd always fails' >&2\nexit 1\n");
     chmodSync(join(bin, "dockerd"), 0o755);
     const cache = caches[0] as string;
-    const ran = await run(["bash", "scripts/image.sh"], 60_000, {
+    const ran = await run(["bash", "scripts/lib/image.sh"], 60_000, {
       PATH: `${bin}:${process.env.PATH}`,
       LOADWORKER_CACHE: cache,
       DOCKER_HOST: "",
@@ -51,7 +51,7 @@ describe.skipIf(skip !== undefined)("scripts/image.sh, when something is missing
 
   test("debootstrap missing where a stand-in is needed: names it and how to install it, and stops the daemon it started, leaving no mount", async () => {
     const cache = caches[1] as string; // an empty data root: no base image yet
-    const ran = await run(["bash", "scripts/image.sh"], 120_000, { PATH: PATH_WITHOUT_SBIN, LOADWORKER_CACHE: cache, DOCKER_HOST: "" });
+    const ran = await run(["bash", "scripts/lib/image.sh"], 120_000, { PATH: PATH_WITHOUT_SBIN, LOADWORKER_CACHE: cache, DOCKER_HOST: "" });
     expect(ran.stderr).toContain("dockerd: started");
     expect(ran.stderr).toContain("debootstrap not found on PATH");
     expect(ran.stderr).toContain("apt-get install -y debootstrap");
@@ -72,7 +72,7 @@ describe.skipIf(skip !== undefined)("scripts/image.sh, when something is missing
     }
     writeFileSync(join(copy, "tasks/broken.ts"), "export const broken = defineTask({ name: 'x', fn: async () => { ;\n");
     const before = (await docker(["ps", "-aq"])).stdout;
-    const ran = await run(["bash", join(copy, "scripts/image.sh"), "--build"], 600_000, {
+    const ran = await run(["bash", join(copy, "scripts/lib/image.sh"), "--build"], 600_000, {
       ...dockerEnv(),
       LOADWORKER_IMAGE: "loadworker:broken",
     });

@@ -37,7 +37,7 @@ const dockerfile = read("Dockerfile")
 const instructions = (name: string) => dockerfile.filter((l) => l.toUpperCase().startsWith(`${name} `));
 const stages = instructions("FROM");
 
-const venvSh = read("scripts/venv.sh");
+const venvSh = read("scripts/lib/venv.sh");
 const venvVersion = (name: string) => /^(\w+)=(\S+)$/m.exec(venvSh.split("\n").find((l) => l.startsWith(`${name}=`)) ?? "")?.[2];
 const pkg = JSON.parse(read("package.json")) as { devDependencies: Record<string, string> };
 const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version?: string }> };
@@ -73,7 +73,7 @@ function locustFlags(argv: string[]): Record<string, string> {
 }
 
 describe("pinned versions", () => {
-  test("the image installs the locust and supervisor versions scripts/venv.sh pins", () => {
+  test("the image installs the locust and supervisor versions scripts/lib/venv.sh pins", () => {
     const args = Object.fromEntries(instructions("ARG").map((l) => l.slice(4).split("=") as [string, string]));
     expect(args.LOCUST_VERSION).toBe(venvVersion("LOCUST_VERSION") as string);
     expect(args.SUPERVISOR_VERSION).toBe(venvVersion("SUPERVISOR_VERSION") as string);
@@ -102,14 +102,14 @@ describe("pinned versions", () => {
 });
 
 describe("the Dockerfile builds what supervisord.conf runs", () => {
-  test("the build stage runs scripts/build.sh, the script up.sh runs on a host", () => {
-    const build = instructions("RUN").filter((l) => l.includes("scripts/build"));
-    expect(build).toEqual(["RUN BUN=bun bash scripts/build.sh --out /out --host http://127.0.0.1:8099"]);
-    const buildSh = read("scripts/build.sh");
+  test("the build stage runs scripts/lib/build.sh, the script up.sh runs on a host", () => {
+    const build = instructions("RUN").filter((l) => l.includes("scripts/lib/build"));
+    expect(build).toEqual(["RUN BUN=bun bash scripts/lib/build.sh --out /out --host http://127.0.0.1:8099"]);
+    const buildSh = read("scripts/lib/build.sh");
     expect(buildSh).toContain('"$bun" scripts/build.ts --outfile "$out/.loadworker.tmp" --tasks "$tasks"');
     expect(buildSh).toContain('"$out/loadworker" locustfile --host "$host" > "$out/.master.py.tmp"');
-    expect(read("scripts/up.sh")).toContain('"$root/scripts/build.sh" --out "$run_dir/app" --host "http://127.0.0.1:$demo_port"');
-    expect(read("scripts/build.sh")).toContain('tasks="$root/tasks"'); // the image compiles tasks/
+    expect(read("scripts/up.sh")).toContain('"$root/scripts/lib/build.sh" --out "$run_dir/app" --host "http://127.0.0.1:$demo_port"');
+    expect(read("scripts/lib/build.sh")).toContain('tasks="$root/tasks"'); // the image compiles tasks/
   });
 
   test("the runtime stage puts the binary and master.py where supervisord.conf expects them", () => {

@@ -1,9 +1,9 @@
-// scripts/supervisord-conf.sh turns the image's supervisord.conf into the one up.sh runs.
+// scripts/lib/supervisord-conf.sh turns the image's supervisord.conf into the one up.sh runs.
 import { describe, expect, test } from "bun:test";
 import { read, root } from "./helpers.ts";
 
 function rewrite(args: string[]): { code: number; out: string; err: string } {
-  const proc = Bun.spawnSync(["bash", "scripts/supervisord-conf.sh", ...args], {
+  const proc = Bun.spawnSync(["bash", "scripts/lib/supervisord-conf.sh", ...args], {
     cwd: root,
     stdin: new TextEncoder().encode(read("supervisord.conf")),
   });

@@ -1,6 +1,6 @@
 // Our bytes checked by Locust itself: worker messages decoded with locust.rpc.protocol.Message
 // and merged with locust.stats (as the master's on_worker_report does); master messages encoded
-// by Locust's Message.serialize() and decoded by us. Needs .venv (scripts/venv.sh).
+// by Locust's Message.serialize() and decoded by us. Needs .venv (scripts/lib/venv.sh).
 import { describe, expect, test } from "bun:test";
 import { decodeMasterMessage } from "../../src/protocol/decode.ts";
 import { encodeWorkerMessage } from "../../src/protocol/encode.ts";

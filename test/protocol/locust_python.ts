@@ -9,7 +9,7 @@ const python = `${root}.venv/bin/python`;
 
 export function runLocustScript(script: string, input: unknown = {}): unknown {
   if (!existsSync(python)) {
-    throw new Error(`No Python venv with Locust at ${python}: run scripts/venv.sh, then re-run the tests.`);
+    throw new Error(`No Python venv with Locust at ${python}: run scripts/lib/venv.sh, then re-run the tests.`);
   }
   const result = spawnSync(python, [`${root}test/peers/${script}`], {
     input: JSON.stringify(input),

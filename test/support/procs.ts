@@ -16,7 +16,7 @@ export const BUN = process.execPath;
 
 export function requireVenv(): void {
   if (!existsSync(join(VENV_BIN, "locust"))) {
-    throw new Error(`no Locust in ${VENV_BIN}: run scripts/venv.sh (or npm test, which does) first`);
+    throw new Error(`no Locust in ${VENV_BIN}: run scripts/lib/venv.sh (or npm test, which does) first`);
   }
 }
 

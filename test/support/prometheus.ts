@@ -1,11 +1,11 @@
-// prometheus_client's own text parser (from the test venv; scripts/venv.sh pins it), so /metrics
+// prometheus_client's own text parser (from the test venv; scripts/lib/venv.sh pins it), so /metrics
 // is checked by the parser Prometheus users run, not by ours.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { ROOT } from "./procs.ts";
 
-// Always the pinned .venv (scripts/venv.sh installs prometheus_client there), also when
+// Always the pinned .venv (scripts/lib/venv.sh installs prometheus_client there), also when
 // LOADWORKER_LOCUST_VENV points the tests at another Locust.
 const PYTHON = join(ROOT, ".venv", "bin", "python");
 
@@ -16,7 +16,7 @@ export interface Family {
 }
 
 export function parseWithPrometheusClient(text: string): Family[] {
-  if (!existsSync(PYTHON)) throw new Error(`no ${PYTHON}: run scripts/venv.sh (it installs prometheus_client) first`);
+  if (!existsSync(PYTHON)) throw new Error(`no ${PYTHON}: run scripts/lib/venv.sh (it installs prometheus_client) first`);
   const run = spawnSync(PYTHON, [join(ROOT, "test/peers/parse_metrics.py")], { input: text, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`prometheus_client could not parse the metrics:\n${run.stderr}\n${text}`);
   return JSON.parse(run.stdout) as Family[];

@@ -38,7 +38,7 @@ export interface Peer {
 export async function startPeer(kind: PeerKind, port = 0): Promise<Peer> {
   const python = `${root}.venv/bin/python`;
   if (kind === "pyzmq" && !existsSync(python)) {
-    throw new Error(`${python} is missing: run scripts/venv.sh to create the Python venv with pyzmq and Locust`);
+    throw new Error(`${python} is missing: run scripts/lib/venv.sh to create the Python venv with pyzmq and Locust`);
   }
   const child: ChildProcess =
     kind === "libzmq"

@@ -6,7 +6,7 @@ set -euo pipefail
 LOCUST_VERSION=2.47.0
 SUPERVISOR_VERSION=4.3.0
 PROMETHEUS_CLIENT_VERSION=0.26.0
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 venv="$root/.venv"
 py=${PYTHON:-python3}
 if ! command -v "$py" >/dev/null 2>&1; then

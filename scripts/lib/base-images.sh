@@ -11,9 +11,9 @@
 # cached in $LOADWORKER_CACHE (default .cache). Prints one line per image saying what it did.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${LOADWORKER_CACHE:-$root/.cache}
-: "${DOCKER_HOST:?set DOCKER_HOST (scripts/dockerd.sh start prints it)}"
+: "${DOCKER_HOST:?set DOCKER_HOST (scripts/lib/dockerd.sh start prints it)}"
 export DOCKER_HOST
 base=loadworker-standin/bookworm:minbase
 ca=/etc/ssl/certs/ca-certificates.crt

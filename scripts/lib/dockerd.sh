@@ -2,13 +2,13 @@
 # A private Docker daemon for the image tests: its own data root (cached between runs), exec root,
 # pidfile and socket, so it never meets another dockerd on the machine. No bridge network and no
 # iptables: every build and container here uses --network host, so all traffic stays on loopback.
-#   scripts/dockerd.sh start   prints DOCKER_HOST=unix://…; "started" or "running" on stderr
-#   scripts/dockerd.sh stop    stops the daemon that start started (by its pidfile)
-#   scripts/dockerd.sh host    prints the DOCKER_HOST value without starting anything
+#   scripts/lib/dockerd.sh start   prints DOCKER_HOST=unix://…; "started" or "running" on stderr
+#   scripts/lib/dockerd.sh stop    stops the daemon that start started (by its pidfile)
+#   scripts/lib/dockerd.sh host    prints the DOCKER_HOST value without starting anything
 # Env: LOADWORKER_CACHE (default .cache) holds the data root; exit 6 when dockerd cannot run.
 set -euo pipefail
 PATH=$PATH:/usr/sbin:/sbin # dockerd lives there
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${LOADWORKER_CACHE:-$root/.cache}
 # Sockets must stay short (108 bytes), so the run state lives under /tmp, named after the cache.
 run=/tmp/loadworker-dockerd-$(printf %s "$cache" | cksum | cut -d' ' -f1)
@@ -66,5 +66,5 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   host) echo "$host" ;;
-  *) echo "usage: scripts/dockerd.sh start|stop|host" >&2; exit 2 ;;
+  *) echo "usage: scripts/lib/dockerd.sh start|stop|host" >&2; exit 2 ;;
 esac

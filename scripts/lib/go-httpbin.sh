@@ -6,7 +6,7 @@
 set -euo pipefail
 VERSION=v2.26.0
 GO_TOOLCHAIN=go1.26.0 # what go-httpbin's go.mod asks for; used only when no go is installed
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 dir="$root/.cache/go-httpbin/$VERSION"
 bin="$dir/go-httpbin"
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
@@ -22,7 +22,7 @@ if ! command -v go >/dev/null 2>&1; then
     echo "go not found; fetching $url" >&2
     mkdir -p "$toolchain"
     curl -fsSL -o "$toolchain/go.zip" "$url" \
-      || { echo "error: go not found and $url could not be fetched. Install Go 1.21+ (https://go.dev/dl) and run scripts/go-httpbin.sh again." >&2; exit 3; }
+      || { echo "error: go not found and $url could not be fetched. Install Go 1.21+ (https://go.dev/dl) and run scripts/lib/go-httpbin.sh again." >&2; exit 3; }
     (cd "$toolchain" && python3 -m zipfile -e go.zip . && rm go.zip)
     # The zip holds golang.org/toolchain@<version>/{bin,pkg,src,...}: make that ./go.
     mv "$toolchain"/golang.org/toolchain@*/ "$toolchain/go" && rm -rf "$toolchain/golang.org"

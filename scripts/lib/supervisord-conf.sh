@@ -7,7 +7,7 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: scripts/supervisord-conf.sh --app-dir DIR --run-dir DIR [options] < supervisord.conf > runtime.conf
+Usage: scripts/lib/supervisord-conf.sh --app-dir DIR --run-dir DIR [options] < supervisord.conf > runtime.conf
   --app-dir DIR      where loadworker and master.py live (replaces /app/)
   --run-dir DIR      where the socket and pidfile go (replaces /tmp/)
   --web-port P       Locust web UI port (default 8090)

@@ -6,7 +6,7 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: scripts/build.sh [--out DIR] [--host URL] [--tasks DIR]
+Usage: scripts/lib/build.sh [--out DIR] [--host URL] [--tasks DIR]
   --out DIR    where to put loadworker and master.py (default: .run/app)
   --tasks DIR  the task files to compile in (default: tasks/)
   --host URL   default host written into master.py, pre-filling the web UI (default http://127.0.0.1:8099)
@@ -14,7 +14,7 @@ Env: BUN=/path/to/bun (default node_modules/.bin/bun, else bun on PATH as in the
 EOF
 }
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 out="$root/.run/app"
 host=http://127.0.0.1:8099
 tasks="$root/tasks"
