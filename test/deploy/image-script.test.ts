@@ -15,7 +15,9 @@ const PATH_WITHOUT_SBIN = "/usr/local/bin:/usr/bin:/bin";
 const caches = [join(work, "cache-dockerd"), join(work, "cache-debootstrap")];
 /** The daemon's run dir (socket, exec root) for a cache: where dockerd mounts its network namespace. */
 const runDir = async (cache: string) =>
-  dirname((await run(["bash", "scripts/lib/dockerd.sh", "host"], 10_000, { LOADWORKER_CACHE: cache })).stdout.trim().replace(/^unix:\/\//, ""));
+  dirname(
+    (await run(["bash", "scripts/lib/dockerd.sh", "host"], 10_000, { LOADWORKER_CACHE: cache })).stdout.trim().replace(/^unix:\/\//, ""),
+  );
 const mountsUnder = (...dirs: string[]) =>
   readFileSync("/proc/mounts", "utf8")
     .split("\n")
