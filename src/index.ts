@@ -67,6 +67,8 @@ export function sendMessage(type: string, data?: unknown): void {
   currentScope("sendMessage").sendMessage(type, data ?? null);
 }
 
+// Test data (docs/TEST-DATA.md): feeder("users.csv", { order }) reads a CSV or JSON-lines file once
+// per process; distributor("name") is the worker's side of locust-plugins' Distributor.
 export { distributor } from "./data/distributor.ts";
 export type { Distributor, DistributorOptions } from "./data/distributor.ts";
 export { feeder } from "./data/feeder.ts";

@@ -113,3 +113,39 @@ test("1,000 items from the master's Distributor, each used once by 2 loadworker 
   expect(counts.at(-1)).toBe(0);
   for (const p of procs) expect(await within(p.exited, 15_000, "a worker to exit after the master's quit")).toBe(0);
 }, 150_000);
+
+test("examples/distributor: master.py's CSVDictReader feeds a loadworker worker and a Python worker; one pass, then the users stop", async () => {
+  const example = join(ROOT, "examples/distributor");
+  const exampleBinary = await buildWorker(join(example, "tasks"), join(ROOT, ".build/loadworker-example-distributor"));
+  const server = await countingServer();
+  try {
+    const run = await startHeadlessMaster({
+      locustfile: readFileSync(join(example, "master.py"), "utf8").replace(
+        "os.path.dirname(os.path.abspath(__file__))",
+        JSON.stringify(example),
+      ),
+      users: 6,
+      spawnRate: 6,
+      runTime: "6s",
+      host: server.url,
+      workers: 2,
+      venv,
+      env: { END_AFTER_ONE_PASS: "1" },
+    });
+    const ts = startProc(exampleBinary, ["--master-host", "127.0.0.1", "--master-port", String(run.port)]);
+    const py = startProc(join(venv, "bin/locust"), ["-f", join(example, "master.py"), "--worker", "--master-port", String(run.port)], {
+      cwd: example,
+    });
+    procs.push(ts, py);
+    const result = await run.result();
+    // customers.csv has 10 customers: each logged in and ordered once, then None stopped every user.
+    expect(server.counts.get("/login")).toBe(10);
+    expect(server.counts.get("/api/items")).toBe(10);
+    expect(result.aggregated.failures).toBe(0);
+    expect(result.exceptionsCsv.trim().split("\n").length, result.exceptionsCsv).toBe(1);
+    expect(ts.output()).toContain('users now: {"CustomerUser":3}');
+    expect(await within(ts.exited, 15_000, "the worker to exit")).toBe(0);
+  } finally {
+    await server.close();
+  }
+}, 150_000);

@@ -42,6 +42,8 @@ export async function startHeadlessMaster(opts: {
   extra?: string[];
   /** A venv of its own (e.g. with locust-plugins); default: .venv's Locust. */
   venv?: string;
+  /** Extra environment for the master. */
+  env?: Record<string, string>;
 }): Promise<HeadlessRun> {
   const dir = tempDir("master");
   const file = join(dir, "master.py");
@@ -52,7 +54,7 @@ export async function startHeadlessMaster(opts: {
   args.push("-u", String(opts.users), "-r", String(opts.spawnRate), "-t", opts.runTime, "--csv", join(dir, "run"), "--only-summary");
   if (opts.host) args.push("--host", opts.host);
   args.push(...(opts.extra ?? []));
-  const master = startProc(join(opts.venv ? join(opts.venv, "bin") : VENV_BIN, "locust"), args, { cwd: dir });
+  const master = startProc(join(opts.venv ? join(opts.venv, "bin") : VENV_BIN, "locust"), args, { cwd: dir, env: opts.env });
   return {
     master,
     port,
