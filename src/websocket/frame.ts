@@ -36,6 +36,30 @@ export function encodeFrame(opcode: number, payload: Uint8Array, rsv1 = false): 
     view.setUint32(2, Math.floor(length / 2 ** 32));
     view.setUint32(6, length >>> 0);
   }
+  frame.set(payload, head + 4);
+  mask(frame, head + 4, length);
+  return frame;
+}
+
+/** Characters of text that surely fit a 125-byte frame (3 UTF-8 bytes per UTF-16 unit at most). */
+export const SHORT_TEXT = 41;
+const encoder = new TextEncoder();
+
+/**
+ * A text frame of at most SHORT_TEXT characters, encoded straight into the frame (one allocation
+ * instead of two: the common chat-sized message, bench/websocket/README.md).
+ */
+export function encodeShortText(text: string): Uint8Array {
+  const frame = new Uint8Array(6 + text.length * 3);
+  const { written } = encoder.encodeInto(text, frame.subarray(6));
+  frame[0] = 0x80 | OPCODE.text;
+  frame[1] = 0x80 | written;
+  mask(frame, 6, written);
+  return frame.subarray(0, 6 + written);
+}
+
+/** Puts a fresh mask in the 4 bytes before `at` and masks `length` bytes from `at` in place. */
+function mask(frame: Uint8Array, at: number, length: number): void {
   if (maskAt + 4 > masks.length) {
     getRandomValues(masks);
     maskAt = 0;
@@ -45,20 +69,20 @@ export function encodeFrame(opcode: number, payload: Uint8Array, rsv1 = false): 
   const m2 = masks[maskAt + 2] as number;
   const m3 = masks[maskAt + 3] as number;
   maskAt += 4;
-  frame[head] = m0;
-  frame[head + 1] = m1;
-  frame[head + 2] = m2;
-  frame[head + 3] = m3;
-  const at = head + 4;
-  let i = 0;
-  for (; i + 3 < length; i += 4) {
-    frame[at + i] = (payload[i] as number) ^ m0;
-    frame[at + i + 1] = (payload[i + 1] as number) ^ m1;
-    frame[at + i + 2] = (payload[i + 2] as number) ^ m2;
-    frame[at + i + 3] = (payload[i + 3] as number) ^ m3;
+  frame[at - 4] = m0;
+  frame[at - 3] = m1;
+  frame[at - 2] = m2;
+  frame[at - 1] = m3;
+  let i = at;
+  const end = at + length;
+  for (; i + 3 < end; i += 4) {
+    frame[i] = (frame[i] as number) ^ m0;
+    frame[i + 1] = (frame[i + 1] as number) ^ m1;
+    frame[i + 2] = (frame[i + 2] as number) ^ m2;
+    frame[i + 3] = (frame[i + 3] as number) ^ m3;
   }
-  for (; i < length; i++) frame[at + i] = (payload[i] as number) ^ (masks[maskAt - 4 + (i & 3)] as number);
-  return frame;
+  const last = [m0, m1, m2];
+  for (let k = 0; i < end; i++, k++) frame[i] = (frame[i] as number) ^ (last[k] as number);
 }
 
 /** The payload of a close frame: the code, then the UTF-8 reason (at most 123 bytes). */
