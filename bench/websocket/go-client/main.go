@@ -1,12 +1,15 @@
 // The Go side of bench/websocket: N gorilla/websocket clients, each looping send → read echo
 // (boomer's style of task: one goroutine per user, one round trip at a time), for a set time.
 // Prints one JSON line: round trips done, and the process's CPU seconds (user + system) while looping.
+// With -serve ADDR it is the bench's echo server instead: gorilla's echo example without its
+// per-message log line (so the server is not the bottleneck on a 2-core machine).
 package main
 
 import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -29,7 +32,26 @@ func main() {
 	sockets := flag.Int("sockets", 100, "concurrent sockets")
 	seconds := flag.Float64("seconds", 5, "how long to loop")
 	size := flag.Int("size", 32, "message bytes")
+	serve := flag.String("serve", "", "be the echo server on this address instead")
 	flag.Parse()
+	if *serve != "" {
+		upgrader := websocket.Upgrader{}
+		http.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
+			conn, err := upgrader.Upgrade(w, r, nil)
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			for {
+				kind, message, err := conn.ReadMessage()
+				if err != nil || conn.WriteMessage(kind, message) != nil {
+					return
+				}
+			}
+		})
+		fmt.Fprintln(os.Stderr, http.ListenAndServe(*serve, nil))
+		os.Exit(1)
+	}
 
 	conns := make([]*websocket.Conn, *sockets)
 	for i := range conns {
