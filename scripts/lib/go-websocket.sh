@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Builds the Go WebSocket peers once, from the Go module proxy, into .cache/go-websocket/<version>/
 # and prints that folder (idempotent; flock keeps two runs apart):
-#   echo-server  gorilla/websocket's own examples/echo/server.go, unchanged (the tests' Go peer)
+#   echo-server  gorilla/websocket's own examples/echo/server.go, unchanged but for its build-ignore line (the tests' Go peer)
 #   echo-client  bench/websocket/go-client: the Go side of the WebSocket bench
 set -euo pipefail
 GORILLA=v1.5.3
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${LOADWORKER_CACHE:-$root/.cache}
 dir="$cache/go-websocket/$GORILLA"
-if [ -x "$dir/echo-server" ] && [ -x "$dir/echo-client" ] && [ "$dir/echo-client" -nt "$root/bench/websocket/go-client/main.go" ]; then
-  echo "$dir"; exit 0
-fi
+# The client is rebuilt when its source changes (a checkout touches every file's time: the content decides).
+stamp="$dir/.client-$(sha1sum "$root/bench/websocket/go-client/main.go" | cut -c1-12)"
+if [ -x "$dir/echo-server" ] && [ -f "$stamp" ]; then echo "$dir"; exit 0; fi
 command -v go >/dev/null 2>&1 || { echo "error: go not found. Install Go 1.21+ (apt-get install golang-go, or https://go.dev/dl) and retry." >&2; exit 3; }
 mkdir -p "$dir"
 exec 9>"$dir.lock"
@@ -28,4 +28,6 @@ build() { # build NAME SOURCE.go: a throwaway module that requires gorilla/webso
 modules=$(go env GOMODCACHE)
 build echo-server "$modules/github.com/gorilla/websocket@$GORILLA/examples/echo/server.go"
 build echo-client "$root/bench/websocket/go-client/main.go"
+rm -f "$dir"/.client-*
+touch "$stamp"
 echo "$dir"

@@ -1,16 +1,20 @@
 // A run of test/e2e/ws-tasks at a real Locust master (headless, from .venv) against a WebSocket
-// peer: the worker as given (sources under Bun or Deno, or a compiled binary), the master's rows,
-// and what the peer saw, so that tests can compare the two exactly.
+// peer, on the shared e2e fixture (support/e2e.ts stops what it starts): the worker as given
+// (sources under Bun or Deno, or the fixture's compiled binary), the master's rows, and what the
+// peer saw, so that tests can compare the two exactly.
 import { join } from "node:path";
-import { type MasterResult, masterComplaints, startHeadlessMaster, type StatsRow } from "../support/master.ts";
+import type { E2e } from "../support/e2e.ts";
+import { type MasterResult, masterComplaints, type StatsRow } from "../support/master.ts";
 import { BUN, ROOT, refusedPort, startProc } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
 import { REQUESTS } from "../e2e/ws-tasks/ws.ts";
 
-export const WS_TASKS = join(ROOT, "test/e2e/ws-tasks");
+/** The tasks folder, from the repository's root (as useE2e takes it). */
+export const WS_TASKS_DIR = "test/e2e/ws-tasks";
+export const WS_TASKS = join(ROOT, WS_TASKS_DIR);
 
-/** How the worker is started: its command line before the master flags. */
-export type WorkerCommand = { cmd: string; args: string[] };
+/** How the worker is started: its command line before the master flags; "binary": the fixture's. */
+export type WorkerCommand = { cmd: string; args: string[] } | "binary";
 export const SOURCE_UNDER_BUN: WorkerCommand = { cmd: BUN, args: [join(ROOT, "src/main.ts")] };
 export const SOURCE_UNDER_DENO: WorkerCommand = {
   cmd: join(ROOT, "node_modules/.bin/deno"),
@@ -41,26 +45,35 @@ export interface WsRun {
 }
 
 /** `echoUsers` WsEcho users plus one WsTrouble, each holding its socket `holdSeconds` before the round trips. */
-export async function runAtMaster(opts: {
-  worker: WorkerCommand;
-  host: string;
-  echoUsers: number;
-  holdSeconds: number;
-  runTime: string;
-  /** Set for gorilla's echo example (test/e2e/ws-tasks/ws.ts: WsTrouble). */
-  peer?: "gorilla";
-}): Promise<WsRun> {
+export async function runAtMaster(
+  e2e: E2e,
+  opts: {
+    worker: WorkerCommand;
+    host: string;
+    echoUsers: number;
+    holdSeconds: number;
+    runTime: string;
+    /** Set for gorilla's echo example (test/e2e/ws-tasks/ws.ts: WsTrouble). */
+    peer?: "gorilla";
+  },
+): Promise<WsRun> {
   const users = opts.echoUsers + 1;
-  const run = await startHeadlessMaster({ locustfile: MASTER_PY, users, spawnRate: users, runTime: opts.runTime, host: opts.host });
-  const worker = startProc(opts.worker.cmd, [...opts.worker.args, "--master-port", String(run.port)], {
-    env: {
-      LOADWORKER_TASKS_DIR: WS_TASKS,
-      NO_COLOR: "1",
-      WS_HOLD_SECONDS: String(opts.holdSeconds),
-      WS_REFUSED_PORT: String(await refusedPort()),
-      WS_PEER: opts.peer ?? "python",
-    },
-  });
+  const run = await e2e.headlessMaster({ locustfile: MASTER_PY, users, spawnRate: users, runTime: opts.runTime, host: opts.host });
+  const env = {
+    LOADWORKER_TASKS_DIR: WS_TASKS,
+    NO_COLOR: "1",
+    WS_HOLD_SECONDS: String(opts.holdSeconds),
+    WS_REFUSED_PORT: String(await refusedPort()),
+    WS_PEER: opts.peer ?? "python",
+  };
+  const masterFlags = ["--master-port", String(run.port)];
+  let worker: ReturnType<typeof startProc>;
+  if (opts.worker === "binary") worker = e2e.worker(masterFlags, { env });
+  else {
+    const source = startProc(opts.worker.cmd, [...opts.worker.args, ...masterFlags], { env });
+    e2e.onStop(() => source.kill("SIGKILL"));
+    worker = source;
+  }
   const master = await run.result();
   const workerCode = await within(worker.exited, 20_000, "the worker to exit after the master's quit");
   const complaints = masterComplaints(master.log);

@@ -2,20 +2,15 @@
 // websockets server and against gorilla/websocket's own echo example (Go, built from the module
 // proxy): every connect, round trip, message and failure counted exactly once, and the servers'
 // own counts agree.
-import { afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
-import { buildWorker, requireVenv, ROOT } from "../support/procs.ts";
+import { afterEach, describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
 import { startGorillaEcho, startPythonWs, type WsPeer } from "../support/ws-peers.ts";
 import { REQUESTS } from "../e2e/ws-tasks/ws.ts";
-import { expectedTally, peerStats, runAtMaster, tally, WS_TASKS, type WorkerCommand } from "./at-master.ts";
+import { expectedTally, peerStats, runAtMaster, tally, WS_TASKS_DIR } from "./at-master.ts";
 
 const USERS = 1_000;
-let binary: WorkerCommand;
+const e2e = useE2e({ tasks: WS_TASKS_DIR, server: false, stop: "each" });
 let peer: WsPeer | undefined;
-beforeAll(async () => {
-  requireVenv();
-  binary = { cmd: await buildWorker(WS_TASKS, join(ROOT, ".build/loadworker-ws")), args: [] };
-}, 180_000);
 afterEach(async () => {
   await peer?.close();
   peer = undefined;
@@ -25,7 +20,7 @@ describe("1,000 WebSockets from the compiled binary at a real Locust master", ()
   test("Python's websockets: all 1,000 open at once, counted exactly, and the server agrees", async () => {
     const python = await startPythonWs();
     peer = python;
-    const run = await runAtMaster({ worker: binary, host: python.httpUrl, echoUsers: USERS, holdSeconds: 3, runTime: "25s" });
+    const run = await runAtMaster(e2e, { worker: "binary", host: python.httpUrl, echoUsers: USERS, holdSeconds: 3, runTime: "25s" });
     expect(run.workerCode).toBe(0);
     expect(tally(run.master)).toEqual(expectedTally(USERS));
     const seen = await peerStats(python.httpUrl);
@@ -38,8 +33,8 @@ describe("1,000 WebSockets from the compiled binary at a real Locust master", ()
   test("gorilla/websocket's echo example: counted exactly; its log has every message the users sent", async () => {
     const gorilla = await startGorillaEcho();
     peer = gorilla;
-    const run = await runAtMaster({
-      worker: binary,
+    const run = await runAtMaster(e2e, {
+      worker: "binary",
       host: gorilla.httpUrl,
       echoUsers: USERS,
       holdSeconds: 3,

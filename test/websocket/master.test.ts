@@ -4,13 +4,13 @@
 // 1,000 sockets is master.full.test.ts).
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { REQUESTS } from "../e2e/ws-tasks/ws.ts";
-import { requireVenv } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
 import { startPythonWs, type WsPeer } from "../support/ws-peers.ts";
 import { expectedTally, peerStats, runAtMaster, SOURCE_UNDER_BUN, SOURCE_UNDER_DENO, tally, type WorkerCommand } from "./at-master.ts";
 
+const e2e = useE2e({ tasks: false, server: false, stop: "each" });
 let peer: WsPeer;
 beforeEach(async () => {
-  requireVenv();
   peer = await startPythonWs();
 }, 60_000);
 afterEach(async () => {
@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function checkRun(worker: WorkerCommand, users: number): Promise<void> {
-  const run = await runAtMaster({ worker, host: peer.httpUrl, echoUsers: users, holdSeconds: 1, runTime: "8s" });
+  const run = await runAtMaster(e2e, { worker, host: peer.httpUrl, echoUsers: users, holdSeconds: 1, runTime: "8s" });
   expect(run.workerCode).toBe(0);
   expect(tally(run.master)).toEqual(expectedTally(users));
   expect(run.master.exceptionsCsv.trim().split("\n")).toHaveLength(1); // the header: recorded failures are not exceptions
