@@ -28,7 +28,9 @@ for (const [sockets, group] of groupBy(runs, (r) => String(r.sockets))) {
     const throughput = median(own.map((r) => r.roundTrips / r.seconds));
     const busy = median(own.map((r) => r.cpuSeconds / r.seconds));
     const perCpu = rate(own);
-    lines.push(`| ${sockets} | ${client} | ${Math.round(throughput)} | ${busy.toFixed(2)} | ${Math.round(perCpu)} | ${(perCpu / go).toFixed(2)}× |`);
+    lines.push(
+      `| ${sockets} | ${client} | ${Math.round(throughput)} | ${busy.toFixed(2)} | ${Math.round(perCpu)} | ${(perCpu / go).toFixed(2)}× |`,
+    );
   }
 }
 const table = `${lines.join("\n")}\n\n${runs.length} runs from ${input}\n`;

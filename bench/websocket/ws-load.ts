@@ -15,7 +15,10 @@ type Loop = (end: number) => Promise<number>;
 
 async function loadworkerLoops(): Promise<Loop[]> {
   const stats = createStats(systemClock);
-  const owner = new UserSockets({ recorder: stats.recorder, clock: systemClock, host: () => undefined, task: () => "echo", rejectUnauthorized: true }, undefined);
+  const owner = new UserSockets(
+    { recorder: stats.recorder, clock: systemClock, host: () => undefined, task: () => "echo", rejectUnauthorized: true },
+    undefined,
+  );
   const opened = await Promise.all(Array.from({ length: Number(sockets) }, () => owner.connect(url, { name: "echo", compression: false })));
   return opened.map((ws) => async (end) => {
     let trips = 0;
