@@ -1,15 +1,14 @@
 // A malformed data file stops the start with one message naming the file and the line, exit 2,
 // before any load: `run`, `run --processes 2` and the worker alike (the sources under Bun, with
 // test/e2e/feeder-tasks; the binary is the same code, test/e2e/feeder.full.test.ts runs it).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BUN, type CountingServer, ROOT, countingServer, startProc, tempDir } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import { BUN, ROOT, startProc, tempDir } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
 
-let target: CountingServer;
-beforeAll(async () => (target = await countingServer()));
-afterAll(() => target.close());
+const e2e = useE2e({ tasks: false }); // the counting server: it must see no request
 
 async function start(csv: string, args: string[]): Promise<{ code: number; output: string; file: string }> {
   const dir = tempDir("feeder-bad");
@@ -17,6 +16,7 @@ async function start(csv: string, args: string[]): Promise<{ code: number; outpu
   writeFileSync(file, csv);
   const env = { LOADWORKER_TASKS_DIR: join(ROOT, "test/e2e/feeder-tasks"), NO_COLOR: "1" };
   const proc = startProc(BUN, [join(ROOT, "src/main.ts"), ...args], { cwd: dir, env });
+  e2e.onStop(() => proc.kill("SIGKILL"));
   const code = await within(proc.exited, 30_000, `loadworker ${args.join(" ")}`);
   return { code, output: proc.output(), file };
 }
@@ -42,9 +42,9 @@ describe.each(CASES)("$what", ({ csv, line, says }) => {
     ["run --processes 2", ["run", "-u", "2", "-t", "3s", "--processes", "2"]],
     ["the worker", ["--master-port", "1"]],
   ])("%s: exit 2 with file:line, no request sent", async (_label, args) => {
-    const { code, output, file } = await start(csv, [...args, "--host", target.url]);
+    const { code, output, file } = await start(csv, [...args, "--host", e2e.server.url]);
     expect(code).toBe(2);
     expect(output.trim()).toBe(`loadworker: ${file}:${line}: ${says}; fix the file and start again [E_USAGE]`); // one message, nothing else
-    expect(target.total()).toBe(0);
+    expect(e2e.server.total()).toBe(0);
   });
 });

@@ -23,7 +23,7 @@ export interface E2e {
   /** The counting server (available from the file's first test on). */
   readonly server: CountingServer;
   /** Starts the worker binary with `args`; it and its children are killed at the stop. */
-  worker(args: string[], opts?: { env?: Record<string, string> }): Proc;
+  worker(args: string[], opts?: { env?: Record<string, string>; cwd?: string }): Proc;
   /** A real Locust master with its web UI (support/master.ts), killed at the stop. */
   uiMaster(opts: Parameters<typeof startUiMaster>[0]): Promise<UiMaster>;
   /** A real headless Locust master (support/master.ts), killed at the stop if it is still running. */
