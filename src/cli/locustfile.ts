@@ -5,7 +5,7 @@ import { type ArgsDef, defineCommand } from "citty";
 import type { Plan } from "../api/plan.ts";
 import { parseHostUrl } from "./args.ts";
 import { LoadworkerError } from "../errors.ts";
-import { type AccessDefaults, masterAccessPy } from "./master-access.ts";
+import { type AccessDefaults, masterAccessPy } from "../master/access.ts";
 
 export function renderLocustfile(plan: Plan, host?: string, access: AccessDefaults = {}): string {
   const lines = [

@@ -23,11 +23,13 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   worker: ["users", "api", "metrics", "protocol", "transport", "stats", "http", "websocket", "grpc"],
   standalone: ["users", "api", "stats", "http", "text", "websocket", "grpc"],
   demo: [],
+  master: ["api"],
   processes: ["standalone", "users", "api", "stats"],
   cli: [
     "worker",
     "standalone",
     "processes",
+    "master",
     "data",
     "users",
     "api",
