@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
-import { renderLocustfile } from "../../src/cli/locustfile.ts";
+import { renderLocustfile } from "../../src/master/locustfile.ts";
 import type { AccessDefaults } from "../../src/master/access.ts";
 import { defineUser } from "../../src/index.ts";
 import { accepts } from "./listeners.ts";

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineTask, defineUser } from "../../src/index.ts";
 import { masterPython } from "../../src/api/definitions.ts";
 import { buildPlan } from "../../src/api/plan.ts";
-import { renderLocustfile } from "../../src/cli/locustfile.ts";
-import { VENV_BIN, requireVenv, tempDir } from "../support/procs.ts";
+import { renderLocustfile } from "../../src/master/locustfile.ts";
+import { ROOT, VENV_BIN, e2eWorker, requireVenv, tempDir } from "../support/procs.ts";
 
 const plan = buildPlan([
   defineTask({ name: "压测MockApi", fn: () => {} }),
@@ -63,4 +63,15 @@ describe("the generated master.py", () => {
       "# ---- tasks/master_extra.py, appended verbatim by `loadworker locustfile` ----\nfrom locust import events\n\nEXTRA_LOADED = True\n",
     );
   });
+});
+
+describe("the compiled binary", () => {
+  test("carries access.py: its locustfile, run away from src/, holds the file's text", async () => {
+    const bin = await e2eWorker();
+    const printed = spawnSync(bin, ["locustfile"], { cwd: tempDir("binary-locustfile"), encoding: "utf8" });
+    expect(printed.status, printed.stderr).toBe(0);
+    const access = readFileSync(join(ROOT, "src/master/access.py"), "utf8");
+    expect(access).toContain("_DEFAULTS = {}");
+    expect(printed.stdout).toContain(access.trim());
+  }, 180_000);
 });
