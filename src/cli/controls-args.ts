@@ -3,8 +3,7 @@
 import { systemClock } from "../clock.ts";
 import { LoadworkerError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { MetricsCollector } from "../metrics/collector.ts";
-import { serveMetrics } from "../metrics/server.ts";
+import { startMetricsEndpoint } from "../metrics/endpoint.ts";
 import { type RateLimits, parseIncreaseRate, rateLimiterFor } from "../users/rate-limit.ts";
 import { parsePort } from "./args.ts";
 
@@ -56,22 +55,13 @@ export async function startControls(
   log: Logger,
   slot?: { index: number; count: number },
 ) {
-  let metrics: MetricsCollector | undefined;
-  let close = async () => {};
-  if (metricsPort !== undefined) {
-    const collector = new MetricsCollector();
-    metrics = collector;
-    // --processes N: process i serves on the port + i - 1, so N processes do not fight for one.
-    const port = metricsPort + (slot ? slot.index - 1 : 0);
-    const server = await serveMetrics({ port, host: metricsHost, snapshot: () => collector.snapshot() });
-    close = () => server.close();
-    log.info(`serving Prometheus metrics on http://${metricsHost}:${server.port}/metrics`);
-  }
+  const endpoint =
+    metricsPort === undefined ? undefined : await startMetricsEndpoint({ port: metricsPort, host: metricsHost, log, index: slot?.index });
   // --processes N: each process takes its share of the cap, so the command as a whole keeps it.
   const limiter = rateLimiterFor(rateLimit, systemClock, slot?.count ?? 1);
   if (rateLimit) {
     const ramp = rateLimit.increase ? `, ramping up by ${rateLimit.increase.step}/s every ${rateLimit.increase.everyMs} ms` : "";
     log.info(`task executions capped at ${Number.isFinite(rateLimit.maxRps) ? `${rateLimit.maxRps}/s` : "no maximum"}${ramp}`);
   }
-  return { limiter, metrics, close };
+  return { limiter, metrics: endpoint?.collector, close: async () => endpoint?.close() };
 }
