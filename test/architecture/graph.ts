@@ -1,7 +1,9 @@
-// The import graph of src/ in figures, for a person: `bun test/architecture/graph.ts`. One line
-// per folder (files, lines, the imports that leave it and arrive from elsewhere), then the totals
-// the layer test holds at zero: imports up a layer and cycles. The exit code is 1 when either is not.
-import { join } from "node:path";
+// The import graph of src/ in figures, for a person: `bun test/architecture/graph.ts [SRC]`. One
+// line per folder (files, lines, the imports that leave it and arrive from elsewhere), then the
+// totals the layer test holds at zero: imports up a layer and cycles (exit code 1 when either is
+// not). SRC is another src/ folder, e.g. an older commit's, for a before and after:
+//   mkdir /tmp/old && git archive COMMIT src | tar -x -C /tmp/old && bun test/architecture/graph.ts /tmp/old/src
+import { join, resolve } from "node:path";
 import { ROOT } from "../support/procs.ts";
 import { checkLayers, findCycles, importEdges, readSources } from "./layers.ts";
 
@@ -64,7 +66,7 @@ export function graphSummary(sources: ReadonlyMap<string, string>): string {
 }
 
 if (import.meta.main) {
-  const sources = readSources(join(ROOT, "src"));
+  const sources = readSources(resolve(process.argv[2] ?? join(ROOT, "src")));
   process.stdout.write(graphSummary(sources));
   process.exitCode = checkLayers(sources).length + findCycles(sources).length === 0 ? 0 : 1;
 }
