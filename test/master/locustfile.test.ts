@@ -65,13 +65,24 @@ describe("the generated master.py", () => {
   });
 });
 
-describe("the compiled binary", () => {
-  test("carries access.py: its locustfile, run away from src/, holds the file's text", async () => {
+describe("access.py, imported as text", () => {
+  const access = readFileSync(join(ROOT, "src/master/access.py"), "utf8");
+
+  test("the compiled binary carries it: its locustfile, run away from src/, holds the file's text", async () => {
     const bin = await e2eWorker();
     const printed = spawnSync(bin, ["locustfile"], { cwd: tempDir("binary-locustfile"), encoding: "utf8" });
     expect(printed.status, printed.stderr).toBe(0);
-    const access = readFileSync(join(ROOT, "src/master/access.py"), "utf8");
     expect(access).toContain("_DEFAULTS = {}");
     expect(printed.stdout).toContain(access.trim());
   }, 180_000);
+
+  test("Deno reads it the same way: src/main.ts locustfile under Deno holds the file's text", () => {
+    const printed = spawnSync(join(ROOT, "node_modules/.bin/deno"), ["run", "-A", "src/main.ts", "locustfile"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    expect(printed.status, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain(access.trim());
+  }, 60_000);
 });
