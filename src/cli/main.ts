@@ -43,8 +43,10 @@ const wantsVersion = (args: readonly string[]) => args.includes("--version") || 
 export async function runCli(exports: Iterable<unknown>, argv: string[]): Promise<number> {
   // data/'s feeders and distributors add their message handlers and master-side Python; their
   // files are read and checked here, at start, so a malformed one stops the start (exit 2).
+  // `locustfile` only writes master.py: it needs no data file where it runs.
+  const definitions = () => buildPlan(collectDefinitions([...exports, ...dataDefinitions()]));
   const plan = () => {
-    const built = buildPlan(collectDefinitions([...exports, ...dataDefinitions()]));
+    const built = definitions();
     loadFeeders();
     return built;
   };
@@ -80,7 +82,9 @@ export async function runCli(exports: Iterable<unknown>, argv: string[]): Promis
       exitCode = typeof result === "number" ? result : 0;
     },
   });
-  const commands = Object.fromEntries(Object.entries(COMMANDS).map(([name, make]) => [name, make(plan)]));
+  const commands = Object.fromEntries(
+    Object.entries(COMMANDS).map(([name, make]) => [name, make(name === "locustfile" ? definitions : plan)]),
+  );
   // A flag of another command names that command (`loadworker -u 5`: -u is `loadworker run`'s).
   const otherFlags = (name: string) =>
     Object.fromEntries(

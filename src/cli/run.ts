@@ -6,6 +6,7 @@
 import { type ArgsDef, defineCommand } from "citty";
 import type { Plan } from "../api/plan.ts";
 import { systemClock } from "../clock.ts";
+import { releaseFeeders } from "../data/registry.ts";
 import { setProcessShare } from "../data/unique.ts";
 import { LoadworkerError } from "../errors.ts";
 import { HISTORY_CSV_HEADER } from "../standalone/report/csv-report.ts";
@@ -141,6 +142,7 @@ export function standaloneRunCommand(plan: () => Plan) {
         limiter: controls.limiter,
         metrics: controls.metrics,
       };
+      if (options.processes > 1) releaseFeeders(); // checked above; the children read them
       running =
         options.processes > 1
           ? runParent(options.processes, rawArgs, selected.classes, options, deps, (text) => logSink.write(text))

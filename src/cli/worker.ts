@@ -2,6 +2,7 @@
 import { type ArgsDef, defineCommand } from "citty";
 import type { Plan } from "../api/plan.ts";
 import { systemClock } from "../clock.ts";
+import { releaseFeeders } from "../data/registry.ts";
 import { LoadworkerError } from "../errors.ts";
 import { runTasksOnce } from "../users/run-once.ts";
 import { dealerLink } from "../worker/link.ts";
@@ -67,7 +68,10 @@ export function workerCommand(plan: () => Plan) {
         log.warn("the parent process (--processes) is gone: sending final stats and quitting");
         onSignal("SIGTERM");
       });
-      if (parent) return parent;
+      if (parent) {
+        releaseFeeders(); // checked above; the children read them
+        return parent;
+      }
       guardUnhandledErrors(log);
       const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log, slot);
       // Handlers first: a signal that lands while the worker starts must still end it cleanly.

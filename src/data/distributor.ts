@@ -40,7 +40,7 @@ export function distributor<T>(name = "distributor", opts: DistributorOptions<T>
   const made: Distributor<T> = {
     name,
     async next() {
-      if (!hasMaster(`${what}.next`)) {
+      if (!hasMaster(what)) {
         if (local === undefined)
           throw new Error(`${what}: there is no master here; give distributor("${name}", { local: items }) for runs without one`);
         const step = local.next();

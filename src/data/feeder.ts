@@ -83,7 +83,7 @@ export function makeFeeder<T>(file: string, taskFile: string | undefined, opts: 
         return Promise.resolve(table.row(i));
       }
       if (order === "random") return Promise.resolve(table.row(Math.floor(random() * table.size)));
-      if (!hasMaster(`feeder("${file}").next`)) {
+      if (!hasMaster(`feeder("${file}")`)) {
         const i = unique.local();
         return i === undefined ? Promise.reject(gone()) : Promise.resolve(table.row(i));
       }
@@ -93,7 +93,12 @@ export function makeFeeder<T>(file: string, taskFile: string | undefined, opts: 
       });
     },
   };
-  addLoadable({ load: () => void load() });
+  addLoadable({
+    load: () => void load(),
+    release: () => {
+      rows = undefined;
+    },
+  });
   addTestStart(() => {
     cursor = 0;
     unique.reset();

@@ -4,9 +4,10 @@
 import { type AnyDefinition, onMessage, onTestStart } from "../api/definitions.ts";
 import { receiveAnswer } from "./requests.ts";
 
-/** A feeder as the start sees it: load (and check) its file now. */
+/** A feeder as the start sees it: load (and check) its file now; release it in a process that runs no users. */
 export interface Loadable {
   load(): void;
+  release(): void;
 }
 
 const responseTypes = new Set<string>();
@@ -45,4 +46,9 @@ export function dataDefinitions(): AnyDefinition[] {
 /** Reads and checks every feeder's file; a bad one throws a LoadworkerError (E_USAGE) naming it. */
 export function loadFeeders(): void {
   for (const item of loadables) item.load();
+}
+
+/** The parent of --processes checked the files and runs no users: it need not keep them. */
+export function releaseFeeders(): void {
+  for (const item of loadables) item.release();
 }

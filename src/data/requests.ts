@@ -1,7 +1,7 @@
 // A request that waits for its answer over Locust custom messages, matched by a "gid" as
 // locust-plugins' Distributor matches them (it uses the greenlet's id; a counter is enough here:
 // the master answers to our client_id, so a gid needs to be unique only within this process).
-import { currentScope } from "../users/current.ts";
+import { type TaskScope, currentScope } from "../users/current.ts";
 
 export interface RequestOptions {
   /** Who is asking, for messages: `distributor "accounts"`. */
@@ -28,9 +28,18 @@ export function receiveAnswer(data: unknown): void {
   waiter.resolve(data as Answer);
 }
 
+/** The running task's scope, or an error saying where `what` may be called from. */
+function scopeOf(what: string): TaskScope {
+  try {
+    return currentScope("next");
+  } catch {
+    throw new Error(`${what}.next() was called outside a running task; call it from a task's fn or onStart`);
+  }
+}
+
 /** Whether this code runs in a worker connected to a master (else there is nobody to ask). */
-export function hasMaster(caller: string): boolean {
-  return currentScope(caller).nodeId !== undefined;
+export function hasMaster(what: string): boolean {
+  return scopeOf(what).nodeId !== undefined;
 }
 
 /**
@@ -38,7 +47,7 @@ export function hasMaster(caller: string): boolean {
  * Rejects when the user is killed (its signal) or the master does not answer in time.
  */
 export function askMaster(type: string, payload: Answer, opts: RequestOptions): Promise<Answer> {
-  const scope = currentScope("next");
+  const scope = scopeOf(opts.what);
   const { nodeId, signal } = scope;
   if (nodeId === undefined) return Promise.reject(new Error(`${opts.what}: no master to ask (this process runs without one)`));
   signal?.throwIfAborted();

@@ -69,3 +69,9 @@ describe("distributor without a master", () => {
     );
   });
 });
+
+test("next() outside a task says where to call it from", async () => {
+  await expect(distributor("anywhere", { local: [1] }).next()).rejects.toThrow(
+    'distributor "anywhere".next() was called outside a running task; call it from a task\'s fn or onStart',
+  );
+});

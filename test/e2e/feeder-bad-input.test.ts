@@ -52,3 +52,9 @@ describe.each(CASES)("$what", ({ csv, line, says }) => {
     40_000,
   ); // a start under Bun from source, on a loaded machine
 });
+
+test("`loadworker locustfile` reads no data file: it writes master.py with the unique feeder's master side wherever it runs", async () => {
+  const { code, output } = await start('not,a\nvalid,"csv\n', ["locustfile"]);
+  expect(code).toBe(0);
+  expect(output).toContain('runner.register_message("_loadworker_feeder_request", _lw_feeder_request)');
+}, 40_000);
