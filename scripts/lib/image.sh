@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Docker image with the real Dockerfile and runs it for real: the smoke test (docker
 # run, swarm, health, docker stop), compose scale-out and the rendered Kubernetes manifests
-# (test/deploy/image*.test.ts). Uses the daemon at $DOCKER_HOST if one answers, else starts a
+# (test/deploy/image*.full.test.ts). Uses the daemon at $DOCKER_HOST if one answers, else starts a
 # private one (scripts/lib/dockerd.sh) and stops it at the end. Base images that cannot be pulled get
 # stand-ins (scripts/lib/base-images.sh says which it did).
 #   scripts/lib/image.sh           build, then run the image tests

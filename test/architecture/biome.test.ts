@@ -11,5 +11,5 @@ describe("the repository", () => {
     const output = `${biome.stdout}${biome.stderr}`;
     expect(output).not.toMatch(/Found \d+ (errors?|warnings?|infos?)/);
     expect(biome.status, output).toBe(0);
-  });
+  }, 30_000); // about 3 s alone; more beside the other test processes
 });

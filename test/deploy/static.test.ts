@@ -1,5 +1,5 @@
 // The deployment files must agree with each other and with the repo. Cheap and Docker-free; the
-// image itself is built and run in image*.test.ts.
+// image itself is built and run in image*.full.test.ts.
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -339,8 +339,8 @@ describe("README's two commands", () => {
     .map((l) => l.trim())
     .filter((l) => l !== "" && !l.startsWith("#"));
 
-  test("are scripts/up.sh and scripts/test.sh, and CI runs the second exactly as written, after npm ci", () => {
-    expect(commands).toEqual(["scripts/up.sh", "scripts/test.sh"]);
+  test("are scripts/up.sh and scripts/test.sh --full, and CI runs the second exactly as written, after npm ci", () => {
+    expect(commands).toEqual(["scripts/up.sh", "scripts/test.sh --full"]);
     expect(ciRun.filter((l) => !/^(set |cd )/.test(l))).toEqual(["npm ci --no-audit --no-fund", `exec ${commands[1]}`]);
   });
 

@@ -1,7 +1,7 @@
 // The Logs tab on a master older than 2.29, which has no `logs` message (it would log "Unknown
 // message type" for one): the worker sends none, and the run is clean. Needs a venv with such a
 // Locust: LOADWORKER_OLD_LOCUST_VENV, .venv-compat/2.24.1 (scripts/compat.sh 2.24.1 makes it) or
-// .venv-compat/2.12.1 (scripts/test.sh's version matrix makes it, and runs this file then). Without
+// .venv-compat/2.12.1 (scripts/test.sh --full's version matrix makes it, and runs this file then). Without
 // one the test is skipped, and says so.
 import { describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import { ROOT, freePort, startProc, tempDir } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
 import { controlsMasterPy } from "./controls-support.ts";
 
-// The first that exists: the one named, or one the version matrix of scripts/test.sh made (2.12.1).
+// The first that exists: the one named, or one the version matrix of scripts/test.sh --full made (2.12.1).
 const OLD_VENV =
   [process.env.LOADWORKER_OLD_LOCUST_VENV, ".venv-compat/2.24.1", ".venv-compat/2.12.1"]
     .filter((v): v is string => !!v)

@@ -1,4 +1,4 @@
-// `loadworker run --processes N` end to end (the compiled e2e.binary, a counting server on loopback):
+// `loadworker run --processes N` end to end (the compiled binary, a counting server on loopback):
 // the parent's totals against the server's count, the rate cap split across the children, the
 // hooks once per process, Ctrl-C with every child gone afterwards, a child that dies, bad values.
 import { beforeAll, describe, expect, test } from "bun:test";

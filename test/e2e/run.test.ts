@@ -1,16 +1,15 @@
-// `loadworker run` end to end: the compiled e2e.binary (and src/main.ts under Bun) against a
+// `loadworker run` end to end: the compiled binary (and src/main.ts under Bun) against a
 // counting HTTP server on loopback, with every report checked: the summary against what the
-// server counted, the CSVs against Locust's own, the JSON against its schema, the HTML in Chromium.
+// server counted, the CSVs against Locust's own, the JSON against its schema (the HTML in Chromium:
+// run-html.full.test.ts).
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import type { RunReport } from "../../src/standalone/report/json-report.ts";
 import schema from "../../src/standalone/report/report-schema.json" with { type: "json" };
-import { probeRendered } from "../support/chromium.ts";
 import { useE2e } from "../support/e2e.ts";
 import { tempDir } from "../support/procs.ts";
-import { REPORT_PROBE, type RenderedReport } from "../support/report-probe.ts";
 import { type RunResult, run, summaryCounts } from "../support/run-cli.ts";
 
 const USERS = 4;
@@ -131,19 +130,4 @@ describe("loadworker run (compiled) with every report", () => {
     expect(help.stdout).toContain("--report-schema");
     expect(help.stdout).not.toContain("src/standalone");
   });
-
-  test("writes an HTML report that Chromium renders with charts and the summary tables", () => {
-    const report = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunReport;
-    const rendered = probeRendered<RenderedReport>(join(dir, "out/run.html"), REPORT_PROBE);
-    expect(rendered.resources).toBe(0);
-    expect(rendered.charts.map((c) => c.id)).toEqual(["chart-rps", "chart-failures", "chart-response-times", "chart-users"]);
-    const users = rendered.charts.find((c) => c.id === "chart-users")?.series[0];
-    expect(users?.points).toBe(report.history.length);
-    expect(users?.drawnWidth).toBeGreaterThan(100);
-    const names = rendered.tables.stats?.rows.map((r) => `${r[0]} ${r[1]}`);
-    expect(names).toEqual([...report.stats.map((e) => `${e.method} ${e.name}`), " Aggregated"]);
-    expect(names).toContain("GET 压测Items");
-    expect(rendered.tables.failures?.rows[0]?.slice(0, 2)).toEqual(["GET", "/fail"]);
-    expect(rendered.tables.exceptions?.rows[0]?.[1]).toBe("Error('boom in a run') in explode");
-  }, 90_000); // Chromium starts slowly on a busy machine
 });

@@ -55,7 +55,7 @@ describe("the generated master.py", () => {
         ],
       },
     });
-  });
+  }, 30_000); // Python imports Locust (and gevent) first: several seconds on a busy machine
 
   test("appends the tasks/*.py files verbatim after the classes", () => {
     const text = renderLocustfile(plan);

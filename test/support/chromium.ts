@@ -1,4 +1,4 @@
-// Headless Chromium (Debian's `chromium`; scripts/test.sh installs it) for report tests: the
+// Headless Chromium (Debian's `chromium`; scripts/test.sh --full installs it) for report tests: the
 // DOM after load, with an optional probe script that measures what was rendered, and screenshots.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -9,7 +9,8 @@ const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/
 
 export function chromiumPath(): string {
   const found = CANDIDATES.find((p) => existsSync(p));
-  if (found === undefined) throw new Error("no chromium: run scripts/test.sh (it installs Debian's chromium), or apt-get install chromium");
+  if (found === undefined)
+    throw new Error("no chromium: run scripts/test.sh --full (it installs Debian's chromium), or apt-get install chromium");
   return found;
 }
 

@@ -1,5 +1,5 @@
 // go-httpbin (github.com/mccutchen/go-httpbin), a test peer nobody here wrote, on 127.0.0.1 and a
-// free port. scripts/lib/go-httpbin.sh builds it once into .cache/ (scripts/test.sh calls it first).
+// free port. scripts/lib/go-httpbin.sh builds it once into .cache/ (scripts/test.sh --full calls it first).
 import { execFileSync } from "node:child_process";
 import { connect } from "node:net";
 import { join } from "node:path";

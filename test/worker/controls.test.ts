@@ -1,6 +1,6 @@
 // The controls through the whole worker shell, in process: the test plays the master over a
 // fake link and moves the timers by hand (the same paths run against real masters in
-// test/e2e/controls.test.ts).
+// test/e2e/controls.full.test.ts).
 import { afterEach, describe, expect, test } from "bun:test";
 import type { AnyDefinition } from "../../src/api/definitions.ts";
 import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
