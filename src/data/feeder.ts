@@ -3,7 +3,7 @@
 import { StopUser } from "../api/control.ts";
 import { LoadworkerError } from "../errors.ts";
 import { csvRows } from "./csv-rows.ts";
-import { callerFile, readDataFile } from "./files.ts";
+import { callerFile, locateDataFile, readDataText } from "./files.ts";
 import { jsonlRows } from "./jsonl-rows.ts";
 import { MASTER_FEEDERS } from "./master-feeders.ts";
 import { addLoadable, addMasterSide, addTestStart, listenForAnswers } from "./registry.ts";
@@ -39,6 +39,7 @@ export interface Feeder<T> {
 }
 
 const ORDERS: readonly FeederOrder[] = ["sequential", "random", "unique"];
+const shared = new Map<string, Rows>();
 
 /**
  * A data file's rows for the users: `const users = feeder<{ username: string }>("users.csv", { order: "unique" })`
@@ -59,11 +60,19 @@ export function makeFeeder<T>(file: string, taskFile: string | undefined, opts: 
     if (rows) return rows;
     if (!ORDERS.includes(order))
       throw new LoadworkerError("E_CONFIG", `feeder("${file}"): order must be one of ${ORDERS.join(", ")}, not "${order}"`);
-    const { path, text } = readDataFile(file, taskFile);
+    const path = locateDataFile(file, taskFile);
     const jsonl = (opts.format ?? (/\.(jsonl|ndjson)$/i.test(file) ? "jsonl" : "csv")) === "jsonl";
     const delimiter = opts.delimiter ?? (/\.tsv$/i.test(file) ? "\t" : ",");
-    const loaded = (jsonl ? jsonlRows(path, text) : csvRows(path, text, { delimiter, header: opts.header ?? true })) as Rows<T>;
-    if (loaded.size === 0) throw new LoadworkerError("E_USAGE", `${path}: no rows to feed; add rows or remove the feeder`);
+    const header = opts.header ?? true;
+    // Feeders of one file (in two task files, say) share its rows: one copy per process.
+    const key = JSON.stringify([path, jsonl, delimiter, header]);
+    let loaded = shared.get(key) as Rows<T> | undefined;
+    if (loaded === undefined) {
+      const text = readDataText(path);
+      loaded = (jsonl ? jsonlRows(path, text) : csvRows(path, text, { delimiter, header })) as Rows<T>;
+      if (loaded.size === 0) throw new LoadworkerError("E_USAGE", `${path}: no rows to feed; add rows or remove the feeder`);
+      shared.set(key, loaded);
+    }
     rows = loaded;
     return loaded;
   };
@@ -97,6 +106,7 @@ export function makeFeeder<T>(file: string, taskFile: string | undefined, opts: 
     load: () => void load(),
     release: () => {
       rows = undefined;
+      shared.clear();
     },
   });
   addTestStart(() => {

@@ -23,8 +23,8 @@ export function candidates(name: string, taskFile: string | undefined): string[]
   return [...(carriedPath ? [carriedPath] : []), ...dirs.map((d) => resolve(d, name))];
 }
 
-/** Reads the data file `name` (UTF-8, a BOM dropped), or says where it was looked for. */
-export function readDataFile(name: string, taskFile: string | undefined): { path: string; text: string } {
+/** Where the data file `name` is, or an error saying where it was looked for. */
+export function locateDataFile(name: string, taskFile: string | undefined): string {
   const tried = candidates(name, taskFile);
   const path = tried.find((p) => existsSync(p));
   if (path === undefined) {
@@ -33,8 +33,13 @@ export function readDataFile(name: string, taskFile: string | undefined): { path
       `feeder("${name}"): no such file; looked for ${[...new Set(tried)].join(", ")}. Put it beside the task file or pass a path`,
     );
   }
+  return path;
+}
+
+/** A data file's text (UTF-8, a BOM dropped). */
+export function readDataText(path: string): string {
   const text = readFileSync(path, "utf8");
-  return { path, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** The file of the code that called feeder(): the first stack frame outside src/data/. */

@@ -93,3 +93,12 @@ describe("feeder files", () => {
     );
   });
 });
+
+test("two feeders of one file share its rows (one copy per process), each with its own order", async () => {
+  const file = numbersFile(5);
+  const a = makeFeeder<{ n: string }>(file, undefined, {});
+  const b = makeFeeder<{ n: string }>(file, undefined, { order: "random", random: () => 0.99 });
+  expect([(await inTask(() => a.next())).n, (await inTask(() => b.next())).n, (await inTask(() => a.next())).n]).toEqual(["0", "4", "1"]);
+  writeFileSync(file, "n\nchanged\n"); // read once: a later feeder of the same file gets the same rows
+  expect(makeFeeder(file, undefined, {}).size).toBe(5);
+});
