@@ -5,12 +5,12 @@
 # package-lock.json and scripts/lib/venv.sh, and checks this file against supervisord.conf.
 
 # --- deps: the npm lockfile is the source of truth, and npm ci honours it exactly (integrity
-# hashes included). Only runtime dependencies: the build needs no devDependencies, since bun comes
-# from the next stage's image.
+# hashes included). Only runtime dependencies, and not the optional ones: the `bun` dependency's
+# platform binary (what an npm user runs) is not needed, since bun comes from the next stage's image.
 FROM node:20.20.2-bookworm-slim AS deps
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 # --- build: the pinned bun (= package.json's "bun") compiles runtime + tasks/ into one binary and
 # generates master.py from it, through the same script scripts/up.sh uses on a host.

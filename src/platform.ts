@@ -149,3 +149,50 @@ class BunTcp implements ByteSocket {
     this.queued += bytes.length;
   }
 }
+
+/**
+ * Makes `import … from name` resolve to `exports` in every module loaded after this call (task
+ * files read from disk by `--tasks`: in the compiled binary there is no node_modules to find
+ * "loadworker" in, and outside a project neither). Bun only; elsewhere returns false and the
+ * runtime resolves the name itself (Deno: an import map or an `npm:` specifier).
+ */
+export function provideModule(name: string, exports: Record<string, unknown>): boolean {
+  if (!bun) return false;
+  bun.plugin({ name: `module ${name}`, setup: (build) => void build.module(name, () => ({ exports, loader: "object" })) });
+  return true;
+}
+
+export interface CompileOptions {
+  entry: string;
+  outfile: string;
+  bytecode: boolean;
+  minify: boolean;
+  /** Bare import → file: "loadworker" in a task file is the runtime being compiled in. */
+  aliases: Record<string, string>;
+}
+
+/** Compiles `entry` into one executable with Bun (`bun build --compile`); resolves with Bun's messages when it fails. */
+export async function compileExecutable(options: CompileOptions): Promise<{ ok: true } | { ok: false; messages: string[] }> {
+  if (!bun) return { ok: false, messages: ["compiling needs Bun: run `npx loadworker build` (the npm package brings Bun)"] };
+  const result = await bun.build({
+    entrypoints: [options.entry],
+    compile: { outfile: options.outfile },
+    // Bytecode halves start-up (bench/workers/README.md); it needs ESM for the entry's top-level await.
+    ...(options.bytecode ? { bytecode: true, format: "esm" as const } : {}),
+    minify: options.minify,
+    // The map rides inside the binary and Bun maps Error.stack with it: a task's exception names its .ts file and line.
+    sourcemap: "inline",
+    plugins: [
+      {
+        name: "aliases",
+        setup: (build) => {
+          for (const [name, path] of Object.entries(options.aliases)) {
+            build.onResolve({ filter: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }, () => ({ path }));
+          }
+        },
+      },
+    ],
+    throw: false,
+  });
+  return result.success ? { ok: true } : { ok: false, messages: result.logs.map(String) };
+}

@@ -1,7 +1,7 @@
 // Custom messages, the classic use: the master hands each worker a pool of test accounts
 // (tasks/master_extra.py, appended to master.py by `loadworker locustfile`), each user takes one
 // for its whole life, and gives it back when it stops. Locust's "communicating across nodes".
-import { between, defineUser, onMessage, sendMessage } from "../src/index.ts";
+import { between, defineUser, onMessage, sendMessage } from "loadworker";
 
 interface Account {
   username: string;

@@ -2,7 +2,7 @@
 // elapsed ms and content length; an error or any status other than 200 records a failure.
 // When the master sends a host (--host or the web UI's Host field), they load that instead,
 // so the demo works offline against the local demo target.
-import { defineTask } from "../src/index.ts";
+import { defineTask } from "loadworker";
 
 export const mockApi = defineTask({
   name: "压测MockApi",

@@ -1,7 +1,7 @@
 // A richer example to copy: a user class with its own state, a login in onStart, a wait time,
 // weighted tasks and checked responses. It loads the demo target's API
 // (`./loadworker demo-target`), which scripts/up.sh starts as the default host.
-import { between, defineUser } from "../src/index.ts";
+import { between, defineUser } from "loadworker";
 
 interface ShopState {
   token: string;

@@ -73,13 +73,8 @@ kill -0 "${PIDS[0]}" 2>/dev/null || { echo "run.sh: nginx did not start; see $RU
 for class in DefaultUser RecordUser IdleUser; do
   printf 'from locust import User, task\n\n\nclass %s(User):\n    @task\n    def run_in_worker(self):\n        pass\n' "$class" > "$RUN/master-$class.py"
 done
-if [ -n "${PROFILE:-}" ]; then  # the compiled binary cannot write a CPU profile: run the same entry from source
-  mkdir -p "$RUN/prof"
-  { echo 'import { runCli } from "../src/cli/main.ts";'
-    for f in bench/workers/tasks/*.ts; do echo "import * as $(basename "$f" .ts) from \"../$f\";"; done
-    echo "process.exit(await runCli([$(for f in bench/workers/tasks/*.ts; do printf '...Object.values(%s), ' "$(basename "$f" .ts)"; done)], process.argv.slice(2)));"
-  } > .build/loadworker-bench-profile.ts
-fi
+# The compiled binary cannot write a CPU profile: PROFILE=1 runs the same tasks from source (src/main.ts --tasks).
+[ -z "${PROFILE:-}" ] || mkdir -p "$RUN/prof"
 
 served() { curl -sf "http://127.0.0.1:$PORT/nginx_status" | awk 'NR == 3 {print $3}'; }
 # The master's request total (Aggregated) from its web API; 0 while it has none.
@@ -117,7 +112,7 @@ run() {
     for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$MASTER_PORT") 2>/dev/null && break; sleep 0.1; done
   fi
   local lw=./.build/loadworker-bench
-  [ -n "${PROFILE:-}" ] && lw="$BUN --cpu-prof-md --cpu-prof-dir $RUN/prof --cpu-prof-name $tag.md .build/loadworker-bench-profile.ts"
+  [ -n "${PROFILE:-}" ] && lw="$BUN --cpu-prof-md --cpu-prof-dir $RUN/prof --cpu-prof-name $tag.md src/main.ts --tasks bench/workers/tasks"
   local to=(--master-host 127.0.0.1 --master-port "$MASTER_PORT")
   case $worker in
     loadworker) taskset -c 1 $lw "${to[@]}" --loglevel warn > "$log.worker" 2>&1 & ;;

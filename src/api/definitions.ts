@@ -4,6 +4,7 @@ import type { Logger } from "../log.ts";
 import type { GrpcService, GrpcServiceOptions } from "../grpc/index.ts";
 import type { HttpClient, HttpClientOptions } from "../http/index.ts";
 import type { WebSocketConnection, WebSocketOptions } from "../websocket/index.ts";
+import { remember } from "./made.ts";
 import type { WaitTime } from "./wait.ts";
 
 export const DEFINITION = Symbol.for("loadworker.definition");
@@ -195,13 +196,13 @@ export type AnyDefinition =
 
 /** Declares a task (boomer's `Task{Name, Weight, Fn}`). */
 export function defineTask<S = Record<string, unknown>>(spec: TaskSpec<S>): TaskDefinition<S> {
-  return { [DEFINITION]: "task", name: spec.name, weight: spec.weight ?? 1, tags: spec.tags ?? [], fn: spec.fn };
+  return remember({ [DEFINITION]: "task", name: spec.name, weight: spec.weight ?? 1, tags: spec.tags ?? [], fn: spec.fn });
 }
 
 /** Declares a user class: its own tasks, wait time, state and start/stop hooks. */
 export function defineUser<S = Record<string, unknown>>(spec: UserSpec<S>): UserDefinition<S> {
   const tasks = (spec.tasks ?? []).map((t) => (isDefinition(t) ? (t as TaskDefinition<S>) : defineTask(t as TaskSpec<S>)));
-  return {
+  return remember({
     [DEFINITION]: "user",
     name: spec.name,
     weight: spec.weight ?? 1,
@@ -212,7 +213,7 @@ export function defineUser<S = Record<string, unknown>>(spec: UserSpec<S>): User
     onStop: spec.onStop,
     http: spec.http,
     tasks,
-  };
+  });
 }
 
 /**
@@ -222,17 +223,17 @@ export function defineUser<S = Record<string, unknown>>(spec: UserSpec<S>): User
  */
 // biome-ignore lint/suspicious/noExplicitAny: as for MessageHandler
 export function onMessage<T = any>(type: string, handler: MessageHandler<T>): MessageDefinition {
-  return { [DEFINITION]: "message", type, handler };
+  return remember({ [DEFINITION]: "message", type, handler });
 }
 
 /** Runs `fn` when a test starts on this worker (the first spawn after ready), once per test; export it. */
 export function onTestStart(fn: (ctx: TestHookContext) => unknown): TestHookDefinition {
-  return { [DEFINITION]: "test_start", fn };
+  return remember({ [DEFINITION]: "test_start", fn });
 }
 
 /** Runs `fn` when a test ends on this worker (stop, quit, or a lost master), after its users stopped; export it. */
 export function onTestStop(fn: (ctx: TestHookContext) => unknown): TestHookDefinition {
-  return { [DEFINITION]: "test_stop", fn };
+  return remember({ [DEFINITION]: "test_stop", fn });
 }
 
 export function isDefinition(value: unknown): value is AnyDefinition {

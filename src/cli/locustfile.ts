@@ -1,13 +1,15 @@
 // `loadworker locustfile`: prints master.py for these tasks (master/locustfile.ts writes it);
 // the flags bake in the master's default host and a login's user and password file.
 import { type ArgsDef, defineCommand } from "citty";
-import type { Plan } from "../api/plan.ts";
 import { LoadworkerError } from "../errors.ts";
 import type { AccessDefaults } from "../master/access.ts";
 import { renderLocustfile } from "../master/locustfile.ts";
 import { parseHostUrl } from "./args.ts";
+import type { LoadPlan } from "../project/plan-source.ts";
+import { tasksArg } from "./tasks-arg.ts";
 
 const locustfileArgs = {
+  ...tasksArg,
   host: { type: "string", description: "Default host for the master's web UI Host field" },
   "web-user": { type: "string", description: "Require a login for the web UI as this user (LOADWORKER_WEB_USER overrides)" },
   "web-password-file": {
@@ -22,11 +24,11 @@ function nonEmpty(value: string | undefined, flag: string): string | undefined {
   return value;
 }
 
-export function locustfileCommand(plan: () => Plan) {
+export function locustfileCommand(plan: LoadPlan) {
   return defineCommand({
     meta: { name: "locustfile", description: "Print the master-side master.py for these tasks" },
     args: locustfileArgs,
-    run: ({ args }): number => {
+    run: async ({ args }): Promise<number> => {
       const access: AccessDefaults = {};
       const user = nonEmpty(args["web-user"], "--web-user");
       const passwordFile = nonEmpty(args["web-password-file"], "--web-password-file");
@@ -35,7 +37,7 @@ export function locustfileCommand(plan: () => Plan) {
       }
       if (user !== undefined) access.LOADWORKER_WEB_USER = user;
       if (passwordFile !== undefined) access.LOADWORKER_WEB_PASSWORD_FILE = passwordFile;
-      process.stdout.write(renderLocustfile(plan(), parseHostUrl(args.host, "--host"), access));
+      process.stdout.write(renderLocustfile(await plan(args.tasks), parseHostUrl(args.host, "--host"), access));
       return 0;
     },
   });

@@ -4,11 +4,14 @@
 import { type ArgsDef, type CommandDef, type CommandContext, defineCommand, renderUsage, runCommand } from "citty";
 import { stripVTControlCharacters } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
-import { type Plan, buildPlan, collectDefinitions } from "../api/plan.ts";
 import { dataDefinitions, loadFeeders } from "../data/registry.ts";
 import { LoadworkerError } from "../errors.ts";
+import type { LoadedTasks } from "../project/load.ts";
+import { type LoadPlan, planSource } from "../project/plan-source.ts";
 import { firstPositional, rejectUnknownFlags } from "./args.ts";
+import { buildCommand } from "./build.ts";
 import { demoTargetCommand } from "./demo-target.ts";
+import { initCommand } from "./init.ts";
 import { locustfileCommand } from "./locustfile.ts";
 import { processArgv } from "../processes/fork.ts";
 import { standaloneRunCommand } from "./run.ts";
@@ -19,11 +22,13 @@ import { workerArgs, workerCommand } from "./worker.ts";
 // biome-ignore lint/suspicious/noExplicitAny: a table of commands with different flags, see above
 type AnyCommand = CommandDef<any>;
 
-const COMMANDS: Record<string, (plan: () => Plan) => AnyCommand> = {
+const COMMANDS: Record<string, (plan: LoadPlan) => AnyCommand> = {
   worker: workerCommand,
   locustfile: locustfileCommand,
   "demo-target": () => demoTargetCommand,
   run: standaloneRunCommand,
+  init: () => initCommand,
+  build: () => buildCommand,
 };
 const DEFAULT_COMMAND = "worker";
 const COMMAND_LIST = Object.keys(COMMANDS).map((name) => (name === DEFAULT_COMMAND ? `${name} (the default)` : name));
@@ -40,16 +45,13 @@ const wantsHelp = (args: readonly string[]) => args.includes("--help") || args.i
 // Anywhere on the line, like --help: otherwise `--loglevel debug --version` starts a worker.
 const wantsVersion = (args: readonly string[]) => args.includes("--version") || args.includes("-v");
 
-export async function runCli(exports: Iterable<unknown>, argv: string[]): Promise<number> {
+/** Runs the command line; `tasks` loads the entry's own tasks (compiled in, or tasks/) unless --tasks names others. */
+export async function runCli(tasks: () => Promise<LoadedTasks>, argv: string[]): Promise<number> {
   // data/'s feeders and distributors add their message handlers and master-side Python; their
-  // files are read and checked here, at start, so a malformed one stops the start (exit 2).
+  // files are read and checked once the plan is built, so a malformed one stops the start (exit 2).
+  const plan = planSource(tasks, { extras: dataDefinitions, onPlan: loadFeeders });
   // `locustfile` only writes master.py: it needs no data file where it runs.
-  const definitions = () => buildPlan(collectDefinitions([...exports, ...dataDefinitions()]));
-  const plan = () => {
-    const built = definitions();
-    loadFeeders();
-    return built;
-  };
+  const definitions = planSource(tasks, { extras: dataDefinitions });
   let exitCode = 0;
   const root: AnyCommand = defineCommand({
     meta: { name: "loadworker", version: pkg.version, description: "Runs TypeScript load-test tasks as a worker of a Locust master" },
@@ -110,16 +112,16 @@ async function printUsage({ command, parent }: HelpRequested): Promise<number> {
   return 0;
 }
 
+// What the user typed or wrote is wrong: a flag, a task name, a task file, a file init would overwrite.
+const USAGE_ERRORS = new Set(["E_USAGE", "E_UNKNOWN_TASK", "E_TASKS", "E_EXISTS", "E_PROTO"]);
+
 function reportError(error: unknown): number {
   if (error instanceof LoadworkerError) {
     process.stderr.write(`loadworker: ${error.message} [${error.code}]\n`);
     // A task name that does not exist is a typo on the command line, like a wrong flag.
-    return error.code === "E_USAGE" || error.code === "E_UNKNOWN_TASK" || error.code === "E_PROTO" ? 2 : 1;
+    return USAGE_ERRORS.has(error.code) ? 2 : 1;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`loadworker: unexpected error: ${message}\n`);
   return 1;
 }
-
-// The development entry (src/main.ts) imports only cli/: it needs this to pass tasks/*.py along.
-export { masterPython, protoFile } from "../api/definitions.ts";

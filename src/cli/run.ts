@@ -4,7 +4,7 @@
 // by controls-args.ts as for the worker); everything is validated, and the report paths probed,
 // before the first user starts.
 import { type ArgsDef, defineCommand } from "citty";
-import type { Plan } from "../api/plan.ts";
+import type { LoadPlan } from "../project/plan-source.ts";
 import { systemClock } from "../clock.ts";
 import { releaseFeeders } from "../data/registry.ts";
 import { setProcessShare } from "../data/unique.ts";
@@ -26,6 +26,7 @@ import { processSlot } from "../processes/fork.ts";
 import { runChild } from "../processes/run/child-run.ts";
 import { runParent } from "../processes/run/parent.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
+import { tasksArg } from "./tasks-arg.ts";
 
 const runArgs = {
   users: { type: "string", alias: "u", description: "Peak number of users (default 1)" },
@@ -52,6 +53,7 @@ const runArgs = {
   "exit-code-on-error": { type: "string", description: "Exit code when any request failed or a task threw (default 0)" },
   tags: { type: "string", alias: "T", description: "Run only tasks with one of these tags (Locust's -T: -T a b, or a,b)" },
   "exclude-tags": { type: "string", alias: "E", description: "Leave out tasks with any of these tags (Locust's -E)" },
+  ...tasksArg,
   ...controlArgs,
   processes: {
     ...processesArgs.processes,
@@ -61,7 +63,7 @@ const runArgs = {
   names: { type: "positional", required: false, description: "User classes or tasks to run (default: every class, by weight)" },
 } satisfies ArgsDef;
 
-export function standaloneRunCommand(plan: () => Plan) {
+export function standaloneRunCommand(plan: LoadPlan) {
   return defineCommand({
     meta: { name: "run", description: "Run the tasks without a master: live view, summary, reports, thresholds" },
     args: runArgs,
@@ -96,7 +98,7 @@ export function standaloneRunCommand(plan: () => Plan) {
       const options = { ...parsed, processes: processes.count };
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
       const metricsPort = parseMetricsPort(args["metrics-port"]);
-      const built = plan(); // validated once; the selection below holds its class objects
+      const built = await plan(args.tasks); // validated once; the selection below holds its class objects
       const named = selectClasses(built, options.names);
       if (!named.ok) throw new LoadworkerError("E_USAGE", named.error);
       const selected = filterByTags(named.classes, tagFilterFrom({ tags: options.tags, exclude_tags: options.excludeTags }));

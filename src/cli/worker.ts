@@ -1,6 +1,6 @@
 // The default command: join a Locust master as a worker, or run tasks once with --run-tasks.
 import { type ArgsDef, defineCommand } from "citty";
-import type { Plan } from "../api/plan.ts";
+import type { LoadPlan } from "../project/plan-source.ts";
 import { systemClock } from "../clock.ts";
 import { releaseFeeders } from "../data/registry.ts";
 import { LoadworkerError } from "../errors.ts";
@@ -15,6 +15,7 @@ import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
 import { forkProcesses, processSlot } from "../processes/fork.ts";
+import { tasksArg } from "./tasks-arg.ts";
 
 export const workerArgs = {
   "master-host": { type: "string", default: "127.0.0.1", description: "Locust master host" },
@@ -26,11 +27,12 @@ export const workerArgs = {
   },
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
   "run-tasks": { type: "string", description: "Run the named tasks once without a master (comma-separated) and print what they recorded" },
+  ...tasksArg,
   ...controlArgs,
   ...processesArgs,
 } satisfies ArgsDef;
 
-export function workerCommand(plan: () => Plan) {
+export function workerCommand(plan: LoadPlan) {
   return defineCommand({
     meta: { name: "worker", description: "Join a Locust master as a worker (the default command)" },
     args: workerArgs,
@@ -51,7 +53,7 @@ export function workerCommand(plan: () => Plan) {
       const port = parsePort(args["master-port"], "--master-port");
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
       const metricsPort = parseMetricsPort(args["metrics-port"]);
-      const validated = plan();
+      const validated = await plan(args.tasks, (message) => log.warn(message));
       if (args["run-tasks"] !== undefined) {
         const names = args["run-tasks"]
           .split(",")

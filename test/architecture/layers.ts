@@ -30,6 +30,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "standalone",
     "processes",
     "master",
+    "project",
     "data",
     "users",
     "api",
@@ -43,7 +44,8 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "grpc",
   ],
   "index.ts": ["api", "users", "data", "http", "websocket", "grpc", "stats"],
-  "main.ts": ["cli"],
+  project: ["api", "index.ts"],
+  "main.ts": ["cli", "project"],
 };
 
 export interface Violation {

@@ -151,7 +151,7 @@ describe("loadworker flags", () => {
     [
       "an unknown command",
       ["walk"],
-      'unknown command "walk"; the commands are worker (the default), locustfile, demo-target, run; see loadworker --help',
+      'unknown command "walk"; the commands are worker (the default), locustfile, demo-target, run, init, build; see loadworker --help',
     ],
     [
       "a flag of `run` given to the worker",

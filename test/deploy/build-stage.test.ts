@@ -1,5 +1,5 @@
 // The Dockerfile's build stage, replayed without Docker: the context .dockerignore lets through,
-// only the non-dev packages of the lockfile (what `npm ci --omit=dev` installs), bun not in
+// only the packages of the lockfile `npm ci --omit=dev --omit=optional` installs, bun not in
 // node_modules (the image has it on PATH), then the stage's own RUN line.
 import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -40,10 +40,10 @@ describe("the Dockerfile's build stage, replayed on the host", () => {
     expect(existsSync(join(context, "node_modules"))).toBe(false);
     expect(existsSync(join(context, "tasks"))).toBe(true);
 
-    // What `npm ci --omit=dev` leaves: every lockfile package not marked dev.
-    const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { dev?: boolean }> };
+    // What `npm ci --omit=dev --omit=optional` leaves: every lockfile package neither dev nor optional.
+    const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { dev?: boolean; optional?: boolean }> };
     for (const [path, meta] of Object.entries(lock.packages)) {
-      if (path === "" || meta.dev) continue;
+      if (path === "" || meta.dev || meta.optional) continue;
       cpSync(join(root, path), join(context, path), { recursive: true });
     }
     expect(existsSync(join(context, "node_modules/.bin/bun"))).toBe(false);

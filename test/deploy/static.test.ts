@@ -39,7 +39,7 @@ const stages = instructions("FROM");
 
 const venvSh = read("scripts/lib/venv.sh");
 const venvVersion = (name: string) => /^(\w+)=(\S+)$/m.exec(venvSh.split("\n").find((l) => l.startsWith(`${name}=`)) ?? "")?.[2];
-const pkg = JSON.parse(read("package.json")) as { devDependencies: Record<string, string> };
+const pkg = JSON.parse(read("package.json")) as { dependencies: Record<string, string> };
 const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version?: string }> };
 
 const compose = Bun.YAML.parse(read("docker-compose.yml")) as {
@@ -86,8 +86,8 @@ describe("pinned versions", () => {
   test("the build stage uses the bun that package.json and the lockfile pin", () => {
     const bun = stages.find((l) => l.includes("oven/bun:"));
     expect(bun).toBeDefined();
-    expect(pkg.devDependencies.bun).toBe(lock.packages["node_modules/bun"]?.version as string);
-    expect(bun).toMatch(new RegExp(`^FROM oven/bun:${pkg.devDependencies.bun?.replaceAll(".", "\\.")} AS build$`));
+    expect(pkg.dependencies.bun).toBe(lock.packages["node_modules/bun"]?.version as string);
+    expect(bun).toMatch(new RegExp(`^FROM oven/bun:${pkg.dependencies.bun?.replaceAll(".", "\\.")} AS build$`));
   });
 
   test("every base image is pinned to a full version, never a moving tag", () => {

@@ -1,9 +1,10 @@
 // scripts/build.ts's command line: --help prints usage and builds nothing; a stray argument is
-// refused. What it compiles in comes from one listing of the tasks directory (task-dir.ts).
+// refused. What it compiles in comes from one listing of the tasks directory (src/project/task-dir.ts),
+// through the same compile as `loadworker build` (src/project/build.ts).
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { readTaskDir } from "../../scripts/task-dir.ts";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { readTaskDir } from "../../src/project/task-dir.ts";
 import { BUN, ROOT, startProc, tempDir } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
 
@@ -44,18 +45,35 @@ describe("the tasks directory", () => {
       "route_guide.proto",
       "README.md",
       "old.ts.bak",
+      "types.d.ts",
+      "greeter.proto",
+      "users.csv",
+      "tsconfig.json",
     ])
       writeFileSync(join(dir, name), "");
+    for (const name of ["data/orders.jsonl", "data/deep/more.csv", "node_modules/x/skip.csv", ".hidden/skip.csv", "helpers/util.ts"]) {
+      mkdirSync(join(dir, dirname(name)), { recursive: true });
+      writeFileSync(join(dir, name), "");
+    }
     expect(readTaskDir(dir)).toEqual({
       tasks: ["accounts.mjs", "shop.ts"],
       python: ["a_hook.py", "master_extra.py"],
-      protos: ["route_guide.proto"],
+      protos: ["greeter.proto", "route_guide.proto"],
+      carried: [
+        "a_hook.py",
+        "data/deep/more.csv",
+        "data/orders.jsonl",
+        "greeter.proto",
+        "master_extra.py",
+        "route_guide.proto",
+        "users.csv",
+      ],
     });
   });
 
-  test("scripts/build.ts reads the directory only through readTaskDir (it listed it twice, once per kind of file)", () => {
+  test("scripts/build.ts lists nothing itself: it is `loadworker build`'s compile (buildBinary) with the repo's defaults", () => {
     const source = readFileSync(join(ROOT, "scripts/build.ts"), "utf8");
     expect(source.match(/\breaddir(Sync)?\(/g) ?? []).toEqual([]);
-    expect(source.match(/\breadTaskDir\(/g)).toHaveLength(1);
+    expect(source.match(/\bbuildBinary\(/g)).toHaveLength(1);
   });
 });

@@ -1,0 +1,153 @@
+// Imports task modules, from disk (`--tasks DIR|FILE`, the source entry) or compiled in, into the
+// exports the plan is built from. What is wrong with a task file stops the start here with one
+// message naming the file (and line where there is one), before any load: a missing path, a file
+// that does not compile or throws while loading, tasks that export no task or user class.
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type AnyDefinition, DEFINITION } from "../api/definitions.ts";
+import { madeCount } from "../api/made.ts";
+import { collectDefinitions } from "../api/plan.ts";
+import { useTaskFiles } from "../api/task-files.ts";
+import { unexportedWarning } from "../api/unexported.ts";
+import { LoadworkerError } from "../errors.ts";
+import * as runtime from "../index.ts";
+import { provideModule } from "../platform.ts";
+import { readTaskDir, sideDefinitions } from "./task-dir.ts";
+
+export interface LoadedTasks {
+  /** Every value the task modules export, and the master-side Python files. */
+  readonly exports: readonly unknown[];
+  /** Worth saying, not worth stopping for: a module that exports nothing, a definition not exported. */
+  readonly warnings: readonly string[];
+}
+
+/** A task module: its name in messages, and how to import it. */
+export interface TaskModule {
+  readonly file: string;
+  readonly load: () => Promise<Record<string, unknown>>;
+}
+
+const TASK_MODULE = /\.(ts|js|mts|mjs)$/;
+
+/** Loads `--tasks PATH`: every task module of a folder (and its .py files for master.py), or one file. */
+export async function loadTaskPath(path: string): Promise<LoadedTasks> {
+  const full = resolve(path);
+  const kind = pathKind(full);
+  if (kind === undefined) throw new LoadworkerError("E_TASKS", `--tasks ${path}: no such file or folder`);
+  // In the binary, and for a file outside any project, "loadworker" is this runtime: one copy of it.
+  provideModule("loadworker", { ...runtime });
+  const fromDisk = (file: string): TaskModule => ({ file: shown(file), load: () => import(pathToFileURL(file).href) });
+  if (kind === "folder") {
+    const dir = readTaskDir(full);
+    if (dir.tasks.length === 0)
+      throw new LoadworkerError("E_TASKS", `--tasks ${path}: no task files (.ts, .js, .mts, .mjs) in this folder`);
+    useTaskFiles({ dir: full });
+    const side = sideDefinitions([...dir.python, ...dir.protos].map((f) => [f, readFileSync(join(full, f), "utf8")] as const));
+    return importTasks(
+      dir.tasks.map((f) => fromDisk(join(full, f))),
+      side,
+      path,
+    );
+  }
+  if (!TASK_MODULE.test(full)) throw new LoadworkerError("E_TASKS", `--tasks ${path}: not a task file (.ts, .js, .mts, .mjs) or a folder`);
+  useTaskFiles({ dir: dirname(full) });
+  // One file: the .proto files beside it (ctx.grpc), but no master-side .py (a folder brings those).
+  const protos = readTaskDir(dirname(full)).protos;
+  return importTasks(
+    [fromDisk(full)],
+    sideDefinitions(protos.map((f) => [f, readFileSync(join(dirname(full), f), "utf8")] as const)),
+    path,
+  );
+}
+
+/** Imports the modules in order, adding `side` (from the carried files); `where` names them all in the message when none exports a task. */
+export async function importTasks(modules: readonly TaskModule[], side: readonly AnyDefinition[], where: string): Promise<LoadedTasks> {
+  const since = madeCount();
+  const exports: unknown[] = [];
+  const warnings: string[] = [];
+  for (const module of modules) {
+    let namespace: Record<string, unknown>;
+    try {
+      namespace = await module.load();
+    } catch (error) {
+      const { where, detail } = loadFailure(module.file, error);
+      throw new LoadworkerError("E_TASKS", `${where}; fix it and start again${detail}`);
+    }
+    const values = Object.values(namespace);
+    if (collectDefinitions(values).length === 0 && modules.length > 1) {
+      warnings.push(`${module.file} exports no task, user class, hook or handler (helpers belong in a subfolder)`);
+    }
+    exports.push(...values);
+  }
+  const definitions = collectDefinitions(exports);
+  if (!definitions.some((d) => d[DEFINITION] === "task" || d[DEFINITION] === "user")) {
+    throw new LoadworkerError(
+      "E_TASKS",
+      `${where}: exports no task: export a defineTask(...) or defineUser(...) value (export const x = defineUser({...}))`,
+    );
+  }
+  const unexported = unexportedWarning(since, definitions);
+  if (unexported !== undefined) warnings.push(unexported);
+  return { exports: [...exports, ...side], warnings };
+}
+
+function pathKind(full: string): "file" | "folder" | undefined {
+  try {
+    return statSync(full).isDirectory() ? "folder" : "file";
+  } catch {
+    return undefined; // missing or unreadable: the caller says which path
+  }
+}
+
+/** A path as the user would type it: relative to where they stand when it is below, else absolute. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === "" || rel.startsWith("..") || rel.startsWith(sep) ? path : rel;
+}
+
+interface Position {
+  file?: string;
+  line?: number;
+  column?: number;
+  lineText?: string;
+}
+
+// Bun's BuildMessage (a syntax error) carries a position; a ResolveMessage (a missing import) names
+// the specifier and the importer, whose line we look up; a throw while the module runs has a stack.
+function loadFailure(file: string, error: unknown): { where: string; detail: string } {
+  const first = ((error as { errors?: unknown[] })?.errors?.[0] ?? error) as {
+    message?: unknown;
+    position?: Position | null;
+    specifier?: string;
+    referrer?: string;
+    stack?: string;
+  };
+  const message = String(first?.message ?? first);
+  const position = first?.position;
+  if (position?.file !== undefined && position.line !== undefined) {
+    const detail = position.lineText ? `\n    ${position.lineText.trim()}` : "";
+    return { where: `${shown(position.file)}:${position.line}:${(position.column ?? 0) + 1}: ${message}`, detail };
+  }
+  if (typeof first?.specifier === "string" && typeof first.referrer === "string") {
+    const line = lineOf(first.referrer, first.specifier);
+    return { where: `${shown(first.referrer)}${line ? `:${line}` : ""}: cannot find module "${first.specifier}"`, detail: "" };
+  }
+  const line = (first?.stack ?? "")
+    .split("\n")
+    .find((l) => l.includes(resolve(file)))
+    ?.match(/:(\d+):\d+\)?\s*$/)?.[1];
+  return { where: `${file}${line ? `:${line}` : ""}: ${message}`, detail: "" };
+}
+
+/** The first line of `file` that names `specifier` in quotes (1-based), or undefined. */
+function lineOf(file: string, specifier: string): number | undefined {
+  try {
+    const index = readFileSync(file.replace(/^file:\/\//, ""), "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes(`"${specifier}"`) || l.includes(`'${specifier}'`));
+    return index >= 0 ? index + 1 : undefined;
+  } catch {
+    return undefined; // the message still names the file
+  }
+}

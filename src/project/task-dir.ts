@@ -1,0 +1,53 @@
+// What a tasks folder holds, from one listing: the task modules (imported, or compiled in) and
+// the files carried with them (api/task-files.ts). Both the loader and the build read it here, so
+// `--tasks DIR` and the binary built from DIR cannot disagree about what is in it.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { type AnyDefinition, masterPython, protoFile } from "../api/definitions.ts";
+import { CARRIED_FILE } from "../api/task-files.ts";
+
+export interface TaskDir {
+  /** Top-level .ts/.js/.mts/.mjs files, without *.test.*, *.spec.* and *.d.ts, sorted: the task modules. */
+  tasks: string[];
+  /** Top-level .py files, sorted: `loadworker locustfile` appends them to master.py. */
+  python: string[];
+  /** Top-level .proto files, sorted: ctx.grpc finds them by name. */
+  protos: string[];
+  /**
+   * Every .py, .proto, .csv and .jsonl file, subfolders included (node_modules and dot folders
+   * left out), as paths relative to the folder with "/": what `loadworker build` carries in.
+   */
+  carried: string[];
+}
+
+const TASK_MODULE = /\.(ts|js|mts|mjs)$/;
+const NOT_A_TASK_MODULE = /\.(test|spec)\.|\.d\.m?ts$/;
+
+export function readTaskDir(dir: string): TaskDir {
+  const entries = readdirSync(dir).sort();
+  return {
+    tasks: entries.filter((f) => TASK_MODULE.test(f) && !NOT_A_TASK_MODULE.test(f)),
+    python: entries.filter((f) => f.endsWith(".py")),
+    protos: entries.filter((f) => f.endsWith(".proto")),
+    carried: carriedFiles(dir, ""),
+  };
+}
+
+function carriedFiles(dir: string, prefix: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory() && entry.name !== "node_modules" && !entry.name.startsWith(".")) found.push(...carriedFiles(dir, path));
+    else if (entry.isFile() && CARRIED_FILE.test(entry.name)) found.push(path);
+  }
+  return found;
+}
+
+/** What the plan takes from carried files: top-level .py for master.py, top-level .proto for ctx.grpc. */
+export function sideDefinitions(files: ReadonlyArray<readonly [name: string, text: string]>): AnyDefinition[] {
+  return files.flatMap(([name, text]): AnyDefinition[] => {
+    if (name.includes("/")) return [];
+    if (name.endsWith(".py")) return [masterPython(name, text)];
+    return name.endsWith(".proto") ? [protoFile(name, text)] : [];
+  });
+}

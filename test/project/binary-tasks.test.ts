@@ -1,0 +1,85 @@
+// The compiled binary alone in an empty folder with one .ts file and no node_modules, as k6 runs a
+// script: `run --tasks FILE` and the worker with `--tasks FILE` under a real Locust master (its
+// master.py from `locustfile --tasks`), "loadworker" resolved to the runtime inside the binary.
+// The compiled-in tasks are not evaluated then; without --tasks they run, with their .csv carried in.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
+import { type CountingServer, buildWorker, countingServer, requireVenv, startProc, tempDir } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
+
+let server: CountingServer;
+let bin: string;
+let empty: string;
+
+const FROM_DISK = `import { between, defineUser } from "loadworker";
+export const disk = defineUser({
+  name: "FromDisk",
+  waitTime: between(0.05, 0.1),
+  tasks: [{ name: "disk page", fn: async ({ client }) => { await client.get("/from-disk"); } }],
+});
+`;
+// Compiled in: says so when evaluated, and reads a carried file at the top level.
+const COMPILED = `import { defineTask, readTaskFile } from "loadworker";
+const paths = readTaskFile("paths.csv").trim().split("\\n");
+console.error("compiled-in tasks evaluated");
+export const inside = defineTask({ name: "inside", fn: async ({ client }) => { for (const p of paths) await client.get(p); } });
+`;
+
+beforeAll(async () => {
+  requireVenv();
+  server = await countingServer();
+  const tasks = tempDir("binary-compiled");
+  writeFileSync(join(tasks, "inside.ts"), COMPILED);
+  writeFileSync(join(tasks, "paths.csv"), "/carried-a\n/carried-b\n");
+  const built = await buildWorker(tasks, join(tempDir("binary-out"), "loadworker"));
+  empty = tempDir("binary-alone");
+  bin = join(empty, "loadworker");
+  copyFileSync(built, bin);
+  writeFileSync(join(empty, "checkout.ts"), FROM_DISK);
+  expect(readdirSync(empty).sort()).toEqual(["checkout.ts", "loadworker"]);
+}, 180_000);
+
+afterAll(() => server?.close());
+
+async function binary(args: string[]) {
+  const proc = startProc(bin, args, { cwd: empty, env: { NO_COLOR: "1" } });
+  const code = await within(proc.exited, 60_000, `loadworker ${args.join(" ")}`);
+  return { code, output: proc.output() };
+}
+
+describe("the compiled binary with --tasks", () => {
+  test("run --tasks FILE runs the file's class; the compiled-in tasks are not even evaluated", async () => {
+    const { code, output } = await binary(["run", "--tasks", "./checkout.ts", "-u", "2", "-r", "2", "-t", "2s", "--host", server.url]);
+    expect(code, output).toBe(0);
+    expect(server.counts.get("/from-disk") ?? 0).toBeGreaterThan(5);
+    expect(server.counts.get("/carried-a")).toBeUndefined();
+    expect(output).not.toContain("compiled-in tasks evaluated");
+  });
+
+  test("as a worker with --tasks FILE under a real master: the server counts its requests", async () => {
+    const locustfile = await binary(["locustfile", "--tasks", "checkout.ts"]);
+    expect(locustfile.code, locustfile.output).toBe(0);
+    expect(locustfile.output).toContain("class FromDisk(User):");
+    const before = server.counts.get("/from-disk") ?? 0;
+    const run = await startHeadlessMaster({ locustfile: locustfile.output, users: 3, spawnRate: 3, runTime: "4s", host: server.url });
+    const worker = startProc(bin, ["--tasks", "checkout.ts", "--master-port", String(run.port)], { cwd: empty });
+    const result = await run.result();
+    expect(await within(worker.exited, 15_000, "the worker to exit")).toBe(0);
+    expect(masterComplaints(result.log)).toEqual([]);
+    expect(result.code, result.log).toBe(0);
+    const row = result.rows.find((r) => r.name === "/from-disk");
+    expect(row?.requests ?? 0).toBeGreaterThan(5);
+    expect((server.counts.get("/from-disk") ?? 0) - before).toBeGreaterThanOrEqual(row?.requests ?? Number.NaN);
+  }, 120_000);
+
+  test("without --tasks the compiled-in tasks run, reading the .csv built into the binary", async () => {
+    mkdirSync(join(empty, "elsewhere"), { recursive: true }); // nothing on disk to read it from
+    const proc = startProc(bin, ["--run-tasks", "inside", "--host", server.url], { cwd: join(empty, "elsewhere") });
+    expect(await within(proc.exited, 30_000, "--run-tasks inside")).toBe(0);
+    expect(proc.output()).toContain("compiled-in tasks evaluated");
+    expect(server.counts.get("/carried-a")).toBe(1);
+    expect(server.counts.get("/carried-b")).toBe(1);
+  });
+});

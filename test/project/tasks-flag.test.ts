@@ -1,0 +1,131 @@
+// `--tasks DIR|FILE` from source (`bun src/main.ts …`): task files outside the repo that import
+// "loadworker" run under `run`, the worker (--run-tasks) and `locustfile`; bad ones stop the start
+// with one message naming the file (and line), exit 2, and not one request sent.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BUN, type CountingServer, ROOT, countingServer, startProc, tempDir } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
+
+let server: CountingServer;
+let dir: string;
+
+const CHECKOUT = `import { defineUser, readTaskFile } from "loadworker";
+const skus = readTaskFile("data/skus.csv").trim().split("\\n").slice(1);
+export const checkout = defineUser({
+  name: "Checkout",
+  tasks: [{ name: "buy", fn: async ({ client }) => { for (const sku of skus) await client.get(\`/buy/\${sku}\`); } }],
+});
+`;
+
+beforeAll(async () => {
+  server = await countingServer();
+  dir = tempDir("tasks-flag"); // outside the repo: "loadworker" resolves to the runtime, not a node_modules
+  mkdirSync(join(dir, "shop/data"), { recursive: true });
+  writeFileSync(join(dir, "shop/checkout.ts"), CHECKOUT);
+  writeFileSync(join(dir, "shop/data/skus.csv"), "sku\na1\nb2\n");
+  writeFileSync(join(dir, "shop/helpers.ts"), "export const twice = (n: number) => 2 * n;\n");
+  writeFileSync(join(dir, "shop/master_side.py"), "SHOP_MASTER_SIDE = True\n");
+  const bad: Record<string, string> = {
+    "syntax.ts": 'import { defineTask } from "loadworker";\n\nexport const t = defineTask({ name: "t", fn: () => {} ;\n',
+    "missing-import.ts": 'import { gone } from "./gone.ts";\nexport const t = gone;\n',
+    "throws.ts":
+      'import { defineTask } from "loadworker";\nconst config = JSON.parse("{ not json");\nexport const t = defineTask({ name: "t", fn: () => config });\n',
+    "nothing.ts": "export const answer = 42;\n",
+    "unexported.ts": `import { defineTask, defineUser, onMessage, onTestStart } from "loadworker";
+export const shared = defineTask({ name: "shared", fn: async ({ client }) => void (await client.get("/shared")) });
+const ping = onMessage("ping", () => {});
+onTestStart(() => {});
+const Hidden = defineUser({ name: "Hidden", tasks: [{ name: "inline", fn: () => {} }] });
+export const shown = defineUser({ name: "Shown", tasks: [shared, { name: "own", fn: () => {} }] });
+`,
+  };
+  for (const [file, text] of Object.entries(bad)) writeFileSync(join(dir, file), text);
+}, 30_000);
+
+afterAll(() => server?.close());
+
+async function loadworker(args: string[], env: Record<string, string> = {}) {
+  const proc = startProc(BUN, [join(ROOT, "src/main.ts"), ...args], { cwd: dir, env: { NO_COLOR: "1", ...env } });
+  const code = await within(proc.exited, 60_000, `loadworker ${args.join(" ")}`);
+  return { code, output: proc.output() };
+}
+
+describe("--tasks from source", () => {
+  test("run --tasks DIR runs its user class; a .csv beside it is read with readTaskFile", async () => {
+    const before = server.total();
+    const { code, output } = await loadworker(["run", "--tasks", "shop", "-u", "1", "-t", "2s", "--host", server.url]);
+    expect(code, output).toBe(0);
+    expect(server.counts.get("/buy/a1") ?? 0).toBeGreaterThan(0);
+    expect(server.counts.get("/buy/b2") ?? 0).toBeGreaterThan(0);
+    expect(server.total()).toBeGreaterThan(before);
+    // helpers.ts exports no definition: said once, not fatal.
+    expect(output).toContain("shop/helpers.ts exports no task, user class, hook or handler");
+  });
+
+  test("the worker's --run-tasks takes a single FILE", async () => {
+    const { code, output } = await loadworker(["--tasks", "shop/checkout.ts", "--run-tasks", "buy", "--host", server.url]);
+    expect(code, output).toBe(0);
+    expect(output).toContain("buy: 2 recorded, 0 failed");
+  });
+
+  test("locustfile --tasks DIR declares the loaded classes and appends the folder's .py files", async () => {
+    const { code, output } = await loadworker(["locustfile", "--tasks", "shop"]);
+    expect(code, output).toBe(0);
+    expect(output).toContain("class Checkout(User):");
+    expect(output).not.toContain("class ShopUser(User):"); // the repo's tasks/ are replaced, not added to
+    expect(output).toContain("SHOP_MASTER_SIDE = True");
+  });
+
+  test("LOADWORKER_TASKS does what --tasks does (the image's mounted folder)", async () => {
+    const { code, output } = await loadworker(["locustfile"], { LOADWORKER_TASKS: join(dir, "shop") });
+    expect(code, output).toBe(0);
+    expect(output).toContain("class Checkout(User):");
+  });
+
+  test("a handler, hook or user class made but not exported is named with its line in one warning", async () => {
+    const { code, output } = await loadworker(["--tasks", "unexported.ts", "--run-tasks", "own"]);
+    expect(code, output).toBe(0);
+    const warnings = output.split("\n").filter((l) => l.includes("not exported"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('onMessage("ping") at unexported.ts:3');
+    expect(warnings[0]).toContain("onTestStart(…) at unexported.ts:4");
+    expect(warnings[0]).toContain('defineUser "Hidden" at unexported.ts:5');
+    // Tasks of a user class, exported or not, and an exported task a class lists are not named.
+    expect(warnings[0]).not.toContain('"inline"');
+    expect(warnings[0]).not.toContain('"own"');
+    expect(warnings[0]).not.toContain('"shared"');
+  });
+});
+
+describe("bad --tasks: one message naming the file, exit 2, no load", () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ["a missing path", "nowhere.ts", /^loadworker: --tasks nowhere\.ts: no such file or folder \[E_TASKS\]\n$/],
+    ["a syntax error", "syntax.ts", /^loadworker: syntax\.ts:3:\d+: .+; fix it and start again\n {4}export const t = defineTask/],
+    [
+      "an import that does not resolve",
+      "missing-import.ts",
+      /^loadworker: missing-import\.ts:1: cannot find module "\.\/gone\.ts"; fix it/,
+    ],
+    ["a throw while the file loads", "throws.ts", /^loadworker: throws\.ts:2: .*JSON.*; fix it and start again/],
+    ["a file that exports no task", "nothing.ts", /^loadworker: nothing\.ts: exports no task: export a defineTask\(\.\.\.\) or defineUser/],
+    ["a file that is not a task module", "shop/data/skus.csv", /^loadworker: --tasks shop\/data\/skus\.csv: not a task file/],
+  ];
+  for (const [what, path, message] of cases) {
+    test(`${what}`, async () => {
+      const before = server.total();
+      for (const args of [
+        ["run", "--tasks", path, "-u", "1", "-t", "2s", "--host", server.url],
+        ["--tasks", path, "--master-port", "1", "--host", server.url],
+        ["locustfile", "--tasks", path],
+      ]) {
+        const { code, output } = await loadworker(args);
+        expect(code, output).toBe(2);
+        const errors = output.split("\n").filter((l) => l.startsWith("loadworker:"));
+        expect(errors, output).toHaveLength(1);
+        expect(output.trimStart()).toMatch(message);
+      }
+      expect(server.total()).toBe(before);
+    });
+  }
+});
