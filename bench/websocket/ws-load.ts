@@ -1,7 +1,7 @@
 // The TypeScript side of bench/websocket: N sockets, each looping one round trip at a time for a
 // set time, as a task would: `loadworker` is ctx.websocket's client (UserSockets, recording every
 // round trip into the worker's real stats), `builtin` is the runtime's own WebSocket (nothing
-// recorded: the transport alone, for the choice docs/WEBSOCKET.md explains). Prints one JSON line
+// recorded: the transport alone, for the choice docs/websocket.md explains). Prints one JSON line
 // like the Go client's: round trips, and the process's CPU seconds while looping.
 // usage: bun bench/websocket/ws-load.ts URL SOCKETS SECONDS [loadworker|builtin] [size=32]
 import { systemClock } from "../../src/clock.ts";

@@ -52,7 +52,7 @@ export interface UserContext<S = Record<string, unknown>> {
    * Opens a WebSocket (relative URLs go to the host; http→ws, https→wss) that records itself:
    * the connect (WS-conn), each `request` round trip (WS), and every other message sent
    * (WS-send) or received (WS-recv). A failure is recorded, then thrown as a WebSocketError that
-   * ends the task quietly. The socket closes when the user stops. See docs/WEBSOCKET.md.
+   * ends the task quietly. The socket closes when the user stops. See docs/websocket.md.
    */
   websocket(url: string, options?: WebSocketOptions): Promise<WebSocketConnection>;
   readonly log: Logger;

@@ -1,5 +1,5 @@
 // One WebSocket connection of a simulated user: the handshake, then messages in both directions,
-// every one of them recorded (docs/WEBSOCKET.md says how): WS-conn, WS (a request's round
+// every one of them recorded (docs/websocket.md says how): WS-conn, WS (a request's round
 // trip), WS-send and WS-recv. Failures are recorded before the call that meets them rejects.
 import { abortError, networkError } from "../http/errors.ts";
 import type { ByteSocket, ByteSocketEvents } from "../platform.ts";
