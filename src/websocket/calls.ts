@@ -57,13 +57,22 @@ export class Calls {
   ) {}
 
   wait(request: boolean, match: Waiter["match"], name: string, timeoutMs: number, iterating: boolean): Promise<Message | undefined> {
-    return new Promise((resolve, reject) => {
-      const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
-      const start = this.rec.clock.now();
-      this.list.push({ request, match, name, task: this.rec.task(), start, deadline, timeoutMs, iterating, resolve, reject });
-      this.arm(deadline);
-    });
+    // The executor is made once per socket (the HTTP client's way): a closure per call showed in the profile.
+    const promise = new Promise<Message | undefined>(this.takeSettlers);
+    const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+    const start = this.rec.clock.now();
+    const { nextResolve: resolve, nextReject: reject } = this;
+    this.list.push({ request, match, name, task: this.rec.task(), start, deadline, timeoutMs, iterating, resolve, reject });
+    this.arm(deadline);
+    return promise;
   }
+
+  private nextResolve: Waiter["resolve"] = () => {};
+  private nextReject: Waiter["reject"] = () => {};
+  private readonly takeSettlers = (resolve: Waiter["resolve"], reject: Waiter["reject"]): void => {
+    this.nextResolve = resolve;
+    this.nextReject = reject;
+  };
 
   deliver(message: Message, bytes: number): void {
     const list = this.list;

@@ -41,23 +41,6 @@ export function encodeFrame(opcode: number, payload: Uint8Array, rsv1 = false): 
   return frame;
 }
 
-/** Characters of text that surely fit a 125-byte frame (3 UTF-8 bytes per UTF-16 unit at most). */
-export const SHORT_TEXT = 41;
-const encoder = new TextEncoder();
-
-/**
- * A text frame of at most SHORT_TEXT characters, encoded straight into the frame (one allocation
- * instead of two: the common chat-sized message, bench/websocket/README.md).
- */
-export function encodeShortText(text: string): Uint8Array {
-  const frame = new Uint8Array(6 + text.length * 3);
-  const { written } = encoder.encodeInto(text, frame.subarray(6));
-  frame[0] = 0x80 | OPCODE.text;
-  frame[1] = 0x80 | written;
-  mask(frame, 6, written);
-  return frame.subarray(0, 6 + written);
-}
-
 /** Puts a fresh mask in the 4 bytes before `at` and masks `length` bytes from `at` in place. */
 function mask(frame: Uint8Array, at: number, length: number): void {
   if (maskAt + 4 > masks.length) {

@@ -2,7 +2,7 @@
 import { COMPRESS_FROM_BYTES, deflate, inflate } from "./deflate.ts";
 import type { Message } from "./calls.ts";
 import { WebSocketError } from "./errors.ts";
-import { encodeFrame, encodeShortText, OPCODE, SHORT_TEXT } from "./frame.ts";
+import { encodeFrame, OPCODE } from "./frame.ts";
 
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -10,10 +10,6 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** A message's frame, and its length in bytes before compression (what WS-send records). */
 export function messageFrame(data: Message, compression: boolean): { frame: Uint8Array; bytes: number } {
   const text = typeof data === "string";
-  if (text && data.length <= SHORT_TEXT) {
-    const frame = encodeShortText(data);
-    return { frame, bytes: frame.length - 6 };
-  }
   const bytes = text ? encoder.encode(data) : data;
   if (!(bytes instanceof Uint8Array))
     throw new WebSocketError("EINVALIDOPTION", "send() and request() take a string or a Uint8Array", false);

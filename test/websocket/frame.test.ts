@@ -2,7 +2,7 @@
 // reassembled across chunk boundaries and fragments, with control frames in between; a broken or
 // oversize frame stops the parser with the close code the RFC asks for.
 import { describe, expect, test } from "bun:test";
-import { closeName, encodeFrame, encodeShortText, FrameParser, OPCODE } from "../../src/websocket/frame.ts";
+import { closeName, encodeFrame, FrameParser, OPCODE } from "../../src/websocket/frame.ts";
 
 /** A server frame (unmasked). */
 function serverFrame(opcode: number, payload: Uint8Array, fin = true, extra = 0): Uint8Array {
@@ -100,17 +100,5 @@ describe("server frames", () => {
       "application",
       "other",
     ]);
-  });
-});
-
-describe("short text frames", () => {
-  test.each(["", "hello", "é€😀 mixed", "x".repeat(41), "😀".repeat(20)])("%p is encoded straight into a masked text frame", (message) => {
-    const frame = encodeShortText(message);
-    const bytes = new TextEncoder().encode(message);
-    expect(frame[0]).toBe(0x81);
-    expect(frame[1]).toBe(0x80 | bytes.length);
-    expect(frame.length).toBe(6 + bytes.length);
-    const mask = frame.subarray(2, 6);
-    expect(frame.subarray(6).map((byte, i) => byte ^ (mask[i & 3] as number))).toEqual(bytes);
   });
 });
