@@ -32,8 +32,10 @@ elif [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.pac
   npm ci --no-audit --no-fund
 fi
 scripts/lib/venv.sh
+scripts/lib/venv-websockets.sh >/dev/null   # the WebSocket tests' Python peer (quick tests too)
 if [ "$full" = 1 ]; then
   scripts/lib/go-httpbin.sh >/dev/null
+  scripts/lib/go-websocket.sh >/dev/null    # gorilla/websocket's echo example (WebSocket full tests, bench)
   scripts/lib/chromium.sh
   scripts/lib/image-deps.sh
 fi

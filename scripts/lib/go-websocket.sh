@@ -15,6 +15,7 @@ command -v go >/dev/null 2>&1 || { echo "error: go not found. Install Go 1.21+ (
 mkdir -p "$dir"
 exec 9>"$dir.lock"
 flock 9
+if [ -x "$dir/echo-server" ] && [ -f "$stamp" ]; then echo "$dir"; exit 0; fi # built while we waited
 build() { # build NAME SOURCE.go: a throwaway module that requires gorilla/websocket at the pinned version
   local work; work=$(mktemp -d)
   cp "$2" "$work/main.go"
