@@ -1,14 +1,18 @@
 // One call, recorded: a unary call is one request; a server stream is one request too, from its
 // start to its status, with the bytes of every message (time to first message is in the result,
 // not in the stats). A non-OK status is a failure naming the code and message, and is returned.
-import { type Client, type Metadata, type ServiceError, type StatusObject, status } from "@grpc/grpc-js";
+import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
+import type { Channel } from "./channel.ts";
+import { FrameParser, frame } from "./frames.ts";
 import type { Method } from "./proto.ts";
-import { failureText, statusName } from "./status.ts";
+import { CODE, failureText, fromHttpStatus, fromResetCode, statusName } from "./status.ts";
 import type { GrpcResult, GrpcStreamOptions } from "./types.ts";
 
 export const REQUEST_TYPE = "gRPC";
+/** gRPC's default limit for a received message (grpc-go, grpc-js): 4 MiB. */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** What a call needs from its user's client. */
 export interface CallHost {
@@ -23,120 +27,149 @@ export interface CallHost {
 /** A call's settings, resolved: the service's merged with the call's. */
 export interface CallSettings {
   readonly name: string;
-  readonly metadata: Metadata | undefined;
-  /** Epoch ms, or undefined for none (grpc-js reads deadlines as wall-clock time). */
-  readonly deadline: number | undefined;
-  /** The deadline as it was given, for the failure's text. */
+  /** Request headers: the method's own plus the metadata. */
+  readonly headers: OutgoingHttpHeaders;
   readonly deadlineMs: number | undefined;
+  readonly onMessage: GrpcStreamOptions["onMessage"];
 }
 
-export function unaryCall(host: CallHost, channel: Client, method: Method, request: unknown, settings: CallSettings): Promise<GrpcResult> {
-  return new Promise((resolve, reject) => {
-    const start = host.clock.now();
-    let bytes = 0;
-    const deserialize = (buffer: Buffer) => {
-      bytes += buffer.length;
-      return method.responseDeserialize(buffer);
-    };
-    const options = settings.deadline === undefined ? {} : { deadline: settings.deadline };
-    const done = (error: ServiceError | null, reply: unknown) => {
-      host.calls.delete(call);
-      const ms = host.clock.now() - start;
-      if (error !== null) {
-        if (killed(host, error.code)) return reject(abortError(host.signal));
-        host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(error.code, error.details, settings.deadlineMs));
-        return resolve(result(error.code, error.details, [], bytes, ms, undefined));
-      }
-      host.recorder.success(REQUEST_TYPE, settings.name, ms, bytes);
-      resolve(result(status.OK, "", [reply], bytes, ms, ms));
-    };
-    const call =
-      settings.metadata === undefined
-        ? channel.makeUnaryRequest(method.path, method.requestSerialize, deserialize, request, options, done)
-        : channel.makeUnaryRequest(method.path, method.requestSerialize, deserialize, request, settings.metadata, options, done);
-    host.calls.add(call);
-  });
+/** The request headers of a method (PROTOCOL-HTTP2.md, Requests), before metadata and timeout. */
+export function methodHeaders(method: Method): OutgoingHttpHeaders {
+  return {
+    ":method": "POST",
+    ":path": method.path,
+    "content-type": "application/grpc",
+    te: "trailers",
+    "user-agent": "loadworker-grpc",
+  };
 }
 
-export function serverStreamCall(
-  host: CallHost,
-  channel: Client,
-  method: Method,
-  request: unknown,
-  settings: CallSettings,
-  onMessage: GrpcStreamOptions["onMessage"],
-): Promise<GrpcResult> {
+export function grpcCall(host: CallHost, channel: Channel, method: Method, request: unknown, settings: CallSettings): Promise<GrpcResult> {
+  const body = frame(method.requestSerialize(request)); // throws for a request it cannot encode: the task's mistake
   return new Promise((resolve, reject) => {
     const start = host.clock.now();
+    const messages: unknown[] = [];
+    const parser = new FrameParser(MAX_MESSAGE_BYTES);
+    const { onMessage, deadlineMs } = settings;
     let bytes = 0;
     let count = 0;
     let last: unknown;
     let firstMessageMs: number | undefined;
-    let final: StatusObject | undefined;
-    const messages: unknown[] = [];
-    const deserialize = (buffer: Buffer) => {
-      bytes += buffer.length;
-      return method.responseDeserialize(buffer);
+    let code: number | undefined;
+    let details = "";
+    let httpStatus: number | undefined;
+    let ended: "deadline" | "cancelled" | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let streamError: Error | undefined;
+
+    const stream = channel.request(
+      deadlineMs === undefined ? settings.headers : { ...settings.headers, "grpc-timeout": `${Math.ceil(deadlineMs)}m` },
+    );
+    const handle = { cancel: () => end("cancelled", CODE.CANCELLED, "cancelled by the client") };
+    host.calls.add(handle);
+    if (deadlineMs !== undefined) timer = setTimeout(() => end("deadline", CODE.DEADLINE_EXCEEDED, "deadline exceeded"), deadlineMs);
+
+    function end(why: "deadline" | "cancelled", status: number, text: string): void {
+      if (code !== undefined || ended !== undefined) return;
+      ended = why;
+      code = status;
+      details = text;
+      stream.close(constants.NGHTTP2_CANCEL);
+      finish();
+    }
+    const status = (headers: IncomingHttpHeaders) => {
+      const value = headers["grpc-status"];
+      if (value === undefined || code !== undefined) return;
+      code = Number(value);
+      details = decodeMessage(headers["grpc-message"]);
     };
-    const options = settings.deadline === undefined ? {} : { deadline: settings.deadline };
-    const call =
-      settings.metadata === undefined
-        ? channel.makeServerStreamRequest(method.path, method.requestSerialize, deserialize, request, options)
-        : channel.makeServerStreamRequest(method.path, method.requestSerialize, deserialize, request, settings.metadata, options);
-    host.calls.add(call);
-    call.on("data", (message: unknown) => {
+    const onData = (message: Buffer) => {
+      bytes += message.length;
+      const decoded = method.responseDeserialize(message);
       if (count++ === 0) firstMessageMs = host.clock.now() - start;
-      last = message;
-      if (onMessage === undefined) messages.push(message);
-      else onMessage(message); // a throw here ends up in the stream's error: recorded as a failure below
-    });
-    // grpc-js emits "status" when the call ends, "error" besides for a non-OK one, and the stream
-    // ends after the last message was delivered: the call is over at the later of the two.
-    call.on("status", (s: StatusObject) => {
-      final = s;
-      if (call.readableEnded || call.destroyed) finish();
-    });
-    call.on("error", () => {}); // the status carries it
-    call.on("close", () => finish());
-    const finish = () => {
-      if (!host.calls.delete(call)) return;
-      const ms = host.clock.now() - start;
-      const code = final?.code ?? status.UNKNOWN;
-      const details = final?.details ?? "the stream closed without a status";
-      if (code !== status.OK) {
-        if (killed(host, code)) return reject(abortError(host.signal));
-        host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(code, details, settings.deadlineMs));
-      } else host.recorder.success(REQUEST_TYPE, settings.name, ms, bytes);
-      const out = result(code, code === status.OK ? "" : details, messages, bytes, ms, firstMessageMs);
-      resolve({ ...out, message: last, count });
+      last = decoded;
+      if (onMessage === undefined) messages.push(decoded);
+      else onMessage(decoded);
     };
+
+    stream.on("response", (headers: IncomingHttpHeaders) => {
+      httpStatus = Number(headers[":status"]);
+      status(headers); // a Trailers-Only response carries the status here
+    });
+    stream.on("data", (chunk: Buffer) => {
+      if (code !== undefined) return;
+      try {
+        const error = parser.push(chunk, onData);
+        if (error !== undefined) fail(error.code === "too_big" ? CODE.RESOURCE_EXHAUSTED : CODE.INTERNAL, error.message);
+      } catch (error) {
+        fail(
+          CODE.INTERNAL,
+          `a message could not be decoded, or onMessage threw: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    });
+    stream.on("trailers", status);
+    stream.on("error", (error: Error) => {
+      streamError = error;
+    });
+    stream.on("close", finish);
+    stream.end(body);
+
+    function fail(status: number, text: string): void {
+      code = status;
+      details = text;
+      stream.close(constants.NGHTTP2_CANCEL);
+    }
+
+    function finish(): void {
+      if (!host.calls.delete(handle)) return;
+      if (timer !== undefined) clearTimeout(timer);
+      const ms = host.clock.now() - start;
+      if (code === undefined) [code, details] = statusWithout(stream.rstCode, httpStatus, streamError, channel.lastError);
+      else if (code === CODE.OK && parser.partial > 0) [code, details] = [CODE.INTERNAL, "the stream ended inside a message"];
+      if (ended === "cancelled" && host.signal?.aborted === true) return reject(abortError(host.signal));
+      if (code === CODE.OK) host.recorder.success(REQUEST_TYPE, settings.name, ms, bytes);
+      else host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(code, details, deadlineMs));
+      const ok = code === CODE.OK;
+      resolve({
+        ok,
+        code,
+        status: statusName(code),
+        details: ok ? "" : details,
+        message: last,
+        messages,
+        count,
+        bytes,
+        ms,
+        firstMessageMs,
+      });
+    }
   });
 }
 
-function result(
-  code: number,
-  details: string,
-  messages: unknown[],
-  bytes: number,
-  ms: number,
-  firstMessageMs: number | undefined,
-): GrpcResult {
-  return {
-    ok: code === status.OK,
-    code,
-    status: statusName(code),
-    details,
-    message: messages[messages.length - 1],
-    messages,
-    count: messages.length,
-    bytes,
-    ms,
-    firstMessageMs,
-  };
+// No grpc-status came: the HTTP status, the reset, or the connection tells what happened
+// (PROTOCOL-HTTP2.md and http-grpc-status-mapping.md).
+function statusWithout(
+  rstCode: number | undefined,
+  httpStatus: number | undefined,
+  error: Error | undefined,
+  connectError: string | undefined,
+): [number, string] {
+  if (httpStatus !== undefined && httpStatus !== 200) return [fromHttpStatus(httpStatus), `HTTP status ${httpStatus}`];
+  if (httpStatus === undefined && (connectError !== undefined || error !== undefined))
+    return [CODE.UNAVAILABLE, connectError ?? error?.message ?? "the connection failed"];
+  if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) return fromResetCode(rstCode);
+  return [CODE.UNKNOWN, error?.message ?? "the stream ended without a gRPC status"];
 }
 
-function killed(host: CallHost, code: number): boolean {
-  return code === status.CANCELLED && host.signal?.aborted === true;
+// grpc-message is percent-encoded (PROTOCOL-HTTP2.md, Responses).
+function decodeMessage(value: string | string[] | undefined): string {
+  const text = Array.isArray(value) ? value.join(",") : (value ?? "");
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // not valid percent-encoding: shown as sent
+  }
 }
 
 function abortError(signal: AbortSignal | undefined): Error {

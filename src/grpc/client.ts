@@ -1,9 +1,10 @@
 // A user's gRPC client: one channel (one HTTP/2 connection) per target, shared by every service
 // the user calls there, cancelled with the user's kill and closed when the user ends.
-import { type ChannelCredentials, Client, credentials, Metadata } from "@grpc/grpc-js";
+import type { OutgoingHttpHeaders } from "node:http2";
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
-import { type CallHost, type CallSettings, serverStreamCall, unaryCall } from "./call.ts";
+import { type CallHost, type CallSettings, grpcCall, methodHeaders } from "./call.ts";
+import { Channel } from "./channel.ts";
 import { GrpcError } from "./errors.ts";
 import type { Method } from "./proto.ts";
 import type { ProtoFiles } from "./protos.ts";
@@ -18,18 +19,16 @@ export interface GrpcClientOptions {
   signal?: AbortSignal;
   /** The user's host, the default target. */
   host?: () => string | undefined;
+  /** Verify the server's TLS certificate (https:// targets); default true. */
+  rejectUnauthorized?: boolean;
 }
-
-// Each call is one attempt, as a load test counts it: grpc-js would otherwise retry some failures
-// on its own (transparent retries), hiding them from the stats.
-const CHANNEL_OPTIONS = { "grpc.enable_retries": 0 };
 
 export class GrpcClient implements CallHost {
   readonly recorder: Recorder;
   readonly clock: Clock;
   readonly signal: AbortSignal | undefined;
   readonly calls = new Set<{ cancel(): void }>();
-  private readonly channels = new Map<string, Client>();
+  private readonly channels = new Map<string, Channel>();
   private isClosed = false;
 
   constructor(private readonly opts: GrpcClientOptions) {
@@ -58,7 +57,7 @@ export class GrpcClient implements CallHost {
     return this.channels.size;
   }
 
-  /** Cancels the calls in flight; they reject with an AbortError and are not recorded. */
+  /** Cancels the calls in flight; after a kill they reject with an AbortError and are not recorded. */
   readonly interrupt = (): void => {
     for (const call of [...this.calls]) call.cancel();
   };
@@ -74,7 +73,7 @@ export class GrpcClient implements CallHost {
   }
 
   /** @internal */
-  channel(target: string | undefined): Client {
+  channel(target: string | undefined): Channel {
     if (this.isClosed) throw closedError();
     if (target === undefined || target === "")
       throw new GrpcError(
@@ -83,8 +82,7 @@ export class GrpcClient implements CallHost {
       );
     let channel = this.channels.get(target);
     if (channel === undefined) {
-      const { address, creds } = parseTarget(target);
-      channel = new Client(address, creds, CHANNEL_OPTIONS);
+      channel = new Channel(authority(target), this.opts.rejectUnauthorized ?? true);
       this.channels.set(target, channel);
     }
     return channel;
@@ -94,9 +92,11 @@ export class GrpcClient implements CallHost {
 /** A service's settings on one channel: what a stub's methods call. */
 class Service implements StubTarget {
   private readonly deadlineMs: number | undefined;
+  private readonly headers = new Map<Method, OutgoingHttpHeaders>(); // per method, with the service's metadata
+
   constructor(
     private readonly client: GrpcClient,
-    private readonly channel: Client,
+    private readonly channel: Channel,
     private readonly options: GrpcServiceOptions,
   ) {
     this.deadlineMs = checkDeadline(options.deadlineMs);
@@ -104,18 +104,20 @@ class Service implements StubTarget {
 
   call(method: Method, request: unknown, options: GrpcStreamOptions | undefined): Promise<GrpcResult> {
     try {
-      const deadlineMs = options?.deadlineMs === undefined ? this.deadlineMs : checkDeadline(options.deadlineMs);
-      const settings: CallSettings = {
-        name: options?.name ?? method.path,
-        metadata: toMetadata(this.options.metadata, options?.metadata),
-        deadline: deadlineMs === undefined ? undefined : Date.now() + deadlineMs,
-        deadlineMs,
-      };
       if (this.client.closed) throw closedError();
       if (this.client.signal?.aborted) throw abortError();
-      return method.responseStream
-        ? serverStreamCall(this.client, this.channel, method, request, settings, options?.onMessage)
-        : unaryCall(this.client, this.channel, method, request, settings);
+      let headers = this.headers.get(method);
+      if (headers === undefined) {
+        headers = withMetadata(methodHeaders(method), this.options.metadata);
+        this.headers.set(method, headers);
+      }
+      const settings: CallSettings = {
+        name: options?.name ?? method.path,
+        headers: options?.metadata === undefined ? headers : withMetadata({ ...headers }, options.metadata),
+        deadlineMs: options?.deadlineMs === undefined ? this.deadlineMs : checkDeadline(options.deadlineMs),
+        onMessage: method.responseStream ? options?.onMessage : undefined,
+      };
+      return grpcCall(this.client, this.channel, method, request, settings);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -129,22 +131,23 @@ function checkDeadline(ms: number | undefined): number | undefined {
   return ms;
 }
 
-function toMetadata(service: GrpcMetadata | undefined, call: GrpcMetadata | undefined): Metadata | undefined {
-  if (service === undefined && call === undefined) return undefined;
-  const metadata = new Metadata();
-  for (const [key, value] of Object.entries({ ...service, ...call })) {
-    for (const one of Array.isArray(value) ? value : [value])
-      metadata.add(key, typeof one === "string" ? one : Buffer.from(one as Uint8Array));
+// Metadata are HTTP/2 headers: keys in lower case, a `-bin` key's bytes in base64.
+function withMetadata(headers: OutgoingHttpHeaders, metadata: GrpcMetadata | undefined): OutgoingHttpHeaders {
+  for (const [name, value] of Object.entries(metadata ?? {})) {
+    const key = name.toLowerCase();
+    if (key.startsWith(":") || key === "content-type" || key === "te" || key.startsWith("grpc-"))
+      throw new GrpcError("EINVALIDOPTION", `metadata key ${JSON.stringify(name)} is reserved by gRPC`);
+    const text = (one: string | Uint8Array) => (typeof one === "string" ? one : Buffer.from(one).toString("base64"));
+    headers[key] = Array.isArray(value) ? value.map(text) : text(value as string | Uint8Array);
   }
-  return metadata;
+  return headers;
 }
 
-function parseTarget(target: string): { address: string; creds: ChannelCredentials } {
-  if (!/^https?:\/\//i.test(target)) return { address: target, creds: credentials.createInsecure() };
+// "host:port" is plaintext (as grpc targets are); a URL says which with its scheme.
+function authority(target: string): string {
+  if (!/^https?:\/\//i.test(target)) return `http://${target}`;
   const url = new URL(target);
-  const tls = url.protocol === "https:";
-  const port = url.port || (tls ? "443" : "80");
-  return { address: `${url.hostname}:${port}`, creds: tls ? credentials.createSsl() : credentials.createInsecure() };
+  return `${url.protocol}//${url.host}`;
 }
 
 function closedError(): GrpcError {

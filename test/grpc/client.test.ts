@@ -84,13 +84,12 @@ describe("a unary call", () => {
     expect(result.ms).toBeLessThan(1_400);
     expect(recorder.records).toHaveLength(1);
     expect(recorder.records[0]).toMatchObject({ ok: false, name: "slow hello" });
-    // grpc-js's own text ("after 0.201s,remote_addr=…") differs per call: the recorded one does not.
-    expect(result.details).toStartWith("Deadline exceeded");
+    expect(result.details).toBe("deadline exceeded");
     expect(recorder.records[0]?.detail).toBe("DEADLINE_EXCEEDED: deadline of 200 ms exceeded");
     grpc.close();
   });
 
-  test("nothing listening is UNAVAILABLE, its text without grpc-js's timestamp so failures group", async () => {
+  test("nothing listening is UNAVAILABLE, naming the refused address", async () => {
     const { recorder, grpc } = client();
     const port = await freePort();
     const greeter = grpc.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto", target: `127.0.0.1:${port}` });
@@ -98,7 +97,6 @@ describe("a unary call", () => {
     expect(result).toMatchObject({ ok: false, status: "UNAVAILABLE" });
     expect(String(recorder.records[0]?.detail)).toStartWith("UNAVAILABLE: ");
     expect(String(recorder.records[0]?.detail)).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
-    expect(String(recorder.records[0]?.detail)).not.toMatch(/\d{4}-\d\d-\d\dT/);
     grpc.close();
   });
 });

@@ -50,7 +50,7 @@ test("the compiled worker's gRPC calls reach a real master counted exactly: unar
   expect(streamServed?.count).toBe(calls);
   expect(stream?.avgContentSize).toBe((streamServed?.bytes ?? 0) / calls);
 
-  // One row per error text: a deadline's text does not carry grpc-js's measured times.
+  // One row per error text: a deadline reads as the deadline that was set, not as a measured time.
   const failures = result.failuresCsv
     .trim()
     .split("\r\n")

@@ -1,0 +1,46 @@
+// One HTTP/2 connection to a gRPC target (node:http2, which Bun implements natively), made on the
+// first call and again after the server closed it (GOAWAY, idle timeout) or it failed.
+import { type ClientHttp2Session, type ClientHttp2Stream, connect, type OutgoingHttpHeaders } from "node:http2";
+
+export class Channel {
+  private session: ClientHttp2Session | undefined;
+  /** Why the last connection failed, for the calls it took down (e.g. "connect ECONNREFUSED 127.0.0.1:1"). */
+  lastError: string | undefined;
+
+  /** `authority`: "http://host:port" or "https://host:port". */
+  constructor(
+    readonly authority: string,
+    private readonly rejectUnauthorized: boolean,
+  ) {}
+
+  /** Opens a stream; the session is (re)made here when there is none. */
+  request(headers: OutgoingHttpHeaders): ClientHttp2Stream {
+    return this.connected().request(headers);
+  }
+
+  /** Drops the connection at once (the calls on it end as cancelled). */
+  close(): void {
+    const session = this.session;
+    this.session = undefined;
+    session?.destroy();
+  }
+
+  private connected(): ClientHttp2Session {
+    const current = this.session;
+    if (current !== undefined && !current.closed && !current.destroyed) return current;
+    const session = connect(this.authority, { rejectUnauthorized: this.rejectUnauthorized });
+    this.session = session;
+    this.lastError = undefined;
+    // The streams on it report the failure; this keeps the reason and lets the next call reconnect.
+    session.on("error", (error: Error) => {
+      this.lastError = error.message;
+      if (this.session === session) this.session = undefined;
+    });
+    const drop = () => {
+      if (this.session === session) this.session = undefined;
+    };
+    session.on("goaway", drop);
+    session.on("close", drop);
+    return session;
+  }
+}
