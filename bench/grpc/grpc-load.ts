@@ -1,10 +1,12 @@
 // One load-generator process for bench/grpc/vs-ghz.sh: N concurrent loops of SayHello for D
 // seconds. "client" is ctx.grpc's client recording into the real stats module; "grpc-js" is
-// @grpc/grpc-js called bare (no recording), the floor our layer stands on. Channels: "shared" (every
+// @grpc/grpc-js called bare (no recording); "http2" is node:http2 with a request framed once and
+// only the status read (no protobuf, no recording), the ceiling under Bun. Channels: "shared" (every
 // loop on one channel, as ghz's default of one connection) or "users" (one channel per loop, as N
 // loadworker users each have their own).
-// usage: bun bench/grpc/grpc-load.ts <client|grpc-js> <host:port> <concurrency> <seconds> <shared|users>
+// usage: bun bench/grpc/grpc-load.ts <client|grpc-js|http2> <host:port> <concurrency> <seconds> <shared|users>
 import { readFileSync } from "node:fs";
+import { connect } from "node:http2";
 import { join } from "node:path";
 import { Client, credentials } from "@grpc/grpc-js";
 import { systemClock } from "../../src/clock.ts";
@@ -37,7 +39,24 @@ function bareCaller(channel: Client): Call {
     );
 }
 
+function http2Caller(): { call: Call; close: () => void } {
+  const session = connect(`http://${target}`);
+  const headers = { ":method": "POST", ":path": "/helloworld.Greeter/SayHello", "content-type": "application/grpc", te: "trailers" };
+  const body = Buffer.from([0, 0, 0, 0, 7, 0x0a, 5, ...Buffer.from("bench")]); // HelloRequest{name: "bench"}
+  const call: Call = () =>
+    new Promise((resolve) => {
+      const stream = session.request(headers);
+      let ok = false;
+      stream.on("data", () => {});
+      stream.on("trailers", (trailers) => (ok = trailers["grpc-status"] === "0"));
+      stream.on("close", () => resolve(ok));
+      stream.end(body);
+    });
+  return { call, close: () => session.destroy() };
+}
+
 const newCaller = (): { call: Call; close: () => void } => {
+  if (mode === "http2") return http2Caller();
   if (mode === "grpc-js") {
     const channel = new Client(target, credentials.createInsecure(), { "grpc.enable_retries": 0 });
     return { call: bareCaller(channel), close: () => channel.close() };

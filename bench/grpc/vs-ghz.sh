@@ -36,7 +36,8 @@ run() {
     /usr/bin/time -f '%U %S' -o "$cpu" taskset -c 1 "$BIN/ghz" --insecure --proto bench/grpc/helloworld.proto \
       --call helloworld.Greeter.SayHello -d '{"name":"bench"}' -c "$CONCURRENCY" --connections "$conns" -z "${DURATION}s" -O json "$TARGET" > "$log" 2>&1
     requests=$(grep -o '"count":[0-9]*' "$log" | head -1 | cut -d: -f2)
-    wall=$(grep -o '"total":[0-9]*' "$log" | head -1 | awk -F: '{print $2 / 1e9}')
+    # Wall time from the report's rate (its first "total" is an option, not the duration).
+    wall=$(grep -o '"rps":[0-9.]*' "$log" | head -1 | awk -F: -v n="${requests:-0}" '{print ($2 > 0 ? n / $2 : 0)}')
   else
     /usr/bin/time -f '%U %S' -o "$cpu" taskset -c 1 "$BUN" bench/grpc/grpc-load.ts "$gen" "$TARGET" "$CONCURRENCY" "$DURATION" "$channels" > "$log" 2>&1
     requests=$(grep -o '"requests":[0-9]*' "$log" | cut -d: -f2)

@@ -122,13 +122,15 @@ class Context implements UserContext<unknown> {
   }
 
   private grpcChannels(): GrpcClient {
-    const { recorder, clock, protos } = this.parts;
+    const { parts } = this;
+    const { recorder, clock, protos } = parts;
     this.grpcClient ??= new GrpcClient({
       recorder,
       clock: clock ?? systemClock,
       protos: protos ?? new ProtoFiles(),
       signal: this.signal,
       host: () => this.host,
+      rejectUnauthorized: parts.def.http?.rejectUnauthorized ?? true,
     });
     return this.grpcClient;
   }

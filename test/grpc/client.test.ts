@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { systemClock } from "../../src/clock.ts";
 import { GrpcClient, GrpcError, type GrpcServerStream, type GrpcUnary, ProtoFiles } from "../../src/grpc/index.ts";
 import { recordingRecorder } from "../support/fakes.ts";
-import { freePort } from "../support/procs.ts";
+import { freePort, ROOT } from "../support/procs.ts";
 import { GRPC_TASKS, type GrpcServer, startGrpcServer } from "../support/grpc-server.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -214,5 +214,27 @@ describe("channels", () => {
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
     expect(recorder.records).toEqual([]);
     grpc.close();
+  });
+});
+
+describe("TLS", () => {
+  test("an https:// target speaks TLS (h2 by ALPN); a self-signed certificate passes only with rejectUnauthorized: false", async () => {
+    const fixtures = join(ROOT, "test/http/fixtures");
+    const tls = await startGrpcServer(GRPC_TASKS, { cert: join(fixtures, "cert.pem"), key: join(fixtures, "key.pem") });
+    try {
+      const target = `https://localhost:${tls.target.split(":")[1]}`;
+      const recorder = recordingRecorder();
+      for (const rejectUnauthorized of [false, true]) {
+        const grpc = new GrpcClient({ recorder, clock: systemClock, protos, rejectUnauthorized });
+        const greeter = grpc.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto", target });
+        const result = await greeter.SayHello({ name: "tls" });
+        if (rejectUnauthorized) expect(result).toMatchObject({ ok: false, status: "UNAVAILABLE" });
+        else expect(result).toMatchObject({ ok: true, message: { message: "Hello, tls" } });
+        grpc.close();
+      }
+      expect(String(recorder.records[1]?.detail)).toMatch(/^UNAVAILABLE: .*(self.signed|certificate)/i);
+    } finally {
+      await tls.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 """The gRPC client's test peer: grpcio serving helloworld.Greeter and routeguide.RouteGuide from
 the .proto files in a folder (grpc.protos_and_services loads them with grpcio-tools at start).
 
-usage: grpc_server.py PROTO_DIR   prints "listening PORT", then one line per call it finished:
+usage: grpc_server.py PROTO_DIR [CERT KEY]   serves TLS with CERT and KEY (PEM) when given; prints "listening PORT", then one line per call it finished:
 "call METHOD CODE BYTES" (BYTES: the serialized size of the messages it sent).
 
 SayHello: "fail:CODE:message" answers with that status; "sleep:MS" replies after MS ms; else "Hello, NAME".
@@ -65,7 +65,11 @@ class RouteGuide(route_services.RouteGuideServicer):
 server = grpc.server(futures.ThreadPoolExecutor(max_workers=32))
 hello_services.add_GreeterServicer_to_server(Greeter(), server)
 route_services.add_RouteGuideServicer_to_server(RouteGuide(), server)
-port = server.add_insecure_port("127.0.0.1:0")
+if len(sys.argv) > 3:
+    with open(sys.argv[2], "rb") as cert, open(sys.argv[3], "rb") as key:
+        port = server.add_secure_port("127.0.0.1:0", grpc.ssl_server_credentials([(key.read(), cert.read())]))
+else:
+    port = server.add_insecure_port("127.0.0.1:0")
 server.start()
 print(f"listening {port}", flush=True)
 server.wait_for_termination()

@@ -23,8 +23,13 @@ function grpcioPython(): string {
   return python;
 }
 
-export async function startGrpcServer(): Promise<GrpcServer> {
-  const proc = startProc(grpcioPython(), [join(ROOT, "test/peers/grpc_server.py"), GRPC_TASKS]);
+/**
+ * `protoDir`: where helloworld.proto and route_guide.proto are (default: the tests' tasks);
+ * `tls`: PEM files to serve TLS with.
+ */
+export async function startGrpcServer(protoDir = GRPC_TASKS, tls?: { cert: string; key: string }): Promise<GrpcServer> {
+  const args = [join(ROOT, "test/peers/grpc_server.py"), protoDir, ...(tls === undefined ? [] : [tls.cert, tls.key])];
+  const proc = startProc(grpcioPython(), args);
   let exited = false;
   void proc.exited.then(() => (exited = true));
   const port = await waitFor(
