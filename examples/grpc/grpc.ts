@@ -1,7 +1,7 @@
 // A gRPC user: grpc's helloworld Greeter (unary) and route_guide's ListFeatures (server
 // streaming), from the .proto files beside this file (the build carries them into the binary).
 // Each call is a row in the stats: type gRPC, name /package.Service/Method.
-import { between, defineUser, type GrpcServerStream, type GrpcUnary } from "../../src/index.ts"; // "loadworker" in your own repo
+import { between, defineUser, type GrpcServerStream, type GrpcUnary } from "loadworker";
 
 // The services' types, written from the .proto (ctx.grpc reads the .proto at run time).
 interface Point {

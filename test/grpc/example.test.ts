@@ -13,8 +13,8 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 test("examples/grpc: both tasks run without a failure, and the summary counts what the server served", async () => {
-  const args = ["-u", "4", "-r", "4", "-t", "3s", "--host", `http://${server.target}`, "--exit-code-on-error", "1"];
-  const result = await run({ kind: "source" }, args, { LOADWORKER_TASKS_DIR: EXAMPLE });
+  const args = ["--tasks", EXAMPLE, "-u", "4", "-r", "4", "-t", "3s", "--host", `http://${server.target}`, "--exit-code-on-error", "1"];
+  const result = await run({ kind: "source" }, args);
   expect(result.code).toBe(0);
   const summary = summaryCounts(result.stdout);
   const hello = summary.get("gRPC /helloworld.Greeter/SayHello") ?? 0;
