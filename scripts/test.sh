@@ -33,6 +33,7 @@ elif [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.pac
 fi
 scripts/lib/venv.sh
 scripts/lib/venv-websockets.sh >/dev/null   # the WebSocket tests' Python peer (quick tests too)
+scripts/lib/venv-grpcio.sh >/dev/null       # the gRPC tests' Python peer, grpcio (quick tests too)
 if [ "$full" = 1 ]; then
   scripts/lib/go-httpbin.sh >/dev/null
   scripts/lib/go-websocket.sh >/dev/null    # gorilla/websocket's echo example (WebSocket full tests, bench)

@@ -1,10 +1,9 @@
 // ctx.grpc in the compiled binary against a real Locust master and grpcio: the master's stats are
 // exactly what the task did and what the server logged, errors by code and message.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { join } from "node:path";
 import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { ROOT, buildWorker, requireVenv, startProc } from "../support/procs.ts";
-import { GRPC_TASKS, type GrpcServer, startGrpcServer } from "../support/grpc-server.ts";
+import { startProc, workerBinary } from "../support/procs.ts";
+import { type GrpcServer, startGrpcServer } from "../support/grpc-server.ts";
 import { within } from "../support/wait.ts";
 import { ROUNDS } from "./tasks/grpc.ts";
 
@@ -13,8 +12,7 @@ let server: GrpcServer;
 let bin: string;
 
 beforeAll(async () => {
-  requireVenv();
-  [server, bin] = await Promise.all([startGrpcServer(), buildWorker(GRPC_TASKS, join(ROOT, ".build/loadworker-grpc"))]);
+  [server, bin] = await Promise.all([startGrpcServer(), workerBinary("test/grpc/tasks")]);
 }, 180_000);
 afterAll(async () => {
   await server?.close();
