@@ -1,6 +1,6 @@
 """A WebSocket test peer on Python's `websockets` (PyPI, pinned in scripts/lib/venv-websockets.sh).
 
-usage: ws_server.py PORT [--no-compression]; prints "LISTENING <port>" when it accepts.
+usage: ws_server.py PORT [--no-compression] [--tls CERT KEY]; prints "LISTENING <port>" when it accepts.
 Paths (query strings are read where noted):
   /echo              echoes every message as it came (text as text, binary as binary);
                      the text "close:CODE:REASON" makes the server close with that code and reason
@@ -13,6 +13,7 @@ Paths (query strings are read where noted):
 """
 import asyncio
 import json
+import ssl
 import sys
 from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
@@ -67,6 +68,11 @@ def process_request(connection, request):
 async def main():
     port = int(sys.argv[1])
     compression = None if "--no-compression" in sys.argv else "deflate"
+    tls = None
+    if "--tls" in sys.argv:
+        at = sys.argv.index("--tls")
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(sys.argv[at + 1], sys.argv[at + 2])
     async with serve(
         handler,
         "127.0.0.1",
@@ -76,6 +82,7 @@ async def main():
         select_subprotocol=select_subprotocol,
         max_size=64 * 1024 * 1024,
         ping_interval=None,
+        ssl=tls,
     ) as server:
         print(f"LISTENING {port}", flush=True)
         await server.serve_forever()

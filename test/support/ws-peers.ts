@@ -26,13 +26,18 @@ function plumbing(script: string): string {
   return out;
 }
 
-/** test/peers/ws_server.py on Python's websockets; permessage-deflate on unless `compression: false`. */
-export async function startPythonWs(opts: { compression?: boolean } = {}): Promise<WsPeer> {
+/**
+ * test/peers/ws_server.py on Python's websockets; permessage-deflate on unless `compression: false`;
+ * with `tls`, wss:// with that certificate (url and httpUrl are then wss://localhost and https://localhost).
+ */
+export async function startPythonWs(opts: { compression?: boolean; tls?: { cert: string; key: string } } = {}): Promise<WsPeer> {
   const python = plumbing("venv-websockets.sh");
   const port = await freePort();
   const args = [join(ROOT, "test/peers/ws_server.py"), String(port)];
   if (opts.compression === false) args.push("--no-compression");
-  return started(startProc(python, args), port);
+  if (opts.tls !== undefined) args.push("--tls", opts.tls.cert, opts.tls.key);
+  const peer = await started(startProc(python, args), port);
+  return opts.tls === undefined ? peer : { ...peer, url: `wss://localhost:${port}`, httpUrl: `https://localhost:${port}` };
 }
 
 /** gorilla/websocket's examples/echo/server.go, unchanged: /echo echoes, every other path is a plain HTML page. */

@@ -1,0 +1,95 @@
+// wss:// against Python's websockets over TLS (the HTTP tests' self-signed localhost certificate),
+// and servers that never answer the handshake or answer it with something else.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createServer, type Server, type Socket } from "node:net";
+import { join } from "node:path";
+import { systemClock } from "../../src/clock.ts";
+import { UserSockets, type WebSocketError } from "../../src/websocket/index.ts";
+import { recordingRecorder } from "../support/fakes.ts";
+import { ROOT } from "../support/procs.ts";
+import { startPythonWs, type WsPeer } from "../support/ws-peers.ts";
+
+const fixture = (name: string) => join(ROOT, "test/http/fixtures", name);
+let tls: WsPeer;
+beforeAll(async () => {
+  tls = await startPythonWs({ tls: { cert: fixture("cert.pem"), key: fixture("key.pem") } });
+}, 60_000);
+afterAll(async () => {
+  await tls?.close();
+});
+
+function user(host: string | undefined, rejectUnauthorized = true) {
+  const recorder = recordingRecorder();
+  const sockets = new UserSockets({ recorder, clock: systemClock, host: () => host, task: () => undefined, rejectUnauthorized }, undefined);
+  const rows = () => recorder.records.map((r) => `${r.ok ? "ok" : "FAIL"} ${r.method} ${r.name}${r.ok ? "" : ` ${String(r.detail)}`}`);
+  return { sockets, rows };
+}
+
+/** A TCP server whose every connection gets `answer` (or nothing) and stays open. */
+async function tcpServer(answer: string | undefined): Promise<{ port: number; close(): Promise<void> }> {
+  const open = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    open.add(socket);
+    socket.on("error", () => {});
+    socket.once("data", () => answer !== undefined && socket.write(answer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe("wss://", () => {
+  test("an https:// host makes a relative URL wss://; with verification off it echoes", async () => {
+    const { sockets, rows } = user(tls.httpUrl, false);
+    const ws = await sockets.connect("/echo");
+    expect(await ws.request("over tls")).toBe("over tls");
+    await ws.close();
+    expect(rows()).toEqual(["ok WS-conn /echo", "ok WS /echo"]);
+  });
+
+  test("a self-signed certificate fails WS-conn with ETLS when verification is on (the default)", async () => {
+    const { sockets, rows } = user(undefined);
+    const error = (await sockets.connect(`${tls.url}/echo`).catch((e: unknown) => e)) as WebSocketError;
+    expect(error.code).toBe("ETLS");
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]).toStartWith(`FAIL WS-conn /echo TLS handshake with localhost:${tls.port} failed:`);
+  });
+});
+
+describe("a server that does not answer the handshake as a WebSocket server", () => {
+  test("silence: WS-conn fails with ETIMEDOUT after timeoutMs", async () => {
+    const server = await tcpServer(undefined);
+    try {
+      const { sockets, rows } = user(undefined);
+      const error = (await sockets
+        .connect(`ws://127.0.0.1:${server.port}/quiet`, { timeoutMs: 100 })
+        .catch((e: unknown) => e)) as WebSocketError;
+      expect(error.code).toBe("ETIMEDOUT");
+      expect(rows()).toEqual([`FAIL WS-conn /quiet ws://127.0.0.1:${server.port}/quiet: no handshake answer within 100 ms`]);
+      expect(sockets.size).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("not HTTP: WS-conn fails with EUPGRADE quoting what came back", async () => {
+    const server = await tcpServer("SSH-2.0-OpenSSH_9.6\r\n\r\n");
+    try {
+      const { sockets, rows } = user(undefined);
+      const error = (await sockets.connect(`ws://127.0.0.1:${server.port}/ssh`).catch((e: unknown) => e)) as WebSocketError;
+      expect(error.code).toBe("EUPGRADE");
+      expect(rows()).toEqual([
+        `FAIL WS-conn /ssh ws://127.0.0.1:${server.port}/ssh: the server did not answer with HTTP: "SSH-2.0-OpenSSH_9.6"`,
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
