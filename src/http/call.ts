@@ -1,68 +1,105 @@
-// One call of a task (a get(), a post()...) from its start to its recorded response: the first
-// step of HttpClient's pipeline fixes when it started and by when it must end. The call is also
-// what its connection answers (ResponseWaiter): one promise per call, the one the task awaits,
-// and no promise or async frame per hop (at 1,000 users those were a quarter of the objects a
-// request allocated, and each young object costs again in every collection: bench/workers/README.md).
+// One call of a task (a get(), a post()...) from its start to its recorded response. Making it
+// starts the clock and the deadline; it travels down the pipeline (dispatch.ts) and is what its
+// connection answers (ResponseWaiter), passing the answer to the handler of the hop in flight.
+// One promise per call, the one the task awaits, and no promise or object per hop (at 1,000 users
+// those were a quarter of the objects a request allocated: bench/workers/README.md).
 import { systemClock, type Clock } from "../clock.ts";
 import type { ResponseWaiter } from "./connection.ts";
+import { ConnectionFailure, type HttpError } from "./errors.ts";
 import { checkTimeout, type RequestOptions } from "./options.ts";
 import type { RawResponse } from "./raw-response.ts";
 import type { Prepared } from "./request.ts";
 import type { HttpResponse } from "./response.ts";
 
-/** Who carries a call on: the client, told of each hop's outcome. */
-export interface CallOwner {
-  hopResponded(call: Call, response: RawResponse): void;
-  hopFailed(call: Call, reason: unknown): void;
+/** What hears of a hop's outcome (undici's DispatchHandler, reduced to the three outcomes we have). */
+export interface Handler {
+  /** A complete response. */
+  onResponse(call: Call, response: RawResponse): void;
+  /**
+   * A failure that is the call's result (recorded, as Locust records a network error);
+   * `retryable`: it hit a reused keep-alive socket before any response byte (retry.ts).
+   */
+  onFailure(call: Call, error: HttpError, retryable: boolean): void;
+  /** The call ends without a result: the user was stopped, the client closed, a programming error. */
+  onAbort(call: Call, reason: unknown): void;
+}
+
+/** What a call is started with. */
+export interface CallInit {
+  readonly method: string;
+  readonly url: string; // as the task passed it
+  readonly options: RequestOptions;
+  readonly task: string | undefined; // the user's task when the call started: names what it records
+  readonly resolve: (response: HttpResponse) => void;
+  readonly reject: (reason: unknown) => void;
+}
+
+/** What a call takes from its client: the clock, the default timeout and the first request's bytes. */
+export interface CallSource {
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  firstHop(method: string, url: string, options: RequestOptions): Prepared;
 }
 
 export class Call implements ResponseWaiter {
+  readonly method: string;
+  readonly url: string;
+  readonly options: RequestOptions;
+  readonly task: string | undefined;
+  readonly resolve: (response: HttpResponse) => void;
+  readonly reject: (reason: unknown) => void;
+  readonly start: number; // on the client's clock, for the latency
+  readonly timeoutMs: number; // Infinity: no timeout
+  readonly deadline: number; // performance.now() time; Infinity: none
+  readonly first: Prepared; // names the call: Locust's default name is its path and query
   hop: Prepared; // the request in flight; after redirects, the one that got the final response
+  wire: Uint8Array; // the hop's bytes as written (the cookie step adds the jar's cookies)
   redirects = 0; // followed so far
-  constructor(
-    private readonly owner: CallOwner,
-    readonly method: string,
-    readonly url: string, // as the task passed it
-    readonly options: RequestOptions,
-    readonly start: number, // on the client's clock, for the latency
-    readonly timeoutMs: number, // Infinity: no timeout
-    readonly deadline: number, // performance.now() time; Infinity: none
-    readonly first: Prepared, // names the call: Locust's default name is its path and query
-    readonly resolve: (response: HttpResponse) => void,
-    readonly reject: (reason: unknown) => void,
-    readonly task: string | undefined, // the user's task when the call started: names what it records
-  ) {
-    this.hop = first;
+  fresh = false; // the next dispatch takes a new connection, not an idle one (retry.ts)
+  handler: Handler | undefined; // hears of the hop in flight (set by the dispatch that writes it)
+
+  /** Starts the clock, then takes the first request: serializing it is part of the call's time. */
+  constructor(source: CallSource, init: CallInit) {
+    this.method = init.method;
+    this.url = init.url;
+    this.options = init.options;
+    this.task = init.task;
+    this.resolve = init.resolve;
+    this.reject = init.reject;
+    const clock = source.clock;
+    const start = clock.now();
+    const ms = init.options.timeoutMs === undefined ? source.timeoutMs : checkTimeout(init.options.timeoutMs);
+    this.start = start;
+    this.timeoutMs = ms;
+    // Deadlines are real time; with the system clock the start time already is (saves a now()).
+    this.deadline = ms === Infinity ? Infinity : (clock === systemClock ? start : performance.now()) + ms;
+    this.first = this.hop = source.firstHop(init.method, init.url, init.options);
+    this.wire = this.hop.wire;
   }
 
-  /** @internal The connection's answer for the hop in flight. */
+  /** The next hop (a redirect): its bytes until the cookie step says otherwise. */
+  to(hop: Prepared): void {
+    this.hop = hop;
+    this.wire = hop.wire;
+  }
+
+  /** @internal The connection's answer for the hop in flight; a step that throws ends the call. */
   responded(response: RawResponse): void {
-    this.owner.hopResponded(this, response);
+    try {
+      (this.handler as Handler).onResponse(this, response);
+    } catch (error) {
+      this.reject(error);
+    }
   }
 
-  /** @internal */
+  /** @internal A ConnectionFailure (the call's result, or a retry), or why the connection was destroyed. */
   failed(reason: unknown): void {
-    this.owner.hopFailed(this, reason);
+    const handler = this.handler as Handler;
+    try {
+      if (reason instanceof ConnectionFailure) handler.onFailure(this, reason.error, reason.retryable);
+      else handler.onAbort(this, reason);
+    } catch (error) {
+      this.reject(error);
+    }
   }
-}
-
-/** Starts the clock, then takes the first request from the cache: serializing it is part of its time. */
-export function startCall(
-  owner: CallOwner,
-  clock: Clock,
-  method: string,
-  url: string,
-  options: RequestOptions,
-  timeoutMs: number,
-  firstHops: { firstHop(method: string, url: string, options: RequestOptions): Prepared },
-  resolve: (response: HttpResponse) => void,
-  reject: (reason: unknown) => void,
-  task: string | undefined,
-): Call {
-  const start = clock.now();
-  const ms = options.timeoutMs === undefined ? timeoutMs : checkTimeout(options.timeoutMs);
-  // Deadlines are real time; with the system clock the start time already is (saves a now()).
-  const deadline = ms === Infinity ? Infinity : (clock === systemClock ? start : performance.now()) + ms;
-  const first = firstHops.firstHop(method, url, options);
-  return new Call(owner, method, url, options, start, ms, deadline, first, resolve, reject, task);
 }

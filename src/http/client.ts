@@ -1,25 +1,26 @@
 // The HTTP client a simulated user's tasks call. Like Locust's HttpSession, every call records
 // itself (method, name, latency, length) and network errors resolve as status 0 instead of throwing.
-// A call is a short pipeline of steps, each in its own file: settle earlier catchResponse calls
-// (catch-response), start the clock and deadline (call), take the request bytes (head-cache),
-// follow redirects (redirect), each hop with cookies, a pooled socket and the stale-socket retry
-// (exchange, retry), decompress (decode), then record (response).
-import type { Recorder } from "../stats/recorder.ts";
-import { startCall, type Call, type CallOwner } from "./call.ts";
-import { settle } from "./catch-response.ts";
+// A call is one dispatch wrapped in steps, each in its own file (dispatch.ts, after undici's
+// interceptors): the client settles earlier catchResponse calls, starts the call (call.ts: clock,
+// deadline, the first request's bytes from head-cache), and dispatches it through decode, redirect,
+// cookies and retry to a pooled connection (connect.ts); the outermost handler records (finish.ts).
+import type { Clock } from "../clock.ts";
+import { Call, type CallSource } from "./call.ts";
+import { CookieStep } from "./cookie-step.ts";
 import { CookieJar } from "./cookies.ts";
 import { maskCredentials } from "./credentials.ts";
-import { decodeBody } from "./decode.ts";
+import { Connect } from "./connect.ts";
+import { Decompress } from "./decode.ts";
+import { compose, type Dispatcher, type Step } from "./dispatch.ts";
 import { abortError, HttpError } from "./errors.ts";
-import { exchange, keepCookies, retry } from "./exchange.ts";
+import { Finish } from "./finish.ts";
 import { HeadCache, isPlain } from "./head-cache.ts";
-import { settingsOf, type HttpClientOptions, type RequestOptions, type Settings } from "./options.ts";
-import type { RawResponse } from "./raw-response.ts";
-import type { Pool } from "./pool.ts";
+import { settingsOf, type HttpClientOptions, type RequestOptions } from "./options.ts";
 import { Pools } from "./pools.ts";
-import { isFinal, Redirects } from "./redirect.ts";
-import type { Origin, Prepared } from "./request.ts";
-import { HttpResponse } from "./response.ts";
+import { FollowRedirects } from "./redirect.ts";
+import type { Prepared } from "./request.ts";
+import type { HttpResponse } from "./response.ts";
+import { RetryStale } from "./retry.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
 
@@ -32,27 +33,22 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
  * `failure()`; if it calls neither, the response is recorded by the default rule (status >= 400
  * or a network error is a failure) when this client starts its next request or is closed.
  */
-export class HttpClient implements CallOwner {
+export class HttpClient implements CallSource {
   /** This user's cookies: `get(name, url?)`, `set(name, value, { domain, path })`, `clear()`. */
   readonly cookies: CookieJar;
-  private readonly recorder: Recorder;
+  /** @internal The clock latency is reported on (CallSource). */
+  readonly clock: Clock;
+  /** @internal The default bound on a call (CallSource). */
+  readonly timeoutMs: number;
   private readonly user: { readonly task: string | null } | undefined;
   private readonly signal: AbortSignal | undefined;
-  private readonly settings: Settings;
-  private readonly clock: Settings["clock"]; // the two settings every call reads, kept at hand
-  private readonly timeoutMs: number;
-  private readonly storeCookies: boolean;
   private readonly heads: HeadCache;
   private readonly pools: Pools;
-  private readonly redirects: Redirects;
-  private pending: HttpResponse[] | undefined; // catchResponse calls not yet recorded (made on first use)
-  // What the hot path reads lives here, in the client it touches anyway: at 1,000 users every other
-  // object a request reaches is out of the cache by its next request (the signal's state, the
-  // pool map and its key strings each were a memory load: bench/workers/README.md).
-  private stopped = false; // the signal fired (onAbort)
-  private lastOrigin: Origin | undefined; // the pool of the last hop's origin
-  private lastPool: Pool | undefined;
-  private lastUrl: string | undefined; // the last plain call's first request (a loop passes the same strings)
+  private readonly dispatcher: Dispatcher;
+  private readonly finish: Finish;
+  // The last plain call's first request (a load loop passes the same strings): fields of the
+  // client it touches anyway, where at 1,000 users another object would be another memory load.
+  private lastUrl: string | undefined;
   private lastMethod: string | undefined;
   private lastFirst: Prepared | undefined;
   private closed = false;
@@ -60,11 +56,9 @@ export class HttpClient implements CallOwner {
   private nextReject: (reason: unknown) => void = () => {};
 
   constructor(options: HttpClientOptions) {
-    this.recorder = options.recorder;
     this.user = options.user;
     this.signal = options.signal;
     const settings = settingsOf(options);
-    this.settings = settings;
     this.clock = settings.clock;
     this.timeoutMs = settings.timeoutMs;
     this.heads = new HeadCache(options.baseUrl, settings.headers);
@@ -73,9 +67,15 @@ export class HttpClient implements CallOwner {
       { maxBodyBytes: settings.maxBodyBytes, rejectUnauthorized: settings.rejectUnauthorized },
       settings.maxIdlePerOrigin,
     );
-    this.storeCookies = settings.storeCookies;
-    this.redirects = new Redirects(settings.maxRedirects, settings.headers, this.stillRunning);
-    this.stopped = this.signal?.aborted === true;
+    this.finish = new Finish(options.recorder, settings.clock, settings.maxBodyBytes, this.signal);
+    const steps: Step[] = [
+      new FollowRedirects({ maxRedirects: settings.maxRedirects, headers: settings.headers, stillRunning: this.stillRunning }),
+      new CookieStep(this.cookies, settings.storeCookies),
+      new RetryStale(),
+    ];
+    if (settings.decompress) steps.unshift(new Decompress(settings.maxBodyBytes));
+    this.dispatcher = compose(this.finish, steps, new Connect(this.pools));
+    this.finish.stopped = this.signal?.aborted === true;
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -106,10 +106,9 @@ export class HttpClient implements CallOwner {
     if (this.closed) return;
     this.closed = true;
     this.signal?.removeEventListener("abort", this.onAbort);
-    if (this.pending !== undefined) settle(this.pending);
+    this.finish.settle();
     this.pools.destroyAll(new HttpError("ECLOSED", "the HTTP client was closed while this request was in flight"));
     this.pools.clear();
-    this.lastOrigin = this.lastPool = undefined;
   }
 
   /** Open sockets across all origins, idle or busy. */
@@ -123,55 +122,25 @@ export class HttpClient implements CallOwner {
    * completed unmarked are recorded by the default rule first, as when the client closes.
    */
   interrupt(reason?: unknown): void {
-    if (this.pending !== undefined) settle(this.pending);
+    this.finish.settle();
     this.pools.destroyAll(abortError(reason));
   }
 
-  // The steps are plain calls over state the client holds itself, and a call is one promise: the
-  // connection tells the call (a CallOwner's waiter) from within the socket's event, and the
-  // client carries it on at once. An async layer or an object per step would cost on every call
-  // (bench/NOTES.md); an async send() and a promise per hop were two promises per request.
+  // A call is one promise: the connection tells the call from within the socket's event, and the
+  // steps carry it on at once. An async layer or a promise per hop would cost on every call (bench/NOTES.md).
   private send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
     const promise = new Promise<HttpResponse>(this.takeSettlers);
     const resolve = this.nextResolve;
     const reject = this.nextReject;
     try {
-      if (this.pending !== undefined && this.pending.length > 0) settle(this.pending);
-      if (this.closed || this.stopped) this.stillRunning(`${method} ${maskCredentials(url)}`);
-      const call = startCall(this, this.clock, method, url, options, this.timeoutMs, this, resolve, reject, this.user?.task ?? undefined);
-      exchange(this.poolOf(call.hop.origin), this.cookies, call);
+      this.finish.settle();
+      if (this.closed || this.finish.stopped) this.stillRunning(`${method} ${maskCredentials(url)}`);
+      const call = new Call(this, { method, url, options, task: this.user?.task ?? undefined, resolve, reject });
+      this.dispatcher.dispatch(call);
     } catch (error) {
       reject(error);
     }
     return promise;
-  }
-
-  /** @internal A hop's response (CallOwner): the next hop, or the call's answer. */
-  hopResponded(call: Call, outcome: RawResponse | HttpError): void {
-    try {
-      if (this.storeCookies) keepCookies(this.cookies, outcome, call.hop);
-      if (!isFinal(call, outcome)) {
-        const final = this.redirects.after(call, outcome);
-        if (final === undefined) return exchange(this.poolOf(call.hop.origin), this.cookies, call);
-        outcome = final;
-      }
-      // A response that completed just as the user was stopped still belongs to a stopped user.
-      if (this.stopped) throw abortError(this.signal?.reason);
-      call.resolve(this.record(call, outcome instanceof HttpError ? outcome : this.decompress(outcome, call)));
-    } catch (error) {
-      call.reject(error);
-    }
-  }
-
-  /** @internal A hop failed: the stale-socket retry (rare: a promise is fine here), then as above. */
-  hopFailed(call: Call, failure: unknown): void {
-    let retried: Promise<RawResponse | HttpError>;
-    try {
-      retried = retry(this.poolOf(call.hop.origin), this.cookies, failure, call);
-    } catch (error) {
-      return call.reject(error);
-    }
-    retried.then((outcome) => this.hopResponded(call, outcome), call.reject);
   }
 
   // The promise's executor, made once: it hands send() the call's resolve and reject.
@@ -180,43 +149,13 @@ export class HttpClient implements CallOwner {
     this.nextReject = reject;
   };
 
-  /** Decoding is part of the response time, as in requests, which decodes before Locust stops the clock. */
-  private decompress(raw: RawResponse, call: Call): RawResponse | HttpError {
-    if (!raw.encoded || !this.settings.decompress) return raw;
-    return decodeBody(raw, this.settings.maxBodyBytes, call.hop.href) ?? raw;
-  }
-
-  private record(call: Call, outcome: RawResponse | HttpError): HttpResponse {
-    const elapsed = this.clock.now() - call.start;
-    const name = call.options.name ?? call.first.target;
-    const failed = outcome instanceof HttpError;
-    const raw = failed ? undefined : outcome;
-    const error = failed ? outcome : undefined;
-    const response = new HttpResponse(
-      raw,
-      error,
-      call.hop.href,
-      elapsed,
-      call.method,
-      name,
-      this.recorder,
-      this.settings.maxBodyBytes,
-      call.task,
-    );
-    if (call.options.catchResponse === true) {
-      this.pending ??= [];
-      this.pending.push(response);
-    } else response.recordByDefault();
-    return response;
-  }
-
   /** Throws when nothing new may start: the client was closed or the user stopped. */
   private readonly stillRunning = (what: string): void => {
     if (this.closed) throw new HttpError("ECLOSED", `${what} on an HttpClient that was already closed`);
     if (this.signal?.aborted) throw abortError(this.signal.reason);
   };
 
-  /** @internal The first request of a call (startCall): the last one again, or from the head cache. */
+  /** @internal The first request of a call (CallSource): the last one again, or from the head cache. */
   firstHop(method: string, url: string, options: RequestOptions): Prepared {
     if (url === this.lastUrl && method === this.lastMethod && isPlain(options)) return this.lastFirst as Prepared;
     const first = this.heads.first(method, url, options);
@@ -228,16 +167,8 @@ export class HttpClient implements CallOwner {
     return first;
   }
 
-  private poolOf(origin: Origin): Pool {
-    if (origin === this.lastOrigin) return this.lastPool as Pool;
-    const pool = this.pools.for(origin);
-    this.lastOrigin = origin;
-    this.lastPool = pool;
-    return pool;
-  }
-
   private readonly onAbort = (): void => {
-    this.stopped = true;
+    this.finish.stopped = true;
     this.interrupt(this.signal?.reason);
   };
 }

@@ -1,13 +1,28 @@
 // Content-Encoding: the gzip and deflate bodies we asked for with Accept-Encoding are decoded once,
 // before the response is recorded, because Locust records len(response.content), the decoded size.
+import type { Call } from "./call.ts";
+import { Step } from "./dispatch.ts";
 import { HttpError } from "./errors.ts";
 import type { RawResponse } from "./raw-response.ts";
 import { decodeHeaders } from "./response.ts";
 
-/** What Accept-Encoding says when decompression is on (requests sends the same without brotli). */
-export const ACCEPT_ENCODING = "gzip, deflate";
-
 type Coding = "gzip" | "deflate";
+
+/**
+ * The decode step, outside the redirect step: only the final response is decoded. Decoding is part
+ * of the response time, as in requests, which decodes before Locust stops the clock.
+ */
+export class Decompress extends Step {
+  constructor(private readonly maxBodyBytes: number) {
+    super();
+  }
+
+  override onResponse(call: Call, raw: RawResponse): void {
+    const error = raw.encoded ? decodeBody(raw, this.maxBodyBytes, call.hop.href) : undefined;
+    if (error === undefined) this.outer.onResponse(call, raw);
+    else this.outer.onFailure(call, error, false);
+  }
+}
 
 /**
  * Decodes the body of `raw` in place. Unknown codings leave the body as received, as urllib3 does;

@@ -1,9 +1,11 @@
 // What a client and a call can be told, and the client's settings once defaults are applied.
 import { systemClock, type Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
-import { ACCEPT_ENCODING } from "./decode.ts";
 import { HttpError } from "./errors.ts";
 import { MAX_IDLE_PER_ORIGIN } from "./pool.ts";
+
+/** What Accept-Encoding says when decompression is on (decode.ts decodes these) (requests sends the same without brotli). */
+export const ACCEPT_ENCODING = "gzip, deflate";
 
 export interface HttpClientOptions {
   /**

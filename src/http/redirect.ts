@@ -2,6 +2,7 @@
 // rules, only 307/308 resend the body, and credentials do not travel to another origin.
 import type { Call } from "./call.ts";
 import { maskCredentials } from "./credentials.ts";
+import { Step } from "./dispatch.ts";
 import { HttpError } from "./errors.ts";
 import type { RawResponse } from "./raw-response.ts";
 import { pathUrl } from "./path-url.ts";
@@ -12,31 +13,40 @@ function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
-/** The hot path's check: a network error, a non-3xx or a manual redirect is the call's answer. */
-export function isFinal(call: Call, outcome: RawResponse | HttpError): boolean {
-  return outcome instanceof HttpError || !isRedirect(outcome.status) || call.options.redirect === "manual";
+/** The redirect step's settings: the client's, made once. */
+export interface RedirectSettings {
+  readonly maxRedirects: number;
+  readonly headers: Readonly<Record<string, string>>; // the client's defaults, for the next hop's bytes
+  /** Throws when the user was stopped or the client closed: between hops nothing new may start. */
+  readonly stillRunning: (what: string) => void;
 }
 
-/** The redirect step: after each hop, the call's answer, or the next hop to send. */
-export class Redirects {
-  constructor(
-    private readonly maxRedirects: number,
-    private readonly defaults: Readonly<Record<string, string>>,
-    /** Throws when the user was stopped or the client closed: between hops nothing new may start. */
-    private readonly stillRunning: (what: string) => void,
-  ) {}
+/** After each hop: the response (a non-3xx, a manual redirect, a 3xx without Location), a failure, or the next hop sent. */
+export class FollowRedirects extends Step {
+  constructor(private readonly settings: RedirectSettings) {
+    super();
+  }
 
-  /** The final outcome; or undefined after setting `call.hop` to the redirect to send next. */
-  after(call: Call, outcome: RawResponse | HttpError): RawResponse | HttpError | undefined {
-    if (outcome instanceof HttpError || isFinal(call, outcome)) return outcome;
-    const next = nextHop(call.hop, outcome, this.defaults);
-    if (next === undefined) return outcome; // a 3xx without Location is the final answer, as in requests
-    if (next instanceof HttpError) return next;
-    if (++call.redirects > this.maxRedirects)
-      return new HttpError("EREDIRECT", `more than ${this.maxRedirects} redirects for ${maskCredentials(call.url)}, last to ${next.href}`);
-    this.stillRunning(`following redirects for ${maskCredentials(call.url)}`);
-    call.hop = next;
-    return undefined;
+  override onResponse(call: Call, response: RawResponse): void {
+    // The hot path's check: only a 3xx the call follows goes on to the next hop.
+    const next = isRedirect(response.status) && call.options.redirect !== "manual" ? this.nextOf(call, response) : undefined;
+    if (next === undefined) this.outer.onResponse(call, response);
+    else if (next instanceof HttpError) this.outer.onFailure(call, next, false);
+    else {
+      this.settings.stillRunning(`following redirects for ${maskCredentials(call.url)}`);
+      call.to(next);
+      this.inner.dispatch(call);
+    }
+  }
+
+  /** The hop after a 3xx; undefined when it has no Location (then it is the answer, as in requests). */
+  private nextOf(call: Call, response: RawResponse): Prepared | HttpError | undefined {
+    const next = nextHop(call.hop, response, this.settings.headers);
+    if (next === undefined || next instanceof HttpError) return next;
+    const max = this.settings.maxRedirects;
+    if (++call.redirects > max)
+      return new HttpError("EREDIRECT", `more than ${max} redirects for ${maskCredentials(call.url)}, last to ${next.href}`);
+    return next;
   }
 }
 
