@@ -1,6 +1,7 @@
 // Incremental HTTP/1.x response parser: the head (head.ts), then the body by Content-Length,
 // chunks or the close, fed chunk by chunk as the socket delivers them.
 import { FAILED, NEED_MORE, scanHead, type HeadInfo } from "./head.ts";
+import { HeadCarry, MAX_HEAD_BYTES } from "./head-carry.ts";
 import { RawResponse } from "./raw-response.ts";
 
 export type { RawResponse }; // what execute() hands back, for the parser's own tests
@@ -18,7 +19,6 @@ const S_HEAD = 0,
 const S_TRAILER = 7,
   S_TRAILER_LINE = 8,
   S_DONE = 9;
-const MAX_HEAD_BYTES = 64 * 1024;
 
 // One for all parsers: scanHead fills it and readHead reads it at once, so it stays in the cache,
 // where one per connection was one more memory load per response at 1,000 users.
@@ -40,9 +40,8 @@ export class ResponseParser {
   error = "";
   private state = S_DONE;
   private noBody = false;
-  /** Head bytes so far when the head spans chunks: pendingLength of them, in a buffer we own. */
-  private pendingHead: Uint8Array | null = null;
-  private pendingLength = 0;
+  /** Head bytes so far when the head spans chunks. */
+  private readonly carry = new HeadCarry();
   private res: RawResponse | null = null;
   private remaining = 0;
   private chunkSize = 0;
@@ -54,8 +53,7 @@ export class ResponseParser {
   begin(noBody: boolean): void {
     this.state = S_HEAD;
     this.noBody = noBody;
-    this.pendingHead = null;
-    this.pendingLength = 0;
+    this.carry.clear();
     this.res = null;
   }
 
@@ -186,21 +184,9 @@ export class ResponseParser {
     }
   }
 
-  /** Appends bytes of an unfinished head to our buffer (grown by doubling, up to the cap). */
+  /** Appends bytes of an unfinished head, up to the cap. */
   private keepHead(bytes: Uint8Array): number {
-    const have = this.pendingLength;
-    const need = have + bytes.length;
-    if (need > MAX_HEAD_BYTES) return this.fail(`response head is larger than ${MAX_HEAD_BYTES} bytes`);
-    let pending = this.pendingHead;
-    if (pending === null || pending.length < need) {
-      const grown = new Uint8Array(Math.min(MAX_HEAD_BYTES, Math.max(need, 2 * (pending?.length ?? 0), 1024)));
-      if (pending !== null) grown.set(pending.subarray(0, have));
-      pending = grown;
-      this.pendingHead = grown;
-    }
-    pending.set(bytes, have);
-    this.pendingLength = need;
-    return NEED_MORE;
+    return this.carry.keep(bytes) ? NEED_MORE : this.fail(`response head is larger than ${MAX_HEAD_BYTES} bytes`);
   }
 
   /** Parses the head; returns the offset in `chunk` after it, NEED_MORE or FAILED. */
@@ -208,29 +194,17 @@ export class ResponseParser {
     let buf = chunk;
     let start = pos;
     let shift = 0; // buf index minus chunk index
-    const pending = this.pendingHead;
-    if (pending !== null) {
-      const have = this.pendingLength;
-      // Once the status line is in, only a blank line ends the head: until one arrives, append
-      // instead of rescanning the whole head per chunk (quadratic: a 64 KiB head trickled in
-      // byte by byte took 3.3 s of CPU).
-      const lf = pending.indexOf(10);
-      if (lf >= 0 && lf < have && !blankLineIn(pending, have, chunk, pos)) return this.keepHead(chunk.subarray(pos));
-      buf = new Uint8Array(have + chunk.length - pos);
-      buf.set(pending.subarray(0, have));
-      buf.set(chunk.subarray(pos), have);
+    const carry = this.carry;
+    if (carry.carrying) {
+      if (carry.waitsForBlankLine(chunk, pos)) return this.keepHead(chunk.subarray(pos));
+      buf = carry.joined(chunk, pos);
       start = 0;
-      shift = have - pos;
+      shift = carry.length - pos;
     }
     const end = scanHead(buf, start, head);
     if (end === FAILED) return this.fail(head.error);
-    if (end === NEED_MORE) {
-      this.pendingHead = null;
-      this.pendingLength = 0;
-      return this.keepHead(buf.subarray(start));
-    }
-    this.pendingHead = null;
-    this.pendingLength = 0;
+    carry.clear();
+    if (end === NEED_MORE) return this.keepHead(buf.subarray(start));
     const status = head.status;
     if (status >= 100 && status < 200 && status !== 101) return end - shift; // interim (100, 103): the real one follows
     const res = new RawResponse(status, buf, start, end);
@@ -252,17 +226,4 @@ export class ResponseParser {
     this.sizeDigits = 0;
     return end - shift;
   }
-}
-
-/** Does an empty line (LF LF or LF CR LF) end in chunk[pos..], counting the kept bytes before it? */
-function blankLineIn(kept: Uint8Array, have: number, chunk: Uint8Array, pos: number): boolean {
-  let last = have >= 1 ? kept[have - 1] : 0;
-  let beforeLast = have >= 2 ? kept[have - 2] : 0;
-  for (let i = pos; i < chunk.length; i++) {
-    const c = chunk[i];
-    if (c === 10 && (last === 10 || (last === 13 && beforeLast === 10))) return true;
-    beforeLast = last;
-    last = c;
-  }
-  return false;
 }
