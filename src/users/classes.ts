@@ -67,20 +67,6 @@ export function tasksFor<T extends Tagged>(tasks: readonly T[], edit: ClassEdit 
 }
 
 /**
- * The host new users of a class get. Locust's worker sets every class's host to the spawn's host
- * when there is one (start_worker), so a web UI host edit only shows when the master has none.
- */
-export function hostFor(
-  spawnHost: string | null | undefined,
-  edit: ClassEdit | undefined,
-  fallback: string | undefined,
-): string | undefined {
-  if (spawnHost) return spawnHost;
-  if (edit?.host) return edit.host;
-  return fallback;
-}
-
-/**
  * The engine's view of the master's say over classes: web UI edits and the test's tag filter,
  * with each class's resulting task list cached until either changes. Warns once when a class is
  * left without tasks, as Locust does ("had no tasks left after filtering").
@@ -123,7 +109,8 @@ export class ClassControls<T extends Tagged> {
     return tasks;
   }
 
-  hostFor(className: string, spawnHost: string | null | undefined, fallback: string | undefined): string | undefined {
-    return hostFor(spawnHost, this.edits.get(className), fallback);
+  /** The web UI's host for a class, if it edited one (targetHost decides whether it shows). */
+  editedHost(className: string): string | null | undefined {
+    return this.edits.get(className)?.host;
   }
 }

@@ -11,10 +11,10 @@ import { sleep } from "./sleep.ts";
 import type { SleepQueue } from "./sleep-queue.ts";
 
 export interface ContextEnvironment {
-  /** The spawn's host, or the worker's --host when the master sends none. */
-  host: string | undefined;
-  /** What the spawn said (null: none); a web UI class host edit shows only without one, as in Locust. */
+  /** The spawn's host (null: none); without a master, absent. */
   masterHost?: string | null;
+  /** This process's --host (or LOADWORKER_HOST): the host when nothing else gives one (target-host.ts). */
+  host: string | undefined;
   workerIndex: number;
   parsedOptions: Readonly<Record<string, unknown>>;
 }
@@ -29,8 +29,8 @@ export interface ContextParts {
   signal: AbortSignal;
   recorder: Recorder;
   log: Logger;
-  /** The user's target host, when it is not simply env().host (a web UI class edit). */
-  host?: () => string | undefined;
+  /** The user's target host (target-host.ts), read on every access: the master may change it. */
+  host: () => string | undefined;
   /** Custom messages to the master; absent without one (--run-tasks). */
   sendMessage?: (type: string, data: unknown) => void;
   /** The pool's sleeps on one timer; without it, a timer per sleep. */
@@ -82,7 +82,7 @@ class Context implements UserContext<unknown> {
   }
 
   get host(): string | undefined {
-    return this.parts.host ? this.parts.host() : this.parts.env().host;
+    return this.parts.host();
   }
   get workerIndex(): number {
     return this.parts.env().workerIndex;

@@ -16,6 +16,7 @@ import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 import { SleepQueue } from "./sleep-queue.ts";
 import { ClassControls } from "./classes.ts";
+import { targetHost } from "./target-host.ts";
 import type { TaskScope } from "./current.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
@@ -143,7 +144,7 @@ export class UserPool {
     const controller = new AbortController();
     const stopRequest = new UserStop();
     const userId = this.nextUserId++;
-    const hostNow = () => this.classes.hostFor(className, this.env.masterHost, this.env.host);
+    const hostNow = () => targetHost({ master: this.env.masterHost, classEdit: this.classes.editedHost(className), flag: this.env.host });
     const activity = newActivity();
     const client = this.opts.makeClient(hostNow(), controller.signal, def.http, activity);
     let ctx: UserContext<unknown>;

@@ -8,6 +8,7 @@ import { errorText } from "../stats/index.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { closeConnections, createUserContext } from "./context.ts";
 import type { UserContext } from "../api/definitions.ts";
+import { targetHost } from "./target-host.ts";
 import { runWithRecorder } from "./current.ts";
 import type { Plan } from "../api/plan.ts";
 import { describeException } from "./exceptions.ts";
@@ -71,6 +72,7 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
         className: user.name,
         def: user,
         env: () => env,
+        host: () => targetHost({ flag: opts.host }),
         client,
         signal: controller.signal,
         recorder,

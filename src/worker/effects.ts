@@ -6,6 +6,7 @@ import type { WorkerMessage } from "../protocol/index.ts";
 import type { Stats } from "../stats/index.ts";
 import { tagFilterFrom } from "../users/classes.ts";
 import type { UserPool } from "../users/pool.ts";
+import { targetHost } from "../users/target-host.ts";
 import type { WorkerControls } from "./controls.ts";
 import type { Effect } from "./effect.ts";
 import type { WorkerLink } from "./link.ts";
@@ -60,7 +61,10 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
     case "test_start": {
       // Locust's worker filters tasks by the master's tags when a test starts.
       t.pool.classes.setTagFilter(tagFilterFrom(effect.parsedOptions));
-      const hooks = t.controls.testStart({ host: effect.host ?? t.defaultHost, parsedOptions: effect.parsedOptions });
+      const hooks = t.controls.testStart({
+        host: targetHost({ master: effect.host, flag: t.defaultHost }),
+        parsedOptions: effect.parsedOptions,
+      });
       t.beforeSpawn = hooks;
       void hooks?.then(() => {
         if (t.beforeSpawn === hooks) t.beforeSpawn = undefined;
@@ -69,8 +73,8 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
     }
     case "apply_spawn":
       t.pool.env = {
-        host: effect.host ?? t.defaultHost,
         masterHost: effect.host,
+        host: t.defaultHost,
         workerIndex: t.workerIndex(),
         parsedOptions: effect.parsedOptions,
       };
@@ -88,7 +92,8 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
       t.usersGone = t.pool.stopAll(effect.graceSeconds ?? 0);
       return;
     case "test_stop":
-      void t.controls.testStop({ host: t.pool.env.host, parsedOptions: t.pool.env.parsedOptions }, t.usersGone);
+      const { masterHost, host, parsedOptions } = t.pool.env;
+      void t.controls.testStop({ host: targetHost({ master: masterHost, flag: host }), parsedOptions }, t.usersGone);
       return;
     case "update_class":
       return t.pool.classes.update(effect.update);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { NO_TAG_FILTER, applyClassUpdate, hostFor, passesTags, tagFilterFrom, tasksFor } from "../../src/users/classes.ts";
+import { NO_TAG_FILTER, applyClassUpdate, passesTags, tagFilterFrom, tasksFor } from "../../src/users/classes.ts";
 
 const tasks = [{ name: "browse", tags: ["read"] }, { name: "buy", tags: ["write", "slow"] }, { name: "health" }];
 const names = (list: ReadonlyArray<{ name: string }>) => list.map((t) => t.name);
@@ -46,12 +46,5 @@ describe("web UI class edits (update_user_class)", () => {
     expect(names(tasksFor(tasks, { tasks: ["buy", "health", "unknown"] }, NO_TAG_FILTER))).toEqual(["buy", "health"]);
     expect(names(tasksFor(tasks, { tasks: ["buy", "health"] }, tagFilterFrom({ exclude_tags: ["write"] })))).toEqual(["health"]);
     expect(tasksFor(tasks, { tasks: [] }, NO_TAG_FILTER)).toEqual([]);
-  });
-
-  test("the spawn's host wins over a class host edit, as Locust's start_worker does; the edit shows without one", () => {
-    expect(hostFor("http://spawn", { host: "http://edit" }, "http://flag")).toBe("http://spawn");
-    expect(hostFor(null, { host: "http://edit" }, "http://flag")).toBe("http://edit");
-    expect(hostFor(null, { host: "" }, "http://flag")).toBe("http://flag");
-    expect(hostFor(null, undefined, undefined)).toBeUndefined();
   });
 });

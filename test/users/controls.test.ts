@@ -114,9 +114,9 @@ describe("tags and web UI edits shape the users started afterwards", () => {
   test("a host edit shows only when the master sends no host, as Locust's start_worker does", () => {
     const { pool, clients } = harness(user);
     pool.classes.update({ userClassName: "Tagged", host: "http://edited" });
-    pool.env = { host: "http://spawn", masterHost: "http://spawn", workerIndex: 0, parsedOptions: {} };
+    pool.env = { masterHost: "http://spawn", host: "http://flag", workerIndex: 0, parsedOptions: {} };
     pool.setTargets({ Tagged: 1 }, 1);
-    pool.env = { host: "http://flag", masterHost: null, workerIndex: 0, parsedOptions: {} };
+    pool.env = { masterHost: null, host: "http://flag", workerIndex: 0, parsedOptions: {} };
     pool.setTargets({ Tagged: 2 }, 1);
     expect(clients.map((c) => c.host)).toEqual(["http://spawn", "http://edited"]);
   });

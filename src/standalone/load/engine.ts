@@ -13,6 +13,7 @@ import { describeException } from "../../users/exceptions.ts";
 import { nameWatcher } from "../../users/names.ts";
 import { UserPool } from "../../users/pool.ts";
 import { stallSuspects, watchStalls } from "../../users/stalls.ts";
+import { targetHost } from "../../users/target-host.ts";
 import type { RateLimiter } from "../../users/rate-limit.ts";
 import { runTestHooks } from "../../users/test-hooks.ts";
 import type { RunOptions } from "../options/run-options.ts";
@@ -86,7 +87,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     processes: share.count,
   };
   pool.env = { host: options.host, workerIndex: share.index, parsedOptions };
-  const hookCtx = { workerIndex: share.index, host: options.host, parsedOptions, log };
+  const hookCtx = { workerIndex: share.index, host: targetHost({ flag: options.host }), parsedOptions, log };
   const scope: TaskScope = { recorder: stats.recorder, sendMessage: () => {} };
   const weighted = classes.map((c) => ({ name: c.name, weight: c.weight }));
   const ownUsers = usersInShare(options.users, share);
