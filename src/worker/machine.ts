@@ -3,11 +3,10 @@
 // directly, without sockets or timers.
 import type { MasterMessage } from "../protocol/index.ts";
 import type { Effect, HeartbeatState, Transition } from "./effect.ts";
-import { type MachineState, canReport } from "./state.ts";
-import { afterSilence, onReportDue } from "./silence.ts";
+import { onAck, onConnected, onRegistrationTick } from "./registration.ts";
+import { onReportDue } from "./silence.ts";
+import { type MachineState, type SpawnMessage, canReport, holdingStats, isRegistered, testRunning, withPhase } from "./state.ts";
 import { LOCUST_TIMING, type Timing } from "./timing.ts";
-
-type SpawnMessage = Extract<MasterMessage, { type: "spawn" }>;
 
 export type MachineEvent =
   | { type: "connected" }
@@ -31,7 +30,7 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       // The socket reports every failed attempt; say it once per outage.
       return {
         state: { ...state, linkUp: false },
-        effects: state.registered && state.linkUp ? [log("warn", "lost the connection to the master; reconnecting")] : [],
+        effects: isRegistered(state) && state.linkUp ? [log("warn", "lost the connection to the master; reconnecting")] : [],
       };
     case "message":
       return onMessage(state, event.message, now);
@@ -48,93 +47,54 @@ export function transition(state: MachineState, event: MachineEvent, now: number
       if (event.seq !== state.spawnSeq || state.phase !== "spawning") return { state, effects: [] };
       // A master that does not know us answers spawning_complete with quit (2.47) or dies on it
       // (< 2.15): only send it where canReport; otherwise the next stats report carries the counts.
-      return { state: { ...state, phase: "running" }, effects: canReport(state) ? [{ type: "spawning_complete" }] : [] };
-    case "stopped": {
-      if (state.phase !== "stopping" || event.seq !== state.stopSeq) return { state, effects: [] };
-      // Flush before client_stopped: the master merges late stats, and then forgets us until client_ready.
-      // Without a master that knows us, say nothing: our stats (zero users) and heartbeats tell it later.
-      const effects: Effect[] = canReport(state)
-        ? [
-            { type: "stats", final: false },
-            { type: "send", message: "client_stopped" },
-            { type: "send", message: "client_ready" },
-          ]
-        : [];
-      const ready: MachineState = { ...state, phase: "ready", readySentAt: now, pendingSpawn: null, testRunning: false };
-      if (state.testRunning) effects.push({ type: "test_stop" });
-      if (!state.pendingSpawn) return { state: ready, effects };
-      const next = onSpawn(ready, state.pendingSpawn);
-      return { state: next.state, effects: [...effects, ...next.effects] };
-    }
+      return { state: withPhase(state, { phase: "running" }), effects: canReport(state) ? [{ type: "spawning_complete" }] : [] };
+    case "stopped":
+      return onStopped(state, event.seq, now);
     case "shutdown":
       return quit(state, "shutting down");
   }
 }
 
-function onConnected(state: MachineState, now: number): Transition {
-  if (!state.registered) return register(state, now, []);
-  if (state.masterHeartbeats) {
-    // Same master after a network blip, or a restarted one that has never heard of us: its heartbeat reply tells.
-    return { state: { ...state, probeSince: now }, effects: [log("info", "reconnected to the master")] };
-  }
-  // A master that never answers heartbeats (< 2.19) cannot tell us whether it knows us, so say
-  // client_ready again (a restarted one learns of us) but keep users and stats: after a mere
-  // network blip the same master would not re-dispatch them (its dispatcher stays "in progress").
-  // Its next spawn applies in place (counts are absolute); our stats restore its user count.
-  return register({ ...state, registered: false, keptUsers: true }, now, [
-    log("info", "reconnected to a master that does not answer heartbeats (Locust < 2.19); registering again, keeping users"),
-  ]);
+function onStopped(state: MachineState, seq: number, now: number): Transition {
+  if (state.phase !== "stopping" || seq !== state.stopSeq) return { state, effects: [] };
+  // Flush before client_stopped: the master merges late stats, and then forgets us until client_ready.
+  // Without a master that knows us, say nothing: our stats (zero users) and heartbeats tell it later.
+  const effects: Effect[] = canReport(state)
+    ? [
+        { type: "stats", final: false },
+        { type: "send", message: "client_stopped" },
+        { type: "send", message: "client_ready" },
+      ]
+    : [];
+  const ready = withPhase({ ...state, readySentAt: now }, { phase: "ready", carryStats: false });
+  if (state.testRunning) effects.push({ type: "test_stop" });
+  if (!state.pendingSpawn) return { state: ready, effects };
+  const next = onSpawn(ready, state.pendingSpawn);
+  return { state: next.state, effects: [...effects, ...next.effects] };
 }
 
 function onMessage(state: MachineState, message: MasterMessage, now: number): Transition {
   switch (message.type) {
-    case "ack": {
-      const effects: Effect[] = [];
-      if (!state.registered) effects.push(log("info", `registered with the master as worker index ${message.index}`));
-      // Kept users through a reconnect to an old master, but a new index means a new master: start clean.
-      if (state.keptUsers && message.index !== state.workerIndex) {
-        effects.push(
-          log("info", "the master gave a new worker index: it restarted; dropping the old test's users"),
-          { type: "kill_users" },
-          { type: "reset_stats" },
-        );
-        if (state.testRunning) effects.push({ type: "test_stop" });
-        return {
-          state: {
-            ...state,
-            registered: true,
-            keptUsers: false,
-            quickTries: 0,
-            carryStats: false,
-            phase: "ready",
-            workerIndex: message.index,
-            probeSince: null,
-            lastSpawnTimestamp: -Infinity,
-            testRunning: false,
-          },
-          effects,
-        };
-      }
-      const phase = state.phase === "connecting" ? "ready" : state.phase;
-      return {
-        state: { ...state, registered: true, keptUsers: false, quickTries: 0, phase, workerIndex: message.index, probeSince: null },
-        effects,
-      };
-    }
+    case "ack":
+      return onAck(state, message);
     case "heartbeat":
       return {
-        state: { ...state, masterHeartbeats: true, lastMasterHeartbeatAt: now, probeSince: null, unansweredHeartbeats: 0 },
+        state: {
+          ...state,
+          heartbeats: { lastAt: now, unanswered: 0, holdingStats: holdingStats(state) },
+          registration: state.registration.status === "probing" ? { status: "registered" } : state.registration,
+        },
         effects: [],
       };
     case "spawn":
       return onSpawn(state, message);
     case "stop": {
-      if (!state.registered) return { state, effects: [] };
+      if (!isRegistered(state)) return { state, effects: [] };
       // Stop, spawn, stop while stopping: the master's last word is stop, so the spawn is void.
       if (state.phase === "stopping") return { state: { ...state, pendingSpawn: null }, effects: [] };
       const stopSeq = state.stopSeq + 1;
       return {
-        state: { ...state, phase: "stopping", stopSeq },
+        state: withPhase({ ...state, stopSeq }, { phase: "stopping", pendingSpawn: null, testRunning: testRunning(state) }),
         effects: [{ type: "stop_users", seq: stopSeq, stopTimeout: state.stopTimeout }],
       };
     }
@@ -174,7 +134,7 @@ function onMessage(state: MachineState, message: MasterMessage, now: number): Tr
 }
 
 function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
-  if (!state.registered) return { state, effects: [log("debug", "ignoring a spawn while not registered")] };
+  if (!isRegistered(state)) return { state, effects: [log("debug", "ignoring a spawn while not registered")] };
   if (state.phase === "stopping") {
     // Locust's worker handles messages one at a time, so a spawn waits until the stop is done.
     return {
@@ -191,10 +151,10 @@ function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
   const newTest = state.phase === "ready";
   // A new test starts from zero; stats kept through a lost registration go out first (a report
   // zeroes them too), so the master that took us back counts every request we made.
-  if (newTest) effects.push(state.carryStats ? { type: "stats", final: false } : { type: "reset_stats" });
+  if (state.phase === "ready") effects.push(state.carryStats ? { type: "stats", final: false } : { type: "reset_stats" });
   // Locust fires test_start once per test, before its first users start; a test that is still
-  // "running" here (kept through a reconnect) does not start again.
-  if (newTest && !state.testRunning) effects.push({ type: "test_start", host: spawn.host, parsedOptions: spawn.parsedOptions });
+  // "running" (kept through a reconnect) does not start again.
+  if (newTest) effects.push({ type: "test_start", host: spawn.host, parsedOptions: spawn.parsedOptions });
   const seq = state.spawnSeq + 1;
   effects.push({
     type: "apply_spawn",
@@ -205,111 +165,27 @@ function onSpawn(state: MachineState, spawn: SpawnMessage): Transition {
     parsedOptions: spawn.parsedOptions,
   });
   const resetStatsOnComplete = spawn.parsedOptions.reset_stats === true;
-  const carryStats = state.carryStats && !newTest;
-  return {
-    state: {
-      ...state,
-      phase: "spawning",
-      spawnSeq: seq,
-      lastSpawnTimestamp: spawn.timestamp,
-      stopTimeout: spawn.stopTimeout,
-      resetStatsOnComplete,
-      testRunning: true,
-      carryStats,
-    },
-    effects,
-  };
+  const next = { ...state, spawnSeq: seq, lastSpawnTimestamp: spawn.timestamp, stopTimeout: spawn.stopTimeout, resetStatsOnComplete };
+  return { state: withPhase(next, { phase: "spawning" }), effects };
 }
 
 function onTick(state: MachineState, now: number, timing: Timing): Transition {
-  if (!state.registered) {
-    // After a silence, the master may still hold our old connection and ignore this one: a
-    // client_ready unanswered for a moment calls for a new connection (see Timing).
-    const quick = state.quickTries > 0;
-    const wait = quick && state.readyTries > 0 ? timing.silentReadyAckMs : timing.clientReadyRetryMs;
-    const due = state.linkUp && (state.readySentAt === null || now - state.readySentAt >= wait);
-    if (!due) return { state, effects: [] };
-    if (state.readyTries >= (quick ? 1 : timing.readyTriesPerConnection)) {
-      const why = `no ack from the master after ${state.readyTries} client_ready; trying a new connection`;
-      return {
-        state: { ...state, linkUp: false, readySentAt: null, readyTries: 0, quickTries: Math.max(0, state.quickTries - 1) },
-        effects: [log("warn", why), { type: "reconnect", reason: why }],
-      };
-    }
-    return register(state, now, []);
-  }
-  if (state.probeSince !== null && now - state.probeSince >= timing.registrationProbeMs) {
-    return reRegister(state, now, "the master does not know this worker any more (it restarted?); registering again");
-  }
-  if (state.lastMasterHeartbeatAt !== null && now - state.lastMasterHeartbeatAt >= timing.masterHeartbeatTimeoutMs) {
-    // The connection itself may be dead without a reset (a lost node, a dropped NAT entry): open a new one.
-    const seconds = timing.masterHeartbeatTimeoutMs / 1000;
-    if (!state.linkUp)
-      return reRegister(
-        state,
-        now,
-        `no heartbeat from the master for ${seconds}s; stopping users, reconnecting and registering again`,
-        true,
-      );
-    // Connected but silent: the same master, frozen or cut off. It counts on our stats when it is back.
-    return afterSilence(
-      reRegister(
-        state,
-        now,
-        `no heartbeat from the master for ${seconds}s (frozen? paused? cut off?); stopping users (tasks in flight get ${timing.silentStopSeconds}s), keeping their stats for the master, reconnecting and registering again`,
-        true,
-      ),
-      timing,
-    );
-  }
+  const registration = onRegistrationTick(state, now, timing);
+  if (registration !== undefined) return registration;
   if (!state.linkUp) return { state, effects: [] };
   const hb: HeartbeatState =
     state.phase === "spawning" ? "spawning" : state.phase === "ready" || state.phase === "connecting" ? "ready" : "running";
-  return { state: { ...state, unansweredHeartbeats: state.unansweredHeartbeats + 1 }, effects: [{ type: "heartbeat", state: hb }] };
-}
-
-function register(state: MachineState, now: number, effects: Effect[]): Transition {
-  return {
-    state: { ...state, readySentAt: now, readyTries: state.readyTries + 1 },
-    effects: [...effects, { type: "send", message: "client_ready" }],
-  };
-}
-
-function reRegister(state: MachineState, now: number, why: string, reconnect = false): Transition {
-  const fresh: MachineState = {
-    ...state,
-    phase: "connecting",
-    registered: false,
-    probeSince: null,
-    lastMasterHeartbeatAt: null,
-    masterHeartbeats: false,
-    lastSpawnTimestamp: -Infinity,
-    pendingSpawn: null,
-    // A stop still finishing belongs to the old registration: its "stopped" must not count.
-    stopSeq: state.stopSeq + 1,
-    carryStats: false,
-    holdingStats: false,
-    unansweredHeartbeats: 0,
-    testRunning: false,
-  };
-  const effects: Effect[] = [log("warn", why), { type: "kill_users" }, { type: "reset_stats" }];
-  if (state.testRunning) effects.push({ type: "test_stop" });
-  // After a reconnect, the "connected" event sends client_ready on the new connection.
-  if (reconnect)
-    return {
-      state: { ...fresh, linkUp: false, readySentAt: null, readyTries: 0 },
-      effects: [...effects, { type: "reconnect", reason: why }],
-    };
-  return fresh.linkUp ? register(fresh, now, effects) : { state: { ...fresh, readySentAt: null }, effects };
+  const heartbeats = state.heartbeats === null ? null : { ...state.heartbeats, unanswered: state.heartbeats.unanswered + 1 };
+  return { state: { ...state, heartbeats }, effects: [{ type: "heartbeat", state: hb }] };
 }
 
 function quit(state: MachineState, why: string): Transition {
   const effects: Effect[] = [log("info", `${why}: sending final stats and quit`)];
   // The master waits only 0.5 s after its quit: final stats (every class at zero) and quit go
   // out at once, before the users are dropped, so the report still names their classes.
-  if (state.registered) effects.push({ type: "stats", final: true }, { type: "send", message: "quit" });
+  if (isRegistered(state)) effects.push({ type: "stats", final: true }, { type: "send", message: "quit" });
   effects.push({ type: "kill_users" });
-  if (state.testRunning) effects.push({ type: "test_stop" });
+  if (testRunning(state)) effects.push({ type: "test_stop" });
   effects.push({ type: "exit", code: 0 });
-  return { state: { ...state, phase: "quitting", testRunning: false }, effects };
+  return { state: withPhase(state, { phase: "quitting" }), effects };
 }

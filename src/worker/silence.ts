@@ -14,15 +14,18 @@ const QUIET_HEARTBEATS = 3;
 // write piles up in buffers, and is lost if the connection is dropped. Stats held here stay in
 // the worker's stats, merged, and go out in one report once it answers again.
 export function onReportDue(state: MachineState, now: number, timing: Timing): Transition {
-  const quietMs = state.masterHeartbeats && state.lastMasterHeartbeatAt !== null ? now - state.lastMasterHeartbeatAt : 0;
-  if (quietMs >= timing.masterQuietMs && state.unansweredHeartbeats >= QUIET_HEARTBEATS) {
-    if (state.holdingStats) return { state, effects: [] };
+  const heartbeats = state.heartbeats;
+  if (heartbeats === null) return { state, effects: [{ type: "stats", final: false }] };
+  const quietMs = now - heartbeats.lastAt;
+  if (quietMs >= timing.masterQuietMs && heartbeats.unanswered >= QUIET_HEARTBEATS) {
+    if (heartbeats.holdingStats) return { state, effects: [] };
     const why = `the master has not answered a heartbeat for ${Math.round(quietMs / 1000)}s (frozen, overloaded, paused?); holding stats until it does: they are kept and merged, none is lost. If it stays silent, check the master process (its CPU, whether it was stopped)`;
-    return { state: { ...state, holdingStats: true }, effects: [log("warn", why)] };
+    return { state: { ...state, heartbeats: { ...heartbeats, holdingStats: true } }, effects: [log("warn", why)] };
   }
   const effects: Effect[] = [{ type: "stats", final: false }];
-  if (state.holdingStats) effects.unshift(log("info", "the master answers again; sending the stats held meanwhile"));
-  return { state: { ...state, holdingStats: false }, effects };
+  if (!heartbeats.holdingStats) return { state, effects };
+  effects.unshift(log("info", "the master answers again; sending the stats held meanwhile"));
+  return { state: { ...state, heartbeats: { ...heartbeats, holdingStats: false } }, effects };
 }
 
 /**
@@ -34,7 +37,10 @@ export function afterSilence(lost: Transition, timing: Timing): Transition {
   const effects = lost.effects
     .filter((e) => e.type !== "reset_stats")
     .map((e): Effect => (e.type === "kill_users" ? { type: "kill_users", graceSeconds: timing.silentStopSeconds } : e));
-  return { state: { ...lost.state, carryStats: true, quickTries: QUICK_CONNECTIONS, holdingStats: false }, effects };
+  // reRegister left it connecting, unregistered and without heartbeats (so holding nothing).
+  const state = lost.state;
+  if (state.phase !== "connecting" || state.registration.status !== "unregistered") return { state, effects };
+  return { state: { ...state, carryStats: true, registration: { ...state.registration, quickTries: QUICK_CONNECTIONS } }, effects };
 }
 
 const log = (level: "info" | "warn", message: string): Effect => ({ type: "log", level, message });

@@ -20,7 +20,7 @@ import { createControls } from "./controls.ts";
 import { type EffectTarget, performEffect } from "./effects.ts";
 import type { LinkEvents, LinkFactory } from "./link.ts";
 import { type MachineEvent, transition } from "./machine.ts";
-import { type MachineState, canReport, initialState } from "./state.ts";
+import { type MachineState, canReport, holdingStats, initialState } from "./state.ts";
 import type { LogBuffer } from "./logs.ts";
 import { LOCUST_TIMING, type Timing } from "./timing.ts";
 import { type Usage, usageMeter } from "./usage.ts";
@@ -90,7 +90,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     log,
     (r) => {
       // Not into a connection the master does not read: counted as held back, and said.
-      if (!canReport(state) || state.holdingStats) return false;
+      if (!canReport(state) || holdingStats(state)) return false;
       send({ type: "exception", msg: r.msg, traceback: r.traceback });
       return true;
     },

@@ -10,7 +10,7 @@ const SRC = join(ROOT, "src");
 /** About 200 lines per file (STYLE.md); a file past this is two things. */
 const MAX_LINES = 250;
 /** Grown past the limit by the first Biome format (lines wrapped at 140); each is being split. */
-const FORMAT_GREW = new Set(["http/parser.ts", "worker/machine.ts"]);
+const FORMAT_GREW = new Set<string>([]);
 
 describe("src/", () => {
   const sources = readSources(SRC);
