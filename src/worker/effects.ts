@@ -91,10 +91,11 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
     case "kill_users":
       t.usersGone = t.pool.stopAll(effect.graceSeconds ?? 0);
       return;
-    case "test_stop":
+    case "test_stop": {
       const { masterHost, host, parsedOptions } = t.pool.env;
       void t.controls.testStop({ host: targetHost({ master: masterHost, flag: host }), parsedOptions }, t.usersGone);
       return;
+    }
     case "update_class":
       return t.pool.classes.update(effect.update);
     case "custom_message":
