@@ -4,6 +4,7 @@
 // One promise per call, the one the task awaits, and no promise or object per hop (at 1,000 users
 // those were a quarter of the objects a request allocated: bench/workers/README.md).
 import { systemClock, type Clock } from "../clock.ts";
+import type { ClientState } from "./client-state.ts";
 import type { ResponseWaiter } from "./connection.ts";
 import { ConnectionFailure, type HttpError } from "./errors.ts";
 import { checkTimeout, type RequestOptions } from "./options.ts";
@@ -34,14 +35,16 @@ export interface CallInit {
   readonly reject: (reason: unknown) => void;
 }
 
-/** What a call takes from its client: the clock, the default timeout and the first request's bytes. */
+/** What a call takes from its client: its state (the steps read it), the clock, the default timeout and the first request's bytes. */
 export interface CallSource {
+  readonly state: ClientState;
   readonly clock: Clock;
   readonly timeoutMs: number;
   firstHop(method: string, url: string, options: RequestOptions): Prepared;
 }
 
 export class Call implements ResponseWaiter {
+  readonly client: ClientState;
   readonly method: string;
   readonly url: string;
   readonly options: RequestOptions;
@@ -60,6 +63,7 @@ export class Call implements ResponseWaiter {
 
   /** Starts the clock, then takes the first request: serializing it is part of the call's time. */
   constructor(source: CallSource, init: CallInit) {
+    this.client = source.state;
     this.method = init.method;
     this.url = init.url;
     this.options = init.options;

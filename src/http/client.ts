@@ -3,24 +3,20 @@
 // A call is one dispatch wrapped in steps, each in its own file (dispatch.ts, after undici's
 // interceptors): the client settles earlier catchResponse calls, starts the call (call.ts: clock,
 // deadline, the first request's bytes from head-cache), and dispatches it through decode, redirect,
-// cookies and retry to a pooled connection (connect.ts); the outermost handler records (finish.ts).
+// cookies and retry to a pooled connection (pipeline.ts); the outermost handler records (finish.ts).
 import type { Clock } from "../clock.ts";
 import { Call, type CallSource } from "./call.ts";
-import { CookieStep } from "./cookie-step.ts";
+import { ClientState } from "./client-state.ts";
 import { CookieJar } from "./cookies.ts";
 import { maskCredentials } from "./credentials.ts";
-import { Connect } from "./connect.ts";
-import { Decompress } from "./decode.ts";
-import { compose, type Dispatcher, type Step } from "./dispatch.ts";
+import type { Dispatcher } from "./dispatch.ts";
 import { abortError, HttpError } from "./errors.ts";
-import { Finish } from "./finish.ts";
 import { HeadCache, isPlain } from "./head-cache.ts";
 import { settingsOf, type HttpClientOptions, type RequestOptions } from "./options.ts";
+import { DECODING, RAW } from "./pipeline.ts";
 import { Pools } from "./pools.ts";
-import { FollowRedirects } from "./redirect.ts";
 import type { Prepared } from "./request.ts";
 import type { HttpResponse } from "./response.ts";
-import { RetryStale } from "./retry.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
 
@@ -36,6 +32,8 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
 export class HttpClient implements CallSource {
   /** This user's cookies: `get(name, url?)`, `set(name, value, { domain, path })`, `clear()`. */
   readonly cookies: CookieJar;
+  /** @internal What the steps of its calls work with (CallSource). */
+  readonly state: ClientState;
   /** @internal The clock latency is reported on (CallSource). */
   readonly clock: Clock;
   /** @internal The default bound on a call (CallSource). */
@@ -43,15 +41,12 @@ export class HttpClient implements CallSource {
   private readonly user: { readonly task: string | null } | undefined;
   private readonly signal: AbortSignal | undefined;
   private readonly heads: HeadCache;
-  private readonly pools: Pools;
-  private readonly dispatcher: Dispatcher;
-  private readonly finish: Finish;
+  private readonly pipeline: Dispatcher;
   // The last plain call's first request (a load loop passes the same strings): fields of the
   // client it touches anyway, where at 1,000 users another object would be another memory load.
   private lastUrl: string | undefined;
   private lastMethod: string | undefined;
   private lastFirst: Prepared | undefined;
-  private closed = false;
   private nextResolve: (response: HttpResponse) => void = () => {}; // set by takeSettlers
   private nextReject: (reason: unknown) => void = () => {};
 
@@ -63,19 +58,12 @@ export class HttpClient implements CallSource {
     this.timeoutMs = settings.timeoutMs;
     this.heads = new HeadCache(options.baseUrl, settings.headers);
     this.cookies = new CookieJar(() => settings.clock.epoch(), this.heads.base);
-    this.pools = new Pools(
+    const pools = new Pools(
       { maxBodyBytes: settings.maxBodyBytes, rejectUnauthorized: settings.rejectUnauthorized },
       settings.maxIdlePerOrigin,
     );
-    this.finish = new Finish(options.recorder, settings.clock, settings.maxBodyBytes, this.signal);
-    const steps: Step[] = [
-      new FollowRedirects({ maxRedirects: settings.maxRedirects, headers: settings.headers, stillRunning: this.stillRunning }),
-      new CookieStep(this.cookies, settings.storeCookies),
-      new RetryStale(),
-    ];
-    if (settings.decompress) steps.unshift(new Decompress(settings.maxBodyBytes));
-    this.dispatcher = compose(this.finish, steps, new Connect(this.pools));
-    this.finish.stopped = this.signal?.aborted === true;
+    this.state = new ClientState({ ...settings, recorder: options.recorder, signal: this.signal, jar: this.cookies, pools });
+    this.pipeline = settings.decompress ? DECODING : RAW;
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -103,17 +91,19 @@ export class HttpClient implements CallSource {
 
   /** Records pending catchResponse calls by the default rule and destroys every socket. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    const state = this.state;
+    if (state.closed) return;
+    state.closed = true;
     this.signal?.removeEventListener("abort", this.onAbort);
-    this.finish.settle();
-    this.pools.destroyAll(new HttpError("ECLOSED", "the HTTP client was closed while this request was in flight"));
-    this.pools.clear();
+    state.settle();
+    state.pools.destroyAll(new HttpError("ECLOSED", "the HTTP client was closed while this request was in flight"));
+    state.pools.clear();
+    state.lastOrigin = state.lastPool = undefined;
   }
 
   /** Open sockets across all origins, idle or busy. */
   get connectionCount(): number {
-    return this.pools.sockets;
+    return this.state.pools.sockets;
   }
 
   /**
@@ -122,8 +112,8 @@ export class HttpClient implements CallSource {
    * completed unmarked are recorded by the default rule first, as when the client closes.
    */
   interrupt(reason?: unknown): void {
-    this.finish.settle();
-    this.pools.destroyAll(abortError(reason));
+    this.state.settle();
+    this.state.pools.destroyAll(abortError(reason));
   }
 
   // A call is one promise: the connection tells the call from within the socket's event, and the
@@ -133,10 +123,10 @@ export class HttpClient implements CallSource {
     const resolve = this.nextResolve;
     const reject = this.nextReject;
     try {
-      this.finish.settle();
-      if (this.closed || this.finish.stopped) this.stillRunning(`${method} ${maskCredentials(url)}`);
-      const call = new Call(this, { method, url, options, task: this.user?.task ?? undefined, resolve, reject });
-      this.dispatcher.dispatch(call);
+      const state = this.state;
+      state.settle();
+      if (state.closed || state.stopped) state.stillRunning(`${method} ${maskCredentials(url)}`);
+      this.pipeline.dispatch(new Call(this, { method, url, options, task: this.user?.task ?? undefined, resolve, reject }));
     } catch (error) {
       reject(error);
     }
@@ -147,12 +137,6 @@ export class HttpClient implements CallSource {
   private readonly takeSettlers = (resolve: (response: HttpResponse) => void, reject: (reason: unknown) => void): void => {
     this.nextResolve = resolve;
     this.nextReject = reject;
-  };
-
-  /** Throws when nothing new may start: the client was closed or the user stopped. */
-  private readonly stillRunning = (what: string): void => {
-    if (this.closed) throw new HttpError("ECLOSED", `${what} on an HttpClient that was already closed`);
-    if (this.signal?.aborted) throw abortError(this.signal.reason);
   };
 
   /** @internal The first request of a call (CallSource): the last one again, or from the head cache. */
@@ -168,7 +152,7 @@ export class HttpClient implements CallSource {
   }
 
   private readonly onAbort = (): void => {
-    this.finish.stopped = true;
+    this.state.stopped = true;
     this.interrupt(this.signal?.reason);
   };
 }

@@ -7,22 +7,16 @@ import type { RawResponse } from "./raw-response.ts";
 import { withCookie, type Prepared } from "./request.ts";
 import { headerValues } from "./response.ts";
 
-/** Each hop with the jar's cookies; `store`: keep what responses set (the client's `cookies` option). */
+/** Each hop with the jar's cookies; what responses set is kept unless the client's `cookies` option is false. */
 export class CookieStep extends Step {
-  constructor(
-    private readonly jar: CookieJar,
-    private readonly store: boolean,
-  ) {
-    super();
-  }
-
   override dispatch(call: Call): void {
-    call.wire = wireOf(this.jar, call.hop);
+    call.wire = wireOf(call.client.jar, call.hop);
     this.inner.dispatch(call);
   }
 
   override onResponse(call: Call, response: RawResponse): void {
-    if (this.store && response.setCookie) this.jar.store(headerValues(response.head(), "set-cookie"), targetOf(call.hop));
+    const client = call.client;
+    if (response.setCookie && client.storeCookies) client.jar.store(headerValues(response.head(), "set-cookie"), targetOf(call.hop));
     this.outer.onResponse(call, response);
   }
 }

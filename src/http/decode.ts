@@ -13,12 +13,8 @@ type Coding = "gzip" | "deflate";
  * of the response time, as in requests, which decodes before Locust stops the clock.
  */
 export class Decompress extends Step {
-  constructor(private readonly maxBodyBytes: number) {
-    super();
-  }
-
   override onResponse(call: Call, raw: RawResponse): void {
-    const error = raw.encoded ? decodeBody(raw, this.maxBodyBytes, call.hop.href) : undefined;
+    const error = raw.encoded ? decodeBody(raw, call.client.maxBodyBytes, call.hop.href) : undefined;
     if (error === undefined) this.outer.onResponse(call, raw);
     else this.outer.onFailure(call, error, false);
   }

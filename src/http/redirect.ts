@@ -13,27 +13,15 @@ function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
-/** The redirect step's settings: the client's, made once. */
-export interface RedirectSettings {
-  readonly maxRedirects: number;
-  readonly headers: Readonly<Record<string, string>>; // the client's defaults, for the next hop's bytes
-  /** Throws when the user was stopped or the client closed: between hops nothing new may start. */
-  readonly stillRunning: (what: string) => void;
-}
-
 /** After each hop: the response (a non-3xx, a manual redirect, a 3xx without Location), a failure, or the next hop sent. */
 export class FollowRedirects extends Step {
-  constructor(private readonly settings: RedirectSettings) {
-    super();
-  }
-
   override onResponse(call: Call, response: RawResponse): void {
     // The hot path's check: only a 3xx the call follows goes on to the next hop.
     const next = isRedirect(response.status) && call.options.redirect !== "manual" ? this.nextOf(call, response) : undefined;
     if (next === undefined) this.outer.onResponse(call, response);
     else if (next instanceof HttpError) this.outer.onFailure(call, next, false);
     else {
-      this.settings.stillRunning(`following redirects for ${maskCredentials(call.url)}`);
+      call.client.stillRunning(`following redirects for ${maskCredentials(call.url)}`);
       call.to(next);
       this.inner.dispatch(call);
     }
@@ -41,9 +29,9 @@ export class FollowRedirects extends Step {
 
   /** The hop after a 3xx; undefined when it has no Location (then it is the answer, as in requests). */
   private nextOf(call: Call, response: RawResponse): Prepared | HttpError | undefined {
-    const next = nextHop(call.hop, response, this.settings.headers);
+    const next = nextHop(call.hop, response, call.client.headers);
     if (next === undefined || next instanceof HttpError) return next;
-    const max = this.settings.maxRedirects;
+    const max = call.client.maxRedirects;
     if (++call.redirects > max)
       return new HttpError("EREDIRECT", `more than ${max} redirects for ${maskCredentials(call.url)}, last to ${next.href}`);
     return next;
