@@ -1,6 +1,6 @@
 // `loadworker build` and scripts/build.ts: the runtime plus a tasks folder compiled into one
 // executable (source maps, bytecode, the folder's .py/.proto/.csv/.jsonl files carried in).
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { LoadworkerError } from "../errors.ts";
@@ -26,6 +26,13 @@ export interface Built {
 const SRC = resolve(import.meta.dirname ?? ".", "..");
 
 export async function buildBinary(options: BuildOptions): Promise<Built> {
+  // The compiled binary carries no sources to compile: building is the npm package's (or this repo's).
+  if (!existsSync(join(SRC, "index.ts"))) {
+    throw new LoadworkerError(
+      "E_USAGE",
+      "build compiles loadworker's TypeScript sources, which this binary does not carry: run npx loadworker build in a project with the npm package",
+    );
+  }
   const tasksDir = resolve(options.tasksDir);
   const outfile = resolve(options.outfile);
   let dir: ReturnType<typeof readTaskDir>;

@@ -74,6 +74,12 @@ describe("the compiled binary with --tasks", () => {
     expect((server.counts.get("/from-disk") ?? 0) - before).toBeGreaterThanOrEqual(row?.requests ?? Number.NaN);
   }, 120_000);
 
+  test("build says it needs the npm package: the binary carries no sources to compile", async () => {
+    const { code, output } = await binary(["build", ".", "-o", "again"]);
+    expect(code).toBe(2);
+    expect(output).toContain("run npx loadworker build in a project with the npm package");
+  });
+
   test("without --tasks the compiled-in tasks run, reading the .csv built into the binary", async () => {
     mkdirSync(join(empty, "elsewhere"), { recursive: true }); // nothing on disk to read it from
     const proc = startProc(bin, ["--run-tasks", "inside", "--host", server.url], { cwd: join(empty, "elsewhere") });

@@ -22,8 +22,9 @@ export const exampleUser = defineUser<ExampleState>({
       fn: async ({ client, state }) => {
         // A relative URL goes to --host. catchResponse: you decide what counts as a failure.
         const res = await client.get("/", { catchResponse: true });
-        if (res.status < 400) res.success();
-        else res.failure(`status ${res.status}`);
+        if (res.ok)
+          res.success(); // a 2xx after redirects; a refused connection is status 0 with res.error
+        else res.failure(res.error ?? `status ${res.status}`);
         state.pages += 1;
       },
     },
@@ -35,7 +36,7 @@ export const exampleUser = defineUser<ExampleState>({
         const id = Math.floor(Math.random() * 1000);
         const res = await client.get(`/items/${id}`, { name: "/items/[id]", catchResponse: true });
         if (res.status === 200 || res.status === 404) res.success();
-        else res.failure(`status ${res.status}`);
+        else res.failure(res.error ?? `status ${res.status}`);
       },
     },
   ],
