@@ -2,8 +2,7 @@
 # "customers", and every worker (loadworker's and Python's alike) asks it for the next customer.
 #   pip install locust==2.47.0 locust-plugins==5.0.3
 #   locust -f master.py --master --host http://127.0.0.1:8099
-#   bun scripts/build.ts --tasks examples/distributor/tasks --outfile ./loadworker-customers
-#   ./loadworker-customers --master-host 127.0.0.1
+#   ./loadworker --tasks examples/distributor/tasks --master-host 127.0.0.1   (or build them in: docs/package.md)
 #   locust -f master.py --worker                      (a Python worker in the same test, if you like)
 # CSVDictReader starts over at the end of the file; END_AFTER_ONE_PASS=1 hands each customer out
 # once and then None, which stops the asking user (StopUser) on both kinds of worker.

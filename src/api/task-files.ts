@@ -1,4 +1,4 @@
-// Files that travel with the task files: a .proto, a .csv or .jsonl of test data, master-side
+// Files that travel with the task files: a .proto, a .csv/.tsv/.jsonl/.ndjson of test data, master-side
 // .py. A task reads one by its name relative to the tasks folder: from disk when the tasks run from
 // source or with `--tasks`, from inside the binary when `loadworker build` compiled them in.
 // The source is set once at start, before any task module is evaluated, so a module may read its
@@ -11,7 +11,7 @@ import { LoadworkerError } from "../errors.ts";
 export type TaskFileSource = { readonly dir: string } | { readonly embedded: ReadonlyMap<string, string> };
 
 /** File extensions carried into the binary beside the task modules (docs/package.md, Carried files). */
-export const CARRIED_FILE = /\.(py|proto|csv|jsonl)$/;
+export const CARRIED_FILE = /\.(py|proto|csv|tsv|jsonl|ndjson)$/;
 
 // One per process, like the process's working directory: the tasks it runs sit in one place.
 let source: TaskFileSource = { dir: process.cwd() };
@@ -21,9 +21,14 @@ export function useTaskFiles(next: TaskFileSource): void {
   source = next;
 }
 
+/** Where the carried files are now (data/'s feeders look there first). */
+export function taskFilesSource(): TaskFileSource {
+  return source;
+}
+
 /**
  * Reads a file carried with the task files, by its path relative to the tasks folder
- * (`readTaskFile("data/users.csv")`): a `.proto`, `.csv`, `.jsonl` or `.py` file there is compiled
+ * (`readTaskFile("data/users.csv")`): a `.proto`, `.csv`, `.tsv`, `.jsonl`, `.ndjson` or `.py` file there is compiled
  * into the binary by `loadworker build`, and read from disk when the tasks run from source.
  */
 export function readTaskFile(name: string): string {
@@ -34,7 +39,7 @@ export function readTaskFile(name: string): string {
     const carried = [...source.embedded.keys()].join(", ") || "none";
     throw new LoadworkerError(
       "E_TASKS",
-      `readTaskFile("${name}"): not compiled into this binary (carried: ${carried}); only .py, .proto, .csv and .jsonl files in the tasks folder are`,
+      `readTaskFile("${name}"): not compiled into this binary (carried: ${carried}); only .py, .proto, .csv, .tsv, .jsonl and .ndjson files in the tasks folder are`,
     );
   }
   try {

@@ -3,7 +3,7 @@
 import { StopUser } from "../api/control.ts";
 import { LoadworkerError } from "../errors.ts";
 import { csvRows } from "./csv-rows.ts";
-import { callerFile, locateDataFile, readDataText } from "./files.ts";
+import { callerFile, locateDataFile } from "./files.ts";
 import { jsonlRows } from "./jsonl-rows.ts";
 import { MASTER_FEEDERS } from "./master-feeders.ts";
 import { addLoadable, addMasterSide, addTestStart, listenForAnswers } from "./registry.ts";
@@ -60,17 +60,17 @@ export function makeFeeder<T>(file: string, taskFile: string | undefined, opts: 
     if (rows) return rows;
     if (!ORDERS.includes(order))
       throw new LoadworkerError("E_CONFIG", `feeder("${file}"): order must be one of ${ORDERS.join(", ")}, not "${order}"`);
-    const path = locateDataFile(file, taskFile);
+    const found = locateDataFile(file, taskFile);
     const jsonl = (opts.format ?? (/\.(jsonl|ndjson)$/i.test(file) ? "jsonl" : "csv")) === "jsonl";
     const delimiter = opts.delimiter ?? (/\.tsv$/i.test(file) ? "\t" : ",");
     const header = opts.header ?? true;
     // Feeders of one file (in two task files, say) share its rows: one copy per process.
-    const key = JSON.stringify([path, jsonl, delimiter, header]);
+    const key = JSON.stringify([found.label, jsonl, delimiter, header]);
     let loaded = shared.get(key) as Rows<T> | undefined;
     if (loaded === undefined) {
-      const text = readDataText(path);
-      loaded = (jsonl ? jsonlRows(path, text) : csvRows(path, text, { delimiter, header })) as Rows<T>;
-      if (loaded.size === 0) throw new LoadworkerError("E_USAGE", `${path}: no rows to feed; add rows or remove the feeder`);
+      const text = found.text();
+      loaded = (jsonl ? jsonlRows(found.label, text) : csvRows(found.label, text, { delimiter, header })) as Rows<T>;
+      if (loaded.size === 0) throw new LoadworkerError("E_USAGE", `${found.label}: no rows to feed; add rows or remove the feeder`);
       shared.set(key, loaded);
     }
     rows = loaded;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { StopUser } from "../../src/api/control.ts";
 import { makeFeeder } from "../../src/data/feeder.ts";
 import { setProcessShare } from "../../src/data/unique.ts";
+import { useTaskFiles } from "../../src/api/task-files.ts";
 import { LoadworkerError } from "../../src/errors.ts";
 import { feeder } from "../../src/index.ts";
 import { runWithRecorder } from "../../src/users/current.ts";
@@ -81,7 +82,9 @@ describe("feeder files", () => {
   test("a missing file is one E_USAGE error listing where it was looked for", () => {
     const f = makeFeeder("nope.csv", "/somewhere/tasks/t.ts", {});
     expect(() => f.size).toThrow(LoadworkerError);
-    expect(() => f.size).toThrow(/^feeder\("nope\.csv"\): no such file; looked for \/somewhere\/tasks\/nope\.csv, .*nope\.csv/);
+    expect(() => f.size).toThrow(
+      `feeder("nope.csv"): no such file; looked in ${join(process.cwd(), "nope.csv")}, /somewhere/tasks/nope.csv. Put it in the tasks folder or pass a path`,
+    );
   });
 
   test("an empty file and an unknown order are errors at start", () => {
@@ -101,4 +104,19 @@ test("two feeders of one file share its rows (one copy per process), each with i
   expect([(await inTask(() => a.next())).n, (await inTask(() => b.next())).n, (await inTask(() => a.next())).n]).toEqual(["0", "4", "1"]);
   writeFileSync(file, "n\nchanged\n"); // read once: a later feeder of the same file gets the same rows
   expect(makeFeeder(file, undefined, {}).size).toBe(5);
+});
+
+test("a relative name is read first from the files carried with the tasks: the binary's, or the --tasks folder", async () => {
+  try {
+    useTaskFiles({ embedded: new Map([["data/carried.csv", "n\nfrom-the-binary\n"]]) });
+    const carried = makeFeeder<{ n: string }>("data/carried.csv", undefined, {});
+    expect(await inTask(() => carried.next())).toEqual({ n: "from-the-binary" });
+    expect(() => makeFeeder("data/other.csv", undefined, {}).size).toThrow(/looked in the files carried in the binary, /);
+    const dir = tempDir("tasks-folder");
+    writeFileSync(join(dir, "folder.csv"), "n\nfrom-the-folder\n");
+    useTaskFiles({ dir });
+    expect(await inTask(() => makeFeeder<{ n: string }>("folder.csv", "/elsewhere/t.ts", {}).next())).toEqual({ n: "from-the-folder" });
+  } finally {
+    useTaskFiles({ dir: process.cwd() });
+  }
 });

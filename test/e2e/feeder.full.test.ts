@@ -4,11 +4,10 @@
 // The target counts the rows: none twice, none lost while users remain, and then the users stop.
 import { beforeAll, expect, test } from "bun:test";
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2e } from "../support/e2e.ts";
-import type { CountingServer } from "../support/procs.ts";
-import { tempDir } from "../support/procs.ts";
+import { type CountingServer, ROOT, buildWorker, startProc, tempDir, testBinaryPath } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const e2e = useE2e({ tasks: "test/e2e/feeder-tasks", stop: "each" });
@@ -71,3 +70,25 @@ test("run --processes 2 with the same file: each row once (process k takes rows 
   expectEachRowOnce(target);
   expect(run.output()).toMatch(/Aggregated\s+10000\s+0\(0\.00%\)/);
 }, 120_000);
+
+test("the file carried into the binary by the build, and read from a --tasks folder at start", async () => {
+  const target = e2e.server;
+  const tasks = tempDir("feeder-carried");
+  copyFileSync(join(ROOT, "test/e2e/feeder-tasks/rows.ts"), join(tasks, "rows.ts"));
+  copyFileSync(join(dataDir, "rows.csv"), join(tasks, "rows.csv"));
+  const elsewhere = tempDir("feeder-elsewhere"); // no rows.csv here: only the tasks' own copy can be read
+  const args = ["run", "-u", "20", "-r", "20", "-t", "8s", "--host", target.url];
+  // --tasks DIR: the folder's rows.csv, read at start.
+  target.counts.clear();
+  const fromFolder = e2e.worker([...args, "--tasks", tasks], { cwd: elsewhere, env: { NO_COLOR: "1" } });
+  expect(await within(fromFolder.exited, 60_000, "loadworker run --tasks")).toBe(0);
+  expectEachRowOnce(target);
+  // Compiled in: the build carries rows.csv; the folder's copy is gone before the run.
+  const binary = await buildWorker(tasks, testBinaryPath("feeder-carried"));
+  rmSync(join(tasks, "rows.csv"));
+  target.counts.clear();
+  const own = startProc(binary, args, { cwd: elsewhere, env: { NO_COLOR: "1" } });
+  e2e.onStop(() => own.kill("SIGKILL"));
+  expect(await within(own.exited, 60_000, "the built binary's run")).toBe(0);
+  expectEachRowOnce(target);
+}, 240_000);

@@ -1,7 +1,7 @@
 // loadworker's side of examples/distributor: the master's locust-plugins Distributor "customers"
 // hands each task the next customer from customers.csv (master.py); no customer goes to two
 // users at once, across every worker. When the master answers None, next() throws StopUser.
-import { constant, defineUser, distributor } from "../../../src/index.ts"; // "loadworker" in your own repo
+import { constant, defineUser, distributor } from "loadworker";
 
 interface Customer {
   customer_id: string;

@@ -1,6 +1,6 @@
 // loadworker's half of test/e2e/distributor.full.test.ts: the same user class as the Python
 // locustfile there, taking items from the master's locust-plugins Distributor named "items".
-import { constant, defineUser, distributor } from "../../../src/index.ts";
+import { constant, defineUser, distributor } from "loadworker";
 
 const items = distributor<number>("items");
 

@@ -1,6 +1,7 @@
-// Tasks for test/e2e/feeder*.test.ts: each user takes a row of rows.csv (found in the working
-// directory the test starts the worker in) and asks the target for it, so the target counts rows.
-import { constant, defineUser, feeder } from "../../../src/index.ts";
+// Tasks for test/e2e/feeder*.test.ts: each user takes a row of rows.csv (carried with the tasks,
+// or found in the working directory the test starts the worker in) and asks the target for it,
+// so the target counts rows.
+import { constant, defineUser, feeder } from "loadworker";
 
 const rows = feeder<{ id: string; name: string }>("rows.csv", { order: "unique" });
 
