@@ -3,6 +3,9 @@
 // The master-side locustfile); who may start a test is access.py, inserted near the top.
 import type { Plan } from "../api/plan.ts";
 import { type AccessDefaults, masterAccessPy } from "./access.ts";
+// After access.py, whose helpers it uses: with LOADWORKER_TASKS set, the master restarts on the
+// master.py of those task files (mounted.py says how).
+import MOUNTED_TASKS_PY from "./mounted.py" with { type: "text" };
 
 export function renderLocustfile(plan: Plan, host?: string, access: AccessDefaults = {}): string {
   const lines = [
@@ -15,6 +18,9 @@ export function renderLocustfile(plan: Plan, host?: string, access: AccessDefaul
     "# for a login, LOADWORKER_TLS_CERT + LOADWORKER_TLS_KEY for https, LOADWORKER_MASTER_BIND for the",
     "# worker port's address (default 127.0.0.1), read at master start. `python master.py` checks them.",
     ...masterAccessPy(access).trim().split("\n"),
+    "",
+    "",
+    ...MOUNTED_TASKS_PY.trim().split("\n"),
     "",
     "from locust import User, tag, task",
     "",
