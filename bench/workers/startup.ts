@@ -1,7 +1,8 @@
 // Start-up time and binary size. Builds ./loadworker's variants (default flags of scripts/build.ts,
 // without bytecode, with --minify), then starts each binary, launce's and boomer's, ROUNDS times
 // against a TCP listener standing in for the master and times spawn → first bytes received (the
-// ZMTP greeting: the worker is up and talking). Prints JSON on stdout (run.sh keeps it).
+// ZMTP greeting: the worker is up and talking), and the default binary with --tasks against its
+// compiled-in tasks (tasksFromDisk). Prints JSON on stdout (run.sh keeps it).
 // usage: bun bench/workers/startup.ts   env: ROUNDS=15 NO_BUILD=1
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
@@ -30,12 +31,12 @@ const binaries = [
 ];
 
 /** Milliseconds from spawn to the first bytes the binary sends to the listening "master". */
-async function once(file: string): Promise<number> {
+async function once(file: string, args: string[] = []): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const started = performance.now();
-  const child = spawn(file, ["--master-host", "127.0.0.1", "--master-port", String(port)], { stdio: "ignore" });
+  const child = spawn(file, [...args, "--master-host", "127.0.0.1", "--master-port", String(port)], { stdio: "ignore" });
   try {
     return await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${file}: no bytes within 10 s`)), 10_000);
@@ -71,5 +72,27 @@ for (const b of binaries) {
     results.push({ name: b.name, failed: String(error) });
   }
 }
-console.log(JSON.stringify({ what: "spawn → first bytes at the master's port", results }, null, 2));
+// Issue 18's goal: the binary started with --tasks (TypeScript loaded from disk at start) at most
+// 2x the start-up of the same binary running its compiled-in tasks. One binary, rounds interleaved.
+const fromDisk = async () => {
+  const file = variants[0]?.file as string;
+  if (!existsSync(file)) return { failed: `no ${file}` };
+  const times = { compiledIn: [] as number[], tasksFile: [] as number[], tasksDir: [] as number[] };
+  for (let i = 0; i < rounds; i++) {
+    times.compiledIn.push(await once(file));
+    times.tasksFile.push(await once(file, ["--tasks", "tasks/shop.ts"]));
+    times.tasksDir.push(await once(file, ["--tasks", "tasks"]));
+  }
+  const compiled = median(times.compiledIn);
+  return {
+    compiledInMs: compiled,
+    tasksFileMs: median(times.tasksFile),
+    tasksDirMs: median(times.tasksDir),
+    ratioFile: median(times.tasksFile) / compiled,
+    ratioDir: median(times.tasksDir) / compiled,
+    rounds,
+  };
+};
+const tasksFromDisk = await fromDisk().catch((error: unknown) => ({ failed: String(error) }));
+console.log(JSON.stringify({ what: "spawn → first bytes at the master's port", results, tasksFromDisk }, null, 2));
 process.exit(0);
