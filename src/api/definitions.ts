@@ -61,7 +61,7 @@ export interface UserContext<S = Record<string, unknown>> {
 /** Per-class settings of each user's HTTP client (the rest comes from the worker). */
 export type UserHttpOptions = Pick<
   HttpClientOptions,
-  "timeoutMs" | "maxBodyBytes" | "maxRedirects" | "rejectUnauthorized" | "headers" | "cookies" | "decompress" | "maxIdlePerOrigin"
+  "timeoutMs" | "maxBodyBytes" | "maxRedirects" | "rejectUnauthorized" | "headers" | "cookies" | "decompress" | "http2" | "maxIdlePerOrigin"
 >;
 
 export type TaskFn<S = Record<string, unknown>> = (ctx: UserContext<S>) => unknown;

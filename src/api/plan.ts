@@ -201,6 +201,13 @@ function validateUser(user: AnyUserDefinition, names: Set<string>): void {
   if (maxIdle !== undefined && (!Number.isSafeInteger(maxIdle) || maxIdle < 1)) {
     throw configError(user.name, `${label}: http.maxIdlePerOrigin is ${String(maxIdle)}; it must be a whole number >= 1 (default 10)`);
   }
+  const http2: unknown = user.http?.http2;
+  if (http2 !== undefined && http2 !== true && http2 !== false && http2 !== "h2c") {
+    throw configError(
+      user.name,
+      `${label}: http.http2 is ${JSON.stringify(http2)}; it must be true (HTTP/2 over TLS by ALPN), "h2c" (cleartext too) or false`,
+    );
+  }
   for (const hook of ["onStart", "onStop", "state"] as const) {
     if (user[hook] !== undefined && typeof user[hook] !== "function") throw configError(user.name, `${label}: ${hook} must be a function`);
   }

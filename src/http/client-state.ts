@@ -8,6 +8,8 @@ import type { Recorder } from "../stats/recorder.ts";
 import { settle } from "./catch-response.ts";
 import type { CookieJar } from "./cookies.ts";
 import { abortError, HttpError } from "./errors.ts";
+import type { H2Sessions } from "./h2-sessions.ts";
+import type { Http2Mode } from "./options.ts";
 import type { Pool } from "./pool.ts";
 import type { Pools } from "./pools.ts";
 import type { Origin } from "./request.ts";
@@ -24,6 +26,9 @@ export interface ClientStateInit {
   readonly maxBodyBytes: number;
   /** Sent with every request (redirect hops are built with them too). */
   readonly headers: Readonly<Record<string, string>>;
+  readonly http2: Http2Mode;
+  /** Verify HTTPS certificates (HTTP/2 connections; the pools have their own). */
+  readonly rejectUnauthorized: boolean;
 }
 
 export class ClientState {
@@ -36,6 +41,10 @@ export class ClientState {
   readonly maxRedirects: number;
   readonly maxBodyBytes: number;
   readonly headers: Readonly<Record<string, string>>;
+  readonly http2: Http2Mode;
+  readonly rejectUnauthorized: boolean;
+  /** HTTP/2 connections, made by the first HTTP/2 call (connect.ts). */
+  h2: H2Sessions | undefined;
   /** The user was stopped (its signal fired): a response that completes now still belongs to a stopped user. */
   stopped = false;
   closed = false;
@@ -56,6 +65,8 @@ export class ClientState {
     this.maxRedirects = init.maxRedirects;
     this.maxBodyBytes = init.maxBodyBytes;
     this.headers = init.headers;
+    this.http2 = init.http2;
+    this.rejectUnauthorized = init.rejectUnauthorized;
     this.stopped = init.signal?.aborted === true;
   }
 

@@ -96,14 +96,16 @@ export class HttpClient implements CallSource {
     state.closed = true;
     this.signal?.removeEventListener("abort", this.onAbort);
     state.settle();
-    state.pools.destroyAll(new HttpError("ECLOSED", "the HTTP client was closed while this request was in flight"));
+    const closed = new HttpError("ECLOSED", "the HTTP client was closed while this request was in flight");
+    state.pools.destroyAll(closed);
+    state.h2?.destroyAll(closed);
     state.pools.clear();
     state.lastOrigin = state.lastPool = undefined;
   }
 
-  /** Open sockets across all origins, idle or busy. */
+  /** Open sockets across all origins, idle or busy, HTTP/2 connections included. */
   get connectionCount(): number {
-    return this.state.pools.sockets;
+    return this.state.pools.sockets + (this.state.h2?.size ?? 0);
   }
 
   /**
@@ -113,7 +115,9 @@ export class HttpClient implements CallSource {
    */
   interrupt(reason?: unknown): void {
     this.state.settle();
-    this.state.pools.destroyAll(abortError(reason));
+    const aborted = abortError(reason);
+    this.state.pools.destroyAll(aborted);
+    this.state.h2?.destroyAll(aborted);
   }
 
   // A call is one promise: the connection tells the call from within the socket's event, and the

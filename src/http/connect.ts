@@ -1,24 +1,37 @@
 // The innermost dispatch: a hop's bytes written on a connection of its origin's pool, an idle
-// one or, when the retry step asks, a new one. The connection answers the call (call.ts), which
-// passes the answer to the handler given here.
+// one or, when the retry step asks, a new one; or, where the call asks for HTTP/2, as a stream on
+// the client's one HTTP/2 connection to that origin (h2-sessions.ts). The connection answers the
+// call (call.ts), which passes the answer to the handler given here.
 import type { Call, Handler } from "./call.ts";
 import type { Endpoint } from "./dispatch.ts";
+import { H2Sessions } from "./h2-sessions.ts";
 
 export class Connect implements Endpoint {
   handler!: Handler; // set by compose()
 
   dispatch(call: Call): void {
-    const client = call.client;
-    const hop = call.hop;
-    let pool = client.lastPool;
-    if (hop.origin !== client.lastOrigin || pool === undefined) {
-      pool = client.pools.for(hop.origin);
-      client.lastPool = pool;
-      client.lastOrigin = hop.origin;
-    }
     call.handler = this.handler;
-    const connection = call.fresh ? pool.open() : pool.acquire();
-    call.fresh = false;
-    connection.send(call.wire, hop.noResponseBody, call.deadline, call.timeoutMs, call);
+    sendHop(call);
   }
+}
+
+/** The hop on HTTP/2 where the call (or its client) asks for it and the origin can, else on the pool. */
+function sendHop(call: Call): void {
+  const client = call.client;
+  const hop = call.hop;
+  const fresh = call.fresh;
+  call.fresh = false;
+  const http2 = call.options.http2 ?? client.http2;
+  if (http2 !== false && (hop.origin.tls || http2 === "h2c")) {
+    client.h2 ??= new H2Sessions(client, sendHop);
+    if (!client.h2.speaksH1(hop.origin)) return client.h2.for(hop.origin).send(call);
+  }
+  let pool = client.lastPool;
+  if (hop.origin !== client.lastOrigin || pool === undefined) {
+    pool = client.pools.for(hop.origin);
+    client.lastPool = pool;
+    client.lastOrigin = hop.origin;
+  }
+  const connection = fresh ? pool.open() : pool.acquire();
+  connection.send(call.wire, hop.noResponseBody, call.deadline, call.timeoutMs, call);
 }

@@ -57,7 +57,16 @@ export interface HttpClientOptions {
    * same sockets batch after batch; above it, the sockets past the bound close when they come back.
    */
   maxIdlePerOrigin?: number;
+  /**
+   * HTTP/2 (docs/http2.md): `true` asks for it over TLS by ALPN (`h2`, else HTTP/1.1 as without
+   * the option); `"h2c"` also speaks it over cleartext `http://`, with prior knowledge. All of a
+   * user's calls to one origin are streams on one connection. Default false; a call may say otherwise.
+   */
+  http2?: Http2Mode;
 }
+
+/** false: HTTP/1.1; true: HTTP/2 over TLS by ALPN; "h2c": also cleartext HTTP/2 with prior knowledge. */
+export type Http2Mode = boolean | "h2c";
 
 export interface RequestOptions {
   /** Stats entry name; defaults to the path and query of the URL requested, as Locust names it. */
@@ -73,6 +82,8 @@ export interface RequestOptions {
   catchResponse?: boolean;
   /** "manual" returns 3xx responses instead of following them; default "follow". */
   redirect?: "follow" | "manual";
+  /** This call over HTTP/2 or not, whatever the client's `http2` says. */
+  http2?: Http2Mode;
 }
 
 /** The client's options with their defaults applied. */
@@ -87,6 +98,7 @@ export interface Settings {
   readonly storeCookies: boolean;
   readonly decompress: boolean;
   readonly maxIdlePerOrigin: number;
+  readonly http2: Http2Mode;
 }
 
 export function settingsOf(options: HttpClientOptions): Settings {
@@ -106,6 +118,7 @@ export function settingsOf(options: HttpClientOptions): Settings {
     storeCookies: options.cookies ?? true,
     decompress,
     maxIdlePerOrigin: checkMaxIdle(options.maxIdlePerOrigin ?? MAX_IDLE_PER_ORIGIN),
+    http2: checkHttp2(options.http2 ?? false),
   };
 }
 
@@ -114,6 +127,14 @@ export function checkMaxIdle(count: number): number {
   if (!Number.isSafeInteger(count) || count < 1)
     throw new HttpError("EINVALIDOPTION", `maxIdlePerOrigin must be a whole number >= 1 (default 10), not ${String(count)}`);
   return count;
+}
+
+export function checkHttp2(mode: unknown): Http2Mode {
+  if (mode === true || mode === false || mode === "h2c") return mode;
+  throw new HttpError(
+    "EINVALIDOPTION",
+    `http2 must be true (over TLS by ALPN), "h2c" (cleartext too) or false, not ${JSON.stringify(mode)}`,
+  );
 }
 
 /** A timeout in ms; 0 and Infinity mean none (no timer at all). */

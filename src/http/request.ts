@@ -1,6 +1,7 @@
 // Turns (method, url, headers, body) into the bytes we write: the head is serialized once and, for
 // body-less requests without per-call headers, cached by the client and written many times.
 import { Buffer } from "node:buffer";
+import type { OutgoingHttpHeaders } from "node:http2";
 import { isIP } from "node:net";
 import { maskCredentials } from "./credentials.ts";
 import { HttpError } from "./errors.ts";
@@ -31,6 +32,8 @@ export interface Prepared {
   readonly explicitCookie: boolean; // the caller set a Cookie header: it is sent as given, the jar's is not
   /** The wire with the jar's Cookie header, and the jar version it was made for (see HttpClient). */
   cookieWire: { version: number; wire: Uint8Array } | undefined;
+  /** The HTTP/2 header list read from a wire (h2-headers.ts), kept for the same bytes. */
+  h2Headers: { wire: Uint8Array; headers: OutgoingHttpHeaders } | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -142,6 +145,7 @@ export function prepare(
     headLength: head.byteLength,
     explicitCookie: merged.has("cookie"),
     cookieWire: undefined,
+    h2Headers: undefined, // set on the first HTTP/2 send; in the literal, so every Prepared has one shape
   };
 }
 

@@ -60,6 +60,13 @@ export class HttpResponse {
     return this.headerCache;
   }
 
+  /** "2" for a response over HTTP/2, else the HTTP/1.x version the server answered with ("1.1", "1.0"); "" without a response. */
+  get httpVersion(): string {
+    if (this.raw === undefined) return "";
+    const head = this.raw.head();
+    return head[5] === 50 ? "2" : latin1.decode(head.subarray(5, 8));
+  }
+
   /** The reason phrase of the status line ("Not Found"), as the server sent it. */
   get reason(): string {
     if (this.raw === undefined) return "";
