@@ -8,7 +8,6 @@ import type { Recorder } from "../stats/recorder.ts";
 import { settle } from "./catch-response.ts";
 import type { CookieJar } from "./cookies.ts";
 import { abortError, HttpError } from "./errors.ts";
-import type { H2Sessions } from "./h2-sessions.ts";
 import type { Http2Mode } from "./options.ts";
 import type { Pool } from "./pool.ts";
 import type { Pools } from "./pools.ts";
@@ -31,6 +30,12 @@ export interface ClientStateInit {
   readonly rejectUnauthorized: boolean;
 }
 
+/** The client's HTTP/2 connections as the client sees them: counted and closed (h2-sessions.ts, which names calls: a cycle here). */
+export interface H2Connections {
+  readonly size: number;
+  destroyAll(reason: unknown): void;
+}
+
 export class ClientState {
   readonly recorder: Recorder;
   readonly clock: Clock;
@@ -43,8 +48,8 @@ export class ClientState {
   readonly headers: Readonly<Record<string, string>>;
   readonly http2: Http2Mode;
   readonly rejectUnauthorized: boolean;
-  /** HTTP/2 connections, made by the first HTTP/2 call (connect.ts). */
-  h2: H2Sessions | undefined;
+  /** HTTP/2 connections, made by the first HTTP/2 call (connect.ts: an H2Sessions). */
+  h2: H2Connections | undefined;
   /** The user was stopped (its signal fired): a response that completes now still belongs to a stopped user. */
   stopped = false;
   closed = false;

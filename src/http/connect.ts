@@ -23,8 +23,9 @@ function sendHop(call: Call): void {
   call.fresh = false;
   const http2 = call.options.http2 ?? client.http2;
   if (http2 !== false && (hop.origin.tls || http2 === "h2c")) {
-    client.h2 ??= new H2Sessions(client, sendHop);
-    if (!client.h2.speaksH1(hop.origin)) return client.h2.for(hop.origin).send(call);
+    if (client.h2 === undefined) client.h2 = new H2Sessions(client, sendHop);
+    const sessions = client.h2 as H2Sessions; // only the line above sets it
+    if (!sessions.speaksH1(hop.origin)) return sessions.for(hop.origin).send(call);
   }
   let pool = client.lastPool;
   if (hop.origin !== client.lastOrigin || pool === undefined) {
