@@ -63,7 +63,7 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
     let streamError: Error | undefined;
 
     const stream = channel.request(
-      deadlineMs === undefined ? settings.headers : { ...settings.headers, "grpc-timeout": `${Math.ceil(deadlineMs)}m` },
+      deadlineMs === undefined ? settings.headers : { ...settings.headers, "grpc-timeout": timeoutHeader(deadlineMs) },
     );
     const handle = { cancel: () => end("cancelled", CODE.CANCELLED, "cancelled by the client") };
     host.calls.add(handle);
@@ -160,6 +160,12 @@ function statusWithout(
     return [CODE.UNAVAILABLE, connectError ?? error?.message ?? "the connection failed"];
   if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) return fromResetCode(rstCode);
   return [CODE.UNKNOWN, error?.message ?? "the stream ended without a gRPC status"];
+}
+
+// At most 8 digits (PROTOCOL-HTTP2.md, Timeout): milliseconds, or seconds past 27 hours.
+export function timeoutHeader(ms: number): string {
+  const millis = Math.ceil(ms);
+  return millis <= 99_999_999 ? `${millis}m` : `${Math.min(Math.ceil(ms / 1000), 99_999_999)}S`;
 }
 
 // grpc-message is percent-encoded (PROTOCOL-HTTP2.md, Responses).

@@ -1,5 +1,6 @@
 // gRPC's length-prefixed messages, however the DATA chunks split or join them.
 import { describe, expect, test } from "bun:test";
+import { timeoutHeader } from "../../src/grpc/call.ts";
 import { FrameParser, frame } from "../../src/grpc/frames.ts";
 
 const bytes = (...values: number[]) => Buffer.from(values);
@@ -44,5 +45,15 @@ describe("FrameParser", () => {
       code: "too_big",
       message: "a message of 4 bytes is over the limit of 3",
     });
+  });
+});
+
+describe("grpc-timeout", () => {
+  test("is whole milliseconds, rounded up, and seconds once milliseconds need more than 8 digits", () => {
+    expect(timeoutHeader(100)).toBe("100m");
+    expect(timeoutHeader(0.4)).toBe("1m");
+    expect(timeoutHeader(99_999_999)).toBe("99999999m");
+    expect(timeoutHeader(100_000_000)).toBe("100000S");
+    expect(timeoutHeader(1e15)).toBe("99999999S");
   });
 });

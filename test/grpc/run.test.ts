@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStatsCsv } from "../support/master.ts";
-import { ROOT, tempDir } from "../support/procs.ts";
+import { ROOT, tempDir, workerBinary } from "../support/procs.ts";
 import { GRPC_TASKS, type GrpcServer, startGrpcServer } from "../support/grpc-server.ts";
 import { run, type Runner } from "../support/run-cli.ts";
 import { ROUNDS } from "./tasks/grpc.ts";
@@ -23,7 +23,8 @@ async function runGrpcTasks(runner: Runner) {
   const before = server.calls();
   const dir = tempDir("grpc-run");
   const args = ["-u", String(USERS), "-r", String(USERS), "-t", "6s", "--host", `http://${server.target}`, "--csv", join(dir, "run")];
-  const result = await run(runner, args, { LOADWORKER_TASKS_DIR: GRPC_TASKS });
+  // The binary has the tasks compiled in; the sources load them from the folder.
+  const result = await run(runner, args, runner.kind === "binary" ? {} : { LOADWORKER_TASKS_DIR: GRPC_TASKS });
   expect(result.stderr).not.toContain("Error");
   expect(result.code).toBe(0);
   const rows = parseStatsCsv(readFileSync(join(dir, "run_stats.csv"), "utf8"));
@@ -32,10 +33,12 @@ async function runGrpcTasks(runner: Runner) {
   return { rows, servedSince };
 }
 
-for (const runner of [{ kind: "source" }, { kind: "deno" }] as const) {
-  describe(`loadworker run (${runner.kind})`, () => {
+const binary = (): Promise<Runner> => workerBinary("test/grpc/tasks").then((path) => ({ kind: "binary", path }));
+
+for (const kind of ["source", "deno", "binary"] as const) {
+  describe(`loadworker run (${kind})`, () => {
     test("records unary, error, deadline and server-stream calls exactly as the server saw them", async () => {
-      const { rows, servedSince } = await runGrpcTasks(runner);
+      const { rows, servedSince } = await runGrpcTasks(kind === "binary" ? await binary() : { kind });
       const calls = USERS * ROUNDS;
       expect(rows.find((r) => r.name === "/helloworld.Greeter/SayHello")).toMatchObject({
         type: "gRPC",
@@ -61,3 +64,17 @@ test("a .proto beside the tasks that does not parse stops the start with exit 2,
     "broken.proto does not parse: illegal token '}', ';' expected (line 4); fix the .proto beside the task files",
   );
 }, 30_000);
+
+test("gRPC rows meet thresholds like HTTP's: a fail ratio over the limit is a breach (exit 99)", async () => {
+  const args = ["-u", "1", "-r", "1", "-t", "4s", "--host", `http://${server.target}`];
+  args.push(
+    "--threshold",
+    "gRPC /helloworld.Greeter/SayHello:fail_ratio<0.5",
+    "--threshold",
+    "gRPC /routeguide.RouteGuide/ListFeatures:fail_ratio<0.5",
+  );
+  const result = await run(await binary(), args);
+  expect(result.code).toBe(99);
+  expect(result.stdout).toMatch(/FAILED.*gRPC \/helloworld\.Greeter\/SayHello:fail_ratio<0\.5/);
+  expect(result.stdout).toMatch(/passed.*gRPC \/routeguide\.RouteGuide\/ListFeatures:fail_ratio<0\.5/);
+}, 60_000);

@@ -27,7 +27,8 @@ const METRICS_HELP = `${SIMPLE_METRICS.join(", ")}, p50 … p99.9, p100 (any pN 
 const COMPARISON = /^\s*([A-Za-z_][\w.]*)\s*(<=|>=|==|!=|<|>|=)\s*(.*?)\s*$/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PERCENTILE = /^p(\d{1,3})(?:\.(\d+))?$/;
-const METHOD_AND_NAME = /^([A-Z]+) (.+)$/;
+// The request type is Locust's free text (GET, gRPC, WebSocket, custom); the whole name is tried after it.
+const METHOD_AND_NAME = /^([A-Za-z][\w-]*) (.+)$/;
 const EXAMPLE = "e.g. p95<500, fail_ratio<0.01, 压测HttpBin:p99<800 or 'GET /cart:max<2000'";
 
 export function parseThreshold(text: string): ParsedThreshold {

@@ -51,6 +51,15 @@ describe("parseThreshold", () => {
     ]);
   });
 
+  test("a method is any request type Locust records, not only HTTP's: gRPC, WebSocket, custom", () => {
+    expect(parsed("gRPC /helloworld.Greeter/SayHello:fail_ratio<0.5").selectors[0]).toEqual({
+      kind: "name",
+      name: "/helloworld.Greeter/SayHello",
+      method: "gRPC",
+    });
+    expect(parsed("WebSocket connect:p95<100").selectors[0]).toMatchObject({ name: "connect", method: "WebSocket" });
+  });
+
   test.each([
     ["p95", "expected [NAME:]METRIC OPERATOR NUMBER"],
     ["p95<", "'' is not a number"],
