@@ -25,12 +25,14 @@ async function runGrpcTasks(runner: Runner) {
   const args = ["-u", String(USERS), "-r", String(USERS), "-t", "6s", "--host", `http://${server.target}`, "--csv", join(dir, "run")];
   // The binary has the tasks compiled in; the sources load them from the folder.
   const result = await run(runner, args, runner.kind === "binary" ? {} : { LOADWORKER_TASKS_DIR: GRPC_TASKS });
+  // Printed when something below fails, to tell a slow machine from a wrong count.
+  if (result.code !== 0 || result.stderr.includes("Error")) console.error(result.stderr);
   expect(result.stderr).not.toContain("Error");
   expect(result.code).toBe(0);
   const rows = parseStatsCsv(readFileSync(join(dir, "run_stats.csv"), "utf8"));
   const servedSince = (method: string, code: string) =>
     (server.calls().get(method)?.get(code)?.count ?? 0) - (before.get(method)?.get(code)?.count ?? 0);
-  return { rows, servedSince };
+  return { rows, servedSince, summary: result.stdout };
 }
 
 const binary = (): Promise<Runner> => workerBinary("test/grpc/tasks").then((path) => ({ kind: "binary", path }));
@@ -38,8 +40,9 @@ const binary = (): Promise<Runner> => workerBinary("test/grpc/tasks").then((path
 for (const kind of ["source", "deno", "binary"] as const) {
   describe(`loadworker run (${kind})`, () => {
     test("records unary, error, deadline and server-stream calls exactly as the server saw them", async () => {
-      const { rows, servedSince } = await runGrpcTasks(kind === "binary" ? await binary() : { kind });
+      const { rows, servedSince, summary } = await runGrpcTasks(kind === "binary" ? await binary() : { kind });
       const calls = USERS * ROUNDS;
+      if (rows.find((r) => r.name === "/routeguide.RouteGuide/ListFeatures")?.requests !== calls) console.error(summary);
       expect(rows.find((r) => r.name === "/helloworld.Greeter/SayHello")).toMatchObject({
         type: "gRPC",
         requests: 3 * calls,
