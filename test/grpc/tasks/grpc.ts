@@ -1,6 +1,7 @@
 // Tasks for the gRPC end-to-end tests (test/peers/grpc_server.py serves both .proto files here):
 // each GrpcUser runs ROUNDS rounds of four calls, then ends itself, so every count is exact.
-import { defineUser, type GrpcServerStream, type GrpcUnary } from "loadworker";
+// Relative, not "loadworker": under Deno that resolves to the packed dist/, which a checkout lacks.
+import { defineUser, type GrpcServerStream, type GrpcUnary } from "../../../src/index.ts";
 
 export const ROUNDS = 5;
 
