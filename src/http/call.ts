@@ -59,7 +59,7 @@ export class Call implements ResponseWaiter {
   wire: Uint8Array; // the hop's bytes as written (the cookie step adds the jar's cookies)
   redirects = 0; // followed so far
   fresh = false; // the next dispatch takes a new connection, not an idle one (retry.ts)
-  resent = 0; // times sent again after an HTTP/2 server left it unprocessed (h2-session.ts)
+  resent = 0; // times sent again after an HTTP/2 server left it unprocessed (h2/streams.ts)
   handler: Handler | undefined; // hears of the hop in flight (set by the dispatch that writes it)
 
   /** Starts the clock, then takes the first request: serializing it is part of the call's time. */

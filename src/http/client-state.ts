@@ -30,7 +30,7 @@ export interface ClientStateInit {
   readonly rejectUnauthorized: boolean;
 }
 
-/** The client's HTTP/2 connections as the client sees them: counted and closed (h2-sessions.ts, which names calls: a cycle here). */
+/** The client's HTTP/2 connections as the client sees them: counted and closed (h2/sessions.ts, which names calls: a cycle here). */
 export interface H2Connections {
   readonly size: number;
   destroyAll(reason: unknown): void;

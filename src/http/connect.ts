@@ -1,10 +1,10 @@
 // The innermost dispatch: a hop's bytes written on a connection of its origin's pool, an idle
 // one or, when the retry step asks, a new one; or, where the call asks for HTTP/2, as a stream on
-// the client's one HTTP/2 connection to that origin (h2-sessions.ts). The connection answers the
+// the client's one HTTP/2 connection to that origin (h2/sessions.ts). The connection answers the
 // call (call.ts), which passes the answer to the handler given here.
 import type { Call, Handler } from "./call.ts";
 import type { Endpoint } from "./dispatch.ts";
-import { H2Sessions } from "./h2-sessions.ts";
+import { H2Sessions } from "./h2/sessions.ts";
 
 export class Connect implements Endpoint {
   handler!: Handler; // set by compose()

@@ -1,7 +1,6 @@
 // Turns (method, url, headers, body) into the bytes we write: the head is serialized once and, for
 // body-less requests without per-call headers, cached by the client and written many times.
 import { Buffer } from "node:buffer";
-import type { OutgoingHttpHeaders } from "node:http2";
 import { isIP } from "node:net";
 import { maskCredentials } from "./credentials.ts";
 import { HttpError } from "./errors.ts";
@@ -32,8 +31,8 @@ export interface Prepared {
   readonly explicitCookie: boolean; // the caller set a Cookie header: it is sent as given, the jar's is not
   /** The wire with the jar's Cookie header, and the jar version it was made for (see HttpClient). */
   cookieWire: { version: number; wire: Uint8Array } | undefined;
-  /** The HTTP/2 header list read from a wire (h2-headers.ts), kept for the same bytes. */
-  h2Headers: { wire: Uint8Array; headers: OutgoingHttpHeaders } | undefined;
+  /** The HTTP/2 header block encoded from a wire (h2/messages.ts), kept for the same bytes. */
+  h2Headers: { wire: Uint8Array; block: Uint8Array } | undefined;
 }
 
 const encoder = new TextEncoder();

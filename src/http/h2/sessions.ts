@@ -1,9 +1,9 @@
 // One client's HTTP/2 connections, one per origin (besides ones finishing their streams after a
 // GOAWAY), and the origins whose TLS server chose HTTP/1.1 by ALPN. Made by the client's first
 // HTTP/2 call; a client that never asks for HTTP/2 has none.
-import type { Call } from "./call.ts";
-import { type H2Owner, H2Session, type H2Settings } from "./h2-session.ts";
-import type { Origin } from "./request.ts";
+import type { Call } from "../call.ts";
+import { type H2Owner, H2Session, type H2Settings } from "./session.ts";
+import type { Origin } from "../request.ts";
 
 export class H2Sessions implements H2Owner {
   private readonly open = new Map<string, H2Session>();

@@ -1,27 +1,29 @@
 // HTTP/2 requests and responses in the shapes the rest of the client already speaks. A request's
-// header list is read back from the HTTP/1.1 bytes the steps built (defaults, credentials, the
+// header block is encoded from the HTTP/1.1 bytes the steps built (defaults, credentials, the
 // jar's cookies: one source of truth), without the fields HTTP/2 forbids; a response becomes a
 // RawResponse whose head is written out as HTTP/1.1 text, so names, cookies, decoding and the
 // failure texts work on it unchanged.
 import { Buffer } from "node:buffer";
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
-import { RawResponse } from "./raw-response.ts";
-import type { Prepared } from "./request.ts";
+import { RawResponse } from "../raw-response.ts";
+import type { Prepared } from "../request.ts";
+import { encodeBlock } from "./hpack.ts";
 
 /** Connection-specific fields (RFC 9113 §8.2.2): a request carrying them is malformed in HTTP/2. */
 const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host"]);
 
 const latin1 = new TextDecoder("latin1");
 
-/** The HTTP/2 header list of a hop written as `wire`; cached on the hop for the same bytes. */
-export function h2RequestHeaders(hop: Prepared, wire: Uint8Array): OutgoingHttpHeaders {
+/** The HPACK block of a hop written as `wire` (its request headers); cached on the hop for the same bytes. */
+export function requestBlock(hop: Prepared, wire: Uint8Array): Uint8Array {
   const cached = hop.h2Headers;
-  if (cached !== undefined && cached.wire === wire) return cached.headers;
-  const headers: OutgoingHttpHeaders = {
-    ":method": hop.method,
-    ":scheme": hop.origin.tls ? "https" : "http",
-    ":path": hop.target,
-  };
+  if (cached !== undefined && cached.wire === wire) return cached.block;
+  // Pseudo-headers first (RFC 9113 §8.3); :authority is the Host header's value.
+  const fields: [string, string][] = [
+    [":method", hop.method],
+    [":scheme", hop.origin.tls ? "https" : "http"],
+    [":path", hop.target],
+  ];
+  const rest: [string, string][] = [];
   const end = wire.indexOf(10, 0);
   const lines = latin1.decode(wire.subarray(end + 1, headEnd(wire))).split("\r\n");
   for (const line of lines) {
@@ -29,13 +31,13 @@ export function h2RequestHeaders(hop: Prepared, wire: Uint8Array): OutgoingHttpH
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
-    if (name === "host") headers[":authority"] = value;
+    if (name === "host") fields.push([":authority", value]);
     if (CONNECTION_SPECIFIC.has(name) || (name === "te" && value.toLowerCase() !== "trailers")) continue;
-    const seen = headers[name];
-    headers[name] = seen === undefined ? value : `${String(seen)}, ${value}`;
+    rest.push([name, value]);
   }
-  hop.h2Headers = { wire, headers };
-  return headers;
+  const block = encodeBlock([...fields, ...rest]);
+  hop.h2Headers = { wire, block };
+  return block;
 }
 
 /** Where the head of an HTTP/1.1 request ends (after its empty line). */
@@ -44,9 +46,8 @@ function headEnd(wire: Uint8Array): number {
   return wire.length;
 }
 
-/** A RawResponse for an HTTP/2 response's headers; its body is added as DATA arrives (takeBody). */
-export function h2Response(headers: IncomingHttpHeaders): RawResponse {
-  const status = Number(headers[":status"]);
+/** A RawResponse for an HTTP/2 response's header fields; its body is added as DATA arrives (takeBody). */
+export function h2Response(status: number, fields: readonly (readonly [string, string])[]): RawResponse {
   // HTTP/2 has no reason phrase; the standard one keeps failure texts as over HTTP/1.1 ("404 Client
   // Error: Not Found"). "HTTP/2.0" is as long as "HTTP/1.1", where response.reason looks for it.
   // node:http is loaded by the first HTTP/2 response, as node:tls by the first https connection.
@@ -54,11 +55,11 @@ export function h2Response(headers: IncomingHttpHeaders): RawResponse {
   let text = `HTTP/2.0 ${status} ${reason}\r\n`;
   let encoded = false;
   let setCookie = false;
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(":") || value === undefined) continue;
+  for (const [name, value] of fields) {
+    if (name.startsWith(":")) continue;
     if (name === "content-encoding") encoded = true;
     if (name === "set-cookie") setCookie = true;
-    for (const one of Array.isArray(value) ? value : [value]) text += `${name}: ${one}\r\n`;
+    text += `${name}: ${value}\r\n`;
   }
   text += "\r\n";
   const head = Buffer.from(text, "latin1");
