@@ -59,6 +59,7 @@ export class HpackDecoder {
   private maxSize = 4096; // SETTINGS_HEADER_TABLE_SIZE: we never change the default
   private pos = 0;
   private block: Uint8Array = new Uint8Array(0);
+  private readonly decoded = new Map<string, string>();
 
   /** The fields of one block, in order, as [name, value] pairs. Throws HpackError on a malformed block. */
   decode(block: Uint8Array): [string, string][] {
@@ -135,7 +136,19 @@ export class HpackDecoder {
     const end = start + length;
     if (end > this.block.length) throw new HpackError("truncated string");
     this.pos = end;
-    return huffman ? huffmanDecode(this.block, start, end) : latin1.decode(this.block.subarray(start, end));
+    const raw = latin1.decode(this.block.subarray(start, end));
+    return huffman ? this.huffman(raw, start, end) : raw;
+  }
+
+  /** Huffman strings decoded before, by their coded bytes: a server repeats most values in every response. */
+  private huffman(coded: string, start: number, end: number): string {
+    let text = this.decoded.get(coded);
+    if (text === undefined) {
+      text = huffmanDecode(this.block, start, end);
+      if (this.decoded.size >= 256) this.decoded.clear();
+      this.decoded.set(coded, text);
+    }
+    return text;
   }
 }
 

@@ -48,26 +48,41 @@ function headEnd(wire: Uint8Array): number {
 
 /** A RawResponse for an HTTP/2 response's header fields; its body is added as DATA arrives (takeBody). */
 export function h2Response(status: number, fields: readonly (readonly [string, string])[]): RawResponse {
-  // HTTP/2 has no reason phrase; the standard one keeps failure texts as over HTTP/1.1 ("404 Client
-  // Error: Not Found"). "HTTP/2.0" is as long as "HTTP/1.1", where response.reason looks for it.
-  // node:http is loaded by the first HTTP/2 response, as node:tls by the first https connection.
-  const reason = process.getBuiltinModule("node:http").STATUS_CODES[status] ?? "";
-  let text = `HTTP/2.0 ${status} ${reason}\r\n`;
-  let encoded = false;
-  let setCookie = false;
-  for (const [name, value] of fields) {
-    if (name.startsWith(":")) continue;
-    if (name === "content-encoding") encoded = true;
-    if (name === "set-cookie") setCookie = true;
-    text += `${name}: ${value}\r\n`;
+  const raw = new H2RawResponse(status, fields);
+  for (const [name] of fields) {
+    if (name === "content-encoding") raw.encoded = true;
+    else if (name === "set-cookie") raw.setCookie = true;
   }
-  text += "\r\n";
-  const head = Buffer.from(text, "latin1");
-  const raw = new RawResponse(status, head, 0, head.length);
-  raw.encoded = encoded;
-  raw.setCookie = setCookie;
-  raw.keepAlive = true;
   return raw;
+}
+
+const EMPTY = new Uint8Array(0);
+let statusCodes: Record<number, string | undefined> | undefined;
+
+/**
+ * Its head is written out as HTTP/1.1 text only when something reads it (a redirect's Location,
+ * Set-Cookie, `response.headers`): a load loop that only checks the status never pays for it.
+ */
+class H2RawResponse extends RawResponse {
+  private written: Uint8Array | undefined;
+  constructor(
+    status: number,
+    private readonly fields: readonly (readonly [string, string])[],
+  ) {
+    super(status, EMPTY, 0, 0);
+  }
+
+  override head(): Uint8Array {
+    if (this.written !== undefined) return this.written;
+    // HTTP/2 has no reason phrase; the standard one keeps failure texts as over HTTP/1.1 ("404 Client
+    // Error: Not Found"). "HTTP/2.0" is as long as "HTTP/1.1", where response.reason looks for it.
+    // node:http is loaded by the first head written, as node:tls by the first https connection.
+    statusCodes ??= process.getBuiltinModule("node:http").STATUS_CODES;
+    let text = `HTTP/2.0 ${this.status} ${statusCodes[this.status] ?? ""}\r\n`;
+    for (const [name, value] of this.fields) if (!name.startsWith(":")) text += `${name}: ${value}\r\n`;
+    this.written = Buffer.from(`${text}\r\n`, "latin1");
+    return this.written;
+  }
 }
 
 /** Adds a DATA frame's bytes; past the cap they are counted, not kept (as the HTTP/1.1 parser does). */
