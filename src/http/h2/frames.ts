@@ -81,6 +81,26 @@ export function frame(type: number, flags: number, stream: number, payload: Uint
   return out;
 }
 
+/** A request's HEADERS frame, and CONTINUATION frames when its block is larger than a frame. */
+export function headerFrames(stream: number, block: Uint8Array, endStream: boolean, maxFrame: number): Uint8Array[] {
+  const end = endStream ? F.END_STREAM : 0;
+  if (block.length <= maxFrame) return [frame(T.HEADERS, F.END_HEADERS | end, stream, block)];
+  const frames = [frame(T.HEADERS, end, stream, block, 0, maxFrame)];
+  for (let at = maxFrame; at < block.length; at += maxFrame) {
+    const to = Math.min(block.length, at + maxFrame);
+    frames.push(frame(T.CONTINUATION, to === block.length ? F.END_HEADERS : 0, stream, block, at, to));
+  }
+  return frames;
+}
+
+/** A SETTINGS frame's (identifier, value) pairs. */
+export function settingsOf(payload: Uint8Array): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let at = 0; at + 6 <= payload.length; at += 6)
+    pairs.push([((payload[at] as number) << 8) | (payload[at + 1] as number), readU32(payload, at + 2)]);
+  return pairs;
+}
+
 export function windowUpdate(stream: number, increment: number): Uint8Array {
   const payload = new Uint8Array(4);
   writeU32(payload, 0, increment);

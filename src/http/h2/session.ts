@@ -11,7 +11,8 @@ import type { Call } from "../call.ts";
 import { ConnectionFailure, HttpError, networkError } from "../errors.ts";
 import type { Origin } from "../request.ts";
 import { FrameReader, frame, goaway, PREFACE, rstStream, T, windowUpdate } from "./frames.ts";
-import { type H2Stream, Streams } from "./streams.ts";
+import type { H2Stream } from "./stream.ts";
+import { Streams } from "./streams.ts";
 
 export interface H2Settings {
   readonly maxBodyBytes: number;

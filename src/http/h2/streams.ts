@@ -2,34 +2,14 @@
 // the server's MAX_CONCURRENT_STREAMS, the frames that answer them, flow control for request
 // bodies, and how each stream ends: a response, a resend (the server did not process it), or a
 // recorded failure.
-import { Buffer } from "node:buffer";
 import type { Call } from "../call.ts";
 import { ConnectionFailure, HttpError } from "../errors.ts";
 import type { RawResponse } from "../raw-response.ts";
 import type { Origin } from "../request.ts";
-import { F, frame, readU31, readU32, T, windowUpdate } from "./frames.ts";
-import { HpackDecoder, HpackError } from "./hpack.ts";
+import { F, frame, headerFrames, readU31, readU32, settingsOf, T, windowUpdate } from "./frames.ts";
+import { type HeaderBlock, HeaderBlocks } from "./header-blocks.ts";
+import type { H2Stream, StreamsLink } from "./stream.ts";
 import { h2Response, requestBlock, takeBody } from "./messages.ts";
-
-export interface H2Stream {
-  readonly id: number;
-  readonly call: Call;
-  response: RawResponse | undefined;
-  sendWindow: number;
-  body: Uint8Array | undefined; // request body bytes not yet sent (flow control)
-}
-
-/** What the streams ask of their connection. */
-export interface StreamsLink {
-  write(bytes: Uint8Array): void;
-  resend(call: Call): void;
-  /** Take no new streams (GOAWAY; stream ids used up). */
-  drain(): void;
-  /** A connection error: the connection ends. */
-  fail(why: string): void;
-  /** The last stream ended. */
-  idle(): void;
-}
 
 const REFUSED_STREAM = 7;
 const MAX_RESENDS = 10;
@@ -46,10 +26,7 @@ export class Streams {
   private connectionWindow = 65_535;
   private received = 0; // DATA bytes since our last connection WINDOW_UPDATE
   private lastProcessed = Infinity; // a GOAWAY's last stream id: streams above it were not processed
-  private readonly decoder = new HpackDecoder();
-  private headerBlock: Uint8Array[] | null = null; // a HEADERS frame's block continued in CONTINUATION frames
-  private headerStream = 0;
-  private headerEndsStream = false;
+  private readonly blocks = new HeaderBlocks();
 
   constructor(
     private readonly origin: Origin,
@@ -112,17 +89,14 @@ export class Streams {
 
   /** One frame from the server. */
   frame(type: number, flags: number, id: number, payload: Uint8Array): void {
-    if (this.headerBlock !== null && type !== T.CONTINUATION) return this.link.fail("a header block was interrupted");
+    if (this.blocks.open && type !== T.CONTINUATION) return this.link.fail("a header block was interrupted");
     switch (type) {
       case T.DATA:
         return this.data(flags, id, payload);
       case T.HEADERS:
-        return this.headers(flags, id, payload);
+        return this.headers(this.blocks.headers(flags, id, payload));
       case T.CONTINUATION:
-        if (this.headerBlock === null || id !== this.headerStream) return this.link.fail("CONTINUATION without HEADERS");
-        this.headerBlock.push(payload);
-        if (flags & F.END_HEADERS) this.headersDone();
-        return;
+        return this.headers(this.blocks.continuation(flags, id, payload));
       case T.RST_STREAM: {
         const stream = this.open.get(id);
         if (stream === undefined) return;
@@ -134,8 +108,7 @@ export class Streams {
       }
       case T.SETTINGS:
         if (flags & F.ACK) return;
-        for (let at = 0; at + 6 <= payload.length; at += 6)
-          this.setting(((payload[at] as number) << 8) | (payload[at + 1] as number), readU32(payload, at + 2));
+        for (const [key, value] of settingsOf(payload)) this.setting(key, value);
         this.link.write(frame(T.SETTINGS, F.ACK, 0, new Uint8Array(0)));
         return this.startWaiting();
       case T.PING:
@@ -176,15 +149,7 @@ export class Streams {
     const stream: H2Stream = { id, call, response: undefined, sendWindow: this.initialWindow, body };
     this.open.set(id, stream);
     const block = requestBlock(hop, call.wire);
-    const endStream = body === undefined ? F.END_STREAM : 0;
-    if (block.length <= this.maxFrame) this.link.write(frame(T.HEADERS, F.END_HEADERS | endStream, id, block));
-    else {
-      this.link.write(frame(T.HEADERS, endStream, id, block, 0, this.maxFrame));
-      for (let at = this.maxFrame; at < block.length; at += this.maxFrame) {
-        const end = Math.min(block.length, at + this.maxFrame);
-        this.link.write(frame(T.CONTINUATION, end === block.length ? F.END_HEADERS : 0, id, block, at, end));
-      }
-    }
+    for (const bytes of headerFrames(id, block, body === undefined, this.maxFrame)) this.link.write(bytes);
     if (body !== undefined) this.sendBody(stream);
   }
 
@@ -219,43 +184,22 @@ export class Streams {
     if (flags & F.END_STREAM) this.complete(stream);
   }
 
-  private headers(flags: number, id: number, payload: Uint8Array): void {
-    let start = 0;
-    let end = payload.length;
-    if (flags & F.PADDED) {
-      start = 1;
-      end -= payload[0] as number;
-    }
-    if (flags & F.PRIORITY) start += 5;
-    this.headerBlock = [payload.subarray(start, end)];
-    this.headerStream = id;
-    this.headerEndsStream = (flags & F.END_STREAM) !== 0;
-    if (flags & F.END_HEADERS) this.headersDone();
-  }
-
-  /** A complete header block: always decoded (the HPACK table is the connection's), then given to its stream. */
-  private headersDone(): void {
-    const parts = this.headerBlock as Uint8Array[];
-    this.headerBlock = null;
-    const block = parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts);
-    let fields: [string, string][];
-    try {
-      fields = this.decoder.decode(block);
-    } catch (error) {
-      return this.link.fail(error instanceof HpackError ? `HPACK: ${error.message}` : String(error));
-    }
-    const stream = this.open.get(this.headerStream);
+  /** A complete header block (header-blocks.ts): the response's head, or the trailers. */
+  private headers(block: HeaderBlock | string | undefined): void {
+    if (block === undefined) return;
+    if (typeof block === "string") return this.link.fail(block);
+    const stream = this.open.get(block.stream);
     if (stream === undefined) return;
     if (stream.response === undefined) {
-      const status = Number(fields.find(([name]) => name === ":status")?.[1]);
+      const status = Number(block.fields.find(([name]) => name === ":status")?.[1]);
       if (!(status >= 200 && status <= 999)) {
-        if (status >= 100 && status < 200 && !this.headerEndsStream) return; // interim (100, 103): the real one follows
+        if (status >= 100 && status < 200 && !block.endsStream) return; // interim (100, 103): the real one follows
         return this.link.fail(`a response without a valid :status (${String(status)})`);
       }
-      stream.response = h2Response(status, fields);
+      stream.response = h2Response(status, block.fields);
     }
     // A second block is the trailers: nothing of it is kept, as over HTTP/1.1.
-    if (this.headerEndsStream) this.complete(stream);
+    if (block.endsStream) this.complete(stream);
   }
 
   private complete(stream: H2Stream): void {
