@@ -22,7 +22,7 @@ export interface Scaffold {
 /** Scaffolds `dir` (relative to `project`, the folder with package.json). */
 export function initProject(project: string, dir = "loadtests"): Scaffold {
   const folder = relative(project, resolve(project, dir)).replaceAll("\\", "/") || ".";
-  const template = (name: string) => readFileSync(join(TEMPLATES, name), "utf8").replaceAll("DIR", folder);
+  const template = (name: string) => readFileSync(join(TEMPLATES, name), "utf8").replaceAll("{{DIR}}", folder);
   const files: Record<string, string> = {
     [`${folder}/example.ts`]: template("example.ts"),
     [`${folder}/package.json`]: `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`, // .ts files here are ES modules under any tsconfig

@@ -48,7 +48,8 @@ describe("loadworker init", () => {
     const dockerfile = read(dir, "loadtests/Dockerfile");
     expect(dockerfile).toContain("RUN npx loadworker build loadtests -o /out/loadworker");
     expect(dockerfile).toContain("COPY loadtests/supervisord.conf /etc/supervisor/supervisord.conf");
-    expect(dockerfile).not.toMatch(/\bDIR\b/);
+    expect(dockerfile).toContain("WORKDIR /src");
+    expect(dockerfile).not.toContain("{{DIR}}");
   });
 
   test("init DIR scaffolds that folder, keeps a tsconfig the project has, and adds no second .gitignore line", async () => {
