@@ -83,6 +83,15 @@ describe("--tasks from source", () => {
     expect(output).toContain("class Checkout(User):");
   });
 
+  test('under Deno, a file outside the repo runs with "loadworker" mapped by --import-map (docs/package.md)', async () => {
+    writeFileSync(join(dir, "map.json"), JSON.stringify({ imports: { loadworker: join(ROOT, "src/index.ts") } }));
+    const deno = join(ROOT, "node_modules/.bin/deno");
+    const args = ["run", "-A", "--import-map", "map.json", join(ROOT, "src/main.ts"), "--tasks", "shop/checkout.ts", "--run-tasks", "buy"];
+    const proc = startProc(deno, [...args, "--host", server.url], { cwd: dir, env: { NO_COLOR: "1" } });
+    expect(await within(proc.exited, 60_000, "deno run src/main.ts --tasks"), proc.output()).toBe(0);
+    expect(proc.output()).toContain("buy: 2 recorded, 0 failed");
+  });
+
   test("a handler, hook or user class made but not exported is named with its line in one warning", async () => {
     const { code, output } = await loadworker(["--tasks", "unexported.ts", "--run-tasks", "own"]);
     expect(code, output).toBe(0);
