@@ -194,5 +194,15 @@ export async function compileExecutable(options: CompileOptions): Promise<{ ok: 
     ],
     throw: false,
   });
-  return result.success ? { ok: true } : { ok: false, messages: result.logs.map(String) };
+  return result.success ? { ok: true } : { ok: false, messages: result.logs.map(buildMessage) };
+}
+
+// Bun's build log says what and where separately; one line as compilers write it: file:line:column: message.
+function buildMessage(log: {
+  message: string;
+  position?: { file: string; line: number; column: number; lineText: string } | null;
+}): string {
+  const at = log.position;
+  if (!at) return log.message;
+  return `${at.file}:${at.line}:${at.column + 1}: ${log.message}${at.lineText ? `\n    ${at.lineText.trim()}` : ""}`;
 }

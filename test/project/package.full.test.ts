@@ -95,20 +95,11 @@ describe("the packed tarball in a fresh project", () => {
     expect(server.total() - before).toBeGreaterThanOrEqual(result.aggregated.requests);
   }, 180_000);
 
-  test("Deno runs the installed package's tasks: deno run -A node_modules/loadworker/dist/main.js run --tasks loadtests", async () => {
+  test("Deno runs the installed package's tasks: deno run -A --import-map … node_modules/loadworker/dist/main.js run --tasks loadtests", async () => {
     const before = server.counts.get("/") ?? 0;
-    const deno = await sh(DENO, [
-      "run",
-      "-A",
-      "node_modules/loadworker/dist/main.js",
-      "run",
-      "--tasks",
-      "loadtests",
-      "-t",
-      "2s",
-      "--host",
-      server.url,
-    ]);
+    writeFileSync(join(project, "import_map.json"), JSON.stringify({ imports: { loadworker: "./node_modules/loadworker/dist/index.js" } }));
+    const entry = ["run", "-A", "--import-map", "import_map.json", "node_modules/loadworker/dist/main.js"];
+    const deno = await sh(DENO, [...entry, "run", "--tasks", "loadtests", "-t", "2s", "--host", server.url]);
     expect(deno.code, deno.output).toBe(0);
     expect((server.counts.get("/") ?? 0) - before).toBeGreaterThan(0);
   }, 120_000);

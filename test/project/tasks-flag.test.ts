@@ -2,7 +2,7 @@
 // "loadworker" run under `run`, the worker (--run-tasks) and `locustfile`; bad ones stop the start
 // with one message naming the file (and line), exit 2, and not one request sent.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUN, type CountingServer, ROOT, countingServer, startProc, tempDir } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
@@ -105,6 +105,19 @@ describe("--tasks from source", () => {
     expect(warnings[0]).not.toContain('"own"');
     expect(warnings[0]).not.toContain('"shared"');
   });
+});
+
+test("loadworker build of a folder with a file that does not compile: exit 2 naming file and line, no binary", async () => {
+  const broken = join(dir, "broken-build");
+  mkdirSync(broken);
+  writeFileSync(
+    join(broken, "syntax.ts"),
+    'import { defineTask } from "loadworker";\n\nexport const t = defineTask({ name: "t", fn: () => {} ;\n',
+  );
+  const { code, output } = await loadworker(["build", "broken-build", "-o", "broken-build/loadworker"]);
+  expect(code, output).toBe(2);
+  expect(output).toMatch(/broken-build\/syntax\.ts:3:\d+: Expected/);
+  expect(existsSync(join(broken, "loadworker"))).toBe(false);
 });
 
 describe("bad --tasks: one message naming the file, exit 2, no load", () => {
