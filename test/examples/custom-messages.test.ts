@@ -1,0 +1,52 @@
+// examples/custom-messages under a real Locust master whose master.py comes from
+// `loadworker locustfile --tasks examples/custom-messages` (master_extra.py appended): two workers
+// each get their own slice of 10 accounts, and each user tells the master which one it uses.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
+import { requireVenv } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
+import { type Target, demoTarget, example, loadworker, masterPyOf } from "../support/examples.ts";
+
+let target: Target;
+beforeAll(async () => {
+  requireVenv();
+  target = await demoTarget();
+});
+afterAll(() => target.close());
+
+describe("examples/custom-messages", () => {
+  test("6 users on 2 workers use 6 different accounts, each from its worker's slice", async () => {
+    const locustfile = masterPyOf("custom-messages");
+    expect(locustfile).toContain("class AccountUser(User):");
+    expect(locustfile).toContain('register_message("account_in_use"');
+    const run = await startHeadlessMaster({
+      locustfile,
+      users: 6,
+      spawnRate: 6,
+      runTime: "5s",
+      host: target.url,
+      workers: 2,
+      extra: ["--accounts", "10"],
+    });
+    const workerArgs = ["--tasks", example("custom-messages"), "--master-host", "127.0.0.1", "--master-port", String(run.port)];
+    const workers = [loadworker(workerArgs), loadworker(workerArgs)];
+    const result = await run.result();
+    for (const w of workers) expect(await within(w.exited, 20_000, "a worker to exit")).toBe(0);
+
+    expect(masterComplaints(result.log)).toEqual([]);
+    expect(result.code).toBe(0);
+    for (const w of workers) expect(w.output()).toContain("the master handed this worker 5 test accounts");
+    // "worker <node id> uses account account-<i>": the master's handler, once per user.
+    const uses = [...result.log.matchAll(/worker (\S+) uses account account-(\d+)/g)].map((m) => ({ node: m[1], i: Number(m[2]) }));
+    expect(uses).toHaveLength(6);
+    expect(new Set(uses.map((u) => u.i)).size).toBe(6);
+    // Slices are every other account: one worker's are all even, the other's all odd.
+    const parities = new Map<string, Set<number>>();
+    for (const u of uses) parities.set(u.node as string, (parities.get(u.node as string) ?? new Set()).add(u.i % 2));
+    expect([...parities.values()].map((p) => p.size)).toEqual([1, 1]);
+    expect((await target.served())["/login"]).toBe(6);
+    expect(result.rows.find((r) => r.name === "/login")?.requests).toBe(6);
+    expect(result.rows.find((r) => r.name === "/api/items")?.requests).toBeGreaterThan(0);
+    expect(result.aggregated.failures).toBe(0);
+  }, 150_000);
+});

@@ -1,0 +1,47 @@
+// examples/tags-fixed-count under a real Locust master: fixed_count = 1 gives one Admin across two
+// workers, whatever the user count, and --exclude-tags checkout keeps the checkout task from running.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
+import { requireVenv } from "../support/procs.ts";
+import { within } from "../support/wait.ts";
+import { type Target, demoTarget, example, loadworker, masterPyOf } from "../support/examples.ts";
+
+let target: Target;
+beforeAll(async () => {
+  requireVenv();
+  target = await demoTarget();
+});
+afterAll(() => target.close());
+
+describe("examples/tags-fixed-count", () => {
+  test("7 users on 2 workers: one Admin, six Shoppers, browse runs and checkout does not", async () => {
+    const locustfile = masterPyOf("tags-fixed-count");
+    expect(locustfile).toContain("fixed_count = 1");
+    const run = await startHeadlessMaster({
+      locustfile,
+      users: 7,
+      spawnRate: 7,
+      runTime: "5s",
+      host: target.url,
+      workers: 2,
+      extra: ["--exclude-tags", "checkout"],
+    });
+    const workerArgs = ["--tasks", example("tags-fixed-count"), "--master-host", "127.0.0.1", "--master-port", String(run.port)];
+    const workers = [loadworker(workerArgs), loadworker(workerArgs)];
+    const result = await run.result();
+    for (const w of workers) expect(await within(w.exited, 20_000, "a worker to exit")).toBe(0);
+
+    expect(masterComplaints(result.log)).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.log).toMatch(/"Admin": 1/);
+    expect(result.log).toMatch(/"Shopper": 6/);
+    const served = await target.served();
+    expect(served["/status/201"]).toBe(1); // one admin session: one Admin user
+    expect(served["/login"]).toBe(6); // one login per Shopper
+    expect(served["/api/items"]).toBeGreaterThan(0); // tagged browse
+    expect(served["/status/202"]).toBeUndefined(); // tagged checkout, excluded
+    expect(result.rows.find((r) => r.name === "checkout")).toBeUndefined();
+    expect(result.rows.find((r) => r.name === "stock report")?.requests).toBeGreaterThan(0);
+    expect(result.aggregated.failures).toBe(0);
+  }, 150_000);
+});
