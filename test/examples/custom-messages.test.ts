@@ -2,14 +2,16 @@
 // `loadworker locustfile --tasks examples/custom-messages` (master_extra.py appended): two workers
 // each get their own slice of 10 accounts, and each user tells the master which one it uses.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { requireVenv } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
 import { within } from "../support/wait.ts";
 import { type Target, demoTarget, example, loadworker, masterPyOf } from "../support/examples.ts";
 
+// The shared fixture runs the masters and stops what the test started; the workers are the
+// examples' own folders run from source (`npx loadworker --tasks …`), so no binary is built.
+const e2e = useE2e({ tasks: false, server: false });
 let target: Target;
 beforeAll(async () => {
-  requireVenv();
   target = await demoTarget();
 });
 afterAll(() => target.close());
@@ -19,7 +21,7 @@ describe("examples/custom-messages", () => {
     const locustfile = masterPyOf("custom-messages");
     expect(locustfile).toContain("class AccountUser(User):");
     expect(locustfile).toContain('register_message("account_in_use"');
-    const run = await startHeadlessMaster({
+    const run = await e2e.headlessMaster({
       locustfile,
       users: 6,
       spawnRate: 6,
@@ -30,6 +32,7 @@ describe("examples/custom-messages", () => {
     });
     const workerArgs = ["--tasks", example("custom-messages"), "--master-host", "127.0.0.1", "--master-port", String(run.port)];
     const workers = [loadworker(workerArgs), loadworker(workerArgs)];
+    for (const w of workers) e2e.onStop(() => w.kill("SIGKILL"));
     const result = await run.result();
     for (const w of workers) expect(await within(w.exited, 20_000, "a worker to exit")).toBe(0);
 

@@ -1,31 +1,27 @@
 // examples/rate-limit: `--max-rps` holds the whole process at its cap, and constantThroughput(2)
 // holds each Paced user at 2 tasks a second, both counted by the server each second.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type CountingServer, countingServer } from "../support/procs.ts";
+import { describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
 import { countsPerSecond, expectCapHeld, summaryCounts } from "../support/run-cli.ts";
 import { example, loadworkerRun } from "../support/examples.ts";
 
-let server: CountingServer;
-beforeAll(async () => {
-  server = await countingServer({ log: true });
-});
-afterAll(() => server.close());
-
-const run = (args: string[]) => loadworkerRun(["run", "--tasks", example("rate-limit"), "--host", server.url, ...args]);
+// The shared fixture's counting server, with the second each request arrived; no master, no binary.
+const e2e = useE2e({ tasks: false, server: { log: true } });
+const run = (args: string[]) => loadworkerRun(["run", "--tasks", example("rate-limit"), "--host", e2e.server.url, ...args]);
 
 describe("examples/rate-limit", () => {
   test("20 Greedy users with no wait are held at --max-rps 30 in every whole second", async () => {
     const { code, output } = await run(["Greedy", "-u", "20", "-r", "20", "-t", "8s", "--max-rps", "30"]);
     expect(code).toBe(0);
-    expect(summaryCounts(output).get("GET greedy get")).toBe(server.counts.get("/get") as number);
-    expectCapHeld(countsPerSecond(server.log, "/get"), 30, "examples/rate-limit Greedy --max-rps 30");
+    expect(summaryCounts(output).get("GET greedy get")).toBe(e2e.server.counts.get("/get") as number);
+    expectCapHeld(countsPerSecond(e2e.server.log, "/get"), 30, "examples/rate-limit Greedy --max-rps 30");
   }, 120_000);
 
   test("4 Paced users with constantThroughput(2) make 8 requests a second, no flag needed", async () => {
-    server.log.length = 0;
+    e2e.server.log.length = 0;
     const { code } = await run(["Paced", "-u", "4", "-r", "4", "-t", "7s"]);
     expect(code).toBe(0);
-    const perSecond = countsPerSecond(server.log, "/get");
+    const perSecond = countsPerSecond(e2e.server.log, "/get");
     console.log(`examples/rate-limit Paced: the server counted ${perSecond.join(", ")} in whole seconds`);
     expect(perSecond.length).toBeGreaterThanOrEqual(4);
     const sorted = [...perSecond].sort((a, b) => a - b);

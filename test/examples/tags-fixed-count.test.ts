@@ -1,14 +1,16 @@
 // examples/tags-fixed-count under a real Locust master: fixed_count = 1 gives one Admin across two
 // workers, whatever the user count, and --exclude-tags checkout keeps the checkout task from running.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { requireVenv } from "../support/procs.ts";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
 import { within } from "../support/wait.ts";
 import { type Target, demoTarget, example, loadworker, masterPyOf } from "../support/examples.ts";
 
+// The shared fixture runs the masters and stops what the test started; the workers are the
+// examples' own folders run from source (`npx loadworker --tasks …`), so no binary is built.
+const e2e = useE2e({ tasks: false, server: false });
 let target: Target;
 beforeAll(async () => {
-  requireVenv();
   target = await demoTarget();
 });
 afterAll(() => target.close());
@@ -17,7 +19,7 @@ describe("examples/tags-fixed-count", () => {
   test("7 users on 2 workers: one Admin, six Shoppers, browse runs and checkout does not", async () => {
     const locustfile = masterPyOf("tags-fixed-count");
     expect(locustfile).toContain("fixed_count = 1");
-    const run = await startHeadlessMaster({
+    const run = await e2e.headlessMaster({
       locustfile,
       users: 7,
       spawnRate: 7,
@@ -28,6 +30,7 @@ describe("examples/tags-fixed-count", () => {
     });
     const workerArgs = ["--tasks", example("tags-fixed-count"), "--master-host", "127.0.0.1", "--master-port", String(run.port)];
     const workers = [loadworker(workerArgs), loadworker(workerArgs)];
+    for (const w of workers) e2e.onStop(() => w.kill("SIGKILL"));
     const result = await run.result();
     for (const w of workers) expect(await within(w.exited, 20_000, "a worker to exit")).toBe(0);
 
