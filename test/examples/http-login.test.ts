@@ -1,5 +1,6 @@
 // examples/http-login as its README runs it: every user logs in once, then every request carries
-// its token (the demo target answers 401 without one), and the summary matches what was served.
+// its token (the demo target answers 401 without one), and the summary matches what was served;
+// the same under Deno, from the same sources.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Target, aggregated, demoTarget, example, loadworkerRun, servedMatching } from "../support/examples.ts";
 import { summaryCounts } from "../support/run-cli.ts";
@@ -11,18 +12,24 @@ beforeAll(async () => {
 afterAll(() => target.close());
 
 describe("examples/http-login", () => {
-  test("4 users log in once each and list and view items with their tokens, no failure", async () => {
-    const args = ["run", "--tasks", example("http-login"), "-u", "4", "-r", "4", "-t", "3s", "--host", target.url];
-    const { code, output } = await loadworkerRun([...args, "--exit-code-on-error", "1"]);
-    expect(code).toBe(0);
-    const summary = summaryCounts(output);
-    const served = await target.served();
-    expect(served["/login"]).toBe(4);
-    expect(summary.get("POST /login")).toBe(4);
-    expect(summary.get("GET /api/items")).toBeGreaterThan(10);
-    expect(summary.get("GET /api/items/[id]")).toBeGreaterThan(0);
-    expect(served["/api/items"]).toBe(summary.get("GET /api/items") as number);
-    expect(servedMatching(served, /^\/api\/items\/\d+$/)).toBe(summary.get("GET /api/items/[id]") as number);
-    expect(aggregated(output)).toEqual({ requests: summary.get("Aggregated") as number, failures: 0 });
-  }, 120_000);
+  test.each(["npx", "deno"] as const)(
+    "4 users log in once each and list and view items with their tokens, no failure (%s)",
+    async (runtime) => {
+      const before = await target.served();
+      const args = ["run", "--tasks", example("http-login"), "-u", "4", "-r", "4", "-t", "3s", "--host", target.url];
+      const { code, output } = await loadworkerRun([...args, "--exit-code-on-error", "1"], runtime);
+      expect(code).toBe(0);
+      const summary = summaryCounts(output);
+      const after = await target.served();
+      const served = Object.fromEntries(Object.entries(after).map(([path, n]) => [path, n - (before[path] ?? 0)]));
+      expect(served["/login"]).toBe(4);
+      expect(summary.get("POST /login")).toBe(4);
+      expect(summary.get("GET /api/items")).toBeGreaterThan(10);
+      expect(summary.get("GET /api/items/[id]")).toBeGreaterThan(0);
+      expect(served["/api/items"]).toBe(summary.get("GET /api/items") as number);
+      expect(servedMatching(served, /^\/api\/items\/\d+$/)).toBe(summary.get("GET /api/items/[id]") as number);
+      expect(aggregated(output)).toEqual({ requests: summary.get("Aggregated") as number, failures: 0 });
+    },
+    120_000,
+  );
 });

@@ -12,9 +12,11 @@ export const LOADWORKER_JS = join(ROOT, "bin/loadworker.js");
 /** `examples/<name>`, as the commands in the examples' READMEs write it (they run from the root). */
 export const example = (name: string) => `examples/${name}`;
 
-/** Starts `npx loadworker ARGS` from the repository's root. */
-export function loadworker(args: string[], env: Record<string, string> = {}): Proc {
-  return startProc("node", [LOADWORKER_JS, ...args], { env: { NO_COLOR: "1", ...env } });
+/** Starts `npx loadworker ARGS` from the repository's root (or the same sources under Deno). */
+export function loadworker(args: string[], runtime: "npx" | "deno" = "npx"): Proc {
+  const [cmd, ...pre] =
+    runtime === "deno" ? [join(ROOT, "node_modules/.bin/deno"), "run", "-A", join(ROOT, "src/main.ts")] : ["node", LOADWORKER_JS];
+  return startProc(cmd as string, [...pre, ...args], { env: { NO_COLOR: "1" } });
 }
 
 export interface Finished {
@@ -23,8 +25,8 @@ export interface Finished {
 }
 
 /** Runs `npx loadworker ARGS` to its end (bounded). */
-export async function loadworkerRun(args: string[], ms = 90_000): Promise<Finished> {
-  const proc = loadworker(args);
+export async function loadworkerRun(args: string[], runtime: "npx" | "deno" = "npx", ms = 90_000): Promise<Finished> {
+  const proc = loadworker(args, runtime);
   const code = await within(proc.exited, ms, `loadworker ${args.join(" ")}`).catch((error) => {
     proc.kill("SIGKILL");
     throw error;
