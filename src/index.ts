@@ -18,7 +18,7 @@ export type {
 } from "./api/definitions.ts";
 export { RescheduleTask, StopUser } from "./api/control.ts";
 export { readTaskFile } from "./api/task-files.ts";
-export { between, constant, constantPacing, constantThroughput } from "./api/wait.ts";
+export { between, constant, constantPacing, constantThroughput, poisson } from "./api/wait.ts";
 export type { WaitInfo, WaitTime } from "./api/wait.ts";
 export { GrpcError } from "./grpc/index.ts";
 export type {

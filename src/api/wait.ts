@@ -40,6 +40,19 @@ export function constantThroughput(tasksPerSecond: number): WaitTime {
   return constantPacing(1 / tasksPerSecond);
 }
 
+/**
+ * Waits a random time drawn from an exponential distribution of mean `1 / rate` seconds, so a
+ * user's tasks arrive as a Poisson process of `rate` per second on average (Locust 2.47's
+ * `poisson`: `random.expovariate(rate)`, whatever the task took).
+ */
+export function poisson(rate: number, random: () => number = Math.random): WaitTime {
+  if (!(rate > 0) || !Number.isFinite(rate)) {
+    throw new RangeError(`poisson(${rate}): the rate must be a positive number of tasks per second`);
+  }
+  // Python's expovariate: -log(1 - random()) / lambd (random() is in [0, 1), so the log is finite).
+  return () => -Math.log(1 - random()) / rate;
+}
+
 function assertSeconds(helper: string, value: number): void {
   if (!Number.isFinite(value) || value < 0) {
     throw new RangeError(`${helper}(${value}): seconds must be a finite number >= 0`);

@@ -27,9 +27,24 @@ export interface StallWatchOptions {
   /** Read only when a stall is found. */
   suspects: () => StallSuspects;
   warn: (message: string) => void;
+  /**
+   * The process's CPU time in ms (process.cpuUsage), read at every check: a stall during which it
+   * barely moved was not a task computing but the process paused (SIGSTOP, a suspended VM or
+   * container) or starved by the machine. Without it every stall is blamed on the tasks.
+   */
+  cpuMs?: () => number;
   checkMs?: number;
   stallMs?: number;
   logEveryMs?: number;
+}
+
+/** Below this share of the stall spent on CPU, the process was not running: paused or starved. */
+export const PAUSED_CPU_SHARE = 0.25;
+
+/** This process's CPU time (user + system) in ms. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** What a stall warning names: the tasks running now (from the users' activities) and the last one started. */
@@ -60,32 +75,62 @@ export function stallMessage(stallMs: number, suspects: StallSuspects, more = 0)
   );
 }
 
+/**
+ * The warning for a stall during which the process hardly ran: it used `cpuMs` of CPU in
+ * `stallMs`. No task is named: none was computing.
+ */
+export function pausedMessage(stallMs: number, cpuMs: number, more = 0): string {
+  const also = more > 0 ? ` (and ${more} other stall${more > 1 ? "s" : ""} since the last warning)` : "";
+  const missing =
+    stallMs >= MISSING_AFTER_MS
+      ? " The master marks a worker missing after about 4 s without heartbeats: it did not hear this one meanwhile."
+      : "";
+  return (
+    `the process was paused or starved of CPU for ${(stallMs / 1000).toFixed(1)}s${also}: it used ${(cpuMs / 1000).toFixed(1)}s of CPU ` +
+    "meanwhile, so no task was computing; it was stopped (SIGSTOP, a suspended VM or container) or the machine gave it no CPU " +
+    `(an overloaded host, a CPU limit). No heartbeats, stats or requests ran meanwhile.${missing} ` +
+    "Give the worker a CPU of its own, or fewer users per worker"
+  );
+}
+
 /** Starts the watch; returns its stop. */
 export function watchStalls(opts: StallWatchOptions): () => void {
   const checkMs = opts.checkMs ?? STALL_CHECK_MS;
   const stallMs = opts.stallMs ?? STALL_MS;
   const logEveryMs = opts.logEveryMs ?? STALL_LOG_EVERY_MS;
+  const cpuMs = opts.cpuMs;
   let last = opts.now();
+  let lastCpu = cpuMs?.() ?? 0;
   let loggedAt = -Infinity;
   let worst = 0;
+  let worstCpu = 0; // the CPU the worst stall used: it decides which warning the period gets
   let count = 0;
+  const message = (suspects: StallSuspects) =>
+    cpuMs && worstCpu < worst * PAUSED_CPU_SHARE ? pausedMessage(worst, worstCpu, count - 1) : stallMessage(worst, suspects, count - 1);
   return opts.every(checkMs, () => {
     const now = opts.now();
     const late = now - last - checkMs;
+    const cpu = cpuMs?.() ?? 0;
+    const used = cpu - lastCpu;
     last = now;
+    lastCpu = cpu;
     if (late >= stallMs) {
       count++;
-      if (late > worst) worst = late;
+      if (late > worst) {
+        worst = late;
+        worstCpu = used;
+      }
       if (now - loggedAt < logEveryMs) return;
-      opts.warn(stallMessage(worst, opts.suspects(), count - 1));
+      opts.warn(message(opts.suspects()));
     } else if (count === 0 || now - loggedAt < logEveryMs) {
       return;
     } else {
       // Stalls held back since the last line: say so once the period is over.
-      opts.warn(stallMessage(worst, { inFlight: new Map() }, count - 1));
+      opts.warn(message({ inFlight: new Map() }));
     }
     loggedAt = now;
     worst = 0;
+    worstCpu = 0;
     count = 0;
   });
 }

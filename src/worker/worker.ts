@@ -15,7 +15,7 @@ import type { RateLimiter } from "../users/rate-limit.ts";
 import { exceptionReporter } from "../users/exceptions.ts";
 import { nameWatcher } from "../users/names.ts";
 import { type PoolOptions, UserPool } from "../users/pool.ts";
-import { stallSuspects, watchStalls } from "../users/stalls.ts";
+import { processCpuMs, stallSuspects, watchStalls } from "../users/stalls.ts";
 import { createControls } from "./controls.ts";
 import { type EffectTarget, performEffect } from "./effects.ts";
 import type { LinkEvents, LinkFactory } from "./link.ts";
@@ -139,6 +139,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
       every,
       suspects: () => stallSuspects(pool.activities(), pool.lastStarted.task),
       warn: (message) => log.warn(message),
+      cpuMs: processCpuMs,
     }),
   ];
   const target: EffectTarget = {

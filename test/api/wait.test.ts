@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { between, constant, constantPacing, constantThroughput } from "../../src/index.ts";
+import { between, constant, constantPacing, constantThroughput, poisson } from "../../src/index.ts";
 
 describe("constant", () => {
   test("always waits the same number of seconds, whatever the task took", () => {
@@ -79,5 +79,28 @@ describe("constantThroughput (Locust: pacing of 1/n seconds)", () => {
     for (const bad of [0, -2, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => constantThroughput(bad)).toThrow("the rate must be a positive number of tasks per second");
     }
+  });
+});
+
+describe("poisson (Locust 2.47: random.expovariate(rate))", () => {
+  test("draws what Python's expovariate draws from the same random numbers, whatever the task took", () => {
+    const draws = [0, 0.25, 0.5, 0.9];
+    const wait = poisson(2, () => draws.shift() ?? 0);
+    // Python: [random.expovariate(2) for random() in 0, 0.25, 0.5, 0.9]
+    const expected = [0, 0.14384103622589045, 0.34657359027997264, 1.151292546497023];
+    for (const [i, seconds] of expected.entries()) expect(wait({ taskSeconds: i })).toBeCloseTo(seconds, 14);
+  });
+
+  test("averages 1/rate seconds", () => {
+    const wait = poisson(4);
+    let sum = 0;
+    for (let i = 0; i < 20_000; i++) sum += wait({ taskSeconds: 0 });
+    expect(sum / 20_000).toBeGreaterThan(0.23);
+    expect(sum / 20_000).toBeLessThan(0.27);
+  });
+
+  test("rejects zero, negative, NaN and infinite rates like constantThroughput", () => {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => poisson(bad)).toThrow("positive number of tasks per second");
   });
 });

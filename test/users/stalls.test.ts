@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { stallMessage, watchStalls } from "../../src/users/stalls.ts";
+import { pausedMessage, processCpuMs, stallMessage, watchStalls } from "../../src/users/stalls.ts";
 
 const every = (ms: number, fn: () => void) => {
   const timer = setInterval(fn, ms);
@@ -58,6 +58,61 @@ describe("watchStalls", () => {
       stop();
     }
     expect(warnings).toHaveLength(1); // the first; the next two wait for the period to end
+  });
+});
+
+describe("watchStalls with the process's CPU time", () => {
+  // A fake clock and CPU: the watch only compares the two across one late tick.
+  function watched(cpuDuringStall: number): string[] {
+    const warnings: string[] = [];
+    let now = 0;
+    let cpu = 0;
+    let tick = () => {};
+    const stop = watchStalls({
+      now: () => now,
+      cpuMs: () => cpu,
+      every: (_ms, fn) => {
+        tick = fn;
+        return () => {};
+      },
+      suspects: () => ({ inFlight: new Map(), lastStarted: "get" }),
+      warn: (m) => void warnings.push(m),
+    });
+    now += 500;
+    cpu += 10;
+    tick();
+    now += 70_500; // 70 s late
+    cpu += cpuDuringStall;
+    tick();
+    stop();
+    return warnings;
+  }
+
+  test("a stall without CPU time is a paused or starved process, not a task", () => {
+    const [warning, ...rest] = watched(3);
+    expect(rest).toEqual([]);
+    expect(warning).toStartWith("the process was paused or starved of CPU for 70.0s: it used 0.0s of CPU meanwhile");
+    expect(warning).not.toContain('"get"');
+    expect(warning).not.toContain("A task must not compute");
+  });
+
+  test("a stall that used the CPU names the task", () => {
+    const [warning] = watched(69_000);
+    expect(warning).toStartWith('the event loop was blocked for 70.0s; last task started: "get"');
+  });
+
+  test("processCpuMs moves while this process computes", () => {
+    const before = processCpuMs();
+    blockFor(50);
+    expect(processCpuMs() - before).toBeGreaterThan(20);
+  });
+});
+
+describe("pausedMessage", () => {
+  test("says how long, how much CPU, and that the master marks the worker missing past 4 s", () => {
+    expect(pausedMessage(1_200, 40)).not.toContain("missing");
+    expect(pausedMessage(5_000, 0, 1)).toContain("for 5.0s (and 1 other stall since the last warning): it used 0.0s");
+    expect(pausedMessage(5_000, 0)).toContain("marks a worker missing");
   });
 });
 

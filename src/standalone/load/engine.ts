@@ -12,7 +12,7 @@ import { type TaskScope, currentTask } from "../../users/current.ts";
 import { describeException } from "../../users/exceptions.ts";
 import { nameWatcher } from "../../users/names.ts";
 import { UserPool } from "../../users/pool.ts";
-import { stallSuspects, watchStalls } from "../../users/stalls.ts";
+import { processCpuMs, stallSuspects, watchStalls } from "../../users/stalls.ts";
 import { targetHost } from "../../users/target-host.ts";
 import type { RateLimiter } from "../../users/rate-limit.ts";
 import { runTestHooks } from "../../users/test-hooks.ts";
@@ -74,6 +74,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     every: deps.every,
     suspects: () => stallSuspects(pool.activities(), pool.lastStarted.task),
     warn: (message) => log.warn(message),
+    cpuMs: processCpuMs,
   });
   // Locust's parsed_options names, for tasks and hooks that read them.
   const parsedOptions = {
