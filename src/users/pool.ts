@@ -15,6 +15,7 @@ import { type RunningUser, releaseUser, StoppingUsers } from "./stopping.ts";
 import { TurnBudget } from "./turn.ts";
 import { type ExceptionSink, runUser } from "./user.ts";
 import { SleepQueue } from "./sleep-queue.ts";
+import { StartQueue } from "./start-queue.ts";
 import { ClassControls } from "./classes.ts";
 import { targetHost } from "./target-host.ts";
 import type { TaskScope } from "./current.ts";
@@ -56,6 +57,7 @@ export class UserPool {
   readonly classes: ClassControls<AnyTaskDefinition>;
   private readonly scope: TaskScope;
   private readonly sleeps = new SleepQueue(); // every user's wait times and ctx.sleep, on one timer
+  private readonly starts: StartQueue;
   private readonly envNow = () => this.env;
   private readonly pickers = new TaskPickers(); // one per task list, shared by a class's users
 
@@ -63,6 +65,7 @@ export class UserPool {
     this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
     // The budget is checked after every task: it reads the time once per round of users.
     this.turnBudget = new TurnBudget(perRoundClock(opts.clock).now);
+    this.starts = new StartQueue(() => opts.clock.now()); // the real time: a slice is one synchronous loop
     this.classes = new ClassControls((m) => opts.log.warn(m));
     this.scope = { recorder: opts.recorder, sendMessage: opts.sendMessage ?? (() => {}), nodeId: opts.nodeId };
     // The last user to end stops the watchdog.
@@ -81,6 +84,7 @@ export class UserPool {
       while (users.length < target) users.push(this.start(name));
       if (users.length > target) stops.push(...this.stopping.stop(users.splice(target), stopTimeoutSeconds));
     }
+    this.starts.drain();
     this.watch();
     return Promise.all(stops).then(() => undefined);
   }
@@ -170,25 +174,33 @@ export class UserPool {
       this.opts.onException(error, `${def.name}.state`);
       return { id: userId, className, activity, stopRequest, controller, client, done: Promise.resolve() };
     }
-    const done = runUser(def, ctx, {
+    // Counted now, run in the start queue's next slice (start-queue.ts); a user stopped before
+    // its turn never runs, as a greenlet killed before it was scheduled.
+    const done = new Promise<void>((resolve) => {
+      this.starts.push(() => resolve(stopRequest.aborted || controller.signal.aborted ? undefined : this.run(user, def, ctx, stopRequest)));
+    });
+    const user: RunningUser = { id: userId, className, activity, stopRequest, controller, client, ctx, done };
+    return user;
+  }
+
+  private run(user: RunningUser, def: AnyUserDefinition, ctx: UserContext<unknown>, stopRequest: UserStop): Promise<void> {
+    return runUser(def, ctx, {
       clock: this.opts.clock,
       recorder: this.opts.recorder,
       onException: this.opts.onException,
       random: this.opts.random,
-      activity,
+      activity: user.activity,
       turnBudget: this.turnBudget,
       lastStarted: this.lastStarted,
       stopSignal: stopRequest,
       scope: this.scope,
       limiter: this.opts.limiter,
       sleeps: this.sleeps,
-      ...this.pickers.forTasks(this.classes.tasksFor(className, def.tasks), this.opts.random),
+      ...this.pickers.forTasks(this.classes.tasksFor(user.className, def.tasks), this.opts.random),
     }).then(
       (end) => void (end === "stop_user" && this.leave(user)),
       (error) => this.opts.onException(error, `${def.name} (user loop)`),
     );
-    const user: RunningUser = { id: userId, className, activity, stopRequest, controller, client, ctx, done };
-    return user;
   }
 
   // ctx.stopUser(): the user is gone, as a Locust user whose greenlet ended is no longer counted;
