@@ -15,13 +15,17 @@ import { RunSink } from "./sink.ts";
  */
 export function announceRun(
   options: RunOptions,
-  classes: readonly { readonly name: string; readonly weight: number }[],
+  classes: readonly { readonly name: string; readonly weight: number; readonly fixedCount?: number }[],
   log: Logger,
 ): void {
   log.info(
-    `starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map((c) => `${c.name} (weight ${c.weight})`).join(", ")}`,
+    `starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map(describeClass).join(", ")}`,
   );
   if (options.host === undefined) log.info("no --host (nor LOADWORKER_HOST): only tasks that request absolute URLs can succeed");
+}
+
+function describeClass(c: { readonly name: string; readonly weight: number; readonly fixedCount?: number }): string {
+  return (c.fixedCount ?? 0) > 0 ? `${c.name} (fixed ${c.fixedCount})` : `${c.name} (weight ${c.weight})`;
 }
 
 /** One process runs every user (no --processes, or one child of it). */

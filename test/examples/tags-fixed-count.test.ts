@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { useE2e } from "../support/e2e.ts";
 import { masterComplaints } from "../support/master.ts";
 import { within } from "../support/wait.ts";
-import { type Target, demoTarget, example, loadworker, masterPyOf } from "../support/examples.ts";
+import { type Target, demoTarget, example, loadworker, loadworkerRun, masterPyOf } from "../support/examples.ts";
 
 // The shared fixture runs the masters and stops what the test started; the workers are the
 // examples' own folders run from source (`npx loadworker --tasks …`), so no binary is built.
@@ -47,4 +47,21 @@ describe("examples/tags-fixed-count", () => {
     expect(result.rows.find((r) => r.name === "stock report")?.requests).toBeGreaterThan(0);
     expect(result.aggregated.failures).toBe(0);
   }, 150_000);
+
+  test("run honours the fixed count too: 7 users are one Admin and six Shoppers", async () => {
+    const own = await demoTarget(); // its own counts, apart from the master's test
+    try {
+      const args = ["run", "--tasks", example("tags-fixed-count"), "-u", "7", "-r", "7", "-t", "3s", "--host", own.url];
+      const { code, output } = await loadworkerRun([...args, "-E", "checkout"]);
+      expect({ code, output }).toMatchObject({ code: 0 });
+      expect(output).toMatch(/Admin \(fixed 1\)/);
+      expect(output).toMatch(/all 7 users started: \{"Admin":1,"Shopper":6\}/);
+      const served = await own.served();
+      expect(served["/status/201"]).toBe(1); // one admin session
+      expect(served["/login"]).toBe(6); // one login per Shopper
+      expect(served["/status/202"]).toBeUndefined();
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
 });

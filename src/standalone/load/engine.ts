@@ -17,7 +17,7 @@ import { targetHost } from "../../users/target-host.ts";
 import type { RateLimiter } from "../../users/rate-limit.ts";
 import { runTestHooks } from "../../users/test-hooks.ts";
 import type { RunOptions } from "../options/run-options.ts";
-import { type ProcessShare, ONE_PROCESS, classTargets, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
+import { type ProcessShare, ONE_PROCESS, classTargets, plannedUsers, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
 
 export type EnginePhase = "starting" | "ramping" | "running" | "stopping";
 
@@ -90,8 +90,8 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
   pool.env = { host: options.host, workerIndex: share.index, parsedOptions };
   const hookCtx = { workerIndex: share.index, host: targetHost({ flag: options.host }), parsedOptions, log };
   const scope: TaskScope = { recorder: stats.recorder, sendMessage: () => {} };
-  const weighted = classes.map((c) => ({ name: c.name, weight: c.weight }));
-  const ownUsers = usersInShare(options.users, share);
+  const weighted = classes.map((c) => ({ name: c.name, weight: c.weight, fixedCount: c.fixedCount }));
+  const ownUsers = usersInShare(plannedUsers(weighted, options.users), share);
   let phase: EnginePhase = "starting";
   let startedMs = clock.now();
   let stopSpawning = () => {};

@@ -4,6 +4,8 @@
 export interface WeightedClass {
   readonly name: string;
   readonly weight: number;
+  /** Locust's fixed_count: this many users whatever the total, started before the weighted ones; 0 or absent: by weight. */
+  readonly fixedCount?: number;
 }
 
 /**
@@ -32,9 +34,11 @@ export function rampSeconds(users: number, spawnRate: number): number {
 }
 
 /**
- * Per-class targets for `total` users: the first `total` picks of a smooth weighted round robin,
- * so the split follows the weights at every step of the ramp (3:1 gives A, A, B, A, A, A, B, A…)
- * and growing the total never moves a running user to another class.
+ * Per-class targets for `total` users, as Locust's UsersDispatcher picks them: the classes with a
+ * fixedCount first (their counts, dealt smoothly), then the others by a smooth weighted round
+ * robin, so the split follows the weights at every step of the ramp (3:1 gives A, A, B, A, A, A,
+ * B, A…) and growing the total never moves a running user to another class. When every class has
+ * a fixedCount, the users beyond their sum are not started (Locust starts none either).
  *
  * With `share` (one of several processes, 0-based), only the picks k ≡ index (mod count): the
  * processes together run exactly the picks one process would, so the whole run keeps the split
@@ -43,21 +47,53 @@ export function rampSeconds(users: number, spawnRate: number): number {
 export function classTargets(classes: readonly WeightedClass[], total: number, share: ProcessShare = ONE_PROCESS): Record<string, number> {
   const targets: Record<string, number> = {};
   for (const c of classes) targets[c.name] = 0;
-  if (classes.length === 0) return targets;
+  let k = 0;
+  for (const name of picks(classes)) {
+    if (k >= total) break;
+    if (k % share.count === share.index) targets[name] = (targets[name] ?? 0) + 1;
+    k++;
+  }
+  return targets;
+}
+
+/** Users started for `total` when each fixed class has its count: less than `total` only when every class is fixed. */
+export function plannedUsers(classes: readonly WeightedClass[], total: number): number {
+  if (classes.some((c) => !isFixed(c))) return total;
+  return Math.min(
+    total,
+    classes.reduce((s, c) => s + (c.fixedCount ?? 0), 0),
+  );
+}
+
+function isFixed(c: WeightedClass): boolean {
+  return (c.fixedCount ?? 0) > 0;
+}
+
+/** The classes in the order users of them start: every fixed user, then weighted picks without end. */
+function* picks(classes: readonly WeightedClass[]): Generator<string> {
+  const fixed = classes.filter(isFixed).map((c) => ({ name: c.name, weight: c.fixedCount ?? 0 }));
+  const fixedSum = fixed.reduce((s, c) => s + c.weight, 0);
+  const rounds = smoothRoundRobin(fixed);
+  for (let i = 0; i < fixedSum; i++) yield rounds.next().value as string;
+  const weighted = classes.filter((c) => !isFixed(c) && c.weight > 0);
+  if (weighted.length === 0) return;
+  yield* smoothRoundRobin(weighted);
+}
+
+/** Nginx's smooth weighted round robin: over one cycle of sum(weights) picks, each class exactly its weight. */
+function* smoothRoundRobin(classes: readonly { readonly name: string; readonly weight: number }[]): Generator<string> {
+  if (classes.length === 0) return;
   const sum = classes.reduce((s, c) => s + c.weight, 0);
   const current = classes.map(() => 0);
-  for (let i = 0; i < total; i++) {
+  for (;;) {
     let best = 0;
     for (let k = 0; k < classes.length; k++) {
       current[k] = (current[k] ?? 0) + (classes[k]?.weight ?? 0);
       if ((current[k] ?? 0) > (current[best] ?? 0)) best = k;
     }
     current[best] = (current[best] ?? 0) - sum;
-    if (i % share.count !== share.index) continue;
-    const name = classes[best]?.name ?? "";
-    targets[name] = (targets[name] ?? 0) + 1;
+    yield classes[best]?.name ?? "";
   }
-  return targets;
 }
 
 /** Which of `count` processes this is (0-based `index`); a run without --processes is 0 of 1. */
