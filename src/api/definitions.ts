@@ -96,6 +96,13 @@ export interface UserSpec<S = Record<string, unknown>> {
   fixedCount?: number;
   /** Seconds between tasks; defaults to no wait (like boomer). */
   waitTime?: WaitTime;
+  /**
+   * The open model under a master: each user of the class adds this many task runs per second,
+   * started on a fixed schedule whatever the responses do (the master's user count sets the total
+   * rate). An iteration due when every user of the class is busy is dropped and shown in the
+   * master's Failures tab (docs/open-model.md). Excludes waitTime.
+   */
+  arrivalRate?: number;
   /** Makes each user's fresh state. */
   state?: () => S;
   onStart?: (ctx: UserContext<S>) => unknown;
@@ -112,6 +119,8 @@ export interface UserDefinition<S = Record<string, unknown>> {
   readonly weight: number;
   readonly fixedCount: number;
   readonly waitTime: WaitTime | undefined;
+  /** Task runs per second per user, on a schedule (the open model); absent: the closed model. */
+  readonly arrivalRate?: number | undefined;
   readonly state: (() => S) | undefined;
   readonly onStart: ((ctx: UserContext<S>) => unknown) | undefined;
   readonly onStop: ((ctx: UserContext<S>) => unknown) | undefined;
@@ -208,6 +217,7 @@ export function defineUser<S = Record<string, unknown>>(spec: UserSpec<S>): User
     weight: spec.weight ?? 1,
     fixedCount: spec.fixedCount ?? 0,
     waitTime: spec.waitTime,
+    arrivalRate: spec.arrivalRate,
     state: spec.state,
     onStart: spec.onStart,
     onStop: spec.onStop,

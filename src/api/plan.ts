@@ -181,6 +181,17 @@ function validateUser(user: AnyUserDefinition, names: Set<string>): void {
     throw configError(user.name, `${label}: fixedCount is ${String(user.fixedCount)}; it must be a whole number >= 0 (0: split by weight)`);
   }
   if (user.tasks.length === 0) throw configError(user.name, `${label} has no tasks; give it at least one`);
+  if (user.arrivalRate !== undefined) {
+    if (typeof user.arrivalRate !== "number" || !Number.isFinite(user.arrivalRate) || user.arrivalRate <= 0) {
+      throw configError(
+        user.name,
+        `${label}: arrivalRate is ${String(user.arrivalRate)}; it must be task runs per second per user above 0`,
+      );
+    }
+    if (user.waitTime !== undefined) {
+      throw configError(user.name, `${label}: arrivalRate and waitTime exclude each other (the schedule says when a task runs); keep one`);
+    }
+  }
   if (user.waitTime !== undefined) {
     if (typeof user.waitTime !== "function") throw configError(user.name, `${label}: waitTime must be a function such as between(1, 2)`);
     for (const taskSeconds of [0, 0.5, 30]) {

@@ -2,7 +2,7 @@
 export { bucketResponseTime, roundHalfEven } from "./bucket.ts";
 export { errorKey, errorText, pythonRepr } from "./errors.ts";
 export type { ErrorRow } from "./errors.ts";
-export type { Recorder } from "./recorder.ts";
+export type { Recorder, ScheduleRecorder } from "./recorder.ts";
 export type { StatsEntryReport, StatsErrorReport, StatsReport } from "./report.ts";
-export { createStats } from "./stats.ts";
+export { DROPPED_ERROR, LATE_ERROR, SCHEDULE_METHOD, createStats } from "./stats.ts";
 export type { Stats } from "./stats.ts";

@@ -13,3 +13,12 @@ export interface Recorder {
    */
   failure(method: string, name: string, ms: number, error: unknown, length?: number, task?: string): void;
 }
+
+/**
+ * Open-model iterations that did not start on time (docs/open-model.md): dropped because no user
+ * of the class was free, or started `ms` late. Counted per report, never per request.
+ */
+export interface ScheduleRecorder {
+  dropped(className: string): void;
+  late(className: string, ms: number): void;
+}

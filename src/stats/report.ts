@@ -44,4 +44,7 @@ export interface StatsReport {
   readonly errors: Readonly<Record<string, StatsErrorReport>>;
   readonly user_classes_count: Readonly<Record<string, number>>;
   readonly user_count: number;
+  /** Open-model iterations dropped (no free user) and started late since the last report; absent when none. */
+  readonly dropped_iterations?: number;
+  readonly late_iterations?: number;
 }

@@ -3,12 +3,14 @@
 import type { Clock } from "../clock.ts";
 import { StatsEntry } from "./entry.ts";
 import { ErrorTable } from "./errors.ts";
-import type { Recorder } from "./recorder.ts";
+import type { Recorder, ScheduleRecorder } from "./recorder.ts";
 import type { StatsReport } from "./report.ts";
 
 export interface Stats {
   /** Hot path: synchronous O(1) updates, no I/O. */
   readonly recorder: Recorder;
+  /** Open-model iterations dropped or started late: the report's dropped_iterations / late_iterations. */
+  readonly schedule: ScheduleRecorder;
   /**
    * Locust's `stats` payload for everything since the last report (or clear), then a reset:
    * the master accumulates, so every report carries deltas (docs/PROTOCOL.md, Stats report).
@@ -25,7 +27,17 @@ export interface StatsOptions {
    * one the recorder was told, if any.
    */
   onNewEntry?: (method: string, name: string, task: string | undefined) => void;
+  /**
+   * Also list dropped and late iterations as errors (method SCHEDULE_METHOD, the class as name):
+   * a worker's way to show them in the master's Failures tab, which leaves the request totals alone.
+   */
+  scheduleErrors?: boolean;
 }
+
+/** The Failures tab's rows for the open model's misses (docs/open-model.md). */
+export const SCHEDULE_METHOD = "ITERATION";
+export const DROPPED_ERROR = "dropped: no user of the class was free at its scheduled start";
+export const LATE_ERROR = "late: started 100 ms or more after its scheduled start";
 
 /** Creates empty stats; `clock.epoch()` supplies every Locust timestamp. */
 export function createStats(clock: Clock, options: StatsOptions = {}): Stats {
@@ -40,6 +52,9 @@ class RequestStats implements Stats {
   private total: StatsEntry;
   private errors = new ErrorTable();
   private periodStart: number; // epoch of the last report or clear
+  readonly schedule: ScheduleRecorder;
+  private dropped = 0;
+  private late = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -59,6 +74,17 @@ class RequestStats implements Stats {
         this.log(method, name, ms, length, epoch, task).logFailure(second);
         this.total.logFailure(second);
         this.errors.record(method, name, error, epoch);
+      },
+    };
+    const asErrors = options.scheduleErrors === true;
+    this.schedule = {
+      dropped: (className) => {
+        this.dropped++;
+        if (asErrors) this.errors.record(SCHEDULE_METHOD, className, DROPPED_ERROR, this.clock.epoch());
+      },
+      late: (className) => {
+        this.late++;
+        if (asErrors) this.errors.record(SCHEDULE_METHOD, className, LATE_ERROR, this.clock.epoch());
       },
     };
   }
@@ -109,13 +135,18 @@ class RequestStats implements Stats {
     this.total.reset(epoch);
     this.listed = [];
     this.periodStart = epoch;
-    return {
+    const report: StatsReport = {
       stats,
       stats_total: total,
       errors: this.errors.drain(),
       user_classes_count: { ...userClassesCount },
       user_count: userCount,
     };
+    if (this.dropped === 0 && this.late === 0) return report;
+    const missed = { ...report, dropped_iterations: this.dropped, late_iterations: this.late };
+    this.dropped = 0;
+    this.late = 0;
+    return missed;
   }
 
   clear(): void {
@@ -124,6 +155,8 @@ class RequestStats implements Stats {
     this.listed = [];
     this.total = new StatsEntry("Aggregated", "", epoch);
     this.errors.clear();
+    this.dropped = 0;
+    this.late = 0;
     this.periodStart = epoch;
   }
 }

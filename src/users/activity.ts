@@ -12,6 +12,11 @@ export interface Activity {
   seenRun: number;
   seenAt: number;
   warned: boolean;
+  /**
+   * An open-model user's: how late (ms) its current iteration started, added to its next recorded
+   * request (open/late.ts) and then 0. Absent for a closed-model user, whose client records as is.
+   */
+  lateMs?: number;
 }
 
 export const newActivity = (): Activity => ({ task: null, runs: 0, seenRun: -1, seenAt: 0, warned: false });

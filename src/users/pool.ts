@@ -20,6 +20,7 @@ import { ClassControls } from "./classes.ts";
 import { targetHost } from "./target-host.ts";
 import type { TaskScope } from "./current.ts";
 import type { RateLimiter } from "./rate-limit.ts";
+import type { OpenClasses } from "./open/open-classes.ts";
 
 export interface PoolOptions {
   plan: Plan;
@@ -37,6 +38,8 @@ export interface PoolOptions {
   /** Custom messages to the master, for ctx.sendMessage and the free sendMessage. */
   sendMessage?: (type: string, data: unknown) => void;
   nodeId?: string; // the worker's client_id at the master, for data/'s requests that need an answer
+  /** Which classes run the open model, and their free users (docs/open-model.md); none: all closed. */
+  openClasses?: OpenClasses;
 }
 
 const WATCHDOG_INTERVAL_MS = 5_000;
@@ -83,6 +86,7 @@ export class UserPool {
       this.byClass.set(name, users);
       while (users.length < target) users.push(this.start(name));
       if (users.length > target) stops.push(...this.stopping.stop(users.splice(target), stopTimeoutSeconds));
+      this.opts.openClasses?.resized(name, users.length);
     }
     this.starts.drain();
     this.watch();
@@ -135,7 +139,10 @@ export class UserPool {
 
   /** Stops every user: abort now, wait up to the timeout for tasks in flight, then abandon them. */
   async stopAll(stopTimeoutSeconds: number): Promise<void> {
-    for (const users of this.byClass.values()) this.stopping.stop(users.splice(0), stopTimeoutSeconds);
+    for (const [name, users] of this.byClass) {
+      this.stopping.stop(users.splice(0), stopTimeoutSeconds);
+      this.opts.openClasses?.resized(name, 0);
+    }
     this.byClass.clear();
     // A kill (stop_timeout 0: quit, a lost master) also ends users still finishing an earlier, graceful stop.
     if (stopTimeoutSeconds === 0) this.stopping.kill();
@@ -150,6 +157,11 @@ export class UserPool {
     const userId = this.nextUserId++;
     const hostNow = () => targetHost({ master: this.env.masterHost, classEdit: this.classes.editedHost(className), flag: this.env.host });
     const activity = newActivity();
+    const iterations = this.opts.openClasses?.iterationsFor(className, def);
+    if (iterations) {
+      activity.lateMs = 0; // an open-model user: its client times a late start (open/late.ts)
+      iterations.expect();
+    }
     const client = this.opts.makeClient(hostNow(), controller.signal, def.http, activity);
     let ctx: UserContext<unknown>;
     try {
@@ -172,12 +184,17 @@ export class UserPool {
     } catch (error) {
       // A throwing state() factory is user code too: report it; the user stays counted but idle.
       this.opts.onException(error, `${def.name}.state`);
+      iterations?.arrived();
       return { id: userId, className, activity, stopRequest, controller, client, done: Promise.resolve() };
     }
     // Counted now, run in the start queue's next slice (start-queue.ts); a user stopped before
     // its turn never runs, as a greenlet killed before it was scheduled.
     const done = new Promise<void>((resolve) => {
-      this.starts.push(() => resolve(stopRequest.aborted || controller.signal.aborted ? undefined : this.run(user, def, ctx, stopRequest)));
+      this.starts.push(() => {
+        if (!stopRequest.aborted && !controller.signal.aborted) return resolve(this.run(user, def, ctx, stopRequest));
+        iterations?.arrived(); // never ran: no onStart to wait for
+        resolve();
+      });
     });
     const user: RunningUser = { id: userId, className, activity, stopRequest, controller, client, ctx, done };
     return user;
@@ -196,6 +213,7 @@ export class UserPool {
       scope: this.scope,
       limiter: this.opts.limiter,
       sleeps: this.sleeps,
+      iterations: this.opts.openClasses?.iterationsFor(user.className, def),
       ...this.pickers.forTasks(this.classes.tasksFor(user.className, def.tasks), this.opts.random),
     }).then(
       (end) => void (end === "stop_user" && this.leave(user)),
@@ -211,6 +229,7 @@ export class UserPool {
     if (at < 0) return; // already being stopped by the worker
     users?.splice(at, 1);
     releaseUser(user);
+    this.opts.openClasses?.resized(user.className, users?.length ?? 0);
     this.watch();
   }
 

@@ -13,6 +13,7 @@ import type { SleepQueue } from "./sleep-queue.ts";
 import type { Abortable } from "./stop.ts";
 import { TurnBudget } from "./turn.ts";
 import { isRecordedFailure } from "../websocket/index.ts";
+import type { Iterations } from "./open/iterations.ts";
 
 /** Where a user reports a throw from its own code; `where` names the task or hook. */
 export type ExceptionSink = (error: unknown, where: string) => void;
@@ -43,6 +44,11 @@ export interface UserRunOptions {
   lastStarted?: { task: string | null };
   /** Shared by all users of a pool: their sleeps on one timer (default: a timer per sleep). */
   sleeps?: SleepQueue;
+  /**
+   * An open-model user: it runs one task per iteration handed out on the schedule, and no wait
+   * time (docs/open-model.md). Without it the user loops through tasks and waits (the closed model).
+   */
+  iterations?: Iterations;
 }
 
 /** How a user ended: stopped by the worker, or by its own task (ctx.stopUser()). */
@@ -60,15 +66,18 @@ export function runUser(def: AnyUserDefinition, ctx: UserContext<unknown>, opts:
 async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: UserRunOptions, activity: Activity): Promise<UserEnd> {
   const signal = opts.stopSignal ?? ctx.signal;
   const tasks = opts.tasks ?? def.tasks;
-  const { limiter } = opts;
+  const { limiter, iterations } = opts;
   const budget = opts.turnBudget ?? new TurnBudget(() => opts.clock.now());
   const timed = def.waitTime !== undefined; // only a wait time needs the task's duration
   let end: UserEnd = "stopped";
   if (def.onStart && (await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts)) === "stop_user") end = "stop_user";
+  iterations?.arrived();
   // Tags or a web UI edit can leave a class without tasks: its users wait to be stopped.
   if (tasks.length === 0 && end !== "stop_user") await aborted(signal);
   const pick = tasks.length === 0 ? undefined : (opts.pick ?? weightedPicker(tasks, (t) => t.weight, opts.random));
   while (pick && end !== "stop_user" && !signal.aborted) {
+    const dueMs = iterations ? await iterations.take(signal) : 0;
+    if (dueMs === undefined) break; // stopped while free
     if (limiter) {
       const token = limiter.acquire(signal);
       if (token !== true) {
@@ -81,6 +90,7 @@ async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: Use
       }
     }
     const task = pick();
+    if (iterations) activity.lateMs = iterations.begin(dueMs);
     activity.task = task.name;
     activity.runs++;
     if (opts.lastStarted) opts.lastStarted.task = task.name;
@@ -104,6 +114,10 @@ async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: Use
     activity.task = null;
     if (outcome === "stop_user") end = "stop_user";
     if (signal.aborted || end === "stop_user") break;
+    if (iterations) {
+      activity.lateMs = 0; // a task without a request leaves it unspent
+      continue; // the schedule, not a wait time, says when this user runs again
+    }
     const ended = timed ? opts.clock.now() : undefined;
     const wait = ended !== undefined ? nextWait(def, (ended - started) / 1000, opts) : 0;
     try {

@@ -10,6 +10,7 @@ import { type StatsReport, createStats } from "../stats/index.ts";
 import type { MetricsCollector } from "../metrics/collector.ts";
 import { userClients } from "../users/clients.ts";
 import { currentTask } from "../users/current.ts";
+import { ClassArrivals } from "../users/open/open-classes.ts";
 import type { TaskScope } from "../users/current.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { exceptionReporter } from "../users/exceptions.ts";
@@ -74,7 +75,10 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const nodeId = opts.nodeId ?? newNodeId();
   const watchNames = nameWatcher({ warn: (message) => log.warn(message) });
   // Per-second keys: the time of the round is enough.
-  const stats = createStats(perRoundClock(clock), { onNewEntry: (method, name, task) => watchNames(task ?? currentTask(), method, name) });
+  const stats = createStats(perRoundClock(clock), {
+    onNewEntry: (method, name, task) => watchNames(task ?? currentTask(), method, name),
+    scheduleErrors: true, // dropped and late iterations in the master's Failures tab
+  });
   let state: MachineState = initialState;
   let exitWith: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (exitWith = resolve));
@@ -118,6 +122,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     plan: opts.plan,
     clock,
     recorder: stats.recorder,
+    openClasses: new ClassArrivals(stats.schedule), // classes with an arrivalRate
     log,
     onException: reportException,
     makeClient: opts.makeClient ?? userClients(stats.recorder, clock),
