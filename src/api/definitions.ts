@@ -97,10 +97,8 @@ export interface UserSpec<S = Record<string, unknown>> {
   /** Seconds between tasks; defaults to no wait (like boomer). */
   waitTime?: WaitTime;
   /**
-   * The open model under a master: each user of the class adds this many task runs per second,
-   * started on a fixed schedule whatever the responses do (the master's user count sets the total
-   * rate). An iteration due when every user of the class is busy is dropped and shown in the
-   * master's Failures tab (docs/open-model.md). Excludes waitTime.
+   * The open model: each user adds this many task runs per second, started on a schedule whatever
+   * the responses do; one due while every user is busy is dropped (docs/open-model.md). No waitTime.
    */
   arrivalRate?: number;
   /** Makes each user's fresh state. */
