@@ -31,6 +31,15 @@ import { tasksArg } from "./tasks-arg.ts";
 const runArgs = {
   users: { type: "string", alias: "u", description: "Peak number of users (default 1)" },
   "spawn-rate": { type: "string", alias: "r", description: "Users started per second (default 1)" },
+  "arrival-rate": {
+    type: "string",
+    description: "The open model: start this many task runs per second whatever the responses do (50, 50/s, 300/m); see docs/open-model.md",
+  },
+  stages: { type: "string", description: 'Ramp the arrival rate stage by stage: "30s:50,2m:200,30s:0" (k6\'s ramping-arrival-rate)' },
+  "max-users": {
+    type: "string",
+    description: "With --arrival-rate/--stages: users started as needed up to N (default -u, else the peak rate)",
+  },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },
   host: {
     type: "string",
@@ -93,6 +102,9 @@ export function standaloneRunCommand(plan: LoadPlan) {
         names: withoutTaken(args._.map(String), [...tags.taken, ...excludeTags.taken]),
         tags: tags.values,
         excludeTags: excludeTags.values,
+        arrivalRate: args["arrival-rate"],
+        stages: args.stages,
+        maxUsers: args["max-users"],
       });
       const processes = processesForUsers(parseProcessCount(args.processes, usableCores()), parsed.users);
       const options = { ...parsed, processes: processes.count };

@@ -29,6 +29,8 @@ export class MetricsCollector {
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       residentBytes: process.memoryUsage.rss(),
       openConnections: this.openConnections(),
+      droppedIterations: this.totals.droppedIterations,
+      lateIterations: this.totals.lateIterations,
     };
   }
 }

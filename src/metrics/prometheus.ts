@@ -17,6 +17,9 @@ export interface MetricsSnapshot {
   readonly residentBytes: number;
   /** HTTP connections the users' clients hold open. */
   readonly openConnections: number;
+  /** The open model's iterations dropped for want of a free user, and started late (0 in the closed model). */
+  readonly droppedIterations?: number;
+  readonly lateIterations?: number;
 }
 
 export function formatPrometheus(s: MetricsSnapshot): string {
@@ -49,6 +52,10 @@ export function formatPrometheus(s: MetricsSnapshot): string {
   for (const [cls, n] of Object.entries(s.users)) out.push(`loadworker_users{user_class="${escapeLabel(cls)}"} ${n}`);
   family("loadworker_exceptions_total", "counter", "Exceptions thrown by task code.");
   out.push(`loadworker_exceptions_total ${s.exceptions}`);
+  family("loadworker_dropped_iterations_total", "counter", "Open-model iterations dropped: no user of the class was free when due.");
+  out.push(`loadworker_dropped_iterations_total ${s.droppedIterations ?? 0}`);
+  family("loadworker_late_iterations_total", "counter", "Open-model iterations started 100 ms or more after their scheduled time.");
+  out.push(`loadworker_late_iterations_total ${s.lateIterations ?? 0}`);
   family("loadworker_open_connections", "gauge", "HTTP connections the users' clients hold open.");
   out.push(`loadworker_open_connections ${s.openConnections}`);
   family("process_cpu_seconds_total", "counter", "User and system CPU time spent, seconds.");

@@ -17,8 +17,13 @@ export interface RequestTotals {
 export class Totals {
   // method → name → totals, like the stats table (no string keys built per entry).
   private readonly byMethod = new Map<string, Map<string, RequestTotals>>();
+  /** The open model's iterations dropped (no free user) and started late (docs/open-model.md). */
+  droppedIterations = 0;
+  lateIterations = 0;
 
   add(report: StatsReport): void {
+    this.droppedIterations += report.dropped_iterations ?? 0;
+    this.lateIterations += report.late_iterations ?? 0;
     for (const e of report.stats) {
       let byName = this.byMethod.get(e.method);
       if (!byName) {

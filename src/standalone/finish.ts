@@ -8,6 +8,7 @@ import { renderHtmlReport } from "./report/html-report.ts";
 import { type EndReason, runReport } from "./report/json-report.ts";
 import { statsNameWidth } from "./report/locust-tables.ts";
 import type { ReportFiles } from "./report/report-files.ts";
+import type { ArrivalOptions } from "./options/arrival.ts";
 import type { RunOptions } from "./options/run-options.ts";
 import { summaryText } from "./report/summary.ts";
 import type { StandaloneIo } from "./view/terminal.ts";
@@ -50,6 +51,7 @@ export function finishRun(input: FinishInput): number {
           host: options.shownHost ?? null,
           userClasses: [...input.userClasses],
           processes: options.processes,
+          arrival: options.arrival,
         },
         [...input.history],
         results,
@@ -74,6 +76,7 @@ export function finishRun(input: FinishInput): number {
       thresholds: results,
       exitCode: finalCode,
       files: written,
+      openModel: options.arrival ? openModelText(options.arrival) : undefined,
     }),
   );
   return finalCode;
@@ -88,4 +91,10 @@ export function exitCode(acc: Accumulator, results: readonly ThresholdResult[], 
   if (breached(results)) return 99;
   if (onError !== 0 && (acc.errors.size > 0 || acc.exceptions.size > 0)) return onError;
   return 0;
+}
+
+/** "--arrival-rate 100/s, up to 20 users" or with --stages "0/s → 50/s in 30s …". */
+function openModelText(arrival: ArrivalOptions): string {
+  const stages = arrival.stages.map((s) => ` → ${s.rate}/s in ${s.seconds}s`).join("");
+  return `${arrival.rate}/s${stages}, up to ${arrival.maxUsers} users`;
 }

@@ -72,6 +72,7 @@ export function driveRun(
   let finishing: Promise<number> | undefined;
   let fileError = false;
   let intervals = 0;
+  const counted = { dropped: 0, late: 0 }; // the misses up to the last history point
   const phase = () => {
     const now = source.phase();
     return now === "starting" ? "ramping" : now;
@@ -81,7 +82,10 @@ export function driveRun(
     source.collect();
     const epoch = clock.epoch();
     const userCount = source.userCount();
-    history.push(historyPoint(acc, epoch, userCount));
+    const misses = { dropped: acc.droppedIterations - counted.dropped, late: acc.lateIterations - counted.late };
+    counted.dropped = acc.droppedIterations;
+    counted.late = acc.lateIterations;
+    history.push(historyPoint(acc, epoch, userCount, misses));
     try {
       files.appendHistory(historyCsvRows(acc, epoch, userCount));
       if (++intervals % CSV_REFRESH_INTERVALS === 0) files.refreshCsv(() => csvReports(acc));
@@ -111,6 +115,7 @@ export function driveRun(
       phase: phase(),
       users: source.userCount(),
       targetUsers: options.users,
+      open: options.arrival !== null,
     });
   const viewTick = () => {
     if (io.terminal) io.terminal.draw(renderLive(snapshot(), io.size()));

@@ -18,9 +18,12 @@ export function announceRun(
   classes: readonly { readonly name: string; readonly weight: number; readonly fixedCount?: number }[],
   log: Logger,
 ): void {
-  log.info(
-    `starting ${options.users} users at ${options.spawnRate}/s${options.runTime === null ? "" : ` for ${options.runTime}s`}: ${classes.map(describeClass).join(", ")}`,
-  );
+  const time = options.runTime === null ? "" : ` for ${options.runTime}s`;
+  const { arrival } = options;
+  const how = arrival
+    ? `task runs at ${arrival.rate}/s${arrival.stages.map((s) => ` → ${s.rate}/s in ${s.seconds}s`).join("")}, users started as needed up to ${arrival.maxUsers}`
+    : `${options.users} users at ${options.spawnRate}/s`;
+  log.info(`starting ${how}${time}: ${classes.map(describeClass).join(", ")}`);
   if (options.host === undefined) log.info("no --host (nor LOADWORKER_HOST): only tasks that request absolute URLs can succeed");
 }
 

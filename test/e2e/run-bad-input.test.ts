@@ -51,6 +51,25 @@ const cases: Array<[string, () => string[], RegExp]> = [
     /cannot write the --csv report file ".*a-file\/run_stats\.csv": a part of the path is a file/,
   ],
   ["a mistyped flag", () => ["--treshold", "p95<5"], /unknown flag "--treshold" for loadworker run/],
+  [
+    "--arrival-rate 0",
+    () => ["--arrival-rate", "0"],
+    /--arrival-rate must be iterations per second above 0, such as 50, 50\/s or 300\/m; got "0"/,
+  ],
+  ["--arrival-rate -5", () => ["--arrival-rate=-5"], /--arrival-rate must be iterations per second above 0.*got "-5"/],
+  ["--arrival-rate abc", () => ["--arrival-rate", "abc"], /--arrival-rate must be iterations per second above 0.*got "abc"/],
+  ["--stages that do not parse", () => ["--stages", "30s:50,soon:9"], /--stages: "soon:9" is not DURATION:RATE/],
+  ["--max-users 0", () => ["--arrival-rate", "10", "--max-users", "0"], /--max-users must be a whole number of users, 1 or more, got "0"/],
+  [
+    "--max-users without a rate",
+    () => ["--max-users", "5"],
+    /--max-users applies to the open model: give --arrival-rate R or --stages too/,
+  ],
+  [
+    "dropped_iterations with a name",
+    () => ["--threshold", "/x:dropped_iterations<1"],
+    /dropped_iterations counts the whole run; write it without a name/,
+  ],
 ];
 
 describe("loadworker run with bad input", () => {

@@ -17,6 +17,8 @@ import { targetHost } from "../../users/target-host.ts";
 import type { RateLimiter } from "../../users/rate-limit.ts";
 import { runTestHooks } from "../../users/test-hooks.ts";
 import type { RunOptions } from "../options/run-options.ts";
+import { type ArrivalTimers, realTimers } from "../../users/open/executor.ts";
+import { ArrivalLoad } from "./arrival-load.ts";
 import { type ProcessShare, ONE_PROCESS, classTargets, plannedUsers, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
 
 export type EnginePhase = "starting" | "ramping" | "running" | "stopping";
@@ -33,6 +35,8 @@ export interface EngineDeps {
   readonly onReport: (report: StatsReport) => void;
   /** Every exception task code threw (no master to flood: all of them count). */
   readonly onException: (msg: string, traceback: string) => void;
+  /** The open model's clock and timer (default: `clock.now` and setTimeout). */
+  readonly timers?: ArrivalTimers;
 }
 
 export interface Engine {
@@ -60,6 +64,17 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     const { msg, traceback } = describeException(error, where);
     deps.onException(msg, traceback);
   };
+  // --arrival-rate / --stages: the open model, its own executor beside the closed model's spawn plan.
+  const open = options.arrival
+    ? new ArrivalLoad({
+        arrival: options.arrival,
+        classes,
+        share,
+        schedule: stats.schedule,
+        timers: deps.timers ?? { now: () => clock.now(), after: realTimers.after },
+        stopTimeout: options.stopTimeout,
+      })
+    : undefined;
   const pool = new UserPool({
     plan: { ...plan, users: classes, fallback: classes },
     clock,
@@ -68,6 +83,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     onException,
     makeClient: userClients(stats.recorder, clock),
     limiter: deps.limiter,
+    openClasses: open,
   });
   const stopStallWatch = watchStalls({
     now: () => clock.now(),
@@ -114,6 +130,12 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     if (phase !== "starting") return; // stopped while onTestStart ran
     phase = "ramping";
     startedMs = clock.now();
+    if (open) {
+      phase = "running"; // no ramp of users: they start as the iterations need them
+      open.start(pool);
+      stopSpawning = () => open.stop();
+      return;
+    }
     stopSpawning = deps.every(Math.min(1_000, Math.max(50, spawnStep(options.spawnRate).seconds * 1_000)), spawnTick);
     spawnTick();
   };

@@ -23,6 +23,9 @@ export class Accumulator {
   readonly errors = new Map<string, MergedError>();
   /** Traceback → exception (Locust's runner.exceptions, keyed by hash(traceback)). */
   readonly exceptions = new Map<string, MergedException>();
+  /** The open model's misses (docs/open-model.md): iterations dropped for want of a free user, and started late. */
+  droppedIterations = 0;
+  lateIterations = 0;
 
   constructor(epoch: number) {
     this.total = new MergedEntry("Aggregated", "", epoch);
@@ -45,6 +48,8 @@ export class Accumulator {
     }
     for (const [key, error] of Object.entries(report.errors)) mergeError(this.errors, key, error);
     this.total.extend(report.stats_total);
+    this.droppedIterations += report.dropped_iterations ?? 0;
+    this.lateIterations += report.late_iterations ?? 0;
   }
 
   /** LocalRunner.log_exception("local", msg, traceback). */

@@ -17,9 +17,23 @@ export interface HistoryPoint {
   readonly total_avg_response_time: number;
   readonly num_requests: number;
   readonly num_failures: number;
+  /** The open model's iterations dropped and started late in this interval (0 in the closed model). */
+  readonly dropped_iterations: number;
+  readonly late_iterations: number;
 }
 
-export function historyPoint(acc: Accumulator, epoch: number, userCount: number): HistoryPoint {
+/** Dropped and late iterations in the interval a point covers. */
+export interface IntervalMisses {
+  readonly dropped: number;
+  readonly late: number;
+}
+
+export function historyPoint(
+  acc: Accumulator,
+  epoch: number,
+  userCount: number,
+  misses: IntervalMisses = { dropped: 0, late: 0 },
+): HistoryPoint {
   const total = acc.total;
   return {
     time: epoch,
@@ -32,5 +46,7 @@ export function historyPoint(acc: Accumulator, epoch: number, userCount: number)
     total_avg_response_time: avgResponseTime(total),
     num_requests: total.numRequests,
     num_failures: total.numFailures,
+    dropped_iterations: misses.dropped,
+    late_iterations: misses.late,
   };
 }

@@ -3,7 +3,7 @@
 import type { Accumulator } from "./accumulator.ts";
 import { avgResponseTime, failRatio, medianResponseTime, responseTimePercentile, totalRps } from "./entry-metrics.ts";
 import { MergedEntry } from "./merged-entry.ts";
-import { type Selector, type Threshold, compare } from "../options/threshold.ts";
+import { type Selector, type Threshold, compare, isRunMetric } from "../options/threshold.ts";
 
 export interface ThresholdResult {
   readonly threshold: Threshold;
@@ -24,6 +24,11 @@ export function breached(results: readonly ThresholdResult[]): boolean {
 }
 
 function checkOne(acc: Accumulator, threshold: Threshold): ThresholdResult {
+  if (isRunMetric(threshold.metric)) {
+    const measured = threshold.metric.kind === "dropped_iterations" ? acc.droppedIterations : acc.lateIterations;
+    const status = compare(measured, threshold.operator, threshold.value) ? "passed" : "failed";
+    return { threshold, status, measured, subject: "the run's iterations" };
+  }
   const found = resolve(acc, threshold.selectors);
   const entry = found.entry;
   if (entry === null || entry.numRequests === 0) {
@@ -72,5 +77,9 @@ function measure(acc: Accumulator, entry: MergedEntry, threshold: Threshold): nu
       return medianResponseTime(entry);
     case "percentile":
       return responseTimePercentile(entry, metric.percent);
+    case "dropped_iterations":
+      return acc.droppedIterations; // checkOne answers these before; here for a total switch
+    case "late_iterations":
+      return acc.lateIterations;
   }
 }

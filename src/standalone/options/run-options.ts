@@ -4,6 +4,7 @@ import { LoadworkerError } from "../../errors.ts";
 import { parseHostUrl } from "../../http/host-url.ts";
 import { maskCredentials } from "../../http/index.ts";
 import { TIMESPAN_FORMATS, parseTimespan } from "./duration.ts";
+import { type ArrivalOptions, parseArrival, stagesSeconds } from "./arrival.ts";
 import { type Threshold, parseThreshold } from "./threshold.ts";
 
 export interface RunFlags {
@@ -24,6 +25,10 @@ export interface RunFlags {
   /** -T/--tags and -E/--exclude-tags values, each maybe comma-separated; undefined: not given. */
   tags?: readonly string[];
   excludeTags?: readonly string[];
+  /** The open model: --arrival-rate, --stages, --max-users (arrival.ts). */
+  arrivalRate?: string;
+  stages?: string;
+  maxUsers?: string;
 }
 
 export interface RunOptions {
@@ -49,14 +54,19 @@ export interface RunOptions {
   readonly excludeTags: readonly string[] | null;
   /** How many processes run the users (--processes; the CLI sets it, 1 without the flag). */
   readonly processes: number;
+  /** The open model (--arrival-rate / --stages); null: the closed model of -u and -r. */
+  readonly arrival: ArrivalOptions | null;
 }
 
 const usage = (message: string) => new LoadworkerError("E_USAGE", message);
 
 export function parseRunFlags(flags: RunFlags): RunOptions {
-  const users = wholeNumber(flags.users ?? "1", "-u/--users", 1);
+  const arrival = parseArrival(flags);
+  // In the open model users start as iterations need them, up to --max-users: -u is its default.
+  const users = arrival ? arrival.maxUsers : wholeNumber(flags.users ?? "1", "-u/--users", 1);
   const spawnRate = positiveNumber(flags.spawnRate ?? "1", "-r/--spawn-rate");
-  const runTime = flags.runTime === undefined ? null : timespan(flags.runTime, "-t/--run-time", 1);
+  // --stages without -t: the run lasts as long as its stages.
+  const runTime = flags.runTime === undefined ? arrival && stagesSeconds(arrival) : timespan(flags.runTime, "-t/--run-time", 1);
   const stopTimeout = timespan(flags.stopTimeout ?? "0", "--stop-timeout", 0);
   const thresholds = flags.thresholds.map((text) => {
     const parsed = parseThreshold(text);
@@ -85,6 +95,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     tags: tagList(flags.tags),
     excludeTags: tagList(flags.excludeTags),
     processes: 1,
+    arrival,
   };
 }
 

@@ -5,6 +5,8 @@ export type Operator = "<" | "<=" | ">" | ">=" | "==" | "!=";
 
 export type Metric =
   | { readonly kind: "requests" | "failures" | "fail_ratio" | "rps" | "avg" | "min" | "max" | "median" }
+  /** The open model's misses over the whole run (docs/open-model.md): no name. */
+  | { readonly kind: "dropped_iterations" | "late_iterations" }
   | { readonly kind: "percentile"; readonly percent: number };
 
 /** Which requests a threshold reads: the Aggregated total, or one name (optionally one method). */
@@ -23,7 +25,8 @@ export interface Threshold {
 export type ParsedThreshold = { ok: true; threshold: Threshold } | { ok: false; error: string };
 
 const SIMPLE_METRICS = ["requests", "failures", "fail_ratio", "rps", "avg", "min", "max", "median"] as const;
-const METRICS_HELP = `${SIMPLE_METRICS.join(", ")}, p50 … p99.9, p100 (any pN with 0 < N <= 100)`;
+const RUN_METRICS = ["dropped_iterations", "late_iterations"] as const;
+const METRICS_HELP = `${SIMPLE_METRICS.join(", ")}, p50 … p99.9, p100 (any pN with 0 < N <= 100), ${RUN_METRICS.join(", ")}`;
 const COMPARISON = /^\s*([A-Za-z_][\w.]*)\s*(<=|>=|==|!=|<|>|=)\s*(.*?)\s*$/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const PERCENTILE = /^p(\d{1,3})(?:\.(\d+))?$/;
@@ -44,6 +47,8 @@ export function parseThreshold(text: string): ParsedThreshold {
   const metric = parseMetric(metricText);
   if (metric === null) return fail(`unknown metric '${metricText}'; metrics: ${METRICS_HELP}`);
   if (!NUMBER.test(valueText)) return fail(`'${valueText}' is not a number (${EXAMPLE})`);
+  if (name !== null && isRunMetric(metric))
+    return fail(`${metricText} counts the whole run; write it without a name, e.g. ${metricText}<1`);
   const selectors: Selector[] = [];
   if (name === null) selectors.push({ kind: "total" });
   else {
@@ -54,9 +59,16 @@ export function parseThreshold(text: string): ParsedThreshold {
   return { ok: true, threshold: { text, selectors, metric, metricText, operator: operator as Operator, value: Number(valueText) } };
 }
 
+/** A metric of the whole run, not of a stats entry: measured even when nothing was requested. */
+export function isRunMetric(metric: Metric): metric is { kind: (typeof RUN_METRICS)[number] } {
+  return metric.kind === "dropped_iterations" || metric.kind === "late_iterations";
+}
+
 function parseMetric(text: string): Metric | null {
   const simple = SIMPLE_METRICS.find((m) => m === text);
   if (simple !== undefined) return { kind: simple };
+  const run = RUN_METRICS.find((m) => m === text);
+  if (run !== undefined) return { kind: run };
   const match = PERCENTILE.exec(text);
   if (match === null) return null;
   const [, whole = "", fraction = ""] = match;

@@ -4,7 +4,16 @@ import { PERCENTILES_TO_REPORT, readablePercentile } from "../merge/entry-metric
 import type { EntryJson, RunReport } from "./json-report.ts";
 import { escapeXml as esc, lineChart } from "./svg-chart.ts";
 
-const COLORS = { rps: "#2f7ed8", fail: "#d9534f", p50: "#5cb85c", p95: "#f0ad4e", p99: "#8e44ad", users: "#17a2b8" };
+const COLORS = {
+  rps: "#2f7ed8",
+  dropped: "#6c757d",
+  late: "#e83e8c",
+  fail: "#d9534f",
+  p50: "#5cb85c",
+  p95: "#f0ad4e",
+  p99: "#8e44ad",
+  users: "#17a2b8",
+};
 
 export function renderHtmlReport(report: RunReport, title = "loadworker run report"): string {
   const seconds = report.history.map((p) => p.time - report.started_at);
@@ -36,6 +45,26 @@ export function renderHtmlReport(report: RunReport, title = "loadworker run repo
         { key: "p99", label: "99%", color: COLORS.p99, values: report.history.map((p) => p.response_time_percentile_99) },
       ],
     }),
+    // The open model: iterations its schedule could not start on time (docs/open-model.md).
+    ...(report.config.arrival || report.dropped_iterations > 0
+      ? [
+          lineChart({
+            id: "chart-dropped",
+            title: "Dropped and late iterations per second",
+            unit: "iterations/s",
+            seconds,
+            series: [
+              {
+                key: "dropped_iterations",
+                label: "Dropped",
+                color: COLORS.dropped,
+                values: report.history.map((p) => p.dropped_iterations),
+              },
+              { key: "late_iterations", label: "Late", color: COLORS.late, values: report.history.map((p) => p.late_iterations) },
+            ],
+          }),
+        ]
+      : []),
     lineChart({
       id: "chart-users",
       title: "Users",
@@ -71,11 +100,18 @@ function runInfo(r: RunReport): string {
     ["Started", iso(r.started_at)],
     ["Ended", `${iso(r.ended_at)} (${r.ended_by})`],
     ["Duration", `${r.duration_seconds.toFixed(1)} s`],
-    ["Users", `${r.config.users} at ${r.config.spawn_rate}/s`],
+    r.config.arrival
+      ? [
+          "Arrival rate",
+          `${r.config.arrival.rate}/s${r.config.arrival.stages.map((s) => ` → ${s.rate}/s in ${s.seconds} s`).join("")}, up to ${r.config.arrival.max_users} users`,
+        ]
+      : ["Users", `${r.config.users} at ${r.config.spawn_rate}/s`],
     ["Host", r.config.host ?? "(from the user classes)"],
     ["User classes", r.config.user_classes.join(", ") || "(none)"],
     ["Requests", `${r.total.num_requests} (${r.total.num_failures} failed)`],
   ];
+  if (r.config.arrival || r.dropped_iterations > 0)
+    items.push(["Iterations dropped / late", `${r.dropped_iterations} / ${r.late_iterations}`]);
   return `<dl class="info">${items.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join("")}</dl>`;
 }
 

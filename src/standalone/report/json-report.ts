@@ -15,6 +15,7 @@ import {
 import type { HistoryPoint } from "../merge/history.ts";
 import type { MergedEntry } from "../merge/merged-entry.ts";
 import type { ThresholdResult } from "../merge/threshold-check.ts";
+import type { ArrivalOptions } from "../options/arrival.ts";
 
 const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
 
@@ -30,6 +31,8 @@ export interface RunInfo {
   readonly host: string | null;
   readonly userClasses: readonly string[];
   readonly processes: number;
+  /** The open model's flags; null in the closed model. */
+  readonly arrival?: ArrivalOptions | null;
 }
 
 export interface EntryJson {
@@ -63,6 +66,7 @@ export interface RunReport {
     host: string | null;
     user_classes: string[];
     processes: number;
+    arrival: { rate: number; stages: Array<{ seconds: number; rate: number }>; max_users: number } | null;
   };
   stats: EntryJson[];
   total: EntryJson;
@@ -70,6 +74,9 @@ export interface RunReport {
   exceptions: Array<{ count: number; msg: string; traceback: string; nodes: string[] }>;
   thresholds: Array<{ expression: string; subject: string; status: ThresholdResult["status"]; measured: number | null }>;
   history: HistoryPoint[];
+  /** The open model's misses over the run (0 in the closed model): docs/open-model.md. */
+  dropped_iterations: number;
+  late_iterations: number;
 }
 
 export function runReport(
@@ -91,6 +98,9 @@ export function runReport(
       host: info.host,
       user_classes: [...info.userClasses],
       processes: info.processes,
+      arrival: info.arrival
+        ? { rate: info.arrival.rate, stages: info.arrival.stages.map((s) => ({ ...s })), max_users: info.arrival.maxUsers }
+        : null,
     },
     stats: acc.sortedEntries().map((e) => entryJson(e, acc.total)),
     total: entryJson(acc.total, acc.total),
@@ -98,6 +108,8 @@ export function runReport(
     exceptions: [...acc.exceptions.values()].map((x) => ({ count: x.count, msg: x.msg, traceback: x.traceback, nodes: [...x.nodes] })),
     thresholds: thresholds.map((r) => ({ expression: r.threshold.text, subject: r.subject, status: r.status, measured: r.measured })),
     history: [...history],
+    dropped_iterations: acc.droppedIterations,
+    late_iterations: acc.lateIterations,
   };
 }
 

@@ -14,6 +14,8 @@ export interface SummaryContext {
   readonly exitCode: number;
   /** Report files written, for the last lines. */
   readonly files: readonly string[];
+  /** The open model's rate line, e.g. "--arrival-rate 100/s, up to 20 users"; absent in the closed model. */
+  readonly openModel?: string;
 }
 
 const ENDED: Record<EndReason, string> = {
@@ -31,6 +33,7 @@ export function summaryText(acc: Accumulator, ctx: SummaryContext): string {
     for (const x of acc.exceptions.values()) lines.push(`${String(x.count).padEnd(18)} ${x.msg}`);
     lines.push("");
   }
+  if (ctx.openModel !== undefined || acc.droppedIterations > 0 || acc.lateIterations > 0) lines.push(...missesLines(acc, ctx), "");
   if (ctx.thresholds.length > 0) {
     lines.push("Thresholds");
     const width = Math.max(...ctx.thresholds.map((r) => r.threshold.text.length));
@@ -40,6 +43,16 @@ export function summaryText(acc: Accumulator, ctx: SummaryContext): string {
   lines.push(`Run ended after ${formatSeconds(ctx.duration)}: ${ENDED[ctx.endedBy]}. Exit code ${ctx.exitCode}${exitReason(ctx)}.`);
   for (const file of ctx.files) lines.push(`Wrote ${file}`);
   return `${lines.join("\n")}\n`;
+}
+
+// The open model's account of its schedule (docs/open-model.md).
+function missesLines(acc: Accumulator, ctx: SummaryContext): string[] {
+  const lines = [`Open model${ctx.openModel ? ` (${ctx.openModel})` : ""}`];
+  lines.push(
+    `  dropped iterations: ${acc.droppedIterations}${acc.droppedIterations > 0 ? " (no free user at their scheduled start: raise --max-users)" : ""}`,
+  );
+  lines.push(`  late iterations:    ${acc.lateIterations} (started 100 ms or more after schedule; their first request is timed from it)`);
+  return lines;
 }
 
 function thresholdVerdict(r: ThresholdResult): string {

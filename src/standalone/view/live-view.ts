@@ -36,7 +36,7 @@ export function renderLive(s: ViewSnapshot, size: TerminalSize): string {
   const barWidth = Math.max(10, Math.min(40, columns - 36));
   const lines = [
     `loadworker run · ${phaseText(s)} · ${formatSeconds(s.elapsed)} elapsed`,
-    `Users     ${bar(s.targetUsers === 0 ? 1 : s.users / s.targetUsers, barWidth)} ${s.users}/${s.targetUsers}`,
+    `Users     ${bar(s.targetUsers === 0 ? 1 : s.users / s.targetUsers, barWidth)} ${s.users}/${s.targetUsers}${missesText(s, " · ")}`,
     s.runTime === null
       ? `Run time  ${formatSeconds(s.elapsed)} (no --run-time: until Ctrl-C)`
       : `Run time  ${bar(s.elapsed / s.runTime, barWidth)} ${formatSeconds(Math.min(s.elapsed, s.runTime))} / ${formatSeconds(s.runTime)}`,
@@ -58,8 +58,13 @@ export function plainLine(s: ViewSnapshot): string {
     s.runTime === null ? formatSeconds(s.elapsed) : `${formatSeconds(Math.min(s.elapsed, s.runTime))}/${formatSeconds(s.runTime)}`;
   return (
     `[${time}] ${phaseText(s)} ${s.users}/${s.targetUsers} users | ${t.requests} reqs, ${failures(t)} fails | ` +
-    `${t.rps.toFixed(1)} rps | p50 ${ms(t.p50)} ms, p95 ${ms(t.p95)} ms, p99 ${ms(t.p99)} ms, max ${ms(t.max)} ms`
+    `${t.rps.toFixed(1)} rps | p50 ${ms(t.p50)} ms, p95 ${ms(t.p95)} ms, p99 ${ms(t.p99)} ms, max ${ms(t.max)} ms${missesText(s, " | ")}`
   );
+}
+
+// The open model: iterations the schedule could not start on time.
+function missesText(s: ViewSnapshot, separator: string): string {
+  return s.misses ? `${separator}dropped ${s.misses.dropped}, late ${s.misses.late} iterations` : "";
 }
 
 function phaseText(s: ViewSnapshot): string {

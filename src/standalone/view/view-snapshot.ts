@@ -26,6 +26,8 @@ export interface ViewSnapshot {
   readonly phase: "ramping" | "running" | "stopping";
   readonly users: number;
   readonly targetUsers: number;
+  /** The open model's misses so far (docs/open-model.md); absent in the closed model. */
+  readonly misses?: { readonly dropped: number; readonly late: number };
   readonly rows: readonly ViewRow[];
   readonly total: ViewRow;
 }
@@ -46,7 +48,14 @@ function viewRow(entry: MergedEntry, total: MergedEntry): ViewRow {
 
 export function viewSnapshot(
   acc: Accumulator,
-  run: { elapsed: number; runTime: number | null; phase: ViewSnapshot["phase"]; users: number; targetUsers: number },
+  run: { elapsed: number; runTime: number | null; phase: ViewSnapshot["phase"]; users: number; targetUsers: number; open?: boolean },
 ): ViewSnapshot {
-  return { ...run, rows: acc.sortedEntries().map((e) => viewRow(e, acc.total)), total: viewRow(acc.total, acc.total) };
+  const { open, ...shown } = run;
+  const misses = open || acc.droppedIterations > 0 ? { dropped: acc.droppedIterations, late: acc.lateIterations } : undefined;
+  return {
+    ...shown,
+    ...(misses && { misses }),
+    rows: acc.sortedEntries().map((e) => viewRow(e, acc.total)),
+    total: viewRow(acc.total, acc.total),
+  };
 }
