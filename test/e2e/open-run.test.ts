@@ -48,6 +48,20 @@ describe("run --arrival-rate 50 --processes 2", () => {
   }, 60_000);
 });
 
+describe("run --arrival-rate with users whose onStart takes 300 ms", () => {
+  test("times the iterations that waited for it from their scheduled start", async () => {
+    const file = join(tempDir("open-late"), "r.json");
+    const tasks = { LOADWORKER_TASKS_DIR: join(ROOT, "test/e2e/open-master-tasks") };
+    const result = await run(source, ["--arrival-rate", "20", "--max-users", "2", "-t", "2s", "--json", file, "--host", quick.url], tasks);
+    expect(result.code).toBe(0);
+    const report: RunReport = JSON.parse(readFileSync(file, "utf8"));
+    // The server answers at once: only the wait for onStart makes a response time of 200 ms or more.
+    expect(report.late_iterations).toBeGreaterThanOrEqual(1);
+    expect(report.total.max_response_time).toBeGreaterThanOrEqual(200);
+    expect(report.total.median_response_time).toBeLessThan(100);
+  }, 60_000);
+});
+
 describe("run --arrival-rate with too few users for a slow server", () => {
   test("drops iterations and says so on /metrics, in the live line and under dropped_iterations<1", async () => {
     const port = await freePort();
