@@ -23,7 +23,8 @@ export const F = { END_STREAM: 0x1, ACK: 0x1, END_HEADERS: 0x4, PADDED: 0x8, PRI
 /** Our SETTINGS_MAX_FRAME_SIZE is the default: a peer's frame above it is an error. */
 const MAX_FRAME = 16_384;
 
-export type OnFrame = (type: number, flags: number, stream: number, payload: Uint8Array) => void;
+/** A frame: its payload is `bytes[start, end)` (no view made: subarray() costs more than most frames' handling). */
+export type OnFrame = (type: number, flags: number, stream: number, bytes: Uint8Array, start: number, end: number) => void;
 
 export class FrameReader {
   private kept: Uint8Array | null = null; // the start of a frame that continues in the next chunk
@@ -45,7 +46,7 @@ export class FrameReader {
       const type = bytes[at + 3] as number;
       const flags = bytes[at + 4] as number;
       const stream = readU31(bytes, at + 5);
-      onFrame(type, flags, stream, bytes.subarray(at + 9, at + 9 + length));
+      onFrame(type, flags, stream, bytes, at + 9, at + 9 + length);
       at += 9 + length;
     }
     if (at < bytes.length) this.kept = bytes.slice(at);
@@ -77,7 +78,7 @@ export function frame(type: number, flags: number, stream: number, payload: Uint
   out[3] = type;
   out[4] = flags;
   writeU32(out, 5, stream);
-  out.set(payload.subarray(start, end), 9);
+  out.set(start === 0 && end === payload.length ? payload : payload.subarray(start, end), 9);
   return out;
 }
 

@@ -7,7 +7,7 @@ import { HpackDecoder, HpackError } from "./hpack.ts";
 
 export interface HeaderBlock {
   readonly stream: number;
-  readonly fields: [string, string][];
+  readonly fields: readonly (readonly [string, string])[];
   /** The HEADERS frame had END_STREAM: no body follows (or these are the trailers). */
   readonly endsStream: boolean;
 }
@@ -23,20 +23,22 @@ export class HeaderBlocks {
     return this.parts !== null;
   }
 
-  /** A HEADERS frame: the block, once complete; or a string saying why the connection must end. */
-  headers(flags: number, id: number, payload: Uint8Array): HeaderBlock | string | undefined {
-    let start = 0;
-    let end = payload.length;
+  /** A HEADERS frame, `bytes[from, to)`: the block, once complete; or a string saying why the connection must end. */
+  headers(flags: number, id: number, bytes: Uint8Array, from: number, to: number): HeaderBlock | string | undefined {
+    let start = from;
+    let end = to;
     if (flags & F.PADDED) {
-      start = 1;
-      end -= payload[0] as number;
+      start += 1;
+      end -= (bytes[from] ?? 0) as number;
     }
     if (flags & F.PRIORITY) start += 5;
     if (start > end) return "a HEADERS frame shorter than its padding";
-    this.parts = [payload.subarray(start, end)];
     this.stream = id;
     this.endsStream = (flags & F.END_STREAM) !== 0;
-    return flags & F.END_HEADERS ? this.done() : undefined;
+    // A whole block in one frame (the usual case) is decoded where it lies.
+    if (flags & F.END_HEADERS) return this.decoded(bytes, start, end);
+    this.parts = [bytes.subarray(start, end)];
+    return undefined;
   }
 
   continuation(flags: number, id: number, payload: Uint8Array): HeaderBlock | string | undefined {
@@ -48,11 +50,35 @@ export class HeaderBlocks {
   private done(): HeaderBlock | string {
     const parts = this.parts as Uint8Array[];
     this.parts = null;
+    const block = Buffer.concat(parts);
+    return this.decoded(block, 0, block.length);
+  }
+
+  private decoded(bytes: Uint8Array, start: number, end: number): HeaderBlock | string {
     try {
-      const fields = this.decoder.decode(parts.length === 1 ? (parts[0] as Uint8Array) : Buffer.concat(parts));
+      const fields = this.decoder.decode(bytes, start, end);
       return { stream: this.stream, fields, endsStream: this.endsStream };
     } catch (error) {
       return error instanceof HpackError ? `HPACK: ${error.message}` : String(error);
     }
   }
+}
+
+/** The :status field's value as a number (NaN without one); pseudo-headers come first. */
+export function statusOf(fields: readonly (readonly [string, string])[]): number {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as readonly [string, string];
+    if (field[0] !== ":status") continue;
+    const value = field[1];
+    // Three digits, read as such: Number() of the string was 2% of an h2c request's CPU (bench/h2-profile.sh).
+    if (value.length !== 3) return Number.NaN;
+    let status = 0;
+    for (let k = 0; k < 3; k++) {
+      const digit = value.charCodeAt(k) - 48;
+      if (digit < 0 || digit > 9) return Number.NaN;
+      status = status * 10 + digit;
+    }
+    return status;
+  }
+  return Number.NaN;
 }

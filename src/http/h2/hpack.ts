@@ -1,6 +1,7 @@
-// HPACK (RFC 7541), the part a client needs: a decoder for response header blocks (static and
-// dynamic table, Huffman strings) and an encoder for request blocks that never indexes (each
-// request's block is encoded once and cached, so there is nothing to gain from a table).
+// HPACK (RFC 7541), the decoder a client needs for response header blocks: static and dynamic
+// table, Huffman strings; whole blocks seen before taken from a cache (block-cache.ts). The
+// encoder for request blocks is hpack-encoder.ts.
+import { BlockCache } from "./block-cache.ts";
 import { CODES, LENGTHS, STATIC } from "./hpack-tables.ts";
 
 export class HpackError extends Error {}
@@ -52,44 +53,66 @@ function huffmanDecode(bytes: Uint8Array, start: number, end: number): string {
   return String.fromCharCode(...out);
 }
 
+const RING = 128; // a power of two
+
 /** Decodes response header blocks; one per connection (its dynamic table is the connection's). */
 export class HpackDecoder {
-  private table: [string, string][] = []; // newest first
+  // The dynamic table as a ring, newest at `head`: an insertion is a store, not an unshift.
+  // 4,096 octets hold at most 128 entries (each counts 32 octets more than its strings).
+  private readonly table: (readonly [string, string] | undefined)[] = new Array(RING).fill(undefined);
+  private head = 0;
+  private count = 0;
   private size = 0;
   private maxSize = 4096; // SETTINGS_HEADER_TABLE_SIZE: we never change the default
   private pos = 0;
+  private end = 0; // of the block being decoded in `block`
   private block: Uint8Array = new Uint8Array(0);
   private readonly decoded = new Map<string, string>();
+  private readonly blocks = new BlockCache();
+  private inserted: (readonly [string, string])[] = []; // by the block being decoded
+  private ownBytesOnly = true; // the block being decoded refers to nothing of the dynamic table
 
-  /** The fields of one block, in order, as [name, value] pairs. Throws HpackError on a malformed block. */
-  decode(block: Uint8Array): [string, string][] {
+  /** The fields of one block, in order, as [name, value] pairs (shared: not to be changed). Throws HpackError on a malformed block. */
+  decode(block: Uint8Array, start = 0, end = block.length): readonly (readonly [string, string])[] {
+    const known = this.blocks.get(block, start, end);
+    if (known !== undefined) {
+      for (const field of known.inserted) this.insert(field);
+      return known.fields;
+    }
     this.block = block;
-    this.pos = 0;
-    const fields: [string, string][] = [];
-    while (this.pos < block.length) {
+    this.pos = start;
+    this.end = end;
+    this.inserted = [];
+    this.ownBytesOnly = true;
+    const fields: (readonly [string, string])[] = [];
+    while (this.pos < end) {
       const first = block[this.pos] as number;
       if (first & 0x80) {
         fields.push(this.entry(this.integer(7)));
       } else if (first & 0x40) {
         const field = this.literal(6);
         this.insert(field);
+        this.inserted.push(field);
         fields.push(field);
       } else if (first & 0x20) {
         const size = this.integer(5);
         if (size > 4096) throw new HpackError("dynamic table size update above the limit");
         this.maxSize = size;
         this.evict(0);
+        this.ownBytesOnly = false; // not replayed from the cache
       } else fields.push(this.literal(4)); // without indexing, or never indexed
     }
+    if (this.ownBytesOnly) this.blocks.set(block.slice(start, end), fields, this.inserted);
     return fields;
   }
 
-  private entry(index: number): [string, string] {
+  private entry(index: number): readonly [string, string] {
     if (index === 0) throw new HpackError("index 0");
     if (index <= STATIC.length) return STATIC[index - 1] as [string, string];
-    const entry = this.table[index - STATIC.length - 1];
-    if (entry === undefined) throw new HpackError(`index ${index} past the dynamic table`);
-    return entry;
+    this.ownBytesOnly = false;
+    const at = index - STATIC.length - 1;
+    if (at >= this.count) throw new HpackError(`index ${index} past the dynamic table`);
+    return this.table[(this.head + at) & (RING - 1)] as readonly [string, string];
   }
 
   private literal(prefix: number): [string, string] {
@@ -98,31 +121,36 @@ export class HpackDecoder {
     return [name, this.string()];
   }
 
-  private insert(field: [string, string]): void {
+  private insert(field: readonly [string, string]): void {
     const size = field[0].length + field[1].length + 32;
     this.evict(size);
     if (size <= this.maxSize) {
-      this.table.unshift(field);
+      this.head = (this.head + RING - 1) & (RING - 1);
+      this.table[this.head] = field;
+      this.count++;
       this.size += size;
     }
   }
 
   /** Drops the oldest entries until `room` more octets fit. */
   private evict(room: number): void {
-    while (this.size + room > this.maxSize && this.table.length > 0) {
-      const [name, value] = this.table.pop() as [string, string];
+    while (this.size + room > this.maxSize && this.count > 0) {
+      const oldest = (this.head + this.count - 1) & (RING - 1);
+      const [name, value] = this.table[oldest] as readonly [string, string];
+      this.table[oldest] = undefined;
+      this.count--;
       this.size -= name.length + value.length + 32;
     }
   }
 
   private integer(prefix: number): number {
     const block = this.block;
-    if (this.pos >= block.length) throw new HpackError("truncated integer");
+    if (this.pos >= this.end) throw new HpackError("truncated integer");
     const max = (1 << prefix) - 1;
     let value = (block[this.pos++] as number) & max;
     if (value < max) return value;
     for (let shift = 0; ; shift += 7) {
-      if (this.pos >= block.length || shift > 28) throw new HpackError("truncated or oversized integer");
+      if (this.pos >= this.end || shift > 28) throw new HpackError("truncated or oversized integer");
       const byte = block[this.pos++] as number;
       value += (byte & 0x7f) * 2 ** shift;
       if ((byte & 0x80) === 0) return value;
@@ -134,7 +162,7 @@ export class HpackDecoder {
     const length = this.integer(7);
     const start = this.pos;
     const end = start + length;
-    if (end > this.block.length) throw new HpackError("truncated string");
+    if (end > this.end) throw new HpackError("truncated string");
     this.pos = end;
     const raw = latin1.decode(this.block.subarray(start, end));
     return huffman ? this.huffman(raw, start, end) : raw;
@@ -150,46 +178,4 @@ export class HpackDecoder {
     }
     return text;
   }
-}
-
-/** Static-table entries a request uses whole: `:method GET` is the one byte 0x82. */
-const INDEXED = new Map<string, number>([
-  [":method\0GET", 2],
-  [":method\0POST", 3],
-  [":path\0/", 4],
-  [":scheme\0http", 6],
-  [":scheme\0https", 7],
-]);
-
-/** A request's header block: whole static entries indexed, the rest literal without indexing, no Huffman. */
-export function encodeBlock(fields: readonly (readonly [string, string])[]): Uint8Array {
-  const out: number[] = [];
-  for (const [name, value] of fields) {
-    const index = INDEXED.get(`${name}\0${value}`);
-    if (index !== undefined) {
-      out.push(0x80 | index);
-      continue;
-    }
-    out.push(0x00);
-    pushString(out, name);
-    pushString(out, value);
-  }
-  return Uint8Array.from(out);
-}
-
-function pushString(out: number[], text: string): void {
-  pushInteger(out, text.length, 7, 0x00);
-  for (let i = 0; i < text.length; i++) out.push(text.charCodeAt(i) & 0xff);
-}
-
-function pushInteger(out: number[], value: number, prefix: number, flags: number): void {
-  const max = (1 << prefix) - 1;
-  if (value < max) return void out.push(flags | value);
-  out.push(flags | max);
-  let rest = value - max;
-  while (rest >= 128) {
-    out.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  out.push(rest);
 }

@@ -6,7 +6,7 @@
 import { Buffer } from "node:buffer";
 import { RawResponse } from "../raw-response.ts";
 import type { Prepared } from "../request.ts";
-import { encodeBlock } from "./hpack.ts";
+import { encodeBlock } from "./hpack-encoder.ts";
 
 /** Connection-specific fields (RFC 9113 §8.2.2): a request carrying them is malformed in HTTP/2. */
 const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host"]);
@@ -85,10 +85,10 @@ class H2RawResponse extends RawResponse {
   }
 }
 
-/** Adds a DATA frame's bytes; past the cap they are counted, not kept (as the HTTP/1.1 parser does). */
-export function takeBody(raw: RawResponse, chunk: Uint8Array, maxBodyBytes: number): void {
-  if (chunk.length === 0) return;
-  raw.received += chunk.length;
+/** Adds a DATA frame's bytes, `chunk[start, end)`; past the cap they are counted, not kept (as the HTTP/1.1 parser does). */
+export function takeBody(raw: RawResponse, chunk: Uint8Array, start: number, end: number, maxBodyBytes: number): void {
+  if (end <= start) return;
+  raw.received += end - start;
   if (raw.overflow) return;
   if (raw.received > maxBodyBytes) {
     raw.overflow = true;
@@ -96,8 +96,8 @@ export function takeBody(raw: RawResponse, chunk: Uint8Array, maxBodyBytes: numb
     raw.more = null;
   } else if (raw.first === null) {
     raw.first = chunk;
-    raw.firstStart = 0;
-    raw.firstEnd = chunk.length;
-  } else if (raw.more === null) raw.more = [chunk];
-  else raw.more.push(chunk);
+    raw.firstStart = start;
+    raw.firstEnd = end;
+  } else if (raw.more === null) raw.more = [chunk.subarray(start, end)];
+  else raw.more.push(chunk.subarray(start, end));
 }

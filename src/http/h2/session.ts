@@ -10,7 +10,7 @@ import { type ByteSocket, type ByteSocketEvents, connectTcp } from "../../platfo
 import type { Call } from "../call.ts";
 import { ConnectionFailure, HttpError, networkError } from "../errors.ts";
 import type { Origin } from "../request.ts";
-import { FrameReader, frame, goaway, PREFACE, rstStream, T, windowUpdate } from "./frames.ts";
+import { FrameReader, frame, goaway, type OnFrame, PREFACE, rstStream, T, windowUpdate } from "./frames.ts";
 import type { H2Stream } from "./stream.ts";
 import { Streams } from "./streams.ts";
 
@@ -116,9 +116,11 @@ export class H2Session implements ByteSocketEvents {
   /** @internal ByteSocketEvents */
   data(chunk: Uint8Array): void {
     if (this.dead && this.socket === undefined) return;
-    const error = this.reader.push(chunk, (type, flags, id, payload) => this.streams.frame(type, flags, id, payload));
+    const error = this.reader.push(chunk, this.onFrame);
     if (error !== undefined) this.failAll(new HttpError("EPROTO", `invalid HTTP/2 from ${this.origin.authority}: ${error}`), goaway(0, 1));
   }
+
+  private readonly onFrame: OnFrame = (type, flags, id, bytes, start, end) => this.streams.frame(type, flags, id, bytes, start, end);
 
   /** @internal */
   end(): void {
@@ -140,13 +142,16 @@ export class H2Session implements ByteSocketEvents {
     this.streams.ready();
   }
 
-  /** Frames written in one turn go out in one write. */
+  /**
+   * The first frame of a turn goes out at once (one call in flight: no wait for a microtask); the
+   * frames written after it in the same turn go out together in one write.
+   */
   private write(bytes: Uint8Array): void {
-    this.out.push(bytes);
-    if (!this.flushing) {
-      this.flushing = true;
-      queueMicrotask(this.flush);
-    }
+    if (this.flushing) return void this.out.push(bytes);
+    this.flushing = true;
+    queueMicrotask(this.flush);
+    if (this.socket !== undefined && this.out.length === 0) this.socket.write(bytes);
+    else this.out.push(bytes);
   }
 
   private readonly flush = (): void => {

@@ -8,6 +8,7 @@ import type { Origin } from "../request.ts";
 export class H2Sessions implements H2Owner {
   private readonly open = new Map<string, H2Session>();
   private readonly h1Only = new Set<string>();
+  private last: H2Session | undefined; // found by its origin object: a user's calls share their cached hop's
 
   constructor(
     private readonly settings: H2Settings,
@@ -17,16 +18,19 @@ export class H2Sessions implements H2Owner {
 
   /** The origin's TLS server chose HTTP/1.1 by ALPN: its calls go to the HTTP/1.1 pool. */
   speaksH1(origin: Origin): boolean {
-    return this.h1Only.has(origin.key);
+    return this.h1Only.size > 0 && this.h1Only.has(origin.key);
   }
 
   /** The origin's session, opened when there is none (or only one that takes no new streams). */
   for(origin: Origin): H2Session {
+    const last = this.last;
+    if (last !== undefined && last.origin === origin && !last.dead) return last;
     let session = this.open.get(origin.key);
     if (session === undefined || session.dead) {
       session = new H2Session(origin, this.settings, this);
       this.open.set(origin.key, session);
     }
+    this.last = session;
     return session;
   }
 

@@ -7,7 +7,7 @@ import { ConnectionFailure, HttpError } from "../errors.ts";
 import type { RawResponse } from "../raw-response.ts";
 import type { Origin } from "../request.ts";
 import { F, frame, headerFrames, readU31, readU32, settingsOf, T, windowUpdate } from "./frames.ts";
-import { type HeaderBlock, HeaderBlocks } from "./header-blocks.ts";
+import { type HeaderBlock, HeaderBlocks, statusOf } from "./header-blocks.ts";
 import type { H2Stream, StreamsLink } from "./stream.ts";
 import { h2Response, requestBlock, takeBody } from "./messages.ts";
 
@@ -87,14 +87,13 @@ export class Streams {
     return next;
   }
 
-  /** One frame from the server. */
-  frame(type: number, flags: number, id: number, payload: Uint8Array): void {
+  /** One frame from the server: its payload is `bytes[start, end)`. */
+  frame(type: number, flags: number, id: number, bytes: Uint8Array, start: number, end: number): void {
     if (this.blocks.open && type !== T.CONTINUATION) return this.link.fail("a header block was interrupted");
+    if (type === T.DATA) return this.data(flags, id, bytes, start, end);
+    if (type === T.HEADERS) return this.headers(this.blocks.headers(flags, id, bytes, start, end));
+    const payload = bytes.subarray(start, end); // the other frames are rare
     switch (type) {
-      case T.DATA:
-        return this.data(flags, id, payload);
-      case T.HEADERS:
-        return this.headers(this.blocks.headers(flags, id, payload));
       case T.CONTINUATION:
         return this.headers(this.blocks.continuation(flags, id, payload));
       case T.RST_STREAM: {
@@ -168,19 +167,21 @@ export class Streams {
     stream.body = body.length > 0 ? body : undefined;
   }
 
-  private data(flags: number, id: number, payload: Uint8Array): void {
+  private data(flags: number, id: number, bytes: Uint8Array, start: number, end: number): void {
     // Flow control counts the whole payload, padding included; our stream windows are 2^31-1, the
     // connection's is topped up each time half of it is used.
-    this.received += payload.length;
+    this.received += end - start;
     if (this.received >= 2 ** 30) {
       this.link.write(windowUpdate(0, this.received));
       this.received = 0;
     }
     const stream = this.open.get(id);
     if (stream?.response === undefined) return; // a stream we cancelled, or DATA before HEADERS
-    const pad = flags & F.PADDED ? (payload[0] as number) + 1 : 0;
-    // The socket's chunks are ours to keep (platform.ts): the body keeps views into them.
-    takeBody(stream.response, pad ? payload.subarray(1, payload.length - (pad - 1)) : payload, this.maxBodyBytes);
+    // Padded: a length byte first, that many bytes of padding last.
+    const pad = flags & F.PADDED && end > start ? (bytes[start] as number) : -1;
+    // The socket's chunks are ours to keep (platform.ts): the body keeps them, by offsets.
+    if (pad >= 0) takeBody(stream.response, bytes, start + 1, Math.max(start + 1, end - pad), this.maxBodyBytes);
+    else takeBody(stream.response, bytes, start, end, this.maxBodyBytes);
     if (flags & F.END_STREAM) this.complete(stream);
   }
 
@@ -191,7 +192,7 @@ export class Streams {
     const stream = this.open.get(block.stream);
     if (stream === undefined) return;
     if (stream.response === undefined) {
-      const status = Number(block.fields.find(([name]) => name === ":status")?.[1]);
+      const status = statusOf(block.fields);
       if (!(status >= 200 && status <= 999)) {
         if (status >= 100 && status < 200 && !block.endsStream) return; // interim (100, 103): the real one follows
         return this.link.fail(`a response without a valid :status (${String(status)})`);
