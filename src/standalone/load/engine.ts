@@ -19,6 +19,7 @@ import { runTestHooks } from "../../users/test-hooks.ts";
 import type { RunOptions } from "../options/run-options.ts";
 import { type ArrivalTimers, realTimers } from "../../users/open/executor.ts";
 import { ArrivalLoad } from "./arrival-load.ts";
+import { ClassArrivals } from "../../users/open/open-classes.ts";
 import { type ProcessShare, ONE_PROCESS, classTargets, plannedUsers, spawnStep, usersAt, usersInShare } from "./spawn-plan.ts";
 
 export type EnginePhase = "starting" | "ramping" | "running" | "stopping";
@@ -65,15 +66,10 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     deps.onException(msg, traceback);
   };
   // --arrival-rate / --stages: the open model, its own executor beside the closed model's spawn plan.
+  // Without them, classes with an arrivalRate are open as under a master: -u sets their users.
+  const timers = deps.timers ?? { now: () => clock.now(), after: realTimers.after };
   const open = options.arrival
-    ? new ArrivalLoad({
-        arrival: options.arrival,
-        classes,
-        share,
-        schedule: stats.schedule,
-        timers: deps.timers ?? { now: () => clock.now(), after: realTimers.after },
-        stopTimeout: options.stopTimeout,
-      })
+    ? new ArrivalLoad({ arrival: options.arrival, classes, share, schedule: stats.schedule, timers, stopTimeout: options.stopTimeout })
     : undefined;
   const pool = new UserPool({
     plan: { ...plan, users: classes, fallback: classes },
@@ -83,7 +79,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     onException,
     makeClient: userClients(stats.recorder, clock),
     limiter: deps.limiter,
-    openClasses: open,
+    openClasses: open ?? new ClassArrivals(stats.schedule, timers),
   });
   const stopStallWatch = watchStalls({
     now: () => clock.now(),
