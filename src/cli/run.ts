@@ -26,6 +26,7 @@ import { processSlot } from "../processes/fork.ts";
 import { runChild } from "../processes/run/child-run.ts";
 import { runParent } from "../processes/run/parent.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
+import { otelArg, telemetryFor } from "./otel-arg.ts";
 import { tasksArg } from "./tasks-arg.ts";
 
 const runArgs = {
@@ -69,6 +70,7 @@ const runArgs = {
     description: "Run the users in N processes (Locust's --processes; -1: one per CPU core); this one merges their stats and reports",
   },
   loglevel: { type: "string", default: "info", description: `Log level: ${LOG_LEVELS.join(", ")}` },
+  ...otelArg,
   names: { type: "positional", required: false, description: "User classes or tasks to run (default: every class, by weight)" },
 } satisfies ArgsDef;
 
@@ -118,9 +120,15 @@ export function standaloneRunCommand(plan: LoadPlan) {
       const slot = processSlot(); // a child of run --processes: its share of the users, its lines say which one
       if (slot !== undefined) {
         setProcessShare(slot.index - 1, slot.count); // a unique feeder's rows: this child's share
-        const log = await createLogger(level, process.stderr, `process ${slot.index}/${slot.count}`);
+        const printer = await createLogger(level, process.stderr, `process ${slot.index}/${slot.count}`);
+        const telemetry = telemetryFor(args.otel, args.tasks, printer, true); // each child exports its own share
+        const log = telemetry.bridge(printer);
         guardUnhandledErrors(log);
-        return runChild(built, selected.classes, options, { index: slot.index - 1, count: slot.count }, rateLimit, log);
+        if (telemetry.flagged) await telemetry.start();
+        const share = { index: slot.index - 1, count: slot.count };
+        const code = await runChild(built, selected.classes, options, share, rateLimit, log, telemetry);
+        await telemetry.shutdown();
+        return code;
       }
       const files = openReportFiles(
         { csvPrefix: options.csvPrefix, jsonFile: options.jsonFile, htmlFile: options.htmlFile },
@@ -129,7 +137,10 @@ export function standaloneRunCommand(plan: LoadPlan) {
       const tty = process.stdout.isTTY === true;
       const terminal = tty ? new LiveTerminal(process.stdout) : undefined;
       const logSink = terminal ? { write: (text: string) => terminal.print(text) } : process.stderr;
-      const log = await createLogger(level, logSink);
+      const printer = await createLogger(level, logSink);
+      // With --processes the children export (their users, their requests); this process only merges.
+      const telemetry = options.processes > 1 ? undefined : telemetryFor(args.otel, args.tasks, printer, true);
+      const log = telemetry?.bridge(printer) ?? printer;
       guardUnhandledErrors(log);
       if (processes.note) log.info(processes.note);
       if (selected.dropped.length > 0) log.info(`not starting ${selected.dropped.join(", ")}: no task left after the tags`);
@@ -155,13 +166,16 @@ export function standaloneRunCommand(plan: LoadPlan) {
         files,
         limiter: controls.limiter,
         metrics: controls.metrics,
+        telemetry,
       };
+      if (telemetry?.flagged) await telemetry.start();
       if (options.processes > 1) releaseFeeders(); // checked above; the children read them
       running =
         options.processes > 1
           ? runParent(options.processes, rawArgs, selected.classes, options, deps, (text) => logSink.write(text))
           : startStandalone(built, selected.classes, options, deps);
       const code = await running.done;
+      await telemetry?.shutdown();
       controls.limiter?.close();
       await controls.close();
       return code;

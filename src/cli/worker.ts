@@ -15,6 +15,7 @@ import { guardUnhandledErrors } from "./guard.ts";
 import { LOG_LEVELS, createLogger, parseLogLevel } from "./logger.ts";
 import { printRecord, printSummary } from "./output.ts";
 import { forkProcesses, processSlot } from "../processes/fork.ts";
+import { otelArg, telemetryFor } from "./otel-arg.ts";
 import { tasksArg } from "./tasks-arg.ts";
 
 export const workerArgs = {
@@ -30,6 +31,7 @@ export const workerArgs = {
   ...tasksArg,
   ...controlArgs,
   ...processesArgs,
+  ...otelArg,
 } satisfies ArgsDef;
 
 export function workerCommand(plan: LoadPlan) {
@@ -41,12 +43,10 @@ export function workerCommand(plan: LoadPlan) {
       const level = parseLogLevel(args.loglevel);
       const logBuffer = new LogBuffer();
       const slot = processSlot(); // a child of --processes: its lines say which one
-      // What the console shows also goes to the master's Logs tab (≥ 2.29).
-      const log = capturingLogger(
-        await createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`),
-        logBuffer,
-        level,
-      );
+      const printer = await createLogger(level, process.stderr, slot && `process ${slot.index}/${slot.count}`);
+      const telemetry = telemetryFor(args.otel, args.tasks, printer, false);
+      // What the console shows also goes to the master's Logs tab (≥ 2.29), and to the log export with --otel.
+      const log = telemetry.bridge(capturingLogger(printer, logBuffer, level));
       const hostIn = hostInput(args.host, process.env);
       const host = parseHostUrl(hostIn.value, hostIn.name);
       const masterHost = parseMasterHost(args["master-host"]);
@@ -88,9 +88,21 @@ export function workerCommand(plan: LoadPlan) {
       };
       process.on("SIGINT", () => onSignal("SIGINT"));
       process.on("SIGTERM", () => onSignal("SIGTERM"));
+      if (telemetry.flagged) await telemetry.start(); // else when a master's parsed_options ask for it
       const link = dealerLink({ host: masterHost, port }, log);
-      running = startWorker({ plan: validated, link, host, log, timing, limiter: controls.limiter, logBuffer, metrics: controls.metrics });
+      running = startWorker({
+        plan: validated,
+        link,
+        host,
+        log,
+        timing,
+        limiter: controls.limiter,
+        logBuffer,
+        metrics: controls.metrics,
+        telemetry,
+      });
       const code = await running.done;
+      await telemetry.shutdown();
       await controls.close();
       return code;
     },

@@ -17,6 +17,7 @@ import { DECODING, RAW } from "./pipeline.ts";
 import { Pools } from "./pools.ts";
 import type { Prepared } from "./request.ts";
 import type { HttpResponse } from "./response.ts";
+import { NO_TRACING, type TracingSlot } from "./tracing.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
 
@@ -42,6 +43,7 @@ export class HttpClient implements CallSource {
   private readonly signal: AbortSignal | undefined;
   private readonly heads: HeadCache;
   private readonly pipeline: Dispatcher;
+  private readonly tracing: TracingSlot;
   // The last plain call's first request (a load loop passes the same strings): fields of the
   // client it touches anyway, where at 1,000 users another object would be another memory load.
   private lastUrl: string | undefined;
@@ -64,6 +66,7 @@ export class HttpClient implements CallSource {
     );
     this.state = new ClientState({ ...settings, recorder: options.recorder, signal: this.signal, jar: this.cookies, pools });
     this.pipeline = settings.decompress ? DECODING : RAW;
+    this.tracing = options.tracing ?? NO_TRACING;
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -123,6 +126,14 @@ export class HttpClient implements CallSource {
   // A call is one promise: the connection tells the call from within the socket's event, and the
   // steps carry it on at once. An async layer or a promise per hop would cost on every call (bench/NOTES.md).
   private send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
+    const tracer = this.tracing.tracer; // telemetry off: this read and the branch are all it costs (tracing.ts)
+    return tracer === undefined ? this.dispatch(method, url, options) : tracer.trace(method, url, options, this.untraced);
+  }
+
+  private readonly untraced = (method: string, url: string, options: RequestOptions): Promise<HttpResponse> =>
+    this.dispatch(method, url, options);
+
+  private dispatch(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
     const promise = new Promise<HttpResponse>(this.takeSettlers);
     const resolve = this.nextResolve;
     const reject = this.nextReject;

@@ -1,4 +1,5 @@
 // What a client and a call can be told, and the client's settings once defaults are applied.
+import type { TracingSlot } from "./tracing.ts";
 import { systemClock, type Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { HttpError } from "./errors.ts";
@@ -63,6 +64,8 @@ export interface HttpClientOptions {
    * user's calls to one origin are streams on one connection. Default false; a call may say otherwise.
    */
   http2?: Http2Mode;
+  /** @internal Where the telemetry's tracer is found (src/otel/); none by default. */
+  tracing?: TracingSlot;
 }
 
 /** false: HTTP/1.1; true: HTTP/2 over TLS by ALPN; "h2c": also cleartext HTTP/2 with prior knowledge. */

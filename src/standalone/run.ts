@@ -5,6 +5,7 @@
 // which send their deltas.
 import { type Clock, type Every, realEvery } from "../clock.ts";
 import type { Logger } from "../log.ts";
+import type { Telemetry } from "../otel/telemetry.ts";
 import type { RateLimiter } from "../users/rate-limit.ts";
 import { csvReports, finishRun } from "./finish.ts";
 import type { EnginePhase } from "./load/engine.ts";
@@ -54,6 +55,8 @@ export interface RunDeps {
   every?: Every;
   limiter?: RateLimiter;
   metrics?: RunMetrics;
+  /** `run --otel` in one process. */
+  telemetry?: Telemetry;
 }
 
 /** The timers, the view, the thresholds and the end of a run, whatever its load source. */

@@ -40,6 +40,7 @@ export function startStandalone(plan: Plan, classes: readonly AnyUserDefinition[
     log: deps.log,
     every: deps.every ?? realEvery,
     limiter: deps.limiter,
+    telemetry: deps.telemetry,
     onReport: (report) => sink.merge(report, deps.clock.epoch()),
     onException: (msg, traceback) => sink.exception(msg, traceback),
   });

@@ -18,7 +18,15 @@ export interface Stats {
   report(userClassesCount: Readonly<Record<string, number>>, userCount: number): StatsReport;
   /** A new test (the first spawn after ready): drop all entries and errors, start_time = now. */
   clear(): void;
+  /**
+   * Hears every request from now on, after it is recorded (src/otel/ for its histogram). The
+   * recorder's two functions are replaced, not wrapped in a check: until then a request pays nothing.
+   */
+  listen(listener: RequestListener): void;
 }
+
+/** A recorded request as Locust's request event gives it: `error` undefined for a success. */
+export type RequestListener = (method: string, name: string, ms: number, error: unknown) => void;
 
 export interface StatsOptions {
   /**
@@ -86,6 +94,18 @@ class RequestStats implements Stats {
         this.late++;
         if (asErrors) this.errors.record(SCHEDULE_METHOD, className, LATE_ERROR, this.clock.epoch());
       },
+    };
+  }
+
+  listen(listener: RequestListener): void {
+    const { success, failure } = this.recorder;
+    this.recorder.success = (method, name, ms, length, task) => {
+      success(method, name, ms, length, task);
+      listener(method, name, ms, undefined);
+    };
+    this.recorder.failure = (method, name, ms, error, length, task) => {
+      failure(method, name, ms, error, length, task);
+      listener(method, name, ms, error ?? "failure"); // undefined says success
     };
   }
 

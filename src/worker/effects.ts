@@ -2,6 +2,7 @@
 // shell owns. Users starting and stopping take time; they report back through `dispatch`.
 import type { Logger } from "../log.ts";
 import type { MetricsCollector } from "../metrics/collector.ts";
+import type { Telemetry } from "../otel/telemetry.ts";
 import type { WorkerMessage } from "../protocol/index.ts";
 import type { Stats } from "../stats/index.ts";
 import { tagFilterFrom } from "../users/classes.ts";
@@ -30,6 +31,8 @@ export interface EffectTarget {
   readonly controls: WorkerControls;
   /** Only with --metrics-port. */
   readonly metrics: MetricsCollector | undefined;
+  /** Started by a test whose master runs with --otel (parsed_options), if not by --otel here. */
+  readonly telemetry: Telemetry | undefined;
   /** onTestStart hooks still running: the test's spawns wait for them. */
   beforeSpawn: Promise<void> | undefined;
   /** Whether this spawn is still the one to apply (a stop or a newer spawn may have come meanwhile). */
@@ -61,10 +64,13 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
     case "test_start": {
       // Locust's worker filters tasks by the master's tags when a test starts.
       t.pool.classes.setTagFilter(tagFilterFrom(effect.parsedOptions));
-      const hooks = t.controls.testStart({
+      const testHooks = t.controls.testStart({
         host: targetHost({ master: effect.host, flag: t.defaultHost }),
         parsedOptions: effect.parsedOptions,
       });
+      // The SDK loads before the first user starts, so the telemetry counts every request.
+      const telemetry = t.telemetry?.testStart(effect.parsedOptions);
+      const hooks = telemetry === undefined ? testHooks : Promise.all([telemetry, testHooks]).then(() => {});
       t.beforeSpawn = hooks;
       void hooks?.then(() => {
         if (t.beforeSpawn === hooks) t.beforeSpawn = undefined;

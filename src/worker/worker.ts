@@ -8,6 +8,7 @@ import type { Logger } from "../log.ts";
 import { type StatsReport as WireStatsReport, type WorkerMessage, decodeMasterMessage, encodeWorkerMessage } from "../protocol/index.ts";
 import { type StatsReport, createStats } from "../stats/index.ts";
 import type { MetricsCollector } from "../metrics/collector.ts";
+import type { Telemetry } from "../otel/telemetry.ts";
 import { userClients } from "../users/clients.ts";
 import { currentTask } from "../users/current.ts";
 import { ClassArrivals } from "../users/open/open-classes.ts";
@@ -46,6 +47,8 @@ export interface WorkerOptions {
   logBuffer?: LogBuffer;
   /** `--metrics-port`: what /metrics reads. */
   metrics?: MetricsCollector;
+  /** OpenTelemetry (--otel here, or the master's): it hears the stats and the clients' calls once started. */
+  telemetry?: Telemetry;
 }
 
 /** How long an exiting worker waits for onTestStop hooks still running. */
@@ -125,12 +128,13 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     openClasses: new ClassArrivals(stats.schedule), // classes with an arrivalRate
     log,
     onException: reportException,
-    makeClient: opts.makeClient ?? userClients(stats.recorder, clock),
+    makeClient: opts.makeClient ?? userClients(stats.recorder, clock, opts.telemetry?.tracing),
     limiter: opts.limiter,
     sendMessage: scope?.sendMessage,
     nodeId,
   });
   pool.env = { ...pool.env, host: opts.host };
+  opts.telemetry?.attach(stats, () => pool.counts());
   if (metrics) {
     metrics.users = () => pool.counts();
     metrics.openConnections = () => pool.openConnections();
@@ -173,6 +177,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     },
     controls,
     metrics,
+    telemetry: opts.telemetry,
     beforeSpawn: undefined,
     isCurrentSpawn: (seq) => state.spawnSeq === seq && state.phase === "spawning",
     usersGone: Promise.resolve(),

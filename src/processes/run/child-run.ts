@@ -7,6 +7,7 @@ import type { AnyUserDefinition } from "../../api/definitions.ts";
 import type { Plan } from "../../api/plan.ts";
 import { type Clock, type Every, realEvery, systemClock } from "../../clock.ts";
 import type { Logger } from "../../log.ts";
+import type { Telemetry } from "../../otel/telemetry.ts";
 import { startEngine } from "../../standalone/load/engine.ts";
 import type { ProcessShare } from "../../standalone/load/spawn-plan.ts";
 import type { RunOptions } from "../../standalone/options/run-options.ts";
@@ -22,6 +23,7 @@ export interface ChildDeps {
   readonly write: (text: string) => Promise<void>;
   readonly limiter?: RateLimiter;
   readonly every?: Every;
+  readonly telemetry?: Telemetry;
 }
 
 const CHILD_REPORT_INTERVAL_MS = 1_000;
@@ -35,6 +37,7 @@ export function startChildRun(plan: Plan, classes: readonly AnyUserDefinition[],
     every: deps.every ?? realEvery,
     limiter: deps.limiter,
     share: deps.share,
+    telemetry: deps.telemetry,
     onException: (msg, traceback) => {
       const seen = exceptions.get(traceback);
       if (seen) seen.count++;
@@ -75,12 +78,13 @@ export function runChild(
   share: { index: number; count: number },
   rateLimit: RateLimits | undefined,
   log: Logger,
+  telemetry?: Telemetry,
 ): Promise<number> {
   // The parent may already be gone when the last lines go out: nothing to do about it here.
   process.stdout.on("error", () => {});
   const write = (text: string) => new Promise<void>((resolve) => void process.stdout.write(text, () => resolve()));
   const limiter = rateLimiterFor(rateLimit, systemClock, share.count);
-  const child = startChildRun(plan, classes, options, { clock: systemClock, log, share, write, limiter });
+  const child = startChildRun(plan, classes, options, { clock: systemClock, log, share, write, limiter, telemetry });
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (why: string) => {

@@ -6,6 +6,7 @@ import type { AnyUserDefinition } from "../../api/definitions.ts";
 import type { Plan } from "../../api/plan.ts";
 import type { Clock, Every } from "../../clock.ts";
 import type { Logger } from "../../log.ts";
+import type { Telemetry } from "../../otel/telemetry.ts";
 import { type StatsReport, createStats } from "../../stats/index.ts";
 import { userClients } from "../../users/clients.ts";
 import { type TaskScope, currentTask } from "../../users/current.ts";
@@ -38,6 +39,8 @@ export interface EngineDeps {
   readonly onException: (msg: string, traceback: string) => void;
   /** The open model's clock and timer (default: `clock.now` and setTimeout). */
   readonly timers?: ArrivalTimers;
+  /** `run --otel`: it hears the stats and the clients' calls (started before the engine). */
+  readonly telemetry?: Telemetry;
 }
 
 export interface Engine {
@@ -77,10 +80,11 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     recorder: stats.recorder,
     log,
     onException,
-    makeClient: userClients(stats.recorder, clock),
+    makeClient: userClients(stats.recorder, clock, deps.telemetry?.tracing),
     limiter: deps.limiter,
     openClasses: open ?? new ClassArrivals(stats.schedule, timers),
   });
+  deps.telemetry?.attach(stats, () => pool.counts());
   const stopStallWatch = watchStalls({
     now: () => clock.now(),
     every: deps.every,

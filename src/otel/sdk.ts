@@ -1,0 +1,131 @@
+// The OpenTelemetry SDK, set up as Locust 2.47 sets up Python's (locust/opentelemetry.py): one
+// resource (service.name "locust" unless OTEL_SERVICE_NAME, service.version, host.name, filename,
+// profile, then OTEL_RESOURCE_ATTRIBUTES), a tracer provider with a batch processor, a meter
+// provider with a periodic reader and the locust.client.duration histogram (and, where this
+// process runs the users' count, the locust.users.count gauge), a logger provider with a batch
+// processor. Only telemetry.ts reaches this file, by a dynamic import: a worker without --otel
+// never loads the SDK, and the compiled binary carries it without evaluating it.
+import { hostname } from "node:os";
+import { DiagLogLevel, SeverityNumber, diag } from "@opentelemetry/api";
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
+import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from "@opentelemetry/sdk-trace";
+import type { CallTracer } from "../http/tracing.ts";
+import type { Logger } from "../log.ts";
+import type { RequestListener } from "../stats/index.ts";
+import { logExporter, metricExporter, traceExporter } from "./exporters.ts";
+import { spanTracer } from "./http-spans.ts";
+import { HISTOGRAM, requestDurations } from "./request-metrics.ts";
+import type { OtelSettings, SamplerName } from "./settings.ts";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** What telemetry.ts wires into the process: each part only for a signal that is exported. */
+export interface Sdk {
+  readonly durations: RequestListener | undefined;
+  readonly tracer: CallTracer | undefined;
+  readonly emit: ((level: LogLevel, text: string) => void) | undefined;
+  /** The locust.users.count gauge, read at each export; metrics only. */
+  observeUsers(counts: () => Readonly<Record<string, number>>): void;
+  /** Exports what is left (the last histogram values, spans and logs) and stops. */
+  shutdown(): Promise<void>;
+}
+
+export interface SdkInit {
+  readonly settings: OtelSettings;
+  readonly version: string;
+  readonly filename: string;
+  readonly profile: string;
+  /** The SDK's own complaints (an export that failed): to the console only, never back into the log export. */
+  readonly log: Logger;
+}
+
+export function startSdk({ settings, version, filename, profile, log }: SdkInit): Sdk {
+  diag.setLogger({ error: log.warn, warn: log.warn, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+  const resource = defaultResource()
+    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(
+      resourceFromAttributes({
+        "service.name": settings.serviceName,
+        "service.version": version,
+        "host.name": hostname(),
+        filename,
+        profile,
+      }),
+    );
+  const shutdowns: (() => Promise<void>)[] = [];
+  let tracer: CallTracer | undefined;
+  if (settings.traces) {
+    const provider = new TracerProvider({
+      resource,
+      sampler: samplerOf(settings.sampler, settings.ratio),
+      spanProcessors: [new BatchSpanProcessor({ exporter: traceExporter(settings.traces) })],
+    });
+    tracer = spanTracer(provider.getTracer("loadworker", version));
+    shutdowns.push(() => provider.shutdown());
+  }
+  let durations: RequestListener | undefined;
+  let observeUsers: Sdk["observeUsers"] = () => {};
+  if (settings.metrics) {
+    const reader = new PeriodicExportingMetricReader({
+      exporter: metricExporter(settings.metrics),
+      exportIntervalMillis: settings.metricIntervalMs,
+      exportTimeoutMillis: Math.min(settings.metricTimeoutMs, settings.metricIntervalMs),
+    });
+    const provider = new MeterProvider({ resource, readers: [reader] });
+    const meter = provider.getMeter("locust");
+    const histogram = meter.createHistogram(HISTOGRAM, { unit: "s", description: "Time to last byte for requests" });
+    durations = requestDurations((seconds, attributes) => histogram.record(seconds, attributes));
+    observeUsers = (counts) => {
+      meter
+        .createObservableGauge("locust.users.count", { unit: "{user}", description: "Number of currently running Locust users" })
+        .addCallback((result) => {
+          for (const [userClass, count] of Object.entries(counts())) result.observe(count, { user_class: userClass });
+        });
+    };
+    shutdowns.push(() => provider.shutdown());
+  }
+  let emit: Sdk["emit"];
+  if (settings.logs) {
+    const provider = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: logExporter(settings.logs) })] });
+    const logger = provider.getLogger("loadworker", version);
+    emit = (level, text) => logger.emit({ severityNumber: SEVERITY[level], severityText: SEVERITY_TEXT[level], body: text });
+    shutdowns.push(() => provider.shutdown());
+  }
+  return {
+    durations,
+    tracer,
+    emit,
+    observeUsers,
+    shutdown: async () => {
+      await Promise.allSettled(shutdowns.map((stop) => stop()));
+    },
+  };
+}
+
+// Python's logging levels as its OpenTelemetry handler maps them.
+const SEVERITY: Record<LogLevel, SeverityNumber> = {
+  debug: SeverityNumber.DEBUG,
+  info: SeverityNumber.INFO,
+  warn: SeverityNumber.WARN,
+  error: SeverityNumber.ERROR,
+};
+const SEVERITY_TEXT: Record<LogLevel, string> = { debug: "DEBUG", info: "INFO", warn: "WARNING", error: "ERROR" };
+
+function samplerOf(name: SamplerName, ratio: number): Sampler {
+  const root = name.endsWith("always_on")
+    ? new AlwaysOnSampler()
+    : name.endsWith("always_off")
+      ? new AlwaysOffSampler()
+      : new TraceIdRatioBasedSampler(ratio);
+  return name.startsWith("parentbased_") ? new ParentBasedSampler({ root }) : root;
+}
