@@ -37,6 +37,7 @@ scripts/lib/venv-grpcio.sh >/dev/null       # the gRPC tests' Python peer, grpci
 if [ "$full" = 1 ]; then
   scripts/lib/go-httpbin.sh >/dev/null
   scripts/lib/go-websocket.sh >/dev/null    # gorilla/websocket's echo example (WebSocket full tests, bench)
+  scripts/lib/otelcol.sh >/dev/null         # an OpenTelemetry Collector, core v0.165.0 (test/otel, examples/otel)
   scripts/lib/chromium.sh
   scripts/lib/image-deps.sh
 fi

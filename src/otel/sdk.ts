@@ -58,6 +58,8 @@ export function startSdk({ settings, version, filename, profile, log }: SdkInit)
         "service.name": settings.serviceName,
         "service.version": version,
         "host.name": hostname(),
+        // Several workers (or --processes children) on one host stay separate series.
+        "service.instance.id": crypto.randomUUID(),
         filename,
         profile,
       }),

@@ -1,0 +1,164 @@
+// OpenTelemetry out, received by a real OpenTelemetry Collector (core v0.165.0, built from the Go
+// module proxy by scripts/lib/otelcol.sh): the worker binary (examples/otel compiled in) under a
+// real Locust 2.47 master started with --otel, which reaches the worker in parsed_options, and
+// `run --otel` from the same binary. What the collector forwarded is checked against the master's
+// totals (the histogram's counts by name and error.type), against what the target saw (one
+// traceparent per sampled request, none when sampling is off), and for logs and the users gauge.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { useE2e } from "../support/e2e.ts";
+import { masterComplaints } from "../support/master.ts";
+import {
+  type Collector,
+  type TraceTarget,
+  attributesOf,
+  durationCounts,
+  logBodies,
+  pointsOf,
+  spansOf,
+  startCollector,
+  traceTarget,
+} from "../support/otelcol.ts";
+import { run, summaryCounts } from "../support/run-cli.ts";
+import { waitFor, within } from "../support/wait.ts";
+import { masterPyOf } from "../support/examples.ts";
+
+const e2e = useE2e({ tasks: "examples/otel", server: false, stop: "each" });
+let collector: Collector;
+let target: TraceTarget;
+beforeAll(async () => {
+  collector = await startCollector();
+  target = await traceTarget();
+});
+afterAll(async () => {
+  await collector?.close();
+  await target?.close();
+});
+const fresh = () => {
+  for (const list of Object.values(collector.received)) list.length = 0;
+  target.seen.length = 0;
+};
+const otelEnv = (extra: Record<string, string> = {}) => ({
+  OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+  OTEL_METRIC_EXPORT_INTERVAL: "1000",
+  ...extra,
+});
+const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+
+describe("OpenTelemetry into a real collector", () => {
+  test("a master with --otel: the worker's histogram matches the master's totals, each request has a span and sent its traceparent", async () => {
+    fresh();
+    const master = await e2e.headlessMaster({
+      locustfile: masterPyOf("otel"),
+      users: 4,
+      spawnRate: 4,
+      runTime: "5s",
+      host: target.url,
+      extra: ["--otel", "--exit-code-on-error", "0"], // checkout fails on purpose
+    });
+    const worker = e2e.worker(["--master-host", "127.0.0.1", "--master-port", String(master.port)], { env: otelEnv() });
+    const result = await master.result();
+    expect(await within(worker.exited, 30_000, "the worker to exit")).toBe(0);
+    expect(masterComplaints(result.log)).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(worker.output()).toContain("OpenTelemetry enabled: metrics (http/protobuf), traces (http/protobuf), logs (http/protobuf)");
+
+    const requests = result.aggregated.requests;
+    expect(requests).toBeGreaterThan(20);
+    await waitFor(
+      () => (total(durationCounts(collector)) === requests ? true : undefined),
+      20_000,
+      "the histogram to reach the master's total",
+    );
+    const counts = durationCounts(collector);
+    for (const row of result.rows) {
+      const ok = counts.get(row.name) ?? 0;
+      const failed = counts.get(`${row.name}|HTTPError`) ?? 0;
+      expect({ name: row.name, requests: ok + failed, failures: failed }).toEqual({
+        name: row.name,
+        requests: row.requests,
+        failures: row.failures,
+      });
+    }
+    expect(counts.get("checkout|HTTPError")).toBeGreaterThan(0); // /status/503, a failure as Python workers type it
+    const point = pointsOf(collector, "locust.client.duration")[0];
+    expect(point?.point.unit).toBe("s");
+    expect(point?.resource["service.name"]).toBe("locust");
+    expect(pointsOf(collector, "locust.users.count")).toEqual([]); // a worker leaves the user count to the master, as Locust's
+
+    // Every request carried a traceparent, and each is the span the collector got.
+    expect(target.seen.length).toBe(requests);
+    expect(target.seen.filter((r) => r.traceparent === undefined)).toEqual([]);
+    await waitFor(() => (spansOf(collector).length >= requests ? true : undefined), 20_000, "every span");
+    const spans = spansOf(collector);
+    expect(spans.length).toBe(requests);
+    const ids = new Set(spans.map((s) => `${s.traceId}-${s.spanId}`));
+    for (const { traceparent } of target.seen) {
+      const match = TRACEPARENT.exec(traceparent as string);
+      expect(match !== null && ids.has(`${match[1]}-${match[2]}`)).toBe(true);
+    }
+    const names = new Set(spans.map((s) => s.name));
+    expect([...names].sort()).toEqual(["GET /api/items", "GET /api/items/[id]", "GET checkout"]);
+    const failedSpan = spans.find((s) => s.name === "GET checkout");
+    expect(attributesOf(failedSpan.attributes)).toMatchObject({
+      "http.request.method": "GET",
+      "http.response.status_code": 503,
+      "error.type": "503",
+    });
+    expect(failedSpan.kind).toBe(3); // CLIENT
+
+    await waitFor(() => (logBodies(collector).some((l) => l.startsWith("users now")) ? true : undefined), 20_000, "the worker's log lines");
+  }, 180_000);
+
+  test("run --otel over http/json, sampling half the traces: the histogram matches the summary, the gauge counts the users, spans = traceparents sent", async () => {
+    fresh();
+    const env = otelEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.5" });
+    const { code, stdout, stderr } = await run(e2e.binary, ["--otel", "-u", "3", "-r", "3", "-t", "4s", "--host", target.url], env);
+    expect(code).toBe(0);
+    expect(stderr).toContain("OpenTelemetry enabled: metrics (http/json), traces (http/json), logs (http/json)");
+    const summary = summaryCounts(stdout);
+    const requests = summary.get("Aggregated") as number;
+    await waitFor(
+      () => (total(durationCounts(collector)) === requests ? true : undefined),
+      20_000,
+      "the histogram to reach the summary's total",
+    );
+    const counts = durationCounts(collector);
+    expect((counts.get("/api/items") ?? 0) + (counts.get("/api/items|HTTPError") ?? 0)).toBe(summary.get("GET /api/items") as number);
+    expect(counts.get("checkout|HTTPError")).toBe(summary.get("GET checkout") as number);
+    const users = pointsOf(collector, "locust.users.count");
+    expect(users.length).toBeGreaterThan(0);
+    expect(Math.max(...users.map((u) => Number(u.point.asInt ?? u.point.asDouble)))).toBe(3);
+    expect(attributesOf(users[0]?.point.attributes)).toEqual({ user_class: "Shopper" });
+
+    const sent = target.seen.filter((r) => r.traceparent !== undefined).length;
+    expect(target.seen.length).toBe(requests);
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(requests);
+    await waitFor(() => (spansOf(collector).length >= sent ? true : undefined), 20_000, "the sampled spans");
+    expect(spansOf(collector).length).toBe(sent);
+  }, 120_000);
+
+  test("run --otel with OTEL_TRACES_SAMPLER=always_off: no traceparent, no span, the histogram still counts", async () => {
+    fresh();
+    const env = otelEnv({ OTEL_TRACES_SAMPLER: "always_off" });
+    const { code, stdout } = await run(e2e.binary, ["--otel", "-u", "2", "-r", "2", "-t", "2s", "--host", target.url], env);
+    expect(code).toBe(0);
+    const requests = summaryCounts(stdout).get("Aggregated") as number;
+    await waitFor(() => (total(durationCounts(collector)) === requests ? true : undefined), 20_000, "the histogram");
+    expect(target.seen.length).toBe(requests);
+    expect(target.seen.filter((r) => r.traceparent !== undefined)).toEqual([]);
+    expect(spansOf(collector)).toEqual([]);
+  }, 120_000);
+
+  test("without --otel nothing is exported and no traceparent is sent, whatever OTEL_* says", async () => {
+    fresh();
+    const { code, stderr } = await run(e2e.binary, ["-u", "2", "-r", "2", "-t", "2s", "--host", target.url], otelEnv());
+    expect(code).toBe(0);
+    expect(stderr).not.toContain("OpenTelemetry");
+    expect(target.seen.length).toBeGreaterThan(0);
+    expect(target.seen.filter((r) => r.traceparent !== undefined)).toEqual([]);
+    await Bun.sleep(1_500); // an export would have come within the interval
+    expect(collector.received).toEqual({ metrics: [], traces: [], logs: [] });
+  }, 120_000);
+});
