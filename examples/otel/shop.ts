@@ -5,16 +5,22 @@
 // on purpose: its points carry error.type "HTTPError", as a Python worker's do.
 import { constant, defineUser } from "loadworker";
 
-export const shopper = defineUser({
+export const shopper = defineUser<{ auth: Record<string, string> }>({
   name: "Shopper",
   waitTime: constant(0.1),
+  state: () => ({ auth: {} }),
+  onStart: async ({ client, state, userId }) => {
+    const res = await client.post("/login", { json: { username: `shopper-${userId}`, password: "demo" } });
+    if (res.ok) state.auth = { authorization: `Bearer ${res.json<{ token: string }>().token}` };
+  },
   tasks: [
     {
       name: "browse",
       weight: 3,
-      fn: async ({ client }) => {
-        await client.get("/api/items");
-        await client.get(`/api/items/${1 + Math.floor(Math.random() * 5)}`, { name: "/api/items/[id]" });
+      fn: async ({ client, state }) => {
+        await client.get("/api/items", { headers: state.auth });
+        const id = 1 + Math.floor(Math.random() * 5);
+        await client.get(`/api/items/${id}`, { headers: state.auth, name: "/api/items/[id]" });
       },
     },
     {

@@ -6,7 +6,7 @@
 // processor. Only telemetry.ts reaches this file, by a dynamic import: a worker without --otel
 // never loads the SDK, and the compiled binary carries it without evaluating it.
 import { hostname } from "node:os";
-import { DiagLogLevel, SeverityNumber, diag } from "@opentelemetry/api";
+import { DiagLogLevel, SeverityNumber, ValueType, diag } from "@opentelemetry/api";
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
@@ -88,10 +88,18 @@ export function startSdk({ settings, version, filename, profile, log }: SdkInit)
     const histogram = meter.createHistogram(HISTOGRAM, { unit: "s", description: "Time to last byte for requests" });
     durations = requestDurations((seconds, attributes) => histogram.record(seconds, attributes));
     observeUsers = (counts) => {
+      const seen = new Set<string>();
       meter
-        .createObservableGauge("locust.users.count", { unit: "{user}", description: "Number of currently running Locust users" })
+        .createObservableGauge("locust.users.count", {
+          unit: "{user}",
+          description: "Number of currently running Locust users",
+          valueType: ValueType.INT, // whole users, as Python's int observations export
+        })
         .addCallback((result) => {
-          for (const [userClass, count] of Object.entries(counts())) result.observe(count, { user_class: userClass });
+          // A class whose users all stopped reads 0, as Locust's user_classes_count keeps it.
+          const now = counts();
+          for (const userClass of Object.keys(now)) seen.add(userClass);
+          for (const userClass of seen) result.observe(now[userClass] ?? 0, { user_class: userClass });
         });
     };
     shutdowns.push(() => provider.shutdown());

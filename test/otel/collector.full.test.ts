@@ -98,7 +98,7 @@ describe("OpenTelemetry into a real collector", () => {
       expect(match !== null && ids.has(`${match[1]}-${match[2]}`)).toBe(true);
     }
     const names = new Set(spans.map((s) => s.name));
-    expect([...names].sort()).toEqual(["GET /api/items", "GET /api/items/[id]", "GET checkout"]);
+    expect([...names].sort()).toEqual(["GET /api/items", "GET /api/items/[id]", "GET checkout", "POST /login"]);
     const failedSpan = spans.find((s) => s.name === "GET checkout");
     expect(attributesOf(failedSpan.attributes)).toMatchObject({
       "http.request.method": "GET",

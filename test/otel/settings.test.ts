@@ -1,0 +1,62 @@
+// The OTEL_* variables read as Locust 2.47 reads them (locust/opentelemetry.py), and what this
+// worker cannot honour (gRPC, other exporters) said as a warning, not ignored silently.
+import { describe, expect, test } from "bun:test";
+import { otelRequested, otelSettings } from "../../src/otel/settings.ts";
+
+describe("otelSettings", () => {
+  test("by default every signal goes out over OTLP http/protobuf, service locust, parentbased_always_on, 60 s metrics", () => {
+    expect(otelSettings({})).toEqual({
+      traces: "http/protobuf",
+      metrics: "http/protobuf",
+      logs: "http/protobuf",
+      sampler: "parentbased_always_on",
+      ratio: 1,
+      serviceName: "locust",
+      metricIntervalMs: 60_000,
+      metricTimeoutMs: 30_000,
+      warnings: [],
+    });
+  });
+
+  test("every exporter 'none' turns it off (Locust: opentelemetry not enabled)", () => {
+    expect(otelSettings({ OTEL_TRACES_EXPORTER: "none", OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: " None " })).toBeUndefined();
+  });
+
+  test("a signal's protocol wins over the general one; 'http' is http/protobuf as in Locust", () => {
+    const s = otelSettings({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http" });
+    expect([s?.traces, s?.metrics, s?.logs]).toEqual(["http/json", "http/json", "http/protobuf"]);
+  });
+
+  test("gRPC and unknown exporters are warnings, and the rest still goes out", () => {
+    const s = otelSettings({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc", OTEL_METRICS_EXPORTER: "otlp,prometheus" });
+    expect(s?.traces).toBeUndefined();
+    expect(s?.metrics).toBe("http/protobuf");
+    expect(s?.warnings).toEqual([
+      "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc: loadworker exports OTLP over HTTP (http/protobuf or http/json, the collector's port 4318); traces not exported",
+      'OTEL_METRICS_EXPORTER=prometheus: loadworker exports with "otlp" only; prometheus ignored',
+    ]);
+  });
+
+  test("the sampler and its ratio; a bad one falls back with a warning", () => {
+    expect(otelSettings({ OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.25" })).toMatchObject({
+      sampler: "traceidratio",
+      ratio: 0.25,
+    });
+    const bad = otelSettings({ OTEL_TRACES_SAMPLER: "sometimes", OTEL_METRIC_EXPORT_INTERVAL: "5s" });
+    expect(bad).toMatchObject({ sampler: "parentbased_always_on", metricIntervalMs: 60_000 });
+    expect(bad?.warnings.length).toBe(2);
+    expect(otelSettings({ OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "2" })?.ratio).toBe(1);
+  });
+
+  test("OTEL_SERVICE_NAME names the service", () => {
+    expect(otelSettings({ OTEL_SERVICE_NAME: "checkout-load" })?.serviceName).toBe("checkout-load");
+  });
+});
+
+describe("otelRequested", () => {
+  test("reads the master's parsed_options.otel (its --otel or LOCUST_ENABLE_OPENTELEMETRY)", () => {
+    expect(otelRequested({ otel: true })).toBe(true);
+    expect(otelRequested({ otel: false })).toBe(false);
+    expect(otelRequested({})).toBe(false);
+  });
+});
