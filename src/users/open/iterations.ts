@@ -50,6 +50,12 @@ export class Iterations {
     this.starting++;
   }
 
+  /** The class stopped (a master's stop): iterations kept for users in their onStart are forgotten, not started in the next test. */
+  forget(): void {
+    this.pending.length = 0;
+    this.head = 0;
+  }
+
   /** That user's onStart is over (or it left in it): once per expect(). */
   arrived(): void {
     this.starting--;

@@ -54,6 +54,7 @@ export class ClassArrivals implements OpenClasses {
     if (users === 0) {
       open.arrivals?.stop();
       open.arrivals = undefined;
+      open.iterations.forget();
       return;
     }
     const schedule = constantRate(users * open.perUser);

@@ -124,6 +124,15 @@ describe("Iterations", () => {
     expect(late).toEqual([250]); // 50 ms is below LATE_AFTER_MS
   });
 
+  test("forget() drops the iterations kept for users in their onStart: a next test does not start them", async () => {
+    const it = new Iterations({ now: () => 0, onDropped: () => {}, onLate: () => {} });
+    it.expect();
+    it.offer(1);
+    expect(it.waiting).toBe(1);
+    it.forget();
+    expect(it.waiting).toBe(0);
+  });
+
   test("a stop frees a waiting user with undefined and forgets it", async () => {
     let dropped = 0;
     const it = new Iterations({ now: () => 0, onDropped: () => dropped++, onLate: () => {} });
