@@ -14,7 +14,9 @@ function setup() {
     after: (ms, fn) => {
       const timer = { at: now + ms, fn };
       pending = timer;
-      return () => void (pending === timer && (pending = undefined));
+      return () => {
+        if (pending === timer) pending = undefined;
+      };
     },
   };
   const missed: string[] = [];
