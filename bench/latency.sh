@@ -8,7 +8,8 @@
 # histogram, the worker's from its --json report, Locust's rounded buckets; max exact for both).
 # Both whole runs: the worker's includes its users' start (their first request connects, as in
 # Locust), wrk's starts timing once connected.
-# usage: bench/latency.sh   env: DURATION=10 ROUNDS=3 USERS=1000 DELAY=20 PORT=28401 GENERATORS="loadworker wrk" BASELINE=
+# usage: bench/latency.sh   env: DURATION=10 ROUNDS=3 USERS=1000 DELAY=20 PORT=28401 GENERATORS="loadworker wrk" BASELINE= TRY_ENV=
+# TRY_ENV="NAME=value ..." adds "loadworker+env": this checkout's loadworker with that environment (e.g. BUN_GC_TIMER_DISABLE=1).
 # BASELINE=<dir> adds "baseline": loadworker from another checkout (git archive <commit> src bench package.json | tar -x -C <dir>; ln -s $PWD/node_modules <dir>/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,9 @@ DELAY=${DELAY:-20}
 PORT=${PORT:-28401}
 GENERATORS=${GENERATORS:-"loadworker wrk"}
 BASELINE=${BASELINE:-}
+TRY_ENV=${TRY_ENV:-}
 [ -z "$BASELINE" ] || GENERATORS="$GENERATORS baseline"
+[ -z "$TRY_ENV" ] || GENERATORS="$GENERATORS loadworker+env"
 [ -z "$BASELINE" ] || [ -f "$BASELINE/src/main.ts" ] || { echo "error: BASELINE=$BASELINE has no src/main.ts" >&2; exit 2; }
 BUN=$PWD/node_modules/.bin/bun
 OUT=bench/out/latency
@@ -47,10 +50,11 @@ run() {
   case $gen in
     wrk) /usr/bin/time -f '%U %S' -o "$tag.cpu" taskset -c 1 wrk -t1 -c"$USERS" -d"${DURATION}s" --latency -s bench/latency/wrk-report.lua "$URL/" > "$tag.log" 2>&1
          fields=$(tail -1 "$tag.log") ;;
-    loadworker|baseline)
-         local root=.
+    loadworker|baseline|loadworker+env)
+         local root=. env=()
          [ "$gen" = baseline ] && root=$BASELINE
-         /usr/bin/time -f '%U %S' -o "$tag.cpu" taskset -c 1 "$BUN" "$root/src/main.ts" run DefaultUser --tasks "$root/bench/workers/tasks" \
+         [ "$gen" = loadworker+env ] && read -ra env <<< "$TRY_ENV"
+         /usr/bin/time -f '%U %S' -o "$tag.cpu" env "${env[@]}" taskset -c 1 "$BUN" "$root/src/main.ts" run DefaultUser --tasks "$root/bench/workers/tasks" \
            -u "$USERS" -r "$USERS" -t "${DURATION}s" --host "$URL" --json "$tag.json" > "$tag.log" 2>&1
          fields=$("$BUN" -e 'const t = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).total;
            console.log(JSON.stringify({ requests: t.num_requests, errors: t.num_failures, p50_ms: t.percentiles["50%"], p99_ms: t.percentiles["99%"],
@@ -66,7 +70,7 @@ MD=bench/results/latency-$STAMP.md
 {
   echo "# Latency bench, $STAMP"
   echo
-  echo "Command: \`DURATION=$DURATION ROUNDS=$ROUNDS USERS=$USERS DELAY=$DELAY${BASELINE:+ BASELINE=$BASELINE} bash bench/latency.sh\` (commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ', with uncommitted changes'))"
+  echo "Command: \`DURATION=$DURATION ROUNDS=$ROUNDS USERS=$USERS DELAY=$DELAY${BASELINE:+ BASELINE=$BASELINE}${TRY_ENV:+ TRY_ENV=\"$TRY_ENV\"} bash bench/latency.sh\` (commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ', with uncommitted changes'))"
   echo
   echo "delay server ${DELAY} ms, pinned to core 0; generator pinned to core 1; ${USERS} connections; ${DURATION} s per run; $ROUNDS rounds interleaved."
   echo "$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)); load average before $LOAD0, after $(cut -d' ' -f1-3 /proc/loadavg); $(date -u)"
