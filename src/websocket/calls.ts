@@ -6,6 +6,7 @@ import { clearTimeout, setTimeout } from "node:timers";
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { WebSocketError } from "./errors.ts";
+import type { InboxLimits } from "./options.ts";
 
 export type Message = string | Uint8Array;
 
@@ -42,7 +43,9 @@ type Timer = ReturnType<typeof setTimeout>;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Calls {
-  readonly inbox: Message[] = [];
+  // Messages nobody waited for, kept for receive() and the iterator, within the socket's limits.
+  private readonly inbox: { readonly message: Message; readonly bytes: number }[] = [];
+  private inboxBytes = 0;
   private readonly list: Waiter[] = [];
   private timer: Timer | null = null;
   private timerAt = Infinity;
@@ -54,7 +57,22 @@ export class Calls {
     private readonly name: string,
     private readonly href: string,
     private readonly ownExpired: () => void,
+    private readonly limits: InboxLimits,
   ) {}
+
+  /** The oldest message nobody waited for, if any. */
+  take(): Message | undefined {
+    const kept = this.inbox.shift();
+    if (kept === undefined) return undefined;
+    this.inboxBytes -= kept.bytes;
+    return kept.message;
+  }
+
+  /** Why a message of `bytes` did not fit (deliver() said false). */
+  fullReason(bytes: number): string {
+    const held = `${this.inbox.length} messages (${this.inboxBytes} bytes) waited unread`;
+    return `${held} when one more of ${bytes} bytes came (maxInboxMessages ${this.limits.messages}, maxInboxBytes ${this.limits.bytes})`;
+  }
 
   wait(request: boolean, match: Waiter["match"], name: string, timeoutMs: number, iterating: boolean): Promise<Message | undefined> {
     // The executor is made once per socket (the HTTP client's way): a closure per call showed in the profile.
@@ -74,7 +92,8 @@ export class Calls {
     this.nextReject = reject;
   };
 
-  deliver(message: Message, bytes: number): void {
+  /** Hands a message to its call, or keeps it; false when it would not fit in the inbox (not kept, not recorded). */
+  deliver(message: Message, bytes: number): boolean {
     const list = this.list;
     for (let i = 0; i < list.length; i++) {
       const waiter = list[i] as Waiter;
@@ -91,16 +110,18 @@ export class Calls {
       if (!taken) continue;
       list.splice(i, 1);
       this.rec.recorder.success(TYPE.request, waiter.name, this.rec.clock.now() - waiter.start, bytes, waiter.task);
-      return waiter.resolve(message);
+      waiter.resolve(message);
+      return true;
     }
+    const receiver = list.findIndex((waiter) => !waiter.request);
+    if (receiver < 0 && (this.inbox.length >= this.limits.messages || this.inboxBytes + bytes > this.limits.bytes)) return false;
     this.rec.recorder.success(TYPE.receive, this.name, 0, bytes, this.rec.task());
-    for (let i = 0; i < list.length; i++) {
-      const waiter = list[i] as Waiter;
-      if (waiter.request) continue;
-      list.splice(i, 1);
-      return waiter.resolve(message);
+    if (receiver >= 0) (list.splice(receiver, 1)[0] as Waiter).resolve(message);
+    else {
+      this.inbox.push({ message, bytes });
+      this.inboxBytes += bytes;
     }
-    this.inbox.push(message);
+    return true;
   }
 
   /**

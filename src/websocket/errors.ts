@@ -12,6 +12,7 @@ export type WebSocketErrorCode =
   | "ECLOSED" // the server closed the connection, or the socket was closed before this call
   | "ETIMEDOUT" // connect, receive or request did not finish within timeoutMs
   | "ETOOBIG" // the server sent a message larger than maxMessageBytes (closed with 1009)
+  | "EINBOXFULL" // messages nobody read filled the inbox past maxInboxMessages or maxInboxBytes (closed with 1008)
   | "EPROTO" // the server broke the protocol (closed with 1002 or 1007)
   | "EINVALIDURL" // the URL cannot be parsed, is relative without a host, or is not ws/wss/http/https
   | "EINVALIDOPTION"; // an option has a value it cannot have
@@ -31,4 +32,11 @@ export class WebSocketError extends Error {
 /** True for a WebSocket failure that was recorded before it was thrown. */
 export function isRecordedFailure(error: unknown): boolean {
   return error instanceof WebSocketError && error.recorded;
+}
+
+/** Our close for what the server sent, by close code: the error it is recorded as, and the close frame's reason. */
+export function closeOfOurs(code: number): readonly [WebSocketErrorCode, string] {
+  if (code === 1009) return ["ETOOBIG", "message too big"];
+  if (code === 1008) return ["EINBOXFULL", "inbox full"];
+  return ["EPROTO", "protocol error"];
 }

@@ -13,6 +13,13 @@ export interface WebSocketOptions {
   timeoutMs?: number;
   /** A message from the server larger than this closes the socket with 1009 (a recorded failure); default 16 MiB. */
   maxMessageBytes?: number;
+  /**
+   * Messages that arrived while no receive() or request() waited are kept for later, up to this
+   * many; one more closes the socket with 1008 (a recorded failure, EINBOXFULL); default 10000.
+   */
+  maxInboxMessages?: number;
+  /** The same bound on those messages' bytes (as recorded); default 16 MiB. */
+  maxInboxBytes?: number;
   /** Offer permessage-deflate (used when the server agrees); default true. */
   compression?: boolean;
   /** Verify wss:// certificates; default: the class's `http.rejectUnauthorized`, else true. */
@@ -33,11 +40,18 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** How much a socket keeps of the messages nobody waited for (WebSocketOptions.maxInbox*). */
+export interface InboxLimits {
+  readonly messages: number;
+  readonly bytes: number;
+}
+
 export interface Settings {
   readonly headers: Readonly<Record<string, string>>;
   readonly subprotocols: readonly string[];
   readonly timeoutMs: number;
   readonly maxMessageBytes: number;
+  readonly inbox: InboxLimits;
   readonly compression: boolean;
   readonly rejectUnauthorized: boolean;
 }
@@ -49,6 +63,10 @@ export function settingsOf(options: WebSocketOptions | undefined, rejectUnauthor
   const maxMessageBytes = options?.maxMessageBytes ?? 16 * 1024 * 1024;
   if (!Number.isSafeInteger(maxMessageBytes) || maxMessageBytes < 1)
     invalid("maxMessageBytes", maxMessageBytes, "a whole number of bytes >= 1");
+  const inbox = { messages: options?.maxInboxMessages ?? 10_000, bytes: options?.maxInboxBytes ?? 16 * 1024 * 1024 };
+  if (!Number.isSafeInteger(inbox.messages) || inbox.messages < 0)
+    invalid("maxInboxMessages", inbox.messages, "a whole number of messages >= 0 (0: keep none unread)");
+  if (!Number.isSafeInteger(inbox.bytes) || inbox.bytes < 0) invalid("maxInboxBytes", inbox.bytes, "a whole number of bytes >= 0");
   const subprotocols = options?.subprotocols ?? [];
   if (!Array.isArray(subprotocols) || subprotocols.some((p) => typeof p !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p)))
     invalid("subprotocols", subprotocols, 'a list of tokens such as ["chat", "v2.json"]');
@@ -60,6 +78,7 @@ export function settingsOf(options: WebSocketOptions | undefined, rejectUnauthor
     subprotocols,
     timeoutMs: timeoutMs === 0 ? Infinity : timeoutMs,
     maxMessageBytes,
+    inbox,
     compression: options?.compression ?? true,
     rejectUnauthorized: options?.rejectUnauthorized ?? rejectUnauthorized,
   };

@@ -4,7 +4,7 @@
 import { abortError, networkError } from "../http/errors.ts";
 import type { ByteSocket, ByteSocketEvents } from "../platform.ts";
 import { messageFrame, readMessage } from "./payload.ts";
-import { WebSocketError, type WebSocketErrorCode } from "./errors.ts";
+import { closeOfOurs, WebSocketError, type WebSocketErrorCode } from "./errors.ts";
 import { closeName, closePayload, encodeFrame, type FrameEvents, FrameParser, OPCODE } from "./frame.ts";
 import { checkAnswer, HeadReader, upgradeRequest } from "./handshake.ts";
 import { checkTimeout, type ReceiveOptions, type RequestOptions, type Settings } from "./options.ts";
@@ -44,7 +44,7 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
     const request = upgradeRequest(endpoint, settings.headers, settings.subprotocols, settings.compression);
     this.key = request.key;
     this.started = owner.clock.now();
-    this.calls = new Calls(owner, name, endpoint.href, this.expired);
+    this.calls = new Calls(owner, name, endpoint.href, this.expired, settings.inbox);
     this.calls.setOwn(settings.timeoutMs === Infinity ? Infinity : performance.now() + settings.timeoutMs);
     this.socket = connectTransport(endpoint, settings.rejectUnauthorized, this);
     this.socket.write(request.bytes);
@@ -68,7 +68,7 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
 
   /** The next message (text as a string, binary as bytes); each is counted as WS-recv when it arrives. */
   receive(options?: ReceiveOptions): Promise<Message> {
-    const queued = this.calls.inbox.shift();
+    const queued = this.calls.take();
     if (queued !== undefined) return Promise.resolve(queued);
     return this.wait(false, undefined, this.name, options?.timeoutMs, false) as Promise<Message>;
   }
@@ -102,7 +102,7 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
   /** Messages until the socket is closed: by close() the loop ends; by the server it throws (recorded). */
   async *[Symbol.asyncIterator](): AsyncGenerator<Message, void, undefined> {
     for (;;) {
-      const queued = this.calls.inbox.shift();
+      const queued = this.calls.take();
       if (queued !== undefined) {
         yield queued;
         continue;
@@ -174,7 +174,7 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
     // The length recorded is the message's, as the HTTP client records a decoded body's.
     const read = readMessage(payload, binary, compressed, this.settings.maxMessageBytes);
     if ("code" in read) return this.broken(read.code, read.reason);
-    if (this.phase === "open") this.calls.deliver(read.message, read.bytes);
+    if (this.phase === "open" && !this.calls.deliver(read.message, read.bytes)) this.broken(1008, this.calls.fullReason(read.bytes));
   }
 
   /** @internal */
@@ -191,11 +191,12 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
     this.lost("ECLOSED", `the server closed the WebSocket ${this.endpoint.href}: code ${code} (${closeName(code)})${text}`);
   }
 
-  /** @internal */
+  /** @internal The stream broke (1002, 1007), a message was too big (1009), or one found the inbox full (1008: not held without bound). */
   broken(code: number, reason: string): void {
     if (this.phase !== "open") return;
-    this.socket.write(encodeFrame(OPCODE.close, closePayload(code, code === 1009 ? "message too big" : "protocol error")));
-    this.lost(code === 1009 ? "ETOOBIG" : "EPROTO", `${reason}; closed ${this.endpoint.href} with ${code} (${closeName(code)})`);
+    const [error, text] = closeOfOurs(code);
+    this.socket.write(encodeFrame(OPCODE.close, closePayload(code, text)));
+    this.lost(error, `${reason}; closed ${this.endpoint.href} with ${code} (${closeName(code)})`);
   }
 
   private wait(

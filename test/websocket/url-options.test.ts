@@ -46,6 +46,7 @@ describe("settingsOf", () => {
       subprotocols: [],
       timeoutMs: 60_000,
       maxMessageBytes: 16 * 1024 * 1024,
+      inbox: { messages: 10_000, bytes: 16 * 1024 * 1024 },
       compression: true,
       rejectUnauthorized: false,
     });
@@ -54,6 +55,8 @@ describe("settingsOf", () => {
 
   test.each([
     [{ timeoutMs: -1 }, /timeoutMs must be milliseconds >= 0/],
+    [{ maxInboxMessages: -1 }, /maxInboxMessages must be a whole number of messages >= 0/],
+    [{ maxInboxBytes: 1.5 }, /maxInboxBytes must be a whole number of bytes >= 0/],
     [{ maxMessageBytes: 0 }, /maxMessageBytes must be a whole number of bytes >= 1/],
     [{ subprotocols: ["has space"] }, /subprotocols must be a list of tokens/],
     [{ headers: { "X-Bad": "a\r\nInjected: 1" } }, /headers must be names and values without line breaks/],
