@@ -6,9 +6,14 @@ import { clearTimeout, setTimeout } from "node:timers";
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import { WebSocketError } from "./errors.ts";
-import type { InboxLimits } from "./options.ts";
 
 export type Message = string | Uint8Array;
+
+/** How much a socket keeps of the messages nobody waited for (WebSocketOptions.maxInbox*). */
+export interface InboxLimits {
+  readonly messages: number;
+  readonly bytes: number;
+}
 
 export const TYPE = { connect: "WS-conn", request: "WS", send: "WS-send", receive: "WS-recv" } as const;
 

@@ -1,6 +1,6 @@
 // What ctx.websocket and a socket's calls can be told, and the socket's settings once defaults are applied.
 import { WebSocketError } from "./errors.ts";
-import type { Message } from "./calls.ts";
+import type { InboxLimits, Message } from "./calls.ts";
 
 export interface WebSocketOptions {
   /** Stats name of the connect row and of the socket's messages; defaults to the URL's path and query. */
@@ -38,12 +38,6 @@ export interface RequestOptions {
   match?: (message: Message) => boolean;
   /** Bound on the round trip; default the socket's timeoutMs; 0 or Infinity: none. */
   timeoutMs?: number;
-}
-
-/** How much a socket keeps of the messages nobody waited for (WebSocketOptions.maxInbox*). */
-export interface InboxLimits {
-  readonly messages: number;
-  readonly bytes: number;
 }
 
 export interface Settings {
