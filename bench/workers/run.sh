@@ -25,6 +25,7 @@ WINDOW=${WINDOW:-12}         # a multiple of the workers' 3 s report interval: t
 PORT=${PORT:-28391}          # unusual ports: a second nginx on a taken port fails, and its load would hit ours
 MASTER_PORT=${MASTER_PORT:-28392}
 WEB_PORT=${WEB_PORT:-28393}
+OTEL_PORT=${OTEL_PORT:-28394}   # loadworker-otel's collector (OTLP/HTTP)
 BUN=./node_modules/.bin/bun
 LOCUST=./.venv/bin/locust
 PY=./.venv/bin/python
@@ -58,7 +59,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for port in "$PORT" "$MASTER_PORT" "$WEB_PORT"; do
+for port in "$PORT" "$MASTER_PORT" "$WEB_PORT" "$OTEL_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "run.sh: port $port is in use; set PORT=/MASTER_PORT=/WEB_PORT= to free ones" >&2; exit 2; fi
 done
 rm -rf "$RUN"
@@ -68,6 +69,14 @@ start_nginx "$RUN" "$PORT" "location = /nginx_status { stub_status; }"
 PIDS+=("$NGINX_PID")
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/nginx_status" >/dev/null && break; sleep 0.05; done
 kill -0 "${PIDS[0]}" 2>/dev/null || { echo "run.sh: nginx did not start; see $RUN/logs/error.log" >&2; exit 1; }
+# loadworker-otel: the same binary with --otel, exporting every 5 s (metrics) to a real collector
+# (scripts/lib/otelcol.sh; debug exporter, one line per batch) pinned to core 0; OTEL_ENV adds variables (a sampler).
+if [[ " $WORKERS " == *" loadworker-otel "* ]]; then
+  printf 'receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:%s"}}}}\nexporters: {debug: {verbosity: basic}}\nservice:\n  telemetry: {metrics: {level: none}}\n  pipelines:\n    metrics: {receivers: [otlp], exporters: [debug]}\n    traces: {receivers: [otlp], exporters: [debug]}\n    logs: {receivers: [otlp], exporters: [debug]}\n' "$OTEL_PORT" > "$RUN/otelcol.yaml"
+  taskset -c 0 "$(scripts/lib/otelcol.sh)" --config "$RUN/otelcol.yaml" > "$RUN/otelcol.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$OTEL_PORT") 2>/dev/null && break; sleep 0.1; done
+fi
 # The masters only need the class names; loadworker-bench runs DefaultUser (tasks/bench.ts),
 # RecordUser and IdleUser; launce registers the one asked for; boomer runs its one task.
 for class in DefaultUser RecordUser IdleUser; do
@@ -117,6 +126,8 @@ run() {
   case $worker in
     loadworker) taskset -c 1 $lw "${to[@]}" --loglevel warn > "$log.worker" 2>&1 & ;;
     loadworker-p2) taskset -c 0,1 $lw "${to[@]}" --loglevel warn --processes 2 > "$log.worker" 2>&1 & ;;
+    loadworker-otel) taskset -c 1 env OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTEL_PORT" OTEL_METRIC_EXPORT_INTERVAL=5000 ${OTEL_ENV:-} \
+      $lw "${to[@]}" --loglevel warn --otel > "$log.worker" 2>&1 & ;;
     launce) taskset -c 1 ./.build/launce-bench "${to[@]}" --url "$URL" --class "$class" --mode "$mode" > "$log.worker" 2>&1 & ;;
     boomer) taskset -c 1 ./.build/boomer-bench "${to[@]}" --url "$URL" --mode "$mode" > "$log.worker" 2>&1 & ;;
     locust) taskset -c 1 "$LOCUST" -f bench/workers/locust/locustfile.py --worker "${to[@]}" > "$log.worker" 2>&1 & ;;
