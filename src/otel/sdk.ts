@@ -24,7 +24,8 @@ import type { Logger } from "../log.ts";
 import type { RequestListener } from "../stats/index.ts";
 import { logExporter, metricExporter, traceExporter } from "./exporters.ts";
 import { spanTracer } from "./http-spans.ts";
-import { HISTOGRAM, requestDurations } from "./request-metrics.ts";
+import { durationHistogram } from "./duration-histogram.ts";
+import { requestDurations } from "./request-metrics.ts";
 import type { OtelSettings, SamplerName } from "./settings.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -78,15 +79,16 @@ export function startSdk({ settings, version, filename, profile, log }: SdkInit)
   let durations: RequestListener | undefined;
   let observeUsers: Sdk["observeUsers"] = () => {};
   if (settings.metrics) {
+    const histogram = durationHistogram(resource, version);
     const reader = new PeriodicExportingMetricReader({
       exporter: metricExporter(settings.metrics),
+      metricProducers: [histogram.producer],
       exportIntervalMillis: settings.metricIntervalMs,
       exportTimeoutMillis: Math.min(settings.metricTimeoutMs, settings.metricIntervalMs),
     });
     const provider = new MeterProvider({ resource, readers: [reader] });
     const meter = provider.getMeter("locust");
-    const histogram = meter.createHistogram(HISTOGRAM, { unit: "s", description: "Time to last byte for requests" });
-    durations = requestDurations((seconds, attributes) => histogram.record(seconds, attributes));
+    durations = requestDurations(histogram.record);
     observeUsers = (counts) => {
       const seen = new Set<string>();
       meter
