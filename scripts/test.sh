@@ -107,6 +107,12 @@ else
   fi
 fi
 [ "$failed" -eq 0 ] || status=1
+# The failures again, short, where CI's tail shows them (scripts/lib/run-tests.ts writes them).
+if [ -n "$(cat "$logs"/*.failures 2>/dev/null)" ]; then
+  echo
+  echo "== why it failed (each failing file, the lines bun printed before each failing test)"
+  cat "$logs"/*.failures | tail -60
+fi
 echo
 echo "tests: $passed passed, $failed failed"
 exit $status

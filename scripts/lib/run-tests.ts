@@ -4,10 +4,14 @@
 // whole when it ends, then one line of totals; `--counts FILE` writes "PASSED FAILED" for
 // scripts/test.sh's last line. Each parallel process gets LOADWORKER_TEST_SHARD (its slot), so
 // the binaries the tests build never collide (test/support/procs.ts).
+// With `--counts FILE`, FILE.failures gets a short digest of each failed file (its failing tests
+// and the lines bun printed just before each), which scripts/test.sh prints again right above its
+// last line: CI keeps only the end of the output, and that is where the reason must be.
 //   bun scripts/lib/run-tests.ts --suite fast|full-only [--jobs N] [--counts FILE]
 //   bun scripts/lib/run-tests.ts --list    the partition, non-zero if a test file is in neither
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { failureDigest } from "./failure-digest.ts";
 import { testFiles } from "./test-files.ts";
 
 const root = resolve(import.meta.dir, "../..");
@@ -51,6 +55,7 @@ interface Outcome {
   passed: number;
   failed: number;
   seconds: number;
+  digest: string;
 }
 
 const outcomes: Outcome[] = [];
@@ -66,7 +71,10 @@ for (const o of outcomes.filter((o) => o.failed > 0)) console.log(`   FAILED: ${
 console.log(`   ${passed} passed, ${failed} failed`);
 saveDurations();
 const countsFile = flag("--counts");
-if (countsFile) writeFileSync(countsFile, `${passed} ${failed}\n`);
+if (countsFile) {
+  writeFileSync(countsFile, `${passed} ${failed}\n`);
+  writeFileSync(`${countsFile}.failures`, outcomes.map((o) => o.digest).join(""));
+}
 process.exit(failed > 0 ? 1 : 0);
 
 /** The files as processes to start, the longest of the last run first (without one: end-to-end files first). */
@@ -105,7 +113,8 @@ async function runUnit(unit: string[], slot: number): Promise<Outcome> {
   console.log(`\n── ${unit.join(" ")}: ${passedHere} pass, ${failedHere} fail, ${seconds.toFixed(1)} s (exit ${code})`);
   process.stdout.write(text);
   if (failedHere === 0) for (const f of unit) lastDurations[f] = (seconds * 1000) / unit.length;
-  return { unit, passed: passedHere, failed: failedHere, seconds };
+  const digest = failedHere > 0 ? `── FAILED ${unit.join(" ")} (exit ${code})\n${failureDigest(text)}\n` : "";
+  return { unit, passed: passedHere, failed: failedHere, seconds, digest };
 }
 
 function readDurations(): Record<string, number> {
