@@ -78,8 +78,15 @@ describe.skipIf(skip !== undefined)("the image init scaffolds", () => {
       "requests at /",
       500,
     );
-    const stats = await uiJson<Stats>(ui("/stats/requests"));
-    expect(stats.stats.find((e) => e.name === "/")?.num_requests ?? 0).toBeGreaterThan(0);
+    // The worker reports every 3 s (Locust's stats interval): the master's row follows the server's count.
+    const atMaster = async () => (await uiJson<Stats>(ui("/stats/requests"))).stats.find((e) => e.name === "/")?.num_requests ?? 0;
+    await waitFor(
+      async () => ((await atMaster()) > 0 ? true : new NotYet("no / row at the master yet")),
+      15_000,
+      "the master's / row",
+      500,
+    );
+    expect(await atMaster()).toBeGreaterThan(0);
     expect((await fetch(ui("/stop"), { method: "POST" })).ok).toBe(true);
   }, 180_000);
 });
