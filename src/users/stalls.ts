@@ -65,10 +65,7 @@ export function stallMessage(stallMs: number, suspects: StallSuspects, more = 0)
   let who = lastStarted === undefined ? "" : `; last task started: "${lastStarted}"`;
   if (tasks.length > 0) who += `; tasks in flight when it ended: ${tasks.join(", ")}${inFlight.size > 5 ? ", …" : ""}`;
   const also = more > 0 ? ` (and ${more} shorter stall${more > 1 ? "s" : ""} since the last warning)` : "";
-  const missing =
-    stallMs >= MISSING_AFTER_MS
-      ? " The master marks a worker missing after about 4 s without heartbeats: it did not hear this one meanwhile."
-      : "";
+  const missing = missingNote(stallMs);
   return (
     `the event loop was blocked for ${seconds}s${who}${also}: no heartbeats, stats or requests of other users ran meanwhile.${missing} ` +
     "A task must not compute for long without awaiting: move heavy work out of the task, split it with `await ctx.sleep(0)`, or run it in a Worker"
@@ -81,10 +78,7 @@ export function stallMessage(stallMs: number, suspects: StallSuspects, more = 0)
  */
 export function pausedMessage(stallMs: number, cpuMs: number, more = 0): string {
   const also = more > 0 ? ` (and ${more} other stall${more > 1 ? "s" : ""} since the last warning)` : "";
-  const missing =
-    stallMs >= MISSING_AFTER_MS
-      ? " The master marks a worker missing after about 4 s without heartbeats: it did not hear this one meanwhile."
-      : "";
+  const missing = missingNote(stallMs);
   return (
     `the process was paused or starved of CPU for ${(stallMs / 1000).toFixed(1)}s${also}: it used ${(cpuMs / 1000).toFixed(1)}s of CPU ` +
     "meanwhile, so no task was computing; it was stopped (SIGSTOP, a suspended VM or container) or the machine gave it no CPU " +
@@ -133,4 +127,11 @@ export function watchStalls(opts: StallWatchOptions): () => void {
     worstCpu = 0;
     count = 0;
   });
+}
+
+/** What a stall this long did to the worker's place at the master (nothing, under about 4 s). */
+function missingNote(stallMs: number): string {
+  return stallMs >= MISSING_AFTER_MS
+    ? " The master marks a worker missing after about 4 s without heartbeats: it did not hear this one meanwhile."
+    : "";
 }
