@@ -8,6 +8,7 @@ import { GrpcClient, GrpcError, type GrpcServerStream, type GrpcUnary, ProtoFile
 import { recordingRecorder } from "../support/fakes.ts";
 import { freePort, ROOT } from "../support/procs.ts";
 import { GRPC_TASKS, type GrpcServer, startGrpcServer } from "../support/grpc-server.ts";
+import { ownConnectionsTo } from "../support/listeners.ts";
 import { waitFor } from "../support/wait.ts";
 
 let server: GrpcServer;
@@ -40,16 +41,9 @@ function client(signal?: AbortSignal) {
   return { recorder, grpc };
 }
 
-/** Client sockets connected to the server: ESTABLISHED rows of /proc/net/tcp whose remote port is its. */
+/** This process's sockets connected to the server (test/support/listeners.ts). */
 function connectionsToServer(): number {
-  const port = Number(server.target.split(":")[1]);
-  return readFileSync("/proc/net/tcp", "utf8")
-    .split("\n")
-    .slice(1)
-    .filter((line) => {
-      const fields = line.trim().split(/\s+/);
-      return fields[3] === "01" && Number.parseInt(fields[2]?.split(":")[1] ?? "", 16) === port;
-    }).length;
+  return ownConnectionsTo(Number(server.target.split(":")[1]));
 }
 
 describe("a unary call", () => {

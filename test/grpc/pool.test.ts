@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { protoFile } from "../../src/api/definitions.ts";
 import { defineUser, type GrpcUnary } from "../../src/index.ts";
 import { GRPC_TASKS, type GrpcServer, startGrpcServer } from "../support/grpc-server.ts";
+import { ownConnectionsTo } from "../support/listeners.ts";
 import { waitFor } from "../support/wait.ts";
 import { harness, stopPools } from "../users/pool-harness.ts";
 
@@ -19,16 +20,9 @@ beforeAll(async () => {
 afterEach(stopPools);
 afterAll(() => server?.close());
 
-/** Client sockets connected to the server (ESTABLISHED rows of /proc/net/tcp whose remote port is its). */
+/** This process's sockets connected to the server (test/support/listeners.ts). */
 function connections(): number {
-  const port = Number(server.target.split(":")[1]);
-  return readFileSync("/proc/net/tcp", "utf8")
-    .split("\n")
-    .slice(1)
-    .filter((line) => {
-      const fields = line.trim().split(/\s+/);
-      return fields[3] === "01" && Number.parseInt(fields[2]?.split(":")[1] ?? "", 16) === port;
-    }).length;
+  return ownConnectionsTo(Number(server.target.split(":")[1]));
 }
 
 const greeterUser = (name: string, request: string, rounds = Number.POSITIVE_INFINITY) =>

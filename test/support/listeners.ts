@@ -110,3 +110,27 @@ export function accepts(port: number): Promise<boolean> {
     socket.once("error", () => resolve(false));
   });
 }
+
+/**
+ * This process's TCP connections to 127.0.0.1:`port` that are ESTABLISHED: /proc/net/tcp rows whose
+ * remote port is `port` and whose socket is one of /proc/self/fd. Only our own: another test file
+ * running beside this one may connect to the same port number (it took the port from freePort() or
+ * refusedPort() just before the server under test bound it), and its socket must not count here.
+ */
+export function ownConnectionsTo(port: number): number {
+  const ours = new Set<string>();
+  for (const fd of readdirSync("/proc/self/fd")) {
+    try {
+      ours.add(readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // closed while we looked
+    }
+  }
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .filter((line) => {
+      const fields = line.trim().split(/\s+/);
+      return fields[3] === "01" && Number.parseInt(fields[2]?.split(":")[1] ?? "", 16) === port && ours.has(`socket:[${fields[9]}]`);
+    }).length;
+}
