@@ -7,8 +7,9 @@ import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
 import type { AnyTaskDefinition, AnyUserDefinition, UserContext, UserHttpOptions } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
-import { type Activity, hungTasks, newActivity } from "./activity.ts";
-import { weightedPicker } from "./pick.ts";
+import { type Activity, newActivity } from "./activity.ts";
+import { classResolver } from "./class-resolver.ts";
+import { HungWatchdog } from "./hung-watchdog.ts";
 import { TaskPickers } from "./task-pickers.ts";
 import { UserStop } from "./stop.ts";
 import { type RunningUser, releaseUser, StoppingUsers } from "./stopping.ts";
@@ -42,7 +43,6 @@ export interface PoolOptions {
   openClasses?: OpenClasses;
 }
 
-const WATCHDOG_INTERVAL_MS = 5_000;
 /** After a kill, how long aborted tasks and onStop get before the user is abandoned. */
 export const KILL_GRACE_MS = 2_000;
 
@@ -50,11 +50,10 @@ export class UserPool {
   private readonly byClass = new Map<string, RunningUser[]>();
   /** Users told to stop whose task is still finishing: Locust still counts them. */
   private readonly stopping: StoppingUsers;
-  private readonly warnedUnknown = new Set<string>();
-  private readonly pickFallback: () => AnyUserDefinition;
+  private readonly resolve: (className: string) => AnyUserDefinition;
   private nextUserId = 1;
   private readonly turnBudget: TurnBudget;
-  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private readonly watchdog: HungWatchdog;
   env: ContextEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
   /** Web UI class edits and the test's tags: they shape the users started from now on. */
   readonly classes: ClassControls<AnyTaskDefinition>;
@@ -65,7 +64,9 @@ export class UserPool {
   private readonly pickers = new TaskPickers(); // one per task list, shared by a class's users
 
   constructor(private readonly opts: PoolOptions) {
-    this.pickFallback = weightedPicker(opts.plan.fallback, (u) => u.weight, opts.random);
+    this.resolve = classResolver(opts.plan, opts.log, opts.random);
+    const users = () => [...this.byClass.values()].flat().map((u): [number, string, Activity] => [u.id, u.className, u.activity]);
+    this.watchdog = new HungWatchdog({ clock: opts.clock, log: opts.log, hungAfterMs: opts.hungTaskMs, users });
     // The budget is checked after every task: it reads the time once per round of users.
     this.turnBudget = new TurnBudget(perRoundClock(opts.clock).now);
     this.starts = new StartQueue(() => opts.clock.now()); // the real time: a slice is one synchronous loop
@@ -93,22 +94,13 @@ export class UserPool {
     return Promise.all(stops).then(() => undefined);
   }
 
-  // One interval for all users, and only while there are users: no timer outlives the test.
   private watch(): void {
-    if (this.userCount > 0 && !this.watchdog) {
-      this.watchdog = setInterval(() => this.checkHung(), WATCHDOG_INTERVAL_MS);
-      (this.watchdog as { unref?: () => void }).unref?.();
-    } else if (this.userCount === 0 && this.watchdog) {
-      clearInterval(this.watchdog);
-      this.watchdog = undefined;
-    }
+    this.watchdog.watch(this.userCount);
   }
 
   /** Logs tasks that have run longer than hungTaskMs; the watchdog calls it, tests may too. */
   checkHung(): void {
-    const users = [...this.byClass.values()].flat().map((u): [number, string, Activity] => [u.id, u.className, u.activity]);
-    const warnings = hungTasks({ now: () => this.opts.clock.now(), hungAfterMs: this.opts.hungTaskMs ?? 60_000, activities: () => users });
-    for (const warning of warnings) this.opts.log.warn(warning);
+    this.watchdog.check();
   }
 
   /** For the stall warning (off the hot path): every user's activity, and the task started last. */
@@ -231,18 +223,5 @@ export class UserPool {
     releaseUser(user);
     this.opts.openClasses?.resized(user.className, users?.length ?? 0);
     this.watch();
-  }
-
-  private resolve(className: string): AnyUserDefinition {
-    const own = this.opts.plan.users.find((u) => u.name === className);
-    if (own) return own;
-    if (!this.warnedUnknown.has(className)) {
-      this.warnedUnknown.add(className);
-      const names = this.opts.plan.fallback.map((u) => u.name).join(", ");
-      this.opts.log.warn(
-        `the master asked for user class "${className}", which this worker does not define; running ${names} for those users`,
-      );
-    }
-    return this.pickFallback();
   }
 }
