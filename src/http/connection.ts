@@ -1,7 +1,7 @@
 // One object per socket (undici's shape): it writes one request at a time, feeds the parser, and
 // watches the deadline with a single timer that is only re-armed when it fires early.
 import { clearTimeout, setTimeout } from "node:timers";
-import { type ByteSocket, type ByteSocketEvents, connectTcp } from "../platform.ts";
+import { type ByteSocket, type ByteSocketEvents, connectTcp, connectTls } from "../platform.ts";
 import { ConnectionFailure, HttpError, networkError } from "./errors.ts";
 import { FAILED, NEED_MORE, ResponseParser } from "./parser.ts";
 import type { RawResponse } from "./raw-response.ts";
@@ -54,7 +54,12 @@ export class Connection implements ByteSocketEvents {
     this.parser = new ResponseParser(settings.maxBodyBytes);
     // Plain TCP through the platform adapter (Bun's native socket under Bun); TLS on node:tls.
     // The connection itself takes the socket's events: no closures per socket.
-    this.socket = origin.tls ? connectTls(origin, settings, this) : connectTcp(origin.host, origin.port, this);
+    this.socket = origin.tls
+      ? connectTls(
+          { host: origin.host, port: origin.port, servername: origin.servername, rejectUnauthorized: settings.rejectUnauthorized },
+          this,
+        )
+      : connectTcp(origin.host, origin.port, this);
   }
 
   /**
@@ -166,27 +171,4 @@ export class Connection implements ByteSocketEvents {
     this.timer = setTimeout(this.onTimer, Math.min(MAX_TIMER_MS, Math.max(1, deadline - performance.now())));
     this.timer.unref();
   }
-}
-
-function connectTls(origin: Origin, settings: ConnectionSettings, events: ByteSocketEvents): ByteSocket {
-  // node:tls is loaded on the first https connection: imported, it costs every worker RSS.
-  const socket = process.getBuiltinModule("node:tls").connect({
-    host: origin.host,
-    port: origin.port,
-    servername: origin.servername,
-    rejectUnauthorized: settings.rejectUnauthorized,
-    ALPNProtocols: ["http/1.1"],
-  });
-  socket.setNoDelay(true);
-  socket.on("data", (chunk: Uint8Array) => events.data(chunk));
-  socket.on("end", () => events.end());
-  socket.on("close", () => events.end());
-  socket.on("error", (error: unknown) => events.error(error));
-  return {
-    write: (bytes) => void socket.write(bytes),
-    get pending() {
-      return socket.writableLength;
-    },
-    destroy: () => void socket.destroy(),
-  };
 }
