@@ -5,7 +5,7 @@
 // deadline, the first request's bytes from head-cache), and dispatches it through decode, redirect,
 // cookies and retry to a pooled connection (pipeline.ts); the outermost handler records (finish.ts).
 import type { Clock } from "../clock.ts";
-import { Call, type CallSource } from "./call.ts";
+import { Call, type CallInit, type CallSource } from "./call.ts";
 import { ClientState } from "./client-state.ts";
 import { CookieJar } from "./cookies.ts";
 import { maskCredentials } from "./credentials.ts";
@@ -22,6 +22,25 @@ import { NO_TRACING, type TracingSlot } from "./tracing.ts";
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
 
 const NO_OPTIONS: RequestOptions = Object.freeze({});
+
+// What dispatch() starts a call with, one record for every client: filled and read by the Call
+// at once, within one synchronous dispatch. A literal per call was one more object per request,
+// and the promise's settlers kept on the client put every client in the collector's remembered
+// set (an old object written with a new one: revisited at each eden collection; bench/NOTES.md).
+const NEXT: { -readonly [K in keyof CallInit]: CallInit[K] } = {
+  method: "",
+  url: "",
+  options: NO_OPTIONS,
+  task: undefined,
+  resolve: () => {},
+  reject: () => {},
+};
+
+// The promise's executor: it hands dispatch() the call's resolve and reject.
+const takeSettlers = (resolve: (response: HttpResponse) => void, reject: (reason: unknown) => void): void => {
+  NEXT.resolve = resolve;
+  NEXT.reject = reject;
+};
 
 /**
  * HTTP/1.1 client with keep-alive, one per simulated user.
@@ -49,8 +68,6 @@ export class HttpClient implements CallSource {
   private lastUrl: string | undefined;
   private lastMethod: string | undefined;
   private lastFirst: Prepared | undefined;
-  private nextResolve: (response: HttpResponse) => void = () => {}; // set by takeSettlers
-  private nextReject: (reason: unknown) => void = () => {};
 
   constructor(options: HttpClientOptions) {
     this.user = options.user;
@@ -134,25 +151,27 @@ export class HttpClient implements CallSource {
     this.dispatch(method, url, options);
 
   private dispatch(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
-    const promise = new Promise<HttpResponse>(this.takeSettlers);
-    const resolve = this.nextResolve;
-    const reject = this.nextReject;
+    const state = this.state;
     try {
-      const state = this.state;
       state.settle();
       if (state.closed || state.stopped) state.stillRunning(`${method} ${maskCredentials(url)}`);
-      this.pipeline.dispatch(new Call(this, { method, url, options, task: this.user?.task ?? undefined, resolve, reject }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Nothing runs between the executor's filling NEXT and the Call's reading it.
+    const promise = new Promise<HttpResponse>(takeSettlers);
+    const reject = NEXT.reject;
+    NEXT.method = method;
+    NEXT.url = url;
+    NEXT.options = options;
+    NEXT.task = this.user?.task ?? undefined;
+    try {
+      this.pipeline.dispatch(new Call(this, NEXT));
     } catch (error) {
       reject(error);
     }
     return promise;
   }
-
-  // The promise's executor, made once: it hands send() the call's resolve and reject.
-  private readonly takeSettlers = (resolve: (response: HttpResponse) => void, reject: (reason: unknown) => void): void => {
-    this.nextResolve = resolve;
-    this.nextReject = reject;
-  };
 
   /** @internal The first request of a call (CallSource): the last one again, or from the head cache. */
   firstHop(method: string, url: string, options: RequestOptions): Prepared {

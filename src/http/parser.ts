@@ -40,8 +40,9 @@ export class ResponseParser {
   error = "";
   private state = S_DONE;
   private noBody = false;
-  /** Head bytes so far when the head spans chunks. */
+  /** Head bytes so far when the head spans chunks; `carrying` says so without loading it (a head nearly always comes whole). */
   private readonly carry = new HeadCarry();
+  private carrying = false;
   private res: RawResponse | null = null;
   private remaining = 0;
   private chunkSize = 0;
@@ -53,7 +54,7 @@ export class ResponseParser {
   begin(noBody: boolean): void {
     this.state = S_HEAD;
     this.noBody = noBody;
-    this.carry.clear();
+    if (this.carrying) this.dropCarry();
     this.res = null;
   }
 
@@ -158,6 +159,11 @@ export class ResponseParser {
     return this.state === S_DONE ? pos : NEED_MORE;
   }
 
+  private dropCarry(): void {
+    this.carry.clear();
+    this.carrying = false;
+  }
+
   private fail(why: string): number {
     this.error = why;
     this.state = S_DONE;
@@ -186,6 +192,7 @@ export class ResponseParser {
 
   /** Appends bytes of an unfinished head, up to the cap. */
   private keepHead(bytes: Uint8Array): number {
+    this.carrying = true;
     return this.carry.keep(bytes) ? NEED_MORE : this.fail(`response head is larger than ${MAX_HEAD_BYTES} bytes`);
   }
 
@@ -194,8 +201,8 @@ export class ResponseParser {
     let buf = chunk;
     let start = pos;
     let shift = 0; // buf index minus chunk index
-    const carry = this.carry;
-    if (carry.carrying) {
+    if (this.carrying) {
+      const carry = this.carry;
       if (carry.waitsForBlankLine(chunk, pos)) return this.keepHead(chunk.subarray(pos));
       buf = carry.joined(chunk, pos);
       start = 0;
@@ -203,7 +210,7 @@ export class ResponseParser {
     }
     const end = scanHead(buf, start, head);
     if (end === FAILED) return this.fail(head.error);
-    carry.clear();
+    if (this.carrying) this.dropCarry();
     if (end === NEED_MORE) return this.keepHead(buf.subarray(start));
     const status = head.status;
     if (status >= 100 && status < 200 && status !== 101) return end - shift; // interim (100, 103): the real one follows

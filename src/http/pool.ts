@@ -10,11 +10,13 @@ import type { Origin } from "./request.ts";
 export const MAX_IDLE_PER_ORIGIN = 10;
 
 export class Pool implements ConnectionOwner {
-  // The newest idle connection sits in a field and the older ones in the array: a user with one
-  // request at a time never reaches the array (at 1,000 users, its object and its storage were two
-  // memory loads per acquire and two per release: bench/workers/README.md).
+  // A user with one request at a time uses one connection over and over: it stays in `spare`, and
+  // `spareIdle` says whether it is free, so a request stores no object into the pool (at 1,000 users
+  // an old object written with another is revisited at every eden collection) and never reaches the
+  // array of older idle ones (another memory load per acquire and release: bench/workers/README.md).
   private spare: Connection | undefined;
-  private readonly idle: Connection[] = [];
+  private spareIdle = false;
+  private readonly idle: Connection[] = []; // idle connections other than the spare, newest last
   private readonly all = new Set<Connection>();
 
   constructor(
@@ -25,12 +27,13 @@ export class Pool implements ConnectionOwner {
 
   /** An idle connection, or a new one (connecting in the background; writes queue until then). */
   acquire(): Connection {
-    const spare = this.spare;
-    if (spare !== undefined) {
-      this.spare = this.idle.length > 0 ? this.idle.pop() : undefined;
-      if (!spare.dead) return spare;
-      return this.acquire();
+    if (this.spareIdle) {
+      this.spareIdle = false;
+      const spare = this.spare as Connection;
+      if (!spare.dead) return spare; // a dead one is forgotten at once (forget): never seen here
     }
+    const idle = this.idle.pop();
+    if (idle !== undefined) return idle;
     return this.open();
   }
 
@@ -42,17 +45,20 @@ export class Pool implements ConnectionOwner {
   }
 
   release(connection: Connection): void {
-    if (this.spare === undefined) this.spare = connection;
-    else if (this.idle.length < this.maxIdle - 1) {
-      this.idle.push(this.spare);
+    if (connection === this.spare) this.spareIdle = true;
+    else if (!this.spareIdle) {
       this.spare = connection;
-    } else connection.destroy();
+      this.spareIdle = true;
+    } else if (this.idle.length < this.maxIdle - 1) this.idle.push(connection);
+    else connection.destroy();
   }
 
   forget(connection: Connection): void {
     this.all.delete(connection);
-    if (this.spare === connection) this.spare = this.idle.pop();
-    else {
+    if (this.spare === connection) {
+      this.spare = undefined;
+      this.spareIdle = false;
+    } else {
       const at = this.idle.indexOf(connection);
       if (at >= 0) this.idle.splice(at, 1);
     }
@@ -62,6 +68,7 @@ export class Pool implements ConnectionOwner {
   destroyAll(reason: unknown): void {
     for (const connection of [...this.all]) connection.destroy(reason);
     this.spare = undefined;
+    this.spareIdle = false;
     this.idle.length = 0;
   }
 
