@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a small OpenTelemetry Collector (the telemetry tests' peer, test/otel/*.full.test.ts) once,
 # from the Go module proxy, into .cache/otelcol/<version>/, and prints the binary's path
-# (idempotent; flock keeps two runs apart). Core components only, all at one release: the OTLP
+# (idempotent; flock keeps two runs apart; which Go: scripts/lib/go-toolchain.sh). Core components only, all at one release: the OTLP
 # receiver (gRPC and HTTP), the otlphttp exporter (a test reads what it posts as JSON) and the
 # debug exporter. The main.go below is what the collector's builder would generate for them.
 set -euo pipefail
@@ -12,7 +12,8 @@ cache=${LOADWORKER_CACHE:-$root/.cache}
 dir="$cache/otelcol/$VERSION"
 bin="$dir/otelcol"
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
-command -v go >/dev/null 2>&1 || { echo "error: go not found. Install Go 1.21+ (apt-get install golang-go, or https://go.dev/dl) and retry." >&2; exit 3; }
+source "$root/scripts/lib/go-toolchain.sh"
+use_go "$cache"
 mkdir -p "$dir"
 exec 9>"$dir.lock"
 flock 9
@@ -71,16 +72,15 @@ sed -i "s/\"VERSION\"/\"${VERSION#v}\"/" "$src/main.go"
 fail() { echo "error: building the OpenTelemetry Collector $VERSION from the Go module proxy failed ($1). Check that the proxy (GOPROXY) is reachable and retry." >&2; exit 3; }
 (
   cd "$src"
-  export GOFLAGS=-mod=mod GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
-  go mod init loadworker.test/otelcol >&2
-  go get "go.opentelemetry.io/collector/otelcol@$VERSION" \
+  "$go" mod init loadworker.test/otelcol >&2
+  "$go" get "go.opentelemetry.io/collector/otelcol@$VERSION" \
     "go.opentelemetry.io/collector/receiver/otlpreceiver@$VERSION" \
     "go.opentelemetry.io/collector/exporter/otlphttpexporter@$VERSION" \
     "go.opentelemetry.io/collector/exporter/debugexporter@$VERSION" \
     "go.opentelemetry.io/collector/confmap/provider/fileprovider@$STABLE" \
     "go.opentelemetry.io/collector/confmap/provider/envprovider@$STABLE" >&2
-  go mod tidy >&2
-  go build -trimpath -ldflags=-s -o "$bin.tmp" . >&2
+  "$go" mod tidy >&2
+  "$go" build -trimpath -ldflags=-s -o "$bin.tmp" . >&2
 ) || fail "see above"
 mv "$bin.tmp" "$bin"
 echo "$bin"
