@@ -3,13 +3,10 @@
 // connections it accepted.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
-import { systemClock } from "../../src/clock.ts";
 import { HttpClient } from "../../src/http/index.ts";
 import { defineUser } from "../../src/index.ts";
-import { userClients } from "../../src/users/clients.ts";
-import { UserPool } from "../../src/users/pool.ts";
-import { recordingLogger, recordingRecorder } from "../support/fakes.ts";
 import { waitFor, within } from "../support/wait.ts";
+import { realClientPool } from "../users/pool-harness.ts";
 import { httpServer, RecordingRecorder, type TestServer } from "./helpers.ts";
 
 let server: TestServer;
@@ -79,18 +76,7 @@ describe("the user class setting http.maxIdlePerOrigin", () => {
         },
       ],
     });
-    const recorder = recordingRecorder();
-    const pool = new UserPool({
-      plan: buildPlan(collectDefinitions([user])),
-      clock: systemClock,
-      recorder,
-      log: recordingLogger(),
-      onException: (error) => {
-        throw error;
-      },
-      makeClient: userClients(recorder, systemClock),
-    });
-    pool.env = { host: server.url, workerIndex: 0, parsedOptions: {} };
+    const { pool, recorder } = realClientPool(server.url, user);
     const before = server.connections;
     await pool.setTargets({ Batcher: 2 }, 5);
     await waitFor(() => (rounds >= 20 ? true : undefined), 10_000, "20 batches");

@@ -5,6 +5,7 @@ import type { HttpClient } from "../../src/http/index.ts";
 import { constant, defineUser } from "../../src/index.ts";
 import type { AnyDefinition } from "../../src/api/definitions.ts";
 import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
+import { userClients } from "../../src/users/clients.ts";
 import { type PoolOptions, UserPool } from "../../src/users/pool.ts";
 import { waitFor } from "../support/wait.ts";
 import { recordingLogger, recordingRecorder, seeded } from "../support/fakes.ts";
@@ -60,6 +61,27 @@ export function harnessWith(
   });
   pools.push(pool);
   return { pool, recorder, log, exceptions, clients };
+}
+
+/**
+ * A pool whose users get the real clients (HTTP, WebSocket, gRPC) aimed at `host`, for the tests
+ * against a real server; an exception in a task fails the test. stopPools() stops it too.
+ */
+export function realClientPool(host: string, ...definitions: AnyDefinition[]) {
+  const recorder = recordingRecorder();
+  const pool = new UserPool({
+    plan: buildPlan(collectDefinitions(definitions)),
+    clock: systemClock,
+    recorder,
+    log: recordingLogger(),
+    onException: (error) => {
+      throw error;
+    },
+    makeClient: userClients(recorder, systemClock),
+  });
+  pool.env = { host, workerIndex: 0, parsedOptions: {} };
+  pools.push(pool);
+  return { pool, recorder };
 }
 
 export const until = <T>(probe: () => T | undefined, what: string) => waitFor(probe, 3_000, what, 2);

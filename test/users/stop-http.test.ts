@@ -1,20 +1,14 @@
 // Stopping users that do real HTTP: a request in flight finishes within stop_timeout and is
 // recorded; a killed user's onStop can still log out over its own client (Locust runs on_stop).
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { systemClock } from "../../src/clock.ts";
 import { defineUser } from "../../src/index.ts";
-import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
-import type { AnyUserDefinition } from "../../src/api/definitions.ts";
-import { UserPool } from "../../src/users/pool.ts";
-import { userClients } from "../../src/users/clients.ts";
 import { type CountingServer, countingServer } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
-import { recordingLogger, recordingRecorder } from "../support/fakes.ts";
+import { realClientPool, stopPools } from "./pool-harness.ts";
 
 let server: CountingServer;
 let slow: import("node:http").Server;
 let slowUrl = "";
-const pools: UserPool[] = [];
 
 beforeAll(async () => {
   server = await countingServer();
@@ -24,37 +18,18 @@ beforeAll(async () => {
   await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
   slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
 });
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.stopAll(0)));
-});
+afterEach(stopPools);
 afterAll(async () => {
   await server.close();
   slow.closeAllConnections();
   await new Promise((r) => slow.close(r));
 });
 
-function poolFor(user: AnyUserDefinition, host: string) {
-  const recorder = recordingRecorder();
-  const pool = new UserPool({
-    plan: buildPlan(collectDefinitions([user])),
-    clock: systemClock,
-    recorder,
-    log: recordingLogger(),
-    onException: (error) => {
-      throw error;
-    },
-    makeClient: userClients(recorder, systemClock),
-  });
-  pool.env = { host, workerIndex: 0, parsedOptions: {} };
-  pools.push(pool);
-  return { pool, recorder };
-}
-
 describe("stopping users that make HTTP requests", () => {
   test("a request in flight finishes within stop_timeout and is recorded", async () => {
     let started = 0;
     const user = defineUser({ name: "Slow", tasks: [{ name: "slow", fn: async ({ client }) => (started++, client.get("/slow")) }] });
-    const { pool, recorder } = poolFor(user, slowUrl);
+    const { pool, recorder } = realClientPool(slowUrl, user);
     pool.setTargets({ Slow: 1 }, 5);
     await waitFor(() => (started === 1 ? true : undefined), 3_000, "the request to start");
     await within(pool.stopAll(5), 3_000, "the stop");
@@ -70,7 +45,7 @@ describe("stopping users that make HTTP requests", () => {
       },
       tasks: [{ name: "slow", fn: async ({ client }) => (started++, client.get("/slow")) }],
     });
-    const { pool, recorder } = poolFor(user, slowUrl);
+    const { pool, recorder } = realClientPool(slowUrl, user);
     pool.setTargets({ Session: 1 }, 0);
     await waitFor(() => (started === 1 ? true : undefined), 3_000, "the request to start");
     await within(pool.stopAll(0), 3_000, "the stop");
@@ -89,7 +64,7 @@ describe("stopping users that make HTTP requests", () => {
       waitTime: () => 3600,
       tasks: [{ name: "check", fn: async ({ client }) => void (await client.get("/fail/unmarked", { catchResponse: true }), done++) }],
     });
-    const { pool, recorder } = poolFor(user, server.url);
+    const { pool, recorder } = realClientPool(server.url, user);
     pool.setTargets({ Checker: 1 }, 0);
     await waitFor(() => (done === 1 ? true : undefined), 3_000, "the task to end and the user to wait");
     expect(recorder.records).toEqual([]);
@@ -112,7 +87,7 @@ describe("stopping users that make HTTP requests", () => {
         },
       ],
     });
-    const { pool, recorder } = poolFor(user, server.url);
+    const { pool, recorder } = realClientPool(server.url, user);
     pool.setTargets({ Lingerer: 2 }, 0);
     await waitFor(() => (waiting === 2 ? true : undefined), 3_000, "both users to sleep in their task");
     await within(pool.setTargets({ Lingerer: 1 }, 0), 3_000, "the ramp-down");

@@ -1,13 +1,9 @@
 // No WebSocket outlives its user: sockets a user's tasks left open close when the user ends
 // (a graceful stop or ctx.stopUser()) or is killed, as the server sees it.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
-import { systemClock } from "../../src/clock.ts";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { constant, defineUser } from "../../src/index.ts";
-import { userClients } from "../../src/users/clients.ts";
-import { UserPool } from "../../src/users/pool.ts";
-import { recordingLogger, recordingRecorder } from "../support/fakes.ts";
 import { waitFor, within } from "../support/wait.ts";
+import { realClientPool, stopPools } from "../users/pool-harness.ts";
 import { startPythonWs, type WsPeer } from "../support/ws-peers.ts";
 import { peerStats } from "./at-master.ts";
 
@@ -15,25 +11,10 @@ let peer: WsPeer;
 beforeAll(async () => {
   peer = await startPythonWs();
 }, 60_000);
+afterEach(stopPools);
 afterAll(async () => {
   await peer?.close();
 });
-
-function poolOf(user: ReturnType<typeof defineUser<{ opened: number }>>) {
-  const recorder = recordingRecorder();
-  const pool = new UserPool({
-    plan: buildPlan(collectDefinitions([user])),
-    clock: systemClock,
-    recorder,
-    log: recordingLogger(),
-    onException: (error) => {
-      throw error;
-    },
-    makeClient: userClients(recorder, systemClock),
-  });
-  pool.env = { host: peer.httpUrl, workerIndex: 0, parsedOptions: {} };
-  return pool;
-}
 
 const openNow = async () => (await peerStats(peer.httpUrl)).open;
 
@@ -58,7 +39,7 @@ describe("a user's WebSockets", () => {
         },
       ],
     });
-    const pool = poolOf(user as never);
+    const { pool } = realClientPool(peer.httpUrl, user);
     await pool.setTargets({ Holder: 3 }, stopTimeout);
     await waitFor(() => (opened === 6 ? true : undefined), 10_000, "six sockets");
     expect(await openNow()).toBe(6);
@@ -80,7 +61,7 @@ describe("a user's WebSockets", () => {
       ],
     });
     const before = (await peerStats(peer.httpUrl)).connections;
-    const pool = poolOf(user as never);
+    const { pool } = realClientPool(peer.httpUrl, user);
     await pool.setTargets({ Leaver: 2 }, 5);
     await waitFor(async () => ((await peerStats(peer.httpUrl)).connections === before + 2 ? true : undefined), 5_000, "two sockets");
     await waitFor(async () => ((await openNow()) === 0 ? true : undefined), 5_000, "the server to see both closed");
