@@ -12,6 +12,7 @@ import { LoadworkerError } from "../errors.ts";
 import { HISTORY_CSV_HEADER } from "../standalone/report/csv-report.ts";
 import { openReportFiles } from "../standalone/report/report-files.ts";
 import reportSchema from "../standalone/report/report-schema.json" with { type: "json" };
+import { capNote } from "../standalone/options/arrival.ts";
 import { parseRunFlags, processesForUsers } from "../standalone/options/run-options.ts";
 import type { StandaloneRun } from "../standalone/run.ts";
 import { startStandalone } from "../standalone/start.ts";
@@ -145,6 +146,8 @@ export function standaloneRunCommand(plan: LoadPlan) {
       if (processes.note) log.info(processes.note);
       if (selected.dropped.length > 0) log.info(`not starting ${selected.dropped.join(", ")}: no task left after the tags`);
       const controls = await startControls(rateLimit, metricsPort, args["metrics-host"], log);
+      const capped = options.arrival && rateLimit && capNote(options.arrival, rateLimit.maxRps);
+      if (capped) log.warn(capped);
       let running: StandaloneRun | undefined;
       let signals = 0;
       const onSignal = (signal: string) => {

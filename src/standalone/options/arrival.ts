@@ -88,3 +88,17 @@ export function stagesSeconds(arrival: ArrivalOptions): number | null {
 
 /** The last iteration of a ramp is due as it ends: a run cut there would race it. */
 export const STAGES_GRACE_SECONDS = 1;
+
+/**
+ * What --max-rps does to an open-model run whose rate goes above it (docs/open-model.md): the
+ * cap holds, the iterations it holds back start late and, once every user is held, are dropped.
+ * Undefined when the cap is at or above the peak rate.
+ */
+export function capNote(arrival: ArrivalOptions, maxRps: number): string | undefined {
+  const peak = Math.max(arrival.rate, ...arrival.stages.map((s) => s.rate));
+  if (!(maxRps < peak)) return undefined;
+  return (
+    `--max-rps ${maxRps} is below the arrival rate's peak of ${peak}/s: an iteration the cap holds back keeps its user and ` +
+    `starts late (timed from its scheduled start); while all ${arrival.maxUsers} users are held, the iterations due are dropped`
+  );
+}

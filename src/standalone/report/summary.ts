@@ -49,7 +49,7 @@ export function summaryText(acc: Accumulator, ctx: SummaryContext): string {
 function missesLines(acc: Accumulator, ctx: SummaryContext): string[] {
   const lines = [`Open model${ctx.openModel ? ` (${ctx.openModel})` : ""}`];
   lines.push(
-    `  dropped iterations: ${acc.droppedIterations}${acc.droppedIterations > 0 ? " (no free user at their scheduled start: raise --max-users)" : ""}`,
+    `  dropped iterations: ${acc.droppedIterations}${acc.droppedIterations > 0 ? " (no free user at their scheduled start: raise --max-users, or --max-rps when it is below the rate)" : ""}`,
   );
   lines.push(`  late iterations:    ${acc.lateIterations} (started 100 ms or more after schedule; their first request is timed from it)`);
   return lines;
