@@ -9,6 +9,7 @@ LOCUST_PLUGINS_VERSION=5.0.3
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/scripts/lib/pip-venv.sh"
 venv="${LOADWORKER_CACHE:-$root/.cache}/venv-locust-plugins"
+MIN_PYTHON=3.11 # what Locust 2.47 requires
 pip_venv "$venv" "$venv/.loadworker-locust-$LOCUST_VERSION-locust-plugins-$LOCUST_PLUGINS_VERSION" \
   "locust==$LOCUST_VERSION" "locust-plugins==$LOCUST_PLUGINS_VERSION"
 echo "$venv"

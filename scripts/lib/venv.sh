@@ -9,5 +9,6 @@ PROMETHEUS_CLIENT_VERSION=0.26.0
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/scripts/lib/pip-venv.sh"
 venv="$root/.venv"
+MIN_PYTHON=3.11 # what Locust 2.47 requires (its package metadata)
 pip_venv "$venv" "$venv/.loadworker-locust-$LOCUST_VERSION-supervisor-$SUPERVISOR_VERSION-prometheus-client-$PROMETHEUS_CLIENT_VERSION" \
   "locust==$LOCUST_VERSION" "supervisor==$SUPERVISOR_VERSION" "prometheus_client==$PROMETHEUS_CLIENT_VERSION"
