@@ -56,6 +56,9 @@ export async function releaseDocker(): Promise<void> {
 }
 
 export const docker = (args: string[], timeoutMs = 60_000): Promise<Ran> => run(["docker", ...args], timeoutMs, env);
+/** `docker run -d` of a test container: on the host network (no container here may get a bridge address), labelled for removeLeftovers(). */
+export const runContainer = (name: string, args: string[], timeoutMs?: number): Promise<Ran> =>
+  docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", name, ...args], timeoutMs);
 export const dockerEnv = (): Record<string, string> => ({ ...env });
 
 // One build per test run: the image stays in the daemon's data root, so a later test file that

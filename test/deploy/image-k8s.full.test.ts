@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { run } from "./helpers.ts";
 import { NotYet, waitFor } from "../support/wait.ts";
-import { docker, dockerUnavailable, releaseDocker, requirePortsFree, TEST_LABEL, testImage, uiJson, useDocker } from "./docker.ts";
+import { docker, dockerUnavailable, releaseDocker, requirePortsFree, runContainer, testImage, uiJson, useDocker } from "./docker.ts";
 
 const skip = dockerUnavailable() ?? (Bun.which("kubectl") ? undefined : "no kubectl (apt-get install -y kubernetes-client)");
 if (skip) console.warn(`skipping the Kubernetes manifests test: ${skip}`);
@@ -143,15 +143,7 @@ describe.skipIf(skip !== undefined)("deploy/k8s rendered by kubectl kustomize, r
       const caps = (c.securityContext?.capabilities?.drop ?? []).flatMap((cap) => ["--cap-drop", cap]);
       const noNewPrivileges = c.securityContext?.allowPrivilegeEscalation === false ? ["--security-opt", "no-new-privileges"] : [];
       const user = ["--user", `${security?.runAsUser}:${security?.runAsGroup ?? security?.runAsUser}`];
-      const started = await docker([
-        "run",
-        "-d",
-        "--network",
-        "host",
-        "--label",
-        TEST_LABEL,
-        "--name",
-        name,
+      const started = await runContainer(name, [
         ...hosts,
         ...user,
         ...caps,

@@ -13,7 +13,7 @@ import {
   imagePorts,
   releaseDocker,
   requirePortsFree,
-  TEST_LABEL,
+  runContainer,
   testImage,
   uiJson,
   useDocker,
@@ -48,21 +48,7 @@ describe.skipIf(skip !== undefined)("the image with LOADWORKER_TASKS and a mount
     await requirePortsFree(ports);
     const image = await testImage();
     await requirePortsFree(ports);
-    const started = await docker([
-      "run",
-      "-d",
-      "--network",
-      "host",
-      "--label",
-      TEST_LABEL,
-      "--name",
-      name,
-      "-v",
-      `${tasks}:/tasks:ro`,
-      "-e",
-      "LOADWORKER_TASKS=/tasks",
-      image,
-    ]);
+    const started = await runContainer(name, ["-v", `${tasks}:/tasks:ro`, "-e", "LOADWORKER_TASKS=/tasks", image]);
     expect(started.code, started.stderr).toBe(0);
   }, 900_000);
 

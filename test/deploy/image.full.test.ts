@@ -16,7 +16,7 @@ import {
   imagePorts,
   releaseDocker,
   requirePortsFree,
-  TEST_LABEL,
+  runContainer,
   testImage,
   uiJson,
   useDocker,
@@ -46,7 +46,7 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     await requirePortsFree(ports); // before the build: a busy port fails at once
     image = await testImage();
     await requirePortsFree(ports);
-    const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", name, image]);
+    const started = await runContainer(name, [image]);
     expect(started.code, started.stderr).toBe(0);
   }, 900_000);
 
@@ -144,19 +144,7 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
   test("with only LOADWORKER_WEB_USER set, the container stops by itself with one message naming the setting", async () => {
     const bad = `${name}-half-login`;
     try {
-      const started = await docker([
-        "run",
-        "-d",
-        "--network",
-        "host",
-        "--label",
-        TEST_LABEL,
-        "--name",
-        bad,
-        "-e",
-        "LOADWORKER_WEB_USER=operator",
-        image,
-      ]);
+      const started = await runContainer(bad, ["-e", "LOADWORKER_WEB_USER=operator", image]);
       expect(started.code, started.stderr).toBe(0);
       await waitFor(
         async () => {
@@ -188,20 +176,7 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     try {
       await requirePortsFree(ports); // the smoke test's container is gone by now
       const settings = ["-e", "LOADWORKER_TLS_CERT=/tls/cert.pem", "-e", "LOADWORKER_TLS_KEY=/tls/key.pem"];
-      const started = await docker([
-        "run",
-        "-d",
-        "--network",
-        "host",
-        "--label",
-        TEST_LABEL,
-        "--name",
-        tls,
-        "-v",
-        `${dir}:/tls:ro`,
-        ...settings,
-        image,
-      ]);
+      const started = await runContainer(tls, ["-v", `${dir}:/tls:ro`, ...settings, image]);
       expect(started.code, started.stderr).toBe(0);
       const https = `https://127.0.0.1:${ports.web}/`;
       await waitFor(

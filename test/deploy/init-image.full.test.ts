@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CountingServer, ROOT, countingServer, startProc, tempDir } from "../support/procs.ts";
 import { NotYet, waitFor, within } from "../support/wait.ts";
-import { docker, dockerEnv, dockerUnavailable, releaseDocker, requirePortsFree, TEST_LABEL, uiJson, useDocker } from "./docker.ts";
+import { docker, dockerEnv, dockerUnavailable, releaseDocker, requirePortsFree, runContainer, uiJson, useDocker } from "./docker.ts";
 import { run } from "./helpers.ts";
 
 const skip = dockerUnavailable();
@@ -47,7 +47,7 @@ describe.skipIf(skip !== undefined)("the image init scaffolds", () => {
     // --network host: no container here may get a bridge (private-range) address (scripts/lib/image.sh).
     const built = await run(["docker", "build", "--network", "host", "-f", dockerfile, "-t", tag, project], 900_000, dockerEnv());
     expect(built.code, built.stderr.slice(-3000)).toBe(0);
-    const started = await docker(["run", "-d", "--network", "host", "--label", TEST_LABEL, "--name", name, tag]);
+    const started = await runContainer(name, [tag]);
     expect(started.code, started.stderr).toBe(0);
   }, 1_200_000);
 
