@@ -112,6 +112,7 @@ run() {
   local master_file=$RUN/master-$class.py
   [ "$worker" = locust ] && master_file=bench/workers/locust/locustfile.py
   [ "$worker" = loadworker-p2 ] && nworkers=2
+  if [ "$worker" = loadworker-base ] && [ ! -x "${BASE_BIN:-}" ]; then row "$mode" "$worker" "$users" "$round" "failed: BASE_BIN" 0 0 0 0 0 0 0 - - 0; return; fi
   if [[ "$BUILD_FAILED" == *" $worker "* ]]; then row "$mode" "$worker" "$users" "$round" "failed: build" 0 0 0 0 0 0 0 - - 0; return; fi
   if [ "$worker" != wrk ]; then
     taskset -c 0 "$LOCUST" -f "$master_file" --master --autostart --autoquit 0 --web-host 127.0.0.1 --web-port "$WEB_PORT" \
@@ -125,6 +126,7 @@ run() {
   local to=(--master-host 127.0.0.1 --master-port "$MASTER_PORT")
   case $worker in
     loadworker) taskset -c 1 $lw "${to[@]}" --loglevel warn > "$log.worker" 2>&1 & ;;
+    loadworker-base) taskset -c 1 "$BASE_BIN" "${to[@]}" --loglevel warn > "$log.worker" 2>&1 & ;;
     loadworker-p2) taskset -c 0,1 $lw "${to[@]}" --loglevel warn --processes 2 > "$log.worker" 2>&1 & ;;
     loadworker-otel) taskset -c 1 env OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTEL_PORT" OTEL_METRIC_EXPORT_INTERVAL=5000 ${OTEL_ENV:-} \
       $lw "${to[@]}" --loglevel warn --otel > "$log.worker" 2>&1 & ;;

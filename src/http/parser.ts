@@ -35,13 +35,19 @@ const head: HeadInfo = {
   error: "",
 };
 
+// A response that comes whole in one chunk is handed over from here (read at once by the caller),
+// never stored on its parser: at 1,000 users an old object written with a new one is revisited at
+// every eden collection. `made` is readHead's response, taken by execute at once.
+let completed: RawResponse | null = null;
+let completedBy: ResponseParser | null = null;
+let made: RawResponse | null = null;
+
 export class ResponseParser {
   /** Why the last execute() returned FAILED. */
   error = "";
   private state = S_DONE;
   private noBody = false;
-  /** Head bytes so far when the head spans chunks; `carrying` says so without loading it (a head nearly always comes whole). */
-  private readonly carry = new HeadCarry();
+  private readonly carry = new HeadCarry(); // head bytes so far when a head spans chunks (rare: `carrying` says so)
   private carrying = false;
   private res: RawResponse | null = null;
   private remaining = 0;
@@ -61,16 +67,13 @@ export class ResponseParser {
   /** Forgets the response handed over (its bytes are the caller's now). */
   release(): void {
     this.res = null;
+    if (completedBy === this) completed = completedBy = null;
   }
 
   /** The response once execute() returned an offset (or finishOnEof() returned true). */
   get response(): RawResponse | null {
-    return this.state === S_DONE ? this.res : null;
-  }
-
-  /** True when the body is delimited by the server closing the connection. */
-  get readsUntilClose(): boolean {
-    return this.state === S_CLOSE;
+    if (this.state !== S_DONE) return null;
+    return this.res ?? (completedBy === this ? completed : null);
   }
 
   /** The peer closed: a close-delimited body is now complete; anything else was cut short. */
@@ -83,24 +86,37 @@ export class ResponseParser {
   /** Feeds bytes; returns NEED_MORE, FAILED, or the offset just past the end of the response. */
   execute(chunk: Uint8Array): number {
     let pos = 0;
-    const len = chunk.length;
+    let res = this.res;
     while (this.state === S_HEAD) {
       pos = this.readHead(chunk, pos);
       if (pos < 0) return pos;
+      res = made;
     }
-    const res = this.res as RawResponse;
+    const end = this.body(res as RawResponse, chunk, pos);
+    if (end === NEED_MORE) this.res = res;
+    else if (end >= 0) {
+      this.res = null;
+      completed = res;
+      completedBy = this;
+    }
+    return end;
+  }
+
+  private body(res: RawResponse, chunk: Uint8Array, at: number): number {
+    let pos = at;
+    const len = chunk.length;
     while (pos < len) {
       switch (this.state) {
         case S_LENGTH: {
           const n = Math.min(this.remaining, len - pos);
-          this.take(res, chunk, pos, pos + n);
+          res.take(this.maxBodyBytes, chunk, pos, pos + n);
           pos += n;
           this.remaining -= n;
           if (this.remaining === 0) this.state = S_DONE;
           break;
         }
         case S_CLOSE:
-          this.take(res, chunk, pos, len);
+          res.take(this.maxBodyBytes, chunk, pos, len);
           return NEED_MORE;
         case S_SIZE: {
           const b = chunk[pos++] ?? 0;
@@ -129,7 +145,7 @@ export class ResponseParser {
         }
         case S_DATA: {
           const n = Math.min(this.remaining, len - pos);
-          this.take(res, chunk, pos, pos + n);
+          res.take(this.maxBodyBytes, chunk, pos, pos + n);
           pos += n;
           this.remaining -= n;
           if (this.remaining === 0) this.state = S_DATA_END;
@@ -160,8 +176,8 @@ export class ResponseParser {
   }
 
   private dropCarry(): void {
-    this.carry.clear();
     this.carrying = false;
+    this.carry.clear();
   }
 
   private fail(why: string): number {
@@ -169,25 +185,6 @@ export class ResponseParser {
     this.state = S_DONE;
     this.res = null;
     return FAILED;
-  }
-
-  private take(res: RawResponse, chunk: Uint8Array, start: number, end: number): void {
-    if (end === start) return;
-    res.received += end - start;
-    if (res.overflow) return;
-    if (res.received > this.maxBodyBytes) {
-      // Drain and count only: keeping a huge body would let one response exhaust the worker's memory.
-      res.overflow = true;
-      res.first = null;
-      res.more = null;
-    } else if (res.first === null) {
-      res.first = chunk;
-      res.firstStart = start;
-      res.firstEnd = end;
-    } else {
-      res.more ??= [];
-      res.more.push(chunk.subarray(start, end));
-    }
   }
 
   /** Appends bytes of an unfinished head, up to the cap. */
@@ -215,11 +212,11 @@ export class ResponseParser {
     const status = head.status;
     if (status >= 100 && status < 200 && status !== 101) return end - shift; // interim (100, 103): the real one follows
     const res = new RawResponse(status, buf, start, end);
+    made = res;
     // HTTP/1.0 closes unless it asked for keep-alive; 101 would switch protocols, which we never ask for.
     res.keepAlive = head.minor === 0 ? head.keepAlive && !head.close : !head.close && status !== 101;
     res.encoded = head.encoded;
     res.setCookie = head.setCookie;
-    this.res = res;
     if (this.noBody || status === 204 || status === 304 || status === 101) this.state = S_DONE;
     else if (head.chunked) this.state = S_SIZE;
     else if (head.contentLength >= 0 && !head.otherCoding) {

@@ -48,6 +48,26 @@ export class RawResponse {
     return body;
   }
 
+  /** @internal The parser's: body bytes chunk[start..end) received; kept up to `maxBodyBytes`, then only counted. */
+  take(maxBodyBytes: number, chunk: Uint8Array, start: number, end: number): void {
+    if (end === start) return;
+    this.received += end - start;
+    if (this.overflow) return;
+    if (this.received > maxBodyBytes) {
+      // Drain and count only: keeping a huge body would let one response exhaust the worker's memory.
+      this.overflow = true;
+      this.first = null;
+      this.more = null;
+    } else if (this.first === null) {
+      this.first = chunk;
+      this.firstStart = start;
+      this.firstEnd = end;
+    } else {
+      this.more ??= [];
+      this.more.push(chunk.subarray(start, end));
+    }
+  }
+
   /** Replaces the body with its decoded bytes, which then also count as what was received. */
   setBody(decoded: Uint8Array): void {
     this.first = decoded;

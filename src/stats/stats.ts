@@ -56,6 +56,11 @@ class RequestStats implements Stats {
   readonly recorder: Recorder;
   // method → name → entry: no string building per request.
   private entries = new Map<string, Map<string, StatsEntry>>();
+  // The entry found last and its keys: a load loop records one name over and over, with the same
+  // strings (the client's cached request target), so two Map lookups per request become two compares.
+  private lastMethod = "";
+  private lastName = "";
+  private lastEntry: StatsEntry | undefined;
   private listed: StatsEntry[] = []; // entries with requests since the last report
   private total: StatsEntry;
   private errors = new ErrorTable();
@@ -122,6 +127,16 @@ class RequestStats implements Stats {
   }
 
   private entryFor(method: string, name: string, epoch: number, task: string | undefined): StatsEntry {
+    const last = this.lastEntry;
+    if (last !== undefined && name === this.lastName && method === this.lastMethod && last.listed) return last;
+    const entry = this.findEntry(method, name, epoch, task);
+    this.lastMethod = method;
+    this.lastName = name;
+    this.lastEntry = entry;
+    return entry;
+  }
+
+  private findEntry(method: string, name: string, epoch: number, task: string | undefined): StatsEntry {
     let byName = this.entries.get(method);
     if (byName === undefined) {
       byName = new Map();
@@ -172,6 +187,7 @@ class RequestStats implements Stats {
   clear(): void {
     const epoch = this.clock.epoch();
     this.entries = new Map();
+    this.lastEntry = undefined;
     this.listed = [];
     this.total = new StatsEntry("Aggregated", "", epoch);
     this.errors.clear();

@@ -66,7 +66,7 @@ export function runUser(def: AnyUserDefinition, ctx: UserContext<unknown>, opts:
 async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: UserRunOptions, activity: Activity): Promise<UserEnd> {
   const signal = opts.stopSignal ?? ctx.signal;
   const tasks = opts.tasks ?? def.tasks;
-  const { limiter, iterations } = opts;
+  const { limiter, iterations, lastStarted } = opts; // locals: the loop reads no field of opts per task
   const budget = opts.turnBudget ?? new TurnBudget(() => opts.clock.now());
   const timed = def.waitTime !== undefined; // only a wait time needs the task's duration
   let end: UserEnd = "stopped";
@@ -93,7 +93,7 @@ async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: Use
     if (iterations) activity.lateMs = iterations.begin(dueMs);
     activity.task = task.name;
     activity.runs++;
-    if (opts.lastStarted) opts.lastStarted.task = task.name;
+    if (lastStarted) lastStarted.task = task.name;
     const started = timed ? opts.clock.now() : 0;
     let outcome: "done" | "stop_user" = "done";
     let result: unknown;
