@@ -12,6 +12,7 @@ import { LoadworkerError } from "../errors.ts";
 import { HISTORY_CSV_HEADER } from "../standalone/report/csv-report.ts";
 import { openReportFiles } from "../standalone/report/report-files.ts";
 import reportSchema from "../standalone/report/report-schema.json" with { type: "json" };
+import { fitArrival } from "../standalone/load/open-plan.ts";
 import { capNote } from "../standalone/options/arrival.ts";
 import { parseRunFlags, processesForUsers } from "../standalone/options/run-options.ts";
 import type { StandaloneRun } from "../standalone/run.ts";
@@ -40,7 +41,7 @@ const runArgs = {
   stages: { type: "string", description: 'Ramp the arrival rate stage by stage: "30s:50,2m:200,30s:0" (k6\'s ramping-arrival-rate)' },
   "max-users": {
     type: "string",
-    description: "With --arrival-rate/--stages: users started as needed up to N (default -u, else the peak rate)",
+    description: "With --arrival-rate/--stages: users started as needed up to N, fixedCount users included (default -u, else the fixed users and the peak rate)",
   },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },
   host: {
@@ -109,15 +110,19 @@ export function standaloneRunCommand(plan: LoadPlan) {
         stages: args.stages,
         maxUsers: args["max-users"],
       });
-      const processes = processesForUsers(parseProcessCount(args.processes, usableCores()), parsed.users);
-      const options = { ...parsed, processes: processes.count };
+      const processCount = parseProcessCount(args.processes, usableCores());
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
       const metricsPort = parseMetricsPort(args["metrics-port"]);
       const built = await plan(args.tasks); // validated once; the selection below holds its class objects
-      const named = selectClasses(built, options.names);
+      const named = selectClasses(built, parsed.names);
       if (!named.ok) throw new LoadworkerError("E_USAGE", named.error);
-      const selected = filterByTags(named.classes, tagFilterFrom({ tags: options.tags, exclude_tags: options.excludeTags }));
+      const selected = filterByTags(named.classes, tagFilterFrom({ tags: parsed.tags, exclude_tags: parsed.excludeTags }));
       if (!selected.ok) throw new LoadworkerError("E_USAGE", selected.error);
+      // The open model's users once the classes are known: fixedCount's first (open-plan.ts).
+      const arrival = parsed.arrival && fitArrival(parsed.arrival, selected.classes);
+      const users = arrival ? arrival.maxUsers : parsed.users;
+      const processes = processesForUsers(processCount, users);
+      const options = { ...parsed, arrival, users, processes: processes.count };
       const slot = processSlot(); // a child of run --processes: its share of the users, its lines say which one
       if (slot !== undefined) {
         setProcessShare(slot.index - 1, slot.count); // a unique feeder's rows: this child's share

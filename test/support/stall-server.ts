@@ -9,6 +9,8 @@ export interface StallServer {
   readonly url: string;
   /** Epoch ms of every request's arrival, in order. */
   readonly arrivals: number[];
+  /** The path of every request, in the same order. */
+  readonly paths: string[];
   /** Epoch ms at which the stall periods are counted from. */
   readonly startedAt: number;
   close(): Promise<void>;
@@ -16,6 +18,7 @@ export interface StallServer {
 
 export async function stallServer(opts: { stallMs: number; periodMs: number; firstStallAfterMs?: number }): Promise<StallServer> {
   const arrivals: number[] = [];
+  const paths: string[] = [];
   const startedAt = Date.now();
   const offset = opts.firstStallAfterMs ?? opts.periodMs - opts.stallMs;
   const stalled = (at: number) => {
@@ -25,6 +28,7 @@ export async function stallServer(opts: { stallMs: number; periodMs: number; fir
   const server = createServer((req, res) => {
     const at = Date.now();
     arrivals.push(at);
+    paths.push(req.url ?? "");
     const answer = () => {
       if (res.destroyed) return;
       res.writeHead(200, { "content-type": "text/plain", "content-length": 3 });
@@ -40,6 +44,7 @@ export async function stallServer(opts: { stallMs: number; periodMs: number; fir
   return {
     url: `http://127.0.0.1:${port}`,
     arrivals,
+    paths,
     startedAt,
     close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
   };

@@ -1,15 +1,18 @@
-// `run --arrival-rate / --stages`: the open model of one process (docs/open-model.md). Each class
-// gets its weight's share of the rate, on its own schedule; an iteration goes to a free user of
-// the class, or to a user started for it while the class is under its share of --max-users, or it
-// is dropped. Under --processes each process takes the iterations k ≡ index + 1 (mod count) of
-// every class's schedule, so the processes together run the schedule of one.
+// `run --arrival-rate / --stages`: the open model of one process (docs/open-model.md). The classes
+// without a fixedCount share the rate by weight, each on its own schedule; an iteration goes to a
+// free user of the class, or to a user started for it while the class is under its share of
+// --max-users, or it is dropped. The fixedCount classes run their users as under -u. Under
+// --processes each process runs the iterations of the users it holds (open-plan.ts), so the
+// processes together run the schedule of one.
+import type { AnyUserDefinition } from "../../api/definitions.ts";
 import type { ScheduleRecorder } from "../../stats/index.ts";
 import { type Arrivals, type ArrivalTimers, startArrivals } from "../../users/open/executor.ts";
 import { Iterations } from "../../users/open/iterations.ts";
-import type { OpenClasses } from "../../users/open/open-classes.ts";
+import { ClassArrivals, type OpenClasses } from "../../users/open/open-classes.ts";
 import { type ArrivalSchedule, constantRate, rampingRate } from "../../users/open/schedule.ts";
 import type { ArrivalOptions } from "../options/arrival.ts";
-import { type ProcessShare, type WeightedClass, classTargets, usersInShare } from "./spawn-plan.ts";
+import { type OpenPlan, openPlan } from "./open-plan.ts";
+import type { ProcessShare, WeightedClass } from "./spawn-plan.ts";
 
 /** What the load needs of the pool: its users per class, and to set a class's count. */
 export interface GrowablePool {
@@ -37,42 +40,44 @@ export function classSchedule(arrival: ArrivalOptions, fraction: number): Arriva
 
 export class ArrivalLoad implements OpenClasses {
   private readonly byClass = new Map<string, Iterations>();
-  private readonly maxUsers: Record<string, number>;
+  private readonly plan: OpenPlan;
+  private readonly fixed: ClassArrivals; // the fixedCount classes: open only with their own arrivalRate, as under -u
   private running: Arrivals[] = [];
   private pool: GrowablePool | undefined;
 
   constructor(private readonly opts: ArrivalLoadOptions) {
-    // --max-users split as users are (by weight; fixedCount is the closed model's), then this process's share.
-    const weighted = opts.classes.map((c) => ({ name: c.name, weight: c.weight }));
-    const whole = classTargets(weighted, opts.arrival.maxUsers);
-    this.maxUsers = Object.fromEntries(Object.entries(whole).map(([name, n]) => [name, usersInShare(n, opts.share)]));
+    this.plan = openPlan(opts.classes, opts.arrival.maxUsers, opts.share);
+    this.fixed = new ClassArrivals(opts.schedule, opts.timers);
   }
 
-  iterationsFor(className: string): Iterations | undefined {
-    return this.byClass.get(className);
+  iterationsFor(className: string, def: AnyUserDefinition): Iterations | undefined {
+    return className in this.plan.fixed ? this.fixed.iterationsFor(className, def) : this.byClass.get(className);
   }
 
-  resized(): void {} // the load sets the counts itself
+  resized(className: string, users: number): void {
+    if (className in this.plan.fixed) this.fixed.resized(className, users); // the rate classes' counts are the load's own
+  }
 
-  /** Starts every class's schedule; users start as the first iterations need them. */
+  /** Starts the fixed users and every rate class's schedule; its users start as the first iterations need them. */
   start(pool: GrowablePool): void {
     this.pool = pool;
     const { opts } = this;
-    const sum = opts.classes.reduce((s, c) => s + c.weight, 0);
-    for (const c of opts.classes) {
+    void pool.setTargets(this.plan.fixed, opts.stopTimeout);
+    for (const c of this.plan.rate) {
+      if (c.share === undefined) continue; // no user of it in this process: the others run its iterations
       const iterations = new Iterations({
         now: opts.timers.now,
-        grow: () => this.grow(c.name),
+        grow: () => this.grow(c.name, c.maxUsers),
         onDropped: () => opts.schedule.dropped(c.name),
         onLate: (ms) => opts.schedule.late(c.name, ms),
       });
       this.byClass.set(c.name, iterations);
-      const schedule = classSchedule(opts.arrival, sum > 0 ? c.weight / sum : 0);
-      this.running.push(startArrivals({ schedule, timers: opts.timers, share: opts.share, fire: (dueMs) => iterations.offer(dueMs) }));
+      const schedule = classSchedule(opts.arrival, c.fraction);
+      this.running.push(startArrivals({ schedule, timers: opts.timers, share: c.share, fire: (dueMs) => iterations.offer(dueMs) }));
     }
   }
 
-  /** Iterations handed out so far by this process, every class together. */
+  /** Iterations handed out so far by this process, every rate class together. */
   fired(): number {
     return this.running.reduce((s, a) => s + a.fired, 0);
   }
@@ -82,10 +87,10 @@ export class ArrivalLoad implements OpenClasses {
     this.running = [];
   }
 
-  private grow(className: string): boolean {
+  private grow(className: string, maxUsers: number): boolean {
     const pool = this.pool;
     const users = pool?.counts()[className] ?? 0;
-    if (!pool || users >= (this.maxUsers[className] ?? 0)) return false;
+    if (!pool || users >= maxUsers) return false;
     void pool.setTargets({ [className]: users + 1 }, this.opts.stopTimeout);
     return true;
   }

@@ -65,7 +65,7 @@ export function plannedUsers(classes: readonly WeightedClass[], total: number): 
   );
 }
 
-function isFixed(c: WeightedClass): boolean {
+export function isFixed(c: WeightedClass): boolean {
   return (c.fixedCount ?? 0) > 0;
 }
 
@@ -81,7 +81,7 @@ function* picks(classes: readonly WeightedClass[]): Generator<string> {
 }
 
 /** Nginx's smooth weighted round robin: over one cycle of sum(weights) picks, each class exactly its weight. */
-function* smoothRoundRobin(classes: readonly { readonly name: string; readonly weight: number }[]): Generator<string> {
+export function* smoothRoundRobin(classes: readonly { readonly name: string; readonly weight: number }[]): Generator<string> {
   if (classes.length === 0) return;
   const sum = classes.reduce((s, c) => s + c.weight, 0);
   const current = classes.map(() => 0);

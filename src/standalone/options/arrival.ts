@@ -12,6 +12,8 @@ export interface ArrivalOptions {
   readonly stages: readonly RateStage[];
   /** At most this many users start, as iterations need them (--max-users; default -u, else the highest rate). */
   readonly maxUsers: number;
+  /** The flag that set maxUsers (`--max-users`, `-u/--users`); undefined: the default, fitted to the classes (open-plan.ts). */
+  readonly maxUsersFlag?: string;
 }
 
 export interface ArrivalFlags {
@@ -78,7 +80,7 @@ export function parseArrival(flags: ArrivalFlags): ArrivalOptions | null {
   if (maxText !== undefined && (!/^\+?\d+$/.test(maxText.trim()) || maxUsers < 1)) {
     throw usage(`${maxFlag} must be a whole number of users, 1 or more, got "${maxText}"`);
   }
-  return { rate, stages, maxUsers };
+  return { rate, stages, maxUsers, maxUsersFlag: maxText === undefined ? undefined : maxFlag };
 }
 
 /** The run time --stages give without -t: the stages, and 1 s more for their last iterations; null without stages. */

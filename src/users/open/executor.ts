@@ -24,11 +24,24 @@ export interface ArrivalOptions {
   readonly timers: ArrivalTimers;
   /** An iteration is due: `dueMs` is its scheduled start on the timers' clock. */
   readonly fire: (dueMs: number) => void;
-  /** Which of several processes this is: it takes iterations k ≡ index + 1 (mod count), as users are dealt. */
-  readonly share?: { readonly index: number; readonly count: number };
+  /** The iterations of the schedule this process runs (several processes share one); default all. */
+  readonly share?: IterationShare;
   /** The schedule has no iteration left (the last stage ended). */
   readonly onEnd?: () => void;
 }
+
+/**
+ * A process's part of a schedule shared by several: iteration k (1-based) is its own when
+ * (k − 1) mod `cycle` is one of `slots` (ascending, each < cycle). A class's users are dealt to the
+ * processes in turn, and slot j is its j-th user: each process runs the iterations of the users it
+ * holds, so the processes together run the whole schedule (standalone/load/open-plan.ts).
+ */
+export interface IterationShare {
+  readonly slots: readonly number[];
+  readonly cycle: number;
+}
+
+export const WHOLE_SCHEDULE: IterationShare = { slots: [0], cycle: 1 };
 
 export interface Arrivals {
   /** Iterations handed out so far. */
@@ -40,10 +53,25 @@ export interface Arrivals {
 
 export function startArrivals(opts: ArrivalOptions): Arrivals {
   const { timers } = opts;
-  const share = opts.share ?? { index: 0, count: 1 };
+  const { slots, cycle } = opts.share ?? WHOLE_SCHEDULE;
   let schedule = opts.schedule;
   let startMs = timers.now();
-  let k = share.index + 1;
+  let round = 0; // cycles of the share passed
+  let slot = 0; // index into slots
+  let k = 0;
+  const first = () => {
+    round = 0;
+    slot = 0;
+    k = (slots[0] ?? Number.POSITIVE_INFINITY) + 1; // no slot: no iteration is ever this process's
+  };
+  const next = () => {
+    if (++slot === slots.length) {
+      slot = 0;
+      round++;
+    }
+    k = round * cycle + (slots[slot] as number) + 1;
+  };
+  first();
   let fired = 0;
   let cancel: (() => void) | undefined;
   let stopped = false;
@@ -55,7 +83,7 @@ export function startArrivals(opts: ArrivalOptions): Arrivals {
     let due = startMs + schedule.dueAt(k) * 1000;
     while (due <= now) {
       fired++;
-      k += share.count;
+      next();
       opts.fire(due);
       if (stopped) return; // fire may stop the load
       due = startMs + schedule.dueAt(k) * 1000;
@@ -76,7 +104,7 @@ export function startArrivals(opts: ArrivalOptions): Arrivals {
       cancel?.();
       schedule = next;
       startMs = timers.now();
-      k = share.index + 1;
+      first();
       stopped = false;
       tick();
     },

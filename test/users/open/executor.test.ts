@@ -50,18 +50,37 @@ describe("startArrivals", () => {
     expect(late[19]).toBe(3_000);
   });
 
-  test("a process's share takes k ≡ index + 1 (mod count): the shares together are the whole schedule", () => {
+  test("a process's share of one slot in `count` takes k ≡ index + 1 (mod count): the shares together are the whole schedule", () => {
     const all: number[] = [];
     for (let index = 0; index < 3; index++) {
       const c = handTimers();
       const own: number[] = [];
-      startArrivals({ schedule: constantRate(30), timers: c.timers, fire: (ms) => own.push(ms), share: { index, count: 3 } });
+      startArrivals({ schedule: constantRate(30), timers: c.timers, fire: (ms) => own.push(ms), share: { slots: [index], cycle: 3 } });
       c.advance(3_000);
       expect(own).toHaveLength(20);
       all.push(...own);
     }
     const micros = (ms: number) => Math.round(ms * 1_000);
     expect(all.sort((a, b) => a - b).map(micros)).toEqual(Array.from({ length: 60 }, (_, i) => micros(1_000 + ((i + 1) / 30) * 1_000)));
+  });
+
+  test("shares of several slots run their users' part: slots 0 and 2 of 3 take two thirds, slot 1 the rest", () => {
+    const run = (slots: number[]) => {
+      const c = handTimers();
+      const own: number[] = [];
+      const arrivals = startArrivals({
+        schedule: constantRate(30),
+        timers: c.timers,
+        fire: (ms) => own.push(ms),
+        share: { slots, cycle: 3 },
+      });
+      c.advance(2_000);
+      expect(arrivals.fired).toBe(own.length);
+      return own.map((ms) => Math.round(((ms - 1_000) * 30) / 1_000)); // back to k
+    };
+    expect(run([0, 2])).toEqual([1, 3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 18, 19, 21, 22, 24, 25, 27, 28, 30]);
+    expect(run([1])).toEqual([2, 5, 8, 11, 14, 17, 20, 23, 26, 29]);
+    expect(run([])).toEqual([]); // a process without a user of the class runs none of its iterations
   });
 
   test("ends after the last stage; a rebase starts the new rate from now", () => {
