@@ -41,7 +41,8 @@ const runArgs = {
   stages: { type: "string", description: 'Ramp the arrival rate stage by stage: "30s:50,2m:200,30s:0" (k6\'s ramping-arrival-rate)' },
   "max-users": {
     type: "string",
-    description: "With --arrival-rate/--stages: users started as needed up to N, fixedCount users included (default -u, else the fixed users and the peak rate)",
+    description:
+      "With --arrival-rate/--stages: users started as needed up to N, fixedCount users included (default -u, else the fixed users and the peak rate)",
   },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },
   host: {

@@ -9,7 +9,7 @@ import type { WeightedClass } from "../../../src/standalone/load/spawn-plan.ts";
 
 const cls = (name: string, weight: number, fixedCount = 0): WeightedClass => ({ name, weight, fixedCount });
 const owns = (share: { slots: readonly number[]; cycle: number } | undefined, k: number) =>
-  share !== undefined && share.slots.includes((k - 1) % share.cycle);
+  share?.slots.includes((k - 1) % share.cycle) === true;
 
 describe("openPlan", () => {
   test("3:1 with 3 users over 2 processes: Buy's one user is in process 2, which runs all of Buy's iterations", () => {
