@@ -9,15 +9,8 @@ VERSION=v0.165.0 # collector modules at v0.x; their stable siblings (confmap, ..
 STABLE=v1.71.0
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${LOADWORKER_CACHE:-$root/.cache}
-dir="$cache/otelcol/$VERSION"
-bin="$dir/otelcol"
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 source "$root/scripts/lib/go-toolchain.sh"
-use_go "$cache"
-mkdir -p "$dir"
-exec 9>"$dir.lock"
-flock 9
-if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
+go_program otelcol "$VERSION"
 src="$dir/src"
 rm -rf "$src" && mkdir -p "$src"
 cat >"$src/main.go" <<'GO'
