@@ -14,6 +14,24 @@ import { waitFor } from "../support/wait.ts";
 // A fresh counting server per run (freshServer): its log is then this run's requests only.
 const e2e = useE2e({ tasks: "test/e2e/run-controls-tasks", server: false });
 
+/** `run Ticker --processes P -u U -r U -T fast --host <server>` and the flags after: what every run here starts from. */
+function tickerRun(server: CountingServer, processes: number, users: number, ...flags: string[]): string[] {
+  return [
+    "Ticker",
+    "--processes",
+    String(processes),
+    "-u",
+    String(users),
+    "-r",
+    String(users),
+    "-T",
+    "fast",
+    "--host",
+    server.url,
+    ...flags,
+  ];
+}
+
 async function freshServer(): Promise<CountingServer> {
   const s = await countingServer({ log: true });
   e2e.onStop(() => s.close());
@@ -29,25 +47,7 @@ describe("run --processes 2", () => {
   beforeAll(async () => {
     server = await freshServer();
     const dir = tempDir("run-procs");
-    result = await run(e2e.binary, [
-      "Ticker",
-      "--processes",
-      "2",
-      "-u",
-      String(USERS),
-      "-r",
-      "6",
-      "-t",
-      "9s",
-      "--max-rps",
-      String(CAP),
-      "-T",
-      "fast",
-      "--host",
-      server.url,
-      "--json",
-      join(dir, "r.json"),
-    ]);
+    result = await run(e2e.binary, tickerRun(server, 2, USERS, "-t", "9s", "--max-rps", String(CAP), "--json", join(dir, "r.json")));
     report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as RunReport;
   }, 60_000);
 
@@ -79,25 +79,10 @@ describe("run --processes 2 --metrics-port", () => {
   test("the parent serves one /metrics with both children's users and requests", async () => {
     const server = await freshServer();
     const port = await freePort();
-    const started = startRun(e2e.binary, [
-      "Ticker",
-      "--processes",
-      "2",
-      "-u",
-      "4",
-      "-r",
-      "4",
-      "--max-rps",
-      "50",
-      "-T",
-      "fast",
-      "--host",
-      server.url,
-      "--metrics-port",
-      String(port),
-      "--metrics-host",
-      "127.0.0.1",
-    ]);
+    const started = startRun(
+      e2e.binary,
+      tickerRun(server, 2, 4, "--max-rps", "50", "--metrics-port", String(port), "--metrics-host", "127.0.0.1"),
+    );
     try {
       const families = await waitFor(
         async () => {
@@ -121,27 +106,10 @@ describe("run --processes: ending early", () => {
   test("SIGINT to the parent stops every child, still writes the summary and reports, and leaves no process behind", async () => {
     const server = await freshServer();
     const dir = tempDir("run-procs-int");
-    const started = startRun(e2e.binary, [
-      "Ticker",
-      "--processes",
-      "2",
-      "-u",
-      "4",
-      "-r",
-      "4",
-      "-t",
-      "2m",
-      "--max-rps",
-      "100",
-      "--tags",
-      "fast",
-      "--host",
-      server.url,
-      "--json",
-      join(dir, "r.json"),
-      "--csv",
-      join(dir, "r"),
-    ]);
+    const started = startRun(
+      e2e.binary,
+      tickerRun(server, 2, 4, "-t", "2m", "--max-rps", "100", "--json", join(dir, "r.json"), "--csv", join(dir, "r")),
+    );
     const children = await waitFor(
       () => ((server.counts.get("/tick") ?? 0) > 50 && childrenOf(started.pid).length === 2 ? childrenOf(started.pid) : undefined),
       30_000,
@@ -163,25 +131,7 @@ describe("run --processes: ending early", () => {
   test("a child that dies ends the run: reported by pid, the others stopped, the reports written, exit 1", async () => {
     const server = await freshServer();
     const dir = tempDir("run-procs-kill");
-    const started = startRun(e2e.binary, [
-      "Ticker",
-      "--processes",
-      "2",
-      "-u",
-      "4",
-      "-r",
-      "4",
-      "-t",
-      "2m",
-      "--max-rps",
-      "100",
-      "--tags",
-      "fast",
-      "--host",
-      server.url,
-      "--json",
-      join(dir, "r.json"),
-    ]);
+    const started = startRun(e2e.binary, tickerRun(server, 2, 4, "-t", "2m", "--max-rps", "100", "--json", join(dir, "r.json")));
     const children = await waitFor(
       () => ((server.counts.get("/tick") ?? 0) > 20 && childrenOf(started.pid).length === 2 ? childrenOf(started.pid) : undefined),
       30_000,
@@ -204,23 +154,7 @@ describe("run --processes with fewer users than processes", () => {
   test('-u 1 --processes 3: one line says so, the user runs in this process, and no process logs "all 0 users started"', async () => {
     const server = await freshServer();
     const dir = tempDir("run-procs-few");
-    const started = startRun(e2e.binary, [
-      "Ticker",
-      "--processes",
-      "3",
-      "-u",
-      "1",
-      "-t",
-      "3s",
-      "--max-rps",
-      "20",
-      "-T",
-      "fast",
-      "--host",
-      server.url,
-      "--json",
-      join(dir, "r.json"),
-    ]);
+    const started = startRun(e2e.binary, tickerRun(server, 3, 1, "-t", "3s", "--max-rps", "20", "--json", join(dir, "r.json")));
     await waitFor(() => (server.counts.get("/tick") ?? 0) > 0 || undefined, 30_000, "the user's first request");
     expect(childrenOf(started.pid)).toEqual([]);
     const result = await started.result;
@@ -235,23 +169,7 @@ describe("run --processes with fewer users than processes", () => {
 
   test("-u 2 --processes 3: two children, one user each", async () => {
     const server = await freshServer();
-    const started = startRun(e2e.binary, [
-      "Ticker",
-      "--processes",
-      "3",
-      "-u",
-      "2",
-      "-r",
-      "2",
-      "-t",
-      "4s",
-      "--max-rps",
-      "20",
-      "-T",
-      "fast",
-      "--host",
-      server.url,
-    ]);
+    const started = startRun(e2e.binary, tickerRun(server, 3, 2, "-t", "4s", "--max-rps", "20"));
     const children = await waitFor(
       () => ((server.counts.get("/tick") ?? 0) > 0 && childrenOf(started.pid).length > 0 ? childrenOf(started.pid) : undefined),
       30_000,
