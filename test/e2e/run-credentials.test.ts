@@ -62,27 +62,17 @@ function expectNoSecret(result: RunResult, dir: string) {
   expect(files.get("r.html")).toContain("http://***@127.0.0.1");
 }
 
+/** --csv, --json and --html, all written next to OUT. */
+function everyReport(out: string): string[] {
+  return ["--csv", out, "--json", `${out}.json`, "--html", `${out}.html`];
+}
+
 describe("loadworker run with a password in --host", () => {
   test("on a terminal: requests authenticate; no password in the live view, logs, summary or reports", async () => {
     auth.clear();
     const dir = tempDir("run-credentials-tty");
     const out = join(dir, "r");
-    const result = await runInTerminal(e2e.binary, [
-      "-u",
-      "2",
-      "-r",
-      "2",
-      "-t",
-      "3s",
-      "--host",
-      host,
-      "--csv",
-      out,
-      "--json",
-      `${out}.json`,
-      "--html",
-      `${out}.html`,
-    ]);
+    const result = await runInTerminal(e2e.binary, ["-u", "2", "-r", "2", "-t", "3s", "--host", host, ...everyReport(out)]);
     expect(result.stdout).toContain("loadworker run ·"); // the live view was drawn
     expect(result.stdout).toContain("Response time percentiles");
     expect([...auth]).toEqual([BASIC]);
@@ -93,24 +83,7 @@ describe("loadworker run with a password in --host", () => {
     auth.clear();
     const dir = tempDir("run-credentials-processes");
     const out = join(dir, "r");
-    const result = await run(e2e.binary, [
-      "--processes",
-      "2",
-      "-u",
-      "2",
-      "-r",
-      "2",
-      "-t",
-      "3s",
-      "--host",
-      host,
-      "--csv",
-      out,
-      "--json",
-      `${out}.json`,
-      "--html",
-      `${out}.html`,
-    ]);
+    const result = await run(e2e.binary, ["--processes", "2", "-u", "2", "-r", "2", "-t", "3s", "--host", host, ...everyReport(out)]);
     expect(result.stdout).toMatch(/^\[\d+s\/3s\]/m); // the plain lines were printed
     expect([...auth]).toEqual([BASIC]);
     expectNoSecret(result, dir);
