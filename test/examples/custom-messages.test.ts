@@ -3,9 +3,7 @@
 // each get their own slice of 10 accounts, and each user tells the master which one it uses.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { useE2e } from "../support/e2e.ts";
-import { masterComplaints } from "../support/master.ts";
-import { within } from "../support/wait.ts";
-import { type Target, demoTarget, example, loadworker, masterPyOf } from "../support/examples.ts";
+import { type Target, demoTarget, exampleOnTwoWorkers, masterPyOf } from "../support/examples.ts";
 
 // The shared fixture runs the masters and stops what the test started; the workers are the
 // examples' own folders run from source (`npx loadworker --tasks …`), so no binary is built.
@@ -21,23 +19,12 @@ describe("examples/custom-messages", () => {
     const locustfile = masterPyOf("custom-messages");
     expect(locustfile).toContain("class AccountUser(User):");
     expect(locustfile).toContain('register_message("account_in_use"');
-    const run = await e2e.headlessMaster({
-      locustfile,
+    const { result, workers } = await exampleOnTwoWorkers(e2e, "custom-messages", locustfile, {
       users: 6,
-      spawnRate: 6,
       runTime: "5s",
       host: target.url,
-      workers: 2,
       extra: ["--accounts", "10"],
     });
-    const workerArgs = ["--tasks", example("custom-messages"), "--master-host", "127.0.0.1", "--master-port", String(run.port)];
-    const workers = [loadworker(workerArgs), loadworker(workerArgs)];
-    for (const w of workers) e2e.onStop(() => w.kill("SIGKILL"));
-    const result = await run.result();
-    for (const w of workers) expect(await within(w.exited, 20_000, "a worker to exit")).toBe(0);
-
-    expect(masterComplaints(result.log)).toEqual([]);
-    expect(result.code).toBe(0);
     for (const w of workers) expect(w.output()).toContain("the master handed this worker 5 test accounts");
     // "worker <node id> uses account account-<i>": the master's handler, once per user.
     const uses = [...result.log.matchAll(/worker (\S+) uses account account-(\d+)/g)].map((m) => ({ node: m[1], i: Number(m[2]) }));

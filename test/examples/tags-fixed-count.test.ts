@@ -2,9 +2,7 @@
 // workers, whatever the user count, and --exclude-tags checkout keeps the checkout task from running.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { useE2e } from "../support/e2e.ts";
-import { masterComplaints } from "../support/master.ts";
-import { within } from "../support/wait.ts";
-import { type Target, demoTarget, example, loadworker, loadworkerRun, masterPyOf } from "../support/examples.ts";
+import { type Target, demoTarget, example, exampleOnTwoWorkers, loadworkerRun, masterPyOf } from "../support/examples.ts";
 
 // The shared fixture runs the masters and stops what the test started; the workers are the
 // examples' own folders run from source (`npx loadworker --tasks …`), so no binary is built.
@@ -19,23 +17,12 @@ describe("examples/tags-fixed-count", () => {
   test("7 users on 2 workers: one Admin, six Shoppers, browse runs and checkout does not", async () => {
     const locustfile = masterPyOf("tags-fixed-count");
     expect(locustfile).toContain("fixed_count = 1");
-    const run = await e2e.headlessMaster({
-      locustfile,
+    const { result } = await exampleOnTwoWorkers(e2e, "tags-fixed-count", locustfile, {
       users: 7,
-      spawnRate: 7,
       runTime: "5s",
       host: target.url,
-      workers: 2,
       extra: ["--exclude-tags", "checkout"],
     });
-    const workerArgs = ["--tasks", example("tags-fixed-count"), "--master-host", "127.0.0.1", "--master-port", String(run.port)];
-    const workers = [loadworker(workerArgs), loadworker(workerArgs)];
-    for (const w of workers) e2e.onStop(() => w.kill("SIGKILL"));
-    const result = await run.result();
-    for (const w of workers) expect(await within(w.exited, 20_000, "a worker to exit")).toBe(0);
-
-    expect(masterComplaints(result.log)).toEqual([]);
-    expect(result.code).toBe(0);
     expect(result.log).toMatch(/"Admin": 1/);
     expect(result.log).toMatch(/"Shopper": 6/);
     const served = await target.served();

@@ -1,9 +1,12 @@
 // The examples/ folders as a user runs them: `npx loadworker …` is bin/loadworker.js (Node
 // starting the Bun that came with the package on src/main.ts), with `--tasks examples/<name>`,
 // against the demo target, which counts what it served per path.
+import { expect } from "bun:test";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { type DemoTarget, startDemoTarget } from "../../src/demo/target.ts";
+import type { E2e } from "./e2e.ts";
+import { type MasterResult, masterComplaints } from "./master.ts";
 import { type Proc, ROOT, startProc } from "./procs.ts";
 import { within } from "./wait.ts";
 
@@ -37,6 +40,28 @@ export async function loadworkerRun(args: string[], runtime: "npx" | "deno" = "n
 /** `npx loadworker locustfile --tasks examples/<name>`: the master's master.py. */
 export function masterPyOf(name: string): string {
   return execFileSync("node", [LOADWORKER_JS, "locustfile", "--tasks", example(name)], { cwd: ROOT, encoding: "utf8" });
+}
+
+/**
+ * A real headless Locust master on LOCUSTFILE (an example's master.py) with two workers run from
+ * the example's folder (`npx loadworker --tasks examples/<name> --master-host …`), to the end of
+ * the master's run: both workers exit 0, the master exits 0 and logged no complaint.
+ */
+export async function exampleOnTwoWorkers(
+  e2e: E2e,
+  name: string,
+  locustfile: string,
+  opts: { users: number; runTime: string; host: string; extra: string[] },
+): Promise<{ result: MasterResult; workers: Proc[] }> {
+  const run = await e2e.headlessMaster({ locustfile, spawnRate: opts.users, workers: 2, ...opts });
+  const workerArgs = ["--tasks", example(name), "--master-host", "127.0.0.1", "--master-port", String(run.port)];
+  const workers = [loadworker(workerArgs), loadworker(workerArgs)];
+  for (const w of workers) e2e.onStop(() => w.kill("SIGKILL"));
+  const result = await run.result();
+  for (const w of workers) expect(await within(w.exited, 20_000, "a worker to exit")).toBe(0);
+  expect(masterComplaints(result.log)).toEqual([]);
+  expect(result.code).toBe(0);
+  return { result, workers };
 }
 
 export interface Target {
