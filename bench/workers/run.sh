@@ -71,7 +71,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/nginx_status" >/dev/nul
 kill -0 "${PIDS[0]}" 2>/dev/null || { echo "run.sh: nginx did not start; see $RUN/logs/error.log" >&2; exit 1; }
 # loadworker-otel: the same binary with --otel, exporting every 5 s (metrics) to a real collector
 # (scripts/lib/otelcol.sh; debug exporter, one line per batch) pinned to core 0; OTEL_ENV adds variables (a sampler).
-if [[ " $WORKERS " == *" loadworker-otel "* ]]; then
+if [[ " $WORKERS " == *" loadworker-otel "* || " $WORKERS " == *" loadworker-base-otel "* ]]; then
   printf 'receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:%s"}}}}\nexporters: {debug: {verbosity: basic}}\nservice:\n  telemetry: {metrics: {level: none}}\n  pipelines:\n    metrics: {receivers: [otlp], exporters: [debug]}\n    traces: {receivers: [otlp], exporters: [debug]}\n    logs: {receivers: [otlp], exporters: [debug]}\n' "$OTEL_PORT" > "$RUN/otelcol.yaml"
   taskset -c 0 "$(scripts/lib/otelcol.sh)" --config "$RUN/otelcol.yaml" > "$RUN/otelcol.log" 2>&1 &
   PIDS+=("$!")
@@ -112,7 +112,7 @@ run() {
   local master_file=$RUN/master-$class.py
   [ "$worker" = locust ] && master_file=bench/workers/locust/locustfile.py
   [ "$worker" = loadworker-p2 ] && nworkers=2
-  if [ "$worker" = loadworker-base ] && [ ! -x "${BASE_BIN:-}" ]; then row "$mode" "$worker" "$users" "$round" "failed: BASE_BIN" 0 0 0 0 0 0 0 - - 0; return; fi
+  if [[ "$worker" == loadworker-base* ]] && [ ! -x "${BASE_BIN:-}" ]; then row "$mode" "$worker" "$users" "$round" "failed: BASE_BIN" 0 0 0 0 0 0 0 - - 0; return; fi
   if [[ "$BUILD_FAILED" == *" $worker "* ]]; then row "$mode" "$worker" "$users" "$round" "failed: build" 0 0 0 0 0 0 0 - - 0; return; fi
   if [ "$worker" != wrk ]; then
     taskset -c 0 "$LOCUST" -f "$master_file" --master --autostart --autoquit 0 --web-host 127.0.0.1 --web-port "$WEB_PORT" \
@@ -130,6 +130,8 @@ run() {
     loadworker-p2) taskset -c 0,1 $lw "${to[@]}" --loglevel warn --processes 2 > "$log.worker" 2>&1 & ;;
     loadworker-otel) taskset -c 1 env OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTEL_PORT" OTEL_METRIC_EXPORT_INTERVAL=5000 ${OTEL_ENV:-} \
       $lw "${to[@]}" --loglevel warn --otel > "$log.worker" 2>&1 & ;;
+    loadworker-base-otel) taskset -c 1 env OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTEL_PORT" OTEL_METRIC_EXPORT_INTERVAL=5000 ${OTEL_ENV:-} \
+      "$BASE_BIN" "${to[@]}" --loglevel warn --otel > "$log.worker" 2>&1 & ;;
     launce) taskset -c 1 ./.build/launce-bench "${to[@]}" --url "$URL" --class "$class" --mode "$mode" > "$log.worker" 2>&1 & ;;
     boomer) taskset -c 1 ./.build/boomer-bench "${to[@]}" --url "$URL" --mode "$mode" > "$log.worker" 2>&1 & ;;
     locust) taskset -c 1 "$LOCUST" -f bench/workers/locust/locustfile.py --worker "${to[@]}" > "$log.worker" 2>&1 & ;;

@@ -29,11 +29,19 @@ export function durationHistogram(resource: Resource, version: string): Duration
   const start: HrTime = millisToHrTime(Date.now());
   // requestDurations hands the same frozen object for the same attribute set: keyed by identity.
   const series = new Map<HistogramAttributes, Series>();
+  // The series recorded last: a load loop's successes hit the same one, a compare instead of a Map lookup.
+  let lastAttributes: HistogramAttributes | undefined;
+  let last: Series | undefined;
   const record = (seconds: number, attributes: HistogramAttributes): void => {
-    let s = series.get(attributes);
-    if (s === undefined) {
-      s = new Series(attributes);
-      series.set(attributes, s);
+    let s = last;
+    if (attributes !== lastAttributes || s === undefined) {
+      s = series.get(attributes);
+      if (s === undefined) {
+        s = new Series(attributes);
+        series.set(attributes, s);
+      }
+      lastAttributes = attributes;
+      last = s;
     }
     let bucket = 0;
     while (bucket < BOUNDARIES.length && seconds > (BOUNDARIES[bucket] as number)) bucket++;

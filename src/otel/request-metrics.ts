@@ -25,10 +25,19 @@ export function requestDurations(record: (seconds: number, attributes: Histogram
     byName.set(name, made);
     return made;
   };
+  // The name seen last and its attributes: a load loop records one name over and over, with the
+  // same string (as the stats' last entry), so a success costs a compare, not a Map lookup.
+  let lastName = "";
+  let lastPlain: HistogramAttributes = tooMany;
   return (_method, name, ms, error) => {
     // Locust skips a request without a duration (None); ours is NaN or Infinity then.
     if (!Number.isFinite(ms)) return;
-    const plain = nameAttributes(name);
+    let plain = lastPlain;
+    if (name !== lastName) {
+      plain = nameAttributes(name);
+      lastName = name;
+      lastPlain = plain;
+    }
     const seconds = Math.max(0, ms) / 1000;
     if (error === undefined) return record(seconds, plain);
     const recorded = plain.name as string;
