@@ -21,11 +21,12 @@ export class Finish implements Handler {
   }
 }
 
+// A response the parser made is an HttpResponse already (parser.ts, h2/messages.ts): finished in place.
 function record(call: Call, raw: RawResponse | undefined, error: HttpError | undefined): HttpResponse {
   const client = call.client;
   const elapsed = client.clock.now() - call.start;
-  const name = call.options.name ?? call.first.target;
-  const response = new HttpResponse(raw, error, call.hop.href, elapsed, call.method, name, client.recorder, client.maxBodyBytes, call.task);
+  const response = raw === undefined ? HttpResponse.without(error as HttpError) : (raw as HttpResponse);
+  response.finish(call, elapsed);
   if (call.options.catchResponse !== true) response.recordByDefault();
   else if (client.pending === undefined) client.pending = [response];
   else client.pending.push(response);

@@ -2,7 +2,8 @@
 // chunks or the close, fed chunk by chunk as the socket delivers them.
 import { FAILED, NEED_MORE, scanHead, type HeadInfo } from "./head.ts";
 import { HeadCarry, MAX_HEAD_BYTES } from "./head-carry.ts";
-import { RawResponse } from "./raw-response.ts";
+import type { RawResponse } from "./raw-response.ts";
+import { HttpResponse } from "./response.ts";
 
 export type { RawResponse }; // what execute() hands back, for the parser's own tests
 
@@ -211,7 +212,7 @@ export class ResponseParser {
     if (end === NEED_MORE) return this.keepHead(buf.subarray(start));
     const status = head.status;
     if (status >= 100 && status < 200 && status !== 101) return end - shift; // interim (100, 103): the real one follows
-    const res = new RawResponse(status, buf, start, end);
+    const res: RawResponse = new HttpResponse(status, buf, start, end); // the object the task gets, finished by the call (response.ts)
     made = res;
     // HTTP/1.0 closes unless it asked for keep-alive; 101 would switch protocols, which we never ask for.
     res.keepAlive = head.minor === 0 ? head.keepAlive && !head.close : !head.close && status !== 101;

@@ -1,5 +1,6 @@
 // What the parser hands the client: the status, framing facts, and the head and body bytes,
-// decoded only when someone asks.
+// decoded only when someone asks. The parser makes each one an HttpResponse (response.ts) at once,
+// so a request allocates one response object; these members are the client's, not the task's API.
 
 /**
  * One parsed response. The head and the first body piece are kept as offsets into the socket's

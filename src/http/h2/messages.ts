@@ -4,7 +4,8 @@
 // RawResponse whose head is written out as HTTP/1.1 text, so names, cookies, decoding and the
 // failure texts work on it unchanged.
 import { Buffer } from "node:buffer";
-import { RawResponse } from "../raw-response.ts";
+import type { RawResponse } from "../raw-response.ts";
+import { HttpResponse } from "../response.ts";
 import type { Prepared } from "../request.ts";
 import { encodeBlock } from "./hpack-encoder.ts";
 
@@ -63,7 +64,7 @@ let statusCodes: Record<number, string | undefined> | undefined;
  * Its head is written out as HTTP/1.1 text only when something reads it (a redirect's Location,
  * Set-Cookie, `response.headers`): a load loop that only checks the status never pays for it.
  */
-class H2RawResponse extends RawResponse {
+class H2RawResponse extends HttpResponse {
   private written: Uint8Array | undefined;
   constructor(
     status: number,
