@@ -17,7 +17,8 @@ import { DECODING, RAW } from "./pipeline.ts";
 import { Pools } from "./pools.ts";
 import type { Prepared } from "./request.ts";
 import type { HttpResponse } from "./response.ts";
-import { NO_TRACING, type TracingSlot } from "./tracing.ts";
+import { TracedSource } from "./traced-hop.ts";
+import { NO_TRACING, type Traceparent, type TracingSlot } from "./tracing.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
 
@@ -68,6 +69,7 @@ export class HttpClient implements CallSource {
   private lastUrl: string | undefined;
   private lastMethod: string | undefined;
   private lastFirst: Prepared | undefined;
+  private tracedSource: TracedSource | undefined; // made by the first sampled plain call
 
   constructor(options: HttpClientOptions) {
     this.user = options.user;
@@ -144,13 +146,30 @@ export class HttpClient implements CallSource {
   // steps carry it on at once. An async layer or a promise per hop would cost on every call (bench/NOTES.md).
   private send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
     const tracer = this.tracing.tracer; // telemetry off: this read and the branch are all it costs (tracing.ts)
-    return tracer === undefined ? this.dispatch(method, url, options) : tracer.trace(method, url, options, this.untraced);
+    return tracer === undefined ? this.dispatch(method, url, options, this) : tracer.trace(method, url, options, this.traced);
   }
 
-  private readonly untraced = (method: string, url: string, options: RequestOptions): Promise<HttpResponse> =>
-    this.dispatch(method, url, options);
+  // The tracer's send: a sampled plain call takes its cached bytes with the traceparent written
+  // in (traced-hop.ts); a call with headers of its own gets one more header (its own traceparent wins).
+  private readonly traced = (
+    method: string,
+    url: string,
+    options: RequestOptions,
+    traceparent: Traceparent | undefined,
+  ): Promise<HttpResponse> => {
+    if (traceparent === undefined) return this.dispatch(method, url, options, this);
+    if (!isPlain(options)) {
+      const headers = { traceparent: traceparent.text(), ...options.headers };
+      return this.dispatch(method, url, { ...options, headers }, this);
+    }
+    if (this.tracedSource === undefined) this.tracedSource = new TracedSource(this);
+    const source = this.tracedSource;
+    source.traceparent = traceparent;
+    return this.dispatch(method, url, options, source);
+  };
 
-  private dispatch(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
+  /** `source` gives the call its first request: this client, or its TracedSource for a sampled call. */
+  private dispatch(method: string, url: string, options: RequestOptions, source: CallSource): Promise<HttpResponse> {
     const state = this.state;
     try {
       state.settle();
@@ -166,7 +185,7 @@ export class HttpClient implements CallSource {
     NEXT.options = options;
     NEXT.task = this.user?.task ?? undefined;
     try {
-      this.pipeline.dispatch(new Call(this, NEXT));
+      this.pipeline.dispatch(new Call(source, NEXT));
     } catch (error) {
       reject(error);
     }

@@ -19,13 +19,25 @@ export interface TracedResponse {
   readonly error: { readonly code: string } | undefined;
 }
 
+/** A sampled span's W3C traceparent header value, "00-<trace id>-<span id>-01": 55 characters. */
+export interface Traceparent {
+  /** Writes the 55 characters as latin1 bytes at `offset` (no string made per request). */
+  writeTo(bytes: Uint8Array, offset: number): void;
+  /** The value as text, for a call whose head is serialized anyway. */
+  text(): string;
+}
+
 export interface CallTracer {
-  /** Sends the call through `send` inside a span (its headers may gain a traceparent) and ends the span with the response. */
+  /**
+   * Sends the call through `send` inside a span and ends the span with the response; `send` is
+   * given the span's traceparent when the span is sampled (the client writes it into the
+   * request), undefined when not (the call goes out as without telemetry).
+   */
   trace<O extends TracedOptions, R extends TracedResponse>(
     method: string,
     url: string,
     options: O,
-    send: (method: string, url: string, options: O) => Promise<R>,
+    send: (method: string, url: string, options: O, traceparent: Traceparent | undefined) => Promise<R>,
   ): Promise<R>;
 }
 

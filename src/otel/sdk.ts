@@ -1,6 +1,7 @@
 // The OpenTelemetry SDK, set up as Locust 2.47 sets up Python's (locust/opentelemetry.py): one
 // resource (service.name "locust" unless OTEL_SERVICE_NAME, service.version, host.name, filename,
-// profile, then OTEL_RESOURCE_ATTRIBUTES), a tracer provider with a batch processor, a meter
+// profile, then OTEL_RESOURCE_ATTRIBUTES), a batch span processor fed with our HTTP spans
+// (http-spans.ts: no SDK Tracer, whose per-call span cost most of a traced request), a meter
 // provider with a periodic reader and the locust.client.duration histogram (and, where this
 // process runs the users' count, the locust.users.count gauge), a logger provider with a batch
 // processor. Only telemetry.ts reaches this file, by a dynamic import: a worker without --otel
@@ -10,15 +11,7 @@ import { DiagLogLevel, SeverityNumber, ValueType, diag } from "@opentelemetry/ap
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  type Sampler,
-  TraceIdRatioBasedSampler,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
+import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import type { CallTracer } from "../http/tracing.ts";
 import type { Logger } from "../log.ts";
 import type { RequestListener } from "../stats/index.ts";
@@ -26,7 +19,7 @@ import { logExporter, metricExporter, traceExporter } from "./exporters.ts";
 import { spanTracer } from "./http-spans.ts";
 import { durationHistogram } from "./duration-histogram.ts";
 import { requestDurations } from "./request-metrics.ts";
-import type { OtelSettings, SamplerName } from "./settings.ts";
+import type { OtelSettings } from "./settings.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -68,13 +61,12 @@ export function startSdk({ settings, version, filename, profile, log }: SdkInit)
   const shutdowns: (() => Promise<void>)[] = [];
   let tracer: CallTracer | undefined;
   if (settings.traces) {
-    const provider = new TracerProvider({
-      resource,
-      sampler: samplerOf(settings.sampler, settings.ratio),
-      spanProcessors: [new BatchSpanProcessor({ exporter: traceExporter(settings.traces) })],
-    });
-    tracer = spanTracer(provider.getTracer("loadworker", version));
-    shutdowns.push(() => provider.shutdown());
+    // No SDK Tracer: spanTracer samples and records each call's span itself (http-spans.ts) and
+    // hands the ended spans to the batch processor, as the SDK's tracer would.
+    const processor = new BatchSpanProcessor({ exporter: traceExporter(settings.traces) });
+    const scope = { name: "loadworker", version, schemaUrl: undefined };
+    tracer = spanTracer({ processor, resource, scope, sampler: settings.sampler, ratio: settings.ratio });
+    shutdowns.push(() => processor.shutdown());
   }
   let durations: RequestListener | undefined;
   let observeUsers: Sdk["observeUsers"] = () => {};
@@ -132,12 +124,3 @@ const SEVERITY: Record<LogLevel, SeverityNumber> = {
   error: SeverityNumber.ERROR,
 };
 const SEVERITY_TEXT: Record<LogLevel, string> = { debug: "DEBUG", info: "INFO", warn: "WARNING", error: "ERROR" };
-
-function samplerOf(name: SamplerName, ratio: number): Sampler {
-  const root = name.endsWith("always_on")
-    ? new AlwaysOnSampler()
-    : name.endsWith("always_off")
-      ? new AlwaysOffSampler()
-      : new TraceIdRatioBasedSampler(ratio);
-  return name.startsWith("parentbased_") ? new ParentBasedSampler({ root }) : root;
-}

@@ -1,0 +1,140 @@
+// The HTTP spans against a real loopback server: a sampled call sends its traceparent inside the
+// request bytes the client caches (and the cached bytes stay as they were), the ended span holds
+// the same ids, name and attributes; the ratio samplers pick exactly the trace ids the SDK's
+// TraceIdRatioBasedSampler picks; always_off leaves the calls untraced.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { emptyResource } from "@opentelemetry/resources";
+import { type ReadableSpan, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
+import { HttpClient } from "../../src/http/client.ts";
+import type { TracingSlot } from "../../src/http/tracing.ts";
+import { spanTracer } from "../../src/otel/http-spans.ts";
+import type { SamplerName } from "../../src/otel/settings.ts";
+import { IdSource, hex8 } from "../../src/otel/span-ids.ts";
+import { RecordingRecorder, rawServer, type TestServer } from "../http/helpers.ts";
+
+let server: TestServer;
+const heads: string[] = [];
+beforeAll(async () => {
+  server = await rawServer((socket, head) => {
+    heads.push(head);
+    socket.write(
+      head.startsWith("GET /missing")
+        ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+        : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+  });
+});
+afterAll(() => server.close());
+
+const scope = { name: "loadworker", version: "test", schemaUrl: undefined };
+function traced(sampler: SamplerName, ratio = 1, seed?: Uint32Array) {
+  const spans: ReadableSpan[] = [];
+  const tracer = spanTracer({
+    processor: { onEnd: (span) => spans.push(span) },
+    resource: emptyResource(),
+    scope,
+    sampler,
+    ratio,
+    ids: seed === undefined ? undefined : new IdSource(seed),
+  });
+  const tracing: TracingSlot = { tracer };
+  const http = new HttpClient({ baseUrl: server.url, recorder: new RecordingRecorder(), tracing });
+  return { http, spans, tracing };
+}
+const traceparentOf = (head: string) => /\r\ntraceparent: (\S+)/.exec(head)?.[1];
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+
+describe("HTTP spans", () => {
+  test("a sampled call carries its span's traceparent before the empty line; the cached request is left as it was", async () => {
+    heads.length = 0;
+    const { http, spans, tracing } = traced("parentbased_always_on");
+    await http.get("/items?x=1");
+    await http.get("/items?x=1", { name: "items" });
+    await http.get("/missing");
+    tracing.tracer = undefined; // telemetry gone: the same cached request goes out without it
+    await http.get("/items?x=1");
+    http.close();
+    expect(heads.map(traceparentOf).map((t) => t !== undefined)).toEqual([true, true, true, false]);
+    const [first, second] = heads.map(traceparentOf);
+    expect(first).toMatch(TRACEPARENT);
+    expect(first).not.toBe(second);
+    expect(heads[0]?.split("\r\n").at(-1)).toStartWith("traceparent: ");
+    expect(heads[3]).toBe((heads[0] as string).replace(/\r\ntraceparent: \S+/, ""));
+
+    expect(spans.map((s) => s.name)).toEqual(["GET /items", "GET items", "GET /missing"]);
+    for (const [i, span] of spans.entries()) {
+      const [, traceId, spanId] = TRACEPARENT.exec(traceparentOf(heads[i] as string) as string) ?? [];
+      const { traceId: t, spanId: s, traceFlags } = span.spanContext();
+      expect({ t, s, traceFlags }).toEqual({ t: traceId as string, s: spanId as string, traceFlags: 1 });
+      expect(span.kind).toBe(SpanKind.CLIENT);
+      expect(span.instrumentationScope).toBe(scope);
+    }
+    expect(spans[0]?.attributes).toEqual({
+      "http.request.method": "GET",
+      "url.full": `${server.url}/items?x=1`,
+      "server.address": "127.0.0.1",
+      "server.port": server.port,
+      "http.response.status_code": 200,
+    });
+    expect(spans[0]?.status).toEqual({ code: SpanStatusCode.UNSET });
+    expect(spans[2]?.attributes).toMatchObject({ "http.response.status_code": 404, "error.type": "404" });
+    expect(spans[2]?.status).toEqual({ code: SpanStatusCode.ERROR });
+    const [start, end] = [spans[0]?.startTime as [number, number], spans[0]?.endTime as [number, number]];
+    expect(end[0] * 1e9 + end[1]).toBeGreaterThanOrEqual(start[0] * 1e9 + start[1]);
+  });
+
+  test("a call with headers of its own gets the traceparent among them, and its own traceparent wins", async () => {
+    heads.length = 0;
+    const { http, spans } = traced("always_on");
+    await http.get("/a", { headers: { "X-Test": "1" } });
+    await http.post("/b", { body: "x", headers: { traceparent: "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01" } });
+    http.close();
+    expect(heads[0]).toContain("\r\nX-Test: 1");
+    expect(traceparentOf(heads[0] as string)).toBe(`00-${spans[0]?.spanContext().traceId}-${spans[0]?.spanContext().spanId}-01`);
+    expect(traceparentOf(heads[1] as string)).toBe("00-0123456789abcdef0123456789abcdef-0123456789abcdef-01");
+    expect(spans.map((s) => [s.name, s.attributes["http.response.status_code"]])).toEqual([
+      ["GET /a", 200],
+      ["POST /b", 200],
+    ]);
+  });
+
+  test("traceidratio samples the trace ids TraceIdRatioBasedSampler samples", async () => {
+    heads.length = 0;
+    const seed = new Uint32Array([1, 2, 3, 4]);
+    const { http } = traced("parentbased_traceidratio", 0.3, seed);
+    for (let i = 0; i < 200; i++) await http.get("/r");
+    http.close();
+    // The same words again: each call draws a trace id, and a sampled one a span id after it.
+    const replay = new IdSource(new Uint32Array(seed));
+    const sdk = new TraceIdRatioBasedSampler(0.3);
+    const expected = heads.map(() => {
+      const traceId = hex8(replay.next()) + hex8(replay.next()) + hex8(replay.next()) + hex8(replay.next());
+      const sampled = sdk.shouldSample(ROOT_CONTEXT, traceId).decision !== 0;
+      if (!sampled) return undefined;
+      return `00-${traceId}-${hex8(replay.next())}${hex8(replay.next())}-01`;
+    });
+    expect(heads.map(traceparentOf)).toEqual(expected);
+    const sampled = expected.filter((t) => t !== undefined).length;
+    expect(sampled).toBeGreaterThan(30);
+    expect(sampled).toBeLessThan(90);
+  });
+
+  test("always_off, or a ratio of 0, makes no tracer: calls go out as without telemetry", () => {
+    expect(traced("always_off").tracing.tracer).toBeUndefined();
+    expect(traced("parentbased_always_off").tracing.tracer).toBeUndefined();
+    expect(traced("traceidratio", 0).tracing.tracer).toBeUndefined();
+  });
+});
+
+describe("IdSource", () => {
+  test("hex8 writes a word as 8 lowercase digits, big-endian; words differ call to call", () => {
+    expect(hex8(0)).toBe("00000000");
+    expect(hex8(0xdeadbeef)).toBe("deadbeef");
+    expect(hex8(0x0000abcd)).toBe("0000abcd");
+    const ids = new IdSource();
+    const words = new Set(Array.from({ length: 1000 }, () => ids.next()));
+    expect(words.size).toBe(1000);
+    for (const w of words) expect(w >>> 0).toBe(w);
+  });
+});
