@@ -18,6 +18,7 @@ const heads: string[] = [];
 beforeAll(async () => {
   server = await rawServer((socket, head) => {
     heads.push(head);
+    if (head.startsWith("GET /moved")) return void socket.write("HTTP/1.1 302 Found\r\nLocation: /items\r\nContent-Length: 0\r\n\r\n");
     socket.write(
       head.startsWith("GET /missing")
         ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
@@ -82,6 +83,18 @@ describe("HTTP spans", () => {
     expect(spans[2]?.status).toEqual({ code: SpanStatusCode.ERROR });
     const [start, end] = [spans[0]?.startTime as [number, number], spans[0]?.endTime as [number, number]];
     expect(end[0] * 1e9 + end[1]).toBeGreaterThanOrEqual(start[0] * 1e9 + start[1]);
+  });
+
+  test("a redirect's request carries the same traceparent; the span is named and ends with the final URL", async () => {
+    heads.length = 0;
+    const { http, spans } = traced("always_on");
+    await http.get("/moved");
+    http.close();
+    expect(heads.map((h) => h.split("\r\n")[0])).toEqual(["GET /moved HTTP/1.1", "GET /items HTTP/1.1"]);
+    const [first, second] = heads.map(traceparentOf);
+    expect(first).toMatch(TRACEPARENT);
+    expect(second).toBe(first);
+    expect(spans.map((s) => [s.name, s.attributes["url.full"]])).toEqual([["GET /items", `${server.url}/items`]]);
   });
 
   test("a call with headers of its own gets the traceparent among them, and its own traceparent wins", async () => {
