@@ -8,12 +8,12 @@ import { HttpResponse } from "./response.ts";
 export class Finish implements Handler {
   onResponse(call: Call, response: RawResponse): void {
     if (call.client.stopped) call.reject(abortError(call.client.signal?.reason));
-    else call.resolve(record(call, response, undefined));
+    else call.resolve(record(call, response as HttpResponse));
   }
 
   onFailure(call: Call, error: HttpError): void {
     if (call.client.stopped) call.reject(abortError(call.client.signal?.reason));
-    else call.resolve(record(call, undefined, error));
+    else call.resolve(record(call, HttpResponse.without(error)));
   }
 
   onAbort(call: Call, reason: unknown): void {
@@ -22,10 +22,9 @@ export class Finish implements Handler {
 }
 
 // A response the parser made is an HttpResponse already (parser.ts, h2/messages.ts): finished in place.
-function record(call: Call, raw: RawResponse | undefined, error: HttpError | undefined): HttpResponse {
+function record(call: Call, response: HttpResponse): HttpResponse {
   const client = call.client;
   const elapsed = client.clock.now() - call.start;
-  const response = raw === undefined ? HttpResponse.without(error as HttpError) : (raw as HttpResponse);
   response.finish(call, elapsed);
   if (call.options.catchResponse !== true) response.recordByDefault();
   else if (client.pending === undefined) client.pending = [response];
