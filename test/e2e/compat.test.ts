@@ -50,8 +50,7 @@ describe("version-sensitive paths against a real Locust master", () => {
   test("web UI: a test with --stop-timeout stops gracefully, and a second test runs on the same worker", async () => {
     const ui: UiMaster = await e2e.uiMaster({ locustfile: masterPy, extra: ["--stop-timeout", "3"] });
     const worker = e2e.worker(["--master-port", String(ui.masterPort)]);
-    const ready = async () => (await ui.stats()).workers?.filter((w: { state: string }) => w.state === "ready").length ?? 0;
-    await waitFor(async () => ((await ready()) === 1 ? true : undefined), 20_000, "the worker to be ready", 500);
+    await ui.readyWorkers("the worker to be ready", { ms: 20_000 });
     for (const round of [1, 2]) {
       expect((await ui.swarm({ user_count: 4, spawn_rate: 4, host: e2e.server.url })).success).toBe(true);
       await waitFor(

@@ -39,7 +39,7 @@ describe("credentials in URLs under a real master", () => {
     const ui = await e2e.uiMaster({ locustfile: LOCUSTFILE, dir, extra: ["--csv", join(dir, "run")] });
     const env = { E2E_SECRET_PORT: String(port), E2E_REFUSED_PORT: String(await freePort()) };
     const worker = e2e.worker(["--master-port", String(ui.masterPort)], { env });
-    await waitFor(async () => (await ui.stats()).workers?.[0]?.state === "ready" || undefined, 20_000, "the worker to be ready");
+    await ui.readyWorkers("the worker to be ready", { ms: 20_000 });
     expect((await ui.swarm({ user_count: 2, spawn_rate: 2, host: `http://u:secret@127.0.0.1:${port}` })).success).toBe(true);
 
     const names = ["/x", "/y", "/down", "/loop"];
@@ -108,7 +108,7 @@ describe("the worker's host in LOADWORKER_HOST under a real master", () => {
     };
     const worker = e2e.worker(["--master-port", String(master.masterPort)], { env });
     const ui = master;
-    await waitFor(async () => (await ui.stats()).workers?.[0]?.state === "ready" || undefined, 20_000, "the worker to be ready");
+    await ui.readyWorkers("the worker to be ready", { ms: 20_000 });
     expect((await ui.swarm({ user_count: 1, spawn_rate: 1 })).success).toBe(true);
     await waitFor(() => auth.get("/y"), 20_000, "the relative request /y");
     const cmdline = readFileSync(`/proc/${worker.child.pid}/cmdline`, "utf8");

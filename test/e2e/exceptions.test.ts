@@ -20,12 +20,7 @@ describe("exceptions from a compiled worker under a real master", () => {
   test("read the task file's line, make one row per error, and say what the 10/s cap held back", async () => {
     const m = await e2e.uiMaster({ locustfile: LOCUSTFILE });
     const worker = e2e.worker(["--master-port", String(m.masterPort)]);
-    await waitFor(
-      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
-      20_000,
-      "the worker to be ready",
-      500,
-    );
+    await m.readyWorkers("the worker to be ready", { ms: 20_000 });
     // Six users throwing every 0.1 s: about 60 exceptions a second, six times the cap.
     expect((await m.swarm({ user_count: 6, spawn_rate: 6, host: e2e.server.url })).success).toBe(true);
     const rows = await waitFor(

@@ -38,12 +38,7 @@ describe("an open-model class (arrivalRate) under a real Locust master", () => {
       String(m.masterPort),
     ]);
     e2e.onStop(() => worker.kill("SIGKILL"));
-    await waitFor(
-      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
-      30_000,
-      "the worker to be ready",
-      500,
-    );
+    await m.readyWorkers("the worker to be ready");
     expect((await m.swarm({ user_count: 4, spawn_rate: 4, host: server.url })).success).toBe(true);
     // Past the stall (4 s to 6 s of the server's life) and a second more.
     await waitFor(() => (Date.now() - server.startedAt > 7_500 ? true : undefined), 20_000, "the stall to pass", 250);

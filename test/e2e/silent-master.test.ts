@@ -30,12 +30,7 @@ describe("a master frozen past the worker's heartbeat timeout, then woken", () =
       env: { LOADWORKER_TIMING: JSON.stringify({ masterHeartbeatTimeoutMs: WORKER_TIMEOUT_MS, silentStopSeconds: 2 }) },
     });
     const w = worker;
-    await waitFor(
-      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
-      20_000,
-      "the worker to be ready",
-      500,
-    );
+    await m.readyWorkers("the worker to be ready", { ms: 20_000 });
     expect((await m.swarm({ user_count: 5, spawn_rate: 5, host: e2e.server.url })).success).toBe(true);
     await waitFor(async () => (hits(await m.stats()) > 50 ? true : undefined), 20_000, "requests to reach the master", 500);
 
@@ -55,15 +50,7 @@ describe("a master frozen past the worker's heartbeat timeout, then woken", () =
     // The master either took the test back up or, having called its only worker missing, stopped
     // it; either way, once stopped, its count must be the server's.
     await m.stop();
-    const final = await waitFor(
-      async () => {
-        const s = await m.stats();
-        return s.state === "stopped" && s.workers?.[0]?.state === "ready" ? s : undefined;
-      },
-      30_000,
-      "the test to be stopped and the worker ready",
-      500,
-    );
+    const final = await m.readyWorkers("the test to be stopped and the worker ready", { stopped: true });
     await new Promise((r) => setTimeout(r, 4_000)); // a last report, if any, lands
     const served = e2e.server.counts.get("/hit") ?? 0;
     const counted = hits(await m.stats());

@@ -14,12 +14,7 @@ describe("a task that blocks the event loop for 5 s", () => {
   test("gets a warning with the stall's length and the task, and the worker keeps serving", async () => {
     const m = await e2e.uiMaster({ locustfile: LOCUSTFILE });
     const worker = e2e.worker(["--master-port", String(m.masterPort)]);
-    await waitFor(
-      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
-      20_000,
-      "the worker to be ready",
-      500,
-    );
+    await m.readyWorkers("the worker to be ready", { ms: 20_000 });
     expect((await m.swarm({ user_count: 1, spawn_rate: 1, host: "http://127.0.0.1:9" })).success).toBe(true);
     const w = worker;
     const warning = await waitFor(
@@ -37,12 +32,7 @@ describe("a task that blocks the event loop for 5 s", () => {
       20_000,
       "the master to mark the worker missing",
     );
-    await waitFor(
-      async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
-      20_000,
-      "the worker to be back as ready",
-      500,
-    );
+    await m.readyWorkers("the worker to be back as ready", { ms: 20_000 });
     expect(w.child.exitCode).toBeNull();
     w.kill("SIGTERM");
     expect(await within(w.exited, 10_000, "the worker to exit on SIGTERM")).toBe(0);

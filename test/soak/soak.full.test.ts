@@ -11,7 +11,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from "node:ht
 import type { AddressInfo } from "node:net";
 import { useE2e } from "../support/e2e.ts";
 import { masterComplaints } from "../support/master.ts";
-import { waitFor, within } from "../support/wait.ts";
+import { within } from "../support/wait.ts";
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const USERS = Number(process.env.SOAK_USERS ?? 300);
@@ -95,12 +95,7 @@ describe(`a ${SOAK_SECONDS}s soak with ${USERS} users`, () => {
       const m = await e2e.uiMaster({ locustfile: LOCUSTFILE, extra: ["--stop-timeout", "10"] });
       const worker = e2e.worker(["--master-port", String(m.masterPort)]);
       const pid = worker.child.pid as number;
-      await waitFor(
-        async () => ((await m.stats()).workers?.[0]?.state === "ready" ? true : undefined),
-        30_000,
-        "the worker to be ready",
-        500,
-      );
+      await m.readyWorkers("the worker to be ready");
       expect((await m.swarm({ user_count: USERS, spawn_rate: 100, host: server.url })).success).toBe(true);
 
       const started = Date.now();
@@ -114,15 +109,7 @@ describe(`a ${SOAK_SECONDS}s soak with ${USERS} users`, () => {
       const stopped = await m.stop();
       expect(stopped.success).toBe(true);
       // Users finish the task in flight (stop timeout 10 s), the worker flushes its stats, then says it stopped.
-      const final = await waitFor(
-        async () => {
-          const s = await m.stats();
-          return s.state === "stopped" && s.workers?.[0]?.state === "ready" ? s : undefined;
-        },
-        30_000,
-        "the master to stop and the worker to be ready again",
-        500,
-      );
+      const final = await m.readyWorkers("the master to stop and the worker to be ready again", { stopped: true });
       const aggregated = final.stats.find((r: { name: string }) => r.name === "Aggregated");
       const rows = new Map<string, { num_requests: number; num_failures: number }>(final.stats.map((r: { name: string }) => [r.name, r]));
       const landings = server.counts.get("/landing") ?? 0;

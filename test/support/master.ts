@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Proc, VENV_BIN, freePort, startProc, tempDir } from "./procs.ts";
-import { waitFor, within } from "./wait.ts";
+import { NotYet, waitFor, within } from "./wait.ts";
 
 export interface HeadlessRun {
   master: Proc;
@@ -129,6 +129,9 @@ export interface UiMaster {
   swarm(form: Record<string, string | number>): Promise<any>;
   // biome-ignore lint/suspicious/noExplicitAny: JSON from Locust's web UI
   stop(): Promise<any>;
+  /** Waits until the master lists `count` ready workers (and, with `stopped`, its own state is "stopped"); returns the stats read then. */
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from Locust's web UI
+  readyWorkers(what: string, opts?: { count?: number; stopped?: boolean; ms?: number }): Promise<any>;
 }
 
 /** A master with its web UI (no --headless), driven through Locust's HTTP API. */
@@ -182,6 +185,20 @@ export async function startUiMaster(opts: {
       const res = await fetch(`${url}/stop`, { method: "POST" });
       return (res.status === 405 || res.status === 500 ? await fetch(`${url}/stop`) : res).json();
     },
+    readyWorkers: (what, { count = 1, stopped = false, ms = 30_000 } = {}) =>
+      waitFor(
+        async () => {
+          const s = await ui.stats();
+          const workers: { id: string; state: string }[] = s.workers ?? [];
+          const ready = workers.filter((w) => w.state === "ready").length;
+          return ready === count && (!stopped || s.state === "stopped")
+            ? s
+            : new NotYet(`master ${s.state}, workers ${JSON.stringify(workers.map((w) => [w.id, w.state]))}`);
+        },
+        ms,
+        what,
+        500,
+      ),
   };
   await waitFor(
     async () =>
