@@ -13,12 +13,14 @@ import type { Dispatcher } from "./dispatch.ts";
 import { abortError, HttpError } from "./errors.ts";
 import { HeadCache, isPlain } from "./head-cache.ts";
 import { settingsOf, type HttpClientOptions, type RequestOptions } from "./options.ts";
-import { DECODING, RAW } from "./pipeline.ts";
+import { DECODING, RAW, TRACED_DECODING, TRACED_RAW } from "./pipeline.ts";
 import { Pools } from "./pools.ts";
 import type { Prepared } from "./request.ts";
 import type { HttpResponse } from "./response.ts";
+import { TracedCall } from "./traced-call.ts";
 import { TracedSource } from "./traced-hop.ts";
-import { NO_TRACING, type Traceparent, type TracingSlot } from "./tracing.ts";
+import { traceparentText } from "./traceparent.ts";
+import { NO_TRACING, type CallTracer, type TracingSlot } from "./tracing.ts";
 
 export type { HttpClientOptions, RequestOptions } from "./options.ts";
 
@@ -63,6 +65,7 @@ export class HttpClient implements CallSource {
   private readonly signal: AbortSignal | undefined;
   private readonly heads: HeadCache;
   private readonly pipeline: Dispatcher;
+  private readonly tracedPipeline: Dispatcher;
   private readonly tracing: TracingSlot;
   // The last plain call's first request (a load loop passes the same strings): fields of the
   // client it touches anyway, where at 1,000 users another object would be another memory load.
@@ -85,6 +88,7 @@ export class HttpClient implements CallSource {
     );
     this.state = new ClientState({ ...settings, recorder: options.recorder, signal: this.signal, jar: this.cookies, pools });
     this.pipeline = settings.decompress ? DECODING : RAW;
+    this.tracedPipeline = settings.decompress ? TRACED_DECODING : TRACED_RAW;
     this.tracing = options.tracing ?? NO_TRACING;
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
@@ -146,30 +150,12 @@ export class HttpClient implements CallSource {
   // steps carry it on at once. An async layer or a promise per hop would cost on every call (bench/NOTES.md).
   private send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
     const tracer = this.tracing.tracer; // telemetry off: this read and the branch are all it costs (tracing.ts)
-    return tracer === undefined ? this.dispatch(method, url, options, this) : tracer.trace(method, url, options, this.traced);
+    return tracer === undefined || !tracer.sample()
+      ? this.dispatch(method, url, options)
+      : this.dispatchTraced(method, url, options, tracer);
   }
 
-  // The tracer's send: a sampled plain call takes its cached bytes with the traceparent written
-  // in (traced-hop.ts); a call with headers of its own gets one more header (its own traceparent wins).
-  private readonly traced = (
-    method: string,
-    url: string,
-    options: RequestOptions,
-    traceparent: Traceparent | undefined,
-  ): Promise<HttpResponse> => {
-    if (traceparent === undefined) return this.dispatch(method, url, options, this);
-    if (!isPlain(options)) {
-      const headers = { traceparent: traceparent.text(), ...options.headers };
-      return this.dispatch(method, url, { ...options, headers }, this);
-    }
-    if (this.tracedSource === undefined) this.tracedSource = new TracedSource(this);
-    const source = this.tracedSource;
-    source.traceparent = traceparent;
-    return this.dispatch(method, url, options, source);
-  };
-
-  /** `source` gives the call its first request: this client, or its TracedSource for a sampled call. */
-  private dispatch(method: string, url: string, options: RequestOptions, source: CallSource): Promise<HttpResponse> {
+  private dispatch(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
     const state = this.state;
     try {
       state.settle();
@@ -185,8 +171,46 @@ export class HttpClient implements CallSource {
     NEXT.options = options;
     NEXT.task = this.user?.task ?? undefined;
     try {
-      this.pipeline.dispatch(new Call(source, NEXT));
+      this.pipeline.dispatch(new Call(this, NEXT));
     } catch (error) {
+      reject(error);
+    }
+    return promise;
+  }
+
+  // dispatch() for a sampled call (the tracer holds its ids): a plain call takes its cached bytes
+  // with the traceparent written in (traced-hop.ts); a call with headers of its own gets one more
+  // header (its own traceparent wins). The traced pipeline ends the span (traced-finish.ts); a
+  // call that fails before it gets there ends it here.
+  private dispatchTraced(method: string, url: string, options: RequestOptions, tracer: CallTracer): Promise<HttpResponse> {
+    const state = this.state;
+    try {
+      state.settle();
+      if (state.closed || state.stopped) state.stillRunning(`${method} ${maskCredentials(url)}`);
+    } catch (error) {
+      failedBeforeCall(tracer, method, options, error);
+      return Promise.reject(error);
+    }
+    const promise = new Promise<HttpResponse>(takeSettlers);
+    const reject = NEXT.reject;
+    let call: TracedCall | undefined;
+    try {
+      let source: CallSource = this;
+      let sent = options;
+      if (isPlain(options)) {
+        this.tracedSource ??= new TracedSource(this);
+        this.tracedSource.ids = tracer;
+        source = this.tracedSource;
+      } else sent = { ...options, headers: { traceparent: traceparentText(tracer), ...options.headers } };
+      NEXT.method = method;
+      NEXT.url = url;
+      NEXT.options = sent;
+      NEXT.task = this.user?.task ?? undefined;
+      call = new TracedCall(source, NEXT, tracer);
+      this.tracedPipeline.dispatch(call);
+    } catch (error) {
+      if (call === undefined) failedBeforeCall(tracer, method, options, error);
+      else call.failSpan(error);
       reject(error);
     }
     return promise;
@@ -208,4 +232,10 @@ export class HttpClient implements CallSource {
     this.state.stopped = true;
     this.interrupt(this.signal?.reason);
   };
+}
+
+// A sampled call that failed before it was made (a stopped user, a malformed URL): its span still ends, as an error.
+function failedBeforeCall(tracer: CallTracer, method: string, options: RequestOptions, reason: unknown): void {
+  const { t0, t1, t2, t3, s0, s1 } = tracer;
+  tracer.failed({ t0, t1, t2, t3, s0, s1, method, options, started: performance.now() }, reason);
 }

@@ -21,8 +21,8 @@ export class Finish implements Handler {
   }
 }
 
-// A response the parser made is an HttpResponse already (parser.ts, h2/messages.ts): finished in place.
-function record(call: Call, response: HttpResponse): HttpResponse {
+/** The call's answer, recorded (or left to the task). A response the parser made is an HttpResponse already (parser.ts, h2/messages.ts): finished in place. */
+export function record(call: Call, response: HttpResponse): HttpResponse {
   const client = call.client;
   const elapsed = client.clock.now() - call.start;
   response.finish(call, elapsed);

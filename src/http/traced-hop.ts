@@ -8,16 +8,15 @@ import type { ClientState } from "./client-state.ts";
 import type { Clock } from "../clock.ts";
 import type { RequestOptions } from "./options.ts";
 import type { Prepared } from "./request.ts";
-import type { Traceparent } from "./tracing.ts";
+import { TRACEPARENT_LENGTH, writeTraceparent } from "./traceparent.ts";
+import type { SpanIds } from "./tracing.ts";
 
 const NAME = "traceparent: ";
-/** "00-" + 32 hex digits + "-" + 16 + "-01". */
-const LENGTH = 55;
-const LINE = NAME.length + LENGTH + 2;
+const LINE = NAME.length + TRACEPARENT_LENGTH + 2;
 
-/** The client's CallSource for its next sampled plain call: its first hop carries `traceparent`. */
+/** The client's CallSource for its sampled plain calls: the first hop carries the ids `ids` holds when the call starts. */
 export class TracedSource implements CallSource {
-  traceparent: Traceparent | undefined;
+  ids: SpanIds | undefined;
   readonly state: ClientState;
   readonly clock: Clock;
   readonly timeoutMs: number;
@@ -34,7 +33,6 @@ export class TracedSource implements CallSource {
 
   firstHop(method: string, url: string, options: RequestOptions): Prepared {
     const plain = this.client.firstHop(method, url, options);
-    const traceparent = this.traceparent as Traceparent;
     if (plain !== this.from) {
       this.from = plain;
       this.at = plain.headLength - 2 + NAME.length; // the line goes before the empty line
@@ -43,27 +41,15 @@ export class TracedSource implements CallSource {
     // A copy per call: a request the kernel did not take at once stays queued by reference.
     const wire = Buffer.allocUnsafe(this.template.byteLength);
     wire.set(this.template);
-    traceparent.writeTo(wire, this.at);
-    return {
-      ...plain,
-      wire,
-      headLength: plain.headLength + LINE,
-      // A redirect's request sends it too; the text is made only then.
-      headers: {
-        ...plain.headers,
-        get traceparent() {
-          return traceparent.text();
-        },
-      },
-      cookieWire: undefined,
-      h2Headers: undefined,
-    };
+    writeTraceparent(wire, this.at, this.ids as SpanIds);
+    // A redirect's next hop gets the header from the call (traced-call.ts).
+    return { ...plain, wire, headLength: plain.headLength + LINE, cookieWire: undefined, h2Headers: undefined };
   }
 }
 
 function withLine(prepared: Prepared): Uint8Array {
   const at = prepared.headLength - 2;
-  const line = Buffer.from(`${NAME}${"0".repeat(LENGTH)}\r\n`, "latin1");
+  const line = Buffer.from(`${NAME}${"0".repeat(TRACEPARENT_LENGTH)}\r\n`, "latin1");
   const wire = Buffer.allocUnsafe(prepared.wire.byteLength + line.byteLength);
   wire.set(prepared.wire.subarray(0, at));
   wire.set(line, at);

@@ -1,14 +1,67 @@
 // The OTLP exporters, one per signal, over the protocol settings.ts chose: http/protobuf (the
 // SDK's default) or http/json. Each reads its endpoint, headers, timeout and compression from
-// OTEL_EXPORTER_OTLP_* itself. Loaded only with sdk.ts, when telemetry starts.
+// OTEL_EXPORTER_OTLP_* itself. Spans go through the SDK's OTLP/HTTP transport (its export
+// delegate: endpoint, headers, timeout, compression and retries as the SDK's trace exporters)
+// with our encoder for http/protobuf (otlp-spans.ts) and the SDK's JSON serializer for
+// http/json (a rare choice: it keeps the SDK's path, from ReadableSpans). Loaded only with
+// sdk.ts, when telemetry starts.
+import type { InstrumentationScope } from "@opentelemetry/core";
+import { ExportResultCode } from "@opentelemetry/core";
 import { OTLPLogExporter as LogsJson } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPLogExporter as LogsProto } from "@opentelemetry/exporter-logs-otlp-proto";
 import { OTLPMetricExporter as MetricsJson } from "@opentelemetry/exporter-metrics-otlp-http";
 import { OTLPMetricExporter as MetricsProto } from "@opentelemetry/exporter-metrics-otlp-proto";
-import { OTLPTraceExporter as TracesJson } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as TracesProto } from "@opentelemetry/exporter-trace-otlp-proto";
+import type { IOtlpExportDelegate } from "@opentelemetry/otlp-exporter-base";
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from "@opentelemetry/otlp-exporter-base/node-http";
+import { JsonTraceSerializer, ProtobufTraceSerializer, TraceExporterMetricsHelper } from "@opentelemetry/otlp-transformer";
+import type { Resource } from "@opentelemetry/resources";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { OtlpSpanEncoder } from "./otlp-spans.ts";
+import { readableSpans } from "./readable-spans.ts";
+import type { SpanBatchExport } from "./span-batches.ts";
+import type { SpanQueue } from "./span-queue.ts";
 import type { OtlpProtocol } from "./settings.ts";
 
-export const traceExporter = (protocol: OtlpProtocol) => (protocol === "http/json" ? new TracesJson() : new TracesProto());
 export const metricExporter = (protocol: OtlpProtocol) => (protocol === "http/json" ? new MetricsJson() : new MetricsProto());
 export const logExporter = (protocol: OtlpProtocol) => (protocol === "http/json" ? new LogsJson() : new LogsProto());
+
+/** As the SDK's OTLPTraceExporter names itself in its own metrics. */
+const COMPONENT = "otlp_http_span_exporter";
+
+interface EncodedSpans {
+  readonly bytes: Uint8Array;
+  readonly count: number;
+}
+
+/** The spans' exporter over `protocol`, to OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT/v1/traces. */
+export function spanExporter(protocol: OtlpProtocol, resource: Resource, scope: InstrumentationScope): SpanBatchExport {
+  const wallOffset = () => Date.now() - performance.now();
+  if (protocol === "http/json") {
+    const options = convertLegacyHttpOptions({}, "TRACES", "v1/traces", { "Content-Type": "application/json" });
+    const delegate = createOtlpHttpExportDelegate(options, JsonTraceSerializer, COMPONENT, TraceExporterMetricsHelper, undefined);
+    return batchExport(delegate, (queue, count) => readableSpans(queue, count, wallOffset(), resource, scope));
+  }
+  const encoder = new OtlpSpanEncoder(resource, scope);
+  const options = convertLegacyHttpOptions({}, "TRACES", "v1/traces", { "Content-Type": "application/x-protobuf" });
+  const serializer = {
+    serializeRequest: (spans: EncodedSpans) => spans.bytes,
+    deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
+  };
+  const counted = { name: "span" as const, countItems: (spans: EncodedSpans) => spans.count };
+  const delegate = createOtlpHttpExportDelegate(options, serializer, COMPONENT, counted, undefined);
+  return batchExport(delegate, (queue, count) => ({ bytes: encoder.encode(queue, count, wallOffset()), count }));
+}
+
+function batchExport<T extends EncodedSpans | ReadableSpan[]>(
+  delegate: IOtlpExportDelegate<T>,
+  take: (queue: SpanQueue, count: number) => T,
+): SpanBatchExport {
+  return {
+    send(queue, count, done) {
+      delegate.export(take(queue, count), (result) =>
+        done(result.code === ExportResultCode.SUCCESS ? undefined : (result.error ?? new Error("failed"))),
+      );
+    },
+    shutdown: () => delegate.shutdown(),
+  };
+}

@@ -1,7 +1,8 @@
 // The OpenTelemetry SDK, set up as Locust 2.47 sets up Python's (locust/opentelemetry.py): one
 // resource (service.name "locust" unless OTEL_SERVICE_NAME, service.version, host.name, filename,
-// profile, then OTEL_RESOURCE_ATTRIBUTES), a batch span processor fed with our HTTP spans
-// (http-spans.ts: no SDK Tracer, whose per-call span cost most of a traced request), a meter
+// profile, then OTEL_RESOURCE_ATTRIBUTES), our HTTP spans batched as the SDK's batch span
+// processor batches (http-spans.ts, span-batches.ts: no SDK Tracer nor span object, whose
+// per-call cost was most of a traced request), a meter
 // provider with a periodic reader and the locust.client.duration histogram (and, where this
 // process runs the users' count, the locust.users.count gauge), a logger provider with a batch
 // processor. Only telemetry.ts reaches this file, by a dynamic import: a worker without --otel
@@ -11,12 +12,12 @@ import { DiagLogLevel, SeverityNumber, ValueType, diag } from "@opentelemetry/ap
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
-import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import type { CallTracer } from "../http/tracing.ts";
 import type { Logger } from "../log.ts";
 import type { RequestListener } from "../stats/index.ts";
-import { logExporter, metricExporter, traceExporter } from "./exporters.ts";
+import { logExporter, metricExporter, spanExporter } from "./exporters.ts";
 import { spanTracer } from "./http-spans.ts";
+import { SpanBatches } from "./span-batches.ts";
 import { durationHistogram } from "./duration-histogram.ts";
 import { requestDurations } from "./request-metrics.ts";
 import type { OtelSettings } from "./settings.ts";
@@ -61,12 +62,12 @@ export function startSdk({ settings, version, filename, profile, log }: SdkInit)
   const shutdowns: (() => Promise<void>)[] = [];
   let tracer: CallTracer | undefined;
   if (settings.traces) {
-    // No SDK Tracer: spanTracer samples and records each call's span itself (http-spans.ts) and
-    // hands the ended spans to the batch processor, as the SDK's tracer would.
-    const processor = new BatchSpanProcessor({ exporter: traceExporter(settings.traces) });
+    // No SDK Tracer nor span processor: spanTracer samples each call and its span ends in our
+    // queue (http-spans.ts), batched as the SDK's BatchSpanProcessor batches (span-batches.ts).
     const scope = { name: "loadworker", version, schemaUrl: undefined };
-    tracer = spanTracer({ processor, resource, scope, sampler: settings.sampler, ratio: settings.ratio });
-    shutdowns.push(() => processor.shutdown());
+    const batches = new SpanBatches(settings.spanBatches, spanExporter(settings.traces, resource, scope), log);
+    tracer = spanTracer({ queue: batches.queue, sampler: settings.sampler, ratio: settings.ratio });
+    shutdowns.push(() => batches.shutdown());
   }
   let durations: RequestListener | undefined;
   let observeUsers: Sdk["observeUsers"] = () => {};

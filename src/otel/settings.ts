@@ -34,8 +34,18 @@ export interface OtelSettings {
   /** OTEL_METRIC_EXPORT_INTERVAL / _TIMEOUT in ms (the spec's 60000 / 30000). */
   readonly metricIntervalMs: number;
   readonly metricTimeoutMs: number;
+  /** The batch span processor's OTEL_BSP_MAX_QUEUE_SIZE, _MAX_EXPORT_BATCH_SIZE, _SCHEDULE_DELAY, _EXPORT_TIMEOUT (2048, 512, 5000, 30000). */
+  readonly spanBatches: SpanBatchSettings;
   /** What was set but cannot be honoured (a gRPC protocol, an unknown exporter): say it, export the rest. */
   readonly warnings: readonly string[];
+}
+
+/** The batch span processor's bounds (span-batches.ts). */
+export interface SpanBatchSettings {
+  readonly queueSize: number;
+  readonly batchSize: number;
+  readonly delayMs: number;
+  readonly timeoutMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -69,6 +79,12 @@ export function otelSettings(env: Env): OtelSettings | undefined {
     serviceName: env.OTEL_SERVICE_NAME?.trim() || "locust",
     metricIntervalMs: millis(env, "OTEL_METRIC_EXPORT_INTERVAL", 60_000, warnings),
     metricTimeoutMs: millis(env, "OTEL_METRIC_EXPORT_TIMEOUT", 30_000, warnings),
+    spanBatches: {
+      queueSize: positive(env, "OTEL_BSP_MAX_QUEUE_SIZE", 2048, "spans", warnings),
+      batchSize: positive(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512, "spans", warnings),
+      delayMs: millis(env, "OTEL_BSP_SCHEDULE_DELAY", 5000, warnings),
+      timeoutMs: millis(env, "OTEL_BSP_EXPORT_TIMEOUT", 30_000, warnings),
+    },
     warnings,
   };
 }
@@ -108,10 +124,14 @@ function samplerOf(env: Env, warnings: string[]): { sampler: SamplerName; ratio:
 }
 
 function millis(env: Env, variable: string, fallback: number, warnings: string[]): number {
+  return positive(env, variable, fallback, "milliseconds", warnings);
+}
+
+function positive(env: Env, variable: string, fallback: number, unit: string, warnings: string[]): number {
   const raw = env[variable]?.trim();
   if (raw === undefined || raw === "") return fallback;
-  const ms = Number(raw);
-  if (Number.isInteger(ms) && ms > 0) return ms;
-  warnings.push(`${variable}=${raw} is not a positive whole number of milliseconds; ${fallback} used`);
+  const value = Number(raw);
+  if (Number.isInteger(value) && value > 0) return value;
+  warnings.push(`${variable}=${raw} is not a positive whole number of ${unit}; ${fallback} used`);
   return fallback;
 }

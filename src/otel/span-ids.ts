@@ -62,9 +62,3 @@ export function ratioBound(ratio: number): number {
   const r = Number.isNaN(ratio) ? 0 : Math.min(1, Math.max(0, ratio));
   return r === 1 ? 4294967296 : Math.floor(r * 4294967295);
 }
-
-/** hex8 written as latin1 bytes at `offset`: a traceparent goes into the request without a string. */
-export function writeHex8(bytes: Uint8Array, offset: number, word: number): void {
-  const c = CODES;
-  for (let shift = 28, i = offset; shift >= 0; shift -= 4, i++) bytes[i] = c[(word >>> shift) & 15] as number;
-}

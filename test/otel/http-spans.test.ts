@@ -5,12 +5,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { emptyResource } from "@opentelemetry/resources";
-import { type ReadableSpan, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
+import { TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
 import { HttpClient } from "../../src/http/client.ts";
 import type { TracingSlot } from "../../src/http/tracing.ts";
 import { spanTracer } from "../../src/otel/http-spans.ts";
+import { readableSpans } from "../../src/otel/readable-spans.ts";
 import type { SamplerName } from "../../src/otel/settings.ts";
 import { IdSource, hex8 } from "../../src/otel/span-ids.ts";
+import { SpanQueue } from "../../src/otel/span-queue.ts";
 import { RecordingRecorder, rawServer, type TestServer } from "../http/helpers.ts";
 
 let server: TestServer;
@@ -30,18 +32,17 @@ afterAll(() => server.close());
 
 const scope = { name: "loadworker", version: "test", schemaUrl: undefined };
 function traced(sampler: SamplerName, ratio = 1, seed?: Uint32Array) {
-  const spans: ReadableSpan[] = [];
-  const tracer = spanTracer({
-    processor: { onEnd: (span) => spans.push(span) },
-    resource: emptyResource(),
-    scope,
-    sampler,
-    ratio,
-    ids: seed === undefined ? undefined : new IdSource(seed),
-  });
+  const queue = new SpanQueue(
+    1024,
+    () => {},
+    () => {},
+  );
+  const tracer = spanTracer({ queue, sampler, ratio, ids: seed === undefined ? undefined : new IdSource(seed) });
   const tracing: TracingSlot = { tracer };
   const http = new HttpClient({ baseUrl: server.url, recorder: new RecordingRecorder(), tracing });
-  return { http, spans, tracing };
+  // The queued spans as the exporters read them.
+  const ended = () => readableSpans(queue, queue.size, Date.now() - performance.now(), emptyResource(), scope);
+  return { http, ended, tracing };
 }
 const traceparentOf = (head: string) => /\r\ntraceparent: (\S+)/.exec(head)?.[1];
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
@@ -49,13 +50,14 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 describe("HTTP spans", () => {
   test("a sampled call carries its span's traceparent before the empty line; the cached request is left as it was", async () => {
     heads.length = 0;
-    const { http, spans, tracing } = traced("parentbased_always_on");
+    const { http, ended, tracing } = traced("parentbased_always_on");
     await http.get("/items?x=1");
     await http.get("/items?x=1", { name: "items" });
     await http.get("/missing");
     tracing.tracer = undefined; // telemetry gone: the same cached request goes out without it
     await http.get("/items?x=1");
     http.close();
+    const spans = ended();
     expect(heads.map(traceparentOf).map((t) => t !== undefined)).toEqual([true, true, true, false]);
     const [first, second] = heads.map(traceparentOf);
     expect(first).toMatch(TRACEPARENT);
@@ -87,9 +89,10 @@ describe("HTTP spans", () => {
 
   test("a redirect's request carries the same traceparent; the span is named and ends with the final URL", async () => {
     heads.length = 0;
-    const { http, spans } = traced("always_on");
+    const { http, ended } = traced("always_on");
     await http.get("/moved");
     http.close();
+    const spans = ended();
     expect(heads.map((h) => h.split("\r\n")[0])).toEqual(["GET /moved HTTP/1.1", "GET /items HTTP/1.1"]);
     const [first, second] = heads.map(traceparentOf);
     expect(first).toMatch(TRACEPARENT);
@@ -99,10 +102,11 @@ describe("HTTP spans", () => {
 
   test("a call with headers of its own gets the traceparent among them, and its own traceparent wins", async () => {
     heads.length = 0;
-    const { http, spans } = traced("always_on");
+    const { http, ended } = traced("always_on");
     await http.get("/a", { headers: { "X-Test": "1" } });
     await http.post("/b", { body: "x", headers: { traceparent: "00-0123456789abcdef0123456789abcdef-0123456789abcdef-01" } });
     http.close();
+    const spans = ended();
     expect(heads[0]).toContain("\r\nX-Test: 1");
     expect(traceparentOf(heads[0] as string)).toBe(`00-${spans[0]?.spanContext().traceId}-${spans[0]?.spanContext().spanId}-01`);
     expect(traceparentOf(heads[1] as string)).toBe("00-0123456789abcdef0123456789abcdef-0123456789abcdef-01");

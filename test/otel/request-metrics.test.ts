@@ -2,7 +2,7 @@
 // distinct names, then one overflow name), "error.type" as the exception's class name.
 import { describe, expect, test } from "bun:test";
 import { HttpError } from "../../src/http/errors.ts";
-import { urlParts } from "../../src/otel/http-spans.ts";
+import { urlParts } from "../../src/otel/span-queue.ts";
 import { MAX_REQUEST_NAMES, TOO_MANY_NAMES, errorType, requestDurations } from "../../src/otel/request-metrics.ts";
 
 function recorded() {

@@ -14,8 +14,20 @@ describe("otelSettings", () => {
       serviceName: "locust",
       metricIntervalMs: 60_000,
       metricTimeoutMs: 30_000,
+      spanBatches: { queueSize: 2048, batchSize: 512, delayMs: 5000, timeoutMs: 30_000 },
       warnings: [],
     });
+  });
+
+  test("the batch span processor's OTEL_BSP_* variables bound the span queue; a bad one is a warning", () => {
+    const s = otelSettings({
+      OTEL_BSP_MAX_QUEUE_SIZE: "100",
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "10",
+      OTEL_BSP_SCHEDULE_DELAY: "250",
+      OTEL_BSP_EXPORT_TIMEOUT: "-1",
+    });
+    expect(s?.spanBatches).toEqual({ queueSize: 100, batchSize: 10, delayMs: 250, timeoutMs: 30_000 });
+    expect(s?.warnings).toEqual(["OTEL_BSP_EXPORT_TIMEOUT=-1 is not a positive whole number of milliseconds; 30000 used"]);
   });
 
   test("every exporter 'none' turns it off (Locust: opentelemetry not enabled)", () => {

@@ -1,0 +1,130 @@
+// The span queue's export path: the protobuf encoder writes, for the spans of real calls (a 200,
+// a named call, a 404, a network failure, a malformed call), the same bytes as the SDK's
+// ProtobufTraceSerializer for the same spans as ReadableSpans; the queue is bounded as the SDK's
+// batch processor is (spans past it dropped, counted, one warning); the batches go out as the
+// SDK schedules them, and everything left at shutdown.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
+import { HttpClient } from "../../src/http/client.ts";
+import type { TracedCallView } from "../../src/http/tracing.ts";
+import { spanTracer } from "../../src/otel/http-spans.ts";
+import { OtlpSpanEncoder } from "../../src/otel/otlp-spans.ts";
+import { readableSpans } from "../../src/otel/readable-spans.ts";
+import { SpanBatches } from "../../src/otel/span-batches.ts";
+import type { SpanBatchExport } from "../../src/otel/span-batches.ts";
+import { SpanQueue } from "../../src/otel/span-queue.ts";
+import { RecordingRecorder, rawServer, type TestServer } from "../http/helpers.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await rawServer((socket, head) => {
+    socket.write(
+      head.startsWith("GET /missing")
+        ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+        : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+  });
+});
+afterAll(() => server.close());
+
+const scope = { name: "loadworker", version: "1.2.3", schemaUrl: undefined };
+const resource = defaultResource().merge(
+  resourceFromAttributes({ "service.name": "locust", "host.name": "h", port: 8089, ratio: 0.5, on: true, tags: ["a", "b"], ü: "ö" }),
+);
+
+describe("the OTLP span encoder", () => {
+  test("writes the bytes the SDK's ProtobufTraceSerializer writes for the same spans", async () => {
+    const queue = new SpanQueue(
+      64,
+      () => {},
+      () => {},
+    );
+    const http = new HttpClient({
+      baseUrl: server.url,
+      recorder: new RecordingRecorder(),
+      tracing: { tracer: spanTracer({ queue, sampler: "always_on", ratio: 1 }) },
+    });
+    await http.get("/items?x=1");
+    await http.get("/items/7", { name: "/items/[id]" });
+    await http.get("/missing");
+    await http.get("/é?q=ü");
+    await http.get("http://127.0.0.1:1/refused");
+    await http.get("ftp://nowhere/").catch(() => {});
+    http.close();
+    expect(queue.size).toBe(6);
+    const offset = Date.now() - performance.now();
+    const ours = new OtlpSpanEncoder(resource, scope).encode(queue, queue.size, offset);
+    const spans = readableSpans(queue, queue.size, offset, resource, scope);
+    expect(spans.map((s) => [s.name, s.attributes["error.type"], s.status.code])).toEqual([
+      ["GET /items", undefined, 0],
+      ["GET /items/[id]", undefined, 0],
+      ["GET /missing", "404", 2],
+      ["GET /%C3%A9", undefined, 0],
+      ["GET /refused", "ECONNREFUSED", 2],
+      ["GET", undefined, 2],
+    ]);
+    expect(Buffer.from(ours).toString("hex")).toBe(
+      Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array).toString("hex"),
+    );
+  });
+});
+
+const call = (n: number): TracedCallView => ({
+  t0: n,
+  t1: 0,
+  t2: 0,
+  t3: 1,
+  s0: 0,
+  s1: n,
+  method: "GET",
+  options: {},
+  started: performance.now(),
+});
+
+describe("SpanBatches", () => {
+  test("a full batch goes at once, one export at a time; spans past the queue are dropped with one warning; shutdown sends the rest", async () => {
+    const sent: number[] = [];
+    const pending: (() => void)[] = [];
+    const exporter: SpanBatchExport = {
+      send(_queue, count, done) {
+        sent.push(count);
+        pending.push(() => done());
+      },
+      shutdown: async () => {},
+    };
+    const warnings: string[] = [];
+    const log = { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} };
+    const batches = new SpanBatches({ queueSize: 4, batchSize: 2, delayMs: 60_000, timeoutMs: 60_000 }, exporter, log);
+    const queue = batches.queue;
+    for (let i = 1; i <= 10; i++) queue.responded(call(i), 200, `${server.url}/`, undefined);
+    // 2 went out at once; 4 wait while that export is in flight; 4 were dropped.
+    expect(sent).toEqual([2]);
+    expect([queue.size, queue.dropped, queue.ended]).toEqual([4, 4, 10]);
+    expect(warnings.length).toBe(1);
+    expect(warnings[0]).toContain("OTEL_TRACES_SAMPLER=traceidratio");
+    (pending.shift() as () => void)();
+    await Bun.sleep(0);
+    expect(sent).toEqual([2, 2]);
+    const stopped = batches.shutdown();
+    (pending.shift() as () => void)();
+    await Bun.sleep(0);
+    (pending.shift() as () => void)();
+    await stopped;
+    expect(sent).toEqual([2, 2, 2]);
+    expect(queue.size).toBe(0);
+    expect(warnings.at(-1)).toBe("OpenTelemetry: 4 of 10 spans were dropped (the export queue was full)");
+  });
+
+  test("fewer spans than a batch go after the schedule delay", async () => {
+    const sent: number[] = [];
+    const exporter: SpanBatchExport = { send: (_q, count, done) => void (sent.push(count), done()), shutdown: async () => {} };
+    const log = { debug() {}, info() {}, warn() {}, error() {} };
+    const batches = new SpanBatches({ queueSize: 8, batchSize: 4, delayMs: 20, timeoutMs: 1000 }, exporter, log);
+    batches.queue.responded(call(1), 200, `${server.url}/`, undefined);
+    expect(sent).toEqual([]);
+    await Bun.sleep(60);
+    expect(sent).toEqual([1]);
+    await batches.shutdown();
+  });
+});
