@@ -207,6 +207,7 @@ export class HttpClient implements CallSource {
       NEXT.options = sent;
       NEXT.task = this.user?.task ?? undefined;
       call = new TracedCall(source, NEXT, tracer);
+      if (source === this.tracedSource && this.tracedSource.lent) call.lender = this.tracedSource;
       this.tracedPipeline.dispatch(call);
     } catch (error) {
       if (call === undefined) failedBeforeCall(tracer, method, options, error);

@@ -3,6 +3,7 @@
 import { Call, type CallInit, type CallSource } from "./call.ts";
 import { systemClock } from "../clock.ts";
 import { prepare, type Prepared } from "./request.ts";
+import type { TracedSource } from "./traced-hop.ts";
 import { traceparentText } from "./traceparent.ts";
 import type { CallTracer, TracedCallView } from "./tracing.ts";
 
@@ -15,6 +16,8 @@ export class TracedCall extends Call implements TracedCallView {
   readonly s1: number;
   readonly started: number;
   readonly tracer: CallTracer;
+  /** Whose request bytes this call was lent (traced-hop.ts): given back when it ends. */
+  lender: TracedSource | undefined = undefined;
   private spanEnded = false;
 
   /** The ids are the tracer's last sampled ones (the client calls sample() just before). */
@@ -35,11 +38,13 @@ export class TracedCall extends Call implements TracedCallView {
   endSpan(response: { readonly status: number; readonly url: string; readonly error: { readonly code: string } | undefined }): void {
     if (this.spanEnded) return;
     this.spanEnded = true;
+    this.lender?.giveBack();
     this.tracer.ended(this, response);
   }
   failSpan(reason: unknown): void {
     if (this.spanEnded) return;
     this.spanEnded = true;
+    this.lender?.giveBack();
     this.tracer.failed(this, reason);
   }
 

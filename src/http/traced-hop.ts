@@ -1,7 +1,11 @@
 // A sampled call's first request (the tracer's traceparent, http/tracing.ts) when the call is
-// plain (no headers or body of its own): a copy of the cached request bytes with the traceparent
-// written at a fixed offset. Putting the header into the call's options instead made the client
-// serialize the whole head again on every sampled call (a URL parse, header checks, an encode).
+// plain (no headers or body of its own): the client's cached request bytes with a traceparent
+// line, written at a fixed offset. Putting the header into the call's options instead made the
+// client serialize the whole head again on every sampled call (a URL parse, header checks, an
+// encode). The bytes are the client's own copy, lent to one call at a time and written anew for
+// the next: a request the kernel did not take at once stays queued by reference (platform.ts)
+// until the call ends, so a call made while another is in flight (Promise.all on one client)
+// gets a copy of its own.
 import { Buffer } from "node:buffer";
 import type { CallSource } from "./call.ts";
 import type { ClientState } from "./client-state.ts";
@@ -17,13 +21,16 @@ const LINE = NAME.length + TRACEPARENT_LENGTH + 2;
 /** The client's CallSource for its sampled plain calls: the first hop carries the ids `ids` holds when the call starts. */
 export class TracedSource implements CallSource {
   ids: SpanIds | undefined;
+  /** The last firstHop() lent this source's request: its call gives it back when it ends (lend()). */
+  lent = false;
   readonly state: ClientState;
   readonly clock: Clock;
   readonly timeoutMs: number;
-  // The request traced last and its bytes with the header's line in place: a load loop asks one URL.
+  // The request traced last, and the same request with the header's line in place: a load loop asks one URL.
   private from: Prepared | undefined;
-  private template: Uint8Array = new Uint8Array(0);
+  private traced: Prepared | undefined;
   private at = 0;
+  private busy = false;
 
   constructor(private readonly client: CallSource) {
     this.state = client.state;
@@ -33,16 +40,35 @@ export class TracedSource implements CallSource {
 
   firstHop(method: string, url: string, options: RequestOptions): Prepared {
     const plain = this.client.firstHop(method, url, options);
+    const ids = this.ids as SpanIds;
     if (plain !== this.from) {
+      if (this.busy) return this.copy(plain, ids); // the lent request is another URL's: keep it
       this.from = plain;
       this.at = plain.headLength - 2 + NAME.length; // the line goes before the empty line
-      this.template = withLine(plain);
+      this.traced = { ...plain, wire: withLine(plain), headLength: plain.headLength + LINE, cookieWire: undefined, h2Headers: undefined };
     }
-    // A copy per call: a request the kernel did not take at once stays queued by reference.
-    const wire = Buffer.allocUnsafe(this.template.byteLength);
-    wire.set(this.template);
-    writeTraceparent(wire, this.at, this.ids as SpanIds);
-    // A redirect's next hop gets the header from the call (traced-call.ts).
+    if (this.busy) return this.copy(plain, ids);
+    const traced = this.traced as Prepared;
+    writeTraceparent(traced.wire, this.at, ids);
+    // What was made from the bytes before holds the last call's traceparent.
+    traced.cookieWire = undefined;
+    traced.h2Headers = undefined;
+    this.busy = true;
+    this.lent = true;
+    return traced;
+  }
+
+  /** The call that was lent the request ended: its bytes are sent, or dropped with their connection. */
+  giveBack(): void {
+    this.busy = false;
+  }
+
+  // A request of its own for a call made while the lent one is in flight. A redirect's next hop
+  // gets the header from the call (traced-call.ts).
+  private copy(plain: Prepared, ids: SpanIds): Prepared {
+    this.lent = false;
+    const wire = withLine(plain);
+    writeTraceparent(wire, plain.headLength - 2 + NAME.length, ids);
     return { ...plain, wire, headLength: plain.headLength + LINE, cookieWire: undefined, h2Headers: undefined };
   }
 }

@@ -100,6 +100,21 @@ describe("HTTP spans", () => {
     expect(spans.map((s) => [s.name, s.attributes["url.full"]])).toEqual([["GET /items", `${server.url}/items`]]);
   });
 
+  test("calls in flight together on one client each send their own span's traceparent; a loop after them reuses the request bytes", async () => {
+    heads.length = 0;
+    const { http, ended } = traced("always_on");
+    // A fresh client: every request waits in its socket's queue until the connection opens.
+    await Promise.all([http.get("/items"), http.get("/items"), http.get("/items"), http.get("/items")]);
+    for (let i = 0; i < 3; i++) await http.get("/items");
+    await Promise.all([http.get("/items"), http.get("/items")]);
+    http.close();
+    const spans = ended();
+    const sent = heads.map((head) => traceparentOf(head) as string);
+    expect(new Set(sent).size).toBe(9);
+    expect(new Set(spans.map((s) => `00-${s.spanContext().traceId}-${s.spanContext().spanId}-01`))).toEqual(new Set(sent));
+    for (const head of heads) expect(head.split("\r\n").slice(0, 1)).toEqual(["GET /items HTTP/1.1"]);
+  });
+
   test("a call with headers of its own gets the traceparent among them, and its own traceparent wins", async () => {
     heads.length = 0;
     const { http, ended } = traced("always_on");
