@@ -5,7 +5,7 @@ import { systemClock } from "../clock.ts";
 import { prepare, type Prepared } from "./request.ts";
 import type { TracedSource } from "./traced-hop.ts";
 import { traceparentText } from "./traceparent.ts";
-import type { CallTracer, TracedCallView } from "./tracing.ts";
+import type { CallTracer, TracedCallView, TracedResponse } from "./tracing.ts";
 
 export class TracedCall extends Call implements TracedCallView {
   readonly t0: number;
@@ -35,7 +35,7 @@ export class TracedCall extends Call implements TracedCallView {
   }
 
   /** The span ends once, with the call's answer or why it has none. */
-  endSpan(response: { readonly status: number; readonly url: string; readonly error: { readonly code: string } | undefined }): void {
+  endSpan(response: TracedResponse): void {
     if (this.spanEnded) return;
     this.spanEnded = true;
     this.lender?.giveBack();

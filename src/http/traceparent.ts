@@ -6,7 +6,10 @@ import type { SpanIds } from "./tracing.ts";
 /** "00-" + 32 hex digits + "-" + 16 + "-01". */
 export const TRACEPARENT_LENGTH = 55;
 
-const CODES = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const DIGITS = "0123456789abcdef";
+// A byte's two hex digits as latin1 codes: four lookups a word instead of eight shifts and masks.
+const HIGH = Uint8Array.from({ length: 256 }, (_, b) => DIGITS.charCodeAt(b >>> 4));
+const LOW = Uint8Array.from({ length: 256 }, (_, b) => DIGITS.charCodeAt(b & 15));
 
 /** The 55 characters at `offset`: no string made per request. */
 export function writeTraceparent(bytes: Uint8Array, offset: number, ids: SpanIds): void {
@@ -33,6 +36,16 @@ export function traceparentText(ids: SpanIds): string {
 
 /** A 32-bit word as 8 lowercase hex digits, big-endian (how the SDK's samplers read an id's words). */
 export function writeHex8(bytes: Uint8Array, offset: number, word: number): void {
-  const c = CODES;
-  for (let shift = 28, i = offset; shift >= 0; shift -= 4, i++) bytes[i] = c[(word >>> shift) & 15] as number;
+  const a = word >>> 24;
+  const b = (word >>> 16) & 255;
+  const c = (word >>> 8) & 255;
+  const d = word & 255;
+  bytes[offset] = HIGH[a] as number;
+  bytes[offset + 1] = LOW[a] as number;
+  bytes[offset + 2] = HIGH[b] as number;
+  bytes[offset + 3] = LOW[b] as number;
+  bytes[offset + 4] = HIGH[c] as number;
+  bytes[offset + 5] = LOW[c] as number;
+  bytes[offset + 6] = HIGH[d] as number;
+  bytes[offset + 7] = LOW[d] as number;
 }

@@ -36,6 +36,8 @@ export interface TracedResponse {
   /** The final URL, credentials masked. */
   readonly url: string;
   readonly error: { readonly code: string } | undefined;
+  /** From the call's start to its response, on the client's clock (the latency it records). */
+  readonly elapsedMs: number;
 }
 
 export interface CallTracer extends SpanIds {

@@ -64,10 +64,11 @@ class SampledTracer implements CallTracer {
   }
 
   ended(call: TracedCallView, response: TracedResponse): void {
-    this.queue.responded(call, response.status, response.url, response.error?.code);
+    // The span lasts as long as the latency recorded (no clock read of its own).
+    this.queue.responded(call, call.started + response.elapsedMs, response.status, response.url, response.error?.code);
   }
 
   failed(call: TracedCallView, reason: unknown): void {
-    this.queue.failed(call, reason instanceof Error ? reason.message : String(reason));
+    this.queue.failed(call, performance.now(), reason instanceof Error ? reason.message : String(reason));
   }
 }

@@ -84,9 +84,9 @@ export class SpanQueue {
     return at < this.capacity ? at : at - this.capacity;
   }
 
-  /** A call that got a response, or a network failure (status 0, `code` the error's). */
-  responded(call: TracedCallView, status: number, url: string, code: string | undefined): void {
-    const slot = this.take(call);
+  /** A call that got a response, or a network failure (status 0, `code` the error's), at `end` (performance.now()). */
+  responded(call: TracedCallView, end: number, status: number, url: string, code: string | undefined): void {
+    const slot = this.take(call, end);
     if (slot < 0) return;
     this.status[slot] = status;
     const route = this.routeOf(call.method, call.options.name, url);
@@ -97,8 +97,8 @@ export class SpanQueue {
   }
 
   /** A call that ended without a response. */
-  failed(call: TracedCallView, message: string): void {
-    const slot = this.take(call);
+  failed(call: TracedCallView, end: number, message: string): void {
+    const slot = this.take(call, end);
     if (slot < 0) return;
     this.status[slot] = 0;
     this.route[slot] = FAILED;
@@ -121,7 +121,7 @@ export class SpanQueue {
   }
 
   // The slot for an ended span with its ids and times written, or -1 when the queue is full.
-  private take(call: TracedCallView): number {
+  private take(call: TracedCallView, end: number): number {
     this.ended++;
     if (this.size >= this.capacity) {
       if (this.dropped++ === 0) this.full();
@@ -137,7 +137,7 @@ export class SpanQueue {
     ids[at + 4] = call.s0;
     ids[at + 5] = call.s1;
     this.start[slot] = call.started;
-    this.end[slot] = performance.now();
+    this.end[slot] = end;
     return slot;
   }
 

@@ -97,7 +97,7 @@ describe("SpanBatches", () => {
     const log = { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} };
     const batches = new SpanBatches({ queueSize: 4, batchSize: 2, delayMs: 60_000, timeoutMs: 60_000 }, exporter, log);
     const queue = batches.queue;
-    for (let i = 1; i <= 10; i++) queue.responded(call(i), 200, `${server.url}/`, undefined);
+    for (let i = 1; i <= 10; i++) queue.responded(call(i), performance.now(), 200, `${server.url}/`, undefined);
     // 2 went out at once; 4 wait while that export is in flight; 4 were dropped.
     expect(sent).toEqual([2]);
     expect([queue.size, queue.dropped, queue.ended]).toEqual([4, 4, 10]);
@@ -121,7 +121,7 @@ describe("SpanBatches", () => {
     const exporter: SpanBatchExport = { send: (_q, count, done) => void (sent.push(count), done()), shutdown: async () => {} };
     const log = { debug() {}, info() {}, warn() {}, error() {} };
     const batches = new SpanBatches({ queueSize: 8, batchSize: 4, delayMs: 20, timeoutMs: 1000 }, exporter, log);
-    batches.queue.responded(call(1), 200, `${server.url}/`, undefined);
+    batches.queue.responded(call(1), performance.now(), 200, `${server.url}/`, undefined);
     expect(sent).toEqual([]);
     await Bun.sleep(60);
     expect(sent).toEqual([1]);
