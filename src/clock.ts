@@ -20,32 +20,45 @@ export const systemClock: Clock = {
 };
 
 /**
- * The same clock read once per round of microtasks: the first read caches both values until the
- * queue drains. A record-only sample costs ~100 ns here, and each clock read ~50 ns of it: the
- * users' loop (turn budget) and the recorder (per-second keys) read the time of the round instead.
+ * The same clock read once per round of microtasks: a value read caches until the queue drains.
+ * A record-only sample costs ~100 ns here, and each clock read ~40 ns of it: the users' loop (turn
+ * budget) and the recorder (per-second keys) read the time of the round instead. Under Bun the
+ * queue drains after every socket event, so with HTTP a round is one request (bench/NOTES.md):
+ * each value is read only when asked (the budget wants `now`, the stats `epoch`) and one microtask
+ * expires both, so a worker gives its stats and its users one of these, not one each.
  * A round never outlasts an event-loop turn (the turn budget bounds it), so a value is late by
  * at most that, milliseconds: Locust keys requests by the second. Latency must not use it.
  */
 export function perRoundClock(clock: Clock): Clock {
   let now = 0;
   let epoch = 0;
-  let fresh = false;
+  let nowFresh = false;
+  let epochFresh = false;
+  let expiring = false;
   const expire = () => {
-    fresh = false;
-  };
-  const read = () => {
-    now = clock.now();
-    epoch = clock.epoch();
-    fresh = true;
-    queueMicrotask(expire);
+    nowFresh = epochFresh = expiring = false;
   };
   return {
     now: () => {
-      if (!fresh) read();
+      if (!nowFresh) {
+        now = clock.now();
+        nowFresh = true;
+        if (!expiring) {
+          expiring = true;
+          queueMicrotask(expire);
+        }
+      }
       return now;
     },
     epoch: () => {
-      if (!fresh) read();
+      if (!epochFresh) {
+        epoch = clock.epoch();
+        epochFresh = true;
+        if (!expiring) {
+          expiring = true;
+          queueMicrotask(expire);
+        }
+      }
       return epoch;
     },
   };

@@ -26,4 +26,26 @@ describe("the per-round clock", () => {
     expect([clock.now(), clock.epoch()]).toEqual([2500, 2.5]);
     expect(reads).toBe(2);
   });
+
+  test("reads only the value asked for, and one microtask ends the round for both", async () => {
+    const reads = { now: 0, epoch: 0 };
+    const clock = perRoundClock({ now: () => (reads.now++, 1000), epoch: () => (reads.epoch++, 1) });
+    const queued = globalThis.queueMicrotask;
+    let microtasks = 0;
+    globalThis.queueMicrotask = (fn) => (microtasks++, queued(fn));
+    try {
+      clock.epoch();
+      clock.epoch();
+      expect(reads).toEqual({ now: 0, epoch: 1 });
+      clock.now();
+      clock.now();
+      expect(reads).toEqual({ now: 1, epoch: 1 });
+      expect(microtasks).toBe(1);
+    } finally {
+      globalThis.queueMicrotask = queued;
+    }
+    await Promise.resolve();
+    clock.now();
+    expect(reads).toEqual({ now: 2, epoch: 1 });
+  });
 });

@@ -26,6 +26,8 @@ import type { OpenClasses } from "./open/open-classes.ts";
 export interface PoolOptions {
   plan: Plan;
   clock: Clock;
+  /** The time of the round (perRoundClock) the stats read too: one clock read per round for both. */
+  roundClock?: Clock;
   recorder: Recorder;
   log: Logger;
   onException: ExceptionSink;
@@ -68,7 +70,7 @@ export class UserPool {
     const users = () => [...this.byClass.values()].flat().map((u): [number, string, Activity] => [u.id, u.className, u.activity]);
     this.watchdog = new HungWatchdog({ clock: opts.clock, log: opts.log, hungAfterMs: opts.hungTaskMs, users });
     // The budget is checked after every task: it reads the time once per round of users.
-    this.turnBudget = new TurnBudget(perRoundClock(opts.clock).now);
+    this.turnBudget = new TurnBudget((opts.roundClock ?? perRoundClock(opts.clock)).now);
     this.starts = new StartQueue(() => opts.clock.now()); // the real time: a slice is one synchronous loop
     this.classes = new ClassControls((m) => opts.log.warn(m));
     this.scope = { recorder: opts.recorder, sendMessage: opts.sendMessage ?? (() => {}), nodeId: opts.nodeId };

@@ -77,8 +77,9 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const { log } = opts;
   const nodeId = opts.nodeId ?? newNodeId();
   const watchNames = nameWatcher({ warn: (message) => log.warn(message) });
-  // Per-second keys: the time of the round is enough.
-  const stats = createStats(perRoundClock(clock), {
+  // Per-second keys: the time of the round is enough; the users' turn budget reads the same round.
+  const roundClock = perRoundClock(clock);
+  const stats = createStats(roundClock, {
     onNewEntry: (method, name, task) => watchNames(task ?? currentTask(), method, name),
     scheduleErrors: true, // dropped and late iterations in the master's Failures tab
   });
@@ -124,6 +125,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
   const pool = new UserPool({
     plan: opts.plan,
     clock,
+    roundClock,
     recorder: stats.recorder,
     openClasses: new ClassArrivals(stats.schedule), // classes with an arrivalRate
     log,
