@@ -1,7 +1,6 @@
 // The one place runtime code may use a Bun-only API (docs/ARCHITECTURE.md). A plain TCP byte
-// socket for the HTTP client: under Bun, Bun.connect's native socket (a write is a syscall, a
-// read a callback; no Node-stream emulation, which cost ~10% of a request's CPU in node:net);
-// elsewhere (Deno) node:net. TLS stays on node:tls in both: it is not the hot path measured.
+// socket for the HTTP client (TcpSocket): under Bun, Bun.connect's native socket; elsewhere
+// (Deno) node:net. TLS stays on node:tls in both (http/tls.ts): it is not the hot path measured.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { connect as netConnect, type Socket as NodeSocket } from "node:net";
 
@@ -27,62 +26,14 @@ const bun = (globalThis as { Bun?: typeof Bun }).Bun;
 
 /** A TCP connection to host:port with Nagle off (requests are small and latency is measured). */
 export function connectTcp(host: string, port: number, events: ByteSocketEvents): ByteSocket {
-  return bun && !process.env.LOADWORKER_NODE_NET ? new BunTcp(bun, host, port, events) : new NodeTcp(host, port, events);
+  return new ForwardingTcp(host, port, events);
 }
 
-/** Where a TLS byte socket goes and how it checks the peer (ALPN offers http/1.1 only). */
-export interface TlsTarget {
-  readonly host: string;
-  readonly port: number;
-  /** SNI and the name the certificate must carry (none for an IP address). */
-  readonly servername: string | undefined;
-  readonly rejectUnauthorized: boolean;
-}
+type BunSocket = Bun.Socket<TcpSocket>;
 
-/** A TLS connection (node:tls under every runtime) with Nagle off, for the HTTP/1.1 and WebSocket clients. */
-export function connectTls(target: TlsTarget, events: ByteSocketEvents): ByteSocket {
-  // node:tls is loaded on the first TLS connection: imported, it costs every worker RSS.
-  const socket = process.getBuiltinModule("node:tls").connect({ ...target, ALPNProtocols: ["http/1.1"] });
-  socket.setNoDelay(true);
-  socket.on("data", (chunk: Uint8Array) => events.data(chunk));
-  socket.on("end", () => events.end());
-  socket.on("close", () => events.end());
-  socket.on("error", (error: unknown) => events.error(error));
-  return {
-    write: (bytes) => void socket.write(bytes),
-    get pending() {
-      return socket.writableLength;
-    },
-    destroy: () => void socket.destroy(),
-  };
-}
-
-class NodeTcp implements ByteSocket {
-  private readonly socket: NodeSocket;
-  constructor(host: string, port: number, events: ByteSocketEvents) {
-    this.socket = netConnect({ host, port });
-    this.socket.setNoDelay(true);
-    this.socket.on("data", (chunk: Uint8Array) => events.data(chunk));
-    this.socket.on("end", () => events.end());
-    this.socket.on("close", () => events.end());
-    this.socket.on("error", (error: unknown) => events.error(error));
-  }
-  write(bytes: Uint8Array): void {
-    this.socket.write(bytes);
-  }
-  get pending(): number {
-    return this.socket.writableLength;
-  }
-  destroy(): void {
-    this.socket.destroy();
-  }
-}
-
-type BunSocket = Bun.Socket<BunTcp>;
-
-// One handler object for every socket (each socket's BunTcp is its `data`): per-socket closures
+// One handler object for every socket (each socket's TcpSocket is its `data`): per-socket closures
 // were a tenth of an idle user's heap.
-const BUN_HANDLERS: Bun.SocketHandler<BunTcp> = {
+const BUN_HANDLERS: Bun.SocketHandler<TcpSocket> = {
   open: (socket) => socket.data.opened(socket),
   data: (socket, chunk) => socket.data.received(chunk),
   drain: (socket) => socket.data.flush(),
@@ -98,55 +49,83 @@ const BUN_HANDLERS: Bun.SocketHandler<BunTcp> = {
 // under the task its call started in (HttpClientOptions.user), not the current one: open outside any.
 const outsideAsyncContext = AsyncLocalStorage.snapshot();
 
-class BunTcp implements ByteSocket {
-  private socket: BunSocket | undefined;
-  private queue: Uint8Array[] | undefined; // written before the connection opened, or not taken by the kernel
+/**
+ * A plain TCP socket that is its own events' receiver: a subclass implements `data`, `end` and
+ * `error`, and under Bun the native socket hands them to it directly (Bun.connect's native socket:
+ * a write is a syscall, a read a callback; no Node-stream emulation, which cost ~10% of a
+ * request's CPU in node:net); elsewhere (Deno) node:net. The HTTP/1.1 connection is one: at
+ * 1,000 users a wrapper between the socket and the connection was one more object to load on
+ * every read and write (bench/NOTES.md). Nothing is delivered after `destroyTcp`.
+ */
+export abstract class TcpSocket implements ByteSocketEvents {
+  private bunSocket: BunSocket | undefined;
+  private nodeSocket: NodeSocket | undefined;
+  private queue: Uint8Array[] | undefined; // Bun: written before the connection opened, or not taken by the kernel
   private queued = 0;
   private closed = false;
 
-  constructor(
-    runtime: typeof Bun,
-    host: string,
-    port: number,
-    private readonly events: ByteSocketEvents,
-  ) {
-    outsideAsyncContext(() =>
-      runtime.connect({ hostname: host, port, data: this, socket: BUN_HANDLERS }).catch((error: unknown) => this.failed(error)),
-    );
+  abstract data(chunk: Uint8Array): void;
+  abstract end(): void;
+  abstract error(error: unknown): void;
+
+  /** Connects; writes before the connection opens are queued. Call once, from the subclass's constructor. */
+  protected connectTcp(host: string, port: number): void {
+    if (bun && !process.env.LOADWORKER_NODE_NET) {
+      const runtime = bun;
+      outsideAsyncContext(() =>
+        runtime.connect({ hostname: host, port, data: this, socket: BUN_HANDLERS }).catch((error: unknown) => this.failed(error)),
+      );
+      return;
+    }
+    const socket = netConnect({ host, port });
+    this.nodeSocket = socket;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Uint8Array) => this.received(chunk));
+    socket.on("end", () => this.ended());
+    socket.on("close", () => this.ended());
+    socket.on("error", (error: unknown) => this.failed(error));
   }
 
-  write(bytes: Uint8Array): void {
+  /** Writes all of `bytes`, in order; what the kernel does not take at once is sent on drain. */
+  protected writeTcp(bytes: Uint8Array): void {
     if (this.closed) return;
-    if (this.socket === undefined || this.queued > 0) return this.enqueue(bytes);
-    const sent = this.socket.write(bytes);
+    if (this.nodeSocket !== undefined) return void this.nodeSocket.write(bytes);
+    if (this.bunSocket === undefined || this.queued > 0) return this.enqueue(bytes);
+    const sent = this.bunSocket.write(bytes);
     if (sent < bytes.length) this.enqueue(bytes.subarray(Math.max(0, sent)));
   }
 
-  get pending(): number {
-    return this.queued;
+  /** Bytes written but not yet handed to the kernel. */
+  protected get tcpPending(): number {
+    return this.nodeSocket !== undefined ? this.nodeSocket.writableLength : this.queued;
   }
 
-  destroy(): void {
+  /** Closes now; no event after this. */
+  protected destroyTcp(): void {
     if (this.closed) return;
     this.closed = true;
     this.queue = undefined;
     this.queued = 0;
-    this.socket?.terminate();
+    this.bunSocket?.terminate();
+    this.nodeSocket?.destroy();
   }
 
+  /** @internal The socket's events, from BUN_HANDLERS or node:net. */
   opened(socket: BunSocket): void {
     if (this.closed) return socket.terminate();
-    this.socket = socket;
+    this.bunSocket = socket;
     socket.setNoDelay(true);
     this.flush();
   }
 
+  /** @internal */
   received(chunk: Uint8Array): void {
-    if (!this.closed) this.events.data(chunk);
+    if (!this.closed) this.data(chunk);
   }
 
+  /** @internal */
   flush(): void {
-    const socket = this.socket;
+    const socket = this.bunSocket;
     const queue = this.queue;
     if (socket === undefined || queue === undefined) return;
     while (queue.length > 0) {
@@ -162,18 +141,50 @@ class BunTcp implements ByteSocket {
     }
   }
 
+  /** @internal */
   ended(): void {
-    if (!this.closed) this.events.end();
+    if (!this.closed) this.end();
   }
 
+  /** @internal */
   failed(error: unknown): void {
-    if (!this.closed) this.events.error(error);
+    if (!this.closed) this.error(error);
   }
 
   private enqueue(bytes: Uint8Array): void {
     this.queue ??= [];
     this.queue.push(bytes);
     this.queued += bytes.length;
+  }
+}
+
+/** A TcpSocket as a ByteSocket that hands its events on (HTTP/2 and WebSocket connections). */
+class ForwardingTcp extends TcpSocket implements ByteSocket {
+  constructor(
+    host: string,
+    port: number,
+    private readonly events: ByteSocketEvents,
+  ) {
+    super();
+    this.connectTcp(host, port);
+  }
+  data(chunk: Uint8Array): void {
+    this.events.data(chunk);
+  }
+  end(): void {
+    this.events.end();
+  }
+  error(error: unknown): void {
+    this.events.error(error);
+  }
+  write(bytes: Uint8Array): void {
+    this.writeTcp(bytes);
+  }
+  get pending(): number {
+    return this.tcpPending;
+  }
+  destroy(): void {
+    this.destroyTcp();
   }
 }
 

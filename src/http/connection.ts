@@ -1,7 +1,9 @@
 // One object per socket (undici's shape): it writes one request at a time, feeds the parser, and
-// watches the deadline with a single timer that is only re-armed when it fires early.
+// watches the deadline with a single timer that is only re-armed when it fires early. Over plain
+// TCP the connection is the platform's socket itself (TcpSocket): no wrapper object in between.
 import { clearTimeout, setTimeout } from "node:timers";
-import { type ByteSocket, type ByteSocketEvents, connectTcp, connectTls } from "../platform.ts";
+import { type ByteSocket, TcpSocket } from "../platform.ts";
+import { connectTls } from "./tls.ts";
 import { ConnectionFailure, HttpError, networkError } from "./errors.ts";
 import { FAILED, NEED_MORE, ResponseParser } from "./parser.ts";
 import type { RawResponse } from "./raw-response.ts";
@@ -31,12 +33,12 @@ export interface ConnectionSettings {
 type Timer = ReturnType<typeof setTimeout>;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export class Connection implements ByteSocketEvents {
+export class Connection extends TcpSocket {
   /** The socket closed or failed; never hand it out again. */
   dead = false;
   /** Responses completed on this socket: above 0 it is a reused keep-alive connection. */
   served = 0;
-  private readonly socket: ByteSocket;
+  private readonly tls: ByteSocket | undefined; // over TLS, node:tls's socket; else this is the socket
   private readonly parser: ResponseParser;
   private busy = false;
   private gotBytes = false;
@@ -51,15 +53,17 @@ export class Connection implements ByteSocketEvents {
     private readonly owner: ConnectionOwner,
     settings: ConnectionSettings,
   ) {
+    super();
     this.parser = new ResponseParser(settings.maxBodyBytes);
     // Plain TCP through the platform adapter (Bun's native socket under Bun); TLS on node:tls.
     // The connection itself takes the socket's events: no closures per socket.
-    this.socket = origin.tls
-      ? connectTls(
-          { host: origin.host, port: origin.port, servername: origin.servername, rejectUnauthorized: settings.rejectUnauthorized },
-          this,
-        )
-      : connectTcp(origin.host, origin.port, this);
+    if (origin.tls) {
+      const { host, port, servername } = origin;
+      this.tls = connectTls({ host, port, servername, rejectUnauthorized: settings.rejectUnauthorized }, this);
+    } else {
+      this.tls = undefined;
+      this.connectTcp(origin.host, origin.port);
+    }
   }
 
   /**
@@ -74,7 +78,8 @@ export class Connection implements ByteSocketEvents {
     this.timeoutMs = timeoutMs;
     this.parser.begin(noResponseBody);
     this.arm(deadline);
-    this.socket.write(wire);
+    if (this.tls === undefined) this.writeTcp(wire);
+    else this.tls.write(wire);
   }
 
   /** Closes the socket; an in-flight request fails with `reason` when given. */
@@ -86,7 +91,8 @@ export class Connection implements ByteSocketEvents {
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = null;
       this.owner.forget(this);
-      this.socket.destroy();
+      if (this.tls === undefined) this.destroyTcp();
+      else this.tls.destroy();
     }
     waiter?.failed(reason); // last: the waiter may open another connection at once
   }
@@ -139,7 +145,8 @@ export class Connection implements ByteSocketEvents {
     this.idle();
     this.served++;
     // A server may answer (413, say) before our body is all written; the rest would be garbage to it.
-    if (response.keepAlive && !this.dead && this.socket.pending === 0) this.owner.release(this);
+    const pending = this.tls === undefined ? this.tcpPending : this.tls.pending;
+    if (response.keepAlive && !this.dead && pending === 0) this.owner.release(this);
     else this.destroy();
     waiter.responded(response); // last: a redirect may send its next hop on this very connection
   }
