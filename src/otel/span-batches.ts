@@ -84,6 +84,7 @@ export class SpanBatches {
         resolve();
       };
       timeout = setTimeout(() => done(new Error(`no answer within ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);
+      timeout.unref(); // the export's own request keeps the process up while it is in flight
       try {
         this.exporter.send(this.queue, count, done);
       } catch (error) {
