@@ -49,18 +49,31 @@ export function spanExporter(protocol: OtlpProtocol, resource: Resource, scope: 
   };
   const counted = { name: "span" as const, countItems: (spans: EncodedSpans) => spans.count };
   const delegate = createOtlpHttpExportDelegate(options, serializer, COMPONENT, counted, undefined);
-  return batchExport(delegate, (queue, count) => ({ bytes: encoder.encode(queue, count, wallOffset()), count }));
+  // The buffer of the last export that finished (its request is sent, retries and all): the next
+  // batch is written into it. An export given up on (span-batches.ts's timeout) gives it back late.
+  let spare: Uint8Array | undefined;
+  const take = (queue: SpanQueue, count: number): EncodedSpans => {
+    const bytes = encoder.encode(queue, count, wallOffset(), spare);
+    spare = undefined;
+    return { bytes, count };
+  };
+  return batchExport(delegate, take, (spans) => {
+    spare = new Uint8Array(spans.bytes.buffer);
+  });
 }
 
 function batchExport<T extends EncodedSpans | ReadableSpan[]>(
   delegate: IOtlpExportDelegate<T>,
   take: (queue: SpanQueue, count: number) => T,
+  finished: (spans: T) => void = () => {},
 ): SpanBatchExport {
   return {
     send(queue, count, done) {
-      delegate.export(take(queue, count), (result) =>
-        done(result.code === ExportResultCode.SUCCESS ? undefined : (result.error ?? new Error("failed"))),
-      );
+      const spans = take(queue, count);
+      delegate.export(spans, (result) => {
+        finished(spans);
+        done(result.code === ExportResultCode.SUCCESS ? undefined : (result.error ?? new Error("failed")));
+      });
     },
     shutdown: () => delegate.shutdown(),
   };

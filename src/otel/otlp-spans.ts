@@ -58,8 +58,12 @@ export class OtlpSpanEncoder {
     this.scope = delimited(1, concat(stringField(1, scope.name), scope.version ? stringField(2, scope.version) : NONE));
   }
 
-  /** The request for the oldest `count` queued spans; `wallOffset` turns their performance.now() times into epoch ms. */
-  encode(queue: SpanQueue, count: number, wallOffset: number): Uint8Array {
+  /**
+   * The request for the oldest `count` queued spans; `wallOffset` turns their performance.now()
+   * times into epoch ms. Written into `spare` (a buffer an export has finished with) when it is
+   * large enough: a new 100 KB buffer per batch was ~10 MB/s of allocation at every-request rates.
+   */
+  encode(queue: SpanQueue, count: number, wallOffset: number, spare?: Uint8Array): Uint8Array {
     let spans = 0;
     for (let i = 0; i < count; i++) {
       const shape = this.shapeOf(queue, queue.slot(i));
@@ -69,7 +73,8 @@ export class OtlpSpanEncoder {
     }
     const scopeSpans = this.scope.length + spans;
     const resourceSpans = this.resource.length + 1 + varintSize(scopeSpans) + scopeSpans + this.resourceSchema.length;
-    const out = new Uint8Array(1 + varintSize(resourceSpans) + resourceSpans);
+    const size = 1 + varintSize(resourceSpans) + resourceSpans;
+    const out = spare !== undefined && spare.length >= size ? spare.subarray(0, size) : new Uint8Array(size);
     let pos = writeVarint(out, writeVarint(out, 0, 0x0a), resourceSpans);
     out.set(this.resource, pos);
     pos = writeVarint(out, pos + this.resource.length, 0x12);

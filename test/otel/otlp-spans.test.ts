@@ -67,6 +67,11 @@ describe("the OTLP span encoder", () => {
     expect(Buffer.from(ours).toString("hex")).toBe(
       Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array).toString("hex"),
     );
+    // Into the buffer of an export that finished: the same bytes, whatever it held.
+    const spare = new Uint8Array(ours.length + 100).fill(0xee);
+    const again = new OtlpSpanEncoder(resource, scope).encode(queue, queue.size, offset, spare);
+    expect(again.buffer).toBe(spare.buffer);
+    expect(Buffer.from(again).equals(Buffer.from(ours))).toBe(true);
   });
 });
 
