@@ -26,8 +26,14 @@ describe("examples/http-login", () => {
       expect(summary.get("POST /login")).toBe(4);
       expect(summary.get("GET /api/items")).toBeGreaterThan(10);
       expect(summary.get("GET /api/items/[id]")).toBeGreaterThan(0);
-      expect(served["/api/items"]).toBe(summary.get("GET /api/items") as number);
-      expect(servedMatching(served, /^\/api\/items\/\d+$/)).toBe(summary.get("GET /api/items/[id]") as number);
+      // A request in flight when the run time ends is served but not recorded (its user is stopped):
+      // at most one per user, never the other way round.
+      const cutOff = [
+        served["/api/items"] - (summary.get("GET /api/items") as number),
+        servedMatching(served, /^\/api\/items\/\d+$/) - (summary.get("GET /api/items/[id]") as number),
+      ];
+      expect(Math.min(...cutOff)).toBeGreaterThanOrEqual(0);
+      expect(cutOff[0] + cutOff[1]).toBeLessThanOrEqual(4);
       expect(aggregated(output)).toEqual({ requests: summary.get("Aggregated") as number, failures: 0 });
     },
     120_000,
