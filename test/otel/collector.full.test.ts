@@ -44,6 +44,12 @@ const otelEnv = (extra: Record<string, string> = {}) => ({
 });
 const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+// A request in flight when the run ends reaches the target but is not recorded (its user is
+// stopped; its span ends as failed): the target may see up to one more request per user.
+const expectServedCutOff = (served: number, recorded: number, users: number) => {
+  expect(served).toBeGreaterThanOrEqual(recorded);
+  expect(served).toBeLessThanOrEqual(recorded + users);
+};
 
 describe("OpenTelemetry into a real collector", () => {
   test("a master with --otel: the worker's histogram matches the master's totals, each request has a span and sent its traceparent", async () => {
@@ -87,11 +93,11 @@ describe("OpenTelemetry into a real collector", () => {
     expect(pointsOf(collector, "locust.users.count")).toEqual([]); // a worker leaves the user count to the master, as Locust's
 
     // Every request carried a traceparent, and each is the span the collector got.
-    expect(target.seen.length).toBe(requests);
+    expectServedCutOff(target.seen.length, requests, 4);
     expect(target.seen.filter((r) => r.traceparent === undefined)).toEqual([]);
-    await waitFor(() => (spansOf(collector).length >= requests ? true : undefined), 20_000, "every span");
+    await waitFor(() => (spansOf(collector).length >= target.seen.length ? true : undefined), 20_000, "every span");
     const spans = spansOf(collector);
-    expect(spans.length).toBe(requests);
+    expect(spans.length).toBe(target.seen.length);
     const ids = new Set(spans.map((s) => `${s.traceId}-${s.spanId}`));
     for (const { traceparent } of target.seen) {
       const match = TRACEPARENT.exec(traceparent as string);
@@ -132,7 +138,7 @@ describe("OpenTelemetry into a real collector", () => {
     expect(attributesOf(users[0]?.point.attributes)).toEqual({ user_class: "Shopper" });
 
     const sent = target.seen.filter((r) => r.traceparent !== undefined).length;
-    expect(target.seen.length).toBe(requests);
+    expectServedCutOff(target.seen.length, requests, 3);
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThan(requests);
     await waitFor(() => (spansOf(collector).length >= sent ? true : undefined), 20_000, "the sampled spans");
@@ -146,7 +152,7 @@ describe("OpenTelemetry into a real collector", () => {
     expect(code).toBe(0);
     const requests = summaryCounts(stdout).get("Aggregated") as number;
     await waitFor(() => (total(durationCounts(collector)) === requests ? true : undefined), 20_000, "the histogram");
-    expect(target.seen.length).toBe(requests);
+    expectServedCutOff(target.seen.length, requests, 2);
     expect(target.seen.filter((r) => r.traceparent !== undefined)).toEqual([]);
     expect(spansOf(collector)).toEqual([]);
   }, 120_000);
