@@ -1,21 +1,28 @@
 // The OTLP exporters, one per signal, over the protocol settings.ts chose: http/protobuf (the
 // SDK's default) or http/json. Each reads its endpoint, headers, timeout and compression from
-// OTEL_EXPORTER_OTLP_* itself. Spans go through the SDK's OTLP/HTTP transport (its export
-// delegate: endpoint, headers, timeout, compression and retries as the SDK's trace exporters)
-// with our encoder for http/protobuf (otlp-spans.ts) and the SDK's JSON serializer for
-// http/json (a rare choice: it keeps the SDK's path, from ReadableSpans). Loaded only with
-// sdk.ts, when telemetry starts.
+// OTEL_EXPORTER_OTLP_* itself. Spans go through the SDK's OTLP export delegate (endpoint, headers,
+// timeout, compression and retries as the SDK's trace exporters) with our encoder for
+// http/protobuf (otlp-spans.ts) and the SDK's JSON serializer for http/json (a rare choice: it
+// keeps the SDK's path, from ReadableSpans). Protobuf spans to an http: endpoint without
+// compression are posted by `fetch` (fetch-transport.ts: the SDK's node:http transport was most of
+// --otel's cost); https: and gzip keep the SDK's transport. Loaded only with sdk.ts, when
+// telemetry starts.
 import type { InstrumentationScope } from "@opentelemetry/core";
 import { ExportResultCode } from "@opentelemetry/core";
 import { OTLPLogExporter as LogsJson } from "@opentelemetry/exporter-logs-otlp-http";
 import { OTLPLogExporter as LogsProto } from "@opentelemetry/exporter-logs-otlp-proto";
 import { OTLPMetricExporter as MetricsJson } from "@opentelemetry/exporter-metrics-otlp-http";
 import { OTLPMetricExporter as MetricsProto } from "@opentelemetry/exporter-metrics-otlp-proto";
-import type { IOtlpExportDelegate } from "@opentelemetry/otlp-exporter-base";
-import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from "@opentelemetry/otlp-exporter-base/node-http";
+import { type IOtlpExportDelegate, createOtlpNetworkExportDelegate } from "@opentelemetry/otlp-exporter-base";
+import {
+  convertLegacyHttpOptions,
+  createOtlpHttpExportDelegate,
+  createOtlpHttpExporterMetrics,
+} from "@opentelemetry/otlp-exporter-base/node-http";
 import { JsonTraceSerializer, ProtobufTraceSerializer, TraceExporterMetricsHelper } from "@opentelemetry/otlp-transformer";
 import type { Resource } from "@opentelemetry/resources";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { fetchTransport, postsByFetch } from "./fetch-transport.ts";
 import { OtlpSpanEncoder } from "./otlp-spans.ts";
 import { readableSpans } from "./readable-spans.ts";
 import type { SpanBatchExport } from "./span-batches.ts";
@@ -48,7 +55,14 @@ export function spanExporter(protocol: OtlpProtocol, resource: Resource, scope: 
     deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
   };
   const counted = { name: "span" as const, countItems: (spans: EncodedSpans) => spans.count };
-  const delegate = createOtlpHttpExportDelegate(options, serializer, COMPONENT, counted, undefined);
+  const delegate = postsByFetch(options)
+    ? createOtlpNetworkExportDelegate(
+        options,
+        serializer,
+        createOtlpHttpExporterMetrics(COMPONENT, counted, options.url, undefined),
+        fetchTransport(options),
+      )
+    : createOtlpHttpExportDelegate(options, serializer, COMPONENT, counted, undefined);
   // The buffer of the last export that finished (its request is sent, retries and all): the next
   // batch is written into it. An export given up on (span-batches.ts's timeout) gives it back late.
   let spare: Uint8Array | undefined;

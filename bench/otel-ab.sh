@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# --otel's cost standalone, side by side: the compiled bench worker (`run DefaultUser`, no master)
+# on core 1 with --otel off, with --otel, and a baseline binary with --otel, interleaved round by
+# round, against nginx and a real OpenTelemetry Collector (scripts/lib/otelcol.sh, debug exporter)
+# on core 0. Requests are nginx's count over a 9 s window (4 s after start); CPU is the worker
+# process's (every thread: Bun's HTTP client thread posts `fetch` spans) over the same window.
+# usage: BASE_BIN=<binary> bench/otel-ab.sh   env: USERS=1000 ROUNDS=4 PORT=34391 OTEL_PORT=34394 NO_BUILD=
+# A baseline binary: git worktree add /tmp/base <commit>; (cd /tmp/base && ln -s <this>/node_modules
+#   && ./node_modules/.bin/bun scripts/build.ts --tasks bench/workers/tasks --outfile /tmp/loadworker-base)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BASE_BIN=${BASE_BIN:?set BASE_BIN to a bench worker built from the baseline commit (see the head of this file)}
+USERS=${USERS:-1000}
+ROUNDS=${ROUNDS:-4}
+PORT=${PORT:-34391}
+OTEL_PORT=${OTEL_PORT:-34394}
+RUN=bench/out/otel-ab
+BIN=./.build/loadworker-bench
+[ -n "${NO_BUILD:-}" ] || ./node_modules/.bin/bun scripts/build.ts --tasks bench/workers/tasks --outfile "$BIN"
+for port in "$PORT" "$OTEL_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "otel-ab.sh: port $port is in use; set PORT=/OTEL_PORT= to free ones" >&2; exit 2; fi
+done
+rm -rf "$RUN"
+# shellcheck source=bench/lib/nginx.sh
+source bench/lib/nginx.sh
+start_nginx "$RUN" "$PORT" "location = /nginx_status { stub_status; }"
+NGINX=$NGINX_PID
+printf 'receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:%s"}}}}\nexporters: {debug: {verbosity: basic}}\nservice:\n  telemetry: {metrics: {level: none}}\n  pipelines:\n    metrics: {receivers: [otlp], exporters: [debug]}\n    traces: {receivers: [otlp], exporters: [debug]}\n    logs: {receivers: [otlp], exporters: [debug]}\n' "$OTEL_PORT" >"$RUN/otelcol.yaml"
+taskset -c 0 "$(scripts/lib/otelcol.sh)" --config "$RUN/otelcol.yaml" >"$RUN/otelcol.log" 2>&1 &
+COLLECTOR=$!
+trap 'kill "$NGINX" "$COLLECTOR" 2>/dev/null || true; wait "$NGINX" "$COLLECTOR" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$OTEL_PORT") 2>/dev/null && break; sleep 0.1; done
+served() { curl -s "http://127.0.0.1:$PORT/nginx_status" | awk 'NR==3{print $3}'; }
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+echo "USERS=$USERS ROUNDS=$ROUNDS; load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u)"
+printf 'round\tworker\treq_per_cpu_s\tspans_dropped\tload1\n'
+one() { # round name binary otel(0|1)
+  local args=(run DefaultUser -u "$USERS" -r "$USERS" -t 16s --host "http://127.0.0.1:$PORT" --loglevel warn)
+  [ "$4" = 1 ] && args+=(--otel)
+  OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTEL_PORT" OTEL_METRIC_EXPORT_INTERVAL=5000 \
+    taskset -c 1 "$3" "${args[@]}" >"$RUN/$2-$1.log" 2>&1 &
+  local pid=$!
+  sleep 4
+  local c0 n0 c1 n1
+  c0=$(ticks $pid) n0=$(served)
+  sleep 9
+  c1=$(ticks $pid) n1=$(served)
+  wait $pid || true
+  local dropped
+  dropped=$(grep -o '[0-9]* of [0-9]* spans were dropped' "$RUN/$2-$1.log" | cut -d' ' -f1 || true)
+  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(((n1 - n0) * HZ / (c1 - c0)))" "${dropped:-0}" "$(cut -d' ' -f1 /proc/loadavg)"
+}
+for round in $(seq "$ROUNDS"); do
+  one "$round" off "$BIN" 0
+  one "$round" on "$BIN" 1
+  one "$round" base-on "$BASE_BIN" 1
+done
