@@ -27,6 +27,8 @@ TRY_ENV=${TRY_ENV:-}
 BUN=$PWD/node_modules/.bin/bun
 OUT=bench/out/latency
 STAMP=$(date -u +%Y-%m-%dT%H%MZ)
+# A second run in the same minute gets the seconds too, so it does not overwrite the first one's results.
+[ ! -e "bench/results/latency-$STAMP.md" ] || STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p "$OUT" bench/results
 ROWS=$OUT/rows-$STAMP.jsonl
 : > "$ROWS"

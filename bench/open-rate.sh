@@ -18,6 +18,8 @@ PORT=${PORT:-28411}
 BUN=$PWD/node_modules/.bin/bun
 OUT=bench/out/open-rate
 STAMP=$(date -u +%Y-%m-%dT%H%MZ)
+# A second run in the same minute gets the seconds too, so it does not overwrite the first one's results.
+[ ! -e "bench/results/open-rate-$STAMP.md" ] || STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p "$OUT" bench/results
 command -v gcc >/dev/null || { apt-get update && apt-get install -y gcc; }
 gcc -O2 -Wall -o "$OUT/delay-server" bench/latency/delay-server.c

@@ -32,6 +32,8 @@ PY=./.venv/bin/python
 OUT=bench/out
 RUN=${RUN_DIR:-$OUT/workers-run}
 STAMP=$(date -u +%Y-%m-%dT%H%MZ)
+# A second run in the same minute gets the seconds too, so it does not overwrite the first one's results.
+[ ! -e "bench/results/$STAMP.md" ] && [ ! -e "$OUT/workers-$STAMP.tsv" ] || STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 RESULTS=$OUT/workers-$STAMP.tsv
 HOST="http://127.0.0.1:$PORT"  # no trailing slash: FastHttpUser would request "//"
 URL="$HOST/"
