@@ -1,7 +1,7 @@
 // OpenTelemetry out, received by a real OpenTelemetry Collector (core v0.165.0, built from the Go
 // module proxy by scripts/lib/otelcol.sh): the worker binary (examples/otel compiled in) under a
 // real Locust 2.47 master started with --otel, which reaches the worker in parsed_options, and
-// `run --otel` from the same binary. What the collector forwarded is checked against the master's
+// `run --otel` from the same binary, and from the sources under Deno (spans posted by fetch). What the collector forwarded is checked against the master's
 // totals (the histogram's counts by name and error.type), against what the target saw (one
 // traceparent per sampled request, none when sampling is off), and for logs and the users gauge.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -20,7 +20,7 @@ import {
 } from "../support/otelcol.ts";
 import { run, summaryCounts } from "../support/run-cli.ts";
 import { waitFor, within } from "../support/wait.ts";
-import { masterPyOf } from "../support/examples.ts";
+import { example, masterPyOf } from "../support/examples.ts";
 
 const e2e = useE2e({ tasks: "examples/otel", server: false, stop: "each" });
 let collector: Collector;
@@ -142,6 +142,21 @@ describe("OpenTelemetry into a real collector", () => {
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThan(requests);
     await waitFor(() => (spansOf(collector).length >= sent ? true : undefined), 20_000, "the sampled spans");
+    expect(spansOf(collector).length).toBe(sent);
+  }, 120_000);
+
+  test("under Deno, run --otel from the sources: every request has a span, posted by fetch into the collector, and the histogram matches the summary", async () => {
+    fresh();
+    const args = ["--tasks", example("otel"), "--otel", "-u", "2", "-r", "2", "-t", "3s", "--host", target.url];
+    const { code, stdout, stderr } = await run({ kind: "deno" }, args, otelEnv({ LOADWORKER_TASKS_DIR: example("otel") }));
+    expect(code).toBe(0);
+    expect(stderr).toContain("OpenTelemetry enabled: metrics (http/protobuf), traces (http/protobuf), logs (http/protobuf)");
+    const requests = summaryCounts(stdout).get("Aggregated") as number;
+    await waitFor(() => (total(durationCounts(collector)) === requests ? true : undefined), 20_000, "the histogram");
+    expectServedCutOff(target.seen.length, requests, 2);
+    const sent = target.seen.filter((r) => r.traceparent !== undefined).length;
+    expect(sent).toBe(target.seen.length);
+    await waitFor(() => (spansOf(collector).length >= sent ? true : undefined), 20_000, "a span per request");
     expect(spansOf(collector).length).toBe(sent);
   }, 120_000);
 
