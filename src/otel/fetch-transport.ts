@@ -75,14 +75,14 @@ export function retryAfterMs(header: string | null): number | undefined {
 }
 
 /** `transport` retried by the SDK's rule (see the head of this file). */
-export function retrying(transport: IExporterTransport, random: () => number = Math.random): IExporterTransport {
+function retrying(transport: IExporterTransport): IExporterTransport {
   return {
     async send(data, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       let nextBackoff: number = RETRY.initialMs;
       let result = await transport.send(data, timeoutMs);
       for (let left = RETRY.attempts; result.status === "retryable" && left > 0; left--) {
-        const jitter = random() * 2 * RETRY.jitter - RETRY.jitter;
+        const jitter = Math.random() * 2 * RETRY.jitter - RETRY.jitter;
         const backoff = Math.max(Math.min(nextBackoff * (1 + jitter), RETRY.maxMs), 0);
         nextBackoff *= RETRY.multiplier;
         const wait = result.retryInMillis ?? backoff;
