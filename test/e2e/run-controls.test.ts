@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { parseWithPrometheusClient, sampleValue } from "../support/prometheus.ts";
 import { useE2e } from "../support/e2e.ts";
 import { type CountingServer, countingServer, freePort } from "../support/procs.ts";
-import { type RunResult, countsPerSecond, expectCapHeld, run, startRun, summaryCounts } from "../support/run-cli.ts";
+import { type RunResult, countsPerSecond, expectCapHeld, expectServedCutOff, run, startRun, summaryCounts } from "../support/run-cli.ts";
 import { waitFor } from "../support/wait.ts";
 
 const e2e = useE2e({ tasks: "test/e2e/run-controls-tasks", server: false });
@@ -37,9 +37,10 @@ describe("run --max-rps", () => {
     expectCapHeld(countsPerSecond(s.log, "/tick"), CAP, `run --max-rps ${CAP}`);
   });
 
-  test("reports in its summary what the server counted", () => {
+  test("reports in its summary what the server counted, but for requests cut off by the run's end (one per user at most)", () => {
     const counts = summaryCounts(result.stdout);
-    expect(counts.get("GET /tick")).toBe(served(s, "/tick"));
+    // The clean-clone CI of 3d6c9bc saw 1620 served and 1616 recorded: 4 of the 10 users were in a request at the end.
+    expectServedCutOff(served(s, "/tick"), counts.get("GET /tick") as number, 10);
   });
 
   test("runs onTestStart once before the first request and onTestStop once after the last", () => {

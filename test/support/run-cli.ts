@@ -1,5 +1,6 @@
 // `loadworker run` as a process: the compiled binary or src/main.ts under Bun, with stdout and
 // stderr kept apart (the summary is stdout, logs are stderr) and every wait bounded.
+import { expect } from "bun:test";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { BUN, ROOT, workerBinary } from "./procs.ts";
@@ -94,6 +95,15 @@ export function runInTerminal(runner: Runner, args: readonly string[], size = { 
   child.stderr.on("data", (d) => (stderr += d));
   const done = new Promise<RunResult>((resolve) => child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr })));
   return within(done, 120_000, `loadworker run under script ${args.join(" ")}`).finally(() => child.kill("SIGKILL"));
+}
+
+/**
+ * A request in flight when a run's time ends reaches the server but is not recorded (its user is
+ * stopped): the server may count up to one more request per user than the run recorded, never fewer.
+ */
+export function expectServedCutOff(served: number, recorded: number, users: number): void {
+  expect(served).toBeGreaterThanOrEqual(recorded);
+  expect(served).toBeLessThanOrEqual(recorded + users);
 }
 
 /** Per "METHOD name" request counts from the summary's first table (Locust's get_stats_summary). */
