@@ -30,12 +30,15 @@ def _refuse(message):
     sys.stderr.flush()
     # Under supervisord (the image, scripts/up.sh) the worker and the demo target would keep
     # running without their master, and supervisord would restart us forever: stop it all.
+    # Said before asking: supervisord's shutdown sends us SIGTERM at once, which can end this
+    # process before a line written after the call.
     if os.environ.get("SUPERVISOR_SERVER_URL"):
         try:
             from supervisor import childutils
 
-            childutils.getRPCInterface(os.environ).supervisor.shutdown()
             sys.stderr.write("loadworker master: stopping everything supervisord started\n")
+            sys.stderr.flush()
+            childutils.getRPCInterface(os.environ).supervisor.shutdown()
         except Exception as e:
             sys.stderr.write(f"loadworker master: could not stop supervisord ({type(e).__name__}); stop it by hand\n")
     sys.exit(_CONFIG_ERROR)
