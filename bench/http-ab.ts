@@ -4,6 +4,10 @@
 // that the pipeline refactor costs no step more than 2% (bench/NOTES.md).
 // SAME_HEADERS=1 has the baseline send this client's default headers too (Accept, Connection), so
 // that the comparison is of the code alone and not of the bytes on the wire.
+// TRACE=both (or client, or baseline) gives that side's clients a tracer sampling every call, as
+// `--otel` does, whose ended spans go into its own tree's span queue and are released unexported:
+// the traced call path and the span's end, without encoding or posting (bench/NOTES.md, issue 20).
+// TRACE=client with this checkout as the baseline measures that path's cost alone.
 // usage: bun bench/http-ab.ts <baseline-dir> <url> [connections=50] [pairs=40] [burstMs=500] [client-dir=this checkout]
 import { resolve } from "node:path";
 import { median } from "./lib/stats.ts";
@@ -12,7 +16,7 @@ interface Client {
   get(url: string): Promise<{ ok: boolean }>;
   close(): void;
 }
-type Make = (options: { baseUrl: string; recorder: unknown; headers?: Record<string, string> }) => Client;
+type Make = (options: { baseUrl: string; recorder: unknown; headers?: Record<string, string>; tracing?: unknown }) => Client;
 
 const [
   baselineDir = "",
@@ -22,23 +26,47 @@ const [
   burstMs = "500",
   clientDir = resolve(import.meta.dir, ".."),
 ] = process.argv.slice(2);
-const load = async (dir: string): Promise<{ make: Make; recorder: unknown }> => {
+const load = async (dir: string, traced: boolean): Promise<{ make: Make; recorder: unknown; tracing: unknown }> => {
   const http = (await import(resolve(dir, "src/http/index.ts"))) as { HttpClient: new (o: unknown) => Client };
   const stats = (await import(resolve(dir, "src/stats/index.ts"))) as { createStats(clock: unknown): { recorder: unknown } };
   const clock = (await import(resolve(dir, "src/clock.ts"))) as { systemClock: unknown };
-  return { make: (o) => new http.HttpClient(o), recorder: stats.createStats(clock.systemClock).recorder };
+  return {
+    make: (o) => new http.HttpClient(o),
+    recorder: stats.createStats(clock.systemClock).recorder,
+    tracing: traced ? await tracingOf(dir) : undefined,
+  };
 };
-const sides = { client: await load(clientDir), baseline: await load(baselineDir) };
+// A tracing slot whose spans are queued and dropped once the queue is full, as if exported at once.
+async function tracingOf(dir: string): Promise<unknown> {
+  const { SpanQueue } = (await import(resolve(dir, "src/otel/span-queue.ts"))) as {
+    SpanQueue: new (capacity: number, added: () => void, full: () => void) => { size: number; release(n: number): void };
+  };
+  const { spanTracer } = (await import(resolve(dir, "src/otel/http-spans.ts"))) as { spanTracer(init: object): unknown };
+  const queue: { size: number; release(n: number): void } = new SpanQueue(
+    2048,
+    () => queue.size >= 512 && queue.release(queue.size),
+    () => {},
+  );
+  return { tracer: spanTracer({ queue, sampler: "always_on", ratio: 1 }) };
+}
+const trace = process.env.TRACE ?? "";
+const sides = {
+  client: await load(clientDir, trace === "both" || trace === "client"),
+  baseline: await load(baselineDir, trace === "both" || trace === "baseline"),
+};
 const target = new URL(url);
 const path = `${target.pathname}${target.search}`;
 
 // One client per simulated user and side, made once: bursts reuse their kept-alive connections.
 const clients = {
-  client: Array.from({ length: Number(conns) }, () => sides.client.make({ baseUrl: target.origin, recorder: sides.client.recorder })),
+  client: Array.from({ length: Number(conns) }, () =>
+    sides.client.make({ baseUrl: target.origin, recorder: sides.client.recorder, tracing: sides.client.tracing }),
+  ),
   baseline: Array.from({ length: Number(conns) }, () =>
     sides.baseline.make({
       baseUrl: target.origin,
       recorder: sides.baseline.recorder,
+      tracing: sides.baseline.tracing,
       ...(process.env.SAME_HEADERS === "1" ? { headers: { Accept: "*/*", Connection: "keep-alive" } } : {}),
     }),
   ),

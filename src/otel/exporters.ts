@@ -3,10 +3,9 @@
 // OTEL_EXPORTER_OTLP_* itself. Spans go through the SDK's OTLP export delegate (endpoint, headers,
 // timeout, compression and retries as the SDK's trace exporters) with our encoder for
 // http/protobuf (otlp-spans.ts) and the SDK's JSON serializer for http/json (a rare choice: it
-// keeps the SDK's path, from ReadableSpans). Protobuf spans to an http: endpoint without
-// compression are posted by `fetch` (fetch-transport.ts: the SDK's node:http transport was most of
-// --otel's cost); https: and gzip keep the SDK's transport. Loaded only with sdk.ts, when
-// telemetry starts.
+// keeps the SDK's path, from ReadableSpans). Protobuf spans to an http: endpoint, gzip or not,
+// are posted by `fetch` (fetch-transport.ts: the SDK's node:http transport was most of --otel's
+// cost); https: keeps the SDK's transport. Loaded only with sdk.ts, when telemetry starts.
 import type { InstrumentationScope } from "@opentelemetry/core";
 import { ExportResultCode } from "@opentelemetry/core";
 import { OTLPLogExporter as LogsJson } from "@opentelemetry/exporter-logs-otlp-http";

@@ -1,7 +1,8 @@
 // OpenTelemetry out, received by a real OpenTelemetry Collector (core v0.165.0, built from the Go
 // module proxy by scripts/lib/otelcol.sh): the worker binary (examples/otel compiled in) under a
 // real Locust 2.47 master started with --otel, which reaches the worker in parsed_options, and
-// `run --otel` from the same binary, and from the sources under Deno (spans posted by fetch). What the collector forwarded is checked against the master's
+// `run --otel` from the same binary, and from the sources under Deno (spans posted by fetch; gzip in
+// the master's case). What the collector forwarded is checked against the master's
 // totals (the histogram's counts by name and error.type), against what the target saw (one
 // traceparent per sampled request, none when sampling is off), and for logs and the users gauge.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -47,7 +48,7 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 // A request cut off by the run's end (expectServedCutOff) still has its span: it ends as failed.
 
 describe("OpenTelemetry into a real collector", () => {
-  test("a master with --otel: the worker's histogram matches the master's totals, each request has a span and sent its traceparent", async () => {
+  test("a master with --otel, gzip asked: the worker's histogram matches the master's totals, each request has a span and sent its traceparent", async () => {
     fresh();
     const master = await e2e.headlessMaster({
       locustfile: masterPyOf("otel"),
@@ -57,7 +58,10 @@ describe("OpenTelemetry into a real collector", () => {
       host: target.url,
       extra: ["--otel", "--exit-code-on-error", "0"], // checkout fails on purpose
     });
-    const worker = e2e.worker(["--master-host", "127.0.0.1", "--master-port", String(master.port)], { env: otelEnv() });
+    // Every signal gzip-compressed: the spans by our fetch transport, metrics and logs by the SDK's.
+    const worker = e2e.worker(["--master-host", "127.0.0.1", "--master-port", String(master.port)], {
+      env: otelEnv({ OTEL_EXPORTER_OTLP_COMPRESSION: "gzip" }),
+    });
     const result = await master.result();
     expect(await within(worker.exited, 30_000, "the worker to exit")).toBe(0);
     expect(masterComplaints(result.log)).toEqual([]);
