@@ -2,17 +2,16 @@
 // https:, with its certificate variables, keeps the SDK's node:http transport). That transport
 // spends ~1 ms of JavaScript a POST (a ClientRequest with a Readable piped into it): ~0.9 µs a
 // request at 1,000 users with every request a span (bench/NOTES.md). With
-// OTEL_EXPORTER_OTLP_COMPRESSION=gzip a batch is compressed once, at level 1 (the SDK's gzip
-// stream uses zlib's default, 6: three times the CPU for ~5% fewer bytes on our spans), and every
-// attempt sends the same bytes. A response is judged as that transport judges it, and retried by
+// OTEL_EXPORTER_OTLP_COMPRESSION=gzip a batch is compressed once, at level 1, at once (platform.ts's
+// gzipFast: under Bun a quarter of the CPU of the SDK's node:zlib stream at level 6, for ~5% more
+// bytes), and every attempt sends the same bytes. A response is judged as that transport judges it, and retried by
 // the SDK's rule, which otlp-exporter-base does not export: up to 5 more attempts, backoff 1 s ×1.5
 // up to 5 s with ±20% jitter, on 429/502/503/504, a network error or a timeout, after Retry-After
 // when the server gives one, never past the export's timeout.
 import { setTimeout } from "node:timers";
-import { promisify } from "node:util";
-import { gzip } from "node:zlib";
 import type { ExportResponse, IExporterTransport } from "@opentelemetry/otlp-exporter-base";
 import { OTLPExporterError } from "@opentelemetry/otlp-exporter-base";
+import { gzipFast } from "../platform.ts";
 
 /** What a fetch POST needs of the SDK's resolved configuration (convertLegacyHttpOptions). */
 export interface FetchTarget {
@@ -34,22 +33,19 @@ const RETRY = { attempts: 5, initialMs: 1000, maxMs: 5000, multiplier: 1.5, jitt
 /** True when `fetch` can make the POST as the SDK would: plain http (gzip or not). */
 export const postsByFetch = (options: { url: string }) => new URL(options.url).protocol === "http:";
 
-const gzipped = promisify(gzip);
-
 /** The SDK's transport contract over `fetch`, with its retry rule; a gzip target's batch is compressed once. */
 export function fetchTransport(target: FetchTarget): IExporterTransport {
   const posts = retrying({ send: (body, timeoutMs) => postOnce(target, body, timeoutMs), shutdown() {} });
   if (target.compression !== "gzip") return posts;
   return {
     async send(data, timeoutMs) {
-      const started = Date.now();
       let body: Uint8Array;
       try {
-        body = await gzipped(data, { level: 1 });
+        body = gzipFast(data);
       } catch (error) {
         return { status: "failure", error: asError(error) };
       }
-      return posts.send(body, Math.max(timeoutMs - (Date.now() - started), 1));
+      return posts.send(body, timeoutMs);
     },
     shutdown: () => posts.shutdown(),
   };
