@@ -63,26 +63,28 @@ async function postOnce(target: FetchTarget, body: Uint8Array, timeoutMs: number
     // A refused or reset connection, or the timeout: the SDK retries both (its network error codes).
     return { status: "retryable", error: asError(error) };
   }
+  let received: Uint8Array | undefined;
+  let unread: Error | undefined;
   try {
-    return judged(response, new Uint8Array(await response.arrayBuffer()));
+    received = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
-    return judged(response, asError(error));
+    unread = asError(error);
   }
+  return judged(response, received, unread);
 }
 
-/** The SDK transport's verdict on a response, from its body or from why the body could not be read. */
-function judged(response: Response, body: Uint8Array | Error): ExportResponse {
-  const unread = body instanceof Error ? body : undefined;
-  if (!(body instanceof Error) && body.byteLength > MAX_RESPONSE_BYTES) {
+/** The SDK transport's verdict on a response, from its body, or from why the body could not be read (`unread`). */
+function judged(response: Response, body: Uint8Array | undefined, unread: Error | undefined): ExportResponse {
+  if (body !== undefined && body.byteLength > MAX_RESPONSE_BYTES) {
     return { status: "failure", error: new Error(`OTLP export response body exceeded size limit of ${MAX_RESPONSE_BYTES} bytes`) };
   }
-  if (response.ok) return body instanceof Error ? { status: "success" } : { status: "success", data: body };
+  if (response.ok) return body === undefined ? { status: "success" } : { status: "success", data: body };
   if (RETRYABLE_STATUS.has(response.status)) {
     const retryInMillis = retryAfterMs(response.headers.get("retry-after"));
     return unread === undefined ? { status: "retryable", retryInMillis } : { status: "retryable", error: unread, retryInMillis };
   }
-  if (body instanceof Error) return { status: "failure", error: body };
-  return { status: "failure", error: new OTLPExporterError(response.statusText, response.status, new TextDecoder().decode(body)) };
+  const text = body === undefined ? "" : new TextDecoder().decode(body);
+  return { status: "failure", error: unread ?? new OTLPExporterError(response.statusText, response.status, text) };
 }
 
 /** Retry-After in milliseconds, read as the SDK reads it: seconds, or an HTTP date. */
