@@ -15,6 +15,7 @@ import {
   durationCounts,
   logBodies,
   pointsOf,
+  quiet,
   spansOf,
   startCollector,
   traceTarget,
@@ -34,7 +35,9 @@ afterAll(async () => {
   await collector?.close();
   await target?.close();
 });
-const fresh = () => {
+// What the collector got before this test (the last run's late exports included) is not this test's.
+const fresh = async () => {
+  await quiet(collector);
   for (const list of Object.values(collector.received)) list.length = 0;
   target.seen.length = 0;
 };
@@ -49,7 +52,7 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 
 describe("OpenTelemetry into a real collector", () => {
   test("a master with --otel, gzip asked: the worker's histogram matches the master's totals, each request has a span and sent its traceparent", async () => {
-    fresh();
+    await fresh();
     const master = await e2e.headlessMaster({
       locustfile: masterPyOf("otel"),
       users: 4,
@@ -116,7 +119,7 @@ describe("OpenTelemetry into a real collector", () => {
   }, 180_000);
 
   test("run --otel over http/json, sampling half the traces: the histogram matches the summary, the gauge counts the users, spans = traceparents sent", async () => {
-    fresh();
+    await fresh();
     const env = otelEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.5" });
     const { code, stdout, stderr } = await run(e2e.binary, ["--otel", "-u", "3", "-r", "3", "-t", "4s", "--host", target.url], env);
     expect(code).toBe(0);
@@ -145,7 +148,7 @@ describe("OpenTelemetry into a real collector", () => {
   }, 120_000);
 
   test("under Deno, run --otel from the sources: every request has a span, posted by fetch into the collector, and the histogram matches the summary", async () => {
-    fresh();
+    await fresh();
     const args = ["--tasks", example("otel"), "--otel", "-u", "2", "-r", "2", "-t", "3s", "--host", target.url];
     const { code, stdout, stderr } = await run({ kind: "deno" }, args, otelEnv({ LOADWORKER_TASKS_DIR: example("otel") }));
     expect(code).toBe(0);
@@ -160,7 +163,7 @@ describe("OpenTelemetry into a real collector", () => {
   }, 120_000);
 
   test("run --otel with OTEL_TRACES_SAMPLER=always_off: no traceparent, no span, the histogram still counts", async () => {
-    fresh();
+    await fresh();
     const env = otelEnv({ OTEL_TRACES_SAMPLER: "always_off" });
     const { code, stdout } = await run(e2e.binary, ["--otel", "-u", "2", "-r", "2", "-t", "2s", "--host", target.url], env);
     expect(code).toBe(0);
@@ -172,7 +175,7 @@ describe("OpenTelemetry into a real collector", () => {
   }, 120_000);
 
   test("without --otel nothing is exported and no traceparent is sent, whatever OTEL_* says", async () => {
-    fresh();
+    await fresh();
     const { code, stderr } = await run(e2e.binary, ["-u", "2", "-r", "2", "-t", "2s", "--host", target.url], otelEnv());
     expect(code).toBe(0);
     expect(stderr).not.toContain("OpenTelemetry");

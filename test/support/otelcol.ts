@@ -91,6 +91,28 @@ export async function startCollector(): Promise<Collector> {
   };
 }
 
+/**
+ * Resolves once the collector has forwarded nothing new for `quietMs`: its exporter forwards on
+ * its own schedule, so the last run's final exports (its logs, its last metrics) can still land
+ * after that run ended, and a test that clears `received` must not count them as its own.
+ */
+export async function quiet(collector: Collector, quietMs = 500): Promise<void> {
+  const count = () => collector.received.metrics.length + collector.received.traces.length + collector.received.logs.length;
+  let seen = count();
+  let since = Date.now();
+  await waitFor(
+    () => {
+      if (count() !== seen) {
+        seen = count();
+        since = Date.now();
+      }
+      return Date.now() - since >= quietMs ? true : undefined;
+    },
+    15_000,
+    "the collector to forward nothing new",
+  );
+}
+
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
