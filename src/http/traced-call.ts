@@ -34,6 +34,11 @@ export class TracedCall extends Call implements TracedCallView {
     this.tracer = tracer;
   }
 
+  /** The URL of the request in flight: a span that ends without a response is still named by it. */
+  get href(): string {
+    return this.hop.href;
+  }
+
   /** The span ends once, with the call's answer or why it has none. */
   endSpan(response: TracedResponse): void {
     if (this.spanEnded) return;

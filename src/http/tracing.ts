@@ -27,6 +27,8 @@ export interface TracedCallView extends SpanIds {
   readonly options: TracedOptions;
   /** performance.now() when the call started. */
   readonly started: number;
+  /** The absolute URL of its request in flight (no credentials); undefined for a call never made. */
+  readonly href?: string;
 }
 
 /** What a tracer reads of the response that ends the span. */

@@ -114,10 +114,11 @@ export class OtlpSpanEncoder {
   private shapeOf(queue: SpanQueue, slot: number): SpanShape {
     const index = queue.route[slot] as number;
     if (index === FAILED) {
-      const { method, message } = queue.notes[slot] as SpanFailure;
+      const { method, message, name, url } = queue.notes[slot] as SpanFailure;
       const status = delimited(15, concat(message === "" ? NONE : stringField(2, message), new Uint8Array([0x18, 2])));
-      const head = concat(stringField(5, method), KIND);
-      return { head, tail: concat(keyValue(9, "http.request.method", method), DROPPED, status, FLAGS) };
+      const head = concat(stringField(5, name), KIND);
+      const attributes = concat(keyValue(9, "http.request.method", method), url === undefined ? NONE : keyValue(9, "url.full", url));
+      return { head, tail: concat(attributes, DROPPED, status, FLAGS) };
     }
     const route = index === OWN_ROUTE ? (queue.notes[slot] as SpanRoute) : (queue.routes[index] as SpanRoute);
     const status = queue.status[slot] as number;

@@ -47,8 +47,10 @@ export function readableSpans(
 function described(queue: SpanQueue, slot: number): { name: string; attributes: Attributes; status: SpanStatus } {
   const route = queue.route[slot] as number;
   if (route === FAILED) {
-    const { method, message } = queue.notes[slot] as SpanFailure;
-    return { name: method, attributes: { "http.request.method": method }, status: { code: SpanStatusCode.ERROR, message } };
+    const { method, message, name, url } = queue.notes[slot] as SpanFailure;
+    const attributes: Attributes =
+      url === undefined ? { "http.request.method": method } : { "http.request.method": method, "url.full": url };
+    return { name, attributes, status: { code: SpanStatusCode.ERROR, message } };
   }
   const { method, url, name, host, port } = route === OWN_ROUTE ? (queue.notes[slot] as SpanRoute) : (queue.routes[route] as SpanRoute);
   const status = queue.status[slot] as number;

@@ -19,10 +19,16 @@ export interface SpanRoute {
   readonly port: number;
 }
 
-/** A span that ended without a response: named by its method, its status the reason's message. */
+/**
+ * A span that ended without a response (the user stopped mid-call, a malformed call): named as
+ * its route would be when its request was made ("GET /path", url.full its URL), else by its
+ * method alone; its status the reason's message.
+ */
 export interface SpanFailure {
   readonly method: string;
   readonly message: string;
+  readonly name: string;
+  readonly url: string | undefined;
 }
 
 /** Routes kept; a span of a route past them keeps its own (URLs with ids would grow the table forever). */
@@ -102,7 +108,9 @@ export class SpanQueue {
     if (slot < 0) return;
     this.status[slot] = 0;
     this.route[slot] = FAILED;
-    this.notes[slot] = { method: call.method, message };
+    const { method, href } = call;
+    const name = href === undefined ? method : spanName(method, call.options.name, urlParts(href).path);
+    this.notes[slot] = { method, message, name, url: href };
     this.error[slot] = NO_CODE;
     this.added();
   }
@@ -178,8 +186,11 @@ export class SpanQueue {
 
 function makeRoute(method: string, callName: string | undefined, url: string): SpanRoute {
   const { host, port, path } = urlParts(url);
-  return { method, callName, url, name: `${method} ${callName ?? path}`, host, port };
+  return { method, callName, url, name: spanName(method, callName, path), host, port };
 }
+
+/** "GET <name>" for a call given a name, else "GET <path>" (Locust's requests instrumentation). */
+const spanName = (method: string, callName: string | undefined, path: string) => `${method} ${callName ?? path}`;
 
 /** Host, port and path of an absolute http(s) URL, without a URL object. */
 export function urlParts(url: string): { host: string; port: number; path: string } {

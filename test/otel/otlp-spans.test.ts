@@ -1,5 +1,6 @@
 // The span queue's export path: the protobuf encoder writes, for the spans of real calls (a 200,
-// a named call, a 404, a network failure, a malformed call), the same bytes as the SDK's
+// a named call, a 404, a network failure, a call cut off by its user's stop, a malformed call),
+// the same bytes as the SDK's
 // ProtobufTraceSerializer for the same spans as ReadableSpans; the queue is bounded as the SDK's
 // batch processor is (spans past it dropped, counted, one warning); the batches go out as the
 // SDK schedules them, and everything left at shutdown.
@@ -19,6 +20,7 @@ import { RecordingRecorder, rawServer, type TestServer } from "../http/helpers.t
 let server: TestServer;
 beforeAll(async () => {
   server = await rawServer((socket, head) => {
+    if (head.startsWith("GET /never")) return; // no answer: the call is cut off by its user's stop
     socket.write(
       head.startsWith("GET /missing")
         ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
@@ -50,9 +52,13 @@ describe("the OTLP span encoder", () => {
     await http.get("/missing");
     await http.get("/é?q=ü");
     await http.get("http://127.0.0.1:1/refused");
+    const cutOff = http.get("/never?page=2", { name: "/never" }).catch((error: unknown) => error);
+    await Bun.sleep(50);
+    http.interrupt(new Error("the user was stopped"));
+    expect(await cutOff).toBeInstanceOf(Error);
     await http.get("ftp://nowhere/").catch(() => {});
     http.close();
-    expect(queue.size).toBe(6);
+    expect(queue.size).toBe(7);
     const offset = Date.now() - performance.now();
     const ours = new OtlpSpanEncoder(resource, scope).encode(queue, queue.size, offset);
     const spans = readableSpans(queue, queue.size, offset, resource, scope);
@@ -62,8 +68,10 @@ describe("the OTLP span encoder", () => {
       ["GET /missing", "404", 2],
       ["GET /%C3%A9", undefined, 0],
       ["GET /refused", "ECONNREFUSED", 2],
-      ["GET", undefined, 2],
+      ["GET /never", undefined, 2], // named as its route, though it got no response
+      ["GET", undefined, 2], // never made: its method alone
     ]);
+    expect(spans[5]?.attributes["url.full"]).toBe(`${server.url}/never?page=2`);
     expect(Buffer.from(ours).toString("hex")).toBe(
       Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array).toString("hex"),
     );
