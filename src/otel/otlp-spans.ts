@@ -5,7 +5,7 @@
 // bytes; a route's name and attributes, the resource and the scope are encoded once.
 import type { InstrumentationScope } from "@opentelemetry/core";
 import type { Resource } from "@opentelemetry/resources";
-import { concat, delimited, keyValue, stringField, varintSize, writeEpochNanos, writeVarint } from "./protobuf.ts";
+import { concat, delimited, EpochNanos, keyValue, stringField, varintSize, writeVarint } from "./protobuf.ts";
 import { FAILED, NO_CODE, OWN_ROUTE, type SpanFailure, type SpanQueue, type SpanRoute } from "./span-queue.ts";
 
 /** Span fields of every span besides its route's: ids (2+16, 2+8), times (9, 9). */
@@ -49,6 +49,7 @@ export class OtlpSpanEncoder {
   private lastRoute: SpanRoute | undefined;
   private lastKey = 0;
   private lastShape: SpanShape = { head: NONE, tail: NONE };
+  private readonly nanos = new EpochNanos();
 
   constructor(resource: Resource, scope: InstrumentationScope) {
     const attributes = resource.attributes;
@@ -82,29 +83,45 @@ export class OtlpSpanEncoder {
     out.set(this.scope, pos);
     pos += this.scope.length;
     const { ids, start, end } = queue;
+    const nanos = this.nanos;
+    // A span of the same shape as the one before is that one's bytes with its own ids and times.
+    let last: SpanShape | undefined;
+    let lastAt = 0;
+    let length = 0; // of the last shape's span: its tag, length and body
+    let idsAt = 0; // where its trace id starts, from its start
     for (let i = 0; i < count; i++) {
       const slot = queue.slot(i);
-      const { head, tail } = this.shapes[i] as SpanShape;
-      pos = writeVarint(out, writeVarint(out, pos, 0x12), FIXED + head.length + tail.length);
-      out[pos++] = 0x0a; // trace_id
-      out[pos++] = 16;
-      const at = slot * 6;
-      pos = writeWord(out, pos, ids[at] as number);
-      pos = writeWord(out, pos, ids[at + 1] as number);
-      pos = writeWord(out, pos, ids[at + 2] as number);
-      pos = writeWord(out, pos, ids[at + 3] as number);
-      out[pos++] = 0x12; // span_id
-      out[pos++] = 8;
-      pos = writeWord(out, pos, ids[at + 4] as number);
-      pos = writeWord(out, pos, ids[at + 5] as number);
-      out.set(head, pos);
-      pos += head.length;
-      out[pos++] = 0x39; // start_time_unix_nano
-      pos = writeEpochNanos(out, pos, wallOffset + (start[slot] as number));
-      out[pos++] = 0x41; // end_time_unix_nano
-      pos = writeEpochNanos(out, pos, wallOffset + (end[slot] as number));
-      out.set(tail, pos);
-      pos += tail.length;
+      const shape = this.shapes[i] as SpanShape;
+      const at = pos;
+      const { head, tail } = shape;
+      if (shape === last) out.copyWithin(at, lastAt, lastAt + length);
+      else {
+        const body = FIXED + head.length + tail.length;
+        idsAt = writeVarint(out, writeVarint(out, at, 0x12), body) + 2 - at;
+        length = idsAt - 2 + body;
+        pos = at + idsAt;
+        out[pos - 2] = 0x0a; // trace_id
+        out[pos - 1] = 16;
+        out[pos + 16] = 0x12; // span_id
+        out[pos + 17] = 8;
+        out.set(head, pos + 26);
+        out[pos + 26 + head.length] = 0x39; // start_time_unix_nano
+        out[pos + 35 + head.length] = 0x41; // end_time_unix_nano
+        out.set(tail, pos + 44 + head.length);
+        last = shape;
+        lastAt = at;
+      }
+      pos = at + idsAt;
+      const w = slot * 6;
+      writeWord(out, pos, ids[w] as number);
+      writeWord(out, pos + 4, ids[w + 1] as number);
+      writeWord(out, pos + 8, ids[w + 2] as number);
+      writeWord(out, pos + 12, ids[w + 3] as number);
+      writeWord(out, pos + 18, ids[w + 4] as number);
+      writeWord(out, pos + 22, ids[w + 5] as number);
+      nanos.write(out, pos + 27 + head.length, wallOffset + (start[slot] as number));
+      nanos.write(out, pos + 36 + head.length, wallOffset + (end[slot] as number));
+      pos = at + length;
     }
     out.set(this.resourceSchema, pos);
     this.shapes.length = 0;
@@ -114,10 +131,14 @@ export class OtlpSpanEncoder {
   private shapeOf(queue: SpanQueue, slot: number): SpanShape {
     const index = queue.route[slot] as number;
     if (index === FAILED) {
-      const { method, message, name, url } = queue.notes[slot] as SpanFailure;
+      const { method, message, name, url, host, port } = queue.notes[slot] as SpanFailure;
       const status = delimited(15, concat(message === "" ? NONE : stringField(2, message), new Uint8Array([0x18, 2])));
       const head = concat(stringField(5, name), KIND);
-      const attributes = concat(keyValue(9, "http.request.method", method), url === undefined ? NONE : keyValue(9, "url.full", url));
+      const attributes = concat(
+        keyValue(9, "http.request.method", method),
+        url === undefined ? NONE : keyValue(9, "url.full", url),
+        host === "" ? NONE : concat(keyValue(9, "server.address", host), keyValue(9, "server.port", port)),
+      );
       return { head, tail: concat(attributes, DROPPED, status, FLAGS) };
     }
     const route = index === OWN_ROUTE ? (queue.notes[slot] as SpanRoute) : (queue.routes[index] as SpanRoute);

@@ -47,9 +47,13 @@ export function readableSpans(
 function described(queue: SpanQueue, slot: number): { name: string; attributes: Attributes; status: SpanStatus } {
   const route = queue.route[slot] as number;
   if (route === FAILED) {
-    const { method, message, name, url } = queue.notes[slot] as SpanFailure;
-    const attributes: Attributes =
-      url === undefined ? { "http.request.method": method } : { "http.request.method": method, "url.full": url };
+    const { method, message, name, url, host, port } = queue.notes[slot] as SpanFailure;
+    const attributes: Attributes = { "http.request.method": method };
+    if (url !== undefined) attributes["url.full"] = url;
+    if (host !== "") {
+      attributes["server.address"] = host;
+      attributes["server.port"] = port;
+    }
     return { name, attributes, status: { code: SpanStatusCode.ERROR, message } };
   }
   const { method, url, name, host, port } = route === OWN_ROUTE ? (queue.notes[slot] as SpanRoute) : (queue.routes[route] as SpanRoute);

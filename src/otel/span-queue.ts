@@ -29,6 +29,9 @@ export interface SpanFailure {
   readonly message: string;
   readonly name: string;
   readonly url: string | undefined;
+  /** server.address ("" for none, as for a call never made) and server.port, as a route's. */
+  readonly host: string;
+  readonly port: number;
 }
 
 /** Routes kept; a span of a route past them keeps its own (URLs with ids would grow the table forever). */
@@ -109,8 +112,11 @@ export class SpanQueue {
     this.status[slot] = 0;
     this.route[slot] = FAILED;
     const { method, href } = call;
-    const name = href === undefined ? method : spanName(method, call.options.name, urlParts(href).path);
-    this.notes[slot] = { method, message, name, url: href };
+    if (href === undefined) this.notes[slot] = { method, message, name: method, url: undefined, host: "", port: 0 };
+    else {
+      const { host, port, path } = urlParts(href);
+      this.notes[slot] = { method, message, name: spanName(method, call.options.name, path), url: href, host, port };
+    }
     this.error[slot] = NO_CODE;
     this.added();
   }

@@ -16,6 +16,7 @@ import { SpanBatches } from "../../src/otel/span-batches.ts";
 import type { SpanBatchExport } from "../../src/otel/span-batches.ts";
 import { SpanQueue } from "../../src/otel/span-queue.ts";
 import { RecordingRecorder, rawServer, type TestServer } from "../http/helpers.ts";
+import { fc, fuzz, FUZZ_TIMEOUT_MS } from "../support/fuzz.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -71,7 +72,15 @@ describe("the OTLP span encoder", () => {
       ["GET /never", undefined, 2], // named as its route, though it got no response
       ["GET", undefined, 2], // never made: its method alone
     ]);
-    expect(spans[5]?.attributes["url.full"]).toBe(`${server.url}/never?page=2`);
+    // A cut-off call's attributes are its route's (a dashboard filtering by server sees it), status aside.
+    const { port } = new URL(server.url);
+    expect(spans[5]?.attributes).toEqual({
+      "http.request.method": "GET",
+      "url.full": `${server.url}/never?page=2`,
+      "server.address": "127.0.0.1",
+      "server.port": Number(port),
+    });
+    expect(spans[6]?.attributes).toEqual({ "http.request.method": "GET" });
     expect(Buffer.from(ours).toString("hex")).toBe(
       Buffer.from(ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array).toString("hex"),
     );
@@ -81,6 +90,57 @@ describe("the OTLP span encoder", () => {
     expect(again.buffer).toBe(spare.buffer);
     expect(Buffer.from(again).equals(Buffer.from(ours))).toBe(true);
   });
+});
+
+describe("the OTLP span encoder, fuzzed", () => {
+  // Epoch milliseconds as the worker has them (fractions from performance.now()), the ones a few
+  // ulps below a whole second, and whole seconds.
+  const epochMs = fc.oneof(
+    fc.double({ min: 1.6e12, max: 2.1e12, noNaN: true }),
+    fc
+      .tuple(fc.integer({ min: 1_600_000_000, max: 2_100_000_000 }), fc.integer({ min: 0, max: 4 }))
+      .map(([s, n]) => s * 1e3 - n * 2 ** -12),
+  );
+  // A run of spans: how many, their start and length, and which outcome (a 200, a 404, refused).
+  const spans = fc.array(
+    fc.tuple(fc.integer({ min: 1, max: 6 }), epochMs, fc.double({ min: 0, max: 5e3, noNaN: true }), fc.constantFrom(200, 404, 0)),
+    {
+      minLength: 1,
+      maxLength: 12,
+    },
+  );
+
+  test(
+    "writes the SDK serializer's bytes for any times, in runs of one shape and between shapes",
+    () => {
+      fuzz(
+        fc.property(spans, (runs) => {
+          const queue = new SpanQueue(
+            128,
+            () => {},
+            () => {},
+          );
+          let n = 0;
+          for (const [times, start, length, status] of runs)
+            for (let i = 0; i < times; i++) {
+              const view = { ...call(++n), started: start + i * 0.37 };
+              queue.responded(
+                view,
+                view.started + length,
+                status,
+                "http://127.0.0.1:8080/items?x=1",
+                status === 0 ? "ECONNREFUSED" : undefined,
+              );
+            }
+          const ours = new OtlpSpanEncoder(resource, scope).encode(queue, queue.size, 0);
+          const sdk = ProtobufTraceSerializer.serializeRequest(readableSpans(queue, queue.size, 0, resource, scope)) as Uint8Array;
+          return Buffer.from(ours).equals(Buffer.from(sdk));
+        }),
+        200,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
 
 const call = (n: number): TracedCallView => ({
