@@ -4,7 +4,9 @@
 # round, against nginx and a real OpenTelemetry Collector (scripts/lib/otelcol.sh, debug exporter)
 # on core 0. Requests are nginx's count over a 9 s window (4 s after start); CPU is the worker
 # process's (every thread: Bun's HTTP client thread posts `fetch` spans) over the same window.
-# usage: BASE_BIN=<binary> bench/otel-ab.sh   env: USERS=1000 ROUNDS=4 PORT=34391 OTEL_PORT=34394 NO_BUILD=
+# usage: BASE_BIN=<binary> bench/otel-ab.sh   env: USERS=1000 ROUNDS=4 PORT=34391 OTEL_PORT=34394 NO_BUILD= TLS=
+# TLS=1: the collector's receiver behind TLS (a self-signed certificate made here), the worker trusting
+# it by OTEL_EXPORTER_OTLP_CERTIFICATE and exporting to https://.
 # A baseline binary: git worktree add /tmp/base <commit>; (cd /tmp/base && ln -s <this>/node_modules
 #   && ./node_modules/.bin/bun scripts/build.ts --tasks bench/workers/tasks --outfile /tmp/loadworker-base)
 set -euo pipefail
@@ -25,7 +27,16 @@ rm -rf "$RUN"
 source bench/lib/nginx.sh
 start_nginx "$RUN" "$PORT" "location = /nginx_status { stub_status; }"
 NGINX=$NGINX_PID
-printf 'receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:%s"}}}}\nexporters: {debug: {verbosity: basic}}\nservice:\n  telemetry: {metrics: {level: none}}\n  pipelines:\n    metrics: {receivers: [otlp], exporters: [debug]}\n    traces: {receivers: [otlp], exporters: [debug]}\n    logs: {receivers: [otlp], exporters: [debug]}\n' "$OTEL_PORT" >"$RUN/otelcol.yaml"
+SCHEME=http
+TLS_CONFIG=
+if [ -n "${TLS:-}" ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+    -keyout "$RUN/otel-key.pem" -out "$RUN/otel-cert.pem" 2>/dev/null
+  SCHEME=https
+  TLS_CONFIG=", tls: {cert_file: \"$PWD/$RUN/otel-cert.pem\", key_file: \"$PWD/$RUN/otel-key.pem\"}"
+  export OTEL_EXPORTER_OTLP_CERTIFICATE="$PWD/$RUN/otel-cert.pem"
+fi
+printf 'receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:%s"%s}}}}\nexporters: {debug: {verbosity: basic}}\nservice:\n  telemetry: {metrics: {level: none}}\n  pipelines:\n    metrics: {receivers: [otlp], exporters: [debug]}\n    traces: {receivers: [otlp], exporters: [debug]}\n    logs: {receivers: [otlp], exporters: [debug]}\n' "$OTEL_PORT" "$TLS_CONFIG" >"$RUN/otelcol.yaml"
 taskset -c 0 "$(scripts/lib/otelcol.sh)" --config "$RUN/otelcol.yaml" >"$RUN/otelcol.log" 2>&1 &
 COLLECTOR=$!
 trap 'kill "$NGINX" "$COLLECTOR" 2>/dev/null || true; wait "$NGINX" "$COLLECTOR" 2>/dev/null || true' EXIT
@@ -33,12 +44,12 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$OTEL_PORT") 2>/dev/null &&
 served() { curl -s "http://127.0.0.1:$PORT/nginx_status" | awk 'NR==3{print $3}'; }
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
-echo "USERS=$USERS ROUNDS=$ROUNDS; load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u)"
+echo "USERS=$USERS ROUNDS=$ROUNDS SCHEME=$SCHEME; load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u)"
 printf 'round\tworker\treq_per_cpu_s\tspans_dropped\tload1\n'
 one() { # round name binary otel(0|1)
   local args=(run DefaultUser -u "$USERS" -r "$USERS" -t 16s --host "http://127.0.0.1:$PORT" --loglevel warn)
   [ "$4" = 1 ] && args+=(--otel)
-  OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTEL_PORT" OTEL_METRIC_EXPORT_INTERVAL=5000 \
+  OTEL_EXPORTER_OTLP_ENDPOINT="$SCHEME://127.0.0.1:$OTEL_PORT" OTEL_METRIC_EXPORT_INTERVAL=5000 \
     taskset -c 1 "$3" "${args[@]}" >"$RUN/$2-$1.log" 2>&1 &
   local pid=$!
   sleep 4
