@@ -2,7 +2,7 @@
 // watches the deadline with a single timer that is only re-armed when it fires early. Over plain
 // TCP the connection is the platform's socket itself (TcpSocket): no wrapper object in between.
 import { clearTimeout, setTimeout } from "node:timers";
-import { type ByteSocket, TcpSocket } from "../platform.ts";
+import { type ByteSocket, TcpSocket } from "../platform/tcp-socket.ts";
 import { connectTls } from "./tls.ts";
 import { ConnectionFailure, HttpError, networkError } from "./errors.ts";
 import { FAILED, NEED_MORE, ResponseParser } from "./parser.ts";

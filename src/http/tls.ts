@@ -1,6 +1,6 @@
-// A TLS byte socket on node:tls, under every runtime (platform.ts has the plain TCP one): the
+// A TLS byte socket on node:tls, under every runtime (platform/tcp-socket.ts has the plain TCP one): the
 // HTTP/1.1 and WebSocket clients' https:// and wss:// connections. Not the hot path measured.
-import type { ByteSocket, ByteSocketEvents } from "../platform.ts";
+import type { ByteSocket, ByteSocketEvents } from "../platform/tcp-socket.ts";
 
 /** Where a TLS byte socket goes and how it checks the peer (ALPN offers http/1.1 only). */
 export interface TlsTarget {

@@ -3,7 +3,7 @@
 // line, written at a fixed offset. Putting the header into the call's options instead made the
 // client serialize the whole head again on every sampled call (a URL parse, header checks, an
 // encode). The bytes are the client's own copy, lent to one call at a time and written anew for
-// the next: a request the kernel did not take at once stays queued by reference (platform.ts)
+// the next: a request the kernel did not take at once stays queued by reference (platform/tcp-socket.ts)
 // until the call ends, so a call made while another is in flight (Promise.all on one client)
 // gets a copy of its own.
 import { Buffer } from "node:buffer";

@@ -3,9 +3,10 @@
 // OTEL_EXPORTER_OTLP_* itself. Spans go through the SDK's OTLP export delegate (endpoint, headers,
 // timeout, compression and retries as the SDK's trace exporters) with our encoder for
 // http/protobuf (otlp-spans.ts) and the SDK's JSON serializer for http/json (a rare choice: it
-// keeps the SDK's path, from ReadableSpans). Protobuf spans to an http: endpoint, gzip or not,
-// are posted by `fetch` (fetch-transport.ts: the SDK's node:http transport was most of --otel's
-// cost); https: keeps the SDK's transport. Loaded only with sdk.ts, when telemetry starts.
+// keeps the SDK's path, from ReadableSpans). Protobuf spans, gzip or not, are posted by `fetch`
+// (fetch-transport.ts: the SDK's node:http transport was most of --otel's cost), to https: with
+// the certificate variables' files (tls-files.ts) where fetch takes them. Loaded only with
+// sdk.ts, when telemetry starts.
 import type { InstrumentationScope } from "@opentelemetry/core";
 import { ExportResultCode } from "@opentelemetry/core";
 import { OTLPLogExporter as LogsJson } from "@opentelemetry/exporter-logs-otlp-http";
@@ -21,12 +22,14 @@ import {
 import { JsonTraceSerializer, ProtobufTraceSerializer, TraceExporterMetricsHelper } from "@opentelemetry/otlp-transformer";
 import type { Resource } from "@opentelemetry/resources";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace";
-import { fetchTransport, postsByFetch } from "./fetch-transport.ts";
+import { diag } from "@opentelemetry/api";
+import { fetchInit, fetchTransport } from "./fetch-transport.ts";
 import { OtlpSpanEncoder } from "./otlp-spans.ts";
 import { readableSpans } from "./readable-spans.ts";
 import type { SpanBatchExport } from "./span-batches.ts";
 import type { SpanQueue } from "./span-queue.ts";
 import type { OtlpProtocol } from "./settings.ts";
+import { otlpTlsFiles } from "./tls-files.ts";
 
 export const metricExporter = (protocol: OtlpProtocol) => (protocol === "http/json" ? new MetricsJson() : new MetricsProto());
 export const logExporter = (protocol: OtlpProtocol) => (protocol === "http/json" ? new LogsJson() : new LogsProto());
@@ -54,12 +57,17 @@ export function spanExporter(protocol: OtlpProtocol, resource: Resource, scope: 
     deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
   };
   const counted = { name: "span" as const, countItems: (spans: EncodedSpans) => spans.count };
-  const delegate = postsByFetch(options)
+  const init = fetchInit(options.url, () => {
+    const { tls, warnings } = otlpTlsFiles(process.env, "TRACES");
+    for (const warning of warnings) diag.warn(`OpenTelemetry: ${warning}`);
+    return tls;
+  });
+  const delegate = init
     ? createOtlpNetworkExportDelegate(
         options,
         serializer,
         createOtlpHttpExporterMetrics(COMPONENT, counted, options.url, undefined),
-        fetchTransport(options),
+        fetchTransport({ ...options, init }),
       )
     : createOtlpHttpExportDelegate(options, serializer, COMPONENT, counted, undefined);
   // The buffer of the last export that finished (its request is sent, retries and all): the next

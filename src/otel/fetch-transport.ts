@@ -1,8 +1,9 @@
-// The spans' OTLP/HTTP POST made with `fetch`, for an http: endpoint (exporters.ts chooses it;
-// https:, with its certificate variables, keeps the SDK's node:http transport). That transport
-// spends ~1 ms of JavaScript a POST (a ClientRequest with a Readable piped into it): ~0.9 µs a
-// request at 1,000 users with every request a span (bench/NOTES.md). With
-// OTEL_EXPORTER_OTLP_COMPRESSION=gzip a batch is compressed once, at level 1, at once (platform.ts's
+// The spans' OTLP/HTTP POST made with `fetch` (exporters.ts chooses it): to an http: endpoint
+// everywhere, to an https: one where fetch takes the certificate variables' files (Bun:
+// platform/fetch-tls.ts; elsewhere the SDK's node:https transport stays). That transport spends
+// ~1 ms of JavaScript a POST (a ClientRequest with a Readable piped into it): ~0.9 µs a request at
+// 1,000 users with every request a span, more over TLS (bench/NOTES.md). With
+// OTEL_EXPORTER_OTLP_COMPRESSION=gzip a batch is compressed once, at level 1, at once (platform/gzip.ts's
 // gzipFast: under Bun a quarter of the CPU of the SDK's node:zlib stream at level 6, for ~5% more
 // bytes), and every attempt sends the same bytes. A response is judged as that transport judges it, and retried by
 // the SDK's rule, which otlp-exporter-base does not export: up to 5 more attempts, backoff 1 s ×1.5
@@ -11,7 +12,8 @@
 import { setTimeout } from "node:timers";
 import type { ExportResponse, IExporterTransport } from "@opentelemetry/otlp-exporter-base";
 import { OTLPExporterError } from "@opentelemetry/otlp-exporter-base";
-import { gzipFast } from "../platform.ts";
+import { type FetchTls, fetchTlsInit } from "../platform/fetch-tls.ts";
+import { gzipFast } from "../platform/gzip.ts";
 
 /** What a fetch POST needs of the SDK's resolved configuration (convertLegacyHttpOptions). */
 export interface FetchTarget {
@@ -20,6 +22,8 @@ export interface FetchTarget {
   readonly userAgent?: string;
   /** "gzip" or "none" (OTEL_EXPORTER_OTLP_(TRACES_)COMPRESSION). */
   readonly compression?: string;
+  /** More of fetch's init: TLS for an https: endpoint (fetchInit). */
+  readonly init?: RequestInit;
 }
 
 /** The SDK's user agent for its exporters, without its version (the collector logs it, nothing reads it). */
@@ -28,10 +32,29 @@ const USER_AGENT = "OTel-OTLP-Exporter-JavaScript loadworker";
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
+/** The SDK's retryable network errors; a certificate the client rejects (Bun's codes are node's) is not one. */
+const RETRYABLE_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
+
 const RETRY = { attempts: 5, initialMs: 1000, maxMs: 5000, multiplier: 1.5, jitter: 0.2 } as const;
 
-/** True when `fetch` can make the POST as the SDK would: plain http (gzip or not). */
-export const postsByFetch = (options: { url: string }) => new URL(options.url).protocol === "http:";
+/**
+ * What fetch needs besides the URL to make the POST as the SDK would: nothing for http:, the
+ * certificate files' TLS for https:; undefined where fetch cannot (https: without fetch TLS).
+ */
+export function fetchInit(url: string, tls: () => FetchTls): RequestInit | undefined {
+  const protocol = new URL(url).protocol;
+  if (protocol === "http:") return {};
+  return protocol === "https:" ? fetchTlsInit(tls()) : undefined;
+}
 
 /** The SDK's transport contract over `fetch`, with its retry rule; a gzip target's batch is compressed once. */
 export function fetchTransport(target: FetchTarget): IExporterTransport {
@@ -58,10 +81,9 @@ async function postOnce(target: FetchTarget, body: Uint8Array, timeoutMs: number
   const signal = AbortSignal.timeout(Math.max(timeoutMs, 1));
   let response: Response;
   try {
-    response = await fetch(target.url, { method: "POST", headers, body, signal });
+    response = await fetch(target.url, { ...target.init, method: "POST", headers, body, signal });
   } catch (error) {
-    // A refused or reset connection, or the timeout: the SDK retries both (its network error codes).
-    return { status: "retryable", error: asError(error) };
+    return { status: retryableNetworkError(error) ? "retryable" : "failure", error: asError(error) };
   }
   let received: Uint8Array | undefined;
   let unread: Error | undefined;
@@ -117,6 +139,14 @@ function retrying(transport: IExporterTransport): IExporterTransport {
     },
     shutdown: () => transport.shutdown(),
   };
+}
+
+// The timeout, an error with one of those codes, or one with no code at all (Deno's fetch says "fetch
+// failed" for a refused connection too) is tried again, as the SDK tries its network errors again.
+function retryableNetworkError(error: unknown): boolean {
+  if (error instanceof Error && error.name === "TimeoutError") return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code !== "string" || RETRYABLE_CODES.has(code);
 }
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));

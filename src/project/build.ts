@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { LoadworkerError } from "../errors.ts";
-import { compileExecutable } from "../platform.ts";
+import { compileExecutable } from "../platform/compile.ts";
 import { entrySource } from "./entry.ts";
 import { readTaskDir } from "./task-dir.ts";
 

@@ -12,7 +12,7 @@ import { useTaskFiles } from "../api/task-files.ts";
 import { unexportedWarning } from "../api/unexported.ts";
 import { LoadworkerError } from "../errors.ts";
 import * as runtime from "../index.ts";
-import { provideModule } from "../platform.ts";
+import { provideModule } from "../platform/modules.ts";
 import { readTaskDir, sideDefinitions } from "./task-dir.ts";
 
 export interface LoadedTasks {

@@ -2,7 +2,7 @@
 // every one of them recorded (docs/websocket.md says how): WS-conn, WS (a request's round
 // trip), WS-send and WS-recv. Failures are recorded before the call that meets them rejects.
 import { abortError, networkError } from "../http/errors.ts";
-import type { ByteSocket, ByteSocketEvents } from "../platform.ts";
+import type { ByteSocket, ByteSocketEvents } from "../platform/tcp-socket.ts";
 import { messageFrame, readMessage } from "./payload.ts";
 import { closeOfOurs, WebSocketError, type WebSocketErrorCode } from "./errors.ts";
 import { closeName, closePayload, encodeFrame, type FrameEvents, FrameParser, OPCODE } from "./frame.ts";

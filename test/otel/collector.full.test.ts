@@ -2,7 +2,7 @@
 // module proxy by scripts/lib/otelcol.sh): the worker binary (examples/otel compiled in) under a
 // real Locust 2.47 master started with --otel, which reaches the worker in parsed_options, and
 // `run --otel` from the same binary, and from the sources under Deno (spans posted by fetch; gzip in
-// the master's case). What the collector forwarded is checked against the master's
+// the master's case), and into a collector behind mutual TLS (the certificate variables). What the collector forwarded is checked against the master's
 // totals (the histogram's counts by name and error.type), against what the target saw (one
 // traceparent per sampled request, none when sampling is off), and for logs and the users gauge.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -23,6 +23,8 @@ import {
 import { expectServedCutOff, run, summaryCounts } from "../support/run-cli.ts";
 import { waitFor, within } from "../support/wait.ts";
 import { example, masterPyOf } from "../support/examples.ts";
+import { selfSignedCert } from "../support/nginx.ts";
+import { tempDir } from "../support/procs.ts";
 
 const e2e = useE2e({ tasks: "examples/otel", server: false, stop: "each" });
 let collector: Collector;
@@ -183,5 +185,39 @@ describe("OpenTelemetry into a real collector", () => {
     expect(target.seen.filter((r) => r.traceparent !== undefined)).toEqual([]);
     await Bun.sleep(1_500); // an export would have come within the interval
     expect(collector.received).toEqual({ metrics: [], traces: [], logs: [] });
+  }, 120_000);
+});
+
+describe("OpenTelemetry into a real collector behind mutual TLS", () => {
+  let secure: Collector;
+  const server = selfSignedCert(tempDir("otelcol-tls")); // for 127.0.0.1
+  const client = selfSignedCert(tempDir("otelcol-tls-client")); // its own CA: the collector trusts it as one
+  beforeAll(async () => {
+    secure = await startCollector({ ...server, clientCa: client.cert });
+  });
+  afterAll(async () => {
+    await secure?.close();
+  });
+
+  test("run --otel with the certificate variables: every span (by fetch), the histogram and the logs (by the SDK's transport) arrive", async () => {
+    await fresh();
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: secure.endpoint,
+      OTEL_EXPORTER_OTLP_CERTIFICATE: server.cert,
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: client.cert,
+      OTEL_EXPORTER_OTLP_CLIENT_KEY: client.key,
+      OTEL_METRIC_EXPORT_INTERVAL: "1000",
+    };
+    const { code, stdout, stderr } = await run(e2e.binary, ["--otel", "-u", "2", "-r", "2", "-t", "3s", "--host", target.url], env);
+    expect(code).toBe(0);
+    expect(stderr).not.toContain("cannot read");
+    const requests = summaryCounts(stdout).get("Aggregated") as number;
+    await waitFor(() => (total(durationCounts(secure)) === requests ? true : undefined), 20_000, "the histogram over TLS");
+    const sent = target.seen.filter((r) => r.traceparent !== undefined).length;
+    expect(sent).toBe(target.seen.length);
+    await waitFor(() => (spansOf(secure).length >= sent ? true : undefined), 20_000, "a span per request over TLS");
+    expect(spansOf(secure).length).toBe(sent);
+    expect(logBodies(secure).length).toBeGreaterThan(0);
+    expect(collector.received).toEqual({ metrics: [], traces: [], logs: [] }); // nothing went to the plain one
   }, 120_000);
 });

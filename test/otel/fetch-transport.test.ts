@@ -1,13 +1,18 @@
 // The spans' fetch POST keeps the SDK's transport contract and retry rule: a 503 or 429 is sent
 // again (after Retry-After when given, else after the backoff), a 400 is not, a refused connection
 // is retryable, a Retry-After past the timeout gives up at once. A local server answers as scripted
-// (a collector cannot be made to answer 503 on demand); test/otel/collector.full.test.ts posts
-// through the same path to a real collector.
+// (a collector cannot be made to answer 503 on demand); over https it trusts the CA it is given
+// and presents a client certificate, and a certificate it rejects is not retried.
+// test/otel/collector.full.test.ts posts through the same path to a real collector, TLS included.
 import { afterEach, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
-import { fetchTransport, postsByFetch, retryAfterMs } from "../../src/otel/fetch-transport.ts";
+import { fetchInit, fetchTransport, retryAfterMs } from "../../src/otel/fetch-transport.ts";
+import { selfSignedCert } from "../support/nginx.ts";
+import { tempDir } from "../support/procs.ts";
 
 interface Received {
   readonly at: number;
@@ -134,10 +139,73 @@ describe("the spans' fetch transport", () => {
   });
 });
 
-describe("postsByFetch", () => {
-  test("plain http goes by fetch; https keeps the SDK's node:http transport (its certificate variables)", () => {
-    expect(postsByFetch({ url: "http://127.0.0.1:4318/v1/traces" })).toBe(true);
-    expect(postsByFetch({ url: "https://collector:4318/v1/traces" })).toBe(false);
+describe("fetchInit", () => {
+  const tls = { ca: new Uint8Array([1]) };
+  test("plain http needs nothing more; https takes the certificate files (under Bun); anything else does not go by fetch", () => {
+    let read = 0;
+    const files = () => {
+      read++;
+      return tls;
+    };
+    expect(fetchInit("http://127.0.0.1:4318/v1/traces", files)).toEqual({});
+    expect(read).toBe(0);
+    expect(fetchInit("https://collector:4318/v1/traces", files)).toEqual({ tls } as RequestInit);
+    expect(read).toBe(1);
+    expect(fetchInit("ftp://collector/v1/traces", files)).toBeUndefined();
+  });
+});
+
+describe("the spans' fetch transport over https", () => {
+  const dir = tempDir("otlp-tls");
+  const server = selfSignedCert(dir); // for 127.0.0.1
+  const client = selfSignedCert(tempDir("otlp-tls-client")); // its own CA: the server trusts it as one
+  const pem = (path: string) => new Uint8Array(readFileSync(path));
+
+  /** An https server on 127.0.0.1 answering 200; with `clientCa`, it asks for a client certificate signed by it. */
+  async function httpsServer(clientCa?: string): Promise<{ url: string; peers: string[] }> {
+    // peers: the path of each request served
+    const peers: string[] = [];
+    const options = { cert: readFileSync(server.cert), key: readFileSync(server.key) };
+    const tls = clientCa ? { ...options, requestCert: true, rejectUnauthorized: true, ca: readFileSync(clientCa) } : options;
+    const https = createHttpsServer(tls, (req, res) => {
+      req.resume();
+      req.on("end", () => {
+        peers.push(req.url ?? "");
+        res.writeHead(200).end();
+      });
+    });
+    server_ = https;
+    await new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve));
+    return { url: `https://127.0.0.1:${(https.address() as AddressInfo).port}/v1/traces`, peers };
+  }
+  let server_: { close(): void; closeAllConnections(): void } | undefined;
+  afterEach(() => {
+    server_?.closeAllConnections();
+    server_?.close();
+    server_ = undefined;
+  });
+  const over = (url: string, tls: { ca?: Uint8Array; cert?: Uint8Array; key?: Uint8Array }) => ({
+    ...target(url),
+    init: fetchInit(url, () => tls),
+  });
+
+  test("trusts the collector's certificate by the CA it is given, and no other", async () => {
+    const { url, peers } = await httpsServer();
+    expect((await fetchTransport(over(url, { ca: pem(server.cert) })).send(BODY, 5000)).status).toBe("success");
+    expect(peers).toHaveLength(1);
+    const untrusted = await fetchTransport(over(url, { ca: pem(client.cert) })).send(BODY, 5000);
+    expect(untrusted.status).toBe("failure"); // a certificate error is not retried, as the SDK's transport
+    expect(peers).toHaveLength(1);
+  });
+
+  test("presents the client certificate a collector asks for; without it the collector refuses", async () => {
+    const { url, peers } = await httpsServer(client.cert);
+    const mutual = { ca: pem(server.cert), cert: pem(client.cert), key: pem(client.key) };
+    expect((await fetchTransport(over(url, mutual)).send(BODY, 5000)).status).toBe("success");
+    expect(peers).toEqual(["/v1/traces"]);
+    const anonymous = await fetchTransport(over(url, { ca: pem(server.cert) })).send(BODY, 1500);
+    expect(anonymous.status).not.toBe("success");
+    expect(peers).toHaveLength(1);
   });
 });
 

@@ -30,7 +30,14 @@ export interface Collector {
   close(): Promise<void>;
 }
 
-export async function startCollector(): Promise<Collector> {
+/** The receiver behind TLS: its certificate and key, and with `clientCa` it asks for a client certificate signed by it. */
+export interface CollectorTls {
+  readonly cert: string;
+  readonly key: string;
+  readonly clientCa?: string;
+}
+
+export async function startCollector(tls?: CollectorTls): Promise<Collector> {
   const received = { metrics: [] as Json[], traces: [] as Json[], logs: [] as Json[] };
   const sink = createServer((req, res) => {
     let body = "";
@@ -54,6 +61,8 @@ export async function startCollector(): Promise<Collector> {
       "    protocols:",
       "      http:",
       `        endpoint: 127.0.0.1:${port}`,
+      ...(tls ? ["        tls:", `          cert_file: ${tls.cert}`, `          key_file: ${tls.key}`] : []),
+      ...(tls?.clientCa ? [`          client_ca_file: ${tls.clientCa}`] : []),
       "exporters:",
       "  otlphttp:",
       `    endpoint: http://127.0.0.1:${sinkPort}`,
@@ -80,7 +89,7 @@ export async function startCollector(): Promise<Collector> {
     "the OpenTelemetry Collector to listen",
   );
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     proc,
     received,
     close: async () => {

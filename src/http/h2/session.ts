@@ -6,7 +6,7 @@
 // without a response is a recorded failure. One timer per connection watches the deadlines.
 // Our own framer rather than node:http2: under Bun that cost 35–50 µs of CPU a request (docs/http2.md).
 import { clearTimeout, setTimeout } from "node:timers";
-import { type ByteSocket, type ByteSocketEvents, connectTcp } from "../../platform.ts";
+import { type ByteSocket, type ByteSocketEvents, connectTcp } from "../../platform/tcp-socket.ts";
 import type { Call } from "../call.ts";
 import { ConnectionFailure, HttpError, networkError } from "../errors.ts";
 import type { Origin } from "../request.ts";

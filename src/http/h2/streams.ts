@@ -179,7 +179,7 @@ export class Streams {
     if (stream?.response === undefined) return; // a stream we cancelled, or DATA before HEADERS
     // Padded: a length byte first, that many bytes of padding last.
     const pad = flags & F.PADDED && end > start ? (bytes[start] as number) : -1;
-    // The socket's chunks are ours to keep (platform.ts): the body keeps them, by offsets.
+    // The socket's chunks are ours to keep (platform/tcp-socket.ts): the body keeps them, by offsets.
     if (pad >= 0) takeBody(stream.response, bytes, start + 1, Math.max(start + 1, end - pad), this.maxBodyBytes);
     else takeBody(stream.response, bytes, start, end, this.maxBodyBytes);
     if (flags & F.END_STREAM) this.complete(stream);

@@ -1,9 +1,9 @@
-// The one place runtime code may use a Bun-only API (docs/ARCHITECTURE.md). A plain TCP byte
-// socket for the HTTP client (TcpSocket): under Bun, Bun.connect's native socket; elsewhere
-// (Deno) node:net. TLS stays on node:tls in both (http/tls.ts): it is not the hot path measured.
+// A plain TCP byte socket for the HTTP client (TcpSocket): under Bun, Bun.connect's native
+// socket; elsewhere (Deno) node:net. TLS stays on node:tls in both (http/tls.ts): it is not the
+// hot path measured.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { connect as netConnect, type Socket as NodeSocket } from "node:net";
-import { gzipSync } from "node:zlib";
+import { bun } from "./bun.ts";
 
 export interface ByteSocketEvents {
   /** Bytes from the peer. The chunk is the receiver's to keep. */
@@ -23,7 +23,6 @@ export interface ByteSocket {
   destroy(): void;
 }
 
-const bun = (globalThis as { Bun?: typeof Bun }).Bun;
 type BunSocket = Bun.Socket<TcpSocket>;
 
 /** A TCP connection to host:port with Nagle off (requests are small and latency is measured). */
@@ -186,65 +185,4 @@ class ForwardingTcp extends TcpSocket implements ByteSocket {
   destroy(): void {
     this.destroyTcp();
   }
-}
-
-/**
- * Makes `import … from name` resolve to `exports` in every module loaded after this call (task
- * files read from disk by `--tasks`: in the compiled binary there is no node_modules to find
- * "loadworker" in, and outside a project neither). Bun only; elsewhere returns false and the
- * runtime resolves the name itself (Deno: an import map or an `npm:` specifier).
- */
-export function provideModule(name: string, exports: Record<string, unknown>): boolean {
-  if (!bun) return false;
-  bun.plugin({ name: `module ${name}`, setup: (build) => void build.module(name, () => ({ exports, loader: "object" })) });
-  return true;
-}
-
-/** gzip at level 1, at once: under Bun its native one (~110 µs a batch of 512 spans; node:zlib's ~260, bench/NOTES.md). */
-export const gzipFast = (bytes: Uint8Array): Uint8Array =>
-  bun ? bun.gzipSync(bytes as Uint8Array<ArrayBuffer>, { level: 1 }) : gzipSync(bytes, { level: 1 });
-
-export interface CompileOptions {
-  entry: string;
-  outfile: string;
-  bytecode: boolean;
-  minify: boolean;
-  /** Bare import → file: "loadworker" in a task file is the runtime being compiled in. */
-  aliases: Record<string, string>;
-}
-
-/** Compiles `entry` into one executable with Bun (`bun build --compile`); resolves with Bun's messages when it fails. */
-export async function compileExecutable(options: CompileOptions): Promise<{ ok: true } | { ok: false; messages: string[] }> {
-  if (!bun) return { ok: false, messages: ["compiling needs Bun: run `npx loadworker build` (the npm package brings Bun)"] };
-  const result = await bun.build({
-    entrypoints: [options.entry],
-    compile: { outfile: options.outfile },
-    // Bytecode halves start-up (bench/workers/README.md); it needs ESM for the entry's top-level await.
-    ...(options.bytecode ? { bytecode: true, format: "esm" as const } : {}),
-    minify: options.minify,
-    // The map rides inside the binary and Bun maps Error.stack with it: a task's exception names its .ts file and line.
-    sourcemap: "inline",
-    plugins: [
-      {
-        name: "aliases",
-        setup: (build) => {
-          for (const [name, path] of Object.entries(options.aliases)) {
-            build.onResolve({ filter: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }, () => ({ path }));
-          }
-        },
-      },
-    ],
-    throw: false,
-  });
-  return result.success ? { ok: true } : { ok: false, messages: result.logs.map(buildMessage) };
-}
-
-// Bun's build log says what and where separately; one line as compilers write it: file:line:column: message.
-function buildMessage(log: {
-  message: string;
-  position?: { file: string; line: number; column: number; lineText: string } | null;
-}): string {
-  const at = log.position;
-  if (!at) return log.message;
-  return `${at.file}:${at.line}:${at.column + 1}: ${log.message}${at.lineText ? `\n    ${at.lineText.trim()}` : ""}`;
 }
