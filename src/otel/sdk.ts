@@ -9,12 +9,14 @@
 // never loads the SDK, and the compiled binary carries it without evaluating it.
 import { hostname } from "node:os";
 import { DiagLogLevel, SeverityNumber, ValueType, diag } from "@opentelemetry/api";
+import { setGlobalErrorHandler } from "@opentelemetry/core";
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import type { CallTracer } from "../http/tracing.ts";
 import type { Logger } from "../log.ts";
 import type { RequestListener } from "../stats/index.ts";
+import { ExportFailures } from "./export-failures.ts";
 import { logExporter, metricExporter, spanExporter } from "./exporters.ts";
 import { spanTracer } from "./http-spans.ts";
 import { SpanBatches } from "./span-batches.ts";
@@ -46,6 +48,10 @@ export interface SdkInit {
 
 export function startSdk({ settings, version, filename, profile, log }: SdkInit): Sdk {
   diag.setLogger({ error: log.warn, warn: log.warn, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+  // The metric reader's and log processor's failed exports come here (the SDK's default handler
+  // writes each as JSON with its stack): said as the spans' are, once and then counted.
+  const failures = new ExportFailures(log);
+  setGlobalErrorHandler((error) => failures.failed(undefined, error));
   const resource = defaultResource()
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(
@@ -65,7 +71,7 @@ export function startSdk({ settings, version, filename, profile, log }: SdkInit)
     // No SDK Tracer nor span processor: spanTracer samples each call and its span ends in our
     // queue (http-spans.ts), batched as the SDK's BatchSpanProcessor batches (span-batches.ts).
     const scope = { name: "loadworker", version, schemaUrl: undefined };
-    const batches = new SpanBatches(settings.spanBatches, spanExporter(settings.traces, resource, scope), log);
+    const batches = new SpanBatches(settings.spanBatches, spanExporter(settings.traces, resource, scope), log, failures);
     tracer = spanTracer({ queue: batches.queue, sampler: settings.sampler, ratio: settings.ratio });
     shutdowns.push(() => batches.shutdown());
   }
@@ -113,6 +119,7 @@ export function startSdk({ settings, version, filename, profile, log }: SdkInit)
     observeUsers,
     shutdown: async () => {
       await Promise.allSettled(shutdowns.map((stop) => stop()));
+      failures.flush();
     },
   };
 }

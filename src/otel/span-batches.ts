@@ -2,9 +2,11 @@
 // schedules: a batch goes as soon as one is full (OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512) or
 // OTEL_BSP_SCHEDULE_DELAY (5 s) after the first span, one export at a time, each bounded by
 // OTEL_BSP_EXPORT_TIMEOUT (30 s); at shutdown every queued span is sent. Spans that end while
-// the queue is full are dropped and counted: one warning says so, and how to sample.
+// the queue is full are dropped and counted: one warning says so, and how to sample. A failed export
+// is said as export-failures.ts says it (once, then counted).
 import { clearTimeout, setTimeout } from "node:timers";
 import type { Logger } from "../log.ts";
+import { ExportFailures } from "./export-failures.ts";
 import type { SpanBatchSettings } from "./settings.ts";
 import { SpanQueue } from "./span-queue.ts";
 
@@ -26,6 +28,7 @@ export class SpanBatches {
     private readonly settings: SpanBatchSettings,
     private readonly exporter: SpanBatchExport,
     private readonly log: Logger,
+    private readonly failures = new ExportFailures(log),
   ) {
     this.batchSize = Math.min(settings.batchSize, settings.queueSize);
     this.queue = new SpanQueue(settings.queueSize, this.added, this.full);
@@ -79,8 +82,7 @@ export class SpanBatches {
         if (timeout === undefined) return; // already timed out, or called twice
         clearTimeout(timeout);
         timeout = undefined;
-        if (error !== undefined)
-          this.log.warn(`OpenTelemetry: exporting ${count} spans failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (error !== undefined) this.failures.failed(`${count} spans`, error);
         resolve();
       };
       timeout = setTimeout(() => done(new Error(`no answer within ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);

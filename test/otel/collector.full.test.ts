@@ -195,12 +195,17 @@ describe("OpenTelemetry into a real collector behind mutual TLS", () => {
   beforeAll(async () => {
     secure = await startCollector({ ...server, clientCa: client.cert });
   });
+  const freshBoth = async () => {
+    await freshBoth();
+    await quiet(secure);
+    for (const list of Object.values(secure.received)) list.length = 0;
+  };
   afterAll(async () => {
     await secure?.close();
   });
 
   test("run --otel with the certificate variables: every span (by fetch), the histogram and the logs (by the SDK's transport) arrive", async () => {
-    await fresh();
+    await freshBoth();
     const env = {
       OTEL_EXPORTER_OTLP_ENDPOINT: secure.endpoint,
       OTEL_EXPORTER_OTLP_CERTIFICATE: server.cert,
@@ -219,5 +224,21 @@ describe("OpenTelemetry into a real collector behind mutual TLS", () => {
     expect(spansOf(secure).length).toBe(sent);
     expect(logBodies(secure).length).toBeGreaterThan(0);
     expect(collector.received).toEqual({ metrics: [], traces: [], logs: [] }); // nothing went to the plain one
+  }, 120_000);
+
+  test("without the collector's CA every export fails: each kind said once, naming the variable to set, not once a batch", async () => {
+    await freshBoth();
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: secure.endpoint, OTEL_METRIC_EXPORT_INTERVAL: "500", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "16" };
+    const { code, stdout, stderr } = await run(e2e.binary, ["--otel", "-u", "2", "-r", "2", "-t", "3s", "--host", target.url], env);
+    expect(code).toBe(0);
+    expect(summaryCounts(stdout).get("Aggregated")).toBeGreaterThan(64); // more than 4 batches of spans failed
+    const lines = stderr.split("\n").filter((line) => line.includes("OpenTelemetry:") && line.includes("fail"));
+    const spans = lines.filter((line) => /exporting \d+ spans failed/.test(line) && !line.includes("more export"));
+    expect(spans).toHaveLength(1);
+    expect(spans[0]).toContain("OTEL_EXPORTER_OTLP_CERTIFICATE");
+    expect(lines.some((line) => line.includes("metrics export failed"))).toBe(true);
+    expect(lines.length).toBeLessThanOrEqual(6); // spans, metrics, logs, and their counts at shutdown
+    expect(stderr).not.toContain('"stack"');
+    expect(secure.received).toEqual({ metrics: [], traces: [], logs: [] });
   }, 120_000);
 });
