@@ -196,7 +196,7 @@ describe("OpenTelemetry into a real collector behind mutual TLS", () => {
     secure = await startCollector({ ...server, clientCa: client.cert });
   });
   const freshBoth = async () => {
-    await freshBoth();
+    await fresh();
     await quiet(secure);
     for (const list of Object.values(secure.received)) list.length = 0;
   };
