@@ -35,8 +35,9 @@ describe("run --arrival-rate 40 --processes 2 --max-users 3 Browse Buy (weights 
   test("runs Buy's quarter of the rate in the process that holds its one user: nothing dropped, 3:1 per task", async () => {
     const { report, paths } = await openRun(["--arrival-rate", "40", "--processes", "2", "--max-users", "3", "-t", "4s", "Browse", "Buy"]);
     // Dealt as 3 users over 2 processes, one process has no Buy user; it used to be handed half of
-    // Buy's iterations anyway, and drop them all.
-    expect(report.dropped_iterations).toBe(0);
+    // Buy's iterations anyway, and drop them all (~20). A child descheduled on a busy machine can
+    // find two of Buy's iterations due at once for its one user and drop one: a couple, not 20.
+    expect(report.dropped_iterations).toBeLessThanOrEqual(2);
     const browse = paths.get("/browse") ?? 0;
     const buy = paths.get("/buy") ?? 0;
     // 40/s for ~4 s less the children's start-up; each schedule is exact, so the split is 3:1 within
@@ -49,7 +50,7 @@ describe("run --arrival-rate 40 --processes 2 --max-users 3 Browse Buy (weights 
 describe("run --arrival-rate 20 --processes 2 with Admin (fixedCount 1, 5 task runs a second) beside Browse and Buy", () => {
   test("runs exactly one Admin user, as under -u, and shares the rate 3:1 between the others", async () => {
     const { report, paths } = await openRun(["--arrival-rate", "20", "--processes", "2", "--max-users", "4", "-t", "4s"]);
-    expect(report.dropped_iterations).toBe(0);
+    expect(report.dropped_iterations).toBeLessThanOrEqual(2); // as above: a deschedule, not a class without users
     // One user at 5 a second for ~4 s (two users would make ~40): started with the run, not on the schedule.
     expect(paths.get("/admin") ?? 0).toBeWithin(15, 22);
     const browse = paths.get("/browse") ?? 0;
