@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --otel's cost standalone, side by side: the compiled bench worker (`run DefaultUser`, no master)
 # on core 1 with --otel off, with --otel, and a baseline binary with --otel, interleaved round by
-# round, against nginx and a real OpenTelemetry Collector (scripts/lib/otelcol.sh, debug exporter)
+# round (the order rotating), against nginx and a real OpenTelemetry Collector (scripts/lib/otelcol.sh, debug exporter)
 # on core 0. Requests are nginx's count over a 9 s window (4 s after start); CPU is the worker
 # process's (every thread: Bun's HTTP client thread posts `fetch` spans) over the same window.
 # usage: BASE_BIN=<binary> bench/otel-ab.sh   env: USERS=1000 ROUNDS=4 PORT=34391 OTEL_PORT=34394 NO_BUILD= TLS=
@@ -62,8 +62,19 @@ one() { # round name binary otel(0|1)
   dropped=$(grep -o '[0-9]* of [0-9]* spans were dropped' "$RUN/$2-$1.log" | cut -d' ' -f1 || true)
   printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(((n1 - n0) * HZ / (c1 - c0)))" "${dropped:-0}" "$(cut -d' ' -f1 /proc/loadavg)"
 }
+# The order rotates round by round: a run right after an --otel run starts while the collector (on
+# nginx's core) still works off that run's spans, and read ~0.1 lower with the very same binary.
 for round in $(seq "$ROUNDS"); do
-  one "$round" off "$BIN" 0
-  one "$round" on "$BIN" 1
-  one "$round" base-on "$BASE_BIN" 1
+  case $((round % 3)) in
+    1) order="off on base-on" ;;
+    2) order="on base-on off" ;;
+    0) order="base-on off on" ;;
+  esac
+  for worker in $order; do
+    case $worker in
+      off) one "$round" off "$BIN" 0 ;;
+      on) one "$round" on "$BIN" 1 ;;
+      base-on) one "$round" base-on "$BASE_BIN" 1 ;;
+    esac
+  done
 done
