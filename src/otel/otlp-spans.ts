@@ -99,15 +99,15 @@ export class OtlpSpanEncoder {
         const body = FIXED + head.length + tail.length;
         idsAt = writeVarint(out, writeVarint(out, at, 0x12), body) + 2 - at;
         length = idsAt - 2 + body;
-        pos = at + idsAt;
-        out[pos - 2] = 0x0a; // trace_id
-        out[pos - 1] = 16;
-        out[pos + 16] = 0x12; // span_id
-        out[pos + 17] = 8;
-        out.set(head, pos + 26);
-        out[pos + 26 + head.length] = 0x39; // start_time_unix_nano
-        out[pos + 35 + head.length] = 0x41; // end_time_unix_nano
-        out.set(tail, pos + 44 + head.length);
+        const ids0 = at + idsAt;
+        out[ids0 - 2] = 0x0a; // trace_id
+        out[ids0 - 1] = 16;
+        out[ids0 + 16] = 0x12; // span_id
+        out[ids0 + 17] = 8;
+        out.set(head, ids0 + 26);
+        out[ids0 + 26 + head.length] = 0x39; // start_time_unix_nano
+        out[ids0 + 35 + head.length] = 0x41; // end_time_unix_nano
+        out.set(tail, ids0 + 44 + head.length);
         last = shape;
         lastAt = at;
       }

@@ -15,7 +15,5 @@ export interface FetchTls {
 /** What to add to a `fetch` init for `tls`, or undefined where `fetch` cannot take it. */
 export function fetchTlsInit(tls: FetchTls): RequestInit | undefined {
   if (!bun) return undefined;
-  const options: Record<string, Uint8Array> = {};
-  for (const key of ["ca", "cert", "key"] as const) if (tls[key] !== undefined) options[key] = tls[key];
-  return { tls: options } as RequestInit;
+  return { tls: { ...tls } } as RequestInit;
 }

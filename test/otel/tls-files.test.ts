@@ -4,7 +4,11 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { diag } from "@opentelemetry/api";
+import { startSdk } from "../../src/otel/sdk.ts";
+import { otelSettings } from "../../src/otel/settings.ts";
 import { otlpTlsFiles } from "../../src/otel/tls-files.ts";
+import { recordingLogger } from "../support/fakes.ts";
 import { tempDir } from "../support/procs.ts";
 
 const dir = tempDir("otlp-tls-files");
@@ -47,5 +51,31 @@ describe("otlpTlsFiles", () => {
     expect(warnings).toEqual([
       "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY=certs/missing.pem: cannot read the client certificate's key (ENOENT); traces are exported without it",
     ]);
+  });
+
+  test("the worker's log says it when the SDK starts with an https: endpoint", async () => {
+    const variables = {
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://127.0.0.1:9/v1/traces",
+      OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: join(dir, "certs/missing-ca.pem"),
+    };
+    const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, variables);
+    const log = recordingLogger();
+    try {
+      const settings = otelSettings({ OTEL_METRICS_EXPORTER: "none", OTEL_LOGS_EXPORTER: "none" });
+      if (settings === undefined) throw new Error("traces alone should be exported");
+      const sdk = startSdk({ settings, version: "0.0.0", filename: "tasks", profile: "", log });
+      await sdk.shutdown();
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      diag.disable();
+    }
+    expect(log.lines).toContainEqual({
+      level: "warn",
+      message: `OpenTelemetry: OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE=${variables.OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE}: cannot read the CA certificate to trust (ENOENT); traces are exported without it`,
+    });
   });
 });
