@@ -2,9 +2,10 @@
 // module proxy by scripts/lib/otelcol.sh): the worker binary (examples/otel compiled in) under a
 // real Locust 2.47 master started with --otel, which reaches the worker in parsed_options, and
 // `run --otel` from the same binary, and from the sources under Deno (spans posted by fetch; gzip in
-// the master's case), and into a collector behind mutual TLS (the certificate variables). What the collector forwarded is checked against the master's
-// totals (the histogram's counts by name and error.type), against what the target saw (one
-// traceparent per sampled request, none when sampling is off), and for logs and the users gauge.
+// the master's case), and into a collector behind mutual TLS (the certificate variables; Bun and
+// Deno). What the collector forwarded is checked against the master's totals (the histogram's
+// counts by name and error.type), against what the target saw (one traceparent per sampled
+// request, none when sampling is off), and for logs and the users gauge.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { useE2e } from "../support/e2e.ts";
 import { masterComplaints } from "../support/master.ts";
@@ -224,6 +225,32 @@ describe("OpenTelemetry into a real collector behind mutual TLS", () => {
     expect(spansOf(secure).length).toBe(sent);
     expect(logBodies(secure).length).toBeGreaterThan(0);
     expect(collector.received).toEqual({ metrics: [], traces: [], logs: [] }); // nothing went to the plain one
+  }, 120_000);
+
+  test("under Deno, the same from the sources: every span, the histogram and the logs arrive by the SDK's node:https", async () => {
+    // Deno's fetch (rustls) refuses a self-signed certificate given as its own CA (CaUsedAsEndEntity),
+    // which node:https under Deno accepts, as Bun's fetch and Node do: so under Deno https: stays with
+    // the SDK's transport (platform/fetch-tls.ts).
+    await freshBoth();
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: secure.endpoint,
+      OTEL_EXPORTER_OTLP_CERTIFICATE: server.cert,
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: client.cert,
+      OTEL_EXPORTER_OTLP_CLIENT_KEY: client.key,
+      OTEL_METRIC_EXPORT_INTERVAL: "1000",
+      LOADWORKER_TASKS_DIR: example("otel"),
+    };
+    const args = ["--tasks", example("otel"), "--otel", "-u", "2", "-r", "2", "-t", "3s", "--host", target.url];
+    const { code, stdout, stderr } = await run({ kind: "deno" }, args, env);
+    expect(code).toBe(0);
+    expect(stderr).not.toContain("OpenTelemetry:"); // no export failed, no file unread
+    const requests = summaryCounts(stdout).get("Aggregated") as number;
+    await waitFor(() => (total(durationCounts(secure)) === requests ? true : undefined), 20_000, "the histogram over TLS");
+    const sent = target.seen.filter((r) => r.traceparent !== undefined).length;
+    expect(sent).toBe(target.seen.length);
+    await waitFor(() => (spansOf(secure).length >= sent ? true : undefined), 20_000, "a span per request over TLS");
+    expect(spansOf(secure).length).toBe(sent);
+    expect(logBodies(secure).length).toBeGreaterThan(0);
   }, 120_000);
 
   test("without the collector's CA every export fails: each kind said once, naming the variable to set, not once a batch", async () => {
