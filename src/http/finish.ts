@@ -1,5 +1,6 @@
 // The last step, outside all the others: the call's answer made into the HttpResponse the task
 // awaits, recorded by Locust's rule or left to the task (catchResponse, settled by the next call).
+import { answerLater } from "./answers.ts";
 import type { Call, Handler } from "./call.ts";
 import { abortError, type HttpError } from "./errors.ts";
 import type { RawResponse } from "./raw-response.ts";
@@ -8,12 +9,12 @@ import { HttpResponse } from "./response.ts";
 export class Finish implements Handler {
   onResponse(call: Call, response: RawResponse): void {
     if (call.client.stopped) call.reject(abortError(call.client.signal?.reason));
-    else call.resolve(record(call, response as HttpResponse));
+    else answerLater(call.resolve, record(call, response as HttpResponse));
   }
 
   onFailure(call: Call, error: HttpError): void {
     if (call.client.stopped) call.reject(abortError(call.client.signal?.reason));
-    else call.resolve(record(call, HttpResponse.without(error)));
+    else answerLater(call.resolve, record(call, HttpResponse.without(error)));
   }
 
   onAbort(call: Call, reason: unknown): void {
