@@ -31,13 +31,13 @@ export function answerLater(resolve: Resolve, response: HttpResponse): void {
 function answerAll(): void {
   scheduled = false;
   // Swapped first: a task resumed here may make a call that is answered before this loop ends.
-  const now = resolves;
-  const with_ = answers;
+  const due = resolves;
+  const given = answers;
   resolves = spareResolves;
   answers = spareAnswers;
-  for (let i = 0; i < now.length; i++) (now[i] as Resolve)(with_[i] as HttpResponse);
-  now.length = 0;
-  with_.length = 0;
-  spareResolves = now;
-  spareAnswers = with_;
+  for (let i = 0; i < due.length; i++) (due[i] as Resolve)(given[i] as HttpResponse);
+  due.length = 0;
+  given.length = 0;
+  spareResolves = due;
+  spareAnswers = given;
 }

@@ -205,18 +205,16 @@ describe("OpenTelemetry into a real collector behind mutual TLS", () => {
     await secure?.close();
   });
 
-  test("run --otel with the certificate variables: every span (by fetch), the histogram and the logs (by the SDK's transport) arrive", async () => {
-    await freshBoth();
-    const env = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: secure.endpoint,
-      OTEL_EXPORTER_OTLP_CERTIFICATE: server.cert,
-      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: client.cert,
-      OTEL_EXPORTER_OTLP_CLIENT_KEY: client.key,
-      OTEL_METRIC_EXPORT_INTERVAL: "1000",
-    };
-    const { code, stdout, stderr } = await run(e2e.binary, ["--otel", "-u", "2", "-r", "2", "-t", "3s", "--host", target.url], env);
-    expect(code).toBe(0);
-    expect(stderr).not.toContain("cannot read");
+  const trusted = (extra: Record<string, string> = {}) => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: secure.endpoint,
+    OTEL_EXPORTER_OTLP_CERTIFICATE: server.cert,
+    OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: client.cert,
+    OTEL_EXPORTER_OTLP_CLIENT_KEY: client.key,
+    OTEL_METRIC_EXPORT_INTERVAL: "1000",
+    ...extra,
+  });
+  // A run's every request counted by the histogram, a span for each, and some logs, all over TLS.
+  const expectAllOverTls = async (stdout: string) => {
     const requests = summaryCounts(stdout).get("Aggregated") as number;
     await waitFor(() => (total(durationCounts(secure)) === requests ? true : undefined), 20_000, "the histogram over TLS");
     const sent = target.seen.filter((r) => r.traceparent !== undefined).length;
@@ -224,6 +222,14 @@ describe("OpenTelemetry into a real collector behind mutual TLS", () => {
     await waitFor(() => (spansOf(secure).length >= sent ? true : undefined), 20_000, "a span per request over TLS");
     expect(spansOf(secure).length).toBe(sent);
     expect(logBodies(secure).length).toBeGreaterThan(0);
+  };
+
+  test("run --otel with the certificate variables: every span (by fetch), the histogram and the logs (by the SDK's transport) arrive", async () => {
+    await freshBoth();
+    const { code, stdout, stderr } = await run(e2e.binary, ["--otel", "-u", "2", "-r", "2", "-t", "3s", "--host", target.url], trusted());
+    expect(code).toBe(0);
+    expect(stderr).not.toContain("cannot read");
+    await expectAllOverTls(stdout);
     expect(collector.received).toEqual({ metrics: [], traces: [], logs: [] }); // nothing went to the plain one
   }, 120_000);
 
@@ -232,25 +238,11 @@ describe("OpenTelemetry into a real collector behind mutual TLS", () => {
     // which node:https under Deno accepts, as Bun's fetch and Node do: so under Deno https: stays with
     // the SDK's transport (platform/fetch-tls.ts).
     await freshBoth();
-    const env = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: secure.endpoint,
-      OTEL_EXPORTER_OTLP_CERTIFICATE: server.cert,
-      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: client.cert,
-      OTEL_EXPORTER_OTLP_CLIENT_KEY: client.key,
-      OTEL_METRIC_EXPORT_INTERVAL: "1000",
-      LOADWORKER_TASKS_DIR: example("otel"),
-    };
     const args = ["--tasks", example("otel"), "--otel", "-u", "2", "-r", "2", "-t", "3s", "--host", target.url];
-    const { code, stdout, stderr } = await run({ kind: "deno" }, args, env);
+    const { code, stdout, stderr } = await run({ kind: "deno" }, args, trusted({ LOADWORKER_TASKS_DIR: example("otel") }));
     expect(code).toBe(0);
     expect(stderr).not.toContain("OpenTelemetry:"); // no export failed, no file unread
-    const requests = summaryCounts(stdout).get("Aggregated") as number;
-    await waitFor(() => (total(durationCounts(secure)) === requests ? true : undefined), 20_000, "the histogram over TLS");
-    const sent = target.seen.filter((r) => r.traceparent !== undefined).length;
-    expect(sent).toBe(target.seen.length);
-    await waitFor(() => (spansOf(secure).length >= sent ? true : undefined), 20_000, "a span per request over TLS");
-    expect(spansOf(secure).length).toBe(sent);
-    expect(logBodies(secure).length).toBeGreaterThan(0);
+    await expectAllOverTls(stdout);
   }, 120_000);
 
   test("without the collector's CA every export fails: each kind said once, naming the variable to set, not once a batch", async () => {
