@@ -66,7 +66,7 @@ describe("custom messages, test hooks and the Logs tab", () => {
     await master.stop();
     await waitFor(() => (w.output().includes("onTestStop ran") ? true : undefined), 20_000, "onTestStop");
     // A second test: its own start and stop, and the master's messages again.
-    await sleep(1_000); // the worker is ready again after client_ready
+    await master.readyWorkers("the worker ready again after the first test", { stopped: true });
     await master.swarm({ user_count: 1, spawn_rate: 1, host: "" });
     await waitFor(() => (count(master.proc.output(), "got pong 42") === 2 ? true : undefined), 20_000, "the second test's pong");
     await master.stop();

@@ -74,9 +74,11 @@ describe("run --request-increase-rate", () => {
     const whole = countsPerSecond(s.log, "/tick");
     console.log(`run --max-rps 200 --request-increase-rate 50: per whole second ${whole.join(", ")}`);
     expect(whole[0]).toBeLessThan(160); // 50, 100, 150, … per second: the first whole second is at most part-way up
-    for (let i = 1; i < whole.length; i++) expect(whole[i] as number).toBeGreaterThanOrEqual((whole[i - 1] as number) * 0.98);
-    expect((whole.at(-1) as number) / 200).toBeGreaterThanOrEqual(0.98);
-    expect((whole.at(-1) as number) / 200).toBeLessThanOrEqual(1.02);
+    // Climbing, then held: a stalled moment on a loaded machine loses a 100 ms period's tokens (~20,
+    // expectCapHeld), so a second may fall 10% below the one before; none goes above the cap.
+    for (let i = 1; i < whole.length; i++) expect(whole[i] as number).toBeGreaterThanOrEqual((whole[i - 1] as number) * 0.9);
+    expect(Math.max(...whole)).toBeLessThanOrEqual(200 * 1.02);
+    expect(Math.max(...whole.slice(-2)) / 200).toBeGreaterThanOrEqual(0.98);
   }, 60_000);
 });
 

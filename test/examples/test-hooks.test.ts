@@ -2,7 +2,7 @@
 // carries that token, and onTestStop's cleanup call comes once, after the users.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Target, aggregated, demoTarget, example, loadworkerRun } from "../support/examples.ts";
-import { summaryCounts } from "../support/run-cli.ts";
+import { expectServedCutOff, summaryCounts } from "../support/run-cli.ts";
 
 let target: Target;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ describe("examples/test-hooks", () => {
     expect(output).toContain("cleanup answered 204");
     const items = summaryCounts(output).get("GET /api/items") ?? 0;
     expect(items).toBeGreaterThan(20);
-    expect(served["/api/items"]).toBe(items);
+    expectServedCutOff(served["/api/items"] ?? 0, items, 5); // a request in flight at the end is served, not recorded
     expect(aggregated(output).failures).toBe(0); // a user before the hook would have had a 401
   }, 120_000);
 });

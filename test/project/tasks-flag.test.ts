@@ -1,11 +1,14 @@
 // `--tasks DIR|FILE` from source (`bun src/main.ts …`): task files outside the repo that import
 // "loadworker" run under `run`, the worker (--run-tasks) and `locustfile`; bad ones stop the start
 // with one message naming the file (and line), exit 2, and not one request sent.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUN, type CountingServer, ROOT, countingServer, startProc, tempDir } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
+
+// Each test starts Bun or Deno from source, up to three times: more than bun test's 5 s on a loaded core.
+setDefaultTimeout(60_000);
 
 let server: CountingServer;
 let dir: string;

@@ -24,12 +24,30 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `loadworker-${prefix}-`));
 }
 
+// A test's ports come from its shard's own block below the kernel's ephemeral range (32768–60999
+// here): a port bound, released, then bound again by a master a second later could meanwhile be
+// handed by the kernel to any process's listen(0) or outgoing connection (CI once lost a run to
+// that), never a port below the range. Each shard (scripts/lib/run-tests.ts) has 1,000 of its
+// own, taken in turn from a random start (the shard's next file starts elsewhere), skipping ports
+// still bound (a previous file's process not yet gone).
+const SHARD = Number(process.env.LOADWORKER_TEST_SHARD);
+const BLOCK = Number.isInteger(SHARD) && SHARD >= 1 && SHARD <= 11 ? 20_000 + SHARD * 1_000 : 31_000;
+let nextPort = Math.floor(Math.random() * 1_000);
+
 export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 1_000; tries++) {
+    const port = BLOCK + (nextPort++ % 1_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${BLOCK}–${BLOCK + 999}: are processes of an earlier test run still listening?`);
+}
+
+function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
 }
 
 /** A port that refuses connections: bound once, then released. */
