@@ -1,6 +1,8 @@
 // One load-generator process for bench/http-vs-wrk.sh: N concurrent loops (one HttpClient each,
 // like N simulated users) GET one URL for D seconds and record into the real stats module.
-// usage: bun bench/http-load.ts <client|fetch> <url> <connections> <seconds>
+// "raw" is the runtime's floor, not a client: Bun.connect sockets writing a fixed GET on every chunk
+// (no parsing, no promise; a small body from nginx is one chunk), as bench/http-layers.ts's raw layer.
+// usage: bun bench/http-load.ts <client|fetch|raw> <url> <connections> <seconds>
 import { systemClock } from "../src/clock.ts";
 import { HttpClient } from "../src/http/index.ts";
 import { createStats } from "../src/stats/index.ts";
@@ -39,7 +41,31 @@ async function fetchLoop(end: number): Promise<void> {
   }
 }
 
-const loop = mode === "fetch" ? fetchLoop : clientLoop;
+function rawLoop(end: number): Promise<void> {
+  const wire = new TextEncoder().encode(
+    `GET ${path} HTTP/1.1\r\nHost: ${target.host}\r\nUser-Agent: bench\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n`,
+  );
+  const { promise, resolve, reject } = Promise.withResolvers<void>();
+  Bun.connect({
+    hostname: target.hostname,
+    port: Number(target.port),
+    socket: {
+      open(socket) {
+        socket.write(wire);
+      },
+      data(socket) {
+        requests++;
+        if (performance.now() < end) socket.write(wire);
+        else socket.end();
+      },
+      close: () => resolve(),
+      error: (_socket, error) => reject(error),
+    },
+  }).catch(reject);
+  return promise;
+}
+
+const loop = mode === "fetch" ? fetchLoop : mode === "raw" ? rawLoop : clientLoop;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const end = t0 + Number(seconds) * 1000;

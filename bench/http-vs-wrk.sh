@@ -7,6 +7,7 @@
 # Rounds are interleaved and the table shows medians, because a shared machine is noisy.
 # A/B: BASELINE=<dir> adds the generator "baseline", the client of another checkout (e.g.
 # `git archive <commit> src bench | tar -x -C <dir>`), run interleaved with "client".
+# "raw" is the runtime's floor (Bun.connect writing a fixed GET on every chunk: no parser, no promise).
 # usage: bench/http-vs-wrk.sh   env: DURATION=10 ROUNDS=3 CONNS="50 1000" PORT=18080 GENERATORS="wrk client fetch" BASELINE=
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +41,7 @@ run() {
     wrk) /usr/bin/time -f '%U %S' -o "$cpu" taskset -c 1 wrk -t1 -c"$conns" -d"${DURATION}s" "$URL" > "$log" 2>&1
          requests=$(awk '/requests in/ {print $1}' "$log")
          wall=$(awk '/requests in/ {sub(/s,$/, "", $4); print $4}' "$log") ;;
-    client|fetch|baseline)
+    client|fetch|raw|baseline)
          local script=bench/http-load.ts mode=$gen
          [ "$gen" = baseline ] && { script=$BASELINE/bench/http-load.ts; mode=client; }
          /usr/bin/time -f '%U %S' -o "$cpu" taskset -c 1 "$BUN" "$script" "$mode" "$URL" "$conns" "$DURATION" > "$log" 2>&1
