@@ -29,14 +29,17 @@ export function tempDir(prefix: string): string {
 // handed by the kernel to any process's listen(0) or outgoing connection (CI once lost a run to
 // that), never a port below the range. Each shard (scripts/lib/run-tests.ts) has 1,000 of its
 // own, taken in turn from a random start (the shard's next file starts elsewhere), skipping ports
-// still bound (a previous file's process not yet gone).
+// still bound (a previous file's process not yet gone). Four apart: `--processes N --metrics-port
+// P` serves on P to P + N - 1, and the next port handed out must not be one of those.
 const SHARD = Number(process.env.LOADWORKER_TEST_SHARD);
-const BLOCK = Number.isInteger(SHARD) && SHARD >= 1 && SHARD <= 11 ? 20_000 + SHARD * 1_000 : 31_000;
-let nextPort = Math.floor(Math.random() * 1_000);
+const BLOCK = Number.isInteger(SHARD) && SHARD >= 1 && SHARD <= 10 ? 20_000 + SHARD * 1_000 : 31_000;
+const STEP = 4;
+let nextPort = STEP * Math.floor(Math.random() * (1_000 / STEP));
 
 export async function freePort(): Promise<number> {
-  for (let tries = 0; tries < 1_000; tries++) {
-    const port = BLOCK + (nextPort++ % 1_000);
+  for (let tries = 0; tries < 1_000 / STEP; tries++) {
+    const port = BLOCK + (nextPort % 1_000);
+    nextPort += STEP;
     if (await canListen(port)) return port;
   }
   throw new Error(`no free port in ${BLOCK}–${BLOCK + 999}: are processes of an earlier test run still listening?`);
