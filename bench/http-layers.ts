@@ -3,7 +3,8 @@
 // no parsing, no promise), "conn" a pooled Connection whose waiter sends again from the socket's
 // event (the parser and the response object, no promise), "client" the HttpClient in an async loop
 // per user (the call, its promise, the steps, the recording). Bursts alternate layer by layer;
-// the medians of user and system µs per request, from process.cpuUsage(). Bun only.
+// the medians of user and system µs per request, from process.cpuUsage(). "await" and "await-later"
+// (below) are raw sockets driven by an async loop per socket. Bun only.
 // usage: bun bench/http-layers.ts <url> [connections=1000] [rounds=10] [burstMs=600] [dir=this checkout]
 import { resolve } from "node:path";
 
@@ -20,7 +21,7 @@ const wire = new TextEncoder().encode(
   `GET ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nUser-Agent: bench\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n`,
 );
 let count = 0;
-let on: "raw" | "conn" | "client" | "" = "";
+let on: "raw" | "await" | "await-later" | "conn" | "client" | "" = "";
 
 // raw: every chunk is taken for one whole response (a small body from nginx is one chunk).
 const parkedRaw: { write(b: Uint8Array): number }[] = [];
@@ -37,6 +38,48 @@ const rawHandlers = {
 };
 for (let i = 0; i < N; i++)
   parkedRaw.push(await Bun.connect({ hostname: target.hostname, port: Number(target.port), socket: rawHandlers }));
+
+// await: raw sockets, each driven by an async loop that awaits a promise its socket's chunk
+// resolves (no parsing): what an await per request costs over the raw floor. "await-later" hands
+// the chunk over after the turn's socket events, in one setImmediate, as src/http/answers.ts does.
+interface Awaiting {
+  socket: { write(b: Uint8Array): number } | undefined;
+  resolve: (() => void) | undefined;
+}
+const awaiting: Awaiting[] = [];
+let later: (() => void)[] = [];
+const flushLater = () => {
+  const due = later;
+  later = [];
+  for (const resolve of due) resolve();
+};
+const awaitHandlers = {
+  data(socket: { data: Awaiting }) {
+    const resolve = socket.data.resolve as () => void;
+    socket.data.resolve = undefined;
+    if (on !== "await-later") return resolve();
+    if (later.push(resolve) === 1) setImmediate(flushLater);
+  },
+  close() {},
+  error(_socket: unknown, error: Error) {
+    console.error(error);
+  },
+};
+for (let i = 0; i < N; i++) {
+  const a: Awaiting = { socket: undefined, resolve: undefined };
+  a.socket = await Bun.connect({ hostname: target.hostname, port: Number(target.port), socket: awaitHandlers, data: a });
+  awaiting.push(a);
+}
+async function awaitLoop(a: Awaiting, end: number): Promise<void> {
+  while (performance.now() < end) {
+    const answered = new Promise<void>((resolve) => {
+      a.resolve = resolve;
+    });
+    (a.socket as { write(b: Uint8Array): number }).write(wire);
+    await answered;
+    count++;
+  }
+}
 
 // conn: the waiter writes the next request from within the connection's answer.
 class Resender {
@@ -56,8 +99,13 @@ const parkedConn = Array.from({ length: N }, () => new Resender(new Pool(origin,
 const recorder = createStats(systemClock).recorder;
 const clients = Array.from({ length: N }, () => new http.HttpClient({ baseUrl: target.origin, recorder }));
 
-async function burst(layer: "raw" | "conn" | "client", ms: number): Promise<void> {
+async function burst(layer: "raw" | "await" | "await-later" | "conn" | "client", ms: number): Promise<void> {
   on = layer;
+  if (layer === "await" || layer === "await-later") {
+    const end = performance.now() + ms;
+    await Promise.all(awaiting.map((a) => awaitLoop(a, end)));
+    return;
+  }
   if (layer === "client") {
     const end = performance.now() + ms;
     await Promise.all(
@@ -82,7 +130,7 @@ async function burst(layer: "raw" | "conn" | "client", ms: number): Promise<void
 
 const rows: Record<string, { user: number[]; sys: number[] }> = {};
 for (let r = -1; r < Number(rounds); r++) {
-  for (const layer of ["raw", "conn", "client"] as const) {
+  for (const layer of ["raw", "await", "await-later", "conn", "client"] as const) {
     const c0 = count;
     const u0 = process.cpuUsage();
     await burst(layer, Number(burstMs));
