@@ -52,6 +52,9 @@ export class ClientState {
   h2: H2Connections | undefined;
   /** The user was stopped (its signal fired): a response that completes now still belongs to a stopped user. */
   stopped = false;
+  /** The user was killed (client.kill): until its task ends, the task may start no call (killReason why). */
+  killed = false;
+  killReason: unknown;
   closed = false;
   /** catchResponse calls not yet recorded (made on first use). */
   pending: HttpResponse[] | undefined;
@@ -75,10 +78,14 @@ export class ClientState {
     this.stopped = init.signal?.aborted === true;
   }
 
-  /** Throws when nothing new may start: the client was closed or the user stopped. */
-  stillRunning(what: string): void {
+  /**
+   * Throws when nothing new may start: the client was closed, the user stopped, or it was killed
+   * and `user` is still in the task that was running (its onStop, where no task runs, may call).
+   */
+  stillRunning(what: string, user?: { readonly task: string | null }): void {
     if (this.closed) throw new HttpError("ECLOSED", `${what} on an HttpClient that was already closed`);
     if (this.signal?.aborted) throw abortError(this.signal.reason);
+    if (this.killed && user !== undefined && user.task !== null) throw abortError(this.killReason);
   }
 
   /** Records the catchResponse calls left unmarked by the default rule (Locust's with-block end). */

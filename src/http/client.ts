@@ -146,6 +146,17 @@ export class HttpClient implements CallSource {
     this.state.h2?.destroyAll(aborted);
   }
 
+  /**
+   * The user was killed: interrupt(), and the task still running may start no call (it rejects
+   * with an AbortError, unrecorded, as Locust's kill ends a task at its next request); the
+   * user's onStop, which runs after its task ends, still may. `user` (the options') tells them apart.
+   */
+  kill(reason?: unknown): void {
+    this.state.killed = true;
+    this.state.killReason = reason;
+    this.interrupt(reason);
+  }
+
   // A call is one promise: the connection tells the call from within the socket's event, and the
   // steps carry it on at once. An async layer or a promise per hop would cost on every call (bench/NOTES.md).
   private send(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
@@ -159,7 +170,7 @@ export class HttpClient implements CallSource {
     const state = this.state;
     try {
       state.settle();
-      if (state.closed || state.stopped) state.stillRunning(`${method} ${maskCredentials(url)}`);
+      if (state.closed || state.stopped || state.killed) state.stillRunning(`${method} ${maskCredentials(url)}`, this.user);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -186,7 +197,7 @@ export class HttpClient implements CallSource {
     const state = this.state;
     try {
       state.settle();
-      if (state.closed || state.stopped) state.stillRunning(`${method} ${maskCredentials(url)}`);
+      if (state.closed || state.stopped || state.killed) state.stillRunning(`${method} ${maskCredentials(url)}`, this.user);
     } catch (error) {
       failedBeforeCall(tracer, method, options, error);
       return Promise.reject(error);

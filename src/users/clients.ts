@@ -12,9 +12,10 @@ export function userClients(recorder: Recorder, clock: Clock, tracing?: TracingS
     // An open-model user's requests are timed from the scheduled start when it started late.
     const own = activity?.lateMs === undefined ? recorder : lateAwareRecorder(recorder, activity);
     const client = new HttpClient({ ...http, baseUrl: host, recorder: own, clock, user: activity, tracing });
-    // A kill aborts the requests in flight but leaves the client usable: Locust runs on_stop
-    // after killing a user, and a logout there needs the user's connection and cookies.
-    kill.addEventListener("abort", () => client.interrupt(kill.reason), { once: true });
+    // A kill aborts the requests in flight and any the killed task still tries, but leaves the
+    // client usable: Locust runs on_stop after killing a user, and a logout there needs the
+    // user's connection and cookies.
+    kill.addEventListener("abort", () => client.kill(kill.reason), { once: true });
     return client;
   };
 }

@@ -32,6 +32,7 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
   private opened: ((socket: WebSocketConnection) => void) | undefined;
   private refused: ((reason: unknown) => void) | undefined;
   private failure: WebSocketError | undefined; // why the socket ended, for calls made afterwards
+  private stoppedBy: Error | undefined; // the user stopped: later calls reject as an abort, which ends a task unreported
   private closedWhen: Promise<void> | undefined;
   private onClosed: (() => void) | undefined;
 
@@ -118,7 +119,9 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
     if (this.phase === "closed") return;
     if (this.phase === "connecting") return this.abandon(abortError(reason));
     if (this.phase === "open") this.socket.write(encodeFrame(OPCODE.close, closePayload(1001, "going away")));
-    this.failure = new WebSocketError("ECLOSED", `the WebSocket to ${this.endpoint.href} was closed: the user stopped`, false);
+    const stopped = new Error(`the WebSocket to ${this.endpoint.href} was closed: the user stopped`, { cause: reason });
+    stopped.name = "AbortError";
+    this.stoppedBy = stopped;
     this.end(abortError(reason));
   }
 
@@ -207,8 +210,11 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
     iterating: boolean,
   ): Promise<Message | undefined> {
     if (this.phase !== "open") {
-      if (iterating && this.failure?.recorded === false && this.failure.code === "ECLOSED") return Promise.resolve(undefined);
-      return Promise.reject(this.failure ?? new WebSocketError("ECLOSED", `the WebSocket to ${this.endpoint.href} is closed`, false));
+      if (iterating && (this.stoppedBy !== undefined || (this.failure?.recorded === false && this.failure.code === "ECLOSED")))
+        return Promise.resolve(undefined);
+      return Promise.reject(
+        this.stoppedBy ?? this.failure ?? new WebSocketError("ECLOSED", `the WebSocket to ${this.endpoint.href} is closed`, false),
+      );
     }
     return this.calls.wait(request, match, name, timeoutMs === undefined ? this.settings.timeoutMs : checkTimeout(timeoutMs), iterating);
   }
@@ -216,7 +222,7 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
   // Sending on a socket that ended: what ended it was recorded then; a socket the task closed is a bug in the task.
   private usable(): void {
     if (this.phase === "open") return;
-    throw this.failure ?? new WebSocketError("ECLOSED", `the WebSocket to ${this.endpoint.href} is closed`, false);
+    throw this.stoppedBy ?? this.failure ?? new WebSocketError("ECLOSED", `the WebSocket to ${this.endpoint.href} is closed`, false);
   }
 
   // The handshake or our close frame went unanswered in time.

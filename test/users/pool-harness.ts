@@ -68,6 +68,11 @@ export function harnessWith(
  * against a real server; an exception in a task fails the test. stopPools() stops it too.
  */
 export function realClientPool(host: string, ...definitions: AnyDefinition[]) {
+  return realClientPoolWith({}, host, ...definitions);
+}
+
+/** realClientPool() with pool options overridden (e.g. onException, which throws by default). */
+export function realClientPoolWith(overrides: Partial<Pick<PoolOptions, "onException">>, host: string, ...definitions: AnyDefinition[]) {
   const recorder = recordingRecorder();
   const pool = new UserPool({
     plan: buildPlan(collectDefinitions(definitions)),
@@ -77,6 +82,7 @@ export function realClientPool(host: string, ...definitions: AnyDefinition[]) {
     onException: (error) => {
       throw error;
     },
+    ...overrides,
     makeClient: userClients(recorder, systemClock),
   });
   pool.env = { host, workerIndex: 0, parsedOptions: {} };

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { defineUser } from "../../src/index.ts";
 import { type CountingServer, countingServer } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
-import { realClientPool, stopPools } from "./pool-harness.ts";
+import { realClientPool, realClientPoolWith, stopPools } from "./pool-harness.ts";
 
 let server: CountingServer;
 let slow: import("node:http").Server;
@@ -53,6 +53,41 @@ describe("stopping users that make HTTP requests", () => {
     expect(recorder.records.filter((r) => r.name === "/logout" && r.ok)).toHaveLength(1);
     // The killed request was aborted, not recorded.
     expect(recorder.records.filter((r) => r.name === "/slow")).toHaveLength(0);
+  });
+
+  test("a killed task that ignores its signal starts no request after the kill, quietly; its onStop still logs out", async () => {
+    let started = 0;
+    let rejected: unknown;
+    const exceptions: unknown[] = [];
+    const user = defineUser({
+      name: "Stubborn",
+      onStop: async ({ client }) => {
+        await client.post(`${server.url}/stubborn-logout`);
+      },
+      tasks: [
+        {
+          name: "stubborn",
+          fn: async ({ client }) => {
+            started++;
+            await new Promise((r) => setTimeout(r, 300)); // not the user's sleep: the kill does not end it
+            rejected = await client.get(`${server.url}/after-kill`).then(
+              () => "sent",
+              (error: unknown) => error,
+            );
+            throw rejected; // as a task that does not catch it
+          },
+        },
+      ],
+    });
+    const { pool, recorder } = realClientPoolWith({ onException: (error) => void exceptions.push(error) }, slowUrl, user);
+    pool.setTargets({ Stubborn: 1 }, 0);
+    await waitFor(() => (started === 1 ? true : undefined), 3_000, "the task to start");
+    await within(pool.stopAll(0), 3_000, "the stop");
+    expect((rejected as Error).name).toBe("AbortError");
+    expect(server.counts.get("/after-kill")).toBeUndefined();
+    expect(recorder.records.filter((r) => r.name === "/after-kill")).toHaveLength(0);
+    expect(exceptions).toEqual([]); // the kill's abort ends the task unreported
+    expect(server.counts.get("/stubborn-logout")).toBe(1);
   });
 
   // Locust records a catch_response call by the default rule when its `with` block ends; here a

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { constant, defineUser } from "../../src/index.ts";
 import { waitFor, within } from "../support/wait.ts";
-import { realClientPool, stopPools } from "../users/pool-harness.ts";
+import { realClientPool, realClientPoolWith, stopPools } from "../users/pool-harness.ts";
 import { startPythonWs, type WsPeer } from "../support/ws-peers.ts";
 import { peerStats } from "./at-master.ts";
 
@@ -67,5 +67,38 @@ describe("a user's WebSockets", () => {
     await waitFor(async () => ((await openNow()) === 0 ? true : undefined), 5_000, "the server to see both closed");
     expect(pool.userCount).toBe(0);
     await pool.stopAll(0);
+  });
+
+  test("a killed task that calls its socket again gets an AbortError naming it, unrecorded and unreported", async () => {
+    let opened = 0;
+    let later: unknown;
+    const exceptions: unknown[] = [];
+    const user = defineUser({
+      name: "Late",
+      tasks: [
+        {
+          name: "ask after the kill",
+          fn: async ({ websocket }) => {
+            const ws = await websocket("/echo");
+            opened++;
+            await new Promise((r) => setTimeout(r, 300)); // not the user's sleep: the kill does not end it
+            try {
+              await ws.request("late");
+            } catch (error) {
+              later = error;
+              throw error; // as a task that does not catch it
+            }
+          },
+        },
+      ],
+    });
+    const { pool, recorder } = realClientPoolWith({ onException: (error) => void exceptions.push(error) }, peer.httpUrl, user);
+    await pool.setTargets({ Late: 1 }, 0);
+    await waitFor(() => (opened === 1 ? true : undefined), 5_000, "the socket");
+    await within(pool.stopAll(0), 3_000, "the stop");
+    expect((later as Error).name).toBe("AbortError");
+    expect((later as Error).message).toBe(`the WebSocket to ${peer.url}/echo was closed: the user stopped`);
+    expect(recorder.records.filter((r) => !r.ok)).toEqual([]);
+    expect(exceptions).toEqual([]);
   });
 });
