@@ -121,6 +121,19 @@ describe("OpenTelemetry into a real collector", () => {
     await waitFor(() => (logBodies(collector).some((l) => l.startsWith("users now")) ? true : undefined), 20_000, "the worker's log lines");
   }, 180_000);
 
+  test("run --otel shorter than the metric export interval: its one gauge point is the users running when the run ended", async () => {
+    await fresh();
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_TRACES_SAMPLER: "always_off" }; // the default 60 s interval
+    const { code, stderr } = await run(e2e.binary, ["--otel", "-u", "3", "-r", "3", "-t", "3s", "--host", target.url], env);
+    expect(code).toBe(0);
+    expect(stderr).toContain("OpenTelemetry enabled: metrics (http/protobuf)");
+    await waitFor(() => (pointsOf(collector, "locust.users.count").length > 0 ? true : undefined), 20_000, "the gauge");
+    const users = pointsOf(collector, "locust.users.count");
+    expect(users.map((u) => [attributesOf(u.point.attributes), Number(u.point.asInt ?? u.point.asDouble)])).toEqual([
+      [{ user_class: "Shopper" }, 3],
+    ]);
+  }, 60_000);
+
   test("run --otel over http/json, sampling half the traces: the histogram matches the summary, the gauge counts the users, spans = traceparents sent", async () => {
     await fresh();
     const env = otelEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.5" });

@@ -84,7 +84,12 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     limiter: deps.limiter,
     openClasses: open ?? new ClassArrivals(stats.schedule, timers),
   });
-  deps.telemetry?.attach(stats, () => pool.counts());
+  // Each class reads 0 once its users stopped, as Locust's user_classes_count keeps it; from the
+  // run's end the gauge holds the counts then (endCounts): a run shorter than the export interval
+  // exports only at its shutdown, which would otherwise read the stopped users' zeroes.
+  let endCounts: Record<string, number> | undefined;
+  const zeroes = Object.fromEntries(classes.map((c) => [c.name, 0]));
+  deps.telemetry?.attach(stats, () => endCounts ?? { ...zeroes, ...pool.counts() });
   const stopStallWatch = watchStalls({
     now: () => clock.now(),
     every: deps.every,
@@ -156,6 +161,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     stop() {
       stopping ??= (async () => {
         stopSpawning();
+        endCounts = { ...zeroes, ...pool.counts() };
         phase = "stopping";
         log.info(
           `stopping ${pool.userCount} users${options.stopTimeout > 0 ? ` (up to ${options.stopTimeout}s for tasks in flight)` : ""}`,
