@@ -14,6 +14,7 @@ const HINTS: readonly [RegExp, string][] = [
   [/ALTNAME|does not match certificate/i, "the collector's certificate does not name the endpoint's host: use a host it names"],
   [/CERT_HAS_EXPIRED|certificate has expired/i, "the collector's certificate has expired"],
   [/ECONNREFUSED|Unable to connect/i, "nothing listens at the endpoint: check OTEL_EXPORTER_OTLP_ENDPOINT"],
+  [/timed out|timeout/i, "the endpoint did not answer in time: check OTEL_EXPORTER_OTLP_ENDPOINT and that the collector runs"],
 ];
 
 export class ExportFailures {

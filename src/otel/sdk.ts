@@ -47,10 +47,16 @@ export interface SdkInit {
 }
 
 export function startSdk({ settings, version, filename, profile, log }: SdkInit): Sdk {
-  diag.setLogger({ error: log.warn, warn: log.warn, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
   // The metric reader's and log processor's failed exports come here (the SDK's default handler
-  // writes each as JSON with its stack): said as the spans' are, once and then counted.
+  // writes each as JSON with its stack): said as the spans' are, once and then counted; so do the
+  // SDK's own lines about an export (the metric reader's "export timed out", every interval).
   const failures = new ExportFailures(log);
+  const said = (message: string, ...args: unknown[]) => {
+    const line = [message, ...args.map(String)].join(" ");
+    if (/export/i.test(line)) failures.failed(undefined, line);
+    else log.warn(line);
+  };
+  diag.setLogger({ error: said, warn: said, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
   setGlobalErrorHandler((error) => failures.failed(undefined, error));
   const resource = defaultResource()
     .merge(detectResources({ detectors: [envDetector] }))

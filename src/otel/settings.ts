@@ -65,7 +65,8 @@ export function otelSettings(env: Env): OtelSettings | undefined {
       if (e !== "otlp" && e !== "none") warnings.push(`${variable}=${e}: loadworker exports with "otlp" only; ${e} ignored`);
     }
     if (!exporters.has("otlp")) return undefined;
-    return protocolOf(name, env, warnings);
+    const protocol = protocolOf(name, env, warnings);
+    return protocol !== undefined && endpointUsable(name, env, warnings) ? protocol : undefined;
   };
   const traces = signal("traces");
   const metrics = signal("metrics");
@@ -104,6 +105,37 @@ function protocolOf(name: Signal, env: Env, warnings: string[]): OtlpProtocol | 
     `${variable}=${value}: loadworker exports OTLP over HTTP (http/protobuf or http/json, the collector's port 4318); ${name} not exported`,
   );
   return undefined;
+}
+
+// The SDK's exporters drop an endpoint they cannot parse and post to localhost:4318 instead,
+// with a line of their own per signal: a collector that happens to listen there would get the
+// data unasked. A scheme-less "host:4318" (how a collector's own config writes it) is the usual slip.
+function endpointUsable(name: Signal, env: Env, warnings: string[]): boolean {
+  const specific = `OTEL_EXPORTER_OTLP_${name.toUpperCase()}_ENDPOINT`;
+  const variable = env[specific]?.trim() ? specific : "OTEL_EXPORTER_OTLP_ENDPOINT";
+  const raw = env[variable]?.trim();
+  if (!raw) return true; // the default, http://localhost:4318
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {}
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    const said = `${variable}=${raw} is not an http:// or https:// URL`;
+    // One warning per variable, not per signal that reads it.
+    if (!warnings.some((w) => w.startsWith(said)))
+      warnings.push(`${said}: write it with its scheme, e.g. http://${raw.replace(/^[a-z]+:\/\//i, "")}; not exported`);
+    return false;
+  }
+  const said = `${variable}=${raw} ends in /v1/`;
+  if (
+    variable === "OTEL_EXPORTER_OTLP_ENDPOINT" &&
+    /\/v1\/(traces|metrics|logs)\/?$/.test(url.pathname) &&
+    !warnings.some((w) => w.startsWith(said))
+  )
+    warnings.push(
+      `${said}${/\/v1\/(\w+)/.exec(url.pathname)?.[1]}: the exporters add /v1/<signal> to it; give the collector's base URL (${url.origin}) or set OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT`,
+    );
+  return true;
 }
 
 function samplerOf(env: Env, warnings: string[]): { sampler: SamplerName; ratio: number } {

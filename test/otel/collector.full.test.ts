@@ -121,6 +121,22 @@ describe("OpenTelemetry into a real collector", () => {
     await waitFor(() => (logBodies(collector).some((l) => l.startsWith("users now")) ? true : undefined), 20_000, "the worker's log lines");
   }, 180_000);
 
+  test("an endpoint where nothing listens: each kind of failure is said once with what to do, the repeats counted, the SDK's metric timeouts too", async () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9",
+      OTEL_METRIC_EXPORT_INTERVAL: "300",
+      OTEL_TRACES_EXPORTER: "none",
+      OTEL_LOGS_EXPORTER: "none",
+    };
+    const { code, stderr } = await run(e2e.binary, ["--otel", "-u", "1", "-r", "1", "-t", "3s", "--host", target.url], env);
+    expect(code).toBe(0);
+    const lines = stderr.split("\n").filter((l) => l.includes("OpenTelemetry:"));
+    const timeouts = lines.filter((l) => l.includes("metrics export timed out") && !l.includes("more export"));
+    expect(timeouts).toHaveLength(1); // one a kind, not one per 300 ms interval
+    expect(timeouts[0]).toContain("check OTEL_EXPORTER_OTLP_ENDPOINT");
+    expect(lines.some((l) => /\d+ more exports? failed/.test(l))).toBe(true);
+  }, 60_000);
+
   test("run --otel shorter than the metric export interval: its one gauge point is the users running when the run ended", async () => {
     await fresh();
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_TRACES_SAMPLER: "always_off" }; // the default 60 s interval

@@ -49,6 +49,28 @@ describe("otelSettings", () => {
     ]);
   });
 
+  test("an endpoint without its scheme exports nothing there, with one warning that says how to write it", () => {
+    const s = otelSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "127.0.0.1:4318" });
+    expect([s?.traces, s?.metrics, s?.logs]).toEqual([undefined, undefined, undefined]);
+    expect(s?.warnings).toEqual([
+      "OTEL_EXPORTER_OTLP_ENDPOINT=127.0.0.1:4318 is not an http:// or https:// URL: write it with its scheme, e.g. http://127.0.0.1:4318; not exported",
+    ]);
+    // A signal's own endpoint, when good, still goes out.
+    const traces = otelSettings({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318",
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:4318/v1/traces",
+    });
+    expect([traces?.traces, traces?.metrics]).toEqual(["http/protobuf", undefined]);
+  });
+
+  test("a base endpoint that ends in a signal's path is kept, with a warning that the exporters add it", () => {
+    const s = otelSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318/v1/traces" });
+    expect(s?.traces).toBe("http/protobuf");
+    expect(s?.warnings).toEqual([
+      "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318/v1/traces ends in /v1/traces: the exporters add /v1/<signal> to it; give the collector's base URL (http://127.0.0.1:4318) or set OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT",
+    ]);
+  });
+
   test("the sampler and its ratio; a bad one falls back with a warning", () => {
     expect(otelSettings({ OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.25" })).toMatchObject({
       sampler: "traceidratio",
