@@ -1,7 +1,7 @@
 # The master of examples/distributor: locust-plugins' CSVDictReader feeds its Distributor named
 # "customers", and every worker (loadworker's and Python's alike) asks it for the next customer.
 #   pip install locust==2.47.0 locust-plugins==5.0.3
-#   locust -f master.py --master --host http://127.0.0.1:8099
+#   locust -f master.py --master --host http://127.0.0.1:8099   (the demo target: scripts/up.sh, or loadworker demo-target)
 #   ./loadworker --tasks examples/distributor/tasks --master-host 127.0.0.1   (or build them in: docs/package.md)
 #   locust -f master.py --worker                      (a Python worker in the same test, if you like)
 # CSVDictReader starts over at the end of the file; END_AFTER_ONE_PASS=1 hands each customer out
@@ -43,5 +43,6 @@ class CustomerUser(HttpUser):
         customer = next(distributors["customers"])
         if customer is None:
             raise StopUser()
-        self.client.post("/login", json={"username": customer["username"], "password": customer["password"]}, name="/login")
-        self.client.get(f"/api/items?customer={customer['customer_id']}", name="/api/items")
+        login = self.client.post("/login", json={"username": customer["username"], "password": customer["password"]}, name="/login")
+        token = login.json()["token"]
+        self.client.get(f"/api/items?customer={customer['customer_id']}", name="/api/items", headers={"Authorization": f"Bearer {token}"})

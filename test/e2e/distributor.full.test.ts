@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2e } from "../support/e2e.ts";
+import { demoTarget } from "../support/examples.ts";
 import { ROOT, countingServer, startProc, tempDir, workerBinary } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
@@ -108,7 +109,7 @@ test("1,000 items from the master's Distributor, each used once by 2 loadworker 
 test("examples/distributor: master.py's CSVDictReader feeds a loadworker worker and a Python worker; one pass, then the users stop", async () => {
   const example = join(ROOT, "examples/distributor");
   const exampleBinary = await workerBinary("examples/distributor/tasks");
-  const server = await countingServer();
+  const server = await demoTarget(); // the target master.py's header names: /api/items needs the login's token
   e2e.onStop(() => server.close());
   const run = await e2e.headlessMaster({
     locustfile: readFileSync(join(example, "master.py"), "utf8").replace(
@@ -128,9 +129,10 @@ test("examples/distributor: master.py's CSVDictReader feeds a loadworker worker 
   pythonWorker(join(example, "master.py"), run.port, example);
   const result = await run.result();
   // customers.csv has 10 customers: each logged in and ordered once, then None stopped every user.
-  expect(server.counts.get("/login")).toBe(10);
-  expect(server.counts.get("/api/items")).toBe(10);
-  expect(result.aggregated.failures).toBe(0);
+  const served = await server.served();
+  expect(served["/login"]).toBe(10);
+  expect(served["/api/items"]).toBe(10);
+  expect(result.aggregated.failures).toBe(0); // every order sent its login's token
   expect(result.exceptionsCsv.trim().split("\n").length, result.exceptionsCsv).toBe(1);
   expect(ts.output()).toContain('users now: {"CustomerUser":3}');
   expect(await within(ts.exited, 15_000, "the worker to exit")).toBe(0);

@@ -19,8 +19,12 @@ export const customerUser = defineUser({
       name: "order",
       fn: async ({ client }) => {
         const customer = await customers.next();
-        await client.post("/login", { json: { username: customer.username, password: customer.password }, name: "/login" });
-        await client.get(`/api/items?customer=${customer.customer_id}`, { name: "/api/items" });
+        const login = await client.post("/login", { json: { username: customer.username, password: customer.password }, name: "/login" });
+        const { token } = login.json<{ token: string }>();
+        await client.get(`/api/items?customer=${customer.customer_id}`, {
+          name: "/api/items",
+          headers: { Authorization: `Bearer ${token}` },
+        });
       },
     },
   ],
