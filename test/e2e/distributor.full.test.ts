@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { useE2e } from "../support/e2e.ts";
 import { demoTarget } from "../support/examples.ts";
-import { ROOT, countingServer, startProc, tempDir, workerBinary } from "../support/procs.ts";
+import { ROOT, startProc, tempDir, workerBinary } from "../support/procs.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 const e2e = useE2e({ tasks: "test/e2e/distributor-tasks", stop: "each" });
