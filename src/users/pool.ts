@@ -7,6 +7,7 @@ import type { Recorder } from "../stats/recorder.ts";
 import { type ContextEnvironment, createUserContext } from "./context.ts";
 import type { AnyTaskDefinition, AnyUserDefinition, UserContext, UserHttpOptions } from "../api/definitions.ts";
 import type { Plan } from "../api/plan.ts";
+import { DEFAULT_STOP_REASON, type StopUser } from "../api/control.ts";
 import { type Activity, newActivity } from "./activity.ts";
 import { classResolver } from "./class-resolver.ts";
 import { HungWatchdog } from "./hung-watchdog.ts";
@@ -60,6 +61,7 @@ export class UserPool {
   /** Web UI class edits and the test's tags: they shape the users started from now on. */
   readonly classes: ClassControls<AnyTaskDefinition>;
   private readonly scope: TaskScope;
+  private readonly stopsSaid = new Set<string>(); // saidStop's lines, once each
   private readonly sleeps = new SleepQueue(); // every user's wait times and ctx.sleep, on one timer
   private readonly starts: StartQueue;
   private readonly envNow = () => this.env;
@@ -207,12 +209,23 @@ export class UserPool {
       scope: this.scope,
       limiter: this.opts.limiter,
       sleeps: this.sleeps,
+      onStopUser: (stop) => this.saidStop(user.className, stop),
       iterations: this.opts.openClasses?.iterationsFor(user.className, def),
       ...this.pickers.forTasks(this.classes.tasksFor(user.className, def.tasks), this.opts.random),
     }).then(
       (end) => void (end === "stop_user" && this.leave(user)),
       (error) => this.opts.onException(error, `${def.name} (user loop)`),
     );
+  }
+
+  // A StopUser with a reason of its own (a feeder out of rows) is said once a class: an idle run
+  // then says why its users went. ctx.stopUser()'s default reason is the task's own choice: not said.
+  private saidStop(className: string, stop: StopUser): void {
+    if (stop.message === DEFAULT_STOP_REASON) return;
+    const line = `${className}: ${stop.message}; its users that hit it stop (StopUser)`;
+    if (this.stopsSaid.has(line)) return;
+    this.stopsSaid.add(line);
+    this.opts.log.info(line);
   }
 
   // ctx.stopUser(): the user is gone, as a Locust user whose greenlet ended is no longer counted;

@@ -44,6 +44,8 @@ export interface UserRunOptions {
   lastStarted?: { task: string | null };
   /** Shared by all users of a pool: their sleeps on one timer (default: a timer per sleep). */
   sleeps?: SleepQueue;
+  /** Hears each StopUser a task or onStart throws (a feeder out of rows says why), to say it once. */
+  onStopUser?: (reason: StopUser) => void;
   /**
    * An open-model user: it runs one task per iteration handed out on the schedule, and no wait
    * time (docs/open-model.md). Without it the user loops through tasks and waits (the closed model).
@@ -136,7 +138,10 @@ async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: Use
 }
 
 function taskFailed(error: unknown, task: AnyTaskDefinition, ctx: UserContext<unknown>, opts: UserRunOptions): "done" | "stop_user" {
-  if (error instanceof StopUser) return "stop_user";
+  if (error instanceof StopUser) {
+    opts.onStopUser?.(error);
+    return "stop_user";
+  }
   if (error instanceof RescheduleTask) return "done";
   // A WebSocket failure is already a failure row: like Locust's failed request, not an exception.
   if (isRecordedFailure(error)) return "done";
@@ -157,7 +162,10 @@ async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): 
   try {
     await fn();
   } catch (error) {
-    if (error instanceof StopUser) return "stop_user";
+    if (error instanceof StopUser) {
+      opts.onStopUser?.(error);
+      return "stop_user";
+    }
     if (!isAbortError(error) && !(error instanceof RescheduleTask) && !isRecordedFailure(error)) opts.onException(error, where);
   }
   return "done";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { constant, defineTask, defineUser } from "../../src/index.ts";
+import { StopUser, constant, defineTask, defineUser } from "../../src/index.ts";
 import { within } from "../support/wait.ts";
 import { countingUser, harness, stopPools, until } from "./pool-harness.ts";
 
@@ -175,5 +175,30 @@ describe("a kill during a graceful stop", () => {
     expect(aborted).toBe(2);
     expect(pool.userCount).toBe(0);
     expect((pool as unknown as { watchdog: { running: boolean } }).watchdog.running).toBe(false);
+  });
+});
+
+describe("users that stop themselves", () => {
+  test("a StopUser with a reason (a feeder out of rows) is said once a class; ctx.stopUser() says nothing", async () => {
+    let ran = 0;
+    const outOfRows = defineUser({
+      name: "Reader",
+      tasks: [
+        {
+          name: "read",
+          fn: () => {
+            ran++;
+            throw new StopUser('feeder("users.csv") has no unique rows left');
+          },
+        },
+      ],
+    });
+    const leaver = defineUser({ name: "Leaver", tasks: [{ name: "leave", fn: ({ stopUser }) => stopUser() }] });
+    const { pool, log } = harness(outOfRows, leaver);
+    await pool.setTargets({ Reader: 3, Leaver: 2 }, 0);
+    await until(() => (ran === 3 && pool.userCount === 0 ? true : undefined), "every user to stop itself");
+    expect(log.lines.map((l) => l.message).filter((m) => m.includes("StopUser"))).toEqual([
+      'Reader: feeder("users.csv") has no unique rows left; its users that hit it stop (StopUser)',
+    ]);
   });
 });
