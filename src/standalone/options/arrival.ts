@@ -22,6 +22,8 @@ export interface ArrivalFlags {
   maxUsers?: string;
   /** -u as given: the default for --max-users. */
   users?: string;
+  /** -r as given: the closed model's; with an arrival rate, an error (users start as iterations need them). */
+  spawnRate?: string;
 }
 
 const usage = (message: string) => new LoadworkerError("E_USAGE", message);
@@ -57,6 +59,10 @@ export function parseArrival(flags: ArrivalFlags): ArrivalOptions | null {
   if (flags.arrivalRate === undefined && flags.stages === undefined) {
     if (flags.maxUsers !== undefined) throw usage("--max-users applies to the open model: give --arrival-rate R or --stages too");
     return null;
+  }
+  if (flags.spawnRate !== undefined) {
+    const flag = flags.arrivalRate !== undefined ? "--arrival-rate" : "--stages";
+    throw usage(`-r/--spawn-rate is the closed model's; with ${flag} users start as iterations need them (up to --max-users): drop -r`);
   }
   let rate = 0;
   if (flags.arrivalRate !== undefined) {

@@ -68,6 +68,11 @@ describe("parseArrival", () => {
     [{ arrivalRate: "5", maxUsers: "2.5" }, "--max-users"],
     [{ arrivalRate: "5", users: "0" }, "-u/--users"],
     [{ maxUsers: "5" }, "--max-users applies to the open model"],
+    [
+      { arrivalRate: "5", spawnRate: "2" },
+      "-r/--spawn-rate is the closed model's; with --arrival-rate users start as iterations need them",
+    ],
+    [{ stages: "10s:5", spawnRate: "2" }, "-r/--spawn-rate is the closed model's; with --stages"],
   ])("%p is a usage error naming %p", (flags, flag) => {
     expect(() => parseArrival(flags)).toThrow(flag);
   });
