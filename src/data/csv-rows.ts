@@ -29,12 +29,21 @@ export function csvRows(file: string, text: string, opts: CsvOptions): Rows<Reco
       if (width < 0) {
         width = fields.length;
         if (opts.header) {
+          // A name twice would leave one column out of every row (as Python's DictReader does, silently).
+          const twice = fields.find((name, i) => fields.indexOf(name) !== i);
+          if (twice !== undefined)
+            throw badFile(
+              file,
+              lineAt(text, from),
+              `the header names the column "${twice}" twice (one would be lost from every row): rename one`,
+            );
           columns = fields;
           return;
         }
       } else if (fields.length !== width) {
         const first = opts.header ? "the header has" : "the first row has";
-        throw badFile(file, lineAt(text, from), `${fields.length} fields where ${first} ${width} (wrong column count)`);
+        const count = (n: number) => `${n} field${n === 1 ? "" : "s"}`;
+        throw badFile(file, lineAt(text, from), `${count(fields.length)} where ${first} ${width} (wrong column count)`);
       }
       starts.push(from);
     },

@@ -40,12 +40,19 @@ describe("csvRows", () => {
     );
   });
 
+  test("a header that names a column twice is refused, naming it (one column would be lost from every row)", () => {
+    expect(() => csvRows("u.csv", "id,name,id\n1,a,2\n", { delimiter: ",", header: true })).toThrow(
+      'u.csv:1: the header names the column "id" twice (one would be lost from every row): rename one; fix the file and start again',
+    );
+    expect(csvRows("u.csv", "id,id\n1,2\n", { delimiter: ",", header: false }).row(1)).toEqual(["1", "2"]); // no header: no names
+  });
+
   test("a row with the wrong column count names its line (blank lines counted)", () => {
     const text = "a,b\n1,2\n\n3,4,5\n";
     expect(() => csvRows("u.csv", text, { delimiter: ",", header: true })).toThrow(
       "u.csv:4: 3 fields where the header has 2 (wrong column count); fix the file and start again",
     );
-    expect(() => csvRows("u.csv", "1,2\n3\n", { delimiter: ",", header: false })).toThrow("u.csv:2: 1 fields where the first row has 2");
+    expect(() => csvRows("u.csv", "1,2\n3\n", { delimiter: ",", header: false })).toThrow("u.csv:2: 1 field where the first row has 2");
   });
 
   test("splitQuoted agrees with papaparse on 2,000 random rows of quotes, delimiters and line breaks", () => {
