@@ -1,9 +1,12 @@
 // The first request of a call, serialized once: a body-less call without per-call headers is
 // cached by method and URL, so a load loop writes the same bytes again without rebuilding them.
-import { splitCredentials } from "./credentials.ts";
+import { maskCredentials, splitCredentials } from "./credentials.ts";
 import type { RequestOptions } from "./options.ts";
 import { pathUrl } from "./path-url.ts";
+import { HttpError } from "./errors.ts";
 import { encodeBody, joinUrl, parseUrl, prepare, type Prepared } from "./request.ts";
+
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
 
 /** Requests kept; cleared when full (URLs with ids would grow it forever). */
 const MAX_CACHED_REQUESTS = 1024;
@@ -13,6 +16,8 @@ export class HeadCache extends Map<string, Prepared> {
   private readonly baseUrl: string | undefined;
   /** Basic auth from the base URL's credentials: Locust's HttpSession sends it with every request. */
   private readonly baseAuth: string | undefined;
+  /** A base that is no http(s) URL (a host typed without its scheme): what every relative call throws. */
+  private readonly badBase: HttpError | undefined;
 
   constructor(
     baseUrl: string | undefined,
@@ -22,6 +27,15 @@ export class HeadCache extends Map<string, Prepared> {
     const base = baseUrl === undefined ? undefined : splitCredentials(baseUrl.replace(/\/+$/, ""));
     this.baseUrl = base?.url;
     this.baseAuth = base?.authorization;
+    // One message for every relative URL (not "cannot parse URL" with each path): the Exceptions
+    // tab then has one row that says what to fix, where "127.0.0.1:8080" + "/items/7" made one a URL.
+    if (this.baseUrl !== undefined && !/^https?:\/\/[^/]/i.test(this.baseUrl)) {
+      const shown = maskCredentials(this.baseUrl);
+      this.badBase = new HttpError(
+        "EINVALIDURL",
+        `the host ${JSON.stringify(shown)} is not an http:// or https:// URL: give it with its scheme, e.g. http://${shown.replace(/^[a-z][a-z0-9+.-]*:\/*/i, "")} (--host, the web UI's Host field or the class's host)`,
+      );
+    }
   }
 
   /** The base URL without its credentials (cookies resolve relative URLs against it). */
@@ -44,6 +58,7 @@ export class HeadCache extends Map<string, Prepared> {
   }
 
   private prepare(method: string, url: string, options: RequestOptions): Prepared {
+    if (this.badBase !== undefined && !ABSOLUTE_URL.test(url)) throw this.badBase;
     const body = encodeBody(options.body, options.json);
     const { url: full, authorization } = splitCredentials(joinUrl(url, this.baseUrl));
     const target = parseUrl(full);

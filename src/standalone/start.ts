@@ -24,7 +24,7 @@ export function announceRun(
     ? `task runs at ${arrival.rate}/s${arrival.stages.map((s) => ` → ${s.rate}/s in ${s.seconds}s`).join("")}, users started as needed up to ${arrival.maxUsers}`
     : `${options.users} users at ${options.spawnRate}/s`;
   log.info(`starting ${how}${time}: ${classes.map(describeClass).join(", ")}`);
-  if (options.host === undefined) log.info("no --host (nor LOADWORKER_HOST): only tasks that request absolute URLs can succeed");
+  if (options.host === undefined) log.warn("no --host (nor LOADWORKER_HOST): only tasks that request absolute URLs can succeed");
 }
 
 function describeClass(c: { readonly name: string; readonly weight: number; readonly fixedCount?: number }): string {

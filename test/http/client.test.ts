@@ -182,7 +182,11 @@ describe("HttpClient", () => {
   test("a URL that cannot be used rejects with EINVALIDURL naming it, and records nothing", async () => {
     const recorder = new RecordingRecorder();
     const http = new HttpClient({ recorder });
-    await expect(http.get("/relative")).rejects.toMatchObject({ code: "EINVALIDURL", message: expect.stringContaining("/relative") });
+    await expect(http.get("/relative")).rejects.toMatchObject({
+      code: "EINVALIDURL",
+      message:
+        "URL \"/relative\" is relative and there is no host: give one (--host, the web UI's Host field, the class's host or the client's baseUrl)",
+    });
     await expect(http.get("http://[bad")).rejects.toMatchObject({ code: "EINVALIDURL" });
     await expect(http.get("ftp://127.0.0.1/x")).rejects.toMatchObject({ code: "EINVALIDURL" });
     await expect(http.get(`${server.url}/`, { headers: { "X-Bad": "a\r\nInjected: 1" } })).rejects.toMatchObject({
@@ -190,6 +194,18 @@ describe("HttpClient", () => {
     });
     await expect(http.request("GET / HTTP/1.1\r\nX:", `${server.url}/`)).rejects.toMatchObject({ code: "EINVALIDMETHOD" });
     expect(recorder.calls).toEqual([]);
+    http.close();
+  });
+
+  test("a host without its scheme fails every relative call with one message that says how to write it; absolute URLs still go", async () => {
+    const recorder = new RecordingRecorder();
+    const port = new URL(server.url).port;
+    const http = new HttpClient({ recorder, baseUrl: `127.0.0.1:${port}` });
+    const expected = `the host "127.0.0.1:${port}" is not an http:// or https:// URL: give it with its scheme, e.g. http://127.0.0.1:${port} (--host, the web UI's Host field or the class's host)`;
+    await expect(http.get("/items/7")).rejects.toMatchObject({ code: "EINVALIDURL", message: expected });
+    await expect(http.get("/items/8")).rejects.toMatchObject({ code: "EINVALIDURL", message: expected });
+    expect((await http.get(`${server.url}/hello`)).status).toBe(200);
+    expect(recorder.calls.map((c) => c.name)).toEqual(["/hello"]);
     http.close();
   });
 
