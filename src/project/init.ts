@@ -35,16 +35,19 @@ export function initProject(project: string, dir = "loadtests"): Scaffold {
   };
   const packageFile = join(project, "package.json");
   const pkg = existsSync(packageFile) ? (JSON.parse(readFileSync(packageFile, "utf8")) as { scripts?: Record<string, string> }) : {};
-  const present = [
-    ...Object.keys(files).filter((f) => existsSync(join(project, f))),
-    ...Object.keys(scripts)
-      .filter((s) => pkg.scripts?.[s] !== undefined)
-      .map((s) => `package.json scripts.${s}`),
-  ];
-  if (present.length > 0) {
+  const filesThere = Object.keys(files).filter((f) => existsSync(join(project, f)));
+  const scriptsThere = Object.keys(scripts)
+    .filter((s) => pkg.scripts?.[s] !== undefined)
+    .map((s) => `package.json scripts.${s}`);
+  if (filesThere.length + scriptsThere.length > 0) {
+    // Another folder does not help with the scripts: every init writes the same two names.
+    const what = [
+      filesThere.length > 0 ? "move the files away or init another folder (npx loadworker init DIR)" : "",
+      scriptsThere.length > 0 ? "rename or remove those scripts in package.json" : "",
+    ].filter(Boolean);
     throw new LoadworkerError(
       "E_EXISTS",
-      `init would overwrite ${present.join(", ")}; nothing was written. Move them away or init another folder (npx loadworker init DIR)`,
+      `init would overwrite ${[...filesThere, ...scriptsThere].join(", ")}; nothing was written. To init: ${what.join(", and ")}`,
     );
   }
   const scaffold: Scaffold = { written: [], changed: [], kept: [] };

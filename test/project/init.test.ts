@@ -68,8 +68,11 @@ describe("loadworker init", () => {
 
   test("refuses to overwrite: exit 2 naming every file and script in the way, and writes nothing", async () => {
     const dir = project("init-refuse", { name: "shop", scripts: { loadtest: "k6 run x.js" } });
-    const { code: first } = await init(dir, ["other"]);
+    const { code: first, output: said } = await init(dir, ["other"]);
     expect(first).toBe(2); // the project has its own scripts.loadtest
+    expect(said).toContain(
+      "init would overwrite package.json scripts.loadtest; nothing was written. To init: rename or remove those scripts in package.json [E_EXISTS]",
+    );
     expect(existsSync(join(dir, "other"))).toBe(false);
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "shop" }));
     expect((await init(dir)).code).toBe(0);
@@ -79,7 +82,7 @@ describe("loadworker init", () => {
     expect(code).toBe(2);
     const errors = output.split("\n").filter((l) => l.startsWith("loadworker:"));
     expect(errors).toEqual([
-      "loadworker: init would overwrite loadtests/example.ts, loadtests/package.json, loadtests/Dockerfile, loadtests/supervisord.conf, package.json scripts.loadtest, package.json scripts.loadtest:build; nothing was written. Move them away or init another folder (npx loadworker init DIR) [E_EXISTS]",
+      "loadworker: init would overwrite loadtests/example.ts, loadtests/package.json, loadtests/Dockerfile, loadtests/supervisord.conf, package.json scripts.loadtest, package.json scripts.loadtest:build; nothing was written. To init: move the files away or init another folder (npx loadworker init DIR), and rename or remove those scripts in package.json [E_EXISTS]",
     ]);
     expect(read(dir, "loadtests/example.ts")).toBe("// mine\n");
     expect(before).toContain("defineUser");
