@@ -117,6 +117,20 @@ def _loadworker_defaults(parser, **_kwargs):
 
 
 @events.init.add_listener
+def _loadworker_worker_port(environment, **_kwargs):
+    # A worker on another machine that cannot connect only hears "connection refused": say here
+    # that the worker port is this machine's alone, and how to open it.
+    options = environment.parsed_options
+    if options is None or not getattr(options, "master", False):
+        return
+    if getattr(options, "master_bind_host", "") in ("127.0.0.1", "localhost", "::1"):
+        _log.info(
+            f"workers: port {options.master_bind_port} on {options.master_bind_host} only (workers on this machine); "
+            "LOADWORKER_MASTER_BIND=0.0.0.0 or --master-bind-host 0.0.0.0 lets other machines join"
+        )
+
+
+@events.init.add_listener
 def _loadworker_web_access(environment, web_ui=None, **_kwargs):
     if web_ui is None:
         return

@@ -107,8 +107,11 @@ describe("without the two variables", () => {
     expect(warnings[0]).toContain("Set LOADWORKER_WEB_USER and LOADWORKER_WEB_PASSWORD");
   });
 
-  test("the worker port listens on 127.0.0.1 only", () => {
+  test("the worker port listens on 127.0.0.1 only, and the master says so and how to open it", () => {
     expect(listeningAddresses(master.masterPort)).toEqual(["127.0.0.1"]);
+    expect(master.proc.output()).toContain(
+      `workers: port ${master.masterPort} on 127.0.0.1 only (workers on this machine); LOADWORKER_MASTER_BIND=0.0.0.0 or --master-bind-host 0.0.0.0 lets other machines join`,
+    );
   });
 });
 
@@ -165,6 +168,7 @@ describe("LOADWORKER_MASTER_BIND", () => {
     const master = await startAccessMaster({ LOADWORKER_MASTER_BIND: "127.0.0.2" });
     try {
       expect(listeningAddresses(master.masterPort)).toEqual(["127.0.0.2"]);
+      expect(master.proc.output()).not.toContain("workers: port");
     } finally {
       await stop(master);
     }
