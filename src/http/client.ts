@@ -146,11 +146,7 @@ export class HttpClient implements CallSource {
     this.state.h2?.destroyAll(aborted);
   }
 
-  /**
-   * The user was killed: interrupt(), and the task still running may start no call (it rejects
-   * with an AbortError, unrecorded, as Locust's kill ends a task at its next request); the
-   * user's onStop, which runs after its task ends, still may. `user` (the options') tells them apart.
-   */
+  /** The user was killed: interrupt(), and its task (`user.task` set) may start no call; its onStop may. */
   kill(reason?: unknown): void {
     this.state.killed = true;
     this.state.killReason = reason;

@@ -47,7 +47,10 @@ const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
 export function joinUrl(url: string, baseUrl: string | undefined): string {
   if (ABSOLUTE.test(url)) return url;
   if (baseUrl === undefined)
-    throw new HttpError("EINVALIDURL", `URL ${JSON.stringify(maskCredentials(url))} is relative and there is no host: give one (--host, the web UI's Host field, the class's host or the client's baseUrl)`);
+    throw new HttpError(
+      "EINVALIDURL",
+      `URL ${JSON.stringify(maskCredentials(url))} is relative and there is no host: give one (--host, the web UI's Host field, the class's host or the client's baseUrl)`,
+    );
   return `${baseUrl}${url.startsWith("/") || url.startsWith("?") ? "" : "/"}${url}`;
 }
 

@@ -53,7 +53,7 @@ export function startSdk({ settings, version, filename, profile, log }: SdkInit)
   const failures = new ExportFailures(log);
   const said = (message: string, ...args: unknown[]) => {
     const line = [message, ...args.map(String)].join(" ");
-    if (/export/i.test(line)) failures.failed(undefined, line);
+    if (/export.*(fail|timed out)/i.test(line)) failures.failed(undefined, line);
     else log.warn(line);
   };
   diag.setLogger({ error: said, warn: said, info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);

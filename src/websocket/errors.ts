@@ -29,6 +29,16 @@ export class WebSocketError extends Error {
   }
 }
 
+/**
+ * What a call on a socket its user's stop closed rejects with: ECLOSED, unrecorded, named
+ * AbortError (isAbortError), so a killed task that calls again ends unreported.
+ */
+export function userStopped(href: string, reason: unknown): WebSocketError {
+  const error = new WebSocketError("ECLOSED", `the WebSocket to ${href} was closed: the user stopped`, false, reason);
+  error.name = "AbortError";
+  return error;
+}
+
 /** True for a WebSocket failure that was recorded before it was thrown. */
 export function isRecordedFailure(error: unknown): boolean {
   return error instanceof WebSocketError && error.recorded;

@@ -4,7 +4,7 @@
 import { abortError, networkError } from "../http/errors.ts";
 import type { ByteSocket, ByteSocketEvents } from "../platform/tcp-socket.ts";
 import { messageFrame, readMessage } from "./payload.ts";
-import { closeOfOurs, WebSocketError, type WebSocketErrorCode } from "./errors.ts";
+import { closeOfOurs, userStopped, WebSocketError, type WebSocketErrorCode } from "./errors.ts";
 import { closeName, closePayload, encodeFrame, type FrameEvents, FrameParser, OPCODE } from "./frame.ts";
 import { checkAnswer, HeadReader, upgradeRequest } from "./handshake.ts";
 import { checkTimeout, type ReceiveOptions, type RequestOptions, type Settings } from "./options.ts";
@@ -32,7 +32,6 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
   private opened: ((socket: WebSocketConnection) => void) | undefined;
   private refused: ((reason: unknown) => void) | undefined;
   private failure: WebSocketError | undefined; // why the socket ended, for calls made afterwards
-  private stoppedBy: Error | undefined; // the user stopped: later calls reject as an abort, which ends a task unreported
   private closedWhen: Promise<void> | undefined;
   private onClosed: (() => void) | undefined;
 
@@ -119,9 +118,7 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
     if (this.phase === "closed") return;
     if (this.phase === "connecting") return this.abandon(abortError(reason));
     if (this.phase === "open") this.socket.write(encodeFrame(OPCODE.close, closePayload(1001, "going away")));
-    const stopped = new Error(`the WebSocket to ${this.endpoint.href} was closed: the user stopped`, { cause: reason });
-    stopped.name = "AbortError";
-    this.stoppedBy = stopped;
+    this.failure = userStopped(this.endpoint.href, reason);
     this.end(abortError(reason));
   }
 
@@ -210,11 +207,8 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
     iterating: boolean,
   ): Promise<Message | undefined> {
     if (this.phase !== "open") {
-      if (iterating && (this.stoppedBy !== undefined || (this.failure?.recorded === false && this.failure.code === "ECLOSED")))
-        return Promise.resolve(undefined);
-      return Promise.reject(
-        this.stoppedBy ?? this.failure ?? new WebSocketError("ECLOSED", `the WebSocket to ${this.endpoint.href} is closed`, false),
-      );
+      if (iterating && this.failure?.recorded === false && this.failure.code === "ECLOSED") return Promise.resolve(undefined);
+      return Promise.reject(this.failure ?? new WebSocketError("ECLOSED", `the WebSocket to ${this.endpoint.href} is closed`, false));
     }
     return this.calls.wait(request, match, name, timeoutMs === undefined ? this.settings.timeoutMs : checkTimeout(timeoutMs), iterating);
   }
@@ -222,7 +216,7 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
   // Sending on a socket that ended: what ended it was recorded then; a socket the task closed is a bug in the task.
   private usable(): void {
     if (this.phase === "open") return;
-    throw this.stoppedBy ?? this.failure ?? new WebSocketError("ECLOSED", `the WebSocket to ${this.endpoint.href} is closed`, false);
+    throw this.failure ?? new WebSocketError("ECLOSED", `the WebSocket to ${this.endpoint.href} is closed`, false);
   }
 
   // The handshake or our close frame went unanswered in time.
