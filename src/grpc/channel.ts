@@ -33,7 +33,7 @@ export class Channel {
     this.lastError = undefined;
     // The streams on it report the failure; this keeps the reason and lets the next call reconnect.
     session.on("error", (error: Error) => {
-      this.lastError = error.message;
+      this.lastError = withHint(error.message);
       if (this.session === session) this.session = undefined;
     });
     const drop = () => {
@@ -43,4 +43,11 @@ export class Channel {
     session.on("close", drop);
     return session;
   }
+}
+
+// A TLS server that does not offer h2 by ALPN ends the handshake with an alert whose name alone
+// (OpenSSL's) does not say that gRPC needs HTTP/2.
+function withHint(message: string): string {
+  if (!message.includes("TLSV1_ALERT_NO_APPLICATION_PROTOCOL")) return message;
+  return `${message} (the server does not offer HTTP/2 (ALPN h2) on this port, which gRPC needs)`;
 }

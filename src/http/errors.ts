@@ -2,13 +2,14 @@
 // (recorded as failures, like Locust); programming errors (bad URL, bad header) reject the call.
 
 import { pythonRepr } from "../text/python-repr.ts";
+import { tlsFailureText } from "./tls-hints.ts";
 /** Every code an HttpError can carry; the set is part of the public API. */
 export type HttpErrorCode =
   | "ECONNREFUSED" // nothing listens on host:port
   | "ECONNRESET" // the peer closed or reset the connection before the response was complete
   | "ETIMEDOUT" // connect + response did not finish within timeoutMs
   | "ENOTFOUND" // the host name did not resolve
-  | "ETLS" // the TLS handshake failed (certificate rejected, protocol mismatch)
+  | "ETLS" // the TLS handshake failed (certificate rejected, protocol mismatch, the server closed before it finished)
   | "EPROTO" // the server's bytes are not valid HTTP/1.x, or a body is not valid gzip/deflate as its Content-Encoding says
   | "EREDIRECT" // too many redirects, or a redirect without a usable Location
   | "ENETWORK" // any other socket error (the cause says which)
@@ -55,7 +56,7 @@ export function networkError(cause: unknown, authority: string): HttpError {
     return new HttpError("ENOTFOUND", `host name of ${authority} did not resolve (${code})`, cause);
   if (code === "ETIMEDOUT") return new HttpError("ETIMEDOUT", `connecting to ${authority} timed out`, cause);
   if (/CERT|SSL|TLS|SIGNATURE|HOSTNAME|ALTNAME/i.test(code) || /certificate|ssl|tls/i.test(detail))
-    return new HttpError("ETLS", `TLS handshake with ${authority} failed: ${code || detail}`, cause);
+    return new HttpError("ETLS", `TLS handshake with ${authority} failed: ${tlsFailureText(code, detail)}`, cause);
   return new HttpError("ENETWORK", `network error talking to ${authority}: ${code || detail}`, cause);
 }
 

@@ -3,6 +3,7 @@
 // hot path measured.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { connect as netConnect, type Socket as NodeSocket } from "node:net";
+import { setTimeout } from "node:timers";
 import { bun } from "./bun.ts";
 
 export interface ByteSocketEvents {
@@ -19,9 +20,14 @@ export interface ByteSocket {
   write(bytes: Uint8Array): void;
   /** Bytes written but not yet handed to the kernel. */
   readonly pending: number;
-  /** Closes now; no event after this. */
+  /** Closes now (a reset where the runtime does so); no event after this. For failures, timeouts and kills. */
   destroy(): void;
+  /** Closes gracefully: what was written goes out, then FIN; destroyed if the peer has not closed within 2 s. No event after this. */
+  close(): void;
 }
+
+/** Closing gracefully: how long the peer has to close its side before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2_000;
 
 type BunSocket = Bun.Socket<TcpSocket>;
 
@@ -62,6 +68,7 @@ export abstract class TcpSocket implements ByteSocketEvents {
   private queue: Uint8Array[] | undefined; // Bun: written before the connection opened, or not taken by the kernel
   private queued = 0;
   private closed = false;
+  private ending = false; // closeTcp() came while bytes were queued: FIN once they are out
 
   abstract data(chunk: Uint8Array): void;
   abstract end(): void;
@@ -109,6 +116,24 @@ export abstract class TcpSocket implements ByteSocketEvents {
     this.nodeSocket?.destroy();
   }
 
+  /** Closes gracefully (FIN after what was written), destroyed if the peer has not closed in 2 s; no event after this. */
+  protected closeTcp(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const bunSocket = this.bunSocket;
+    const nodeSocket = this.nodeSocket;
+    if (bunSocket === undefined && nodeSocket === undefined) return; // not open yet: opened() terminates it
+    if (nodeSocket !== undefined) nodeSocket.end();
+    else if (this.queued === 0) bunSocket?.end();
+    else this.ending = true;
+    // A peer that never closes its side would hold the socket open for good.
+    setTimeout(() => {
+      this.queue = undefined;
+      bunSocket?.terminate();
+      nodeSocket?.destroy();
+    }, CLOSE_GRACE_MS).unref();
+  }
+
   /** @internal The socket's events, from BUN_HANDLERS or node:net. */
   opened(socket: BunSocket): void {
     if (this.closed) return socket.terminate();
@@ -138,6 +163,7 @@ export abstract class TcpSocket implements ByteSocketEvents {
       }
       queue.shift();
     }
+    if (this.ending) socket.end();
   }
 
   /** @internal */
@@ -184,5 +210,8 @@ class ForwardingTcp extends TcpSocket implements ByteSocket {
   }
   destroy(): void {
     this.destroyTcp();
+  }
+  close(): void {
+    this.closeTcp();
   }
 }

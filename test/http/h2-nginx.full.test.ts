@@ -1,10 +1,15 @@
 // HTTP/2 against Debian's nginx, a server nobody here wrote: ALPN over TLS (and the fall back to
 // HTTP/1.1 where the listener has no http2), h2c with prior knowledge, multiplexing counted by the
-// server's own connection numbers ($connection in its access log), GOAWAY and RST_STREAM.
+// server's own connection numbers ($connection in its access log), GOAWAY and RST_STREAM; what
+// h2c and gRPC say when the server does not speak HTTP/2 there.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { systemClock } from "../../src/clock.ts";
+import { GrpcClient, type GrpcUnary, ProtoFiles } from "../../src/grpc/index.ts";
 import { HttpClient, type HttpClientOptions } from "../../src/http/index.ts";
+import { recordingRecorder } from "../support/fakes.ts";
+import { GRPC_TASKS } from "../support/grpc-server.ts";
 import { type Nginx, startNginx } from "../support/nginx.ts";
 import { waitFor } from "../support/wait.ts";
 import { RecordingRecorder } from "./helpers.ts";
@@ -96,6 +101,18 @@ describe("HTTP/2 against nginx", () => {
     plain.http.close();
   });
 
+  test('"h2c" at a server that speaks only HTTP/1.1 fails with EPROTO saying so, not with a nonsense frame size', async () => {
+    const { recorder, http } = client(nginx.httpUrl, { http2: "h2c" });
+    const response = await http.get("/?h1-only=1");
+    const authority = new URL(nginx.httpUrl).host;
+    expect([response.status, response.error?.code]).toEqual([0, "EPROTO"]);
+    expect(response.error?.message).toBe(
+      `${authority} answered in HTTP/1 ("HTTP/1.1 400 Bad Request"), not HTTP/2 (h2c prior knowledge): drop http2: "h2c" or point it at an h2c server`,
+    );
+    expect(recorder.only).toMatchObject({ kind: "failure", name: "/?h1-only=1" });
+    http.close();
+  });
+
   test("a call may ask for HTTP/2 on its own, or refuse it", async () => {
     const { http } = client(nginx.tlsUrl);
     expect((await http.get("/", { http2: true })).httpVersion).toBe("2");
@@ -130,6 +147,9 @@ describe("HTTP/2 against nginx", () => {
     const [ok1, reset, ok2] = await Promise.all([http.get("/?around=1"), http.get("/reset"), http.get("/?around=1")]);
     expect([ok1.status, ok2.status]).toEqual([200, 200]);
     expect([reset.status, reset.error?.code]).toEqual([0, "ECONNRESET"]);
+    expect(reset.error?.message).toBe(
+      `${new URL(nginx.tlsUrl).host} reset the HTTP/2 stream (RST_STREAM PROTOCOL_ERROR (1)) before the response was complete`, // nginx resets a 444 with PROTOCOL_ERROR
+    );
     expect(recorder.calls.filter((c) => c.kind === "failure").map((c) => c.name)).toEqual(["/reset"]);
     expect((await http.get("/?after=1")).status).toBe(200);
     http.close();
@@ -168,5 +188,22 @@ describe("HTTP/2 against nginx", () => {
     http.close();
     await expect(last).rejects.toMatchObject({ code: "ECLOSED" });
     expect(recorder.calls.map((c) => c.name)).toEqual(["/"]);
+  });
+});
+
+describe("gRPC against nginx's TLS listener without http2", () => {
+  test("is UNAVAILABLE, saying the server does not offer HTTP/2 by ALPN", async () => {
+    const recorder = recordingRecorder();
+    const protos = new ProtoFiles(new Map([["helloworld.proto", readFileSync(join(GRPC_TASKS, "helloworld.proto"), "utf8")]]));
+    const grpc = new GrpcClient({ recorder, clock: systemClock, protos, host: () => nginx.h1TlsUrl, rejectUnauthorized: false });
+    const greeter = grpc.service<{ SayHello: GrpcUnary<{ name: string }, { message: string }> }>("helloworld.Greeter", {
+      proto: "helloworld.proto",
+    });
+    const result = await greeter.SayHello({ name: "h1" }, { deadlineMs: 5_000 });
+    expect(result).toMatchObject({ ok: false, status: "UNAVAILABLE" });
+    expect(String(recorder.records[0]?.detail)).toEndWith(
+      "TLSV1_ALERT_NO_APPLICATION_PROTOCOL (the server does not offer HTTP/2 (ALPN h2) on this port, which gRPC needs)",
+    );
+    grpc.close();
   });
 });

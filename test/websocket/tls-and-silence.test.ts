@@ -11,11 +11,12 @@ import { startPythonWs, type WsPeer } from "../support/ws-peers.ts";
 
 const fixture = (name: string) => join(ROOT, "test/http/fixtures", name);
 let tls: WsPeer;
+let plain: WsPeer; // no TLS on its port: it reads a ClientHello as a bad HTTP request and closes
 beforeAll(async () => {
-  tls = await startPythonWs({ tls: { cert: fixture("cert.pem"), key: fixture("key.pem") } });
+  [tls, plain] = await Promise.all([startPythonWs({ tls: { cert: fixture("cert.pem"), key: fixture("key.pem") } }), startPythonWs()]);
 }, 60_000);
 afterAll(async () => {
-  await tls?.close();
+  await Promise.all([tls?.close(), plain?.close()]);
 });
 
 function user(host: string | undefined, rejectUnauthorized = true) {
@@ -60,6 +61,13 @@ describe("wss://", () => {
     expect(error.code).toBe("ETLS");
     expect(rows()).toHaveLength(1);
     expect(rows()[0]).toStartWith(`FAIL WS-conn /echo TLS handshake with localhost:${tls.port} failed:`);
+  });
+  test("a server that does not speak TLS fails WS-conn with ETLS asking whether the port does", async () => {
+    const { sockets, rows } = user(undefined, false);
+    const error = (await sockets.connect(`wss://127.0.0.1:${plain.port}/echo`).catch((e: unknown) => e)) as WebSocketError;
+    const why = `TLS handshake with 127.0.0.1:${plain.port} failed: the server closed the connection (does it speak TLS on this port?)`;
+    expect([error.code, error.message]).toEqual(["ETLS", why]);
+    expect(rows()).toEqual([`FAIL WS-conn /echo ${why}`]);
   });
 });
 

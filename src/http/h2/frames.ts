@@ -27,7 +27,10 @@ const MAX_FRAME = 16_384;
 export type OnFrame = (type: number, flags: number, stream: number, bytes: Uint8Array, start: number, end: number) => void;
 
 export class FrameReader {
+  /** The status line, when the server's first bytes were an HTTP/1.x response (h2c to a server without it). */
+  http1Answer: string | undefined;
   private kept: Uint8Array | null = null; // the start of a frame that continues in the next chunk
+  private started = false; // a whole frame was read: later bytes are never the server's first
 
   /** Calls `onFrame` for each complete frame; returns why the stream is not HTTP/2, if it is not. */
   push(chunk: Uint8Array, onFrame: OnFrame): string | undefined {
@@ -41,7 +44,10 @@ export class FrameReader {
     let at = 0;
     while (bytes.length - at >= 9) {
       const length = ((bytes[at] as number) << 16) | ((bytes[at + 1] as number) << 8) | (bytes[at + 2] as number);
-      if (length > MAX_FRAME) return `a frame of ${length} bytes, above the ${MAX_FRAME} we allow`;
+      if (length > MAX_FRAME) {
+        if (!this.started && at === 0) this.http1Answer = http1StatusLine(bytes);
+        return `a frame of ${length} bytes, above the ${MAX_FRAME} we allow`;
+      }
       if (bytes.length - at < 9 + length) break;
       const type = bytes[at + 3] as number;
       const flags = bytes[at + 4] as number;
@@ -49,9 +55,16 @@ export class FrameReader {
       onFrame(type, flags, stream, bytes, at + 9, at + 9 + length);
       at += 9 + length;
     }
+    if (at > 0) this.started = true;
     if (at < bytes.length) this.kept = bytes.slice(at);
     return undefined;
   }
+}
+
+// "HTTP/1.1 400 Bad Request" read as a frame header is a length of 4,740,180 ("HTT"): always too big.
+function http1StatusLine(bytes: Uint8Array): string | undefined {
+  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 80));
+  return /^HTTP\/1\.[01] /.test(head) ? head.split("\r\n", 1)[0] : undefined;
 }
 
 export function readU31(bytes: Uint8Array, at: number): number {

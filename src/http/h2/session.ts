@@ -9,6 +9,7 @@ import { clearTimeout, setTimeout } from "node:timers";
 import { type ByteSocket, type ByteSocketEvents, connectTcp } from "../../platform/tcp-socket.ts";
 import type { Call } from "../call.ts";
 import { ConnectionFailure, HttpError, networkError } from "../errors.ts";
+import { connectTls } from "../tls.ts";
 import type { Origin } from "../request.ts";
 import { FrameReader, frame, goaway, type OnFrame, PREFACE, rstStream, T, windowUpdate } from "./frames.ts";
 import type { H2Stream } from "./stream.ts";
@@ -33,7 +34,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class H2Session implements ByteSocketEvents {
   dead = false;
-  private socket: ByteSocket | undefined;
+  private socket: ByteSocket | undefined; // once the preface may go out (over TLS: after the handshake)
+  private tls: ByteSocket | undefined; // over TLS, the socket from the start: closed even mid-handshake
   private connected = false; // the preface went out: a later failure is not a refused connection
   private readonly reader = new FrameReader();
   private readonly streams: Streams;
@@ -61,33 +63,18 @@ export class H2Session implements ByteSocketEvents {
       this.start();
       return;
     }
-    const socket = process.getBuiltinModule("node:tls").connect({
-      host: origin.host,
-      port: origin.port,
-      servername: origin.servername,
-      rejectUnauthorized: settings.rejectUnauthorized,
-      ALPNProtocols: ["h2", "http/1.1"],
-    });
-    socket.setNoDelay(true);
-    socket.on("data", (chunk: Uint8Array) => this.data(chunk));
-    socket.on("end", () => this.end());
-    socket.on("close", () => this.end());
-    socket.on("error", (error: unknown) => this.error(error));
-    socket.once("secureConnect", () => {
+    const { host, port, servername } = origin;
+    const target = { host, port, servername, rejectUnauthorized: settings.rejectUnauthorized, alpn: ["h2", "http/1.1"] };
+    const socket = connectTls(target, this, (alpn) => {
       if (this.dead) return void socket.destroy();
-      this.socket = {
-        write: (bytes) => void socket.write(bytes),
-        get pending() {
-          return socket.writableLength;
-        },
-        destroy: () => void socket.destroy(),
-      };
-      if (socket.alpnProtocol === "h2") return this.start();
+      this.socket = socket;
+      if (alpn === "h2") return this.start();
       // The server does not speak HTTP/2: one handshake spent, then HTTP/1.1 as without the option.
       const calls = this.streams.takeWaiting();
       this.close();
       this.owner.fallBack(this.origin, calls);
     });
+    this.tls = socket;
   }
 
   /** Sends the call's hop as a stream (or once the connection is up and a stream is free). */
@@ -117,7 +104,15 @@ export class H2Session implements ByteSocketEvents {
   data(chunk: Uint8Array): void {
     if (this.dead && this.socket === undefined) return;
     const error = this.reader.push(chunk, this.onFrame);
-    if (error !== undefined) this.failAll(new HttpError("EPROTO", `invalid HTTP/2 from ${this.origin.authority}: ${error}`), goaway(0, 1));
+    if (error !== undefined) this.failAll(new HttpError("EPROTO", this.notHttp2(error)), goaway(0, 1));
+  }
+
+  private notHttp2(error: string): string {
+    const http1 = this.reader.http1Answer;
+    if (http1 === undefined) return `invalid HTTP/2 from ${this.origin.authority}: ${error}`;
+    const how = this.origin.tls ? "" : " (h2c prior knowledge)";
+    const fix = this.origin.tls ? "" : ': drop http2: "h2c" or point it at an h2c server';
+    return `${this.origin.authority} answered in HTTP/1 ("${http1}"), not HTTP/2${how}${fix}`;
   }
 
   private readonly onFrame: OnFrame = (type, flags, id, bytes, start, end) => this.streams.frame(type, flags, id, bytes, start, end);
@@ -199,8 +194,8 @@ export class H2Session implements ByteSocketEvents {
     this.timer = null;
     this.timerAt = Infinity;
     this.owner.forget(this);
-    const socket = this.socket;
-    this.socket = undefined;
+    const socket = this.socket ?? this.tls;
+    this.socket = this.tls = undefined;
     socket?.destroy();
   }
 

@@ -6,6 +6,7 @@ import type { Call } from "../call.ts";
 import { ConnectionFailure, HttpError } from "../errors.ts";
 import type { RawResponse } from "../raw-response.ts";
 import type { Origin } from "../request.ts";
+import { errorCodeName } from "./error-codes.ts";
 import { F, frame, headerFrames, readU31, readU32, settingsOf, T, windowUpdate } from "./frames.ts";
 import { type HeaderBlock, HeaderBlocks, statusOf } from "./header-blocks.ts";
 import type { H2Stream, StreamsLink } from "./stream.ts";
@@ -101,7 +102,7 @@ export class Streams {
         if (stream === undefined) return;
         this.open.delete(id);
         const code = readU32(payload, 0);
-        const why = `${this.origin.authority} reset the HTTP/2 stream (RST_STREAM code ${code}) before the response was complete`;
+        const why = `${this.origin.authority} reset the HTTP/2 stream (RST_STREAM ${errorCodeName(code)}) before the response was complete`;
         this.ended(stream, code === REFUSED_STREAM, new HttpError("ECONNRESET", why));
         return this.afterEnd();
       }
@@ -118,7 +119,8 @@ export class Streams {
         const gone = [...this.open.values()].filter((s) => s.id > this.lastProcessed);
         for (const stream of gone) this.open.delete(stream.id);
         this.link.drain();
-        for (const stream of gone) this.ended(stream, true, new HttpError("ECONNRESET", `${this.origin.authority} sent GOAWAY`));
+        const why = `${this.origin.authority} sent GOAWAY ${errorCodeName(payload.length >= 8 ? readU32(payload, 4) : 0)}`;
+        for (const stream of gone) this.ended(stream, true, new HttpError("ECONNRESET", why));
         return this.afterEnd();
       }
       case T.WINDOW_UPDATE: {
