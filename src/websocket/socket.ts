@@ -143,8 +143,8 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
     if (read.rest.length > 0) this.parser.push(read.rest);
   }
 
-  /** @internal */
-  end(reason?: unknown): void {
+  // @internal `graceful` after a close handshake: FIN, not a reset (RFC 6455 §7.1.1; a server logs a reset as an error).
+  end(reason?: unknown, graceful = false): void {
     if (this.phase === "closed") return;
     if (this.phase === "connecting")
       return this.connectFailed("ECONNRESET", `${this.endpoint.href}: the server closed the connection during the handshake`);
@@ -155,7 +155,7 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
     if (failure instanceof WebSocketError) this.failure = failure;
     this.phase = "closed";
     this.parser?.stop();
-    this.socket.destroy();
+    graceful ? this.socket.close() : this.socket.destroy();
     this.calls.endAll(failure, failure instanceof WebSocketError && failure.recorded);
     this.owner.ended(this);
     this.onClosed?.();
@@ -184,11 +184,12 @@ export class WebSocketConnection implements ByteSocketEvents, FrameEvents {
       return;
     }
     if (opcode !== OPCODE.close) return;
-    if (this.phase === "closing") return this.end(this.failure);
+    if (this.phase === "closing") return this.end(this.failure, true);
     const code = payload.length >= 2 ? ((payload[0] as number) << 8) | (payload[1] as number) : 1005;
     const text = payload.length > 2 ? ` "${new TextDecoder().decode(payload.subarray(2))}"` : "";
     this.socket.write(encodeFrame(OPCODE.close, payload.subarray(0, 2)));
-    this.lost("ECLOSED", `the server closed the WebSocket ${this.endpoint.href}: code ${code} (${closeName(code)})${text}`);
+    const why = `the server closed the WebSocket ${this.endpoint.href}: code ${code} (${closeName(code)})${text}`;
+    this.end(new WebSocketError("ECLOSED", why, true), true);
   }
 
   /** @internal The stream broke (1002, 1007), a message was too big (1009), or one found the inbox full (1008: not held without bound). */

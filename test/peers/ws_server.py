@@ -9,7 +9,9 @@ Paths (query strings are read where noted):
   /ping              answers the text "ping" by pinging the client and, once its pong came back, "pong received"
   /headers           answers any message with JSON of the upgrade request's headers and subprotocol
   /refuse            refuses the upgrade with HTTP 403
-  GET /stats         (plain HTTP) the connections, messages, open and most open at once so far
+  GET /stats         (plain HTTP) the connections, messages, open and most open at once so far, and
+                     how the TCP connections of the ended ones ended: "resets" (the client reset it,
+                     ConnectionResetError) or "clean_ends" (a FIN)
 """
 import asyncio
 import json
@@ -20,7 +22,20 @@ from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import serve
 
-seen = {"connections": 0, "messages": 0, "open": 0, "max_open": 0}
+seen = {"connections": 0, "messages": 0, "open": 0, "max_open": 0, "resets": 0, "clean_ends": 0}
+watching = set()  # the tasks of note_end (asyncio keeps only weak references to tasks)
+
+
+def note_end(ws):
+    """Counts how the connection's TCP ended once it has, without holding up the handler's return."""
+
+    async def wait():
+        await ws.wait_closed()
+        seen["resets" if isinstance(ws.connection_exc, ConnectionResetError) else "clean_ends"] += 1
+
+    task = asyncio.get_running_loop().create_task(wait())
+    watching.add(task)
+    task.add_done_callback(watching.discard)
 
 
 async def handler(ws):
@@ -50,6 +65,7 @@ async def handler(ws):
                 await ws.send(message)
     finally:
         seen["open"] -= 1
+        note_end(ws)
 
 
 def select_subprotocol(connection, offered):
