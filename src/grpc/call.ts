@@ -7,7 +7,7 @@ import type { Recorder } from "../stats/recorder.ts";
 import type { Channel } from "./channel.ts";
 import { FrameParser, frame } from "./frames.ts";
 import type { Method } from "./proto.ts";
-import { CODE, failureText, fromHttpStatus, fromResetCode, statusName } from "./status.ts";
+import { CODE, failureText, fromResetCode, isGrpcContentType, notGrpc, statusName } from "./status.ts";
 import type { GrpcResult, GrpcStreamOptions } from "./types.ts";
 
 export const REQUEST_TYPE = "gRPC";
@@ -67,7 +67,9 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
     );
     const handle = { cancel: () => end("cancelled", CODE.CANCELLED, "cancelled by the client") };
     host.calls.add(handle);
-    if (deadlineMs !== undefined) timer = setTimeout(() => end("deadline", CODE.DEADLINE_EXCEEDED, "deadline exceeded"), deadlineMs);
+    // The client's own wording only for the deadline it enforced: the details and the recorded text agree.
+    if (deadlineMs !== undefined)
+      timer = setTimeout(() => end("deadline", CODE.DEADLINE_EXCEEDED, `deadline of ${deadlineMs} ms exceeded`), deadlineMs);
 
     function end(why: "deadline" | "cancelled", status: number, text: string): void {
       if (code !== undefined || ended !== undefined) return;
@@ -94,6 +96,12 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
 
     stream.on("response", (headers: IncomingHttpHeaders) => {
       httpStatus = Number(headers[":status"]);
+      // A grpc-status says the server speaks gRPC; without one, a web server's body is not gRPC frames.
+      const contentType = headers["content-type"];
+      if (headers["grpc-status"] === undefined && (httpStatus !== 200 || !isGrpcContentType(contentType))) {
+        const [notGrpcCode, text] = notGrpc(httpStatus, contentType);
+        return fail(notGrpcCode, text);
+      }
       status(headers); // a Trailers-Only response carries the status here
     });
     stream.on("data", (chunk: Buffer) => {
@@ -129,7 +137,7 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
       else if (code === CODE.OK && parser.partial > 0) [code, details] = [CODE.INTERNAL, "the stream ended inside a message"];
       if (ended === "cancelled" && host.signal?.aborted === true) return reject(abortError(host.signal));
       if (code === CODE.OK) host.recorder.success(REQUEST_TYPE, settings.name, ms, bytes);
-      else host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(code, details, deadlineMs));
+      else host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(code, details));
       const ok = code === CODE.OK;
       resolve({
         ok,
@@ -147,15 +155,14 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
   });
 }
 
-// No grpc-status came: the HTTP status, the reset, or the connection tells what happened
-// (PROTOCOL-HTTP2.md and http-grpc-status-mapping.md).
+// No grpc-status came (a response that is not gRPC's failed at its headers): the reset or the
+// connection tells what happened (PROTOCOL-HTTP2.md).
 function statusWithout(
   rstCode: number | undefined,
   httpStatus: number | undefined,
   error: Error | undefined,
   connectError: string | undefined,
 ): [number, string] {
-  if (httpStatus !== undefined && httpStatus !== 200) return [fromHttpStatus(httpStatus), `HTTP status ${httpStatus}`];
   if (httpStatus === undefined && (connectError !== undefined || error !== undefined))
     return [CODE.UNAVAILABLE, connectError ?? error?.message ?? "the connection failed"];
   if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) return fromResetCode(rstCode);

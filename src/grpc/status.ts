@@ -39,12 +39,31 @@ export function statusName(code: number): string {
 
 /**
  * The error text a failed call records: the status's name and its message, e.g. "NOT_FOUND: no
- * such user". Locust keeps one failure row per text, so a deadline reads as the deadline that
- * was set, whether the client or the server noticed it first (a server's text may carry times).
+ * such user". Locust keeps one failure row per text; a deadline the client enforced reads
+ * "deadline of 100 ms exceeded" (call.ts), the server's own DEADLINE_EXCEEDED keeps its message.
  */
-export function failureText(code: number, details: string, deadlineMs: number | undefined): string {
-  if (code === CODE.DEADLINE_EXCEEDED && deadlineMs !== undefined) return `DEADLINE_EXCEEDED: deadline of ${deadlineMs} ms exceeded`;
+export function failureText(code: number, details: string): string {
   return details === "" ? statusName(code) : `${statusName(code)}: ${details}`;
+}
+
+/**
+ * A response that is not gRPC's: an HTTP status other than 200, or a content-type that is not
+ * application/grpc (a web server or proxy answering instead). Read as grpc-go reads it: the
+ * code from the HTTP status (200 is UNKNOWN), the message naming both, before any body is read.
+ */
+export function notGrpc(httpStatus: number, contentType: string | undefined): [number, string] {
+  const type = contentType === undefined ? "no content-type" : `content-type ${JSON.stringify(contentType)}`;
+  const text = isGrpcContentType(contentType)
+    ? `HTTP status ${httpStatus}`
+    : `HTTP status ${httpStatus} with ${type}: not a gRPC response (is the target a gRPC server?)`;
+  return [fromHttpStatus(httpStatus), text];
+}
+
+/** application/grpc, or with a subtype (application/grpc+proto) or parameters (grpc-go's rule). */
+export function isGrpcContentType(value: string | undefined): boolean {
+  if (value === undefined || !value.startsWith("application/grpc")) return false;
+  const next = value.charCodeAt(16); // after "application/grpc"
+  return Number.isNaN(next) || next === 0x2b || next === 0x3b; // end, "+", ";"
 }
 
 /** A response without grpc-status whose HTTP status is not 200 (grpc/doc/http-grpc-status-mapping.md). */

@@ -78,8 +78,20 @@ describe("a unary call", () => {
     expect(result.ms).toBeLessThan(1_400);
     expect(recorder.records).toHaveLength(1);
     expect(recorder.records[0]).toMatchObject({ ok: false, name: "slow hello" });
-    expect(result.details).toBe("deadline exceeded");
+    expect(result.details).toBe("deadline of 200 ms exceeded");
     expect(recorder.records[0]?.detail).toBe("DEADLINE_EXCEEDED: deadline of 200 ms exceeded");
+    grpc.close();
+  });
+
+  test("a DEADLINE_EXCEEDED the server sends keeps the server's message, a deadline set or not", async () => {
+    const { recorder, grpc } = client();
+    const greeter = grpc.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto" });
+    for (const deadlineMs of [5_000, undefined]) {
+      const result = await greeter.SayHello({ name: "fail:DEADLINE_EXCEEDED:upstream slow" }, { deadlineMs });
+      expect(result).toMatchObject({ ok: false, status: "DEADLINE_EXCEEDED", details: "upstream slow" });
+      expect(result.ms).toBeLessThan(5_000);
+    }
+    expect(recorder.records.map((r) => r.detail)).toEqual(["DEADLINE_EXCEEDED: upstream slow", "DEADLINE_EXCEEDED: upstream slow"]);
     grpc.close();
   });
 

@@ -19,6 +19,7 @@ const seen: Array<Record<string, unknown>> = [];
 const ANSWERS: Record<string, (stream: ServerHttp2Stream) => void> = {
   http503: (s) => s.respond({ ":status": 503 }, { endStream: true }),
   http404: (s) => s.respond({ ":status": 404 }, { endStream: true }),
+  grpc503: (s) => s.respond({ ":status": 503, "content-type": "application/grpc" }, { endStream: true }),
   refused: (s) => {
     s.on("error", () => {}); // Bun's server stream reports its own reset as an error
     s.close(constants.NGHTTP2_REFUSED_STREAM);
@@ -60,8 +61,10 @@ async function call(name: string, options?: Parameters<Greeter["SayHello"]>[1]) 
 }
 
 test("an HTTP status other than 200 maps as gRPC's table says: 503 UNAVAILABLE, 404 UNIMPLEMENTED", async () => {
-  expect((await call("http503")).recorded).toBe("UNAVAILABLE: HTTP status 503");
-  expect((await call("http404")).recorded).toBe("UNIMPLEMENTED: HTTP status 404");
+  const notGrpc = "with no content-type: not a gRPC response (is the target a gRPC server?)";
+  expect((await call("http503")).recorded).toBe(`UNAVAILABLE: HTTP status 503 ${notGrpc}`);
+  expect((await call("http404")).recorded).toBe(`UNIMPLEMENTED: HTTP status 404 ${notGrpc}`);
+  expect((await call("grpc503")).recorded).toBe("UNAVAILABLE: HTTP status 503");
 });
 
 test("a stream the server resets, or ends without a status, is a failure", async () => {

@@ -1,0 +1,71 @@
+// A target that speaks HTTP/2 but not gRPC (nginx, a server nobody here wrote, over h2c and over
+// TLS): the call fails at the response's headers, naming its HTTP status and content-type, as
+// grpc-go reads such a response; the body is never read as gRPC frames.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { systemClock } from "../../src/clock.ts";
+import { GrpcClient, type GrpcUnary, ProtoFiles } from "../../src/grpc/index.ts";
+import { recordingRecorder } from "../support/fakes.ts";
+import { GRPC_TASKS } from "../support/grpc-server.ts";
+import { type Nginx, startNginx } from "../support/nginx.ts";
+
+type Greeter = { SayHello: GrpcUnary<{ name: string }, { message: string }> };
+const protos = new ProtoFiles(new Map([["helloworld.proto", readFileSync(join(GRPC_TASKS, "helloworld.proto"), "utf8")]]));
+let nginx: Nginx;
+
+beforeAll(async () => {
+  // The Greeter's path answers 200 text/plain; any other path is nginx's own 404 page.
+  nginx = await startNginx(`location = /helloworld.Greeter/SayHello { default_type text/plain; return 200 "not gRPC\\n"; }`);
+}, 60_000);
+afterAll(async () => {
+  await nginx?.close();
+});
+
+async function sayHello(target: string) {
+  const recorder = recordingRecorder();
+  const client = new GrpcClient({ recorder, clock: systemClock, protos, rejectUnauthorized: false });
+  const greeter = client.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto", target });
+  const result = await greeter.SayHello({ name: "web" }, { deadlineMs: 5_000 });
+  client.close();
+  return { result, recorded: recorder.records };
+}
+
+const NOT_GRPC = 'HTTP status 200 with content-type "text/plain": not a gRPC response (is the target a gRPC server?)';
+
+test("a 200 text/plain answer over h2c is UNKNOWN naming the status and content-type, not a misread compressed message", async () => {
+  const { result, recorded } = await sayHello(nginx.h2cUrl);
+  expect(result).toMatchObject({ ok: false, code: 2, status: "UNKNOWN", details: NOT_GRPC, count: 0, message: undefined });
+  expect(recorded).toEqual([
+    { ok: false, method: "gRPC", name: "/helloworld.Greeter/SayHello", ms: result.ms, detail: `UNKNOWN: ${NOT_GRPC}` },
+  ]);
+});
+
+test("the same over TLS (h2 by ALPN)", async () => {
+  const { result } = await sayHello(nginx.tlsUrl);
+  expect(result).toMatchObject({ ok: false, status: "UNKNOWN", details: NOT_GRPC });
+});
+
+test("nginx's 404 page maps by gRPC's HTTP table (UNIMPLEMENTED) and still names the content-type", async () => {
+  expect(await sayHelloAt404()).toMatchObject({
+    ok: false,
+    status: "UNIMPLEMENTED",
+    details: 'HTTP status 404 with content-type "text/html": not a gRPC response (is the target a gRPC server?)',
+  });
+});
+
+// A service nginx has no location for: the same .proto, served under another package's path.
+async function sayHelloAt404() {
+  const other = new ProtoFiles(
+    new Map([
+      [
+        "other.proto",
+        'syntax = "proto3";\npackage other;\nservice Greeter { rpc SayHello (M) returns (M); }\nmessage M { string name = 1; }\n',
+      ],
+    ]),
+  );
+  const client = new GrpcClient({ recorder: recordingRecorder(), clock: systemClock, protos: other });
+  const result = await client.service<Greeter>("other.Greeter", { proto: "other.proto", target: nginx.h2cUrl }).SayHello({ name: "x" });
+  client.close();
+  return result;
+}
