@@ -7,6 +7,7 @@ export type GrpcErrorCode =
   | "ESERVICE" // the .proto has no such service
   | "EMETHOD" // the service has no such method
   | "ESTREAMING" // a client- or bidi-streaming method (only unary and server streaming are supported)
+  | "EREQUEST" // a request the .proto cannot encode as given (a wrong type, a number out of range, an unknown field)
   | "ECLOSED" // a call after the user's gRPC channels were closed
   | "EINVALIDOPTION"; // an option has a value it cannot have
 

@@ -5,6 +5,7 @@
 import { fromJSON, type MethodDefinition, type PackageDefinition, type ServiceDefinition } from "@grpc/proto-loader";
 import protobuf from "protobufjs";
 import { GrpcError } from "./errors.ts";
+import { messageProblem } from "./verify.ts";
 
 /**
  * How messages map to JS, as most gRPC tools for Node read them (ghz's JSON too): field names as
@@ -55,14 +56,43 @@ export function parseProto(file: string, read: (file: string) => string | undefi
   visit(file, undefined);
   let definition: PackageDefinition;
   try {
+    root.resolveAll(); // the request types, for checkedRequests
     definition = fromJSON(root.toJSON(), LOADER_OPTIONS);
   } catch (error) {
     // e.g. a field of a type no file declares: protobufjs finds it only when resolving.
     throw new GrpcError("EPROTO", `${file} does not resolve: ${error instanceof Error ? error.message : String(error)}`);
   }
   const services = new Map<string, ServiceDefinition>();
-  for (const [name, value] of Object.entries(definition)) if (isService(value)) services.set(name, value);
+  for (const [name, value] of Object.entries(definition)) if (isService(value)) services.set(name, checkedRequests(root, name, value));
   return { file, services };
+}
+
+// Each method's requestSerialize checks the request first: what the .proto cannot encode as given
+// throws (verify.ts) instead of going out coerced or with a misspelled field dropped.
+function checkedRequests(root: protobuf.Root, name: string, service: ServiceDefinition): ServiceDefinition {
+  const methods = root.lookupService(name).methods;
+  const checked: Record<string, Method> = {};
+  for (const [key, method] of Object.entries(service) as [string, Method][]) {
+    const type = methods[key]?.resolvedRequestType;
+    const serialize = method.requestSerialize;
+    checked[key] =
+      type === null || type === undefined
+        ? method
+        : {
+            ...method,
+            requestSerialize: (request: unknown) => {
+              const problem = messageProblem(type, request);
+              if (problem !== undefined) throw requestError(method.path, problem.path, problem.text);
+              return serialize(request);
+            },
+          };
+  }
+  return checked;
+}
+
+function requestError(method: string, path: string, text: string): GrpcError {
+  const what = path === "" ? "the request" : `the request's ${path}`;
+  return new GrpcError("EREQUEST", `${method}: ${what} ${text}; fix the request (nothing was sent)`);
 }
 
 function isService(value: PackageDefinition[string]): value is ServiceDefinition {

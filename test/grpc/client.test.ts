@@ -180,6 +180,29 @@ describe("mistakes get one clear message", () => {
     grpc.close();
   });
 
+  test("a request the .proto cannot encode rejects with EREQUEST naming the field; nothing is sent or recorded", async () => {
+    const { grpc, recorder } = client();
+    const guide = grpc.service<Record<string, GrpcUnary>>("routeguide.RouteGuide", { proto: "route_guide.proto" });
+    const cases: [unknown, string][] = [
+      [{ latitude: "abc" }, `the request's latitude is "abc", but an int32 is a whole number from -2147483648 to 2147483647`],
+      [{ latitude: 2 ** 40 }, "the request's latitude is 1099511627776, but an int32 is a whole number"],
+      [{ latitud: 1 }, "the request's latitud is not a field of routeguide.Point (its fields: latitude, longitude)"],
+      [undefined, "the request is undefined, but a routeguide.Point is an object of its fields (latitude, longitude)"],
+    ];
+    for (const [request, message] of cases) {
+      const call = guide.GetFeature?.(request as Record<string, unknown>);
+      await expect(call).rejects.toMatchObject({ name: "GrpcError", code: "EREQUEST" });
+      await expect(call).rejects.toThrow(`/routeguide.RouteGuide/GetFeature: ${message}`);
+    }
+    const list = guide.ListFeatures?.({ lo: { latitud: 1 }, hi: 5 });
+    await expect(list).rejects.toThrow("the request's lo.latitud is not a field of routeguide.Point");
+    expect(recorder.records).toEqual([]);
+    expect(server.calls().get("/routeguide.RouteGuide/GetFeature")).toBeUndefined(); // no other test calls it
+    // The same stub still calls with a request that is right.
+    expect(await guide.GetFeature?.({ latitude: 7 })).toMatchObject({ ok: true, message: { name: "7,0" } });
+    grpc.close();
+  });
+
   test("a .proto that does not parse names the file and line", () => {
     const bad = new ProtoFiles(new Map([["bad.proto", 'syntax = "proto3";\nmessage X { strin a = 1 }\n']]));
     expect(() => bad.checkAll()).toThrow("bad.proto does not parse: illegal token '}', ';' expected (line 2)");
