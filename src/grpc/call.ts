@@ -13,6 +13,8 @@ import type { GrpcResult, GrpcStreamOptions } from "./types.ts";
 export const REQUEST_TYPE = "gRPC";
 /** gRPC's default limit for a received message (grpc-go, grpc-js): 4 MiB. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** A server's timer and ours tick apart by about a millisecond: its DEADLINE_EXCEEDED this near ours is ours. */
+const DEADLINE_SLACK_MS = 2;
 
 /** What a call needs from its user's client. */
 export interface CallHost {
@@ -68,8 +70,7 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
     const handle = { cancel: () => end("cancelled", CODE.CANCELLED, "cancelled by the client") };
     host.calls.add(handle);
     // The client's own wording only for the deadline it enforced: the details and the recorded text agree.
-    if (deadlineMs !== undefined)
-      timer = setTimeout(() => end("deadline", CODE.DEADLINE_EXCEEDED, `deadline of ${deadlineMs} ms exceeded`), deadlineMs);
+    if (deadlineMs !== undefined) timer = setTimeout(() => end("deadline", CODE.DEADLINE_EXCEEDED, deadlineText(deadlineMs)), deadlineMs);
 
     function end(why: "deadline" | "cancelled", status: number, text: string): void {
       if (code !== undefined || ended !== undefined) return;
@@ -135,6 +136,10 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
       const ms = host.clock.now() - start;
       if (code === undefined) [code, details] = statusWithout(stream.rstCode, httpStatus, streamError, channel.lastError);
       else if (code === CODE.OK && parser.partial > 0) [code, details] = [CODE.INTERNAL, "the stream ended inside a message"];
+      // The server enforcing our grpc-timeout may answer just before our timer fires: the same
+      // deadline, so the same row. One it sends earlier is its own (an upstream's) and keeps its text.
+      else if (code === CODE.DEADLINE_EXCEEDED && deadlineMs !== undefined && ms >= deadlineMs - DEADLINE_SLACK_MS)
+        details = deadlineText(deadlineMs);
       if (ended === "cancelled" && host.signal?.aborted === true) return reject(abortError(host.signal));
       if (code === CODE.OK) host.recorder.success(REQUEST_TYPE, settings.name, ms, bytes);
       else host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(code, details));
@@ -167,6 +172,10 @@ function statusWithout(
     return [CODE.UNAVAILABLE, connectError ?? error?.message ?? "the connection failed"];
   if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) return fromResetCode(rstCode);
   return [CODE.UNKNOWN, error?.message ?? "the stream ended without a gRPC status"];
+}
+
+function deadlineText(deadlineMs: number): string {
+  return `deadline of ${deadlineMs} ms exceeded`;
 }
 
 // At most 8 digits (PROTOCOL-HTTP2.md, Timeout): milliseconds, or seconds past 27 hours.
