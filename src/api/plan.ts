@@ -15,6 +15,7 @@ import {
   type ProtoFileDefinition,
   type TestHookDefinition,
 } from "./definitions.ts";
+import { taskFilesSource } from "./task-files.ts";
 
 /** The user class that runs standalone tasks, and any class the master names that we lack. */
 export const DEFAULT_USER_NAME = "DefaultUser";
@@ -132,11 +133,12 @@ export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
 // Parsed here, so a .proto that does not parse stops the start (exit 2), naming file and line.
 function protoFiles(definitions: readonly AnyDefinition[]): ProtoFiles {
   const files = definitions.filter((d): d is ProtoFileDefinition => d[DEFINITION] === "proto_file");
-  const protos = new ProtoFiles(new Map(files.map((d) => [d.file, d.source])));
+  const source = taskFilesSource();
+  const protos = new ProtoFiles(new Map(files.map((d) => [d.file, d.source])), "dir" in source ? { dir: source.dir } : {});
   try {
     protos.checkAll();
   } catch (error) {
-    if (error instanceof GrpcError) throw new LoadworkerError("E_PROTO", `${error.message}; fix the .proto beside the task files`);
+    if (error instanceof GrpcError) throw new LoadworkerError("E_PROTO", `${error.message}; fix the .proto in the task folder`);
     throw error;
   }
   return protos;

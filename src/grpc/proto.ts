@@ -1,7 +1,7 @@
 // .proto text → the services a call needs: protobufjs parses it (the parser @grpc/proto-loader
 // runs on files) and proto-loader's fromJSON makes the codecs. The files come as text, so the ones
-// beside the task files ride inside the compiled binary; imports resolve among those files or to
-// protobufjs's bundled google/protobuf/*.proto.
+// in the task folder ride inside the compiled binary; the caller's ProtoSource resolves imports
+// (protos.ts), and google/protobuf/*.proto are protobufjs's bundled copies.
 import { fromJSON, type MethodDefinition, type PackageDefinition, type ServiceDefinition } from "@grpc/proto-loader";
 import protobuf from "protobufjs";
 import { GrpcError } from "./errors.ts";
@@ -22,36 +22,37 @@ export interface ProtoFile {
   readonly services: ReadonlyMap<string, ServiceDefinition>;
 }
 
+/** A .proto's text by the name an import gives, from the file that imports it; undefined: not found. */
+export type ProtoSource = (name: string, from: string | undefined) => { readonly file: string; readonly text: string } | undefined;
+
 /**
- * Parses `file` and its imports; `read` gives a file's text (undefined: not found). Throws a
- * GrpcError (EPROTO) naming the file and line for text that does not parse or a missing import.
+ * Parses `file` and its imports, each read once by the name `source` resolves it to. Throws a
+ * GrpcError (EPROTO) naming the file and line for text that does not parse, or a missing import
+ * (`hint` says where imports are looked for).
  */
-export function parseProto(file: string, read: (file: string) => string | undefined): ProtoFile {
+export function parseProto(file: string, source: ProtoSource, hint: string): ProtoFile {
   const root = new protobuf.Root();
   const seen = new Set<string>();
   const visit = (name: string, from: string | undefined): void => {
-    if (seen.has(name)) return;
-    seen.add(name);
     const common = protobuf.common.get(name);
     if (common !== null) {
+      if (seen.has(name)) return;
+      seen.add(name);
       root.addJSON((common as { nested: protobuf.INamespace["nested"] }).nested ?? {});
       return;
     }
-    const text = read(name);
-    if (text === undefined) {
-      const where = from === undefined ? "" : ` (imported by ${from})`;
-      throw new GrpcError(
-        "EPROTO",
-        `${name}${where} not found: put the .proto beside the task files (the build carries it into the binary)`,
-      );
-    }
+    const found = source(name, from);
+    if (found === undefined)
+      throw new GrpcError("EPROTO", `${name}${from === undefined ? "" : ` (imported by ${from})`} not found: ${hint}`);
+    if (seen.has(found.file)) return; // one file reached by two names is still one file
+    seen.add(found.file);
     let parsed: protobuf.IParserResult;
     try {
-      parsed = protobuf.parse(text, root, { keepCase: true });
+      parsed = protobuf.parse(found.text, root, { keepCase: true });
     } catch (error) {
-      throw new GrpcError("EPROTO", `${name} does not parse: ${error instanceof Error ? error.message : String(error)}`);
+      throw new GrpcError("EPROTO", `${found.file} does not parse: ${error instanceof Error ? error.message : String(error)}`);
     }
-    for (const imported of [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]) visit(imported, name);
+    for (const imported of [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]) visit(imported, found.file);
   };
   visit(file, undefined);
   let definition: PackageDefinition;

@@ -1,21 +1,30 @@
-// The .proto files a worker knows: those beside the task files (as text, so the compiled binary
-// carries them), parsed once per process; any other path or file: URL is read from disk on first use.
+// The .proto files a worker knows: those anywhere under the task folder (as text, so the compiled
+// binary carries them), by their path from it ("shop.proto", "protos/shop.proto"), parsed once per
+// process; any other path or file: URL is read from disk on first use.
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, posix, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GrpcError } from "./errors.ts";
-import { type Method, type ProtoFile, parseProto, serviceMethods } from "./proto.ts";
+import { type Method, type ProtoFile, type ProtoSource, parseProto, serviceMethods } from "./proto.ts";
 import { stubPrototype } from "./stub.ts";
+
+export interface ProtoFilesOptions {
+  /** The task folder on disk, which a relative `proto` outside the task files is read from (default: the current directory). */
+  dir?: string;
+}
 
 export class ProtoFiles {
   private readonly parsed = new Map<string, ProtoFile>();
   private readonly services = new Map<string, Map<string, Method>>();
   private readonly prototypes = new Map<Map<string, Method>, object>();
 
-  /** `files`: the task files' .proto texts by file name. */
-  constructor(private readonly files: ReadonlyMap<string, string> = new Map()) {}
+  /** `files`: the task folder's .proto texts by their path from it, with "/". */
+  constructor(
+    private readonly files: ReadonlyMap<string, string> = new Map(),
+    private readonly options: ProtoFilesOptions = {},
+  ) {}
 
-  /** Parses every file beside the tasks: a bad one fails at start-up, not at its first call. */
+  /** Parses every .proto in the task folder: a bad one fails at start-up, not at its first call. */
   checkAll(): void {
     for (const file of this.files.keys()) this.proto(file);
   }
@@ -49,26 +58,63 @@ export class ProtoFiles {
     const key = String(proto);
     let parsed = this.parsed.get(key);
     if (parsed === undefined) {
-      parsed = this.files.has(key) ? parseProto(key, (f) => this.files.get(f)) : this.fromDisk(proto);
+      const name = typeof proto === "string" ? taskPath(proto) : "";
+      parsed = this.files.has(name) ? parseProto(name, this.taskFile, this.hint()) : this.fromDisk(proto);
       this.parsed.set(key, parsed);
     }
     return parsed;
   }
 
-  // Imports resolve beside the file first, then among the task files.
+  // As protoc -I with the task folder: an import is a path from it; else beside the importing file
+  // (protobufjs's own rule), so a folder of .proto files that import each other by bare name works too.
+  private readonly taskFile: ProtoSource = (name, from) => {
+    const root = taskPath(name);
+    const text = this.files.get(root);
+    if (text !== undefined) return { file: root, text };
+    if (from === undefined) return undefined;
+    const beside = posix.join(posix.dirname(from), root);
+    const besideText = this.files.get(beside);
+    return besideText === undefined ? undefined : { file: beside, text: besideText };
+  };
+
+  private hint(): string {
+    const known = this.files.size > 0 ? this.names.join(", ") : "none";
+    return `an import is a path from the task folder, as protoc -I reads it, or from the importing file's folder (the task folder's .proto files: ${known})`;
+  }
+
+  // Imports resolve beside the importing file and beside this one first, then among the task files.
   private fromDisk(proto: string | URL): ProtoFile {
-    const path = proto instanceof URL || proto.startsWith("file:") ? fileURLToPath(proto) : proto;
-    const dir = dirname(path);
+    const path =
+      proto instanceof URL || proto.startsWith("file:") ? fileURLToPath(proto) : resolve(this.options.dir ?? process.cwd(), proto);
     const read = (file: string): string | undefined => {
       try {
-        return readFileSync(file === path ? path : join(dir, file), "utf8");
-      } catch (error) {
-        if (file !== path) return this.files.get(file);
-        const known =
-          this.files.size > 0 ? `the task files' .proto files: ${this.names.join(", ")}` : "no .proto files beside the task files";
-        throw new GrpcError("EPROTO", `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ${known}`);
+        return readFileSync(file, "utf8");
+      } catch {
+        return undefined; // not there: the next place is tried, and the message lists them
       }
     };
-    return parseProto(path, read);
+    const source: ProtoSource = (name, from) => {
+      if (from === undefined) return { file: path, text: this.readTop(path) };
+      for (const file of isAbsolute(from) ? [join(dirname(from), name), join(dirname(path), name)] : []) {
+        const text = read(file);
+        if (text !== undefined) return { file, text };
+      }
+      return this.taskFile(name, isAbsolute(from) ? undefined : from);
+    };
+    return parseProto(path, source, `looked for beside ${path} and the importing file, then among the task folder's .proto files`);
   }
+
+  private readTop(path: string): string {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (error) {
+      const known = this.files.size > 0 ? `the task folder's .proto files: ${this.names.join(", ")}` : "no .proto files in the task folder";
+      throw new GrpcError("EPROTO", `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ${known}`);
+    }
+  }
+}
+
+// "./protos/shop.proto" and "protos\\shop.proto" are "protos/shop.proto", as the task files are keyed.
+function taskPath(name: string): string {
+  return posix.normalize(name.replaceAll("\\", "/")).replace(/^\.\//, "");
 }

@@ -25,7 +25,7 @@ export interface GrpcStreamOptions<Res = Untyped> extends GrpcCallOptions {
 /** How to reach a service (`ctx.grpc("helloworld.Greeter", { proto: "helloworld.proto", target })`). */
 export interface GrpcServiceOptions extends Omit<GrpcCallOptions, "name"> {
   /**
-   * The .proto that declares the service: a file name beside the task files (carried into the
+   * The .proto that declares the service: its path from the task folder, subfolders included (carried into the
    * compiled binary), or a path or file: URL read from disk when it is not one of those.
    */
   proto: string | URL;

@@ -11,7 +11,7 @@ export interface TaskDir {
   tasks: string[];
   /** Top-level .py files, sorted: `loadworker locustfile` appends them to master.py. */
   python: string[];
-  /** Top-level .proto files, sorted: ctx.grpc finds them by name. */
+  /** Every .proto file, subfolders included, as carried: ctx.grpc finds them by path from the folder. */
   protos: string[];
   /**
    * Every .py, .proto, .csv and .jsonl file, subfolders included (node_modules and dot folders
@@ -25,11 +25,12 @@ const NOT_A_TASK_MODULE = /\.(test|spec)\.|\.d\.m?ts$/;
 
 export function readTaskDir(dir: string): TaskDir {
   const entries = readdirSync(dir).sort();
+  const carried = carriedFiles(dir, "");
   return {
     tasks: entries.filter((f) => TASK_MODULE.test(f) && !NOT_A_TASK_MODULE.test(f)),
     python: entries.filter((f) => f.endsWith(".py")),
-    protos: entries.filter((f) => f.endsWith(".proto")),
-    carried: carriedFiles(dir, ""),
+    protos: carried.filter((f) => f.endsWith(".proto")),
+    carried,
   };
 }
 
@@ -43,11 +44,10 @@ function carriedFiles(dir: string, prefix: string): string[] {
   return found;
 }
 
-/** What the plan takes from carried files: top-level .py for master.py, top-level .proto for ctx.grpc. */
+/** What the plan takes from carried files: top-level .py for master.py, every .proto for ctx.grpc (imports reach into subfolders). */
 export function sideDefinitions(files: ReadonlyArray<readonly [name: string, text: string]>): AnyDefinition[] {
   return files.flatMap(([name, text]): AnyDefinition[] => {
-    if (name.includes("/")) return [];
-    if (name.endsWith(".py")) return [masterPython(name, text)];
-    return name.endsWith(".proto") ? [protoFile(name, text)] : [];
+    if (name.endsWith(".proto")) return [protoFile(name, text)];
+    return name.endsWith(".py") && !name.includes("/") ? [masterPython(name, text)] : [];
   });
 }

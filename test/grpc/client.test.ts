@@ -208,9 +208,56 @@ describe("mistakes get one clear message", () => {
     expect(() => bad.checkAll()).toThrow("bad.proto does not parse: illegal token '}', ';' expected (line 2)");
   });
 
-  test("a missing import names the file that imports it", () => {
-    const bad = new ProtoFiles(new Map([["a.proto", 'syntax = "proto3";\nimport "google/protobuf/empty.proto";\nimport "b.proto";\n']]));
-    expect(() => bad.checkAll()).toThrow("b.proto (imported by a.proto) not found");
+  test("a missing import names the file that imports it, where imports are looked for, and the .proto files there", () => {
+    const bad = new ProtoFiles(
+      new Map([
+        ["a.proto", 'syntax = "proto3";\nimport "google/protobuf/empty.proto";\nimport "sub/b.proto";\n'],
+        ["sub/c.proto", 'syntax = "proto3";\n'],
+      ]),
+    );
+    expect(() => bad.checkAll()).toThrow(
+      "sub/b.proto (imported by a.proto) not found: an import is a path from the task folder, as protoc -I reads it, or from the importing file's folder (the task folder's .proto files: a.proto, sub/c.proto)",
+    );
+  });
+});
+
+describe(".proto files in subfolders of the task folder", () => {
+  const SUB = 'syntax = "proto3";\npackage shop;\nmessage Money { int64 units = 1; }\n';
+  const service = (...imported: string[]) =>
+    `syntax = "proto3";\npackage shop;\n${imported.map((i) => `import "${i}";\n`).join("")}service Cart { rpc Pay (Money) returns (Money); }\n`;
+
+  test("a service is named by its path from the task folder, however written; its import is a path from the folder too (protoc -I)", () => {
+    const protos = new ProtoFiles(
+      new Map([
+        ["protos/cart.proto", service("protos/money/money.proto")],
+        ["protos/money/money.proto", SUB],
+      ]),
+    );
+    protos.checkAll();
+    for (const name of ["protos/cart.proto", "./protos/cart.proto", "protos/x/../cart.proto"])
+      expect([...protos.methods(name, "shop.Cart").keys()]).toEqual(["Pay", "pay"]);
+  });
+
+  test("an import not found from the folder is read beside the importing file; one file reached by two names is parsed once", () => {
+    const protos = new ProtoFiles(
+      new Map([
+        ["protos/cart.proto", service("money.proto", "protos/money.proto")],
+        ["protos/money.proto", SUB],
+      ]),
+    );
+    expect(() => protos.checkAll()).not.toThrow();
+    expect(protos.methods("protos/cart.proto", "shop.Cart").get("Pay")?.requestSerialize({ units: "12" })).toEqual(Buffer.from([8, 12]));
+  });
+
+  test("the folder's own path wins over the importing file's folder, as protoc's -I does", () => {
+    const protos = new ProtoFiles(
+      new Map([
+        ["protos/cart.proto", service("money.proto")],
+        ["money.proto", SUB],
+        ["protos/money.proto", 'syntax = "proto3";\npackage other;\n'], // would leave shop.Money undefined
+      ]),
+    );
+    expect(() => protos.methods("protos/cart.proto", "shop.Cart")).not.toThrow();
   });
 });
 

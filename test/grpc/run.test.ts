@@ -64,7 +64,7 @@ test("a .proto beside the tasks that does not parse stops the start with exit 2,
   const result = await run({ kind: "source" }, ["-t", "1s"], { LOADWORKER_TASKS_DIR: join(ROOT, "test/grpc/bad-proto") });
   expect(result.code).toBe(2);
   expect(result.stderr).toContain(
-    "broken.proto does not parse: illegal token '}', ';' expected (line 4); fix the .proto beside the task files",
+    "broken.proto does not parse: illegal token '}', ';' expected (line 4); fix the .proto in the task folder",
   );
 }, 30_000);
 

@@ -33,7 +33,7 @@ describe("scripts/build.ts", () => {
 });
 
 describe("the tasks directory", () => {
-  test("is listed once: task modules, master-side Python and .proto files come from the same listing, sorted, tests and specs left out", () => {
+  test("is listed once: task modules, master-side Python and .proto files (subfolders included) come from the same listing, sorted, tests and specs left out", () => {
     const dir = tempDir("build-task-dir");
     for (const name of [
       "shop.ts",
@@ -51,20 +51,28 @@ describe("the tasks directory", () => {
       "tsconfig.json",
     ])
       writeFileSync(join(dir, name), "");
-    for (const name of ["data/orders.jsonl", "data/deep/more.csv", "node_modules/x/skip.csv", ".hidden/skip.csv", "helpers/util.ts"]) {
+    for (const name of [
+      "data/orders.jsonl",
+      "data/deep/more.csv",
+      "protos/shop/cart.proto",
+      "node_modules/x/skip.csv",
+      ".hidden/skip.csv",
+      "helpers/util.ts",
+    ]) {
       mkdirSync(join(dir, dirname(name)), { recursive: true });
       writeFileSync(join(dir, name), "");
     }
     expect(readTaskDir(dir)).toEqual({
       tasks: ["accounts.mjs", "shop.ts"],
       python: ["a_hook.py", "master_extra.py"],
-      protos: ["greeter.proto", "route_guide.proto"],
+      protos: ["greeter.proto", "protos/shop/cart.proto", "route_guide.proto"],
       carried: [
         "a_hook.py",
         "data/deep/more.csv",
         "data/orders.jsonl",
         "greeter.proto",
         "master_extra.py",
+        "protos/shop/cart.proto",
         "route_guide.proto",
         "users.csv",
       ],
