@@ -3,7 +3,10 @@
 // Usage: bun scripts/build.ts [--outfile PATH] [--tasks DIR] [--no-bytecode] [--minify].
 // The Dockerfile's build stage runs this.
 import { join, relative, resolve } from "node:path";
+import { dataDefinitions } from "../src/data/registry.ts";
 import { buildBinary } from "../src/project/build.ts";
+import { loadTaskPath } from "../src/project/load.ts";
+import { planSource } from "../src/project/plan-source.ts";
 
 const root = resolve(import.meta.dir, "..");
 const argv = process.argv.slice(2);
@@ -39,11 +42,15 @@ try {
     outfile,
     bytecode: !argv.includes("--no-bytecode"),
     minify: argv.includes("--minify"),
+    // The folder loaded as `loadworker build` loads it (src/cli/main.ts): no data file is read.
+    load: planSource(() => loadTaskPath(tasksDir), { extras: dataDefinitions }),
   });
   const extra = built.carried.length > 0 ? ` and ${built.carried.length} carried file(s): ${built.carried.join(", ")}` : "";
   console.error(
     `build: wrote ${relative(process.cwd(), outfile) || outfile} with ${built.tasks.length} task file(s): ${built.tasks.join(", ")}${extra}`,
   );
+  // The task modules were loaded here to check them: a timer one starts must not keep the build open.
+  process.exit(0);
 } catch (error) {
   // The message names the task file and line (project/build.ts); build.sh adds nothing to it.
   console.error(`build: ${error instanceof Error ? error.message : String(error)}`);

@@ -28,7 +28,7 @@ const COMMANDS: Record<string, (plan: LoadPlan) => AnyCommand> = {
   "demo-target": () => demoTargetCommand,
   run: standaloneRunCommand,
   init: () => initCommand,
-  build: () => buildCommand,
+  build: buildCommand,
 };
 const DEFAULT_COMMAND = "worker";
 const COMMAND_LIST = Object.keys(COMMANDS).map((name) => (name === DEFAULT_COMMAND ? `${name} (the default)` : name));
@@ -50,7 +50,8 @@ export async function runCli(tasks: () => Promise<LoadedTasks>, argv: string[]):
   // data/'s feeders and distributors add their message handlers and master-side Python; their
   // files are read and checked once the plan is built, so a malformed one stops the start (exit 2).
   const plan = planSource(tasks, { extras: dataDefinitions, onPlan: loadFeeders });
-  // `locustfile` only writes master.py: it needs no data file where it runs.
+  // `locustfile` only writes master.py and `build` only checks the folder before compiling: neither
+  // needs a data file where it runs (a feeder may name one that only the binary's machine has).
   const definitions = planSource(tasks, { extras: dataDefinitions });
   let exitCode = 0;
   const root: AnyCommand = defineCommand({
@@ -85,7 +86,7 @@ export async function runCli(tasks: () => Promise<LoadedTasks>, argv: string[]):
     },
   });
   const commands = Object.fromEntries(
-    Object.entries(COMMANDS).map(([name, make]) => [name, make(name === "locustfile" ? definitions : plan)]),
+    Object.entries(COMMANDS).map(([name, make]) => [name, make(name === "locustfile" || name === "build" ? definitions : plan)]),
   );
   // A flag of another command names that command (`loadworker -u 5`: -u is `loadworker run`'s).
   const otherFlags = (name: string) =>

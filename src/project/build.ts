@@ -6,11 +6,17 @@ import { dirname, join, resolve } from "node:path";
 import { LoadworkerError } from "../errors.ts";
 import { compileExecutable } from "../platform/compile.ts";
 import { entrySource } from "./entry.ts";
+import type { LoadPlan } from "./plan-source.ts";
 import { readTaskDir } from "./task-dir.ts";
 
 export interface BuildOptions {
   tasksDir: string;
   outfile: string;
+  /**
+   * Loads the folder as `run --tasks DIR` does, before compiling: a folder whose tasks cannot start
+   * stops the build with run's message (and no binary), and run's warnings are printed here.
+   */
+  load: LoadPlan;
   /** Default true: start-up halves (bench/workers/README.md). */
   bytecode?: boolean;
   /** Default false: saves ~0.1 MB of ~110 MB and gains nothing measurable. */
@@ -50,6 +56,9 @@ export async function buildBinary(options: BuildOptions): Promise<Built> {
       `${options.tasksDir}: no task files; add a .ts file that exports defineTask(...) or defineUser(...)`,
     );
   }
+  // In process, as `run` would: a throw at load, no exported task or a bad class name is the
+  // build's error, not the binary's first start.
+  await options.load(options.tasksDir);
   const read = (file: string) => readFileSync(join(tasksDir, file), "utf8");
   const source = entrySource({
     src: SRC,

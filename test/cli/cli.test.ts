@@ -24,8 +24,6 @@ const FIXTURES = join(ROOT, "test/cli/fixtures");
 const DENO = join(ROOT, "node_modules/.bin/deno");
 let fixtureBin: string;
 let repoBin: string;
-let duplicateBin: string;
-let zeroWeightBin: string;
 let server: CountingServer;
 
 beforeAll(async () => {
@@ -33,8 +31,6 @@ beforeAll(async () => {
   fixtureBin = await buildWorker(join(FIXTURES, "tasks"), testBinaryPath("cli-test"));
   // The repo's own tasks/, built to a side path so a ./loadworker someone is running is left alone.
   repoBin = await buildWorker(join(ROOT, "tasks"), testBinaryPath("cli-repo"));
-  duplicateBin = await buildWorker(join(FIXTURES, "duplicate"), testBinaryPath("cli-duplicate"));
-  zeroWeightBin = await buildWorker(join(FIXTURES, "zero-weight"), testBinaryPath("cli-zero-weight"));
   server = await countingServer();
 }, 300_000);
 
@@ -306,15 +302,16 @@ describe("loadworker locustfile", () => {
   }, 60_000);
 });
 
+// The build refuses these folders (test/project/build-checks.test.ts), so the binary meets them through --tasks.
 describe("loadworker at start-up", () => {
-  for (const [what, bin, named] of [
-    ["two tasks with the same name", () => duplicateBin, '"same name"'],
-    ["a task with weight 0", () => zeroWeightBin, 'task "weightless": weight is 0'],
+  for (const [what, folder, named] of [
+    ["two tasks with the same name", "duplicate", '"same name"'],
+    ["a task with weight 0", "zero-weight", 'task "weightless": weight is 0'],
   ] as const) {
     test(`refuses ${what} with a message naming the task, before connecting to the master`, async () => {
       const master = await countingListener();
       try {
-        const { code, stderr } = await run(bin(), ["--master-port", String(master.port)]);
+        const { code, stderr } = await run(fixtureBin, ["--tasks", join(FIXTURES, folder), "--master-port", String(master.port)]);
         expect(code).toBe(1);
         expect(stderr).toContain(named);
         expect(stderr).toContain("[E_CONFIG]");
