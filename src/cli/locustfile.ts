@@ -37,7 +37,8 @@ export function locustfileCommand(plan: LoadPlan) {
       }
       if (user !== undefined) access.LOADWORKER_WEB_USER = user;
       if (passwordFile !== undefined) access.LOADWORKER_WEB_PASSWORD_FILE = passwordFile;
-      process.stdout.write(renderLocustfile(await plan(args.tasks), parseHostUrl(args.host, "--host"), access));
+      const loaded = await plan(args.tasks);
+      process.stdout.write(renderLocustfile(loaded, { tasksFrom: loaded.tasksFrom, host: parseHostUrl(args.host, "--host"), access }));
       return 0;
     },
   });

@@ -3,6 +3,7 @@
 # the workers load those task files instead of the ones compiled in, so the master must declare
 # their classes: the loadworker binary beside this file writes master.py for them, and this
 # process starts again on it (same pid, same flags but -f), before Locust has bound any port.
+# Without that binary (a project's master.py run by hand) the master stops saying what to do.
 import subprocess as _lw_subprocess
 import tempfile as _lw_tempfile
 
@@ -33,7 +34,14 @@ def _lw_restart_on_mounted_tasks():
     binary = os.path.join(os.path.dirname(os.path.abspath(__file__)), "loadworker")
     flags = {"LOADWORKER_WEB_USER": "--web-user", "LOADWORKER_WEB_PASSWORD_FILE": "--web-password-file"}
     baked = [part for name, flag in flags.items() if name in _DEFAULTS for part in (flag, _DEFAULTS[name])]
-    made = _lw_subprocess.run([binary, "locustfile", "--tasks", tasks, *baked], capture_output=True, text=True)
+    try:
+        made = _lw_subprocess.run([binary, "locustfile", "--tasks", tasks, *baked], capture_output=True, text=True)
+    except OSError as e:
+        _refuse(
+            f"LOADWORKER_TASKS={tasks}: master.py declares those tasks' classes with the loadworker binary beside it, and "
+            f"{binary} cannot run ({e.strerror or e}): build it there (npx loadworker build {tasks} -o {binary}), or unset "
+            f"LOADWORKER_TASKS for the master and give it the master.py of npx loadworker locustfile --tasks {tasks}"
+        )
     if made.returncode != 0:
         _refuse(f"LOADWORKER_TASKS={tasks}: {made.stderr.strip() or f'loadworker locustfile exited {made.returncode}'}")
     fd, path = _lw_tempfile.mkstemp(prefix="loadworker-master-", suffix=".py")

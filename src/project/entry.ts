@@ -25,7 +25,7 @@ export function entrySource(input: EntryInput): string {
     ...modules,
     "];",
     `const carried = ${JSON.stringify(input.carried.map(({ file, text }) => [file, text]))};`,
-    "process.exit(await runCli(compiledTasks(modules, carried), process.argv.slice(2)));",
+    `process.exit(await runCli(compiledTasks(modules, carried, ${JSON.stringify(`${shownDir(input.tasksDir)}/`)}), process.argv.slice(2)));`,
     "",
   ].join("\n");
 }

@@ -15,11 +15,16 @@ import * as runtime from "../index.ts";
 import { provideModule } from "../platform/modules.ts";
 import { readTaskDir, sideDefinitions } from "./task-dir.ts";
 
-export interface LoadedTasks {
+export interface ImportedTasks {
   /** Every value the task modules export, and the master-side Python files. */
   readonly exports: readonly unknown[];
   /** Worth saying, not worth stopping for: a module that exports nothing, a definition not exported. */
   readonly warnings: readonly string[];
+}
+
+export interface LoadedTasks extends ImportedTasks {
+  /** The folder (with a trailing /) or file they came from, as the user names it: master.py's header says so. */
+  readonly from: string;
 }
 
 /** A task module: its name in messages, and how to import it. */
@@ -44,25 +49,27 @@ export async function loadTaskPath(path: string): Promise<LoadedTasks> {
       throw new LoadworkerError("E_TASKS", `--tasks ${path}: no task files (.ts, .js, .mts, .mjs) in this folder`);
     useTaskFiles({ dir: full });
     const side = sideDefinitions([...dir.python, ...dir.protos].map((f) => [f, readFileSync(join(full, f), "utf8")] as const));
-    return importTasks(
+    const loaded = await importTasks(
       dir.tasks.map((f) => fromDisk(join(full, f))),
       side,
       path,
     );
+    return { ...loaded, from: `${shown(full).replace(/\/+$/, "")}/` };
   }
   if (!TASK_MODULE.test(full)) throw new LoadworkerError("E_TASKS", `--tasks ${path}: not a task file (.ts, .js, .mts, .mjs) or a folder`);
   useTaskFiles({ dir: dirname(full) });
   // One file: the .proto files beside it (ctx.grpc), but no master-side .py (a folder brings those).
   const protos = readTaskDir(dirname(full)).protos;
-  return importTasks(
+  const loaded = await importTasks(
     [fromDisk(full)],
     sideDefinitions(protos.map((f) => [f, readFileSync(join(dirname(full), f), "utf8")] as const)),
     path,
   );
+  return { ...loaded, from: shown(full) };
 }
 
 /** Imports the modules in order, adding `side` (from the carried files); `where` names them all in the message when none exports a task. */
-export async function importTasks(modules: readonly TaskModule[], side: readonly AnyDefinition[], where: string): Promise<LoadedTasks> {
+export async function importTasks(modules: readonly TaskModule[], side: readonly AnyDefinition[], where: string): Promise<ImportedTasks> {
   const since = madeCount();
   const exports: unknown[] = [];
   const warnings: string[] = [];

@@ -5,8 +5,13 @@ import { type Plan, buildPlan, collectDefinitions } from "../api/plan.ts";
 import { LoadworkerError } from "../errors.ts";
 import { type LoadedTasks, loadTaskPath } from "./load.ts";
 
+/** A plan, and the folder or file its tasks came from (LoadedTasks.from): master.py's header names it. */
+export interface LoadedPlan extends Plan {
+  readonly tasksFrom: string;
+}
+
 /** Loads the plan for `--tasks` (undefined when not given); warnings go to `warn`. */
-export type LoadPlan = (tasks: string | undefined, warn?: (message: string) => void) => Promise<Plan>;
+export type LoadPlan = (tasks: string | undefined, warn?: (message: string) => void) => Promise<LoadedPlan>;
 
 const toStderr = (message: string) => void process.stderr.write(`loadworker: warning: ${message}\n`);
 
@@ -28,6 +33,6 @@ export function planSource(builtIn: () => Promise<LoadedTasks>, options: PlanSou
     for (const warning of loaded.warnings) warn(warning);
     const plan = buildPlan(collectDefinitions([...loaded.exports, ...(options.extras?.() ?? [])]));
     options.onPlan?.();
-    return plan;
+    return { ...plan, tasksFrom: loaded.from };
   };
 }

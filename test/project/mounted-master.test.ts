@@ -71,4 +71,29 @@ describe("LOADWORKER_TASKS for the master and the worker", () => {
     expect(locust.output()).toContain(`loadworker master: error: LOADWORKER_TASKS=${join(mounted, "missing")}: loadworker: --tasks`);
     expect(locust.output()).toContain("no such file or folder");
   }, 90_000);
+
+  test("a master.py with no loadworker binary beside it stops the master with one line saying what to do, no traceback", async () => {
+    const alone = tempDir("mounted-no-binary"); // a project's master.py, run by hand: no ./loadworker built
+    writeFileSync(join(alone, "master.py"), readFileSync(join(app, "master.py"), "utf8"));
+    const args = [
+      "-f",
+      join(alone, "master.py"),
+      "--master",
+      "--master-bind-host",
+      "127.0.0.1",
+      "--master-bind-port",
+      String(await freePort()),
+    ];
+    const locust = startProc(join(VENV_BIN, "locust"), [...args, "--headless", "-u", "1", "-t", "3s"], {
+      cwd: alone,
+      env: { LOADWORKER_TASKS: mounted },
+    });
+    expect(await within(locust.exited, 60_000, "the master to stop")).toBe(78); // access.py's _refuse: EX_CONFIG
+    const output = locust.output();
+    expect(output).not.toContain("Traceback");
+    const errors = output.split("\n").filter((l) => l.startsWith("loadworker master: error:"));
+    expect(errors).toEqual([
+      `loadworker master: error: LOADWORKER_TASKS=${mounted}: master.py declares those tasks' classes with the loadworker binary beside it, and ${join(alone, "loadworker")} cannot run (No such file or directory): build it there (npx loadworker build ${mounted} -o ${join(alone, "loadworker")}), or unset LOADWORKER_TASKS for the master and give it the master.py of npx loadworker locustfile --tasks ${mounted}`,
+    ]);
+  }, 90_000);
 });

@@ -17,7 +17,7 @@ export const KEY = join(ROOT, "test/http/fixtures/key.pem");
 
 export function masterPy(access: AccessDefaults = {}): string {
   const plan = buildPlan(collectDefinitions([defineUser({ name: "WebUser", tasks: [{ name: "noop", fn: () => {} }] })]));
-  return renderLocustfile(plan, "http://127.0.0.1:9", access);
+  return renderLocustfile(plan, { tasksFrom: "tasks/", host: "http://127.0.0.1:9", access });
 }
 
 /** This process's environment without the machine's own LOADWORKER_* settings, plus `settings`. */
