@@ -11,6 +11,7 @@ import { type LoadPlan, planSource } from "../project/plan-source.ts";
 import { firstPositional, rejectUnknownFlags } from "./args.ts";
 import { buildCommand } from "./build.ts";
 import { demoTargetCommand } from "./demo-target.ts";
+import { usageText } from "./usage-text.ts";
 import { initCommand } from "./init.ts";
 import { locustfileCommand } from "./locustfile.ts";
 import { processArgv } from "../processes/fork.ts";
@@ -105,11 +106,11 @@ export async function runCli(tasks: () => Promise<LoadedTasks>, argv: string[]):
   }
 }
 
-// citty colours its usage even into a pipe or a file; colour only a terminal, and not under NO_COLOR.
+// citty colours its usage even into a pipe or a file, and pads it past any terminal's width:
+// plain text, laid out for the terminal's columns (usage-text.ts).
 async function printUsage({ command, parent }: HelpRequested): Promise<number> {
-  const usage = await renderUsage(command, parent);
-  const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  process.stdout.write(`${colour ? usage : stripVTControlCharacters(usage)}\n`);
+  const usage = stripVTControlCharacters(await renderUsage(command, parent));
+  process.stdout.write(`${usageText(usage, process.stdout.columns ?? 80)}\n`);
   return 0;
 }
 

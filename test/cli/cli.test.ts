@@ -100,7 +100,19 @@ describe("loadworker flags", () => {
     test(`${args.join(" ")} names LOADWORKER_HOST beside --host`, async () => {
       const { code, stdout } = await run(fixtureBin, args);
       expect(code).toBe(0);
-      expect(stdout).toMatch(/--host.*LOADWORKER_HOST/);
+      expect(stdout).toMatch(/ {2}--host=<host>\n(?: {6}.*\n)*? {6}.*LOADWORKER_HOST/);
+    });
+  }
+
+  // citty pads every row to the longest description (254 columns): a terminal wrapped it into noise.
+  for (const args of [["--help"], ["run", "--help"]]) {
+    test(`${args.join(" ")} into a pipe fits 80 columns: each flag on its line, its description beneath`, async () => {
+      const { stdout } = await run(fixtureBin, args);
+      const lines = stdout.split("\n");
+      expect(lines.filter((l) => l.length > 80)).toEqual([]);
+      expect(lines.filter((l) => l !== l.trimEnd())).toEqual([]);
+      expect(lines).toContain("  --loglevel=<loglevel>");
+      expect(lines).toContain("      Log level: debug, info, warn, error (Default: info)");
     });
   }
 
