@@ -118,7 +118,7 @@ describe("run --processes: ending early", () => {
     started.signal("SIGINT");
     const result = await started.result;
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("interrupted (Ctrl-C)");
+    expect(result.stdout).toContain("interrupted (Ctrl-C or SIGTERM)");
     const report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as RunReport;
     expect(report.ended_by).toBe("interrupted");
     expect(existsSync(join(dir, "r_stats.csv"))).toBe(true);

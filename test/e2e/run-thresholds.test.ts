@@ -124,7 +124,7 @@ describe("ending a run early (compiled)", () => {
     const result = await started.result;
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Run ended after");
-    expect(result.stdout).toContain("interrupted (Ctrl-C)");
+    expect(result.stdout).toContain("interrupted (Ctrl-C or SIGTERM)");
     const r = report(join(dir, "r.json"));
     expect(r.ended_by).toBe("interrupted");
     expect(r.total.num_requests).toBeGreaterThan(0);

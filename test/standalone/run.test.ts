@@ -169,7 +169,7 @@ describe("startStandalone", () => {
     expect(await within(r.run.done, 5_000, "the run to end")).toBe(0);
     expect(r.report().ended_by).toBe("interrupted");
     expect(r.report().config.run_time_seconds).toBeNull();
-    expect(r.out()).toContain("interrupted (Ctrl-C)");
+    expect(r.out()).toContain("interrupted (Ctrl-C or SIGTERM)");
   });
 
   test("counts task exceptions in the reports and exits with --exit-code-on-error", async () => {

@@ -20,7 +20,7 @@ export interface SummaryContext {
 
 const ENDED: Record<EndReason, string> = {
   "run-time": "the run time elapsed",
-  interrupted: "interrupted (Ctrl-C)",
+  interrupted: "interrupted (Ctrl-C or SIGTERM)",
   "threshold-abort": "a threshold failed (--abort-on-fail)",
   "process-exited": "a worker process exited (--processes)",
 };
