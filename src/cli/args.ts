@@ -85,7 +85,9 @@ export function rejectUnknownFlags(rawArgs: readonly string[], args: ArgsDef, co
     }
     if (isValued(name) && !arg.includes("=")) {
       const value = rawArgs[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new LoadworkerError("E_USAGE", `${arg} needs a value; ${help}`);
+      // "-t" after "-u" is the next flag, not -u's value; "-5" may be a (bad) value, left to its check.
+      if (value === undefined || value.startsWith("--") || /^-[a-zA-Z]/.test(value))
+        throw new LoadworkerError("E_USAGE", `${arg} needs a value; ${help}`);
       i++;
     }
   }

@@ -178,6 +178,7 @@ describe("loadworker flags", () => {
       '--abort-on-fail is a switch and takes no value: write it alone; got "--abort-on-fail=no"',
     ],
     ["a missing value, naming the command's help", ["run", "-u"], "-u needs a value; see loadworker run --help"],
+    ["a value missing before the next short flag", ["run", "-u", "-t", "5s"], "-u needs a value; see loadworker run --help"],
     [
       "an empty --master-host",
       ["--master-host", "", "--master-port", "1"],
