@@ -45,10 +45,10 @@ export async function buildBinary(options: BuildOptions): Promise<Built> {
   try {
     dir = readTaskDir(tasksDir);
   } catch {
-    throw new LoadworkerError(
-      "E_TASKS",
-      `${options.tasksDir}: no such folder; give the folder of task files (npx loadworker init writes one)`,
-    );
+    const what = existsSync(tasksDir)
+      ? `a file: build takes the folder of task files (${dirname(options.tasksDir)})`
+      : "no such folder; give the folder of task files (npx loadworker init writes one)";
+    throw new LoadworkerError("E_TASKS", `${options.tasksDir}: ${what}`);
   }
   if (dir.tasks.length === 0) {
     throw new LoadworkerError(

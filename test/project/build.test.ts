@@ -81,3 +81,9 @@ test("scripts/build.ts refuses the same folders before compiling: the loader's m
   expect(proc.output()).toMatch(/^build: .*throws\/a\.ts:2: JSON Parse error/m);
   expect(existsSync(outfile)).toBe(false);
 });
+
+test("loadworker build of a task file, not a folder, says build takes the folder", async () => {
+  const { code, output } = await loadworker(["build", "unexported/a.ts"]);
+  expect(code).toBe(2);
+  expect(output).toContain("loadworker: unexported/a.ts: a file: build takes the folder of task files (unexported) [E_TASKS]");
+});
