@@ -1,6 +1,6 @@
 // An example user class, written by `npx loadworker init`: copy it, rename it, load your service.
 // Run it:     npm run loadtest -- --host http://localhost:8080      (loadworker run: no master)
-// Type-check: npx tsc --noEmit                                     (every type comes from "loadworker")
+// Type-check: npm i -D typescript, then npx tsc --noEmit           (every type comes from "loadworker")
 // Master-side Python (custom messages, options) goes in a .py file beside this one; data files
 // (.csv, .jsonl) and .proto files here are read with readTaskFile() and built into the binary.
 import { between, defineUser } from "loadworker";
