@@ -3,6 +3,9 @@
 // gorilla/websocket's own echo example (scripts/lib/go-websocket.sh builds it from the module proxy).
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { systemClock } from "../../src/clock.ts";
+import { UserSockets } from "../../src/websocket/index.ts";
+import { recordingRecorder } from "./fakes.ts";
 import { freePort, type Proc, ROOT, startProc } from "./procs.ts";
 import { waitFor } from "./wait.ts";
 
@@ -77,4 +80,17 @@ async function accepts(port: number): Promise<boolean> {
     socket.once("connect", () => (socket.destroy(), resolve(true)));
     socket.once("error", () => resolve(false));
   });
+}
+
+/** One user's WebSockets (UserSockets) aimed at `host`, recording into a recordingRecorder; its task is "t". */
+export function wsUser(host: string | undefined, opts: { signal?: AbortSignal; rejectUnauthorized?: boolean; task?: string } = {}) {
+  const recorder = recordingRecorder();
+  const env = {
+    recorder,
+    clock: systemClock,
+    host: () => host,
+    task: () => ("task" in opts ? opts.task : "t"),
+    rejectUnauthorized: opts.rejectUnauthorized ?? true,
+  };
+  return { recorder, sockets: new UserSockets(env, opts.signal) };
 }

@@ -2,11 +2,9 @@
 // websockets server (its /stats count each connection's end as a reset or a clean FIN): RFC 6455
 // §7.1.1 has the server close TCP first, and a client's reset shows in its logs as an error.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { systemClock } from "../../src/clock.ts";
-import { UserSockets, type WebSocketError } from "../../src/websocket/index.ts";
-import { recordingRecorder } from "../support/fakes.ts";
+import type { WebSocketError } from "../../src/websocket/index.ts";
 import { waitFor } from "../support/wait.ts";
-import { startPythonWs, type WsPeer } from "../support/ws-peers.ts";
+import { startPythonWs, type WsPeer, wsUser } from "../support/ws-peers.ts";
 
 let peer: WsPeer;
 beforeAll(async () => {
@@ -16,14 +14,7 @@ afterAll(async () => {
   await peer?.close();
 });
 
-function user() {
-  const recorder = recordingRecorder();
-  const sockets = new UserSockets(
-    { recorder, clock: systemClock, host: () => peer.httpUrl, task: () => "t", rejectUnauthorized: true },
-    undefined,
-  );
-  return { recorder, sockets };
-}
+const user = () => wsUser(peer.httpUrl);
 
 async function ends(): Promise<{ resets: number; clean_ends: number }> {
   const stats = (await (await fetch(`${peer.httpUrl}/stats`)).json()) as { resets: number; clean_ends: number };

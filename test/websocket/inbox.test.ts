@@ -2,10 +2,8 @@
 // that the task does not read (/push?n=N sends N messages at once); past maxInboxMessages or
 // maxInboxBytes the socket closes with 1008, one recorded WS-recv failure (EINBOXFULL).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { systemClock } from "../../src/clock.ts";
-import { UserSockets, WebSocketError } from "../../src/websocket/index.ts";
-import { recordingRecorder } from "../support/fakes.ts";
-import { startPythonWs, type WsPeer } from "../support/ws-peers.ts";
+import { WebSocketError } from "../../src/websocket/index.ts";
+import { startPythonWs, type WsPeer, wsUser } from "../support/ws-peers.ts";
 import { waitFor } from "../support/wait.ts";
 
 let peer: WsPeer;
@@ -17,11 +15,7 @@ afterAll(async () => {
 });
 
 function user() {
-  const recorder = recordingRecorder();
-  const sockets = new UserSockets(
-    { recorder, clock: systemClock, host: () => peer.httpUrl, task: () => "t", rejectUnauthorized: true },
-    undefined,
-  );
+  const { recorder, sockets } = wsUser(peer.httpUrl);
   const count = (ok: boolean, method: string) => recorder.records.filter((r) => r.ok === ok && r.method === method).length;
   return { recorder, sockets, count };
 }

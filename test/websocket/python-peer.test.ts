@@ -1,11 +1,9 @@
 // The WebSocket client against Python's `websockets` server (test/peers/ws_server.py): each case
 // checks what the task sees and exactly what was recorded.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { systemClock } from "../../src/clock.ts";
-import { UserSockets, WebSocketError } from "../../src/websocket/index.ts";
-import { recordingRecorder } from "../support/fakes.ts";
+import { WebSocketError } from "../../src/websocket/index.ts";
 import { refusedPort } from "../support/procs.ts";
-import { startPythonWs, type WsPeer } from "../support/ws-peers.ts";
+import { startPythonWs, type WsPeer, wsUser } from "../support/ws-peers.ts";
 
 let peer: WsPeer;
 let plain: WsPeer; // the same server without permessage-deflate
@@ -17,8 +15,7 @@ afterAll(async () => {
 });
 
 function user(host = peer.httpUrl, signal?: AbortSignal) {
-  const recorder = recordingRecorder();
-  const sockets = new UserSockets({ recorder, clock: systemClock, host: () => host, task: () => "t", rejectUnauthorized: true }, signal);
+  const { recorder, sockets } = wsUser(host, { signal });
   const rows = () => recorder.records.map((r) => `${r.ok ? "ok" : "FAIL"} ${r.method} ${r.name}${r.ok ? ` ${r.detail}` : ""}`);
   return { recorder, sockets, rows };
 }

@@ -3,11 +3,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
-import { systemClock } from "../../src/clock.ts";
-import { UserSockets, type WebSocketError } from "../../src/websocket/index.ts";
-import { recordingRecorder } from "../support/fakes.ts";
+import type { WebSocketError } from "../../src/websocket/index.ts";
 import { ROOT } from "../support/procs.ts";
-import { startPythonWs, type WsPeer } from "../support/ws-peers.ts";
+import { startPythonWs, type WsPeer, wsUser } from "../support/ws-peers.ts";
 
 const fixture = (name: string) => join(ROOT, "test/http/fixtures", name);
 let tls: WsPeer;
@@ -20,8 +18,7 @@ afterAll(async () => {
 });
 
 function user(host: string | undefined, rejectUnauthorized = true) {
-  const recorder = recordingRecorder();
-  const sockets = new UserSockets({ recorder, clock: systemClock, host: () => host, task: () => undefined, rejectUnauthorized }, undefined);
+  const { recorder, sockets } = wsUser(host, { rejectUnauthorized, task: undefined });
   const rows = () => recorder.records.map((r) => `${r.ok ? "ok" : "FAIL"} ${r.method} ${r.name}${r.ok ? "" : ` ${String(r.detail)}`}`);
   return { sockets, rows };
 }
