@@ -4,9 +4,7 @@ import { maskCredentials, splitCredentials } from "./credentials.ts";
 import type { RequestOptions } from "./options.ts";
 import { pathUrl } from "./path-url.ts";
 import { HttpError } from "./errors.ts";
-import { encodeBody, joinUrl, parseUrl, prepare, type Prepared } from "./request.ts";
-
-const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
+import { ABSOLUTE, encodeBody, joinUrl, parseUrl, prepare, type Prepared } from "./request.ts";
 
 /** Requests kept; cleared when full (URLs with ids would grow it forever). */
 const MAX_CACHED_REQUESTS = 1024;
@@ -58,7 +56,7 @@ export class HeadCache extends Map<string, Prepared> {
   }
 
   private prepare(method: string, url: string, options: RequestOptions): Prepared {
-    if (this.badBase !== undefined && !ABSOLUTE_URL.test(url)) throw this.badBase;
+    if (this.badBase !== undefined && !ABSOLUTE.test(url)) throw this.badBase;
     const body = encodeBody(options.body, options.json);
     const { url: full, authorization } = splitCredentials(joinUrl(url, this.baseUrl));
     const target = parseUrl(full);

@@ -38,7 +38,8 @@ export interface Prepared {
 const encoder = new TextEncoder();
 const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
-const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
+/** A URL with a scheme of its own: joinUrl leaves it as it is. */
+export const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
  * A relative URL appended to baseUrl as a string, like Locust's `host + path`, so a base path
