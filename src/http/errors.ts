@@ -56,7 +56,7 @@ export function networkError(cause: unknown, authority: string): HttpError {
     return new HttpError("ENOTFOUND", `host name of ${authority} did not resolve (${code})`, cause);
   if (code === "ETIMEDOUT") return new HttpError("ETIMEDOUT", `connecting to ${authority} timed out`, cause);
   if (/CERT|SSL|TLS|SIGNATURE|HOSTNAME|ALTNAME/i.test(code) || /certificate|ssl|tls/i.test(detail))
-    return new HttpError("ETLS", `TLS handshake with ${authority} failed: ${tlsFailureText(code, detail)}`, cause);
+    return new HttpError("ETLS", `TLS handshake with ${authority} failed: ${tlsFailureText(code, detail, cause)}`, cause);
   return new HttpError("ENETWORK", `network error talking to ${authority}: ${code || detail}`, cause);
 }
 

@@ -35,15 +35,15 @@ export function selfSignedCert(dir: string): { cert: string; key: string } {
   return { cert, key };
 }
 
-/** Starts nginx; `locations` is extra config inside every server block. */
-export async function startNginx(locations = ""): Promise<Nginx> {
+/** Starts nginx; `locations` is extra config inside every server block; `certificate` replaces the self-signed one. */
+export async function startNginx(locations = "", certificate?: { cert: string; key: string }): Promise<Nginx> {
   const nginx = execFileSync(join(ROOT, "scripts/lib/nginx.sh"), { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
   const dir = tempDir("nginx-");
   chmodSync(dir, 0o755); // nginx's workers drop root: they read html/ as another user
   mkdirSync(join(dir, "html"));
   mkdirSync(join(dir, "logs"));
   writeFileSync(join(dir, "html", "index.html"), "hello from nginx\n");
-  const { cert, key } = selfSignedCert(dir);
+  const { cert, key } = certificate ?? selfSignedCert(dir);
   const [tls, h1Tls, h2c, http] = [await freePort(), await freePort(), await freePort(), await freePort()];
   writeFileSync(
     join(dir, "nginx.conf"),
