@@ -136,10 +136,7 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
       const ms = host.clock.now() - start;
       if (code === undefined) [code, details] = statusWithout(stream.rstCode, httpStatus, streamError, channel.lastError);
       else if (code === CODE.OK && parser.partial > 0) [code, details] = [CODE.INTERNAL, "the stream ended inside a message"];
-      // The server enforcing our grpc-timeout may answer just before our timer fires: the same
-      // deadline, so the same row. One it sends earlier is its own (an upstream's) and keeps its text.
-      else if (code === CODE.DEADLINE_EXCEEDED && deadlineMs !== undefined && ms >= deadlineMs - DEADLINE_SLACK_MS)
-        details = deadlineText(deadlineMs);
+      else if (isOurDeadline(code, ms, deadlineMs)) details = deadlineText(deadlineMs as number);
       if (ended === "cancelled" && host.signal?.aborted === true) return reject(abortError(host.signal));
       if (code === CODE.OK) host.recorder.success(REQUEST_TYPE, settings.name, ms, bytes);
       else host.recorder.failure(REQUEST_TYPE, settings.name, ms, failureText(code, details));
@@ -172,6 +169,14 @@ function statusWithout(
     return [CODE.UNAVAILABLE, connectError ?? error?.message ?? "the connection failed"];
   if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) return fromResetCode(rstCode);
   return [CODE.UNKNOWN, error?.message ?? "the stream ended without a gRPC status"];
+}
+
+/**
+ * The server enforcing our grpc-timeout may answer just before our timer fires: the same deadline,
+ * so the same row. A DEADLINE_EXCEEDED it sends earlier is its own (an upstream's) and keeps its text.
+ */
+export function isOurDeadline(code: number, ms: number, deadlineMs: number | undefined): boolean {
+  return code === CODE.DEADLINE_EXCEEDED && deadlineMs !== undefined && ms >= deadlineMs - DEADLINE_SLACK_MS;
 }
 
 function deadlineText(deadlineMs: number): string {
