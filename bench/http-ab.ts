@@ -8,6 +8,8 @@
 // `--otel` does, whose ended spans go into its own tree's span queue and are released unexported:
 // the traced call path and the span's end, without encoding or posting (bench/NOTES.md, issue 20).
 // TRACE=client with this checkout as the baseline measures that path's cost alone.
+// HTTP2=1 (https: URL, ALPN h2, the certificate not checked) or HTTP2=h2c (http: URL) makes both
+// sides' clients HTTP/2: one connection per user, one call in flight on it (bench/http-ab.sh H2=1).
 // usage: bun bench/http-ab.ts <baseline-dir> <url> [connections=50] [pairs=40] [burstMs=500] [client-dir=this checkout]
 import { resolve } from "node:path";
 import { median } from "./lib/stats.ts";
@@ -16,7 +18,14 @@ interface Client {
   get(url: string): Promise<{ ok: boolean }>;
   close(): void;
 }
-type Make = (options: { baseUrl: string; recorder: unknown; headers?: Record<string, string>; tracing?: unknown }) => Client;
+type Make = (options: {
+  baseUrl: string;
+  recorder: unknown;
+  headers?: Record<string, string>;
+  tracing?: unknown;
+  http2?: boolean | "h2c";
+  rejectUnauthorized?: boolean;
+}) => Client;
 
 const [
   baselineDir = "",
@@ -54,19 +63,21 @@ const sides = {
   client: await load(clientDir, trace === "both" || trace === "client"),
   baseline: await load(baselineDir, trace === "both" || trace === "baseline"),
 };
+const h2 = process.env.HTTP2 === "h2c" ? { http2: "h2c" as const } : process.env.HTTP2 ? { http2: true, rejectUnauthorized: false } : {};
 const target = new URL(url);
 const path = `${target.pathname}${target.search}`;
 
 // One client per simulated user and side, made once: bursts reuse their kept-alive connections.
 const clients = {
   client: Array.from({ length: Number(conns) }, () =>
-    sides.client.make({ baseUrl: target.origin, recorder: sides.client.recorder, tracing: sides.client.tracing }),
+    sides.client.make({ baseUrl: target.origin, recorder: sides.client.recorder, tracing: sides.client.tracing, ...h2 }),
   ),
   baseline: Array.from({ length: Number(conns) }, () =>
     sides.baseline.make({
       baseUrl: target.origin,
       recorder: sides.baseline.recorder,
       tracing: sides.baseline.tracing,
+      ...h2,
       ...(process.env.SAME_HEADERS === "1" ? { headers: { Accept: "*/*", Connection: "keep-alive" } } : {}),
     }),
   ),
