@@ -104,7 +104,7 @@ export class HttpResponse extends RawResponse {
       throw new HttpError(
         "EBODYTOOLARGE",
         `the response body from ${this.url} was ${size}; ` +
-          `it was counted but not kept. Raise it with new HttpClient({ maxBodyBytes }) to read such bodies`,
+          `it was counted but not kept. To read such bodies raise maxBodyBytes: http: { maxBodyBytes } on the user class (ctx.client), or new HttpClient({ maxBodyBytes })`,
       );
     }
     this.bytesCache = this.body();

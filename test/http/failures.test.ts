@@ -142,6 +142,8 @@ describe("network failures resolve as recorded failures with status 0", () => {
     expect(recorder.only).toMatchObject({ kind: "success", length: 100_000 });
     expect(() => response.text()).toThrow(/100000 bytes, larger than maxBodyBytes \(1000\).*maxBodyBytes/);
     expect(() => response.bytes()).toThrow(expect.objectContaining({ code: "EBODYTOOLARGE" }));
+    // ctx.client is made by the worker: the fix a task can apply is its user class's option.
+    expect(() => response.text()).toThrow(/http: \{ maxBodyBytes \} on the user class/);
     expect((await http.get("/big")).contentLength).toBe(100_000);
     expect(server.connections).toBe(1);
     http.close();
