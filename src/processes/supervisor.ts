@@ -6,6 +6,7 @@
 // notice when it is gone, however it died (orphan.ts), and never outlive it.
 import type { ChildProcess } from "node:child_process";
 import type { Logger } from "../log.ts";
+import { isDeno } from "../platform/bun.ts";
 import { DEFAULT_RESTART, type RestartPolicy, restartDelay } from "./backoff.ts";
 
 /** Set in every child's environment: "i/N" (1-based). A child sees it and runs as one of N (fork.ts processSlot). */
@@ -146,6 +147,6 @@ export function relaunchCommand(args: readonly string[]): [string, ...string[]] 
   const entry = process.argv[1] ?? "";
   // A compiled Bun binary's entry lives in its embedded file system ("/$bunfs/…", "B:/~BUN/…").
   if (entry.startsWith("/$bunfs/") || entry.includes("~BUN")) return [process.execPath, ...args];
-  if ("Deno" in globalThis) return [process.execPath, "run", "-A", entry, ...args];
+  if (isDeno) return [process.execPath, "run", "-A", entry, ...args];
   return [process.execPath, entry, ...args];
 }

@@ -27,6 +27,12 @@ describe("src/", () => {
     expect(long).toEqual([]);
   });
 
+  test("only platform/bun.ts asks which runtime runs (docs/ARCHITECTURE.md, Shared leaf modules)", () => {
+    const asks = /["']Deno["']\s+in\s+globalThis|typeof\s+(Deno|Bun)\s*[!=]==|globalThis\.(Bun|Deno)\b|process\.versions\.(bun|deno)\b/;
+    const asking = [...sources].filter(([path, text]) => path !== "platform/bun.ts" && asks.test(text)).map(([path]) => path);
+    expect(asking).toEqual([]);
+  });
+
   test("no comment points at a file outside the repo", () => {
     const outside = [...sources].filter(([, text]) => /\.\.\/shared\/|locust-protocol\.md|\/work\//.test(text)).map(([path]) => path);
     expect(outside).toEqual([]);
