@@ -50,6 +50,8 @@ export function startChildRun(plan: Plan, classes: readonly AnyUserDefinition[],
     },
   });
   const stopReports = (deps.every ?? realEvery)(CHILD_REPORT_INTERVAL_MS, () => engine.collect());
+  // At once, not at the next tick: the parent starts the run time when every child has begun.
+  void (engine.started ?? Promise.resolve()).then(() => engine.collect());
   let done: Promise<number> | undefined;
   return {
     /** Ends the child's part of the run; the promise resolves once "end" is written. Once only. */

@@ -1,7 +1,8 @@
 // The load of `run --processes N` as the parent sees it: N children, each sending its stats
 // deltas (child-stream.ts), merged here on arrival the way a master merges its workers'
-// reports. A child that exits before the parent asked it to stop ends the run: it is reported,
-// the other children are stopped, the reports are still written and the run exits 1 (a
+// reports. The run time counts once every child has begun its users (booted, onTestStart done),
+// as in one process. A child that exits before the parent asked it to stop ends the run: it is
+// reported, the other children are stopped, the reports are still written and the run exits 1 (a
 // restarted child would run onTestStart again and start its users over, which no summary shows).
 import type { Clock } from "../../clock.ts";
 import type { Logger } from "../../log.ts";
@@ -28,7 +29,10 @@ interface Child {
 
 export class ProcessesSource implements LoadSource {
   private readonly children: Child[];
-  private readonly startedMs: number;
+  private startedMs: number | undefined;
+  private markStarted: () => void = () => {};
+  /** Resolves once every child has begun its users: each booted and ran its onTestStart hooks. */
+  readonly started: Promise<void>;
   private stopping = false;
   private lost: string | undefined;
   private procs: ChildProcesses | undefined;
@@ -44,7 +48,7 @@ export class ProcessesSource implements LoadSource {
     /** A child's stdout lines that are not ours (a task's console.log). */
     private readonly passThrough: (line: string) => void,
   ) {
-    this.startedMs = clock.now();
+    this.started = new Promise<void>((resolve) => (this.markStarted = resolve));
     this.children = Array.from({ length: count }, () => ({
       phase: "starting",
       userCount: 0,
@@ -101,6 +105,10 @@ export class ProcessesSource implements LoadSource {
     child.userCount = message.report.user_count;
     child.counts = message.report.user_classes_count;
     this.sink.merge(message.report, this.clock.epoch());
+    if (this.startedMs === undefined && this.children.every((c) => c.phase !== "starting")) {
+      this.startedMs = this.clock.now();
+      this.markStarted();
+    }
     const node = `process ${index}/${this.count}`;
     for (const x of message.exceptions) for (let i = 0; i < x.count; i++) this.sink.exception(x.msg, x.traceback, node);
   }
@@ -125,7 +133,7 @@ export class ProcessesSource implements LoadSource {
   }
 
   elapsed(): number {
-    return (this.clock.now() - this.startedMs) / 1000;
+    return this.startedMs === undefined ? 0 : (this.clock.now() - this.startedMs) / 1000;
   }
 
   async stop(): Promise<void> {

@@ -74,6 +74,24 @@ describe("ProcessesSource", () => {
     expect(passed).toEqual(["console says hi"]);
   });
 
+  test("counts the run time from when every child has begun its users, not from its own start", async () => {
+    const { clock, source } = setup();
+    let started = false;
+    void source.started.then(() => (started = true));
+    const report = (phase: "starting" | "ramping") =>
+      encodeChildMessage({ type: "stats", report: childReport(clock, 1, 0), phase, exceptions: [] });
+    clock.advance(2); // the children boot and run onTestStart
+    source.data(1, report("ramping"));
+    source.data(2, report("starting"));
+    await Promise.resolve();
+    expect([started, source.elapsed()]).toEqual([false, 0]);
+    source.data(2, report("ramping"));
+    await Promise.resolve();
+    expect(started).toBe(true);
+    clock.advance(1.5);
+    expect(source.elapsed()).toBe(1.5);
+  });
+
   test("a child that exits during the run is reported once and ends the run with a failure", () => {
     const { log, source, lost } = setup();
     source.exited(2, 4242, "signal SIGKILL");
