@@ -87,10 +87,13 @@ describe("run --processes 2 --metrics-port", () => {
       const families = await waitFor(
         async () => {
           const parsed = parseWithPrometheusClient(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
-          return sampleValue(parsed, "loadworker_users", "loadworker_users", { user_class: "Ticker" }) === 4 ? parsed : undefined;
+          const users = sampleValue(parsed, "loadworker_users", "loadworker_users", { user_class: "Ticker" });
+          // Each child reports as it begins, before its first request: wait for both.
+          const ticks = sampleValue(parsed, "loadworker_requests", "loadworker_requests_total", { name: "/tick", method: "GET" });
+          return users === 4 && ticks !== undefined ? parsed : undefined;
         },
         30_000,
-        "/metrics to show the 4 Ticker users of both children",
+        "/metrics to show the 4 Ticker users of both children and their requests",
       );
       const counted = Number(sampleValue(families, "loadworker_requests", "loadworker_requests_total", { name: "/tick", method: "GET" }));
       expect(counted).toBeGreaterThan(0);
