@@ -1,7 +1,7 @@
 // The report files of a run: checked before any load starts (a path that cannot be written is
 // an error naming the file and the reason), then the history CSV grows per interval and the
 // rest is written at the end.
-import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { LoadworkerError } from "../../errors.ts";
 
@@ -88,11 +88,14 @@ export function openReportFiles(paths: ReportPaths, historyHeader: string): Repo
 }
 
 // Creates missing folders (as Locust does for --csv) and opens the file for appending, which
-// proves it can be written without truncating anything yet.
+// proves it can be written without truncating anything yet; a file the probe created goes again,
+// so a run stopped by later bad input (a --metrics-port in use) leaves no empty report behind.
 function probe(flag: string, file: string): void {
   write(flag, file, () => {
     mkdirSync(dirname(file), { recursive: true });
+    const existed = existsSync(file);
     closeSync(openSync(file, "a"));
+    if (!existed) rmSync(file);
   });
 }
 
