@@ -46,7 +46,8 @@ export function startChildRun(plan: Plan, classes: readonly AnyUserDefinition[],
     onReport: (report) => {
       const batch: ChildException[] = [...exceptions].map(([traceback, { msg, count }]) => ({ msg, traceback, count }));
       exceptions.clear();
-      sent = deps.write(encodeChildMessage({ type: "stats", report, phase: engine.phase(), exceptions: batch }));
+      const connections = engine.openConnections();
+      sent = deps.write(encodeChildMessage({ type: "stats", report, phase: engine.phase(), exceptions: batch, connections }));
     },
   });
   const stopReports = (deps.every ?? realEvery)(CHILD_REPORT_INTERVAL_MS, () => engine.collect());

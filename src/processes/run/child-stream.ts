@@ -14,7 +14,14 @@ export interface ChildException {
 }
 
 export type ChildMessage =
-  | { readonly type: "stats"; readonly report: StatsReport; readonly phase: EnginePhase; readonly exceptions: readonly ChildException[] }
+  | {
+      readonly type: "stats";
+      readonly report: StatsReport;
+      readonly phase: EnginePhase;
+      readonly exceptions: readonly ChildException[];
+      /** HTTP connections its users hold open, for the parent's /metrics. */
+      readonly connections?: number;
+    }
   | { readonly type: "end" };
 
 type Pairs = [number, number][];
@@ -62,6 +69,7 @@ export function decodeChildLine(line: string): ChildMessage | null | { error: st
     type: "stats",
     phase: message.phase as EnginePhase,
     exceptions: message.exceptions as ChildException[],
+    connections: typeof message.connections === "number" ? message.connections : 0,
     report: { ...(report as unknown as StatsReport), stats: report.stats.map(entry), stats_total: entry(report.stats_total) },
   };
 }

@@ -49,6 +49,7 @@ export function runParent(
   source.attach({ stop: () => supervisor.stop("SIGTERM"), done: supervisor.done });
   if (deps.metrics) {
     deps.metrics.users = () => source.counts();
+    deps.metrics.openConnections = () => source.openConnections();
   }
   const running = driveRun(source, sink, options, deps, classes);
   source.onLost = () => running.stop("process-exited");

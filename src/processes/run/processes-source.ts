@@ -23,6 +23,7 @@ interface Child {
   phase: EnginePhase;
   userCount: number;
   counts: Readonly<Record<string, number>>;
+  connections: number;
   ended: boolean;
   readonly lines: ReturnType<typeof lineSplitter>;
 }
@@ -53,6 +54,7 @@ export class ProcessesSource implements LoadSource {
       phase: "starting",
       userCount: 0,
       counts: {},
+      connections: 0,
       ended: false,
       lines: lineSplitter(),
     }));
@@ -76,6 +78,7 @@ export class ProcessesSource implements LoadSource {
     child.phase = "stopping";
     child.userCount = 0;
     child.counts = {};
+    child.connections = 0;
     if (this.lost !== undefined) return;
     this.lost = `worker process ${index}/${this.count}${pid === undefined ? "" : ` (pid ${pid})`} exited with ${how} ${this.stopping ? "before sending its last stats" : "during the run"}; the results lack what it did not report`;
     this.log.error(this.lost);
@@ -104,6 +107,7 @@ export class ProcessesSource implements LoadSource {
     child.phase = message.phase;
     child.userCount = message.report.user_count;
     child.counts = message.report.user_classes_count;
+    child.connections = message.connections ?? 0;
     this.sink.merge(message.report, this.clock.epoch());
     if (this.startedMs === undefined && this.children.every((c) => c.phase !== "starting")) {
       this.startedMs = this.clock.now();
@@ -130,6 +134,10 @@ export class ProcessesSource implements LoadSource {
     const counts: Record<string, number> = {};
     for (const c of this.children) for (const [name, n] of Object.entries(c.counts)) counts[name] = (counts[name] ?? 0) + n;
     return counts;
+  }
+
+  openConnections(): number {
+    return this.children.reduce((sum, c) => sum + c.connections, 0);
   }
 
   elapsed(): number {

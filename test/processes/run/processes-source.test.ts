@@ -19,13 +19,15 @@ describe("the child stream", () => {
   test("carries a stats report through JSON and back, Maps included", () => {
     const clock = new FakeClock(1_800_000_000);
     const report = childReport(clock, 3, 2);
-    const line = encodeChildMessage({ type: "stats", report, phase: "running", exceptions: [{ msg: "m", traceback: "t", count: 2 }] });
+    const exceptions = [{ msg: "m", traceback: "t", count: 2 }];
+    const line = encodeChildMessage({ type: "stats", report, phase: "running", exceptions, connections: 3 });
     expect(line.startsWith(LINE_PREFIX) && line.endsWith("\n")).toBe(true);
     expect(decodeChildLine(line.trimEnd())).toEqual({
       type: "stats",
       report,
       phase: "running",
       exceptions: [{ msg: "m", traceback: "t", count: 2 }],
+      connections: 3,
     });
   });
 
@@ -50,15 +52,16 @@ describe("ProcessesSource", () => {
     return { clock, log, sink, source, passed, lost: () => lost };
   }
 
-  test("merges every child's deltas, split across chunks, and sums their users", () => {
+  test("merges every child's deltas, split across chunks, and sums their users and open connections", () => {
     const { clock, sink, source, passed } = setup();
     const one = encodeChildMessage({
       type: "stats",
       report: childReport(clock, 3, 2),
       phase: "running",
       exceptions: [{ msg: "boom", traceback: "in t", count: 2 }],
+      connections: 2,
     });
-    const two = encodeChildMessage({ type: "stats", report: childReport(clock, 4, 1), phase: "ramping", exceptions: [] });
+    const two = encodeChildMessage({ type: "stats", report: childReport(clock, 4, 1), phase: "ramping", exceptions: [], connections: 1 });
     source.data(1, one.slice(0, 17));
     source.data(2, `console says hi\n${two.slice(0, 5)}`);
     expect(sink.acc.total.numRequests).toBe(0);
@@ -70,6 +73,7 @@ describe("ProcessesSource", () => {
     expect([...sink.acc.exceptions.values()].map((x) => [x.count, [...x.nodes]])).toEqual([[2, ["process 1/2"]]]);
     expect(source.userCount()).toBe(3);
     expect(source.counts()).toEqual({ Shopper: 3 });
+    expect(source.openConnections()).toBe(3); // /metrics's loadworker_open_connections: the children's, not the parent's 0
     expect(source.phase()).toBe("ramping"); // until every child runs all its users
     expect(passed).toEqual(["console says hi"]);
   });
