@@ -5,6 +5,8 @@ const PLAIN_SECONDS = /^\d+$/;
 const TIMESPAN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 export const TIMESPAN_FORMATS = "20, 20s, 3m, 2h, 1h20m, 3h30m10s";
+/** A longer setTimeout/setInterval fires after 1 ms (a 32-bit signed count of ms): 596h31m23s. */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** Seconds in a Locust time span, or null when the text is not one (the caller says what to do). */
 export function parseTimespan(text: string): number | null {

@@ -3,7 +3,7 @@
 import { LoadworkerError } from "../../errors.ts";
 import { parseHostUrl } from "../../http/host-url.ts";
 import { maskCredentials } from "../../http/index.ts";
-import { TIMESPAN_FORMATS, parseTimespan } from "./duration.ts";
+import { MAX_TIMER_SECONDS, TIMESPAN_FORMATS, formatSeconds, parseTimespan } from "./duration.ts";
 import { type ArrivalOptions, parseArrival, stagesSeconds } from "./arrival.ts";
 import { type Threshold, parseThreshold } from "./threshold.ts";
 
@@ -143,6 +143,9 @@ function timespan(text: string, flag: string, min: number): number {
   const seconds = parseTimespan(text);
   if (seconds === null) throw usage(`${flag} must be a time span such as ${TIMESPAN_FORMATS}, got "${text}"`);
   if (seconds < min) throw usage(`${flag} must be at least ${min}s, got "${text}"`);
+  // Else the run would end (or its users be killed) at once.
+  if (seconds > MAX_TIMER_SECONDS)
+    throw usage(`${flag} must be at most ${formatSeconds(MAX_TIMER_SECONDS)} (about 24 days), got "${text}"`);
   return seconds;
 }
 

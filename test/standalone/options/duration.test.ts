@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { formatSeconds, parseTimespan } from "../../../src/standalone/options/duration.ts";
+import { parseRunFlags } from "../../../src/standalone/options/run-options.ts";
 import { runLocustScript } from "../../protocol/locust_python.ts";
 
 const GOOD = ["20", "0", "30s", "5m", "2h", "1h30m", "3h30m10s", "1h10s", "90m", "007s"];
@@ -24,5 +25,17 @@ describe("formatSeconds", () => {
     expect(formatSeconds(59.9)).toBe("59s");
     expect(formatSeconds(61)).toBe("1m01s");
     expect(formatSeconds(5400)).toBe("1h30m00s");
+  });
+});
+
+describe("-t and --stop-timeout", () => {
+  const flags = { thresholds: [], abortOnFail: false, names: [] };
+
+  test("longer than a timer can wait (596h31m23s) is a usage error, not a run that ends at once", () => {
+    expect(() => parseRunFlags({ ...flags, runTime: "600h" })).toThrow(
+      '-t/--run-time must be at most 596h31m23s (about 24 days), got "600h"',
+    );
+    expect(() => parseRunFlags({ ...flags, stopTimeout: "1000h" })).toThrow("--stop-timeout must be at most 596h31m23s");
+    expect(parseRunFlags({ ...flags, runTime: "596h31m23s" }).runTime).toBe(2_147_483);
   });
 });
