@@ -9,7 +9,7 @@ import type { Logger } from "../../log.ts";
 import type { EnginePhase } from "../../standalone/load/engine.ts";
 import type { LoadSource } from "../../standalone/run.ts";
 import type { RunSink } from "../../standalone/sink.ts";
-import { type ChildMessage, decodeChildLine, lineSplitter } from "./child-stream.ts";
+import { type ChildMessage, LINE_PREFIX, decodeChildLine, lineSplitter } from "./child-stream.ts";
 
 /** The children as the supervisor runs them (the CLI wires its process supervisor to this). */
 export interface ChildProcesses {
@@ -85,7 +85,11 @@ export class ProcessesSource implements LoadSource {
     if (!this.stopping) this.onLost();
   }
 
-  private line(index: number, child: Child, line: string): void {
+  private line(index: number, child: Child, text: string): void {
+    // A task's stdout.write without a newline runs into the next report: pass its text, keep the report.
+    const at = text.indexOf(LINE_PREFIX);
+    if (at > 0) this.passThrough(text.slice(0, at));
+    const line = at > 0 ? text.slice(at) : text;
     const message = decodeChildLine(line);
     if (message === null) return this.passThrough(line);
     if ("error" in message) {

@@ -96,6 +96,14 @@ describe("ProcessesSource", () => {
     expect(source.elapsed()).toBe(1.5);
   });
 
+  test("a task's output without a newline before a report is passed on, and the report still merges", () => {
+    const { clock, sink, source, passed } = setup();
+    const report = encodeChildMessage({ type: "stats", report: childReport(clock, 3, 1), phase: "running", exceptions: [] });
+    source.data(1, `...${report}`); // process.stdout.write(".") in a task, three times
+    expect(sink.acc.total.numRequests).toBe(3 + 1);
+    expect(passed).toEqual(["..."]);
+  });
+
   test("a child that exits during the run is reported once and ends the run with a failure", () => {
     const { log, source, lost } = setup();
     source.exited(2, 4242, "signal SIGKILL");
