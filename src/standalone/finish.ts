@@ -67,6 +67,7 @@ export function finishRun(input: FinishInput): number {
   }
   if (input.failure !== undefined) log.error(input.failure);
   const finalCode = (writeFailed || input.failure !== undefined) && code === 0 ? 1 : code;
+  const why = finalCode === 0 ? undefined : exitWhy(breached(results), code, input.failure);
   const columns = io.terminal ? io.size().columns : undefined;
   io.out.write(
     summaryText(acc, {
@@ -75,6 +76,7 @@ export function finishRun(input: FinishInput): number {
       duration: input.endedAt - input.startedAt,
       thresholds: results,
       exitCode: finalCode,
+      exitReason: why,
       files: written,
       openModel: options.arrival ? openModelText(options.arrival) : undefined,
     }),
@@ -91,6 +93,14 @@ export function exitCode(acc: Accumulator, results: readonly ThresholdResult[], 
   if (breached(results)) return 99;
   if (onError !== 0 && (acc.errors.size > 0 || acc.exceptions.size > 0)) return onError;
   return 0;
+}
+
+// The summary names the cause it had: exit 1 also comes from a lost process or an unwritable report.
+function exitWhy(thresholdFailed: boolean, code: number, failure: string | undefined): string {
+  if (thresholdFailed) return "a threshold failed";
+  if (code !== 0) return "there were failures or exceptions: --exit-code-on-error";
+  if (failure !== undefined) return "a worker process exited during the run";
+  return "a report file could not be written";
 }
 
 /** "--arrival-rate 100/s, up to 20 users" or with --stages "0/s → 50/s in 30s …". */

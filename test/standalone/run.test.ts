@@ -269,6 +269,32 @@ describe("startStandalone", () => {
     expect(timers.active).toBe(0);
   });
 
+  test("the summary names why the exit code is 1: a lost worker process, or a report that could not be written", async () => {
+    const end = async (failure: string | undefined, writeFinal: ReportFiles["writeFinal"]) => {
+      const clock = new FakeClock(1_800_000_000);
+      const timers = new FakeTimers(clock);
+      const log = recordingLogger();
+      let out = "";
+      const source = { collect: () => {}, phase: () => "running" as const, userCount: () => 1, elapsed: () => 0, stop: async () => {} };
+      const options = parseRunFlags({ users: "1", thresholds: [], abortOnFail: false, names: [] });
+      const files: ReportFiles = { appendHistory: () => {}, refreshCsv: () => {}, writeFinal };
+      const write = (text: string) => {
+        out += text;
+      };
+      const io = { out: { write }, terminal: undefined, size: () => ({ columns: 100, rows: 30 }) };
+      const deps = { clock, log, io, files, every: timers.every };
+      const run = driveRun({ ...source, failure: () => failure }, new RunSink(clock.epoch(), log, undefined), options, deps, []);
+      run.stop(failure === undefined ? "interrupted" : "process-exited");
+      expect(await within(run.done, 5_000, "the run to end")).toBe(1);
+      return out;
+    };
+    expect(await end("worker process 2/2 exited", () => [])).toContain("Exit code 1 (a worker process exited during the run).");
+    const diskFull = () => {
+      throw new Error("cannot write the --json report file: the disk is full");
+    };
+    expect(await end(undefined, diskFull)).toContain("Exit code 1 (a report file could not be written).");
+  });
+
   test("replaces a user that stopped itself only at the next ramp step, as Locust's runner does (-u 3: -r 3 starts 3, -r 1 starts 6)", async () => {
     // Locust 2.47, `--headless -u 3 -t 5s` with on_start raising StopUser: 3 on_start calls at -r 3, 6 at -r 1
     // (each step tops up to its total from the users still running); none after the ramp.

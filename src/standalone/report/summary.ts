@@ -12,6 +12,8 @@ export interface SummaryContext {
   readonly duration: number;
   readonly thresholds: readonly ThresholdResult[];
   readonly exitCode: number;
+  /** Why the exit code is not 0: "a threshold failed", …; absent with 0. */
+  readonly exitReason?: string | undefined;
   /** Report files written, for the last lines. */
   readonly files: readonly string[];
   /** The open model's rate line, e.g. "--arrival-rate 100/s, up to 20 users"; absent in the closed model. */
@@ -40,7 +42,8 @@ export function summaryText(acc: Accumulator, ctx: SummaryContext): string {
     for (const r of ctx.thresholds) lines.push(`  ${thresholdVerdict(r)}  ${r.threshold.text.padEnd(width)}  ${thresholdDetail(r)}`);
     lines.push("");
   }
-  lines.push(`Run ended after ${formatSeconds(ctx.duration)}: ${ENDED[ctx.endedBy]}. Exit code ${ctx.exitCode}${exitReason(ctx)}.`);
+  const why = ctx.exitReason === undefined ? "" : ` (${ctx.exitReason})`;
+  lines.push(`Run ended after ${formatSeconds(ctx.duration)}: ${ENDED[ctx.endedBy]}. Exit code ${ctx.exitCode}${why}.`);
   for (const file of ctx.files) lines.push(`Wrote ${file}`);
   return `${lines.join("\n")}\n`;
 }
@@ -66,10 +69,4 @@ function thresholdDetail(r: ThresholdResult): string {
 
 function formatMeasured(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
-}
-
-function exitReason(ctx: SummaryContext): string {
-  if (ctx.exitCode === 99) return " (a threshold failed)";
-  if (ctx.exitCode !== 0) return " (there were failures or exceptions: --exit-code-on-error)";
-  return "";
 }
