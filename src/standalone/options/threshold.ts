@@ -33,10 +33,16 @@ const PERCENTILE = /^p(\d{1,3})(?:\.(\d+))?$/;
 // The request type is Locust's free text (GET, gRPC, WebSocket, custom); the whole name is tried after it.
 const METHOD_AND_NAME = /^([A-Za-z][\w-]*) (.+)$/;
 const EXAMPLE = "e.g. p95<500, fail_ratio<0.01, 压测HttpBin:p99<800 or 'GET /cart:max<2000'";
+// What k6 users type: p(95)<500, 500ms, 1s, 1%.
+const K6_PERCENTILE = /(?:^|:)\s*p\((\d+(?:\.\d+)?)\)/;
+const WITH_UNIT = /^(\d+(?:\.\d+)?)(ms|s)$/;
+const PERCENT = /^(\d+(?:\.\d+)?)%$/;
 
 export function parseThreshold(text: string): ParsedThreshold {
   const fail = (why: string): ParsedThreshold => ({ ok: false, error: `threshold '${text}': ${why}` });
   // Metric, operator and value never contain ':', so the last one ends the name.
+  const k6 = K6_PERCENTILE.exec(text);
+  if (k6 !== null) return fail(`k6's p(${k6[1]}) is written p${k6[1]} here, e.g. p${k6[1]}<500`);
   const colon = text.lastIndexOf(":");
   const name = colon < 0 ? null : text.slice(0, colon).trim();
   if (name === "") return fail(`the name before ':' is empty (${EXAMPLE})`);
@@ -46,7 +52,7 @@ export function parseThreshold(text: string): ParsedThreshold {
   if (operator === "=") return fail(`'=' is not an operator; use '==' (or <, <=, >, >=, !=)`);
   const metric = parseMetric(metricText);
   if (metric === null) return fail(`unknown metric '${metricText}'; metrics: ${METRICS_HELP}`);
-  if (!NUMBER.test(valueText)) return fail(`'${valueText}' is not a number (${EXAMPLE})`);
+  if (!NUMBER.test(valueText)) return fail(`'${valueText}' is not a number (${valueHint(metricText, operator, valueText)})`);
   if (name !== null && isRunMetric(metric))
     return fail(`${metricText} counts the whole run; write it without a name, e.g. ${metricText}<1`);
   const selectors: Selector[] = [];
@@ -57,6 +63,16 @@ export function parseThreshold(text: string): ParsedThreshold {
     selectors.push({ kind: "name", name, method: null });
   }
   return { ok: true, threshold: { text, selectors, metric, metricText, operator: operator as Operator, value: Number(valueText) } };
+}
+
+function valueHint(metric: string, operator: string, value: string): string {
+  const unit = WITH_UNIT.exec(value);
+  // toPrecision: 1.1% is 0.011, not 0.011000000000000001.
+  const shown = (n: number) => Number(n.toPrecision(12));
+  if (unit) return `times are in ms, without a unit: ${metric}${operator}${shown(Number(unit[1]) * (unit[2] === "s" ? 1000 : 1))}`;
+  const percent = PERCENT.exec(value);
+  if (percent) return `a ratio, not a percentage: ${metric}${operator}${shown(Number(percent[1]) / 100)}`;
+  return EXAMPLE;
 }
 
 /** A metric of the whole run, not of a stats entry: measured even when nothing was requested. */

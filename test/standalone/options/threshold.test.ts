@@ -70,6 +70,12 @@ describe("parseThreshold", () => {
     ["p101<5", "unknown metric 'p101'"],
     [":p95<5", "the name before ':' is empty"],
     ["p95<<5", "'<5' is not a number"],
+    // k6's spellings get the one to write here.
+    ["p(95)<500", "k6's p(95) is written p95 here, e.g. p95<500"],
+    ["GET /cart:p(99.9)<800", "k6's p(99.9) is written p99.9 here"],
+    ["p95 < 500ms", "'500ms' is not a number (times are in ms, without a unit: p95<500)"],
+    ["avg<1.5s", "'1.5s' is not a number (times are in ms, without a unit: avg<1500)"],
+    ["fail_ratio<1.1%", "'1.1%' is not a number (a ratio, not a percentage: fail_ratio<0.011)"],
   ])("rejects %p with a message that says what to write", (text, message) => {
     const result = parseThreshold(text);
     expect(result.ok).toBe(false);
