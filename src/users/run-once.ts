@@ -12,6 +12,8 @@ import { targetHost } from "./target-host.ts";
 import { runWithRecorder } from "./current.ts";
 import type { Plan } from "../api/plan.ts";
 import { describeException } from "./exceptions.ts";
+import { RescheduleTask, StopUser } from "../api/control.ts";
+import { isRecordedFailure } from "../websocket/index.ts";
 
 export interface Recorded {
   ok: boolean;
@@ -35,6 +37,18 @@ export interface RunOnceOptions {
   clock: Clock;
   /** Called as each record arrives, so output streams while tasks run. */
   onRecord?: (task: string, record: Recorded) => void;
+}
+
+// StopUser and RescheduleTask are control flow, not exceptions, and onStop still runs after them,
+// as in a run (users/user.ts); a WebSocket failure is already a failure row.
+async function controlFlow(fn: () => unknown): Promise<"done" | "stop_user"> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof StopUser) return "stop_user";
+    if (!(error instanceof RescheduleTask) && !isRecordedFailure(error)) throw error;
+  }
+  return "done";
 }
 
 export async function runTasksOnce(plan: Plan, names: readonly string[], opts: RunOnceOptions): Promise<TaskRun[]> {
@@ -82,9 +96,8 @@ export async function runTasksOnce(plan: Plan, names: readonly string[], opts: R
       });
       const userCtx = ctx;
       await runWithRecorder(recorder, async () => {
-        await user.onStart?.(userCtx);
-        await task.fn(userCtx);
-        await user.onStop?.(userCtx);
+        if ((await controlFlow(() => user.onStart?.(userCtx))) === "done") await controlFlow(() => task.fn(userCtx));
+        await controlFlow(() => user.onStop?.(userCtx));
       });
     } catch (error) {
       const described = describeException(error, name);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { systemClock } from "../../src/clock.ts";
 import { LoadworkerError } from "../../src/errors.ts";
-import { defineTask, defineUser, recordSuccess } from "../../src/index.ts";
+import { RescheduleTask, defineTask, defineUser, recordSuccess } from "../../src/index.ts";
 import type { AnyDefinition } from "../../src/api/definitions.ts";
 import { buildPlan, collectDefinitions } from "../../src/api/plan.ts";
 import { type Recorded, runTasksOnce } from "../../src/users/run-once.ts";
@@ -117,6 +117,35 @@ describe("runTasksOnce", () => {
     expect(result[0]?.records.map((r) => r.name)).toEqual(["/before-throw"]);
     expect(result[1]?.exception).toBeUndefined();
     expect(result[1]?.records).toHaveLength(1);
+  });
+
+  test("takes ctx.stopUser() and RescheduleTask as control flow, not exceptions, and still runs onStop after them", async () => {
+    const stops: string[] = [];
+    const user = defineUser({
+      name: "Leaver",
+      onStop: ({ userId }) => void stops.push(`onStop ${userId}`),
+      tasks: [
+        defineTask({
+          name: "leave",
+          fn: async (ctx) => {
+            await ctx.client.get("/leave");
+            ctx.stopUser();
+          },
+        }),
+        defineTask({
+          name: "skip",
+          fn: () => {
+            throw new RescheduleTask();
+          },
+        }),
+      ],
+    });
+    const result = await runOnce([user], ["leave", "skip"]).runs;
+    expect(result.map((r) => [r.task, r.records.length, r.exception])).toEqual([
+      ["leave", 1, undefined],
+      ["skip", 0, undefined],
+    ]);
+    expect(stops).toEqual(["onStop 1", "onStop 2"]);
   });
 
   test("reports a throwing state() factory as the task's exception rather than failing the whole run", async () => {
