@@ -136,6 +136,59 @@ describe("stopping", () => {
   });
 });
 
+describe("what a killed user's task throws", () => {
+  test("is not an exception: a task that turns the kill into its own error reports nothing (Locust's killed greenlet reports nothing)", async () => {
+    let started = 0;
+    const wraps = defineTask({
+      name: "wraps",
+      fn: (ctx) =>
+        new Promise<void>((_, reject) => {
+          started++;
+          ctx.signal.addEventListener("abort", () => reject(new Error("login failed: the request was aborted")));
+        }),
+    });
+    const { pool, exceptions } = harness(wraps);
+    pool.setTargets({ DefaultUser: 1 }, 0);
+    await until(() => started === 1, "the task to start");
+    await within(pool.stopAll(0), 1_000, "the kill");
+    expect(exceptions).toEqual([]);
+  });
+
+  test("is not an exception either once the user was abandoned: it would land in a later test's Exceptions tab", async () => {
+    let fail: (error: Error) => void = () => {};
+    const stuck = defineTask({ name: "stuck", fn: () => new Promise<void>((_, reject) => (fail = reject)) });
+    const { pool, exceptions } = harness(stuck);
+    pool.setTargets({ DefaultUser: 1 }, 0);
+    await new Promise((r) => setTimeout(r, 10));
+    await within(pool.stopAll(0), 5_000, "the kill, then the kill grace");
+    fail(new Error("GET /get on an HttpClient that was already closed"));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(exceptions).toEqual([]);
+  });
+
+  test("before the kill, while the stop waits out stop_timeout, is still reported", async () => {
+    let started = 0;
+    const failsOnStop = defineUser({
+      name: "FailsOnStop",
+      tasks: [
+        {
+          name: "fails",
+          fn: async (ctx) => {
+            started++;
+            await new Promise((r) => setTimeout(r, 30));
+            if (!ctx.signal.aborted) throw new Error("a real failure");
+          },
+        },
+      ],
+    });
+    const { pool, exceptions } = harness(failsOnStop);
+    pool.setTargets({ FailsOnStop: 1 }, 0);
+    await until(() => started === 1, "the task to start");
+    await within(pool.stopAll(5), 2_000, "a graceful stop");
+    expect(exceptions.map((e) => e.where)).toEqual(["fails"]);
+  });
+});
+
 describe("a user class whose state() factory throws", () => {
   test("is reported as Class.state, and setTargets still starts the other users", () => {
     let made = 0;
