@@ -10,7 +10,7 @@ import { tasksArg } from "./tasks-arg.ts";
 
 const locustfileArgs = {
   ...tasksArg,
-  host: { type: "string", description: "Default host for the master's web UI Host field" },
+  host: { type: "string", description: "The master's host when it is started without --host (the web UI's Host field, headless runs too)" },
   "web-user": { type: "string", description: "Require a login for the web UI as this user (LOADWORKER_WEB_USER overrides)" },
   "web-password-file": {
     type: "string",

@@ -51,6 +51,7 @@ export function renderLocustfile(plan: Plan, { tasksFrom, host, access = {} }: L
     });
     lines.push("");
   }
+  if (host) lines.push(...defaultHostPy(host));
   const folder = tasksFrom.endsWith("/") ? tasksFrom : "";
   for (const { file, source } of plan.masterPython) {
     lines.push(
@@ -69,6 +70,22 @@ function sidePythonNote(tasksFrom: string): string[] {
     ? `# (master-side Python goes in ${tasksFrom}*.py, e.g. ${tasksFrom}master_extra.py: it is appended below).`
     : "# (master-side Python goes in a folder's *.py files: give the folder to --tasks to have them appended).";
   return [note.replace(/[\r\n]+/g, " ")];
+}
+
+// Spawns carry only the master's host, never a class's: without this, a headless master started
+// without --host leaves loadworker's users with no host (Locust's own workers read the class's).
+function defaultHostPy(host: string): string[] {
+  return [
+    "",
+    "from locust import events",
+    "",
+    "",
+    "@events.init.add_listener",
+    "def _lw_default_host(environment, **_kwargs):",
+    "    if not environment.host:",
+    `        environment.host = ${py(host)}`,
+    "",
+  ];
 }
 
 // A JSON string is a valid Python string literal (same escapes, \uXXXX included).

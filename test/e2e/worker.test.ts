@@ -1,8 +1,11 @@
 // End to end: a real Locust master (headless, from .venv) and the compiled loadworker binary.
 import { describe, expect, test } from "bun:test";
+import { buildPlan } from "../../src/api/plan.ts";
+import { renderLocustfile } from "../../src/master/locustfile.ts";
 import { useE2e } from "../support/e2e.ts";
 import { masterComplaints } from "../support/master.ts";
 import { within } from "../support/wait.ts";
+import { hitter } from "./tasks/e2e.ts";
 
 const e2e = useE2e();
 
@@ -70,5 +73,23 @@ describe("loadworker against a real Locust master", () => {
     // Two Thrower users, a throw every ~0.1 s for 6 s: far more than one run of the task.
     expect(e2e.server.counts.get("/throw") ?? 0).toBeGreaterThan(20);
     expect(result.rows.find((r) => r.name === "/throw")?.requests).toBeGreaterThan(20);
+  }, 120_000);
+
+  test("a master.py made with locustfile --host gives the worker that host, also headless without --host (Locust's workers read the class's)", async () => {
+    e2e.server.counts.clear();
+    const run = await e2e.headlessMaster({
+      locustfile: renderLocustfile(buildPlan([hitter]), { tasksFrom: "test/e2e/tasks/", host: e2e.server.url }),
+      users: 2,
+      spawnRate: 2,
+      runTime: "4s",
+    });
+    const worker = e2e.worker(["--master-port", String(run.port)]);
+    const result = await run.result();
+    expect(await within(worker.exited, 10_000, "the worker to exit")).toBe(0);
+
+    expect(masterComplaints(result.log)).toEqual([]);
+    expect(result.exceptionsCsv).not.toContain("no host");
+    expect(result.rows.find((r) => r.name === "/hit")?.requests).toBeGreaterThan(20);
+    expect(e2e.server.counts.get("/hit") ?? 0).toBeGreaterThan(20);
   }, 120_000);
 });
