@@ -114,7 +114,8 @@ export function parseMasterHost(value: string): string {
     );
   }
   if (/\s/.test(host)) throw new LoadworkerError("E_USAGE", `--master-host may not contain spaces, ${example}; got "${value}"`);
-  return host;
+  // "[::1]" (the URL form) would go to DNS as written and never resolve: connect to ::1.
+  return /^\[.*\]$/.test(host) ? host.slice(1, -1) : host;
 }
 
 /** A TCP port from a flag; `allowZero` where 0 means "pick a free one" (a server's --port). */

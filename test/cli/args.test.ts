@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { listFlag, withoutTaken } from "../../src/cli/args.ts";
+import { listFlag, parseMasterHost, withoutTaken } from "../../src/cli/args.ts";
 
 describe("listFlag (Locust's nargs='*' flags: -T/--tags, -E/--exclude-tags)", () => {
   test("takes every word after the flag up to the next flag, from each occurrence", () => {
@@ -13,5 +13,17 @@ describe("listFlag (Locust's nargs='*' flags: -T/--tags, -E/--exclude-tags)", ()
 
   test("the words it took are left out of the positionals once each", () => {
     expect(withoutTaken(["Ticker", "b", "Other", "b"], ["b", "Other"])).toEqual(["Ticker", "b"]);
+  });
+});
+
+describe("parseMasterHost (--master-host)", () => {
+  test("takes an IPv6 address bare or in brackets, and connects to the bare address either way", () => {
+    expect(parseMasterHost("::1")).toBe("::1");
+    expect(parseMasterHost("[::1]")).toBe("::1");
+    expect(parseMasterHost(" locust-master ")).toBe("locust-master");
+  });
+
+  test("refuses a bracketed address with a port, saying where the port goes", () => {
+    expect(() => parseMasterHost("[::1]:5557")).toThrow("--master-port 5557");
   });
 });
