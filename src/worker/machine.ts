@@ -180,10 +180,14 @@ function onTick(state: MachineState, now: number, timing: Timing): Transition {
 }
 
 function quit(state: MachineState, why: string): Transition {
-  const effects: Effect[] = [log("info", `${why}: sending final stats and quit`)];
+  const registered = isRegistered(state);
+  // Not "sending final stats" to a master that never heard of us (none up, a wrong port).
+  const effects: Effect[] = [
+    log("info", registered ? `${why}: sending final stats and quit` : `${why}: not registered with a master, so nothing to send`),
+  ];
   // The master waits only 0.5 s after its quit: final stats (every class at zero) and quit go
   // out at once, before the users are dropped, so the report still names their classes.
-  if (isRegistered(state)) effects.push({ type: "stats", final: true }, { type: "send", message: "quit" });
+  if (registered) effects.push({ type: "stats", final: true }, { type: "send", message: "quit" });
   effects.push({ type: "kill_users" });
   if (testRunning(state)) effects.push({ type: "test_stop" });
   effects.push({ type: "exit", code: 0 });

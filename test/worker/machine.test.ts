@@ -138,8 +138,13 @@ describe("the worker lifecycle", () => {
     expect(transition(state, { type: "tick" }, 2000).effects).toEqual([]);
   });
 
-  test("a shutdown before registering exits without talking to the master", () => {
+  test("a shutdown before registering exits without talking to the master, and says so", () => {
     expect(run([[{ type: "shutdown" }, 5]]).effects).toEqual([{ type: "kill_users" }, { type: "exit", code: 0 }]);
+    expect(run([[{ type: "shutdown" }, 5]], initialState, ["log"]).effects[0]).toEqual({
+      type: "log",
+      level: "info",
+      message: "shutting down: not registered with a master, so nothing to send",
+    });
   });
 
   test("heartbeats report spawning while spawning and running afterwards", () => {
