@@ -72,7 +72,8 @@ async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: Use
   const budget = opts.turnBudget ?? new TurnBudget(() => opts.clock.now());
   const timed = def.waitTime !== undefined; // only a wait time needs the task's duration
   let end: UserEnd = "stopped";
-  if (def.onStart && (await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts)) === "stop_user") end = "stop_user";
+  const onStart = def.onStart && (await guarded(() => def.onStart?.(ctx), `${def.name}.onStart`, opts, ctx.signal));
+  if (onStart === "stop_user") end = "stop_user";
   iterations?.arrived();
   // Tags or a web UI edit can leave a class without tasks: its users wait to be stopped.
   if (tasks.length === 0 && end !== "stop_user") await aborted(signal);
@@ -160,7 +161,7 @@ function aborted(signal: Abortable): Promise<void> {
  * Runs a hook and reports what it throws. An abort is the stop itself, not a bug. Locust calls
  * on_stop whenever a user is stopped, even in the middle of on_start, and so does runUser.
  */
-async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): Promise<"done" | "stop_user"> {
+async function guarded(fn: () => unknown, where: string, opts: UserRunOptions, killed?: Abortable): Promise<"done" | "stop_user"> {
   try {
     await fn();
   } catch (error) {
@@ -168,6 +169,8 @@ async function guarded(fn: () => unknown, where: string, opts: UserRunOptions): 
       opts.onStopUser?.(error);
       return "stop_user";
     }
+    // An onStart killed mid-way throws what the kill caused (as a task does); onStop runs after the kill and still reports.
+    if (killed?.aborted) return "done";
     if (!isAbortError(error) && !(error instanceof RescheduleTask) && !isRecordedFailure(error)) opts.onException(error, where);
   }
   return "done";

@@ -166,6 +166,24 @@ describe("what a killed user's task throws", () => {
     expect(exceptions).toEqual([]);
   });
 
+  test("is not an exception in onStart either: a login killed mid-way that rethrows reports nothing", async () => {
+    let started = 0;
+    const logsIn = defineUser({
+      name: "LogsIn",
+      onStart: (ctx) =>
+        new Promise<void>((_, reject) => {
+          started++;
+          ctx.signal.addEventListener("abort", () => reject(new Error("login failed: the request was aborted")));
+        }),
+      tasks: [{ name: "t", fn: () => {} }],
+    });
+    const { pool, exceptions } = harness(logsIn);
+    pool.setTargets({ LogsIn: 1 }, 0);
+    await until(() => started === 1, "onStart to start");
+    await within(pool.stopAll(0), 1_000, "the kill");
+    expect(exceptions).toEqual([]);
+  });
+
   test("before the kill, while the stop waits out stop_timeout, is still reported", async () => {
     let started = 0;
     const failsOnStop = defineUser({
