@@ -51,4 +51,20 @@ describe("exceptions from a compiled worker under a real master", () => {
     expect(await within(worker.exited, 10_000, "the worker to exit on SIGTERM")).toBe(0);
     expect(masterComplaints(m.proc.output())).toEqual([]);
   }, 120_000);
+
+  test("an abandoned user's late throw is not an exception: it would land in a later test's tab (Locust's killed greenlet reports nothing)", async () => {
+    const m = await e2e.uiMaster({ locustfile: LOCUSTFILE.replaceAll("Thrower", "Stubborn") });
+    const worker = e2e.worker(["--master-port", String(m.masterPort)]);
+    await m.readyWorkers("the worker to be ready", { ms: 20_000 });
+    expect((await m.swarm({ user_count: 1, spawn_rate: 1, host: e2e.server.url })).success).toBe(true);
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await m.stop()).success).toBe(true); // stop_timeout 0: killed, then abandoned after the grace
+    await waitFor(() => worker.output().includes("it was abandoned") || undefined, 10_000, "the user to be abandoned");
+    // Its task's request comes 3 s after it started, on a closed client; a second later, the tab is still empty.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + 4_000 - Date.now())));
+    const { exceptions } = (await (await fetch(`${m.url}/exceptions`)).json()) as { exceptions: ExceptionRow[] };
+    expect(exceptions).toEqual([]);
+    expect(masterComplaints(m.proc.output())).toEqual([]);
+  }, 120_000);
 });

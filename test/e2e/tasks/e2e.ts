@@ -50,3 +50,18 @@ export const recordOnly = defineUser({
   weight: 1,
   tasks: [{ name: "record only", fn: () => recordSuccess("custom", "record-only", 1, 0) }],
 });
+
+// A task that ignores its signal: a kill abandons it, and its late request meets a closed client.
+export const stubborn = defineUser({
+  name: "Stubborn",
+  weight: 1,
+  tasks: [
+    {
+      name: "ignore the kill",
+      fn: async ({ client }) => {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        await client.get("/late");
+      },
+    },
+  ],
+});
