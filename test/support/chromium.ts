@@ -39,10 +39,10 @@ function run(args: string[]): string {
  * Loads `htmlFile` with `probe` (a script body) appended, and returns the JSON the probe put in
  * `<pre id="probe">`. The report itself has no script; the probe only reads what was rendered.
  */
-export function probeRendered<T>(htmlFile: string, probe: string): T {
+export function probeRendered<T>(htmlFile: string, probe: string, window = { width: 1400, height: 900 }): T {
   const copy = join(tempDir("probe"), "probed.html");
   writeFileSync(copy, `${readFileSync(htmlFile, "utf8")}<script>${probe}</script>`);
-  const dom = run(["--virtual-time-budget=5000", "--dump-dom", `file://${copy}`]);
+  const dom = run(["--virtual-time-budget=5000", `--window-size=${window.width},${window.height}`, "--dump-dom", `file://${copy}`]);
   const match = /<pre id="probe">([\s\S]*?)<\/pre>/.exec(dom);
   if (match === null) throw new Error(`the probe wrote nothing; DOM starts: ${dom.slice(0, 500)}`);
   return JSON.parse(decodeEntities(match[1] ?? "")) as T;

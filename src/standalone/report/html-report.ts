@@ -84,7 +84,7 @@ export function renderHtmlReport(report: RunReport, title = "loadworker run repo
 <body>
 <header><h1>${esc(title)}</h1>${runInfo(report)}</header>
 ${thresholdsSection(report)}
-<section id="charts"><h2>Charts</h2>${charts.map((c) => `<figure>${c}</figure>`).join("\n")}</section>
+<section id="charts"><h2>Charts</h2>${charts.join("\n")}</section>
 <section><h2>Request statistics</h2>${statsTable(report)}</section>
 <section><h2>Response time percentiles (approximated)</h2>${percentilesTable(report)}</section>
 <section><h2>Failures</h2>${failuresTable(report)}</section>
@@ -141,7 +141,7 @@ function statsTable(r: RunReport): string {
     "Failures/s",
   ];
   const row = (e: EntryJson, total: boolean) =>
-    `<tr${total ? ' class="total"' : ""}><td>${esc(e.method)}</td><td>${esc(e.name)}</td>${[
+    `<tr${total ? ' class="total"' : ""}><td>${esc(e.method)}</td><td class="name">${esc(e.name)}</td>${[
       e.num_requests,
       e.num_failures,
       e.median_response_time,
@@ -162,7 +162,7 @@ function statsTable(r: RunReport): string {
 function percentilesTable(r: RunReport): string {
   const labels = PERCENTILES_TO_REPORT.map(readablePercentile);
   const row = (e: EntryJson, total: boolean) =>
-    `<tr${total ? ' class="total"' : ""}><td>${esc(e.method)}</td><td>${esc(e.name)}</td>${labels
+    `<tr${total ? ' class="total"' : ""}><td>${esc(e.method)}</td><td class="name">${esc(e.name)}</td>${labels
       .map((l) => `<td class="num">${e.percentiles[l] === undefined ? "N/A" : esc(num(e.percentiles[l] ?? 0, 0))}</td>`)
       .join("")}</tr>`;
   return table("percentiles", ["Type", "Name", ...labels], [...r.stats.map((e) => row(e, false)), row(r.total, true)]);
@@ -171,11 +171,11 @@ function percentilesTable(r: RunReport): string {
 function failuresTable(r: RunReport): string {
   const rows = r.errors.map(
     (e) =>
-      `<tr><td>${esc(e.method)}</td><td>${esc(e.name)}</td><td class="text">${esc(e.error)}</td><td class="num">${e.occurrences}</td></tr>`,
+      `<tr><td>${esc(e.method)}</td><td class="name">${esc(e.name)}</td><td class="text">${esc(e.error)}</td><td class="num">${e.occurrences}</td><td>${seen(e.first_seen)}</td><td>${seen(e.last_seen)}</td></tr>`,
   );
   return rows.length === 0
     ? '<p class="none" id="failures-none">No failures.</p>'
-    : table("failures", ["Method", "Name", "Error", "Occurrences"], rows);
+    : table("failures", ["Method", "Name", "Error", "Occurrences", "First seen", "Last seen"], rows);
 }
 
 function exceptionsTable(r: RunReport): string {
@@ -188,12 +188,17 @@ function exceptionsTable(r: RunReport): string {
     : table("exceptions", ["Count", "Message", "Traceback", "Nodes"], rows);
 }
 
+// A table wider than the window (a phone, many percentiles) scrolls in its box, not the page.
 function table(id: string, head: readonly string[], rows: readonly string[]): string {
-  return `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return `<div class="wide"><table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
 function num(value: number, digits: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(digits);
+}
+
+function seen(epoch: number | null): string {
+  return epoch === null ? "" : iso(epoch);
 }
 
 function iso(epoch: number): string {
@@ -209,13 +214,15 @@ h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:28px 0 8px;border-bott
 dl.info{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}dt{color:#666}dd{margin:0}
 table{border-collapse:collapse;background:#fff;font-variant-numeric:tabular-nums}
 th,td{border:1px solid #e2e2e2;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f0f0f0}
-td.num{text-align:right}tr.total td{font-weight:600;background:#f7f7f7}
+td.num{text-align:right}td.name{overflow-wrap:anywhere;min-width:12em}.wide{overflow-x:auto}tr.total td{font-weight:600;background:#f7f7f7}
 tr.passed td:last-child{color:#2e7d32;font-weight:600}tr.failed td:last-child,tr.no-data td:last-child{color:#c62828;font-weight:600}
 pre{margin:0;white-space:pre-wrap;font-size:12px}
 #charts{display:flex;flex-wrap:wrap;gap:12px}#charts h2{width:100%}
 figure{flex:1 1 520px;max-width:900px;margin:0;background:#fff;border:1px solid #e2e2e2}
 svg.chart{display:block;width:100%;height:auto}
-svg .grid{stroke:#eee}svg .axis{stroke:#999}svg .tick,svg .legend{font-size:11px;fill:#555}
-svg .chart-title{font-size:13px;font-weight:600;fill:#333}
+figcaption{display:flex;flex-wrap:wrap;gap:4px 14px;padding:8px 12px 0;font-size:13px;color:#555}figcaption b{color:#333;margin-right:auto}
+.key i{display:inline-block;width:10px;height:10px;margin-right:5px}
+svg .grid{stroke:#eee}svg .axis{stroke:#999}svg .tick{font-size:15px;fill:#555}
+@media (max-width:700px){body{margin:12px}svg .tick{font-size:28px}}
 svg .series polyline{fill:none;stroke-width:1.8}svg .series circle{stroke:none;opacity:.6}
 footer{margin-top:32px;color:#888;font-size:12px}`;

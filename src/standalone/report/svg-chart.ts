@@ -1,6 +1,8 @@
 // Line charts as inline SVG strings for the HTML report: no script, no fonts, no network, so the
 // file opens anywhere. Each series is a <polyline> (split where values are missing) carrying
 // data-series and data-points, and each point a <title> tooltip while there are few enough.
+// The title and legend are HTML in the figure's caption, so they keep their size and wrap on a
+// phone, where the SVG is scaled down to a third.
 
 export interface Series {
   readonly key: string;
@@ -20,7 +22,8 @@ export interface ChartSpec {
 
 const WIDTH = 900;
 const HEIGHT = 260;
-const PAD = { left: 56, right: 16, top: 34, bottom: 34 };
+// Room for tick labels at the phone's larger font (html-report.ts STYLE).
+const PAD = { left: 72, right: 16, top: 16, bottom: 36 };
 const MAX_POINTS = 1200; // longer runs are thinned; an hour at 1 s keeps every third point
 const MAX_TOOLTIPS = 400;
 
@@ -36,23 +39,19 @@ export function lineChart(spec: ChartSpec): string {
   const x = (sec: number) => PAD.left + (sec / xMax) * plotW;
   const y = (v: number) => PAD.top + plotH - (v / yMax) * plotH;
   const parts: string[] = [];
-  parts.push(`<text class="chart-title" x="${PAD.left}" y="20">${escapeXml(spec.title)}</text>`);
   for (let i = 0; i <= 4; i++) {
     const v = (yMax / 4) * i;
     parts.push(`<line class="grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${fmt(y(v))}" y2="${fmt(y(v))}"/>`);
-    parts.push(`<text class="tick" x="${PAD.left - 6}" y="${fmt(y(v) + 4)}" text-anchor="end">${escapeXml(shortNumber(v))}</text>`);
-  }
-  for (const sec of timeTicks(xMax)) {
-    parts.push(`<text class="tick" x="${fmt(x(sec))}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${elapsedLabel(sec)}</text>`);
-  }
-  parts.push(`<line class="axis" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}"/>`);
-  let legendX = WIDTH - PAD.right;
-  for (const s of [...spec.series].reverse()) {
-    legendX -= 14 + s.label.length * 7 + 16;
     parts.push(
-      `<rect x="${legendX}" y="10" width="10" height="10" fill="${s.color}"/><text class="legend" x="${legendX + 14}" y="19">${escapeXml(s.label)}</text>`,
+      `<text class="tick" x="${PAD.left - 6}" y="${fmt(y(v))}" text-anchor="end" dominant-baseline="middle">${escapeXml(shortNumber(v))}</text>`,
     );
   }
+  for (const sec of timeTicks(xMax)) {
+    parts.push(
+      `<text class="tick" x="${fmt(x(sec))}" y="${HEIGHT - PAD.bottom + 5}" text-anchor="middle" dominant-baseline="hanging">${elapsedLabel(sec)}</text>`,
+    );
+  }
+  parts.push(`<line class="axis" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}"/>`);
   const tooltips = keep.length <= MAX_TOOLTIPS;
   for (const s of spec.series) {
     const points = keep.map((i, k) => ({ sec: xs[k] ?? 0, value: s.values[i] ?? null }));
@@ -75,7 +74,9 @@ export function lineChart(spec: ChartSpec): string {
       `<g class="series" data-series="${escapeXml(s.key)}" data-points="${drawn}" stroke="${s.color}" fill="${s.color}">${lines.join("")}${dots.join("")}</g>`,
     );
   }
-  return `<svg class="chart" id="${escapeXml(spec.id)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(spec.title)}" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
+  const keys = spec.series.map((s) => `<span class="key"><i style="background:${s.color}"></i>${escapeXml(s.label)}</span>`);
+  const caption = `<figcaption><b>${escapeXml(spec.title)}</b> ${keys.join(" ")}</figcaption>`;
+  return `<figure>${caption}<svg class="chart" id="${escapeXml(spec.id)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(spec.title)}" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg></figure>`;
 }
 
 export function escapeXml(text: string): string {

@@ -55,3 +55,33 @@ describe("the HTML report in headless Chromium", () => {
     expect(rendered.tables.thresholds?.rows.map((r) => r[3])).toEqual(["passed", "FAILED", "FAILED (nothing recorded)"]);
   });
 });
+
+describe("the HTML report at a desktop's and a phone's width", () => {
+  const long =
+    "/api/v1/organizations/{organizationId}/projects/{projectId}/environments/{environmentId}/deployments?include=all&expand=true";
+  const base = syntheticReport();
+  const report = { ...base, stats: base.stats.map((e, i) => (i === 0 ? { ...e, name: long } : e)) };
+  const file = join(tempDir("html"), "report.html");
+  writeFileSync(file, renderHtmlReport(report));
+  let desktop: RenderedReport;
+  let phone: RenderedReport;
+  beforeAll(() => {
+    desktop = probeRendered<RenderedReport>(file, REPORT_PROBE, { width: 1400, height: 900 });
+    phone = probeRendered<RenderedReport>(file, REPORT_PROBE, { width: 390, height: 844 });
+  }, 180_000);
+
+  test("a long request name wraps instead of widening the page past the window", () => {
+    expect(desktop.tables.stats?.rows[0]?.[1]).toBe(long);
+    expect(desktop.page.scrollWidth).toBeLessThanOrEqual(desktop.page.width);
+    expect(phone.page.scrollWidth).toBeLessThanOrEqual(phone.page.width);
+  });
+
+  test("the charts' tick labels are drawn at 10 px or more on both (titles and legends are HTML text)", () => {
+    expect(desktop.smallestChartText).toBeGreaterThanOrEqual(10);
+    expect(phone.smallestChartText).toBeGreaterThanOrEqual(10);
+  });
+
+  test("the failures table says when each error was first and last seen, as Locust's report does", () => {
+    expect(desktop.tables.failures?.head).toEqual(["Method", "Name", "Error", "Occurrences", "First seen", "Last seen"]);
+  });
+});
