@@ -45,7 +45,7 @@ describe("loadworker run on a TTY", () => {
     expect(all.some((f) => /loadworker run · ramping up · \ds elapsed/.test(f) && /Users +\[█+░+\] +\d+% [12]\/3/.test(f))).toBe(true);
     const last = all.at(-1) ?? "";
     expect(last).toMatch(/Run time +\[█+░*\] +\d+% \ds \/ 5s/);
-    expect(last).toMatch(/^Name +Requests +Failures +RPS +p50 +p95 +p99 +Max$/m);
+    expect(last).toMatch(/^Name +Requests +Failures +RPS +p50 ms +p95 ms +p99 ms +Max ms$/m);
     expect(last).toMatch(/^GET \/items +\d+ +0 \(0\.0%\) +\d+\.\d +\d+ +\d+ +\d+ +[\d.]+$/m);
     expect(last).toMatch(/^GET \/fail +\d+ +\d+ \(100\.0%\)/m);
     expect(last).toMatch(/^Aggregated +\d+/m);

@@ -9,26 +9,38 @@ export interface TerminalSize {
   readonly rows: number;
 }
 
-const NUMBER_COLUMNS: ReadonlyArray<[string, number, (r: ViewRow) => string]> = [
+type NumberColumn = readonly [title: string, width: number, value: (r: ViewRow) => string];
+
+const NUMBER_COLUMNS: readonly NumberColumn[] = [
   ["Requests", 9, (r) => String(r.requests)],
   ["Failures", 15, (r) => failures(r)],
   ["RPS", 8, (r) => r.rps.toFixed(1)],
-  ["p50", 7, (r) => ms(r.p50)],
-  ["p95", 7, (r) => ms(r.p95)],
-  ["p99", 7, (r) => ms(r.p99)],
-  ["Max", 8, (r) => ms(r.max)],
+  ["p50 ms", 7, (r) => ms(r.p50)],
+  ["p95 ms", 7, (r) => ms(r.p95)],
+  ["p99 ms", 7, (r) => ms(r.p99)],
+  ["Max ms", 8, (r) => ms(r.max)],
 ];
+// On a narrow terminal these go first, so the name stays readable and p95/p99 stay on screen
+// (they were cut off at 60 columns); the summary after the run has every column.
+const DROPPED_FIRST = ["Max ms", "p50 ms", "RPS"];
 const FIXED_LINES = 9; // title, two bars, blank, header, separator, total, blank, hint
-const MIN_NAME = 12;
+const MIN_NAME = 20;
+
+function shownColumns(columns: number): readonly NumberColumn[] {
+  let shown = NUMBER_COLUMNS;
+  const width = () => shown.reduce((sum, [, w]) => sum + w + 1, 0);
+  for (const title of DROPPED_FIRST) if (columns - width() < MIN_NAME) shown = shown.filter(([t]) => t !== title);
+  return shown;
+}
 
 export function renderLive(s: ViewSnapshot, size: TerminalSize): string {
   const columns = Math.max(40, size.columns);
-  const numbersWidth = NUMBER_COLUMNS.reduce((sum, [, w]) => sum + w + 1, 0);
-  const nameWidth = Math.max(MIN_NAME, columns - numbersWidth);
+  const numbers = shownColumns(columns);
+  const nameWidth = Math.max(12, columns - numbers.reduce((sum, [, w]) => sum + w + 1, 0));
   const row = (r: ViewRow, label = rowName(r)) =>
-    fit(label, nameWidth) + NUMBER_COLUMNS.map(([, w, value]) => ` ${fit(value(r), w, "right")}`).join("");
-  const header = fit("Name", nameWidth) + NUMBER_COLUMNS.map(([title, w]) => ` ${fit(title, w, "right")}`).join("");
-  const room = Math.max(1, size.rows - FIXED_LINES);
+    fit(label, nameWidth) + numbers.map(([, w, value]) => ` ${fit(value(r), w, "right")}`).join("");
+  const header = fit("Name", nameWidth) + numbers.map(([title, w]) => ` ${fit(title, w, "right")}`).join("");
+  const room = Math.max(1, size.rows - FIXED_LINES - (s.misses ? 1 : 0));
   const rows =
     s.rows.length <= room
       ? s.rows.map((r) => row(r))
@@ -36,10 +48,12 @@ export function renderLive(s: ViewSnapshot, size: TerminalSize): string {
   const barWidth = Math.max(10, Math.min(40, columns - 36));
   const lines = [
     `loadworker run · ${phaseText(s)} · ${formatSeconds(s.elapsed)} elapsed`,
-    `Users     ${bar(s.targetUsers === 0 ? 1 : s.users / s.targetUsers, barWidth)} ${s.users}/${s.targetUsers}${missesText(s, " · ")}`,
+    `Users     ${bar(s.targetUsers === 0 ? 1 : s.users / s.targetUsers, barWidth)} ${s.users}/${s.targetUsers}`,
     s.runTime === null
       ? `Run time  ${formatSeconds(s.elapsed)} (no --run-time: until Ctrl-C)`
       : `Run time  ${bar(s.elapsed / s.runTime, barWidth)} ${formatSeconds(Math.min(s.elapsed, s.runTime))} / ${formatSeconds(s.runTime)}`,
+    // A line of its own: after the Users bar it was cut off at 80 columns.
+    ...(s.misses ? [`Open     ${missesText(s, " ")}`] : []),
     "",
     header,
     ...rows,

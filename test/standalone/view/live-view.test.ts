@@ -40,7 +40,7 @@ describe("renderLive", () => {
     expect(frame[0]).toBe("loadworker run · running · 1m05s elapsed");
     expect(frame[1]).toMatch(/^Users {5}\[█{40}\] 100% 50\/50$/);
     expect(frame[2]).toMatch(/^Run time {2}\[█{9}░{31}\] {2}21% 1m05s \/ 5m00s$/);
-    expect(frame[4]).toMatch(/^Name +Requests +Failures +RPS +p50 +p95 +p99 +Max$/);
+    expect(frame[4]).toMatch(/^Name +Requests +Failures +RPS +p50 ms +p95 ms +p99 ms +Max ms$/);
     expect(frame[5]).toMatch(/^GET \/api\/items +12345 +12 \(0\.10%\) +1234\.5 +12 +40 +88 +230$/);
     expect(frame[7]).toMatch(/^GET 压测HttpBin +999 +0 \(0\.0%\)/);
     expect(frame[9]).toMatch(/^Aggregated +13394 +12 \(0\.09%\)/);
@@ -52,6 +52,23 @@ describe("renderLive", () => {
       for (const line of renderLive(snapshot(long), { columns, rows: 30 }).split("\n"))
         expect(displayWidth(line)).toBeLessThanOrEqual(columns);
     }
+  });
+
+  test("on 80 and 60 columns leaves out Max, then p50 and RPS, so names keep 20 columns and p95 and p99 stay on screen", () => {
+    const names = [row("GET", "/delay/300", 1), row("GET", "/status/500", 2)];
+    const at80 = renderLive(snapshot(names), { columns: 80, rows: 30 }).split("\n");
+    expect(at80[4]).toMatch(/^Name +Requests +Failures +RPS +p50 ms +p95 ms +p99 ms$/);
+    expect(at80[5]).toMatch(/^GET \/delay\/300 +1 +0 \(0\.0%\) +0\.1 +12 +40 +88$/);
+    const at60 = renderLive(snapshot(names), { columns: 60, rows: 30 }).split("\n");
+    expect(at60[4]).toMatch(/^Name +Requests +Failures +p95 ms +p99 ms$/);
+    expect(at60[6]).toMatch(/^GET \/status\/500 +2 +0 \(0\.0%\) +40 +88$/);
+  });
+
+  test("the open model's dropped and late iterations have a line of their own, whole at 60 columns", () => {
+    const frame = renderLive(snapshot(rows, { misses: { dropped: 12345, late: 67 } }), { columns: 60, rows: 30 }).split("\n");
+    expect(frame[1]).toMatch(/^Users {5}\[█+\] 100% 50\/50$/);
+    expect(frame[3]).toBe("Open      dropped 12345, late 67 iterations");
+    expect(frame.length).toBeLessThanOrEqual(30);
   });
 
   test("on a short terminal shows the first names and says how many more there are", () => {
