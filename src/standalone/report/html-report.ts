@@ -1,6 +1,7 @@
 // `--html FILE`: one self-contained page (inline CSS and SVG, no script, nothing fetched) with
 // charts over time and the summary tables, rendered from the same object as the JSON report.
 import { PERCENTILES_TO_REPORT, readablePercentile } from "../merge/entry-metrics.ts";
+import type { HistoryPoint } from "../merge/history.ts";
 import type { EntryJson, RunReport } from "./json-report.ts";
 import { escapeXml as esc, lineChart } from "./svg-chart.ts";
 
@@ -40,9 +41,9 @@ export function renderHtmlReport(report: RunReport, title = "loadworker run repo
       unit: "ms",
       seconds,
       series: [
-        { key: "p50", label: "50%", color: COLORS.p50, values: report.history.map((p) => p.response_time_percentile_50) },
-        { key: "p95", label: "95%", color: COLORS.p95, values: report.history.map((p) => p.response_time_percentile_95) },
-        { key: "p99", label: "99%", color: COLORS.p99, values: report.history.map((p) => p.response_time_percentile_99) },
+        { key: "p50", label: "50%", color: COLORS.p50, values: windowed(report, (p) => p.response_time_percentile_50) },
+        { key: "p95", label: "95%", color: COLORS.p95, values: windowed(report, (p) => p.response_time_percentile_95) },
+        { key: "p99", label: "99%", color: COLORS.p99, values: windowed(report, (p) => p.response_time_percentile_99) },
       ],
     }),
     // The open model: iterations its schedule could not start on time (docs/open-model.md).
@@ -93,6 +94,17 @@ ${thresholdsSection(report)}
 </body>
 </html>
 `;
+}
+
+// Locust's current percentile is 0 when no request finished in its 10 s window (a stall, an idle
+// run); drawn, that reads as 0 ms just when nothing answers, so such a point is left as a gap.
+function windowed(r: RunReport, value: (p: HistoryPoint) => number | null): Array<number | null> {
+  return r.history.map((p, i) => {
+    const v = value(p);
+    if (v !== 0) return v;
+    const before = r.history.slice(0, i).findLast((q) => q.time <= p.time - 10);
+    return p.num_requests > (before?.num_requests ?? 0) ? v : null;
+  });
 }
 
 function runInfo(r: RunReport): string {

@@ -1,7 +1,9 @@
-// The JSON report against its schema (with ajv); the HTML report in Chromium: reports-html.full.test.ts.
+// The JSON report against its schema (with ajv), and what the HTML report draws; the HTML report
+// in Chromium: reports-html.full.test.ts.
 import { describe, expect, test } from "bun:test";
 import Ajv2020 from "ajv/dist/2020.js";
 import schema from "../../../src/standalone/report/report-schema.json" with { type: "json" };
+import { renderHtmlReport } from "../../../src/standalone/report/html-report.ts";
 import { syntheticReport } from "./synthetic-report.ts";
 
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
@@ -35,5 +37,31 @@ describe("the JSON report", () => {
     delete broken.history[0].current_rps;
     expect(validate(broken)).toBe(false);
     expect(validate.errors?.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("the HTML report's response-time chart", () => {
+  test("draws a gap, not 0 ms, where no request finished in the last 10 s (Locust's current percentiles are 0 there)", () => {
+    const base = syntheticReport();
+    const last = base.history.at(-1);
+    if (last === undefined) throw new Error("the synthetic run has no history");
+    // A stall: 15 s without a response. The first 9 s still have responses in their window.
+    const stall = Array.from({ length: 15 }, (_, i) => {
+      const inWindow = i + 1 < 10;
+      const value = inWindow ? last.response_time_percentile_95 : 0;
+      return {
+        ...last,
+        time: last.time + i + 1,
+        response_time_percentile_50: value,
+        response_time_percentile_95: value,
+        response_time_percentile_99: value,
+      };
+    });
+    const html = renderHtmlReport({ ...base, history: [...base.history, ...stall] });
+    for (const key of ["p50", "p95", "p99"]) {
+      const series = new RegExp(`<g class="series" data-series="${key}"[^>]*>(.*?)</g>`).exec(html)?.[1] ?? "";
+      expect(series).toContain("<title>");
+      expect(series).not.toMatch(/: 0 ms<\/title>/);
+    }
   });
 });
