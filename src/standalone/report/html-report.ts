@@ -85,7 +85,7 @@ export function renderHtmlReport(report: RunReport, title = "loadworker run repo
 <body>
 <header><h1>${esc(title)}</h1>${runInfo(report)}</header>
 ${thresholdsSection(report)}
-<section id="charts"><h2>Charts</h2>${charts.join("\n")}</section>
+<section id="charts"><h2>Charts</h2>${shortRunNote(report)}${charts.join("\n")}</section>
 <section><h2>Request statistics</h2>${statsTable(report)}</section>
 <section><h2>Response time percentiles (approximated)</h2>${percentilesTable(report)}</section>
 <section><h2>Failures</h2>${failuresTable(report)}</section>
@@ -105,6 +105,13 @@ function windowed(r: RunReport, value: (p: HistoryPoint) => number | null): Arra
     const before = r.history.slice(0, i).findLast((q) => q.time <= p.time - 10);
     return p.num_requests > (before?.num_requests ?? 0) ? v : null;
   });
+}
+
+// Locust's current rps lags 3 s behind and spans 10 (entry-metrics.ts): a short run's chart reads
+// 0 req/s while the tables count every request.
+function shortRunNote(r: RunReport): string {
+  if (r.duration_seconds >= 12) return "";
+  return `<p class="note" id="charts-note">A short run: the charts plot Locust's current values (requests and failures per second over the seconds 12 to 3 ago, percentiles over the last 10 s), so they read low or empty here; the tables below cover all ${r.total.num_requests} requests.</p>`;
 }
 
 function runInfo(r: RunReport): string {
@@ -237,4 +244,5 @@ figcaption{display:flex;flex-wrap:wrap;gap:4px 14px;padding:8px 12px 0;font-size
 svg .grid{stroke:#eee}svg .axis{stroke:#999}svg .tick{font-size:15px;fill:#555}
 @media (max-width:700px){body{margin:12px}svg .tick{font-size:28px}}
 svg .series polyline{fill:none;stroke-width:1.8}svg .series circle{stroke:none;opacity:.6}
+p.note{width:100%;margin:0;color:#666}
 footer{margin-top:32px;color:#888;font-size:12px}`;

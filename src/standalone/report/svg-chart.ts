@@ -107,7 +107,7 @@ function niceCeiling(value: number): number {
 }
 
 function timeTicks(xMax: number): number[] {
-  const steps = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
   const step = steps.find((s) => xMax / s <= 8) ?? Math.ceil(xMax / 8);
   const ticks: number[] = [];
   for (let t = 0; t <= xMax + 1e-6; t += step) ticks.push(t);

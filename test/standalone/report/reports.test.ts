@@ -40,8 +40,8 @@ describe("the JSON report", () => {
   });
 });
 
-describe("the HTML report's response-time chart", () => {
-  test("draws a gap, not 0 ms, where no request finished in the last 10 s (Locust's current percentiles are 0 there)", () => {
+describe("the HTML report's charts", () => {
+  test("the response-time chart draws a gap, not 0 ms, where no request finished in the last 10 s (Locust's current percentiles are 0 there)", () => {
     const base = syntheticReport();
     const last = base.history.at(-1);
     if (last === undefined) throw new Error("the synthetic run has no history");
@@ -63,5 +63,12 @@ describe("the HTML report's response-time chart", () => {
       expect(series).toContain("<title>");
       expect(series).not.toMatch(/: 0 ms<\/title>/);
     }
+  });
+
+  test("a run shorter than Locust's 12 s rps window says why its charts read low, and a longer one does not", () => {
+    const base = syntheticReport();
+    const short = renderHtmlReport({ ...base, duration_seconds: 1, history: base.history.slice(0, 1) });
+    expect(short).toMatch(/id="charts-note">A short run: .*the tables below cover all \d+ requests/);
+    expect(renderHtmlReport(base)).not.toContain("charts-note");
   });
 });

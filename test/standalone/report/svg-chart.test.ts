@@ -31,4 +31,14 @@ describe("lineChart", () => {
     expect([0, 45, 120, 90, 3900].map(elapsedLabel)).toEqual(["0s", "45s", "2m", "1m30s", "1h05m"]);
     expect(escapeXml(`"'`)).toBe("&#34;&#39;");
   });
+
+  test("labels a run of a few seconds every second or two, its end included (a 1 s run had only 0s)", () => {
+    const ticks = (seconds: number) =>
+      [...lineChart({ id: "c", title: "T", unit: "ms", seconds: [0, seconds], series: [] }).matchAll(/class="tick"[^>]*>(\d+s)</g)].map(
+        (m) => m[1],
+      );
+    expect(ticks(1)).toEqual(["0s", "1s"]);
+    expect(ticks(8)).toEqual(["0s", "1s", "2s", "3s", "4s", "5s", "6s", "7s", "8s"]);
+    expect(ticks(14)).toEqual(["0s", "2s", "4s", "6s", "8s", "10s", "12s", "14s"]);
+  });
 });
