@@ -23,7 +23,7 @@ export interface ChartSpec {
 const WIDTH = 900;
 const HEIGHT = 260;
 // Room for tick labels at the phone's larger font (html-report.ts STYLE).
-const PAD = { left: 72, right: 16, top: 16, bottom: 36 };
+const PAD = { left: 72, right: 32, top: 16, bottom: 36 };
 const MAX_POINTS = 1200; // longer runs are thinned; an hour at 1 s keeps every third point
 const MAX_TOOLTIPS = 400;
 
