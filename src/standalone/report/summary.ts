@@ -4,6 +4,7 @@ import type { Accumulator } from "../merge/accumulator.ts";
 import { formatSeconds } from "../options/duration.ts";
 import type { EndReason } from "./json-report.ts";
 import { errorReport, percentilesTable, statsTable } from "./locust-tables.ts";
+import { displayWidth, fit } from "../view/text-width.ts";
 import type { ThresholdResult } from "../merge/threshold-check.ts";
 
 export interface SummaryContext {
@@ -38,8 +39,9 @@ export function summaryText(acc: Accumulator, ctx: SummaryContext): string {
   if (ctx.openModel !== undefined || acc.droppedIterations > 0 || acc.lateIterations > 0) lines.push(...missesLines(acc, ctx), "");
   if (ctx.thresholds.length > 0) {
     lines.push("Thresholds");
-    const width = Math.max(...ctx.thresholds.map((r) => r.threshold.text.length));
-    for (const r of ctx.thresholds) lines.push(`  ${thresholdVerdict(r)}  ${r.threshold.text.padEnd(width)}  ${thresholdDetail(r)}`);
+    // Padded by terminal columns: a CJK name is two a character (padEnd counted one).
+    const width = Math.max(...ctx.thresholds.map((r) => displayWidth(r.threshold.text)));
+    for (const r of ctx.thresholds) lines.push(`  ${thresholdVerdict(r)}  ${fit(r.threshold.text, width)}  ${thresholdDetail(r)}`);
     lines.push("");
   }
   const why = ctx.exitReason === undefined ? "" : ` (${ctx.exitReason})`;
