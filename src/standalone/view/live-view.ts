@@ -1,7 +1,7 @@
 // The live view: a frame for a terminal of a given size (redrawn every 2 s on a TTY) and one
 // plain line per interval elsewhere. Pure functions of (snapshot, size) → string.
 import { formatSeconds } from "../options/duration.ts";
-import { displayWidth, fit, printable, truncate } from "./text-width.ts";
+import { displayWidth, fit, printable, truncate, truncateMiddle } from "./text-width.ts";
 import type { ViewRow, ViewSnapshot } from "./view-snapshot.ts";
 
 export interface TerminalSize {
@@ -37,8 +37,9 @@ export function renderLive(s: ViewSnapshot, size: TerminalSize): string {
   const columns = Math.max(40, size.columns);
   const numbers = shownColumns(columns);
   const nameWidth = Math.max(12, columns - numbers.reduce((sum, [, w]) => sum + w + 1, 0));
+  // Cut in the middle: names that differ only at the end (/items/1, /items/2) stay apart.
   const row = (r: ViewRow, label = rowName(r)) =>
-    fit(label, nameWidth) + numbers.map(([, w, value]) => ` ${fit(value(r), w, "right")}`).join("");
+    fit(truncateMiddle(label, nameWidth), nameWidth) + numbers.map(([, w, value]) => ` ${fit(value(r), w, "right")}`).join("");
   const header = fit("Name", nameWidth) + numbers.map(([title, w]) => ` ${fit(title, w, "right")}`).join("");
   const room = Math.max(1, size.rows - FIXED_LINES - (s.misses ? 1 : 0));
   const rows =

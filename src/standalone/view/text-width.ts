@@ -36,6 +36,25 @@ export function truncate(text: string, width: number): string {
   return `${out}…`;
 }
 
+/** Cut to at most `width` columns by taking out the middle ('/api/v1/…/items/42'). */
+export function truncateMiddle(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  const chars = [...text];
+  const take = (from: string[], room: number) => {
+    const kept: string[] = [];
+    let used = 0;
+    for (const ch of from) {
+      if (used + charWidth(ch) > room) break;
+      kept.push(ch);
+      used += charWidth(ch);
+    }
+    return kept;
+  };
+  const head = take(chars, Math.floor((width - 1) / 2));
+  const tail = take([...chars].reverse(), width - 1 - displayWidth(head.join(""))).reverse();
+  return `${head.join("")}…${tail.join("")}`;
+}
+
 /** Pad (or cut) to exactly `width` columns; numbers align right. */
 export function fit(text: string, width: number, align: "left" | "right" = "left"): string {
   const cut = truncate(text, width);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { plainLine, renderLive } from "../../../src/standalone/view/live-view.ts";
 import { LiveTerminal } from "../../../src/standalone/view/terminal.ts";
-import { displayWidth, fit, truncate } from "../../../src/standalone/view/text-width.ts";
+import { displayWidth, fit, truncate, truncateMiddle } from "../../../src/standalone/view/text-width.ts";
 import type { ViewRow, ViewSnapshot } from "../../../src/standalone/view/view-snapshot.ts";
 
 const row = (method: string, name: string, requests: number, failures = 0): ViewRow => ({
@@ -71,6 +71,14 @@ describe("renderLive", () => {
     expect(frame.length).toBeLessThanOrEqual(30);
   });
 
+  test("cuts a long name in the middle, so names that differ only at the end stay apart", () => {
+    const names = [12, 13].map((i) => row("GET", `/endpoint/number/with/a/long/prefix/${i}`, i));
+    const frame = renderLive(snapshot(names), { columns: 80, rows: 30 }).split("\n");
+    const labels = frame.slice(5, 7).map((l) => l.slice(0, 21).trimEnd());
+    expect(labels).toEqual(["GET /endpo…/prefix/12", "GET /endpo…/prefix/13"]);
+    for (const l of frame) expect(displayWidth(l)).toBeLessThanOrEqual(80);
+  });
+
   test("on a short terminal shows the first names and says how many more there are", () => {
     const many = Array.from({ length: 40 }, (_, i) => row("GET", `/n${i}`, i));
     const frame = renderLive(snapshot(many), { columns: 100, rows: 20 }).split("\n");
@@ -104,6 +112,12 @@ describe("text width", () => {
     expect(displayWidth("e\u0301")).toBe(1);
     expect(truncate("压测HttpBin", 6)).toBe("压测H…");
     expect(fit("7", 4, "right")).toBe("   7");
+  });
+
+  test("cuts the middle out of a name, never half a wide character", () => {
+    expect(truncateMiddle("压测HttpBin 获取接口 /get", 12)).toBe("压测H… /get"); // the tail has 6 columns: 口 would make 7;
+    expect(displayWidth(truncateMiddle("压测压测压测压测", 8))).toBeLessThanOrEqual(8);
+    expect(truncateMiddle("/short", 12)).toBe("/short");
   });
 });
 
