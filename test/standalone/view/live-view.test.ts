@@ -115,7 +115,8 @@ describe("text width", () => {
   });
 
   test("cuts the middle out of a name, never half a wide character", () => {
-    expect(truncateMiddle("压测HttpBin 获取接口 /get", 12)).toBe("压测H… /get"); // the tail has 6 columns: 口 would make 7;
+    // 5 columns each side of the '…' (口 would make the tail 7).
+    expect(truncateMiddle("压测HttpBin 获取接口 /get", 12)).toBe("压测H… /get");
     expect(displayWidth(truncateMiddle("压测压测压测压测", 8))).toBeLessThanOrEqual(8);
     expect(truncateMiddle("/short", 12)).toBe("/short");
   });
