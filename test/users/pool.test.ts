@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { StopUser, constant, defineTask, defineUser } from "../../src/index.ts";
 import { within } from "../support/wait.ts";
 import { countingUser, harness, stopPools, until } from "./pool-harness.ts";
@@ -137,16 +137,19 @@ describe("stopping", () => {
 });
 
 describe("what a killed user's task throws", () => {
-  test("is not an exception: a task that turns the kill into its own error reports nothing (Locust's killed greenlet reports nothing)", async () => {
-    let started = 0;
-    const wraps = defineTask({
-      name: "wraps",
-      fn: (ctx) =>
-        new Promise<void>((_, reject) => {
-          started++;
-          ctx.signal.addEventListener("abort", () => reject(new Error("login failed: the request was aborted")));
-        }),
+  // A login that turns the kill into its own error, as login code commonly does.
+  let started = 0;
+  const failsWhenKilled = (ctx: { signal: AbortSignal }) =>
+    new Promise<void>((_, reject) => {
+      started++;
+      ctx.signal.addEventListener("abort", () => reject(new Error("login failed: the request was aborted")));
     });
+  beforeEach(() => {
+    started = 0;
+  });
+
+  test("is not an exception: a task that turns the kill into its own error reports nothing (Locust's killed greenlet reports nothing)", async () => {
+    const wraps = defineTask({ name: "wraps", fn: failsWhenKilled });
     const { pool, exceptions } = harness(wraps);
     pool.setTargets({ DefaultUser: 1 }, 0);
     await until(() => started === 1, "the task to start");
@@ -167,16 +170,7 @@ describe("what a killed user's task throws", () => {
   });
 
   test("is not an exception in onStart either: a login killed mid-way that rethrows reports nothing", async () => {
-    let started = 0;
-    const logsIn = defineUser({
-      name: "LogsIn",
-      onStart: (ctx) =>
-        new Promise<void>((_, reject) => {
-          started++;
-          ctx.signal.addEventListener("abort", () => reject(new Error("login failed: the request was aborted")));
-        }),
-      tasks: [{ name: "t", fn: () => {} }],
-    });
+    const logsIn = defineUser({ name: "LogsIn", onStart: failsWhenKilled, tasks: [{ name: "t", fn: () => {} }] });
     const { pool, exceptions } = harness(logsIn);
     pool.setTargets({ LogsIn: 1 }, 0);
     await until(() => started === 1, "onStart to start");
