@@ -99,11 +99,12 @@ ${thresholdsSection(report)}
 // Locust's current percentile is 0 when no request finished in its 10 s window (a stall, an idle
 // run); drawn, that reads as 0 ms just when nothing answers, so such a point is left as a gap.
 function windowed(r: RunReport, value: (p: HistoryPoint) => number | null): Array<number | null> {
-  return r.history.map((p, i) => {
+  let before = -1; // the last point 10 s or more before this one: the history is in time order
+  return r.history.map((p) => {
+    while (before + 1 < r.history.length && (r.history[before + 1] as HistoryPoint).time <= p.time - 10) before++;
     const v = value(p);
     if (v !== 0) return v;
-    const before = r.history.slice(0, i).findLast((q) => q.time <= p.time - 10);
-    return p.num_requests > (before?.num_requests ?? 0) ? v : null;
+    return p.num_requests > (r.history[before]?.num_requests ?? 0) ? v : null;
   });
 }
 
