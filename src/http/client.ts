@@ -195,7 +195,8 @@ export class HttpClient implements CallSource {
       state.settle();
       if (state.closed || state.stopped || state.killed) state.stillRunning(`${method} ${maskCredentials(url)}`, this.user);
     } catch (error) {
-      failedBeforeCall(tracer, method, options, error);
+      // A call refused because its user was stopped or killed is never made nor recorded: no span either.
+      if (!(state.closed || state.stopped || state.killed)) failedBeforeCall(tracer, method, options, error);
       return Promise.reject(error);
     }
     const promise = new Promise<HttpResponse>(takeSettlers);
@@ -242,7 +243,7 @@ export class HttpClient implements CallSource {
   };
 }
 
-// A sampled call that failed before it was made (a stopped user, a malformed URL): its span still ends, as an error.
+// A sampled call that failed before it was made (a malformed URL): its span still ends, as an error.
 function failedBeforeCall(tracer: CallTracer, method: string, options: RequestOptions, reason: unknown): void {
   const { t0, t1, t2, t3, s0, s1 } = tracer;
   tracer.failed({ t0, t1, t2, t3, s0, s1, method, options, started: performance.now() }, reason);

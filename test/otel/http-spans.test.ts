@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const scope = { name: "loadworker", version: "test", schemaUrl: undefined };
-function traced(sampler: SamplerName, ratio = 1, seed?: Uint32Array) {
+function traced(sampler: SamplerName, ratio = 1, seed?: Uint32Array, user?: { task: string | null }) {
   const queue = new SpanQueue(
     1024,
     () => {},
@@ -39,7 +39,7 @@ function traced(sampler: SamplerName, ratio = 1, seed?: Uint32Array) {
   );
   const tracer = spanTracer({ queue, sampler, ratio, ids: seed === undefined ? undefined : new IdSource(seed) });
   const tracing: TracingSlot = { tracer };
-  const http = new HttpClient({ baseUrl: server.url, recorder: new RecordingRecorder(), tracing });
+  const http = new HttpClient({ baseUrl: server.url, recorder: new RecordingRecorder(), tracing, user });
   // The queued spans as the exporters read them.
   const ended = () => readableSpans(queue, queue.size, Date.now() - performance.now(), emptyResource(), scope);
   return { http, ended, tracing };
@@ -129,6 +129,18 @@ describe("HTTP spans", () => {
       ["GET /a", 200],
       ["POST /b", 200],
     ]);
+  });
+
+  test("a call refused because its user was killed, or its client closed, is never made: no span, as no request is recorded", async () => {
+    heads.length = 0;
+    const { http, ended } = traced("always_on", 1, undefined, { task: "browse" }); // a task's call, not onStop's
+    await http.get("/items");
+    http.kill(new Error("the user was killed")); // a killed user's task may start no call (client.ts)
+    expect((await http.get("/items").catch((error: Error) => error)) as Error).toMatchObject({ name: "AbortError" });
+    http.close();
+    expect((await http.get("/items").catch((error: Error) => error)) as Error).toMatchObject({ code: "ECLOSED" });
+    expect(heads).toHaveLength(1);
+    expect(ended()).toHaveLength(1);
   });
 
   test("traceidratio samples the trace ids TraceIdRatioBasedSampler samples", async () => {
