@@ -33,7 +33,9 @@ export interface UserContext<S = Record<string, unknown>> {
   state: S;
   /** Sleeps, waking early (rejecting) when the user is stopped. */
   sleep(seconds: number): Promise<void>;
+  /** Records a request of your own (Locust's `events.request.fire`); from a task after its user was killed, not counted. */
   recordSuccess(requestType: string, name: string, ms: number, length: number): void;
+  /** Records a failed request of your own; from a task after its user was killed, not counted. */
   recordFailure(requestType: string, name: string, ms: number, error: unknown): void;
   /**
    * Sends a custom message to the master (Locust's `runner.send_message`); a master.py handler

@@ -151,13 +151,23 @@ class Context implements UserContext<unknown> {
     return this.userSockets;
   }
 
+  // A killed task's own records count no more than its requests do (its client refuses them): a
+  // task that ignores ctx.signal may outlive its test and would count in the next one. onStop may record.
+  private killedInTask(): boolean {
+    return this.signal.aborted && (this.parts.activity?.task ?? null) !== null;
+  }
+
   private functions(): Bound {
     const { signal, parts } = this;
     const { recorder, sleeps } = parts;
     this.bound ??= {
       sleep: (seconds: number) => (sleeps ? sleeps.sleep(seconds * 1000, signal) : sleep(seconds * 1000, signal)),
-      recordSuccess: (type, name, ms, length) => recorder.success(type, name, ms, length),
-      recordFailure: (type, name, ms, error) => recorder.failure(type, name, ms, error),
+      recordSuccess: (type, name, ms, length) => {
+        if (!this.killedInTask()) recorder.success(type, name, ms, length);
+      },
+      recordFailure: (type, name, ms, error) => {
+        if (!this.killedInTask()) recorder.failure(type, name, ms, error);
+      },
       sendMessage: (type, data) => parts.sendMessage?.(type, data),
       stopUser: () => {
         throw new StopUser();

@@ -90,6 +90,37 @@ describe("stopping users that make HTTP requests", () => {
     expect(server.counts.get("/stubborn-logout")).toBe(1);
   });
 
+  test("a killed task's own records after the kill are not counted (it may outlive its test), while its onStop's are", async () => {
+    let started = 0;
+    let recordedAfterKill = false;
+    const user = defineUser({
+      name: "Recorder",
+      onStop: async (ctx) => ctx.recordSuccess("custom", "logout", 1, 0),
+      tasks: [
+        {
+          name: "manual",
+          fn: async (ctx) => {
+            started++;
+            ctx.recordSuccess("custom", "before-kill", 1, 0);
+            await new Promise((r) => setTimeout(r, 300)); // not the user's sleep: the kill does not end it
+            ctx.recordSuccess("custom", "after-kill", 1, 0);
+            ctx.recordFailure("custom", "after-kill", 1, new Error("late"));
+            recordedAfterKill = true;
+          },
+        },
+      ],
+    });
+    const { pool, recorder } = realClientPool(server.url, user);
+    pool.setTargets({ Recorder: 1 }, 0);
+    await waitFor(() => (started === 1 ? true : undefined), 3_000, "the task to start");
+    await within(pool.stopAll(0), 3_000, "the stop");
+    await waitFor(() => (recordedAfterKill ? true : undefined), 3_000, "the killed task to record");
+    expect(recorder.records.map((r) => [r.ok, r.name])).toEqual([
+      [true, "before-kill"],
+      [true, "logout"],
+    ]);
+  });
+
   // Locust records a catch_response call by the default rule when its `with` block ends; here a
   // task's unmarked call is recorded at its next request, at the client's close, and at a stop.
   test("a waiting user's unmarked catchResponse call is recorded by the default rule when it is killed (stop_timeout 0)", async () => {
