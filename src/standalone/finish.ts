@@ -10,6 +10,7 @@ import { statsNameWidth } from "./report/locust-tables.ts";
 import type { ReportFiles } from "./report/report-files.ts";
 import type { ArrivalOptions } from "./options/arrival.ts";
 import type { RunOptions } from "./options/run-options.ts";
+import { type RatioClass, taskRatio } from "./report/task-ratio.ts";
 import { summaryText } from "./report/summary.ts";
 import type { StandaloneIo } from "./view/terminal.ts";
 import { type ThresholdResult, breached, checkThresholds } from "./merge/threshold-check.ts";
@@ -21,7 +22,9 @@ export interface FinishInput {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly reason: EndReason;
-  readonly userClasses: readonly string[];
+  /** The classes run, with their tasks' weights, and their users when the run stopped (the final ratio). */
+  readonly classes: readonly RatioClass[];
+  readonly spawned: Readonly<Record<string, number>>;
   readonly files: ReportFiles;
   readonly io: StandaloneIo;
   readonly log: Logger;
@@ -49,12 +52,13 @@ export function finishRun(input: FinishInput): number {
           spawnRate: options.spawnRate,
           runTimeSeconds: options.runTime,
           host: options.shownHost ?? null,
-          userClasses: [...input.userClasses],
+          userClasses: input.classes.map((c) => c.name),
           processes: options.processes,
           arrival: options.arrival,
         },
         [...input.history],
         results,
+        taskRatio(input.classes, input.spawned),
       );
     written = files.writeFinal({
       ...csvReports(acc),

@@ -13,6 +13,7 @@ import { type HistoryPoint, historyPoint } from "./merge/history.ts";
 import type { EndReason } from "./report/json-report.ts";
 import { plainLine, renderLive } from "./view/live-view.ts";
 import type { ReportFiles } from "./report/report-files.ts";
+import type { RatioClass } from "./report/task-ratio.ts";
 import type { RunOptions } from "./options/run-options.ts";
 import type { StandaloneIo } from "./view/terminal.ts";
 import { checkThresholds } from "./merge/threshold-check.ts";
@@ -37,6 +38,8 @@ export interface LoadSource {
   collect(): void;
   phase(): EnginePhase;
   userCount(): number;
+  /** Running users by class. */
+  counts(): Readonly<Record<string, number>>;
   /** Seconds since the first user started. */
   elapsed(): number;
   /** Ends the load; resolves once every user (and onTestStop) is done. */
@@ -65,7 +68,7 @@ export function driveRun(
   sink: RunSink,
   options: RunOptions,
   deps: RunDeps,
-  classes: readonly { readonly name: string; readonly weight: number }[],
+  classes: readonly RatioClass[],
 ): StandaloneRun {
   const { clock, log, io, files } = deps;
   const every = deps.every ?? realEvery;
@@ -160,6 +163,7 @@ export function driveRun(
     stopStats();
     stopRunTimer();
     log.info(`ending the run (${reason})`);
+    const spawned = { ...source.counts() }; // Locust's final_user_classes_count: the users when the run stopped
     await source.stop();
     stopView();
     collect(); // the requests that finished while users stopped
@@ -173,7 +177,8 @@ export function driveRun(
       files,
       io,
       log,
-      userClasses: classes.map((c) => c.name),
+      classes,
+      spawned,
       failure: source.failure?.(),
     });
   }

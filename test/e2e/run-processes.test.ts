@@ -63,6 +63,10 @@ describe("run --processes 2", () => {
     expect(report.history.some((p) => p.user_count === USERS)).toBe(true); // both children's users, summed
   });
 
+  test("its final ratio counts both children's users and only the tasks the tags kept", () => {
+    expect(report.task_ratio.total).toEqual({ Ticker: { ratio: 1, tasks: { tick: { ratio: 1 } } } });
+  });
+
   test("splits --max-rps across the processes: together they hold the cap, the median second within 2 percent of it", () => {
     // The first two seconds are partial: the children start (and finish their hooks) a little apart.
     expectCapHeld(countsPerSecond(server.log, "/tick", 2), CAP, `run --processes 2 --max-rps ${CAP}`);

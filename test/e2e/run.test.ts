@@ -111,6 +111,19 @@ describe("loadworker run (compiled) with every report", () => {
     expect([...report.config.user_classes].sort()).toEqual(["Breaker", "Shopper"]);
   });
 
+  test("the JSON and HTML reports give Locust's final ratio: 3 Shoppers and 1 Breaker by weight, their tasks by weight", () => {
+    const report = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunReport;
+    expect(report.task_ratio.per_class).toEqual({
+      Shopper: { ratio: 0.75, tasks: { "list items": { ratio: 0.75 }, cjk: { ratio: 0.25 } } },
+      Breaker: { ratio: 0.25, tasks: { fail: { ratio: 2 / 3 }, explode: { ratio: 1 / 3 } } },
+    });
+    expect(report.task_ratio.total.Shopper?.tasks["list items"]?.ratio).toBe(0.5625);
+    expect(report.task_ratio.total.Breaker?.tasks.explode?.ratio).toBeCloseTo(1 / 12, 12);
+    const html = readFileSync(join(dir, "out/run.html"), "utf8");
+    expect(html).toContain("<h2>Final ratio</h2>");
+    expect(html).toMatch(/<td class="name">list items<\/td><td class="num">75\.0%<\/td><td class="num">56\.3%<\/td>/);
+  });
+
   test("`run --report-schema` prints the schema this report validates against (the binary's users have no src/), with the report's $schema as its $id", async () => {
     const printed = await run(e2e.binary, ["--report-schema"]);
     expect(printed.code).toBe(0);

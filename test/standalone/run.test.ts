@@ -254,6 +254,7 @@ describe("startStandalone", () => {
       collect: () => {},
       phase: () => "running" as const,
       userCount: () => 1,
+      counts: () => ({}),
       elapsed: () => 0,
       stop: () => Promise.reject(new Error("children would not stop")),
     };
@@ -275,7 +276,14 @@ describe("startStandalone", () => {
       const timers = new FakeTimers(clock);
       const log = recordingLogger();
       let out = "";
-      const source = { collect: () => {}, phase: () => "running" as const, userCount: () => 1, elapsed: () => 0, stop: async () => {} };
+      const source = {
+        collect: () => {},
+        phase: () => "running" as const,
+        userCount: () => 1,
+        counts: () => ({}),
+        elapsed: () => 0,
+        stop: async () => {},
+      };
       const options = parseRunFlags({ users: "1", thresholds: [], abortOnFail: false, names: [] });
       const files: ReportFiles = { appendHistory: () => {}, refreshCsv: () => {}, writeFinal };
       const write = (text: string) => {

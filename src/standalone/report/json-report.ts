@@ -16,6 +16,7 @@ import type { HistoryPoint } from "../merge/history.ts";
 import type { MergedEntry } from "../merge/merged-entry.ts";
 import type { ThresholdResult } from "../merge/threshold-check.ts";
 import type { ArrivalOptions } from "../options/arrival.ts";
+import type { TaskRatio } from "./task-ratio.ts";
 
 const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
 
@@ -77,6 +78,8 @@ export interface RunReport {
   /** The open model's misses over the run (0 in the closed model): docs/open-model.md. */
   dropped_iterations: number;
   late_iterations: number;
+  /** Locust's "Final ratio": the classes' shares of the users when the run stopped, the tasks' by weight. */
+  task_ratio: TaskRatio;
 }
 
 export function runReport(
@@ -84,6 +87,7 @@ export function runReport(
   info: RunInfo,
   history: readonly HistoryPoint[],
   thresholds: readonly ThresholdResult[],
+  ratio: TaskRatio,
 ): RunReport {
   return {
     $schema: REPORT_SCHEMA_ID,
@@ -110,6 +114,7 @@ export function runReport(
     history: [...history],
     dropped_iterations: acc.droppedIterations,
     late_iterations: acc.lateIterations,
+    task_ratio: ratio,
   };
 }
 

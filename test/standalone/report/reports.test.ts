@@ -40,6 +40,21 @@ describe("the JSON report", () => {
   });
 });
 
+describe("the HTML report's final ratio", () => {
+  test("shows each class's share of the users and each task's share of its class and of all task runs", () => {
+    const html = renderHtmlReport(syntheticReport());
+    const table = /<table id="ratio">.*?<\/table>/.exec(html)?.[0] ?? "";
+    expect(table).toContain('<tr class="total"><td class="name">Shopper</td><td></td><td class="num">100.0%</td>');
+    expect(table).toContain('<td class="name">browse</td><td class="num">75.0%</td><td class="num">75.0%</td>');
+    expect(table).toContain('<td class="name">checkout</td><td class="num">25.0%</td><td class="num">25.0%</td>');
+  });
+
+  test("is left out when the run had no classes to weigh", () => {
+    const none = { per_class: {}, total: {} };
+    expect(renderHtmlReport({ ...syntheticReport(), task_ratio: none })).not.toContain("Final ratio");
+  });
+});
+
 describe("the HTML report's charts", () => {
   test("the response-time chart draws a gap, not 0 ms, where no request finished in the last 10 s (Locust's current percentiles are 0 there)", () => {
     const base = syntheticReport();

@@ -4,6 +4,7 @@ import { createStats } from "../../../src/stats/index.ts";
 import { Accumulator } from "../../../src/standalone/merge/accumulator.ts";
 import { type HistoryPoint, historyPoint } from "../../../src/standalone/merge/history.ts";
 import { type RunReport, runReport } from "../../../src/standalone/report/json-report.ts";
+import { taskRatio } from "../../../src/standalone/report/task-ratio.ts";
 import { checkThresholds } from "../../../src/standalone/merge/threshold-check.ts";
 import { parseThreshold } from "../../../src/standalone/options/threshold.ts";
 import { FakeClock } from "../../support/fake-clock.ts";
@@ -42,5 +43,17 @@ export function syntheticReport(): RunReport {
     },
     history,
     checkThresholds(acc, thresholds),
+    taskRatio(
+      [
+        {
+          name: "Shopper",
+          tasks: [
+            { name: "browse", weight: 3 },
+            { name: "checkout", weight: 1 },
+          ],
+        },
+      ],
+      { Shopper: 10 },
+    ),
   );
 }
