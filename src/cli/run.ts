@@ -11,6 +11,8 @@ import { setProcessShare } from "../data/unique.ts";
 import { LoadworkerError } from "../errors.ts";
 import { HISTORY_CSV_HEADER } from "../standalone/report/csv-report.ts";
 import { openReportFiles } from "../standalone/report/report-files.ts";
+import { listText, taskRatioJson, taskRatioText } from "../standalone/report/task-ratio-text.ts";
+import { plannedSpawn, taskRatio } from "../standalone/report/task-ratio.ts";
 import reportSchema from "../standalone/report/report-schema.json" with { type: "json" };
 import { fitArrival } from "../standalone/load/open-plan.ts";
 import { capNote } from "../standalone/options/arrival.ts";
@@ -53,6 +55,12 @@ const runArgs = {
   "stop-timeout": { type: "string", description: "Seconds a task in flight may finish when the run ends (default 0)" },
   csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
   json: { type: "string", description: "Write the run as JSON (its JSON Schema: loadworker run --report-schema)" },
+  list: { type: "boolean", alias: "l", description: "List the user classes (and their tasks) and exit (Locust's -l)" },
+  "show-task-ratio": {
+    type: "boolean",
+    description: "Print the task ratios per user class and in total for -u users, and exit (Locust's flag)",
+  },
+  "show-task-ratio-json": { type: "boolean", description: "Print the task ratios as JSON and exit (Locust's flag)" },
   "report-schema": {
     type: "boolean",
     description: "Print the JSON Schema of the --json report (its $id is the report's $schema) and exit",
@@ -115,10 +123,20 @@ export function standaloneRunCommand(plan: LoadPlan) {
       const rateLimit = parseRateLimit(args["max-rps"], args["request-increase-rate"]);
       const metricsPort = parseMetricsPort(args["metrics-port"]);
       const built = await plan(args.tasks); // validated once; the selection below holds its class objects
+      if (args.list === true) {
+        process.stdout.write(listText(built.users));
+        return 0;
+      }
       const named = selectClasses(built, parsed.names);
       if (!named.ok) throw new LoadworkerError("E_USAGE", named.error);
       const selected = filterByTags(named.classes, tagFilterFrom({ tags: parsed.tags, exclude_tags: parsed.excludeTags }));
       if (!selected.ok) throw new LoadworkerError("E_USAGE", selected.error);
+      if (args["show-task-ratio"] === true || args["show-task-ratio-json"] === true) {
+        // As Locust: the classes run, after the tags, with -u users split (its total weight without -u).
+        const ratio = taskRatio(selected.classes, plannedSpawn(selected.classes, args.users === undefined ? undefined : parsed.users));
+        process.stdout.write(args["show-task-ratio"] === true ? taskRatioText(ratio) : taskRatioJson(ratio));
+        return 0;
+      }
       // The open model's users once the classes are known: fixedCount's first (open-plan.ts).
       const arrival = parsed.arrival && fitArrival(parsed.arrival, selected.classes);
       const users = arrival ? arrival.maxUsers : parsed.users;

@@ -121,7 +121,7 @@ describe("loadworker run (compiled) with every report", () => {
     expect(report.task_ratio.total.Breaker?.tasks.explode?.ratio).toBeCloseTo(1 / 12, 12);
     const html = readFileSync(join(dir, "out/run.html"), "utf8");
     expect(html).toContain("<h2>Final ratio</h2>");
-    expect(html).toMatch(/<td class="name">list items<\/td><td class="num">75\.0%<\/td><td class="num">56\.3%<\/td>/);
+    expect(html).toMatch(/<td class="name">list items<\/td><td class="num">75\.0%<\/td><td class="num">56\.2%<\/td>/);
   });
 
   test("`run --report-schema` prints the schema this report validates against (the binary's users have no src/), with the report's $schema as its $id", async () => {
@@ -142,5 +142,43 @@ describe("loadworker run (compiled) with every report", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--report-schema");
     expect(help.stdout).not.toContain("src/standalone");
+  });
+
+  test("`run -l` lists the user classes as Locust's -l does, each with its tasks, and starts nothing", async () => {
+    const before = e2e.server.counts.get("/items") ?? 0;
+    const listed = await run(e2e.binary, ["-l", "--host", e2e.server.url]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toBe(
+      "Available Users:\n    Breaker\n        fail\n        explode\n    Shopper\n        list items\n        cjk\n",
+    );
+    expect(e2e.server.counts.get("/items") ?? 0).toBe(before);
+  });
+
+  test("`run --show-task-ratio -u 4` prints Locust's two tables for 3 Shoppers and 1 Breaker, and the JSON flag the same numbers", async () => {
+    const text = await run(e2e.binary, ["--show-task-ratio", "-u", "4"]);
+    expect(text.code).toBe(0);
+    const rows = text.stdout.split("\n").map((l) => l.trimEnd());
+    expect(rows.slice(0, 9)).toEqual([
+      "",
+      " Task ratio per User class",
+      "-".repeat(80),
+      " 25.0       Breaker",
+      "   66.7       fail",
+      "   33.3       explode",
+      " 75.0       Shopper",
+      "   75.0       list items",
+      "   25.0       cjk",
+    ]);
+    expect(rows).toContain("   56.2       list items"); // 75% of 75%, printed as Python's %.1f rounds 56.25
+    const json = await run(e2e.binary, ["--show-task-ratio-json", "-u", "4"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).total.Shopper.tasks["list items"].ratio).toBe(0.5625);
+  });
+
+  test("`run --show-task-ratio -u 0x` is a usage error naming -u, before anything is printed", async () => {
+    const bad = await run(e2e.binary, ["--show-task-ratio", "-u", "0x"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toContain("-u/--users");
   });
 });

@@ -1,5 +1,6 @@
 // The HTML report's "Final ratio" (Locust's report has one): each user class's share of the users
 // when the run stopped, and under it each task's share of its class and of every task run.
+import { pyFixed } from "../../text/pyformat.ts";
 import { table } from "./html-table.ts";
 import { escapeXml as esc } from "./svg-chart.ts";
 import type { TaskRatio } from "./task-ratio.ts";
@@ -21,5 +22,5 @@ export function ratioSection(ratio: TaskRatio): string {
   return `<section><h2>Final ratio</h2>${table("ratio", head, rows)}</section>`;
 }
 
-// As Locust prints a ratio ("%-6.1f"), with its sign.
-const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+// As Locust prints a ratio ("%.1f", Python's rounding: 56.25 is 56.2), with a percent sign.
+const percent = (ratio: number) => `${pyFixed(ratio * 100, 1)}%`;

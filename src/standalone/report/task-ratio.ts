@@ -36,3 +36,28 @@ function ratios(classes: readonly RatioClass[], spawned: Readonly<Record<string,
   }
   return out;
 }
+
+/**
+ * Locust's users by class for `--show-task-ratio` (inspectuser.py, _calc_distribution): the fixed
+ * counts, the rest of `users` by weight, each rounded as Python's round() does (half to even);
+ * without -u, the classes' total weight (or 1 user when a class has a fixed count).
+ */
+export function plannedSpawn(
+  classes: readonly { readonly name: string; readonly weight: number; readonly fixedCount?: number }[],
+  users: number | undefined,
+): Record<string, number> {
+  const fixed = classes.reduce((sum, c) => sum + (c.fixedCount || 0), 0);
+  const totalWeight = classes.reduce((sum, c) => sum + (c.fixedCount ? 0 : c.weight), 0);
+  const wanted = users || (fixed === 0 ? totalWeight : 1);
+  const weighted = Math.max(0, wanted - fixed);
+  const counts: Record<string, number> = {};
+  for (const c of classes) counts[c.name] = roundHalfEven(c.fixedCount || (c.weight / totalWeight) * weighted);
+  return counts;
+}
+
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const rest = x - floor; // exact for these magnitudes
+  if (rest !== 0.5) return rest < 0.5 ? floor : floor + 1;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
