@@ -54,6 +54,10 @@ const runArgs = {
   },
   "stop-timeout": { type: "string", description: "Seconds a task in flight may finish when the run ends (default 0)" },
   csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
+  "csv-full-history": {
+    type: "boolean",
+    description: "With --csv: a _stats_history.csv row for every request name each second, not only Aggregated (Locust's flag)",
+  },
   json: { type: "string", description: "Write the run as JSON (its JSON Schema: loadworker run --report-schema)" },
   list: { type: "boolean", alias: "l", description: "List the user classes (and their tasks) and exit (Locust's -l)" },
   "show-task-ratio": {
@@ -107,6 +111,7 @@ export function standaloneRunCommand(plan: LoadPlan) {
         hostName: hostIn.name,
         stopTimeout: args["stop-timeout"],
         csv: args.csv,
+        csvFullHistory: args["csv-full-history"] === true,
         json: args.json,
         html: args.html,
         thresholds: repeated(rawArgs, "threshold"),

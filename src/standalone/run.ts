@@ -93,7 +93,7 @@ export function driveRun(
     counted.late = acc.lateIterations;
     history.push(historyPoint(acc, epoch, userCount, misses));
     try {
-      files.appendHistory(historyCsvRows(acc, epoch, userCount));
+      files.appendHistory(historyCsvRows(acc, epoch, userCount, options.csvFullHistory));
       if (++intervals % CSV_REFRESH_INTERVALS === 0) files.refreshCsv(() => csvReports(acc));
     } catch (error) {
       // The disk filled up, say: the run goes on, the end tries again and reports it.

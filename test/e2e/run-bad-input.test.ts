@@ -31,6 +31,11 @@ const cases: Array<[string, () => string[], RegExp]> = [
   ["--exit-code-on-error 300", () => ["--exit-code-on-error", "300"], /--exit-code-on-error must be a whole number from 0 to 255/],
   ["--abort-on-fail without a threshold", () => ["--abort-on-fail"], /--abort-on-fail needs at least one --threshold/],
   [
+    "--csv-full-history without --csv",
+    () => ["--csv-full-history"],
+    /--csv-full-history adds rows to the CSV files' history: give --csv PREFIX too/,
+  ],
+  [
     "a class or task that does not exist",
     () => ["Nobody"],
     /no user class or task named "Nobody"; user classes: .*Shopper.*; tasks: .*list items/,

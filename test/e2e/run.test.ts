@@ -181,4 +181,32 @@ describe("loadworker run (compiled) with every report", () => {
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toContain("-u/--users");
   });
+
+  test("`--csv-full-history` writes a history row per request name each second before the Aggregated row, as Locust's flag", async () => {
+    const full = tempDir("run-full-history");
+    const result = await run(e2e.binary, [
+      "Shopper",
+      "-u",
+      "2",
+      "-r",
+      "2",
+      "-t",
+      "3s",
+      "--host",
+      e2e.server.url,
+      "--csv",
+      join(full, "run"),
+      "--csv-full-history",
+    ]);
+    expect(result.code).toBe(0);
+    const rows = readFileSync(join(full, "run_stats_history.csv"), "utf8")
+      .trimEnd()
+      .split("\r\n")
+      .slice(1)
+      .map((r) => r.split(","));
+    const seconds = [...new Set(rows.map((r) => r[0]))];
+    expect(seconds.length).toBeGreaterThanOrEqual(2);
+    const last = rows.filter((r) => r[0] === seconds.at(-1)).map((r) => `${r[2]} ${r[3]}`);
+    expect(last).toEqual(["GET /items", "GET 压测Items", " Aggregated"]);
+  });
 });

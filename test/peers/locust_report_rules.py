@@ -4,7 +4,7 @@ console tables from the result, for the standalone tests to compare byte for byt
 stdin:  {"created": epoch, "reports": [{"epoch": float, "report": StatsReport}],
          "exceptions": [[msg, traceback, node]], "now": epoch, "user_count": int, "name_width": int,
          "floats": [float], "fixed": [[float, digits]], "csv_rows": [[str, ...]]}
-stdout: {"stats_csv", "failures_csv", "exceptions_csv", "history_header", "history_row",
+stdout: {"stats_csv", "failures_csv", "exceptions_csv", "history_header", "history_row", "history_full_rows",
          "summary_total", "summary_current", "percentiles", "errors": [str lines], "entries": [...],
          "floats": [repr], "fixed": [str], "csv_rows": [str]}
 """
@@ -63,6 +63,8 @@ def main():
     env = types.SimpleNamespace(stats=stats, runner=runner)
     writer = S.StatsCSV(env, S.PERCENTILES_TO_REPORT)
     writer.full_history = False
+    full_writer = S.StatsCSV(env, S.PERCENTILES_TO_REPORT)
+    full_writer.full_history = True  # --csv-full-history
     with tempfile.TemporaryDirectory() as tmp:
         file_writer = S.StatsCSVFileWriter(env, S.PERCENTILES_TO_REPORT, f"{tmp}/x")
         history_header = write(lambda w: w.writerow(file_writer.stats_history_csv_columns))
@@ -90,6 +92,7 @@ def main():
         "exceptions_csv": write(writer.exceptions_csv),
         "history_header": history_header,
         "history_row": write(lambda w: S.StatsCSVFileWriter._stats_history_data_rows(writer, w, data["now"])),
+        "history_full_rows": write(lambda w: S.StatsCSVFileWriter._stats_history_data_rows(full_writer, w, data["now"])),
         "summary_total": S.get_stats_summary(stats, current=False),
         "summary_current": S.get_stats_summary(stats, current=True),
         "percentiles": S.get_percentile_stats_summary(stats),

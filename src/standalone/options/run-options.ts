@@ -16,6 +16,8 @@ export interface RunFlags {
   hostName?: string;
   stopTimeout?: string;
   csv?: string;
+  /** --csv-full-history: a _stats_history.csv row per entry, not only Aggregated. */
+  csvFullHistory?: boolean;
   json?: string;
   html?: string;
   thresholds: readonly string[];
@@ -42,6 +44,7 @@ export interface RunOptions {
   readonly shownHost: string | undefined;
   readonly stopTimeout: number;
   readonly csvPrefix: string | undefined;
+  readonly csvFullHistory: boolean;
   readonly jsonFile: string | undefined;
   readonly htmlFile: string | undefined;
   readonly thresholds: readonly Threshold[];
@@ -78,6 +81,9 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
   }
   const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
   const host = parseHostUrl(flags.host, flags.hostName ?? "--host");
+  if (flags.csvFullHistory === true && flags.csv === undefined) {
+    throw usage("--csv-full-history adds rows to the CSV files' history: give --csv PREFIX too, e.g. --csv reports/run1 --csv-full-history");
+  }
   return {
     users,
     spawnRate,
@@ -86,6 +92,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     shownHost: host === undefined ? undefined : maskCredentials(host),
     stopTimeout,
     csvPrefix: path(flags.csv, "--csv", "a file prefix such as reports/run1"),
+    csvFullHistory: flags.csvFullHistory === true,
     jsonFile: path(flags.json, "--json", "a file name such as report.json"),
     htmlFile: path(flags.html, "--html", "a file name such as report.html"),
     thresholds,

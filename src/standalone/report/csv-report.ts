@@ -6,6 +6,7 @@ import {
   avgContentLength,
   avgResponseTime,
   currentFailPerSec,
+  currentResponseTimePercentile,
   currentRps,
   medianResponseTime,
   readablePercentile,
@@ -71,21 +72,25 @@ export function statsCsv(acc: Accumulator): string {
 }
 
 /**
- * One `_stats_history.csv` interval without --csv-full-history: the Aggregated row only, with
- * current rates and whole-run percentiles, stamped with the whole second `epoch`.
+ * One `_stats_history.csv` interval, stamped with the whole second `epoch`: the Aggregated row with
+ * current rates and whole-run percentiles; with --csv-full-history a row per entry first, and every
+ * row's percentiles those of the current window (Locust's use_current), 0 where it has none.
  */
-export function historyCsvRows(acc: Accumulator, epoch: number, userCount: number): string {
-  const entry = acc.total;
-  return csvRow([
-    String(Math.trunc(epoch)),
-    String(userCount),
-    entry.method,
-    entry.name,
-    pyFixed(currentRps(entry, acc.total), 6), // f"{x:2f}": width 2, six decimals
-    pyFixed(currentFailPerSec(entry, acc.total), 6),
-    ...percentileFields(entry),
-    ...countAndTimeFields(entry),
-  ]);
+export function historyCsvRows(acc: Accumulator, epoch: number, userCount: number, fullHistory = false): string {
+  let out = "";
+  for (const entry of fullHistory ? [...acc.sortedEntries(), acc.total] : [acc.total]) {
+    out += csvRow([
+      String(Math.trunc(epoch)),
+      String(userCount),
+      entry.method,
+      entry.name,
+      pyFixed(currentRps(entry, acc.total), 6), // f"{x:2f}": width 2, six decimals
+      pyFixed(currentFailPerSec(entry, acc.total), 6),
+      ...(fullHistory ? currentPercentileFields(entry, epoch) : percentileFields(entry)),
+      ...countAndTimeFields(entry),
+    ]);
+  }
+  return out;
 }
 
 /** `_failures.csv`: errors sorted by key. */
@@ -132,6 +137,11 @@ function parseError(text: string): string {
 function percentileFields(entry: MergedEntry): string[] {
   if (entry.numRequests === 0) return PERCENTILE_COLUMNS.map(() => "N/A");
   return PERCENTILES_TO_REPORT.map((p) => String(Math.trunc(responseTimePercentile(entry, p))));
+}
+
+function currentPercentileFields(entry: MergedEntry, epoch: number): string[] {
+  if (entry.numRequests === 0) return PERCENTILE_COLUMNS.map(() => "N/A");
+  return PERCENTILES_TO_REPORT.map((p) => String(Math.trunc(currentResponseTimePercentile(entry, p, epoch) ?? 0)));
 }
 
 /** Request and failure counts, median, average, min, max and average content size: both files' columns. */

@@ -26,6 +26,7 @@ interface PythonOut {
   exceptions_csv: string;
   history_header: string;
   history_row: string;
+  history_full_rows: string;
   summary_total: string[];
   summary_current: string[];
   percentiles: string[];
@@ -129,6 +130,11 @@ for (const [label, nameWidth, extraQuiet] of WINDOWS) {
     test("write the _stats_history.csv header and an interval's row byte for byte as Locust", () => {
       expect(HISTORY_CSV_HEADER).toBe(py.history_header);
       expect(historyCsvRows(acc, now, 3)).toBe(py.history_row);
+    });
+
+    test("with --csv-full-history write an interval's row per entry, current percentiles and all, byte for byte as Locust", () => {
+      expect(py.history_full_rows.split("\r\n").length).toBeGreaterThan(5);
+      expect(historyCsvRows(acc, now, 3, true)).toBe(py.history_full_rows);
     });
 
     test("print the stats, percentile and error tables line for line as Locust", () => {
