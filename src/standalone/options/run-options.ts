@@ -82,7 +82,9 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
   const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
   const host = parseHostUrl(flags.host, flags.hostName ?? "--host");
   if (flags.csvFullHistory === true && flags.csv === undefined) {
-    throw usage("--csv-full-history adds rows to the CSV files' history: give --csv PREFIX too, e.g. --csv reports/run1 --csv-full-history");
+    throw usage(
+      "--csv-full-history adds rows to the CSV files' history: give --csv PREFIX too, e.g. --csv reports/run1 --csv-full-history",
+    );
   }
   return {
     users,
