@@ -19,7 +19,7 @@ import { capNote } from "../standalone/options/arrival.ts";
 import { parseRunFlags, processesForUsers } from "../standalone/options/run-options.ts";
 import type { StandaloneRun } from "../standalone/run.ts";
 import { startStandalone } from "../standalone/start.ts";
-import { filterByTags, selectClasses } from "../standalone/load/select.ts";
+import { equalWeights, filterByTags, selectClasses } from "../standalone/load/select.ts";
 import { LiveTerminal } from "../standalone/view/terminal.ts";
 import { tagFilterFrom } from "../users/classes.ts";
 import { hostInput, listFlag, processesArgs, withoutTaken } from "./args.ts";
@@ -54,6 +54,11 @@ const runArgs = {
   },
   "stop-timeout": { type: "string", description: "Seconds a task in flight may finish when the run ends (default 0)" },
   csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
+  "only-summary": { type: "boolean", description: "No live view or interval lines: only the summary at the end (Locust's flag)" },
+  "equal-weights": {
+    type: "boolean",
+    description: "Run each class's tasks with equal weights, whatever the task files say (Locust's flag)",
+  },
   "csv-full-history": {
     type: "boolean",
     description: "With --csv: a _stats_history.csv row for every request name each second, not only Aggregated (Locust's flag)",
@@ -112,6 +117,7 @@ export function standaloneRunCommand(plan: LoadPlan) {
         stopTimeout: args["stop-timeout"],
         csv: args.csv,
         csvFullHistory: args["csv-full-history"] === true,
+        onlySummary: args["only-summary"] === true,
         json: args.json,
         html: args.html,
         thresholds: repeated(rawArgs, "threshold"),
@@ -134,7 +140,8 @@ export function standaloneRunCommand(plan: LoadPlan) {
       }
       const named = selectClasses(built, parsed.names);
       if (!named.ok) throw new LoadworkerError("E_USAGE", named.error);
-      const selected = filterByTags(named.classes, tagFilterFrom({ tags: parsed.tags, exclude_tags: parsed.excludeTags }));
+      const weighed = args["equal-weights"] === true ? equalWeights(named.classes) : named.classes;
+      const selected = filterByTags(weighed, tagFilterFrom({ tags: parsed.tags, exclude_tags: parsed.excludeTags }));
       if (!selected.ok) throw new LoadworkerError("E_USAGE", selected.error);
       if (args["show-task-ratio"] === true || args["show-task-ratio-json"] === true) {
         // As Locust: the classes run, after the tags, with -u users split (its total weight without -u).

@@ -129,7 +129,8 @@ export function driveRun(
   };
 
   const stopStats = every(STATS_INTERVAL_MS, statsTick);
-  const stopView = every(VIEW_INTERVAL_MS, viewTick);
+  // --only-summary (Locust's flag): no live view nor interval lines; logs, the summary and the reports stay.
+  const stopView = options.onlySummary ? () => {} : every(VIEW_INTERVAL_MS, viewTick);
   let stopRunTimer = () => {};
   const runTime = options.runTime;
   if (runTime !== null) {
@@ -139,7 +140,7 @@ export function driveRun(
     if (source.started) void source.started.then(startTimer);
     else startTimer();
   }
-  if (io.terminal) viewTick();
+  if (io.terminal && !options.onlySummary) viewTick();
 
   let resolveDone: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (resolveDone = resolve));

@@ -209,4 +209,37 @@ describe("loadworker run (compiled) with every report", () => {
     const last = rows.filter((r) => r[0] === seconds.at(-1)).map((r) => `${r[2]} ${r[3]}`);
     expect(last).toEqual(["GET /items", "GET 压测Items", " Aggregated"]);
   });
+
+  test("`--only-summary` prints no interval lines, only the summary, as Locust's flag", async () => {
+    const result = await run(e2e.binary, ["Shopper", "-u", "1", "-t", "3s", "--host", e2e.server.url, "--only-summary"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/^\[\ds\/3s\]/m);
+    expect(summaryCounts(result.stdout).get("GET /items")).toBeGreaterThan(0);
+  });
+
+  test("`--equal-weights` runs a class's tasks equally often, whatever their weights (3:1 here)", async () => {
+    const shown = await run(e2e.binary, ["Shopper", "--equal-weights", "--show-task-ratio"]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout.split("\n").map((l) => l.trimEnd())).toEqual(
+      expect.arrayContaining(["   50.0       list items", "   50.0       cjk"]),
+    );
+    const result = await run(e2e.binary, [
+      "Shopper",
+      "-u",
+      "4",
+      "-r",
+      "4",
+      "-t",
+      "3s",
+      "--host",
+      e2e.server.url,
+      "--equal-weights",
+      "--only-summary",
+    ]);
+    const counts = summaryCounts(result.stdout);
+    const items = counts.get("GET /items") ?? 0;
+    const cjk = counts.get("GET 压测Items") ?? 0;
+    expect(items + cjk).toBeGreaterThan(100);
+    expect(Math.abs(items - cjk) / (items + cjk)).toBeLessThan(0.3); // 3:1 would be 0.5 apart; 1:1 is 4.5 standard deviations below 0.3
+  });
 });

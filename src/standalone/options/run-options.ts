@@ -18,6 +18,8 @@ export interface RunFlags {
   csv?: string;
   /** --csv-full-history: a _stats_history.csv row per entry, not only Aggregated. */
   csvFullHistory?: boolean;
+  /** --only-summary: no live view or interval lines, the summary at the end only. */
+  onlySummary?: boolean;
   json?: string;
   html?: string;
   thresholds: readonly string[];
@@ -45,6 +47,7 @@ export interface RunOptions {
   readonly stopTimeout: number;
   readonly csvPrefix: string | undefined;
   readonly csvFullHistory: boolean;
+  readonly onlySummary: boolean;
   readonly jsonFile: string | undefined;
   readonly htmlFile: string | undefined;
   readonly thresholds: readonly Threshold[];
@@ -95,6 +98,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     stopTimeout,
     csvPrefix: path(flags.csv, "--csv", "a file prefix such as reports/run1"),
     csvFullHistory: flags.csvFullHistory === true,
+    onlySummary: flags.onlySummary === true,
     jsonFile: path(flags.json, "--json", "a file name such as report.json"),
     htmlFile: path(flags.html, "--html", "a file name such as report.html"),
     thresholds,
