@@ -6,6 +6,7 @@ import { maskCredentials } from "../../http/index.ts";
 import { MAX_TIMER_SECONDS, TIMESPAN_FORMATS, formatSeconds, parseTimespan } from "./duration.ts";
 import { type ArrivalOptions, parseArrival, stagesSeconds } from "./arrival.ts";
 import { type Threshold, parseThreshold } from "./threshold.ts";
+import { pyFloat } from "../../text/pyformat.ts";
 
 export interface RunFlags {
   users?: string;
@@ -100,7 +101,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     csvFullHistory: flags.csvFullHistory === true,
     onlySummary: flags.onlySummary === true,
     jsonFile: path(flags.json, "--json", "a file name such as report.json"),
-    htmlFile: path(flags.html, "--html", "a file name such as report.html"),
+    htmlFile: htmlName(path(flags.html, "--html", "a file name such as report.html"), users, spawnRate, runTime),
     thresholds,
     abortOnFail: flags.abortOnFail,
     exitCodeOnError,
@@ -122,6 +123,15 @@ export function processesForUsers(requested: number, users: number): { count: nu
   const count = Math.max(1, users);
   const which = count === 1 ? "this process runs it" : `starting ${count} processes, one user each`;
   return { count, note: `--processes ${requested} with -u ${users}: ${which} (a process without a user would do nothing)` };
+}
+
+/** Locust's --html tags (html.py process_html_filename): {u} users, {r} spawn rate, {t} run time in seconds. */
+function htmlName(name: string | undefined, users: number, spawnRate: number, runTime: number | null): string | undefined {
+  if (name === undefined) return undefined;
+  const text = (value: number) => (Number.isInteger(value) ? String(value) : pyFloat(value)); // str(int(v)) or str(v)
+  let out = name.replaceAll("{u}", text(users)).replaceAll("{r}", text(spawnRate));
+  if (runTime !== null) out = out.replaceAll("{t}", text(runTime));
+  return out;
 }
 
 function tagList(values: readonly string[] | undefined): string[] | null {
