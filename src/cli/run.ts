@@ -55,6 +55,10 @@ const runArgs = {
   "stop-timeout": { type: "string", description: "Seconds a task in flight may finish when the run ends (default 0)" },
   csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
   "only-summary": { type: "boolean", description: "No live view or interval lines: only the summary at the end (Locust's flag)" },
+  "reset-stats": {
+    type: "boolean",
+    description: "Start the stats over once every user has started, leaving the ramp-up out (Locust's flag)",
+  },
   "equal-weights": {
     type: "boolean",
     description: "Run each class's tasks with equal weights, whatever the task files say (Locust's flag)",
@@ -118,6 +122,7 @@ export function standaloneRunCommand(plan: LoadPlan) {
         csv: args.csv,
         csvFullHistory: args["csv-full-history"] === true,
         onlySummary: args["only-summary"] === true,
+        resetStats: args["reset-stats"] === true,
         json: args.json,
         html: args.html,
         thresholds: repeated(rawArgs, "threshold"),

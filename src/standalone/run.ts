@@ -48,6 +48,8 @@ export interface LoadSource {
   failure?(): string | undefined;
   /** Resolves when the users begin (after onTestStart): the run time counts from then, as in Locust. */
   readonly started?: Promise<void> | undefined;
+  /** Resolves once every user of the ramp-up started (Locust's spawning_complete), its deltas handed over first. */
+  readonly rampedUp?: Promise<void>;
 }
 
 export interface RunDeps {
@@ -141,6 +143,15 @@ export function driveRun(
     else startTimer();
   }
   if (io.terminal && !options.onlySummary) viewTick();
+  if (options.resetStats && source.rampedUp) {
+    void source.rampedUp.then(() => {
+      if (finishing) return;
+      source.collect(); // what finished during the ramp-up goes too
+      acc.reset(clock.epoch());
+      history.length = 0; // Locust's reset_all clears the charts' history too
+      log.info("every user started: the stats start over (--reset-stats)");
+    });
+  }
 
   let resolveDone: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (resolveDone = resolve));

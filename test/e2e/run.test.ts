@@ -208,14 +208,14 @@ describe("loadworker run (compiled) with every report", () => {
     expect(seconds.length).toBeGreaterThanOrEqual(2);
     const last = rows.filter((r) => r[0] === seconds.at(-1)).map((r) => `${r[2]} ${r[3]}`);
     expect(last).toEqual(["GET /items", "GET 压测Items", " Aggregated"]);
-  });
+  }, 30_000);
 
   test("`--only-summary` prints no interval lines, only the summary, as Locust's flag", async () => {
     const result = await run(e2e.binary, ["Shopper", "-u", "1", "-t", "3s", "--host", e2e.server.url, "--only-summary"]);
     expect(result.code).toBe(0);
     expect(result.stdout).not.toMatch(/^\[\ds\/3s\]/m);
     expect(summaryCounts(result.stdout).get("GET /items")).toBeGreaterThan(0);
-  });
+  }, 30_000);
 
   test("`--equal-weights` runs a class's tasks equally often, whatever their weights (3:1 here)", async () => {
     const shown = await run(e2e.binary, ["Shopper", "--equal-weights", "--show-task-ratio"]);
@@ -241,5 +241,42 @@ describe("loadworker run (compiled) with every report", () => {
     const cjk = counts.get("GET 压测Items") ?? 0;
     expect(items + cjk).toBeGreaterThan(100);
     expect(Math.abs(items - cjk) / (items + cjk)).toBeLessThan(0.3); // 3:1 would be 0.5 apart; 1:1 is 4.5 standard deviations below 0.3
+  }, 30_000);
+
+  test("`--reset-stats` starts the stats over once every user started: the ramp-up's requests are left out of every report", async () => {
+    const json = join(tempDir("run-reset"), "r.json");
+    const before = e2e.server.counts.get("/items") ?? 0;
+    // 4 users at 1/s: 3 s of ramp-up (6 user-seconds of requests at ~15/s each), then 2 s of all four.
+    const result = await run(e2e.binary, [
+      "Shopper",
+      "-u",
+      "4",
+      "-r",
+      "1",
+      "-t",
+      "5s",
+      "--host",
+      e2e.server.url,
+      "--reset-stats",
+      "--json",
+      json,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("every user started: the stats start over (--reset-stats)");
+    const served = (e2e.server.counts.get("/items") ?? 0) - before;
+    const report = JSON.parse(readFileSync(json, "utf8")) as RunReport;
+    const recorded = report.stats.find((e) => e.name === "/items")?.num_requests ?? 0;
+    expect(recorded).toBeGreaterThan(0);
+    expect(served - recorded).toBeGreaterThan(30); // without the reset, at most the 4 in flight
+    expect(summaryCounts(result.stdout).get("GET /items")).toBe(recorded);
+    // The charts start after the ramp-up: their first second has all four users, 3 s in.
+    expect(report.history[0]?.user_count).toBe(4);
+    expect((report.history[0]?.time ?? 0) - report.started_at).toBeGreaterThanOrEqual(2.5);
+  }, 30_000);
+
+  test("`--reset-stats` with the open model is a usage error that says why", async () => {
+    const bad = await run(e2e.binary, ["--arrival-rate", "5", "-t", "2s", "--host", e2e.server.url, "--reset-stats"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--reset-stats starts the stats over once -u users have started; the open model");
   });
 });

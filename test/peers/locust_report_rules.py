@@ -3,7 +3,8 @@ console tables from the result, for the standalone tests to compare byte for byt
 
 stdin:  {"created": epoch, "reports": [{"epoch": float, "report": StatsReport}],
          "exceptions": [[msg, traceback, node]], "now": epoch, "user_count": int, "name_width": int,
-         "floats": [float], "fixed": [[float, digits]], "csv_rows": [[str, ...]]}
+         "floats": [float], "fixed": [[float, digits]], "csv_rows": [[str, ...]],
+         "reset": {"after": int, "epoch": epoch} (optional: reset_all() before that report)}
 stdout: {"stats_csv", "failures_csv", "exceptions_csv", "history_header", "history_row", "history_full_rows",
          "summary_total", "summary_current", "percentiles", "errors": [str lines], "entries": [...],
          "floats": [repr], "fixed": [str], "csv_rows": [str]}
@@ -46,7 +47,11 @@ def main():
     stats = S.RequestStats(use_response_times_cache=True)
     events = Events()
     S.setup_distributed_stats_event_listeners(events, stats)
-    for item in data["reports"]:
+    reset = data.get("reset")  # {"after": k, "epoch": t}: --reset-stats after the k-th report
+    for i, item in enumerate(data["reports"]):
+        if reset is not None and i == reset["after"]:
+            clock[0] = reset["epoch"]
+            stats.reset_all()
         clock[0] = item["epoch"]
         report = dict(item["report"])
         report["stats"] = [fix_entry(e) for e in report["stats"]]

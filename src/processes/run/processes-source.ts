@@ -34,6 +34,10 @@ export class ProcessesSource implements LoadSource {
   private markStarted: () => void = () => {};
   /** Resolves once every child has begun its users: each booted and ran its onTestStart hooks. */
   readonly started: Promise<void>;
+  /** Every child has started all its users (reported with the deltas just merged). */
+  readonly rampedUp: Promise<void>;
+  private markRampedUp: () => void = () => {};
+  private allRunning = false;
   private stopping = false;
   private lost: string | undefined;
   private procs: ChildProcesses | undefined;
@@ -50,6 +54,7 @@ export class ProcessesSource implements LoadSource {
     private readonly passThrough: (line: string) => void,
   ) {
     this.started = new Promise<void>((resolve) => (this.markStarted = resolve));
+    this.rampedUp = new Promise<void>((resolve) => (this.markRampedUp = resolve));
     this.children = Array.from({ length: count }, () => ({
       phase: "starting",
       userCount: 0,
@@ -113,6 +118,10 @@ export class ProcessesSource implements LoadSource {
     child.counts = message.report.user_classes_count;
     child.connections = message.connections ?? 0;
     this.sink.merge(message.report, this.clock.epoch());
+    if (!this.allRunning && this.phase() === "running") {
+      this.allRunning = true;
+      this.markRampedUp();
+    }
     if (this.startedMs === undefined && this.children.every((c) => c.phase !== "starting")) {
       this.startedMs = this.clock.now();
       this.markStarted();

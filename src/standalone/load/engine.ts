@@ -54,6 +54,8 @@ export interface Engine {
   elapsed(): number;
   /** Resolves once spawning has begun, after the onTestStart hooks; undefined when there are none (it began at once). */
   readonly started: Promise<void> | undefined;
+  /** Resolves once every user of the ramp-up started (never in the open model, which has none). */
+  readonly rampedUp: Promise<void>;
   /** Stops spawning and every user (a task in flight gets --stop-timeout), then runs onTestStop; once. */
   stop(): Promise<void>;
 }
@@ -118,6 +120,8 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
   let stopSpawning = () => {};
   let stopping: Promise<void> | undefined;
 
+  let rampedUp = () => {};
+  const ramped = new Promise<void>((resolve) => (rampedUp = resolve));
   let stepTotal = 0;
   const spawnTick = () => {
     const total = usersAt((clock.now() - startedMs) / 1000, options.users, options.spawnRate);
@@ -129,6 +133,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
       stopSpawning();
       phase = "running";
       log.info(`all ${ownUsers} users started: ${JSON.stringify(pool.counts())}`);
+      rampedUp();
     }
   };
   const begin = () => {
@@ -158,6 +163,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     openConnections: () => pool.openConnections(),
     elapsed: () => (phase === "starting" ? 0 : (clock.now() - startedMs) / 1000),
     started: startHooks,
+    rampedUp: ramped,
     stop() {
       stopping ??= (async () => {
         stopSpawning();

@@ -52,6 +52,17 @@ export class Accumulator {
     this.lateIterations += report.late_iterations ?? 0;
   }
 
+  /**
+   * RequestStats.reset_all (--reset-stats, once every user started): every entry and the total
+   * start over at `epoch`, the rows stay (with no requests); errors go; exceptions stay, as Locust's runner keeps them.
+   */
+  reset(epoch: number): void {
+    this.total = new MergedEntry("Aggregated", "", epoch);
+    for (const byMethod of this.byName.values())
+      for (const [method, entry] of byMethod) byMethod.set(method, new MergedEntry(entry.name, method, epoch));
+    this.errors.clear();
+  }
+
   /** LocalRunner.log_exception("local", msg, traceback). */
   addException(msg: string, traceback: string, node = "local"): void {
     let row = this.exceptions.get(traceback);

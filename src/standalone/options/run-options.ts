@@ -21,6 +21,8 @@ export interface RunFlags {
   csvFullHistory?: boolean;
   /** --only-summary: no live view or interval lines, the summary at the end only. */
   onlySummary?: boolean;
+  /** --reset-stats: the stats start over once every user started. */
+  resetStats?: boolean;
   json?: string;
   html?: string;
   thresholds: readonly string[];
@@ -49,6 +51,7 @@ export interface RunOptions {
   readonly csvPrefix: string | undefined;
   readonly csvFullHistory: boolean;
   readonly onlySummary: boolean;
+  readonly resetStats: boolean;
   readonly jsonFile: string | undefined;
   readonly htmlFile: string | undefined;
   readonly thresholds: readonly Threshold[];
@@ -85,6 +88,11 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
   }
   const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
   const host = parseHostUrl(flags.host, flags.hostName ?? "--host");
+  if (flags.resetStats === true && arrival !== null) {
+    throw usage(
+      "--reset-stats starts the stats over once -u users have started; the open model (--arrival-rate, --stages) has no such ramp-up",
+    );
+  }
   if (flags.csvFullHistory === true && flags.csv === undefined) {
     throw usage(
       "--csv-full-history adds rows to the CSV files' history: give --csv PREFIX too, e.g. --csv reports/run1 --csv-full-history",
@@ -100,6 +108,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     csvPrefix: path(flags.csv, "--csv", "a file prefix such as reports/run1"),
     csvFullHistory: flags.csvFullHistory === true,
     onlySummary: flags.onlySummary === true,
+    resetStats: flags.resetStats === true,
     jsonFile: path(flags.json, "--json", "a file name such as report.json"),
     htmlFile: htmlName(path(flags.html, "--html", "a file name such as report.html"), users, spawnRate, runTime),
     thresholds,

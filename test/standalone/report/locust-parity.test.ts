@@ -65,12 +65,15 @@ function wireReport(report: StatsReport): unknown {
 
 // Two windows: the end of the run, and 5 s into a quiet stretch (rates fall, caches age); and an
 // 80-column terminal, where Locust's STATS_NAME_WIDTH is 0 (columns - 80) and the name column negative.
+// And a run whose stats started over after its 20th report (--reset-stats, Locust's reset_all).
+const RESET_AFTER = 20;
 const WINDOWS = [
-  ["at the end of the run", 80, 0],
-  ["in a quiet stretch, on a narrow terminal", 41, 5],
-  ["on an 80-column terminal", 0, 0],
+  ["at the end of the run", 80, 0, false],
+  ["in a quiet stretch, on a narrow terminal", 41, 5, false],
+  ["on an 80-column terminal", 0, 0, false],
+  ["after --reset-stats midway", 80, 0, true],
 ] as const;
-for (const [label, nameWidth, extraQuiet] of WINDOWS) {
+for (const [label, nameWidth, extraQuiet, resets] of WINDOWS) {
   describe(`merged reports ${label}`, () => {
     let py: PythonOut;
     let acc: Accumulator;
@@ -81,11 +84,17 @@ for (const [label, nameWidth, extraQuiet] of WINDOWS) {
       const created = clock.epoch();
       acc = new Accumulator(created);
       const reports: Array<{ epoch: number; report: StatsReport }> = [];
+      let resetEpoch: number | undefined;
       recordRun(stats.recorder, clock, () => {
         const report = stats.report({ Shopper: 3 }, 3);
+        if (resets && reports.length === RESET_AFTER) {
+          resetEpoch = clock.epoch() - 0.5;
+          acc.reset(resetEpoch);
+        }
         reports.push({ epoch: clock.epoch(), report });
         acc.merge(report, clock.epoch());
       });
+      expect(reports.length).toBeGreaterThan(RESET_AFTER + 5);
       for (const [msg, tb, node] of EXCEPTIONS) acc.addException(msg, tb, node);
       now = clock.epoch() + extraQuiet;
       py = runLocustScript("locust_report_rules.py", {
@@ -95,6 +104,7 @@ for (const [label, nameWidth, extraQuiet] of WINDOWS) {
         now,
         user_count: 3,
         name_width: nameWidth,
+        reset: resetEpoch === undefined ? undefined : { after: RESET_AFTER, epoch: resetEpoch },
       }) as PythonOut;
     });
 
