@@ -50,6 +50,8 @@ export interface LoadSource {
   readonly started?: Promise<void> | undefined;
   /** Resolves once every user of the ramp-up started (Locust's spawning_complete), its deltas handed over first. */
   readonly rampedUp?: Promise<void>;
+  /** With --iterations: resolves once every task run was made and has ended; the run ends then. */
+  readonly finished?: Promise<void> | undefined;
 }
 
 export interface RunDeps {
@@ -143,6 +145,7 @@ export function driveRun(
     else startTimer();
   }
   if (io.terminal && !options.onlySummary) viewTick();
+  void source.finished?.then(() => stop("iterations"));
   if (options.resetStats && source.rampedUp) {
     void source.rampedUp.then(() => {
       if (finishing) return;

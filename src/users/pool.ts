@@ -21,6 +21,7 @@ import { StartQueue } from "./start-queue.ts";
 import { ClassControls } from "./classes.ts";
 import { targetHost } from "./target-host.ts";
 import type { TaskScope } from "./current.ts";
+import type { IterationQuota } from "./iteration-quota.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import type { OpenClasses } from "./open/open-classes.ts";
 
@@ -39,6 +40,8 @@ export interface PoolOptions {
   hungTaskMs?: number;
   /** `--max-rps` / `--request-increase-rate`, shared by every user. */
   limiter?: RateLimiter;
+  /** `run --iterations`: the task runs left to every user of the pool. */
+  quota?: IterationQuota;
   /** Custom messages to the master, for ctx.sendMessage and the free sendMessage. */
   sendMessage?: (type: string, data: unknown) => void;
   nodeId?: string; // the worker's client_id at the master, for data/'s requests that need an answer
@@ -208,6 +211,7 @@ export class UserPool {
       stopSignal: stopRequest,
       scope: this.scope,
       limiter: this.opts.limiter,
+      quota: this.opts.quota,
       sleeps: this.sleeps,
       onStopUser: (stop) => this.saidStop(user.className, stop),
       iterations: this.opts.openClasses?.iterationsFor(user.className, def),

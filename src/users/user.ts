@@ -7,6 +7,7 @@ import { RescheduleTask, StopUser } from "../api/control.ts";
 import type { AnyTaskDefinition, AnyUserDefinition, UserContext } from "../api/definitions.ts";
 import { type TaskScope, runInScope } from "./current.ts";
 import { weightedPicker } from "./pick.ts";
+import type { IterationQuota } from "./iteration-quota.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { isAbortError, sleep } from "./sleep.ts";
 import type { SleepQueue } from "./sleep-queue.ts";
@@ -36,6 +37,8 @@ export interface UserRunOptions {
   scope?: TaskScope;
   /** `--max-rps`: one token per task execution, shared by every user of the worker. */
   limiter?: RateLimiter;
+  /** `run --iterations`: the task runs left to the process's users; none left, the user stops. */
+  quota?: IterationQuota;
   /** The tasks this user runs, when the master narrowed the class's own (tags, web UI edits). */
   tasks?: ReadonlyArray<AnyTaskDefinition>;
   /** Picks from `tasks`, shared by the users that run them (TaskPickers); default one of its own. */
@@ -68,7 +71,7 @@ export function runUser(def: AnyUserDefinition, ctx: UserContext<unknown>, opts:
 async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: UserRunOptions, activity: Activity): Promise<UserEnd> {
   const signal = opts.stopSignal ?? ctx.signal;
   const tasks = opts.tasks ?? def.tasks;
-  const { limiter, iterations, lastStarted } = opts; // locals: the loop reads no field of opts per task
+  const { limiter, iterations, lastStarted, quota } = opts; // locals: the loop reads no field of opts per task
   const budget = opts.turnBudget ?? new TurnBudget(() => opts.clock.now());
   const timed = def.waitTime !== undefined; // only a wait time needs the task's duration
   let end: UserEnd = "stopped";
@@ -91,6 +94,10 @@ async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: Use
           throw error;
         }
       }
+    }
+    if (quota && !quota.take()) {
+      end = "stop_user"; // as a task's StopUser: the pool does not start another in its place
+      break;
     }
     const task = pick();
     if (iterations) activity.lateMs = iterations.begin(dueMs);
@@ -115,6 +122,7 @@ async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: Use
       }
     } else await undefined;
     activity.task = null;
+    quota?.ended();
     if (outcome === "stop_user") end = "stop_user";
     if (signal.aborted || end === "stop_user") break;
     if (iterations) {

@@ -47,10 +47,16 @@ export function startChildRun(plan: Plan, classes: readonly AnyUserDefinition[],
       const batch: ChildException[] = [...exceptions].map(([traceback, { msg, count }]) => ({ msg, traceback, count }));
       exceptions.clear();
       const connections = engine.openConnections();
-      sent = deps.write(encodeChildMessage({ type: "stats", report, phase: engine.phase(), exceptions: batch, connections }));
+      sent = deps.write(encodeChildMessage({ type: "stats", report, phase: engine.phase(), exceptions: batch, connections, finished }));
     },
   });
   const stopReports = (deps.every ?? realEvery)(CHILD_REPORT_INTERVAL_MS, () => engine.collect());
+  // At once, not at the next tick: the parent ends the run once every child's share has ended.
+  let finished = false;
+  void engine.finished?.then(() => {
+    finished = true;
+    engine.collect();
+  });
   // At once, not at the next tick: the parent starts the run time when every child has begun.
   void (engine.started ?? Promise.resolve()).then(() => engine.collect());
   let done: Promise<number> | undefined;

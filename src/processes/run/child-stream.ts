@@ -21,6 +21,8 @@ export type ChildMessage =
       readonly exceptions: readonly ChildException[];
       /** HTTP connections its users hold open, for the parent's /metrics. */
       readonly connections?: number;
+      /** With --iterations: its share of the task runs has ended (the parent ends the run once all have). */
+      readonly finished?: boolean;
     }
   | { readonly type: "end" };
 
@@ -70,6 +72,7 @@ export function decodeChildLine(line: string): ChildMessage | null | { error: st
     phase: message.phase as EnginePhase,
     exceptions: message.exceptions as ChildException[],
     connections: typeof message.connections === "number" ? message.connections : 0,
+    finished: message.finished === true,
     report: { ...(report as unknown as StatsReport), stats: report.stats.map(entry), stats_total: entry(report.stats_total) },
   };
 }

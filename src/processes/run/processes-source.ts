@@ -25,6 +25,8 @@ interface Child {
   counts: Readonly<Record<string, number>>;
   connections: number;
   ended: boolean;
+  /** Its share of --iterations has ended. */
+  finished: boolean;
   readonly lines: ReturnType<typeof lineSplitter>;
 }
 
@@ -36,6 +38,9 @@ export class ProcessesSource implements LoadSource {
   readonly started: Promise<void>;
   /** Every child has started all its users (reported with the deltas just merged). */
   readonly rampedUp: Promise<void>;
+  /** With --iterations: every child's share of the task runs has ended. */
+  readonly finished: Promise<void>;
+  private markFinished: () => void = () => {};
   private markRampedUp: () => void = () => {};
   private allRunning = false;
   private stopping = false;
@@ -55,12 +60,14 @@ export class ProcessesSource implements LoadSource {
   ) {
     this.started = new Promise<void>((resolve) => (this.markStarted = resolve));
     this.rampedUp = new Promise<void>((resolve) => (this.markRampedUp = resolve));
+    this.finished = new Promise<void>((resolve) => (this.markFinished = resolve));
     this.children = Array.from({ length: count }, () => ({
       phase: "starting",
       userCount: 0,
       counts: {},
       connections: 0,
       ended: false,
+      finished: false,
       lines: lineSplitter(),
     }));
   }
@@ -117,7 +124,9 @@ export class ProcessesSource implements LoadSource {
     child.userCount = message.report.user_count;
     child.counts = message.report.user_classes_count;
     child.connections = message.connections ?? 0;
+    child.finished ||= message.finished === true;
     this.sink.merge(message.report, this.clock.epoch());
+    if (this.children.every((c) => c.finished)) this.markFinished();
     if (!this.allRunning && this.phase() === "running") {
       this.allRunning = true;
       this.markRampedUp();

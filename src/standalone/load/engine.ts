@@ -12,6 +12,7 @@ import { userClients } from "../../users/clients.ts";
 import { type TaskScope, currentTask } from "../../users/current.ts";
 import { describeException } from "../../users/exceptions.ts";
 import { nameWatcher } from "../../users/names.ts";
+import { IterationQuota } from "../../users/iteration-quota.ts";
 import { UserPool } from "../../users/pool.ts";
 import { processCpuMs, stallSuspects, watchStalls } from "../../users/stalls.ts";
 import { targetHost } from "../../users/target-host.ts";
@@ -56,6 +57,8 @@ export interface Engine {
   readonly started: Promise<void> | undefined;
   /** Resolves once every user of the ramp-up started (never in the open model, which has none). */
   readonly rampedUp: Promise<void>;
+  /** With --iterations: resolves once this process's share of the task runs has ended. */
+  readonly finished: Promise<void> | undefined;
   /** Stops spawning and every user (a task in flight gets --stop-timeout), then runs onTestStop; once. */
   stop(): Promise<void>;
 }
@@ -76,6 +79,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
   const open = options.arrival
     ? new ArrivalLoad({ arrival: options.arrival, classes, share, schedule: stats.schedule, timers, stopTimeout: options.stopTimeout })
     : undefined;
+  const quota = options.iterations === null ? undefined : new IterationQuota(usersInShare(options.iterations, share));
   const pool = new UserPool({
     plan: { ...plan, users: classes, fallback: classes },
     clock,
@@ -84,6 +88,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     onException,
     makeClient: userClients(stats.recorder, clock, deps.telemetry?.tracing),
     limiter: deps.limiter,
+    quota,
     openClasses: open ?? new ClassArrivals(stats.schedule, timers),
   });
   // Each class reads 0 once its users stopped, as Locust's user_classes_count keeps it; from the
@@ -164,6 +169,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     elapsed: () => (phase === "starting" ? 0 : (clock.now() - startedMs) / 1000),
     started: startHooks,
     rampedUp: ramped,
+    finished: quota?.done,
     stop() {
       stopping ??= (async () => {
         stopSpawning();

@@ -23,6 +23,8 @@ export interface RunFlags {
   onlySummary?: boolean;
   /** --reset-stats: the stats start over once every user started. */
   resetStats?: boolean;
+  /** --iterations: task runs in all, then the run ends. */
+  iterations?: string;
   json?: string;
   html?: string;
   thresholds: readonly string[];
@@ -52,6 +54,8 @@ export interface RunOptions {
   readonly csvFullHistory: boolean;
   readonly onlySummary: boolean;
   readonly resetStats: boolean;
+  /** --iterations: task runs in all (k6's shared-iterations); null: no count, the run time or Ctrl-C ends the run. */
+  readonly iterations: number | null;
   readonly jsonFile: string | undefined;
   readonly htmlFile: string | undefined;
   readonly thresholds: readonly Threshold[];
@@ -88,6 +92,10 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
   }
   const exitCodeOnError = flags.exitCodeOnError === undefined ? 0 : wholeNumber(flags.exitCodeOnError, "--exit-code-on-error", 0, 255);
   const host = parseHostUrl(flags.host, flags.hostName ?? "--host");
+  const iterations = flags.iterations === undefined ? null : wholeNumber(flags.iterations, "--iterations", 1);
+  if (iterations !== null && arrival !== null) {
+    throw usage("--iterations counts the closed model's task runs; the open model (--arrival-rate, --stages) ends with -t or its stages");
+  }
   if (flags.resetStats === true && arrival !== null) {
     throw usage(
       "--reset-stats starts the stats over once -u users have started; the open model (--arrival-rate, --stages) has no such ramp-up",
@@ -109,6 +117,7 @@ export function parseRunFlags(flags: RunFlags): RunOptions {
     csvFullHistory: flags.csvFullHistory === true,
     onlySummary: flags.onlySummary === true,
     resetStats: flags.resetStats === true,
+    iterations,
     jsonFile: path(flags.json, "--json", "a file name such as report.json"),
     htmlFile: htmlName(path(flags.html, "--html", "a file name such as report.html"), users, spawnRate, runTime),
     thresholds,

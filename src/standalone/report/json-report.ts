@@ -20,7 +20,7 @@ import type { TaskRatio } from "./task-ratio.ts";
 
 const REPORT_SCHEMA_ID = "urn:loadworker:run-report:1";
 
-export type EndReason = "run-time" | "interrupted" | "threshold-abort" | "process-exited";
+export type EndReason = "run-time" | "iterations" | "interrupted" | "threshold-abort" | "process-exited";
 
 export interface RunInfo {
   readonly startedAt: number;

@@ -23,6 +23,7 @@ export interface SummaryContext {
 
 const ENDED: Record<EndReason, string> = {
   "run-time": "the run time elapsed",
+  iterations: "every --iterations task run ended",
   interrupted: "interrupted (Ctrl-C or SIGTERM)",
   "threshold-abort": "a threshold failed (--abort-on-fail)",
   "process-exited": "a worker process exited (--processes)",

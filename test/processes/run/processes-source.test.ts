@@ -16,11 +16,11 @@ function childReport(clock: FakeClock, requests: number, users: number) {
 }
 
 describe("the child stream", () => {
-  test("carries a stats report through JSON and back, Maps included", () => {
+  test("carries a stats report through JSON and back, Maps and the end of its --iterations share included", () => {
     const clock = new FakeClock(1_800_000_000);
     const report = childReport(clock, 3, 2);
     const exceptions = [{ msg: "m", traceback: "t", count: 2 }];
-    const line = encodeChildMessage({ type: "stats", report, phase: "running", exceptions, connections: 3 });
+    const line = encodeChildMessage({ type: "stats", report, phase: "running", exceptions, connections: 3, finished: true });
     expect(line.startsWith(LINE_PREFIX) && line.endsWith("\n")).toBe(true);
     expect(decodeChildLine(line.trimEnd())).toEqual({
       type: "stats",
@@ -28,6 +28,7 @@ describe("the child stream", () => {
       phase: "running",
       exceptions: [{ msg: "m", traceback: "t", count: 2 }],
       connections: 3,
+      finished: true,
     });
   });
 
