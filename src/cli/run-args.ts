@@ -21,19 +21,17 @@ export const runArgs = {
       "With --arrival-rate/--stages: users started as needed up to N, fixedCount users included (default -u, else the fixed users and the peak rate)",
   },
   "run-time": { type: "string", alias: "t", description: "Stop after this long: 30s, 5m, 1h30m (default: until Ctrl-C)" },
+  iterations: {
+    type: "string",
+    alias: "i",
+    description: "End the run once the users have made N task runs in all (k6's shared-iterations, locust-plugins' -i); -t still caps it",
+  },
   host: {
     type: "string",
     description:
       "Target host for relative URLs, e.g. http://127.0.0.1:8099 (or env LOADWORKER_HOST, which keeps a password out of ps; the flag wins)",
   },
   "stop-timeout": { type: "string", description: "Seconds a task in flight may finish when the run ends (default 0)" },
-  csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
-  "only-summary": { type: "boolean", description: "No live view or interval lines: only the summary at the end (Locust's flag)" },
-  iterations: {
-    type: "string",
-    alias: "i",
-    description: "End the run once the users have made N task runs in all (k6's shared-iterations, locust-plugins' -i); -t still caps it",
-  },
   "reset-stats": {
     type: "boolean",
     description: "Start the stats over once every user has started, leaving the ramp-up out (Locust's flag)",
@@ -42,22 +40,21 @@ export const runArgs = {
     type: "boolean",
     description: "Run each class's tasks with equal weights, whatever the task files say (Locust's flag)",
   },
+  csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
   "csv-full-history": {
     type: "boolean",
     description: "With --csv: a _stats_history.csv row for every request name each second, not only Aggregated (Locust's flag)",
   },
   json: { type: "string", description: "Write the run as JSON (its JSON Schema: loadworker run --report-schema)" },
-  list: { type: "boolean", alias: "l", description: "List the user classes (and their tasks) and exit (Locust's -l)" },
-  "show-task-ratio": {
-    type: "boolean",
-    description: "Print the task ratios per user class and in total for -u users, and exit (Locust's flag)",
-  },
-  "show-task-ratio-json": { type: "boolean", description: "Print the task ratios as JSON and exit (Locust's flag)" },
   "report-schema": {
     type: "boolean",
     description: "Print the JSON Schema of the --json report (its $id is the report's $schema) and exit",
   },
-  html: { type: "string", description: "Write a self-contained HTML report with charts" },
+  html: {
+    type: "string",
+    description: "Write a self-contained HTML report with charts; {u}, {r}, {t} in the name become users, spawn rate, run time (Locust's)",
+  },
+  "only-summary": { type: "boolean", description: "No live view or interval lines: only the summary at the end (Locust's flag)" },
   threshold: {
     type: "string",
     description: "Pass/fail rule, repeatable: p95<500, fail_ratio<0.01, 'GET /cart:max<2000' (breach: exit 99)",
@@ -66,6 +63,12 @@ export const runArgs = {
   "exit-code-on-error": { type: "string", description: "Exit code when any request failed or a task threw (default 0)" },
   tags: { type: "string", alias: "T", description: "Run only tasks with one of these tags (Locust's -T: -T a b, or a,b)" },
   "exclude-tags": { type: "string", alias: "E", description: "Leave out tasks with any of these tags (Locust's -E)" },
+  list: { type: "boolean", alias: "l", description: "List the user classes (and their tasks) and exit (Locust's -l)" },
+  "show-task-ratio": {
+    type: "boolean",
+    description: "Print the task ratios per user class and in total for -u users, and exit (Locust's flag)",
+  },
+  "show-task-ratio-json": { type: "boolean", description: "Print the task ratios as JSON and exit (Locust's flag)" },
   ...tasksArg,
   ...controlArgs,
   processes: {
