@@ -1,7 +1,7 @@
 // One call, recorded: a unary call is one request; a server stream is one request too, from its
 // start to its status, with the bytes of every message (time to first message is in the result,
 // not in the stats). A non-OK status is a failure naming the code and message, and is returned.
-import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
+import { type ClientHttp2Stream, type Http2Session, constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { Clock } from "../clock.ts";
 import type { Recorder } from "../stats/recorder.ts";
 import type { Channel } from "./channel.ts";
@@ -67,6 +67,7 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
     const stream = channel.request(
       deadlineMs === undefined ? settings.headers : { ...settings.headers, "grpc-timeout": timeoutHeader(deadlineMs) },
     );
+    const session = stream.session; // Bun unsets stream.session once the stream closed
     const handle = { cancel: () => end("cancelled", CODE.CANCELLED, "cancelled by the client") };
     host.calls.add(handle);
     // The client's own wording only for the deadline it enforced: the details and the recorded text agree.
@@ -134,7 +135,7 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
       if (!host.calls.delete(handle)) return;
       if (timer !== undefined) clearTimeout(timer);
       const ms = host.clock.now() - start;
-      if (code === undefined) [code, details] = statusWithout(stream.rstCode, httpStatus, streamError, channel.lastError);
+      if (code === undefined) [code, details] = statusWithout(stream, session, httpStatus, streamError, channel);
       else if (code === CODE.OK && parser.partial > 0) [code, details] = [CODE.INTERNAL, "the stream ended inside a message"];
       else if (isOurDeadline(code, ms, deadlineMs)) details = deadlineText(deadlineMs as number);
       if (ended === "cancelled" && host.signal?.aborted === true) return reject(abortError(host.signal));
@@ -160,13 +161,20 @@ export function grpcCall(host: CallHost, channel: Channel, method: Method, reque
 // No grpc-status came (a response that is not gRPC's failed at its headers): the reset or the
 // connection tells what happened (PROTOCOL-HTTP2.md).
 function statusWithout(
-  rstCode: number | undefined,
+  stream: ClientHttp2Stream,
+  session: Http2Session | undefined,
   httpStatus: number | undefined,
   error: Error | undefined,
-  connectError: string | undefined,
+  channel: Channel,
 ): [number, string] {
+  const connectError = channel.lastError;
   if (httpStatus === undefined && (connectError !== undefined || error !== undefined))
     return [CODE.UNAVAILABLE, connectError ?? error?.message ?? "the connection failed"];
+  // A server that went away (killed, crashed) takes its streams with it; Bun then shows them reset
+  // with CANCEL or ended, though no RST_STREAM came. grpc-go and grpc-js call this UNAVAILABLE.
+  if (session === undefined || session.destroyed || session.closed)
+    return [CODE.UNAVAILABLE, `the connection to ${channel.target} was lost before the call's status came`];
+  const rstCode = stream.rstCode;
   if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) return fromResetCode(rstCode);
   return [CODE.UNKNOWN, error?.message ?? "the stream ended without a gRPC status"];
 }

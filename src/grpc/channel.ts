@@ -13,6 +13,11 @@ export class Channel {
     private readonly rejectUnauthorized: boolean,
   ) {}
 
+  /** "host:port", for messages. */
+  get target(): string {
+    return this.authority.replace(/^[a-z]+:\/\//, "");
+  }
+
   /** Opens a stream; the session is (re)made here when there is none. */
   request(headers: OutgoingHttpHeaders): ClientHttp2Stream {
     return this.connected().request(headers);

@@ -28,6 +28,11 @@ const ANSWERS: Record<string, (stream: ServerHttp2Stream) => void> = {
     s.respond({ ":status": 200, "content-type": "application/grpc" });
     s.end();
   },
+  dropped: (s) => {
+    s.respond({ ":status": 200, "content-type": "application/grpc" });
+    setTimeout(() => s.session?.destroy(), 20); // the server went away mid-call (killed, crashed)
+  },
+  droppedEarly: (s) => s.session?.destroy(),
   encoded: (s) =>
     s.respond(
       { ":status": 200, "content-type": "application/grpc", "grpc-status": "3", "grpc-message": "caf%C3%A9 100%25" },
@@ -72,6 +77,12 @@ test("a stream the server resets, or ends without a status, is a failure", async
   // closed with rstCode 0 and no error, so here it is UNKNOWN like a stream without a status.
   expect((await call("refused")).result).toMatchObject({ ok: false, status: process.versions.bun ? "UNKNOWN" : "UNAVAILABLE" });
   expect((await call("nostatus")).recorded).toBe("UNKNOWN: the stream ended without a gRPC status");
+});
+
+test("a connection lost before the status is UNAVAILABLE naming the target, not a reset the server never sent", async () => {
+  const lost = `UNAVAILABLE: the connection to ${target} was lost before the call's status came`;
+  expect((await call("dropped")).recorded).toBe(lost);
+  expect((await call("droppedEarly")).recorded).toBe(lost);
 });
 
 test("grpc-message is percent-decoded", async () => {
