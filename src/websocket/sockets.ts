@@ -6,7 +6,7 @@ import type { Recorder } from "../stats/recorder.ts";
 import { settingsOf, type WebSocketOptions } from "./options.ts";
 import type { Owner } from "./calls.ts";
 import { WebSocketConnection } from "./socket.ts";
-import { resolveEndpoint } from "./url.ts";
+import { namedEndpoint, resolveEndpoint } from "./url.ts";
 
 export interface SocketsEnvironment {
   readonly recorder: Recorder;
@@ -37,7 +37,7 @@ export class UserSockets implements Owner<WebSocketConnection> {
   connect(url: string, options?: WebSocketOptions): Promise<WebSocketConnection> {
     if (this.signal?.aborted) return Promise.reject(abortError(this.signal.reason));
     try {
-      const endpoint = resolveEndpoint(url, this.env.host());
+      const endpoint = namedEndpoint(resolveEndpoint(url, this.env.host()), options?.name);
       const settings = settingsOf(options, this.env.rejectUnauthorized);
       const socket = new WebSocketConnection(endpoint, options?.name ?? endpoint.path, settings, this);
       this.open.add(socket);

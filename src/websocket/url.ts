@@ -13,7 +13,7 @@ export interface Endpoint {
   readonly authority: string; // host:port, for messages
   /** "/path?query", the request target and the default name (urllib3's path_url rules). */
   readonly path: string;
-  /** The URL as ws:// or wss://, credentials masked. */
+  /** The URL as ws:// or wss://, credentials masked: what messages show (namedEndpoint). */
   readonly href: string;
   /** Basic auth from credentials in the URL, as the HTTP client sends them. */
   readonly authorization: string | undefined;
@@ -53,4 +53,17 @@ export function resolveEndpoint(url: string, host: string | undefined): Endpoint
     href: `${scheme}://${hostHeader}${path}`,
     authorization: splitCredentials(absolute).authorization,
   };
+}
+
+/**
+ * The endpoint of a socket the task named: its messages show the name in place of the path, as
+ * the HTTP client's failure text shows a request's name (Locust's rule), so sockets grouped under
+ * one name (`/chat?user=1`, `/chat?user=2` as "/chat") fail with one text, one row per cause.
+ * A name that is not a path ("join") keeps the path without its query.
+ */
+export function namedEndpoint(endpoint: Endpoint, name: string | undefined): Endpoint {
+  if (name === undefined || name === endpoint.path) return endpoint;
+  const origin = endpoint.href.slice(0, endpoint.href.length - endpoint.path.length);
+  const shown = name.startsWith("/") ? name : endpoint.path.replace(/\?.*$/, "");
+  return { ...endpoint, href: origin + shown };
 }

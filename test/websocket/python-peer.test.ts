@@ -119,6 +119,23 @@ describe("a WebSocket to Python's websockets server", () => {
     expect(sockets.size).toBe(0);
   });
 
+  test("sockets grouped under one name fail with one text, not one per URL (one failure row per cause)", async () => {
+    const { sockets, recorder } = user();
+    for (const [url, name] of [
+      ["/echo?user=1", "/echo"],
+      ["/echo?user=2", "/echo"],
+      ["/echo?user=3", "room"],
+    ] as const) {
+      const ws = await sockets.connect(url, { name });
+      await ws.request("close:1001:restart").catch(() => {});
+    }
+    expect(recorder.records.filter((r) => !r.ok).map((r) => `${r.name} ${r.detail}`)).toEqual([
+      `/echo the server closed the WebSocket ${peer.url}/echo: code 1001 (going away) "restart"`,
+      `/echo the server closed the WebSocket ${peer.url}/echo: code 1001 (going away) "restart"`,
+      `room the server closed the WebSocket ${peer.url}/echo: code 1001 (going away) "restart"`,
+    ]);
+  });
+
   test("a refused upgrade (HTTP 403) is a WS-conn failure naming the status", async () => {
     const { sockets, rows, recorder } = user();
     const error = (await sockets.connect("/refuse").catch((e: unknown) => e)) as WebSocketError;
