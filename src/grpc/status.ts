@@ -53,9 +53,11 @@ export function failureText(code: number, details: string): string {
  */
 export function notGrpc(httpStatus: number, contentType: string | undefined): [number, string] {
   const type = contentType === undefined ? "no content-type" : `content-type ${JSON.stringify(contentType)}`;
+  // 502 and 504 are a gateway's: the proxy (nginx's grpc_pass, Envoy) is there, the server behind it is not.
+  const hint = httpStatus === 502 || httpStatus === 504 ? "is the gRPC server behind the proxy up?" : "is the target a gRPC server?";
   const text = isGrpcContentType(contentType)
     ? `HTTP status ${httpStatus}`
-    : `HTTP status ${httpStatus} with ${type}: not a gRPC response (is the target a gRPC server?)`;
+    : `HTTP status ${httpStatus} with ${type}: not a gRPC response (${hint})`;
   return [fromHttpStatus(httpStatus), text];
 }
 

@@ -9,14 +9,19 @@ import { GrpcClient, type GrpcUnary, ProtoFiles } from "../../src/grpc/index.ts"
 import { recordingRecorder } from "../support/fakes.ts";
 import { GRPC_TASKS } from "../support/grpc-server.ts";
 import { type Nginx, startNginx } from "../support/nginx.ts";
+import { refusedPort } from "../support/procs.ts";
 
 type Greeter = { SayHello: GrpcUnary<{ name: string }, { message: string }> };
 const protos = new ProtoFiles(new Map([["helloworld.proto", readFileSync(join(GRPC_TASKS, "helloworld.proto"), "utf8")]]));
 let nginx: Nginx;
 
 beforeAll(async () => {
-  // The Greeter's path answers 200 text/plain; any other path is nginx's own 404 page.
-  nginx = await startNginx(`location = /helloworld.Greeter/SayHello { default_type text/plain; return 200 "not gRPC\\n"; }`);
+  // The Greeter's path answers 200 text/plain; "down"'s goes through grpc_pass to a port where
+  // nothing listens (nginx's 502 page); any other path is nginx's own 404 page.
+  nginx = await startNginx(
+    `location = /helloworld.Greeter/SayHello { default_type text/plain; return 200 "not gRPC\\n"; }
+    location /down.Greeter/ { grpc_pass grpc://127.0.0.1:${await refusedPort()}; }`,
+  );
 }, 60_000);
 afterAll(async () => {
   await nginx?.close();
@@ -47,25 +52,33 @@ test("the same over TLS (h2 by ALPN)", async () => {
 });
 
 test("nginx's 404 page maps by gRPC's HTTP table (UNIMPLEMENTED) and still names the content-type", async () => {
-  expect(await sayHelloAt404()).toMatchObject({
+  expect(await sayHelloIn()).toMatchObject({
     ok: false,
     status: "UNIMPLEMENTED",
     details: 'HTTP status 404 with content-type "text/html": not a gRPC response (is the target a gRPC server?)',
   });
 });
 
-// A service nginx has no location for: the same .proto, served under another package's path.
-async function sayHelloAt404() {
+test("a proxy whose gRPC server is down (nginx's 502 page) is UNAVAILABLE and says to look behind the proxy", async () => {
+  expect(await sayHelloIn("down")).toMatchObject({
+    ok: false,
+    status: "UNAVAILABLE",
+    details: 'HTTP status 502 with content-type "text/html": not a gRPC response (is the gRPC server behind the proxy up?)',
+  });
+});
+
+// The same .proto under another package: "other" has no location at nginx (its 404 page), "down" is grpc_pass.
+async function sayHelloIn(pkg = "other") {
   const other = new ProtoFiles(
     new Map([
       [
         "other.proto",
-        'syntax = "proto3";\npackage other;\nservice Greeter { rpc SayHello (M) returns (M); }\nmessage M { string name = 1; }\n',
+        `syntax = "proto3";\npackage ${pkg};\nservice Greeter { rpc SayHello (M) returns (M); }\nmessage M { string name = 1; }\n`,
       ],
     ]),
   );
   const client = new GrpcClient({ recorder: recordingRecorder(), clock: systemClock, protos: other });
-  const result = await client.service<Greeter>("other.Greeter", { proto: "other.proto", target: nginx.h2cUrl }).SayHello({ name: "x" });
+  const result = await client.service<Greeter>(`${pkg}.Greeter`, { proto: "other.proto", target: nginx.h2cUrl }).SayHello({ name: "x" });
   client.close();
   return result;
 }
