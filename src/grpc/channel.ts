@@ -1,6 +1,7 @@
 // One HTTP/2 connection to a gRPC target (node:http2, which Bun implements natively), made on the
 // first call and again after the server closed it (GOAWAY, idle timeout) or it failed.
 import { type ClientHttp2Session, type ClientHttp2Stream, connect, type OutgoingHttpHeaders } from "node:http2";
+import { tlsFailureText, tlsHint } from "../http/tls-hints.ts";
 
 export class Channel {
   private session: ClientHttp2Session | undefined;
@@ -38,7 +39,7 @@ export class Channel {
     this.lastError = undefined;
     // The streams on it report the failure; this keeps the reason and lets the next call reconnect.
     session.on("error", (error: Error) => {
-      this.lastError = withHint(error.message);
+      this.lastError = connectFailure(error, this.target, this.authority.startsWith("https:"));
       if (this.session === session) this.session = undefined;
     });
     const drop = () => {
@@ -50,9 +51,16 @@ export class Channel {
   }
 }
 
-// A TLS server that does not offer h2 by ALPN ends the handshake with an alert whose name alone
-// (OpenSSL's) does not say that gRPC needs HTTP/2.
-function withHint(message: string): string {
-  if (!message.includes("TLSV1_ALERT_NO_APPLICATION_PROTOCOL")) return message;
-  return `${message} (the server does not offer HTTP/2 (ALPN h2) on this port, which gRPC needs)`;
+// node:http2's connection errors name OpenSSL's or nghttp2's verdict; a user needs to know which
+// side of the target is wrong: its scheme, its port, or a test certificate.
+function connectFailure(error: Error, target: string, tls: boolean): string {
+  const code = String((error as { code?: unknown }).code ?? "");
+  if (!tls && code === "ERR_HTTP2_ERROR")
+    return `${target} did not answer in HTTP/2 (${error.message}): a plaintext target (host:port, http://) needs a gRPC server without TLS; is it an HTTP/1.1 server, or a TLS port (then use https://)?`;
+  if (code === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL" || error.message.includes("TLSV1_ALERT_NO_APPLICATION_PROTOCOL"))
+    return `${error.message} (the server does not offer HTTP/2 (ALPN h2) on this port, which gRPC needs)`;
+  if (code === "ERR_SSL_WRONG_VERSION_NUMBER")
+    return `TLS handshake with ${target} failed: ${code} (the port does not speak TLS: use host:port or http:// for a server without TLS)`;
+  if (tlsHint(code) !== undefined) return `TLS handshake with ${target} failed: ${tlsFailureText(code, error.message, error)}`;
+  return error.message;
 }

@@ -18,7 +18,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   stats: ["text"],
   http: ["stats", "text"],
   websocket: ["http", "stats", "text"],
-  grpc: ["stats"],
+  grpc: ["http", "stats"],
   api: ["http", "websocket", "grpc", "stats"],
   metrics: ["stats"],
   otel: ["stats", "http"],

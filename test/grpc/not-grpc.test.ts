@@ -1,7 +1,8 @@
 // A target that speaks HTTP/2 but not gRPC (nginx, a server nobody here wrote, over h2c and over
 // TLS): the call fails at the response's headers, naming its HTTP status and content-type, as
-// grpc-go reads such a response; the body is never read as gRPC frames.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+// grpc-go reads such a response; the body is never read as gRPC frames. And a target whose port
+// does not speak what the target's scheme says (HTTP/1.1, TLS or not): a failure that says what to change.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../../src/clock.ts";
@@ -27,9 +28,9 @@ afterAll(async () => {
   await nginx?.close();
 });
 
-async function sayHello(target: string) {
+async function sayHello(target: string, rejectUnauthorized = false) {
   const recorder = recordingRecorder();
-  const client = new GrpcClient({ recorder, clock: systemClock, protos, rejectUnauthorized: false });
+  const client = new GrpcClient({ recorder, clock: systemClock, protos, rejectUnauthorized });
   const greeter = client.service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto", target });
   const result = await greeter.SayHello({ name: "web" }, { deadlineMs: 5_000 });
   client.close();
@@ -82,3 +83,27 @@ async function sayHelloIn(pkg = "other") {
   client.close();
   return result;
 }
+
+describe("a target that does not speak what its scheme says fails with what to change, not a bare OpenSSL or HTTP/2 error", () => {
+  const plain = (url: string) => url.replace(/^[a-z]+:\/\//, "");
+  const noH2 = (at: string) =>
+    `UNAVAILABLE: ${at} did not answer in HTTP/2 (Protocol error): a plaintext target (host:port, http://) needs a gRPC server without TLS; is it an HTTP/1.1 server, or a TLS port (then use https://)?`;
+
+  test("plaintext to an HTTP/1.1 port, and to a TLS port", async () => {
+    expect((await sayHello(plain(nginx.httpUrl))).result.details).toBe(noH2(plain(nginx.httpUrl)).replace("UNAVAILABLE: ", ""));
+    expect((await sayHello(plain(nginx.tlsUrl))).recorded[0]?.detail).toBe(noH2(plain(nginx.tlsUrl)));
+  });
+
+  test("https:// to a port without TLS", async () => {
+    const target = `https://${plain(nginx.h2cUrl)}`;
+    expect((await sayHello(target)).recorded[0]?.detail).toBe(
+      `UNAVAILABLE: TLS handshake with ${plain(nginx.h2cUrl)} failed: ERR_SSL_WRONG_VERSION_NUMBER (the port does not speak TLS: use host:port or http:// for a server without TLS)`,
+    );
+  });
+
+  test("a self-signed certificate says how to trust it or accept it for a test target", async () => {
+    expect(String((await sayHello(nginx.tlsUrl, true)).recorded[0]?.detail)).toStartWith(
+      `UNAVAILABLE: TLS handshake with ${plain(nginx.tlsUrl)} failed: DEPTH_ZERO_SELF_SIGNED_CERT (a self-signed certificate: trust it with NODE_EXTRA_CA_CERTS=<ca.pem> in the worker's environment, or set http: { rejectUnauthorized: false } for a test target)`,
+    );
+  });
+});
