@@ -3,6 +3,9 @@
 import { type ClientHttp2Session, type ClientHttp2Stream, connect, type OutgoingHttpHeaders } from "node:http2";
 import { tlsFailureText, tlsHint } from "../http/tls-hints.ts";
 
+/** gRPC's connect timeout (grpc-go's minConnectTimeout): a connection's server has this long to answer. */
+const CONNECT_TIMEOUT_MS = 20_000;
+
 export class Channel {
   private session: ClientHttp2Session | undefined;
   /** Why the last connection failed, for the calls it took down (e.g. "connect ECONNREFUSED 127.0.0.1:1"). */
@@ -12,6 +15,7 @@ export class Channel {
   constructor(
     readonly authority: string,
     private readonly rejectUnauthorized: boolean,
+    private readonly connectTimeoutMs = CONNECT_TIMEOUT_MS,
   ) {}
 
   /** "host:port", for messages. */
@@ -47,7 +51,21 @@ export class Channel {
     };
     session.on("goaway", drop);
     session.on("close", drop);
+    this.bound(session);
     return session;
+  }
+
+  // A port that accepts but never speaks HTTP/2 would hold every call without a deadline forever.
+  private bound(session: ClientHttp2Session): void {
+    const timer = setTimeout(() => {
+      const seconds = this.connectTimeoutMs / 1000;
+      const why = `${this.target} accepted the connection but sent no HTTP/2 settings within ${seconds} s (is the target a gRPC server?)`;
+      session.destroy(new Error(why));
+    }, this.connectTimeoutMs);
+    timer.unref();
+    const settled = () => clearTimeout(timer);
+    session.once("remoteSettings", settled);
+    session.once("close", settled);
   }
 }
 

@@ -21,6 +21,8 @@ export interface GrpcClientOptions {
   host?: () => string | undefined;
   /** Verify the server's TLS certificate (https:// targets); default true. */
   rejectUnauthorized?: boolean;
+  /** How long a new connection may go without the server's HTTP/2 settings; default 20 s (gRPC's). */
+  connectTimeoutMs?: number;
 }
 
 export class GrpcClient implements CallHost {
@@ -82,7 +84,7 @@ export class GrpcClient implements CallHost {
       );
     let channel = this.channels.get(target);
     if (channel === undefined) {
-      channel = new Channel(authority(target), this.opts.rejectUnauthorized ?? true);
+      channel = new Channel(authority(target), this.opts.rejectUnauthorized ?? true, this.opts.connectTimeoutMs);
       this.channels.set(target, channel);
     }
     return channel;

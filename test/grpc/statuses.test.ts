@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { constants, createServer, type Http2Server, type ServerHttp2Stream } from "node:http2";
 import { readFileSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { systemClock } from "../../src/clock.ts";
 import { GrpcClient, type GrpcUnary, ProtoFiles } from "../../src/grpc/index.ts";
@@ -83,6 +84,27 @@ test("a connection lost before the status is UNAVAILABLE naming the target, not 
   const lost = `UNAVAILABLE: the connection to ${target} was lost before the call's status came`;
   expect((await call("dropped")).recorded).toBe(lost);
   expect((await call("droppedEarly")).recorded).toBe(lost);
+});
+
+test("a target that accepts the connection but never speaks HTTP/2 fails UNAVAILABLE after the connect timeout, not a call that waits forever", async () => {
+  const silent = createNetServer((socket) => socket.on("error", () => {})); // accepts, reads, never answers
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const address = silent.address();
+  const quiet = `127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+  try {
+    const recorder = recordingRecorder();
+    const client = new GrpcClient({ recorder, clock: systemClock, protos, connectTimeoutMs: 100 });
+    const result = await client
+      .service<Greeter>("helloworld.Greeter", { proto: "helloworld.proto", target: quiet })
+      .SayHello({ name: "x" });
+    client.close();
+    expect(result).toMatchObject({ ok: false, status: "UNAVAILABLE" });
+    expect(recorder.records.map((r) => r.detail)).toEqual([
+      `UNAVAILABLE: ${quiet} accepted the connection but sent no HTTP/2 settings within 0.1 s (is the target a gRPC server?)`,
+    ]);
+  } finally {
+    silent.close();
+  }
 });
 
 test("grpc-message is percent-decoded", async () => {
