@@ -45,7 +45,15 @@ const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string,
 const compose = Bun.YAML.parse(read("docker-compose.yml")) as {
   services: Record<
     string,
-    { build?: string; image?: string; command?: string[]; ports?: string[]; environment?: string[]; container_name?: string }
+    {
+      build?: string;
+      image?: string;
+      command?: string[];
+      ports?: string[];
+      environment?: string[];
+      container_name?: string;
+      depends_on?: string[];
+    }
   >;
 };
 const k8sFiles = readdirSync(join(root, "deploy/k8s")).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
@@ -199,6 +207,12 @@ describe("docker-compose.yml", () => {
       expect(service?.build).toBe(".");
       expect(service?.image).toBe("loadworker:latest");
     }
+  });
+
+  test("stops the workers before the demo target they load, so a stop mid-test records no errors", () => {
+    // Compose stops a service before the services it depends on (and starts it after them).
+    expect(worker?.depends_on).toContain("demo");
+    expect(worker?.depends_on).toContain("master");
   });
 
   test("runs the master like the image does, reachable from the other containers", () => {
