@@ -3,6 +3,7 @@ import hmac
 import logging
 import os
 import secrets
+import socket
 import ssl
 import sys
 
@@ -97,7 +98,23 @@ def _settings():
     bind = os.environ.get("LOADWORKER_MASTER_BIND", "127.0.0.1")
     if not bind.strip():
         _refuse("LOADWORKER_MASTER_BIND is empty: set an address (0.0.0.0 for external workers) or unset it")
+    _bindable("LOADWORKER_MASTER_BIND", bind)
     return login, tls, bind
+
+
+def _bindable(name, host):
+    """An address this machine can listen on; else Locust's bind fails with a traceback, and again on each restart."""
+    if host == "*" or host in {iface for _, iface in socket.if_nameindex()}:  # zmq takes both
+        return
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind) as probe:
+            probe.bind(address)
+    except OSError as e:
+        _refuse(
+            f"{name}={host} is not an address this machine can listen on ({e.strerror or e}): "
+            "set 0.0.0.0 (every interface, for workers on other machines) or one of its own addresses, or unset it"
+        )
 
 
 # Checked at import, before Locust parses its options or opens a port.

@@ -233,6 +233,16 @@ describe("bad settings stop the master with one message naming the setting", () 
     ["only a certificate", { LOADWORKER_TLS_CERT: CERT }, "LOADWORKER_TLS_CERT is set but LOADWORKER_TLS_KEY is not"],
     ["an empty worker port address", { LOADWORKER_MASTER_BIND: "" }, "LOADWORKER_MASTER_BIND is empty"],
     [
+      "a worker port address that does not resolve",
+      { LOADWORKER_MASTER_BIND: "no-such-host.invalid" },
+      "LOADWORKER_MASTER_BIND=no-such-host.invalid is not an address this machine can listen on",
+    ],
+    [
+      "a worker port address of another machine",
+      { LOADWORKER_MASTER_BIND: "192.0.2.1" },
+      "LOADWORKER_MASTER_BIND=192.0.2.1 is not an address this machine can listen on",
+    ],
+    [
       "an unreadable password file",
       { LOADWORKER_WEB_USER: USER, LOADWORKER_WEB_PASSWORD_FILE: missing },
       `LOADWORKER_WEB_PASSWORD_FILE=${missing} cannot be read`,
