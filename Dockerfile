@@ -35,6 +35,7 @@ RUN pip install "locust==${LOCUST_VERSION}" "supervisor==${SUPERVISOR_VERSION}" 
 COPY --from=build /out/loadworker /out/master.py /app/
 # On supervisorctl's default search path, so `docker exec <container> supervisorctl status` just works.
 COPY supervisord.conf /etc/supervisor/supervisord.conf
+COPY supervisord.sh /app/supervisord.sh
 WORKDIR /app
 USER 10001
 EXPOSE 8090 5557
@@ -42,5 +43,6 @@ EXPOSE 8090 5557
 # verifying the certificate (issued for the service's name, not for 127.0.0.1); plain http otherwise.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s \
   CMD ["python", "-c", "import os, ssl, urllib.request; tls = bool(os.environ.get('LOADWORKER_TLS_CERT')); urllib.request.urlopen(('https' if tls else 'http') + '://127.0.0.1:8090/', timeout=4, context=ssl._create_unverified_context() if tls else None)"]
-# supervisord as PID 1: `docker stop` sends it SIGTERM, and it stops workers, master, demo in order.
-CMD ["supervisord", "-c", "/etc/supervisor/supervisord.conf"]
+# supervisord.sh runs supervisord and passes on signals: `docker stop` sends SIGTERM, and supervisord
+# stops workers, master, demo in order. It exits 78 when master.py refused its settings.
+CMD ["sh", "/app/supervisord.sh"]

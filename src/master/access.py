@@ -34,6 +34,7 @@ def _refuse(message):
     # Said before asking: supervisord's shutdown sends us SIGTERM at once, which can end this
     # process before a line written after the call.
     if os.environ.get("SUPERVISOR_SERVER_URL"):
+        _mark_refused(os.environ["SUPERVISOR_SERVER_URL"])
         try:
             from supervisor import childutils
 
@@ -43,6 +44,18 @@ def _refuse(message):
         except Exception as e:
             sys.stderr.write(f"loadworker master: could not stop supervisord ({type(e).__name__}); stop it by hand\n")
     sys.exit(_CONFIG_ERROR)
+
+
+def _mark_refused(server_url):
+    # supervisord exits 0 whatever stopped it: the image's supervisord.sh finds this file beside
+    # the socket and exits 78, so `docker run` does not report a refused start as a success.
+    if server_url.startswith("unix://"):
+        path = os.path.join(os.path.dirname(server_url[len("unix://") :]), "loadworker-refused")
+        try:
+            with open(path, "w"):
+                pass
+        except OSError as e:
+            sys.stderr.write(f"loadworker master: cannot write {path} ({e.strerror}): the image will exit 0, not 78\n")
 
 
 def _pair(values, what):

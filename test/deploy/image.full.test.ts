@@ -141,7 +141,7 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
     for (const task of SEED_TASKS) expect(all).toMatch(new RegExp(`${task}\\s+[1-9]\\d*\\s`));
   }, 90_000);
 
-  test("with only LOADWORKER_WEB_USER set, the container stops by itself with one message naming the setting", async () => {
+  test("with only LOADWORKER_WEB_USER set, the container stops by itself with exit code 78 and one message naming the setting", async () => {
     const bad = `${name}-half-login`;
     try {
       const started = await runContainer(bad, ["-e", "LOADWORKER_WEB_USER=operator", image]);
@@ -159,6 +159,8 @@ describe.skipIf(skip !== undefined)("the image, run with docker run", () => {
       const all = logs.stdout + logs.stderr;
       expect(all.split("\n").filter((l) => l.includes("LOADWORKER_WEB_USER is set but LOADWORKER_WEB_PASSWORD is not"))).toHaveLength(1);
       expect(all).toContain("stopping everything supervisord started");
+      // Not supervisord's own 0: `docker run` and restart policies must see a failed start.
+      expect((await docker(["inspect", "-f", "{{.State.ExitCode}}", bad])).stdout.trim()).toBe("78");
     } finally {
       await docker(["rm", "-f", bad]);
     }

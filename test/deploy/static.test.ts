@@ -2,7 +2,7 @@
 // image itself is built and run in image*.full.test.ts.
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { read, root } from "./helpers.ts";
 
 type Ini = Map<string, Map<string, string>>;
@@ -127,11 +127,20 @@ describe("the Dockerfile builds what supervisord.conf runs", () => {
     expect(locustFlags(argvOf("program:locust"))["-f"]).toBe("/app/master.py");
   });
 
-  test("the image starts supervisord with the conf it copies", () => {
+  test("the image starts supervisord with the conf it copies, through supervisord.sh", () => {
     const copy = instructions("COPY").find((l) => l.startsWith("COPY supervisord.conf "));
     const path = copy?.split(" ")[2];
     expect(path).toBe("/etc/supervisor/supervisord.conf"); // supervisorctl's default search path
-    expect(instructions("CMD")).toEqual([`CMD ["supervisord", "-c", "${path}"]`]);
+    const script = instructions("COPY").find((l) => l.startsWith("COPY supervisord.sh "));
+    expect(instructions("CMD")).toEqual([`CMD ["sh", "${script?.split(" ")[2]}"]`]);
+    expect(read("supervisord.sh")).toContain(`supervisord -c ${path} &`);
+  });
+
+  test("supervisord.sh looks for master.py's refusal beside the socket supervisord.conf names", () => {
+    // src/master/access.py leaves loadworker-refused in the socket's folder (SUPERVISOR_SERVER_URL).
+    const socket = option("unix_http_server", "file") ?? "";
+    expect(read("supervisord.sh")).toContain(`sock_dir=${dirname(socket)} `);
+    expect(option("supervisorctl", "serverurl")).toBe(`unix://${socket}`);
   });
 
   test("the image exposes the web UI and master ports and runs as a non-root user", () => {
