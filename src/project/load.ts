@@ -35,18 +35,20 @@ export interface TaskModule {
 
 const TASK_MODULE = /\.(ts|js|mts|mjs)$/;
 
-/** Loads `--tasks PATH`: every task module of a folder (and its .py files for master.py), or one file. */
-export async function loadTaskPath(path: string): Promise<LoadedTasks> {
+/**
+ * Loads `--tasks PATH`: every task module of a folder (and its .py files for master.py), or one file.
+ * `setting` is how the user gave it, for the messages (`LOADWORKER_TASKS=/tasks` in an image).
+ */
+export async function loadTaskPath(path: string, setting = `--tasks ${path}`): Promise<LoadedTasks> {
   const full = resolve(path);
   const kind = pathKind(full);
-  if (kind === undefined) throw new LoadworkerError("E_TASKS", `--tasks ${path}: no such file or folder`);
+  if (kind === undefined) throw new LoadworkerError("E_TASKS", `${setting}: no such file or folder`);
   // In the binary, and for a file outside any project, "loadworker" is this runtime: one copy of it.
   provideModule("loadworker", { ...runtime });
   const fromDisk = (file: string): TaskModule => ({ file: shown(file), load: () => import(pathToFileURL(file).href) });
   if (kind === "folder") {
     const dir = readTaskDir(full);
-    if (dir.tasks.length === 0)
-      throw new LoadworkerError("E_TASKS", `--tasks ${path}: no task files (.ts, .js, .mts, .mjs) in this folder`);
+    if (dir.tasks.length === 0) throw new LoadworkerError("E_TASKS", `${setting}: no task files (.ts, .js, .mts, .mjs) in this folder`);
     useTaskFiles({ dir: full });
     const side = sideDefinitions([...dir.python, ...dir.protos].map((f) => [f, readFileSync(join(full, f), "utf8")] as const));
     const loaded = await importTasks(
@@ -56,7 +58,7 @@ export async function loadTaskPath(path: string): Promise<LoadedTasks> {
     );
     return { ...loaded, from: `${shown(full).replace(/\/+$/, "")}/` };
   }
-  if (!TASK_MODULE.test(full)) throw new LoadworkerError("E_TASKS", `--tasks ${path}: not a task file (.ts, .js, .mts, .mjs) or a folder`);
+  if (!TASK_MODULE.test(full)) throw new LoadworkerError("E_TASKS", `${setting}: not a task file (.ts, .js, .mts, .mjs) or a folder`);
   useTaskFiles({ dir: dirname(full) });
   // One file: the .proto files beside it (ctx.grpc), but no master-side .py (a folder brings those).
   const protos = readTaskDir(dirname(full)).protos;

@@ -28,8 +28,14 @@ export function planSource(builtIn: () => Promise<LoadedTasks>, options: PlanSou
   return async (tasks, warn = toStderr) => {
     if (tasks !== undefined && tasks.trim() === "")
       throw new LoadworkerError("E_USAGE", "--tasks is empty; give a task file or a folder of them");
-    const path = tasks ?? (env.LOADWORKER_TASKS?.trim() || undefined);
-    const loaded = path !== undefined ? await loadTaskPath(path) : await builtIn();
+    const fromEnv = tasks === undefined ? env.LOADWORKER_TASKS?.trim() || undefined : undefined;
+    // Named as the user gave it: a container's LOADWORKER_TASKS is no --tasks they typed.
+    const loaded =
+      tasks !== undefined
+        ? await loadTaskPath(tasks)
+        : fromEnv !== undefined
+          ? await loadTaskPath(fromEnv, `LOADWORKER_TASKS=${fromEnv}`)
+          : await builtIn();
     for (const warning of loaded.warnings) warn(warning);
     const plan = buildPlan(collectDefinitions([...loaded.exports, ...(options.extras?.() ?? [])]));
     options.onPlan?.();

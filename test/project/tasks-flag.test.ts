@@ -86,6 +86,12 @@ describe("--tasks from source", () => {
     expect(output).toContain("class Checkout(User):");
   });
 
+  test("a LOADWORKER_TASKS that names no file says LOADWORKER_TASKS, not a --tasks nobody typed", async () => {
+    const { code, output } = await loadworker(["--master-port", "1"], { LOADWORKER_TASKS: "/nowhere" });
+    expect(code, output).toBe(2);
+    expect(output.trim()).toBe("loadworker: LOADWORKER_TASKS=/nowhere: no such file or folder [E_TASKS]");
+  });
+
   test('under Deno, a file outside the repo runs with "loadworker" mapped by --import-map (docs/package.md)', async () => {
     writeFileSync(join(dir, "map.json"), JSON.stringify({ imports: { loadworker: join(ROOT, "src/index.ts") } }));
     const deno = join(ROOT, "node_modules/.bin/deno");
