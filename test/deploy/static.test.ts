@@ -338,6 +338,28 @@ describe("deploy/k8s", () => {
     expect(container.resources.limits.cpu).toBeDefined(); // what --processes -1 counts in a pod
   });
 
+  test("every probe and Service names a port that the pods it reaches declare", () => {
+    // Without Docker: a renamed port must not leave a probe that never answers or a Service without endpoints.
+    const deployments = k8s.filter((o) => o.kind === "Deployment");
+    const portNames = (d: K8sObject) => new Set((podContainer(d).ports ?? []).map((p: { name: string }) => p.name));
+    for (const deployment of deployments) {
+      const probe = podContainer(deployment).readinessProbe?.httpGet?.port;
+      if (probe !== undefined)
+        expect([deployment.metadata.name, portNames(deployment).has(probe)]).toEqual([deployment.metadata.name, true]);
+    }
+    for (const svc of k8s.filter((o) => o.kind === "Service")) {
+      const pods = deployments.filter((d) => Object.entries(svc.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+      expect(pods.map((d) => d.metadata.name)).toHaveLength(1);
+      for (const port of svc.spec.ports as { targetPort: string }[]) {
+        expect([svc.metadata.name, port.targetPort, portNames(pods[0] as K8sObject).has(port.targetPort)]).toEqual([
+          svc.metadata.name,
+          port.targetPort,
+          true,
+        ]);
+      }
+    }
+  });
+
   test("uses the compose image and runs every pod as the image's non-root user", () => {
     for (const deployment of k8s.filter((o) => o.kind === "Deployment")) {
       expect(podContainer(deployment).image).toBe(compose.services.master?.image as string);
