@@ -241,8 +241,10 @@ describe("docker-compose.yml", () => {
     expect(override.services.master?.ports).toEqual([`${image["--web-port"]}:${image["--web-port"]}`]);
   });
 
-  test("passes the access settings through to the master, and to no other service", () => {
-    expect(master?.environment).toEqual(["LOADWORKER_WEB_USER", "LOADWORKER_WEB_PASSWORD", "LOADWORKER_TLS_CERT", "LOADWORKER_TLS_KEY"]);
+  test("passes every access setting master.py reads through to the master, and to no other service", () => {
+    // All but LOADWORKER_MASTER_BIND: the command's --master-bind-host=0.0.0.0 wins over it.
+    const settings = [...new Set(read("src/master/access.py").match(/LOADWORKER_[A-Z_]+/g))].filter((v) => v !== "LOADWORKER_MASTER_BIND");
+    expect([...(master?.environment ?? [])].sort()).toEqual(settings.sort());
     expect(worker?.environment).toBeUndefined();
     expect(demo?.environment).toBeUndefined();
   });
