@@ -35,7 +35,8 @@ RUN pip install "locust==${LOCUST_VERSION}" "supervisor==${SUPERVISOR_VERSION}" 
 COPY --from=build /out/loadworker /out/master.py /app/
 # On supervisorctl's default search path, so `docker exec <container> supervisorctl status` just works.
 COPY supervisord.conf /etc/supervisor/supervisord.conf
-COPY supervisord.sh /app/supervisord.sh
+# The same file `npx loadworker init` writes beside its Dockerfile.
+COPY src/project/templates/supervisord.sh /app/supervisord.sh
 WORKDIR /app
 USER 10001
 EXPOSE 8090 5557

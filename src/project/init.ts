@@ -1,5 +1,5 @@
 // `npx loadworker init [DIR]`: a load-test folder in the user's project (an example user class,
-// the Dockerfile and supervisord.conf of an image, a package.json that makes its .ts files ES
+// the Dockerfile, supervisord.conf and supervisord.sh of an image, a package.json that makes its .ts files ES
 // modules), the project's package.json scripts, a .gitignore line for the binary, and a tsconfig
 // only where none exists. Nothing is overwritten: when any target exists, nothing is written.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -28,6 +28,7 @@ export function initProject(project: string, dir = "loadtests"): Scaffold {
     [`${folder}/package.json`]: `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`, // .ts files here are ES modules under any tsconfig
     [`${folder}/Dockerfile`]: template("Dockerfile"),
     [`${folder}/supervisord.conf`]: template("supervisord.conf"),
+    [`${folder}/supervisord.sh`]: template("supervisord.sh"),
   };
   const scripts = {
     loadtest: `loadworker run --tasks ${folder} -u 10 -r 5 -t 30s`,

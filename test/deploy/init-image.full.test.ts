@@ -89,4 +89,24 @@ describe.skipIf(skip !== undefined)("the image init scaffolds", () => {
     expect(await atMaster()).toBeGreaterThan(0);
     expect((await fetch(ui("/stop"), { method: "POST" })).ok).toBe(true);
   }, 180_000);
+
+  test("a bad setting (a login user without a password) stops the container with exit code 78, not 0", async () => {
+    await docker(["rm", "-f", name]); // its master would take this container's worker
+    const bad = `${name}-half-login`;
+    try {
+      expect((await runContainer(bad, ["-e", "LOADWORKER_WEB_USER=operator", tag])).code).toBe(0);
+      const code = await waitFor(
+        async () => {
+          const [running, exit] = (await docker(["inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", bad])).stdout.trim().split(" ");
+          return running === "false" ? exit : new NotYet(`running: ${running}`);
+        },
+        60_000,
+        "the container to stop by itself",
+        500,
+      );
+      expect(code).toBe("78");
+    } finally {
+      await docker(["rm", "-f", bad]);
+    }
+  }, 90_000);
 });

@@ -131,16 +131,18 @@ describe("the Dockerfile builds what supervisord.conf runs", () => {
     const copy = instructions("COPY").find((l) => l.startsWith("COPY supervisord.conf "));
     const path = copy?.split(" ")[2];
     expect(path).toBe("/etc/supervisor/supervisord.conf"); // supervisorctl's default search path
-    const script = instructions("COPY").find((l) => l.startsWith("COPY supervisord.sh "));
+    const script = instructions("COPY").find((l) => l.startsWith("COPY src/project/templates/supervisord.sh "));
     expect(instructions("CMD")).toEqual([`CMD ["sh", "${script?.split(" ")[2]}"]`]);
-    expect(read("supervisord.sh")).toContain(`supervisord -c ${path} &`);
+    expect(read("src/project/templates/supervisord.sh")).toContain(`supervisord -c ${path} &`);
   });
 
   test("supervisord.sh looks for master.py's refusal beside the socket supervisord.conf names", () => {
     // src/master/access.py leaves loadworker-refused in the socket's folder (SUPERVISOR_SERVER_URL).
     const socket = option("unix_http_server", "file") ?? "";
-    expect(read("supervisord.sh")).toContain(`sock_dir=${dirname(socket)} `);
+    expect(read("src/project/templates/supervisord.sh")).toContain(`sock_dir=${dirname(socket)} `);
     expect(option("supervisorctl", "serverurl")).toBe(`unix://${socket}`);
+    // init's image runs the same supervisord.sh with its own supervisord.conf.
+    expect(read("src/project/templates/supervisord.conf")).toContain(`[unix_http_server]\nfile=${socket}\n`);
   });
 
   test("the image exposes the web UI and master ports and runs as a non-root user", () => {

@@ -27,7 +27,7 @@ describe("loadworker init", () => {
     writeFileSync(join(dir, ".gitignore"), "node_modules/");
     const { code, output } = await init(dir);
     expect(code, output).toBe(0);
-    for (const file of ["example.ts", "package.json", "Dockerfile", "supervisord.conf"])
+    for (const file of ["example.ts", "package.json", "Dockerfile", "supervisord.conf", "supervisord.sh"])
       expect(existsSync(join(dir, "loadtests", file))).toBe(true);
     expect(read(dir, "loadtests/example.ts")).toContain('from "loadworker"');
     expect(JSON.parse(read(dir, "loadtests/package.json"))).toEqual({ private: true, type: "module" });
@@ -48,6 +48,9 @@ describe("loadworker init", () => {
     const dockerfile = read(dir, "loadtests/Dockerfile");
     expect(dockerfile).toContain("RUN npx loadworker build loadtests -o /out/loadworker");
     expect(dockerfile).toContain("COPY loadtests/supervisord.conf /etc/supervisor/supervisord.conf");
+    // supervisord exits 0 whatever stopped it; supervisord.sh makes a refused start exit 78.
+    expect(dockerfile).toContain("COPY loadtests/supervisord.sh /app/supervisord.sh");
+    expect(dockerfile).toContain('CMD ["sh", "/app/supervisord.sh"]');
     expect(dockerfile).toContain("WORKDIR /src");
     expect(dockerfile).not.toContain("{{DIR}}");
   });
@@ -82,7 +85,7 @@ describe("loadworker init", () => {
     expect(code).toBe(2);
     const errors = output.split("\n").filter((l) => l.startsWith("loadworker:"));
     expect(errors).toEqual([
-      "loadworker: init would overwrite loadtests/example.ts, loadtests/package.json, loadtests/Dockerfile, loadtests/supervisord.conf, package.json scripts.loadtest, package.json scripts.loadtest:build; nothing was written. To init: move the files away or init another folder (npx loadworker init DIR), and rename or remove those scripts in package.json [E_EXISTS]",
+      "loadworker: init would overwrite loadtests/example.ts, loadtests/package.json, loadtests/Dockerfile, loadtests/supervisord.conf, loadtests/supervisord.sh, package.json scripts.loadtest, package.json scripts.loadtest:build; nothing was written. To init: move the files away or init another folder (npx loadworker init DIR), and rename or remove those scripts in package.json [E_EXISTS]",
     ]);
     expect(read(dir, "loadtests/example.ts")).toBe("// mine\n");
     expect(before).toContain("defineUser");

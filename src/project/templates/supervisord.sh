@@ -1,8 +1,9 @@
 #!/bin/sh
-# The image's CMD: supervisord, whose own exit code is always 0, and the container's exit code.
-# 78 (EX_CONFIG) when master.py refused its settings and stopped supervisord: it leaves
-# loadworker-refused beside supervisord's socket (src/master/access.py); else supervisord's code.
-# Signals go on to supervisord, so `docker stop` and Ctrl-C stop every program in order as before.
+# Written by `npx loadworker init` (and used by loadworker's own image): the image's CMD. It runs
+# supervisord, whose own exit code is always 0, and gives the container its exit code: 78
+# (EX_CONFIG) when master.py refused its settings and stopped supervisord (master.py then leaves
+# loadworker-refused beside supervisord's socket), else supervisord's. Signals go on to
+# supervisord, so `docker stop` and Ctrl-C stop every program in order.
 sock_dir=/tmp # supervisord.conf's [unix_http_server] file=/tmp/supervisor.sock
 rm -f "$sock_dir/loadworker-refused"
 supervisord -c /etc/supervisor/supervisord.conf &
