@@ -180,8 +180,8 @@ export class DealerSocket {
       this.log.debug(`while closing: ${reason}`);
       return;
     }
-    const { delayMs, level } = this.attempts.failed(reason);
-    this.log[level](`${reason}; reconnecting in ${delayMs} ms`);
+    const { delayMs, level, attempts } = this.attempts.failed(reason);
+    this.log[level](`${reason}; reconnecting in ${delayMs} ms${attempts > 1 ? ` (${attempts} attempts failed in a row)` : ""}`);
     this.notifyDisconnected(reason);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), delayMs);
