@@ -63,6 +63,8 @@ for pair in "web-port:$web_port" "master-port:$master_port" "demo-port:$demo_por
   is_port "${pair#*:}" || code=2 fail "--${pair%%:*} must be a port number 1..65535, got '${pair#*:}'"
 done
 case "$workers" in -1) ;; '' | *[!0-9]* | 0*) code=2 fail "--workers must be a positive integer, or -1 for one per CPU core, got '$workers'" ;; esac
+# Before npm ci and the venv, which take a while the first time: a typo here should cost nothing.
+[ -d "$tasks" ] || code=2 fail "--tasks $tasks is not a folder; give the folder of your task files (.ts)"
 # How many workers to wait for: -1 is one per core this script may use (nproc counts the affinity, as loadworker does).
 expected=$workers
 [ "$workers" != -1 ] || expected=$(nproc 2>/dev/null || echo 1)

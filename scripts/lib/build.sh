@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 done
 
 # Relative paths mean relative to where the caller stands, before we cd to the repo.
-[ -d "$tasks" ] || { echo "error: --tasks $tasks is not a directory" >&2; exit 2; }
+[ -d "$tasks" ] || { echo "build.sh: error: --tasks $tasks is not a folder; give the folder of your task files (.ts)" >&2; exit 2; }
 tasks=$(cd "$tasks" && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)

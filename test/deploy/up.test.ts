@@ -283,6 +283,9 @@ describe("scripts/up.sh refuses bad input", () => {
     const port = await run(["bash", "scripts/up.sh", "--web-port"], 30_000);
     expect(port.code).toBe(2);
     expect(port.stderr).toContain("--web-port needs a value");
+    const tasks = await run(["bash", "scripts/up.sh", "--tasks", "/nonexistent-tasks"], 30_000);
+    expect(tasks.code).toBe(2);
+    expect(tasks.stderr.trim()).toBe("up.sh: error: --tasks /nonexistent-tasks is not a folder; give the folder of your task files (.ts)");
   }, 60_000);
 
   test("--help documents every flag", async () => {
