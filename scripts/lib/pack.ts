@@ -2,7 +2,7 @@
 // user's tsc), and src/'s files that are not TypeScript (.py read as text, .json, init's templates)
 // copied beside the JavaScript that reads them.
 import { cpSync, readdirSync, rmSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "../..");
 const src = join(root, "src");
@@ -19,8 +19,8 @@ if (tsc.exitCode !== 0) {
 let copied = 0;
 for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
   const from = join(entry.parentPath, entry.name);
-  // init's templates are copied as they are, example.ts included; other TypeScript is compiled.
-  if (!entry.isFile() || (/\.m?ts$/.test(entry.name) && !from.includes(`${sep}templates${sep}`))) continue;
+  // TypeScript is compiled; init's templates (example.ts.template and the rest) are copied as they are.
+  if (!entry.isFile() || /\.m?ts$/.test(entry.name)) continue;
   cpSync(from, join(dist, from.slice(src.length + 1)));
   copied += 1;
 }

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { LoadworkerError } from "../errors.ts";
+import { TEMPLATES } from "./templates.ts";
 
-const TEMPLATES = join(import.meta.dirname ?? ".", "templates");
 /** The built binary, as `loadtest:build` writes it and .gitignore leaves it out. */
 const BINARY = "loadworker";
 
@@ -22,7 +22,7 @@ export interface Scaffold {
 /** Scaffolds `dir` (relative to `project`, the folder with package.json). */
 export function initProject(project: string, dir = "loadtests"): Scaffold {
   const folder = relative(project, resolve(project, dir)).replaceAll("\\", "/") || ".";
-  const template = (name: string) => readFileSync(join(TEMPLATES, name), "utf8").replaceAll("{{DIR}}", folder);
+  const template = (name: keyof typeof TEMPLATES) => TEMPLATES[name].replaceAll("{{DIR}}", folder);
   const files: Record<string, string> = {
     [`${folder}/example.ts`]: template("example.ts"),
     [`${folder}/package.json`]: `${JSON.stringify({ private: true, type: "module" }, null, 2)}\n`, // .ts files here are ES modules under any tsconfig

@@ -3,10 +3,10 @@
 // master.py from `locustfile --tasks`), "loadworker" resolved to the runtime inside the binary.
 // The compiled-in tasks are not evaluated then; without --tasks they run, with their .csv carried in.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { masterComplaints, startHeadlessMaster } from "../support/master.ts";
-import { type CountingServer, buildWorker, countingServer, requireVenv, startProc, tempDir } from "../support/procs.ts";
+import { BUN, type CountingServer, ROOT, buildWorker, countingServer, requireVenv, startProc, tempDir } from "../support/procs.ts";
 import { within } from "../support/wait.ts";
 
 let server: CountingServer;
@@ -87,5 +87,29 @@ describe("the compiled binary with --tasks", () => {
     expect(proc.output()).toContain("compiled-in tasks evaluated");
     expect(server.counts.get("/carried-a")).toBe(1);
     expect(server.counts.get("/carried-b")).toBe(1);
+  });
+});
+
+describe("the compiled binary's init", () => {
+  test("scaffolds a project as npx loadworker init does: the templates travel inside the binary", async () => {
+    const project = tempDir("binary-init");
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "shop" }));
+    const proc = startProc(bin, ["init"], { cwd: project, env: { NO_COLOR: "1" } });
+    const code = await within(proc.exited, 30_000, "loadworker init");
+    expect(code, proc.output()).toBe(0);
+    const source = tempDir("source-init");
+    writeFileSync(join(source, "package.json"), JSON.stringify({ name: "shop" }));
+    const fromSource = startProc(BUN, [join(ROOT, "src/main.ts"), "init"], { cwd: source, env: { NO_COLOR: "1" } });
+    expect(await within(fromSource.exited, 30_000, "source init")).toBe(0);
+    for (const file of [
+      "loadtests/example.ts",
+      "loadtests/Dockerfile",
+      "loadtests/supervisord.conf",
+      "loadtests/supervisord.sh",
+      "tsconfig.json",
+    ]) {
+      expect([file, readFileSync(join(project, file), "utf8")]).toEqual([file, readFileSync(join(source, file), "utf8")]);
+    }
+    expect(readFileSync(join(project, "loadtests/example.ts"), "utf8")).toContain('from "loadworker"');
   });
 });
