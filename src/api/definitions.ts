@@ -160,6 +160,9 @@ export function defineTask<S = Record<string, unknown>>(spec: TaskSpec<S>): Task
 
 /** Declares a user class: its own tasks, wait time, state and start/stop hooks. */
 export function defineUser<S = Record<string, unknown>>(spec: UserSpec<S>): UserDefinition<S> {
+  if (spec.tasks !== undefined && !Array.isArray(spec.tasks)) {
+    throw new TypeError(`defineUser "${String(spec.name)}": tasks must be a list, tasks: [{ name: "home", fn: async (ctx) => { … } }]`);
+  }
   const tasks = (spec.tasks ?? []).map((t) => (isDefinition(t) ? (t as TaskDefinition<S>) : defineTask(t as TaskSpec<S>)));
   return remember({
     [DEFINITION]: "user",

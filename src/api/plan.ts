@@ -15,7 +15,9 @@ import {
   type ProtoFileDefinition,
   type TestHookDefinition,
 } from "./definitions.ts";
+import { madeAt } from "./made.ts";
 import { taskFilesSource } from "./task-files.ts";
+import { definitionError, validateTask, validateUser } from "./validate.ts";
 
 /** The user class that runs standalone tasks, and any class the master names that we lack. */
 export const DEFAULT_USER_NAME = "DefaultUser";
@@ -51,15 +53,6 @@ const PROTOCOL_TYPES_FROM_MASTER = new Set([
   "locustfile",
 ]);
 
-// Python identifiers (Unicode letters allowed): class names end up in the generated master.py.
-const PY_IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
-// Keywords are a SyntaxError as class names; `User` and `task` would shadow master.py's imports.
-const PY_RESERVED = new Set(
-  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield User task tag".split(
-    " ",
-  ),
-);
-
 /** Collects definitions from module exports (values, arrays of values, nested defaults). */
 export function collectDefinitions(exports: Iterable<unknown>): AnyDefinition[] {
   const found: AnyDefinition[] = [];
@@ -85,21 +78,24 @@ export function buildPlan(definitions: readonly AnyDefinition[]): Plan {
   const all = [...users];
   if (standalone.length > 0) {
     if (users.some((u) => u.name === DEFAULT_USER_NAME)) {
-      throw configError(DEFAULT_USER_NAME, `the user class name "${DEFAULT_USER_NAME}" is reserved for standalone tasks; rename the class`);
+      const named = users.find((u) => u.name === DEFAULT_USER_NAME) as AnyUserDefinition;
+      throw definitionError(named, `the user class name "${DEFAULT_USER_NAME}" is reserved for standalone tasks; rename the class`);
     }
     all.unshift(defineUser({ name: DEFAULT_USER_NAME, tasks: standalone }));
   }
   const tasks = new Map<string, { task: AnyTaskDefinition; user: AnyUserDefinition }>();
-  const names = new Set<string>();
+  const names = new Map<string, AnyUserDefinition>();
   for (const user of all) {
     validateUser(user, names);
     for (const task of user.tasks) {
       validateTask(task, user);
       const prior = tasks.get(task.name);
       if (prior && prior.task !== task) {
-        throw configError(
-          task.name,
-          `two tasks are named "${task.name}" (in ${prior.user.name} and ${user.name}); task names must be unique`,
+        const where = [...new Set([madeAt(prior.task), madeAt(task)])].filter((at) => at !== undefined);
+        const classes = prior.user === user ? `both in ${user.name}` : `in ${prior.user.name} and ${user.name}`;
+        throw new LoadworkerError(
+          "E_CONFIG",
+          `two tasks are named "${task.name}" (${classes}${where.length > 0 ? `, at ${where.join(" and ")}` : ""}); task names must be unique`,
         );
       }
       if (!prior) tasks.set(task.name, { task, user });
@@ -163,87 +159,4 @@ function messageHandlers(definitions: readonly AnyDefinition[]): Map<string, Mes
     handlers.set(d.type, d.handler);
   }
   return handlers;
-}
-
-function validateUser(user: AnyUserDefinition, names: Set<string>): void {
-  const label = `user class "${user.name}"`;
-  if (typeof user.name !== "string" || !PY_IDENTIFIER.test(user.name)) {
-    throw configError(
-      String(user.name),
-      `${label}: the name must be a Python identifier (letters, digits, _), it is the class name in master.py`,
-    );
-  }
-  if (PY_RESERVED.has(user.name)) {
-    throw configError(user.name, `${label}: the name is a Python keyword or a name master.py imports (User, task); rename the class`);
-  }
-  if (names.has(user.name)) throw configError(user.name, `two user classes are named "${user.name}"; names must be unique`);
-  names.add(user.name);
-  checkWeight(user.weight, label);
-  if (!Number.isSafeInteger(user.fixedCount) || user.fixedCount < 0) {
-    throw configError(user.name, `${label}: fixedCount is ${String(user.fixedCount)}; it must be a whole number >= 0 (0: split by weight)`);
-  }
-  if (user.tasks.length === 0) throw configError(user.name, `${label} has no tasks; give it at least one`);
-  if (user.arrivalRate !== undefined) {
-    if (typeof user.arrivalRate !== "number" || !Number.isFinite(user.arrivalRate) || user.arrivalRate <= 0) {
-      throw configError(
-        user.name,
-        `${label}: arrivalRate is ${String(user.arrivalRate)}; it must be task runs per second per user above 0`,
-      );
-    }
-    if (user.waitTime !== undefined) {
-      throw configError(user.name, `${label}: arrivalRate and waitTime exclude each other (the schedule says when a task runs); keep one`);
-    }
-  }
-  if (user.waitTime !== undefined) {
-    if (typeof user.waitTime !== "function") throw configError(user.name, `${label}: waitTime must be a function such as between(1, 2)`);
-    for (const taskSeconds of [0, 0.5, 30]) {
-      const probe = user.waitTime({ taskSeconds });
-      if (typeof probe !== "number" || !Number.isFinite(probe) || probe < 0) {
-        throw configError(user.name, `${label}: waitTime returned ${String(probe)}; it must return a finite number of seconds >= 0`);
-      }
-    }
-  }
-  const timeoutMs = user.http?.timeoutMs;
-  if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
-    throw configError(
-      user.name,
-      `${label}: http.timeoutMs is ${String(timeoutMs)}; it must be milliseconds >= 0 (0 or Infinity: no timeout)`,
-    );
-  }
-  const maxIdle = user.http?.maxIdlePerOrigin;
-  if (maxIdle !== undefined && (!Number.isSafeInteger(maxIdle) || maxIdle < 1)) {
-    throw configError(user.name, `${label}: http.maxIdlePerOrigin is ${String(maxIdle)}; it must be a whole number >= 1 (default 10)`);
-  }
-  const http2: unknown = user.http?.http2;
-  if (http2 !== undefined && http2 !== true && http2 !== false && http2 !== "h2c") {
-    throw configError(
-      user.name,
-      `${label}: http.http2 is ${JSON.stringify(http2)}; it must be true (HTTP/2 over TLS by ALPN), "h2c" (cleartext too) or false`,
-    );
-  }
-  for (const hook of ["onStart", "onStop", "state"] as const) {
-    if (user[hook] !== undefined && typeof user[hook] !== "function") throw configError(user.name, `${label}: ${hook} must be a function`);
-  }
-}
-
-function validateTask(task: AnyTaskDefinition, user: AnyUserDefinition): void {
-  if (typeof task.name !== "string" || task.name.trim() === "") {
-    throw configError(String(task.name), `a task in user class "${user.name}" has no name; give every task a non-empty name`);
-  }
-  const label = `task "${task.name}"`;
-  checkWeight(task.weight, label);
-  if (!Array.isArray(task.tags) || task.tags.some((t) => typeof t !== "string" || !/^\S+$/.test(t))) {
-    throw configError(task.name, `${label}: tags must be a list of words without spaces, e.g. ["checkout", "slow"]`);
-  }
-  if (typeof task.fn !== "function") throw configError(task.name, `${label}: fn must be a function (ctx) => ...`);
-}
-
-function checkWeight(weight: unknown, label: string): void {
-  if (typeof weight !== "number" || !Number.isFinite(weight) || weight <= 0) {
-    throw new LoadworkerError("E_CONFIG", `${label}: weight is ${String(weight)}; it must be a number > 0`);
-  }
-}
-
-function configError(name: string, message: string): LoadworkerError {
-  return new LoadworkerError("E_CONFIG", message.includes(name) ? message : `${name}: ${message}`);
 }

@@ -1,9 +1,8 @@
 // Issue 17.6: a handler, hook or user class made in a task file but not exported does nothing (the
 // loader collects exports, there is no registry), which used to be silent until the worker warned
 // that no handler took a message. Found at start instead, and named in one warning with its line.
-import { relative } from "node:path";
 import { type AnyDefinition, DEFINITION } from "./definitions.ts";
-import { definitionsMade } from "./made.ts";
+import { callSite, definitionsMade } from "./made.ts";
 
 /**
  * One warning naming each definition made since the `since`-th (madeCount() before the task files
@@ -39,12 +38,7 @@ function describe(definition: AnyDefinition): string {
   }
 }
 
-// The first stack frame outside definitions.ts and made.ts: the define* call in the task file.
 function where(at: Error): string {
-  const frames = (at.stack ?? "").split("\n").slice(1);
-  const frame = frames.find((line) => /:\d+:\d+\)?$/.test(line) && !/api[\\/](definitions|made)\.ts/.test(line));
-  const location = frame?.match(/\(?((?:file:\/\/)?[^\s(]+:\d+):\d+\)?$/)?.[1];
-  if (location === undefined) return "";
-  const path = location.replace(/^file:\/\//, "");
-  return ` at ${path.startsWith("/") ? relative(process.cwd(), path) : path}`;
+  const site = callSite(at);
+  return site === undefined ? "" : ` at ${site}`;
 }

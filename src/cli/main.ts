@@ -114,8 +114,9 @@ async function printUsage({ command, parent }: HelpRequested): Promise<number> {
   return 0;
 }
 
-// What the user typed or wrote is wrong: a flag, a task name, a task file, a file init would overwrite.
-const USAGE_ERRORS = new Set(["E_USAGE", "E_UNKNOWN_TASK", "E_TASKS", "E_EXISTS", "E_PROTO"]);
+// What the user typed or wrote is wrong: a flag, a task name, a task file or a definition in one,
+// a file init would overwrite. All stop before any load.
+const USAGE_ERRORS = new Set(["E_USAGE", "E_UNKNOWN_TASK", "E_TASKS", "E_CONFIG", "E_EXISTS", "E_PROTO"]);
 
 function reportError(error: unknown): number {
   if (error instanceof LoadworkerError) {

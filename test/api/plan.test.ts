@@ -27,6 +27,14 @@ describe("collectDefinitions", () => {
   });
 });
 
+describe("defineUser", () => {
+  test("refuses tasks that are not a list, where it is called, with the shape to write", () => {
+    expect(() => defineUser({ name: "Shop", tasks: { home: noop } as never })).toThrow(
+      'defineUser "Shop": tasks must be a list, tasks: [{ name: "home", fn: async (ctx) => { … } }]',
+    );
+  });
+});
+
 describe("buildPlan", () => {
   test("turns standalone tasks into the DefaultUser class, listed first", () => {
     const a = task("a", 2);
@@ -181,6 +189,30 @@ describe("buildPlan", () => {
       const error = planError(defineUser({ name: DEFAULT_USER_NAME, tasks: [task("a")] }), task("b"));
       expect(error.code).toBe("E_CONFIG");
       expect(error.message).toContain(`"${DEFAULT_USER_NAME}" is reserved`);
+    });
+
+    test("a refused definition with the file and line of the define* call that made it", () => {
+      const line = Number(new Error().stack?.match(/plan\.test\.ts:(\d+)/)?.[1]) + 1;
+      const light = defineUser({ name: "Light", weight: 0, tasks: [task("t")] });
+      expect(planError(light).message).toStartWith(`test/api/plan.test.ts:${line}: user class "Light": weight is 0`);
+      const inline = defineUser({ name: "Inline", tasks: [{ name: "heavy", weight: -1, fn: noop }] });
+      expect(planError(inline).message).toStartWith(`test/api/plan.test.ts:${line + 2}: task "heavy": weight is -1`);
+    });
+
+    test("two user classes of one name, with where each was made", () => {
+      const line = Number(new Error().stack?.match(/plan\.test\.ts:(\d+)/)?.[1]) + 1;
+      const [a, b] = [defineUser({ name: "Twin", tasks: [task("a")] }), defineUser({ name: "Twin", tasks: [task("b")] })];
+      expect(planError(a, b).message).toContain(`"Twin" (at test/api/plan.test.ts:${line} and test/api/plan.test.ts:${line})`);
+    });
+
+    test("a weight given as a string, shown in quotes so the user sees it is not a number", () => {
+      expect(planError(task("quoted", "2" as never)).message).toContain('weight is "2"; it must be a number > 0');
+    });
+
+    test("a user class without a name, saying to give it one", () => {
+      expect(planError(defineUser({ tasks: [task("t")] } as never)).message).toContain(
+        'a user class has no name; give it one, e.g. defineUser({ name: "ShopUser"',
+      );
     });
 
     test("a task without a name or without a function", () => {

@@ -321,12 +321,13 @@ describe("loadworker at start-up", () => {
     ["two tasks with the same name", "duplicate", '"same name"'],
     ["a task with weight 0", "zero-weight", 'task "weightless": weight is 0'],
   ] as const) {
-    test(`refuses ${what} with a message naming the task, before connecting to the master`, async () => {
+    test(`refuses ${what} with a message naming the task and its file, exit 2, before connecting to the master`, async () => {
       const master = await countingListener();
       try {
         const { code, stderr } = await run(fixtureBin, ["--tasks", join(FIXTURES, folder), "--master-port", String(master.port)]);
-        expect(code).toBe(1);
+        expect(code).toBe(2); // a mistake in a task file is a usage error, as one that does not compile
         expect(stderr).toContain(named);
+        expect(stderr).toContain(`${folder}/${folder}.ts:`); // the file (and line) of the definition
         expect(stderr).toContain("[E_CONFIG]");
         expect(stderr).not.toContain("connecting to the Locust master");
         expect(master.connections()).toBe(0);

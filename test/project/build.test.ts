@@ -18,6 +18,10 @@ const FOLDERS: Record<string, string> = {
   "no-exports": "export const answer = 42;\n",
   "bad-name":
     'import { defineUser } from "loadworker";\nexport const u = defineUser({ name: "my-user", tasks: [{ name: "t", fn: () => {} }] });\n',
+  "twin-classes":
+    'import { defineUser } from "loadworker";\n\nexport const u = defineUser({ name: "Shopper", tasks: [{ name: "a", fn: () => {} }] });\n',
+  "zero-weight":
+    'import { defineUser } from "loadworker";\nexport const u = defineUser({\n  name: "Light",\n  weight: 0,\n  tasks: [{ name: "t", fn: () => {} }],\n});\n',
   unexported:
     'import { defineTask, onMessage } from "loadworker";\nconst ping = onMessage("ping", () => {});\nexport const t = defineTask({ name: "t", fn: () => {} });\n',
 };
@@ -28,6 +32,11 @@ beforeAll(() => {
     mkdirSync(join(dir, folder));
     writeFileSync(join(dir, folder, "a.ts"), text);
   }
+  // The same class name in a second file: both files are named.
+  writeFileSync(
+    join(dir, "twin-classes", "b.ts"),
+    'import { defineUser } from "loadworker";\nexport const u = defineUser({ name: "Shopper", tasks: [{ name: "b", fn: () => {} }] });\n',
+  );
 });
 
 async function loadworker(args: string[]) {
@@ -46,10 +55,22 @@ describe("loadworker build refuses a folder that run would refuse: run's message
     ],
     ["a folder that exports no task", "no-exports", 2, /^loadworker: no-exports: exports no task: export a defineTask/m],
     [
-      "a user class whose name is not a Python identifier",
+      "a user class whose name is not a Python identifier: its file and line, exit 2",
       "bad-name",
-      1,
-      /^loadworker: user class "my-user": the name must be a Python identifier .*\[E_CONFIG\]$/m,
+      2,
+      /^loadworker: bad-name\/a\.ts:2: user class "my-user": the name must be a Python identifier .*\[E_CONFIG\]$/m,
+    ],
+    [
+      "a user class weight of 0: the file and line of its defineUser, exit 2",
+      "zero-weight",
+      2,
+      /^loadworker: zero-weight\/a\.ts:2: user class "Light": weight is 0; it must be a number > 0 \[E_CONFIG\]$/m,
+    ],
+    [
+      "two user classes of one name in two files: both files, exit 2",
+      "twin-classes",
+      2,
+      /^loadworker: two user classes are named "Shopper" \(at twin-classes\/a\.ts:3 and twin-classes\/b\.ts:2\); names must be unique, rename one \[E_CONFIG\]$/m,
     ],
   ];
   for (const [what, folder, exitCode, message] of cases) {
