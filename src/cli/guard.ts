@@ -1,7 +1,9 @@
 // User code can start promises nobody awaits (a forgotten `await`, a fire-and-forget request) or
-// throw from a timer callback; neither may end or poison the worker: log it and keep going.
+// throw from a timer callback; neither may end or poison the worker: log it and keep going. A task
+// that never awaits is watched from another thread.
 import { windowLimiter } from "../limiter.ts";
 import type { Logger } from "../log.ts";
+import { watchBlockedLoop } from "../platform/blocked-loop.ts";
 import { isAbortError } from "../users/sleep.ts";
 
 const WARNINGS_PER_MINUTE = 20;
@@ -21,4 +23,7 @@ export function guardUnhandledErrors(log: Logger, nowMs: () => number = () => pe
   };
   process.on("unhandledRejection", (reason: unknown) => report("a promise nobody awaited rejected (a missing await in a task?)", reason));
   process.on("uncaughtException", (error: unknown) => report("task code threw outside a task (in a timer or callback?)", error));
+  // A task that never awaits cannot be reported from this thread: platform/blocked-loop.ts.
+  const blocked = watchBlockedLoop();
+  if (blocked !== undefined) log.warn(blocked);
 }
