@@ -13,6 +13,7 @@ import { unexportedWarning } from "../api/unexported.ts";
 import { LoadworkerError } from "../errors.ts";
 import * as runtime from "../index.ts";
 import { provideModule } from "../platform/modules.ts";
+import { resolveHint } from "./resolve-hint.ts";
 import { readTaskDir, sideDefinitions } from "./task-dir.ts";
 
 export interface ImportedTasks {
@@ -140,7 +141,8 @@ function loadFailure(file: string, error: unknown): { where: string; detail: str
   }
   if (typeof first?.specifier === "string" && typeof first.referrer === "string") {
     const line = lineOf(first.referrer, first.specifier);
-    return { where: `${shown(first.referrer)}${line ? `:${line}` : ""}: cannot find module "${first.specifier}"`, detail: "" };
+    const hint = resolveHint(first.specifier, first.referrer);
+    return { where: `${shown(first.referrer)}${line ? `:${line}` : ""}: cannot find module "${first.specifier}"${hint}`, detail: "" };
   }
   const line = (first?.stack ?? "")
     .split("\n")

@@ -74,6 +74,26 @@ describe("the compiled binary with --tasks", () => {
     expect((server.counts.get("/from-disk") ?? 0) - before).toBeGreaterThanOrEqual(row?.requests ?? Number.NaN);
   }, 120_000);
 
+  test('a tsconfig.json "paths" alias, which the binary does not read: the message names the alias and says to import by a relative path', async () => {
+    const aliased = join(empty, "aliased");
+    mkdirSync(join(aliased, "lib"), { recursive: true });
+    writeFileSync(
+      join(aliased, "tsconfig.json"),
+      '{\n  // the project\'s aliases\n  "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] } },\n}\n',
+    );
+    writeFileSync(join(aliased, "lib/pages.ts"), 'export const page = "/aliased";\n');
+    writeFileSync(
+      join(aliased, "a.ts"),
+      'import { defineTask } from "loadworker";\nimport { page } from "@lib/pages";\nexport const t = defineTask({ name: "t", fn: async ({ client }) => void (await client.get(page)) });\n',
+    );
+    const { code, output } = await binary(["run", "--tasks", "aliased", "-u", "1", "-t", "1s", "--host", server.url]);
+    expect(code, output).toBe(2);
+    expect(output).toContain(
+      'loadworker: aliased/a.ts:2: cannot find module "@lib/pages": it is the "paths" alias "@lib/*" of aliased/tsconfig.json, which task files loaded at run time',
+    );
+    expect(output).toContain("import it by a relative path");
+  });
+
   test("build says it needs the npm package: the binary carries no sources to compile", async () => {
     const { code, output } = await binary(["build", ".", "-o", "again"]);
     expect(code).toBe(2);

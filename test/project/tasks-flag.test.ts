@@ -32,6 +32,8 @@ beforeAll(async () => {
   const bad: Record<string, string> = {
     "syntax.ts": 'import { defineTask } from "loadworker";\n\nexport const t = defineTask({ name: "t", fn: () => {} ;\n',
     "missing-import.ts": 'import { gone } from "./gone.ts";\nexport const t = gone;\n',
+    "missing-package.ts":
+      'import { defineTask } from "loadworker";\nimport { sdk } from "@acme/not-installed/client";\nexport const t = defineTask({ name: "t", fn: () => sdk() });\n',
     "throws.ts":
       'import { defineTask } from "loadworker";\nconst config = JSON.parse("{ not json");\nexport const t = defineTask({ name: "t", fn: () => config });\n',
     "nothing.ts": "export const answer = 42;\n",
@@ -137,6 +139,11 @@ describe("bad --tasks: one message naming the file, exit 2, no load", () => {
       "an import that does not resolve",
       "missing-import.ts",
       /^loadworker: missing-import\.ts:1: cannot find module "\.\/gone\.ts"; fix it/,
+    ],
+    [
+      "a package the project did not install",
+      "missing-package.ts",
+      /^loadworker: missing-package\.ts:2: cannot find module "@acme\/not-installed\/client": install it in the project \(npm i @acme\/not-installed\)/,
     ],
     ["a throw while the file loads", "throws.ts", /^loadworker: throws\.ts:2: .*JSON.*; fix it and start again/],
     ["a file that exports no task", "nothing.ts", /^loadworker: nothing\.ts: exports no task: export a defineTask\(\.\.\.\) or defineUser/],
