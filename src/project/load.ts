@@ -49,7 +49,15 @@ export async function loadTaskPath(path: string, setting = `--tasks ${path}`): P
   const fromDisk = (file: string): TaskModule => ({ file: shown(file), load: () => import(pathToFileURL(file).href) });
   if (kind === "folder") {
     const dir = readTaskDir(full);
-    if (dir.tasks.length === 0) throw new LoadworkerError("E_TASKS", `${setting}: no task files (.ts, .js, .mts, .mjs) in this folder`);
+    const skipped =
+      dir.skipped.length > 0
+        ? `${dir.skipped.join(", ")} not loaded: task modules are .ts, .js, .mts or .mjs files (rename them)`
+        : undefined;
+    if (dir.tasks.length === 0)
+      throw new LoadworkerError(
+        "E_TASKS",
+        `${setting}: no task files (.ts, .js, .mts, .mjs) in this folder${skipped ? `; ${skipped}` : ""}`,
+      );
     useTaskFiles({ dir: full });
     const side = sideDefinitions([...dir.python, ...dir.protos].map((f) => [f, readFileSync(join(full, f), "utf8")] as const));
     const loaded = await importTasks(
@@ -57,9 +65,11 @@ export async function loadTaskPath(path: string, setting = `--tasks ${path}`): P
       side,
       path,
     );
-    return { ...loaded, from: `${shown(full).replace(/\/+$/, "")}/` };
+    const warnings = skipped ? [`${setting}: ${skipped}`, ...loaded.warnings] : loaded.warnings;
+    return { ...loaded, warnings, from: `${shown(full).replace(/\/+$/, "")}/` };
   }
-  if (!TASK_MODULE.test(full)) throw new LoadworkerError("E_TASKS", `${setting}: not a task file (.ts, .js, .mts, .mjs) or a folder`);
+  if (!TASK_MODULE.test(full) || /\.d\.m?ts$/.test(full))
+    throw new LoadworkerError("E_TASKS", `${setting}: not a task file (.ts, .js, .mts, .mjs; not a .d.ts) or a folder`);
   useTaskFiles({ dir: dirname(full) });
   // One file: the .proto files beside it (ctx.grpc), but no master-side .py (a folder brings those).
   const protos = readTaskDir(dirname(full)).protos;

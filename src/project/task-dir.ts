@@ -9,6 +9,8 @@ import { CARRIED_FILE } from "../api/task-files.ts";
 export interface TaskDir {
   /** Top-level .ts/.js/.mts/.mjs files, without *.test.*, *.spec.* and *.d.ts, sorted: the task modules. */
   tasks: string[];
+  /** Top-level .cts/.cjs/.tsx/.jsx files: modules Bun could run that are not task modules, named in a warning, not dropped in silence. */
+  skipped: string[];
   /** Top-level .py files, sorted: `loadworker locustfile` appends them to master.py. */
   python: string[];
   /** Every .proto file, subfolders included, as carried: ctx.grpc finds them by path from the folder. */
@@ -22,12 +24,14 @@ export interface TaskDir {
 
 const TASK_MODULE = /\.(ts|js|mts|mjs)$/;
 const NOT_A_TASK_MODULE = /\.(test|spec)\.|\.d\.m?ts$/;
+const OTHER_MODULE = /\.(cts|cjs|tsx|jsx)$/;
 
 export function readTaskDir(dir: string): TaskDir {
   const entries = readdirSync(dir).sort();
   const carried = carriedFiles(dir, "");
   return {
     tasks: entries.filter((f) => TASK_MODULE.test(f) && !NOT_A_TASK_MODULE.test(f)),
+    skipped: entries.filter((f) => OTHER_MODULE.test(f) && !NOT_A_TASK_MODULE.test(f)),
     python: entries.filter((f) => f.endsWith(".py")),
     protos: carried.filter((f) => f.endsWith(".proto")),
     carried,

@@ -68,6 +68,28 @@ describe("--tasks from source", () => {
     expect(output).toContain("shop/helpers.ts exports no task, user class, hook or handler");
   });
 
+  test("a .cts or .tsx file beside the task modules is named in a warning, not dropped in silence", async () => {
+    mkdirSync(join(dir, "mixed"));
+    const user = (name: string) =>
+      `import { defineUser } from "loadworker";\nexport const u = defineUser({ name: "${name}", tasks: [{ name: "${name}-t", fn: () => {} }] });\n`;
+    writeFileSync(join(dir, "mixed/a.ts"), user("Kept"));
+    writeFileSync(join(dir, "mixed/b.cts"), user("Lost"));
+    writeFileSync(join(dir, "mixed/c.tsx"), user("AlsoLost"));
+    const { code, output } = await loadworker(["locustfile", "--tasks", "mixed"]);
+    expect(code, output).toBe(0);
+    expect(output).toContain(
+      "loadworker: warning: mixed: b.cts, c.tsx not loaded: task modules are .ts, .js, .mts or .mjs files (rename them)",
+    );
+    expect(output).toContain("class Kept(User):");
+  });
+
+  test("a .d.ts given as --tasks FILE is refused as not a task file", async () => {
+    writeFileSync(join(dir, "types.d.ts"), "export declare const x: number;\n");
+    const { code, output } = await loadworker(["run", "--tasks", "types.d.ts", "-u", "1", "-t", "1s"]);
+    expect(code, output).toBe(2);
+    expect(output).toContain("loadworker: --tasks types.d.ts: not a task file (.ts, .js, .mts, .mjs; not a .d.ts) or a folder [E_TASKS]");
+  });
+
   test("the worker's --run-tasks takes a single FILE", async () => {
     const { code, output } = await loadworker(["--tasks", "shop/checkout.ts", "--run-tasks", "buy", "--host", server.url]);
     expect(code, output).toBe(0);

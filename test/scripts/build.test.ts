@@ -64,6 +64,7 @@ describe("the tasks directory", () => {
     }
     expect(readTaskDir(dir)).toEqual({
       tasks: ["accounts.mjs", "shop.ts"],
+      skipped: [],
       python: ["a_hook.py", "master_extra.py"],
       protos: ["greeter.proto", "protos/shop/cart.proto", "route_guide.proto"],
       carried: [
