@@ -4,7 +4,8 @@
 // that does not compile or throws while loading, tasks that export no task or user class.
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 import { type AnyDefinition, DEFINITION } from "../api/definitions.ts";
 import { madeCount } from "../api/made.ts";
 import { collectDefinitions } from "../api/plan.ts";
@@ -143,7 +144,8 @@ function loadFailure(file: string, error: unknown): { where: string; detail: str
     referrer?: string;
     stack?: string;
   };
-  const message = String(first?.message ?? first);
+  // Deno colours its messages even into a pipe.
+  const message = stripVTControlCharacters(String(first?.message ?? first));
   const position = first?.position;
   if (position?.file !== undefined && position.line !== undefined) {
     const detail = position.lineText ? `\n    ${position.lineText.trim()}` : "";
@@ -154,11 +156,34 @@ function loadFailure(file: string, error: unknown): { where: string; detail: str
     const hint = resolveHint(first.specifier, first.referrer);
     return { where: `${shown(first.referrer)}${line ? `:${line}` : ""}: cannot find module "${first.specifier}"${hint}`, detail: "" };
   }
+  const unresolved = denoUnresolved(message);
+  if (unresolved !== undefined) {
+    const { referrer, line, specifier } = unresolved;
+    return { where: `${shown(referrer)}:${line}: cannot find module "${specifier}"${resolveHint(specifier, referrer)}`, detail: "" };
+  }
   const line = (first?.stack ?? "")
     .split("\n")
     .find((l) => l.includes(resolve(file)))
     ?.match(/:(\d+):\d+\)?\s*$/)?.[1];
   return { where: `${file}${line ? `:${line}` : ""}: ${message}`, detail: "" };
+}
+
+// Deno: `Import "x" not a dependency …` or `Module not found "file:///…"`, then `at file:///importer:L:C`.
+// The specifier as written is read from the importer's line (Deno names the resolved URL).
+function denoUnresolved(message: string): { referrer: string; line: number; specifier: string } | undefined {
+  const found = /^(?:Import "([^"]+)" not a dependency|Module not found "([^"]+)")[\s\S]*?\bat (file:\/\/\S+?):(\d+):\d+/.exec(message);
+  if (found === null) return undefined;
+  const [, bare, url, importer, lineText] = found;
+  const referrer = fileURLToPath(importer as string);
+  const line = Number(lineText);
+  let written: string | undefined;
+  try {
+    const text = readFileSync(referrer, "utf8").split("\n")[line - 1] ?? "";
+    written = /(?:from|import)\s*\(?\s*["']([^"']+)["']/.exec(text)?.[1];
+  } catch {
+    // unreadable now: name what Deno named
+  }
+  return { referrer, line, specifier: written ?? bare ?? (url as string) };
 }
 
 /** The first line of `file` that names `specifier` in quotes (1-based), or undefined. */

@@ -125,6 +125,25 @@ describe("--tasks from source", () => {
     expect(proc.output()).toContain("buy: 2 recorded, 0 failed");
   });
 
+  test("under Deno, an import that does not resolve gets Bun's one line: file, line, the import as written, what to do, no colour codes", async () => {
+    writeFileSync(join(dir, "map.json"), JSON.stringify({ imports: { loadworker: join(ROOT, "src/index.ts") } }));
+    const deno = join(ROOT, "node_modules/.bin/deno");
+    for (const [file, message] of [
+      [
+        "missing-package.ts",
+        'loadworker: missing-package.ts:2: cannot find module "@acme/not-installed/client": install it in the project (npm i @acme/not-installed)',
+      ],
+      ["missing-import.ts", 'loadworker: missing-import.ts:1: cannot find module "./gone.ts"; fix it and start again [E_TASKS]'],
+    ]) {
+      const args = ["run", "-A", "--import-map", "map.json", join(ROOT, "src/main.ts"), "run", "--tasks", file as string, "-u", "1"];
+      const env = { ...process.env };
+      delete env.NO_COLOR; // Deno colours its own messages into a pipe unless told not to
+      const proc = startProc(deno, args, { cwd: dir, baseEnv: env });
+      expect(await within(proc.exited, 60_000, `deno run src/main.ts --tasks ${file}`), proc.output()).toBe(2);
+      expect(proc.output().trim().split("\n")).toEqual([expect.stringContaining(message as string)]);
+    }
+  });
+
   test("a handler, hook or user class made but not exported is named with its line in one warning", async () => {
     const { code, output } = await loadworker(["--tasks", "unexported.ts", "--run-tasks", "own"]);
     expect(code, output).toBe(0);
