@@ -1,9 +1,8 @@
 // User code can start promises nobody awaits (a forgotten `await`, a fire-and-forget request) or
-// throw from a timer callback; neither may end or poison the worker: log it and keep going. A task
-// that never awaits is watched from another thread.
+// throw from a timer callback; neither may end or poison the worker: log it and keep going. (A task
+// that never awaits is watched from another thread: platform/blocked-loop.ts, from project/load.ts.)
 import { windowLimiter } from "../limiter.ts";
 import type { Logger } from "../log.ts";
-import { watchBlockedLoop } from "../platform/blocked-loop.ts";
 import { isAbortError } from "../users/sleep.ts";
 
 const WARNINGS_PER_MINUTE = 20;
@@ -23,7 +22,4 @@ export function guardUnhandledErrors(log: Logger, nowMs: () => number = () => pe
   };
   process.on("unhandledRejection", (reason: unknown) => report("a promise nobody awaited rejected (a missing await in a task?)", reason));
   process.on("uncaughtException", (error: unknown) => report("task code threw outside a task (in a timer or callback?)", error));
-  // A task that never awaits cannot be reported from this thread: platform/blocked-loop.ts.
-  const blocked = watchBlockedLoop();
-  if (blocked !== undefined) log.warn(blocked);
 }

@@ -1,4 +1,4 @@
-// A task that never awaits (`while (true) {}`) blocks the one JavaScript thread for good: the run
+// A task (or a task file's top level) that never awaits (`while (true) {}`) blocks the one JavaScript thread for good: the run
 // time, Ctrl-C's handler and the master's heartbeats all wait behind it, and SIGINT/SIGTERM cannot
 // end the process (their handlers are JavaScript too). users/stalls.ts can only speak once a
 // stall ends. This watchdog runs on its own thread: the main thread bumps a shared counter every
@@ -32,10 +32,10 @@ self.onmessage = ({ data: { beat, tickMs, warnAfterS, limitS } }) => {
     ticks += 1;
     const blockedS = (ticks * tickMs) / 1000;
     if (blockedS === warnAfterS && blockedS < limitS) {
-      say("the JavaScript thread has been blocked for " + blockedS + "s: a task runs without awaiting (a loop?), so nothing else runs, not the run time, Ctrl-C or the master's heartbeats; the process is killed if it is still blocked at " + limitS + "s (LOADWORKER_BLOCKED_LIMIT)");
+      say("the JavaScript thread has been blocked for " + blockedS + "s by code that never awaits (a loop in a task, or at a task file's top level?): nothing else runs, not the run time, Ctrl-C or the master's heartbeats; the process is killed if it is still blocked at " + limitS + "s (LOADWORKER_BLOCKED_LIMIT)");
     }
     if (blockedS >= limitS) {
-      say("the JavaScript thread has been blocked for " + blockedS + "s by a task that never awaits (a loop?): killing the process (SIGKILL), no reports. Make the task await (await ctx.sleep(0) inside a long loop), move the work to a Worker, or raise LOADWORKER_BLOCKED_LIMIT (seconds, 0: never)");
+      say("the JavaScript thread has been blocked for " + blockedS + "s by code that never awaits (a loop in a task, or at a task file's top level?): killing the process (SIGKILL), no reports. Make it await (await ctx.sleep(0) inside a long loop), move the work to a Worker, or raise LOADWORKER_BLOCKED_LIMIT (seconds, 0: never)");
       process.kill(process.pid, "SIGKILL");
     }
   }, tickMs);

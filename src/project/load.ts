@@ -13,6 +13,7 @@ import { useTaskFiles } from "../api/task-files.ts";
 import { unexportedWarning } from "../api/unexported.ts";
 import { LoadworkerError } from "../errors.ts";
 import * as runtime from "../index.ts";
+import { watchBlockedLoop } from "../platform/blocked-loop.ts";
 import { provideModule } from "../platform/modules.ts";
 import { resolveHint } from "./resolve-hint.ts";
 import { readTaskDir, sideDefinitions } from "./task-dir.ts";
@@ -87,6 +88,9 @@ export async function importTasks(modules: readonly TaskModule[], side: readonly
   const since = madeCount();
   const exports: unknown[] = [];
   const warnings: string[] = [];
+  // From here on user code runs: at a file's top level, then in its tasks.
+  const blocked = watchBlockedLoop();
+  if (blocked !== undefined) warnings.push(blocked);
   for (const module of modules) {
     let namespace: Record<string, unknown>;
     try {

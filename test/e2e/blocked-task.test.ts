@@ -29,9 +29,22 @@ describe("loadworker run with a task that never awaits", () => {
     expect(run.child.signalCode).toBe("SIGKILL");
     expect(code).toBe(128);
     expect(run.output()).toContain(
-      "the JavaScript thread has been blocked for 2s by a task that never awaits (a loop?): killing the process",
+      "the JavaScript thread has been blocked for 2s by code that never awaits (a loop in a task, or at a task file's top level?): killing the process",
     );
     expect(run.output()).toContain("await ctx.sleep(0)");
+  }, 60_000);
+
+  test("a task file whose top level waits for a flag only a timer could set gets the same message, not a silent hang", async () => {
+    const top = join(dir, "top");
+    mkdirSync(top);
+    writeFileSync(
+      join(top, "t.ts"),
+      'import { defineTask } from "loadworker";\nlet ready = false;\nsetTimeout(() => { ready = true; }, 10);\nwhile (!ready) {}\nexport const t = defineTask({ name: "t", fn: () => {} });\n',
+    );
+    const run = e2e.worker(["run", "--tasks", top, "-u", "1", "-t", "1s"], { env: { LOADWORKER_BLOCKED_LIMIT: "2" } });
+    await within(run.exited, 30_000, "the blocked start to be ended by the watchdog");
+    expect(run.child.signalCode).toBe("SIGKILL");
+    expect(run.output()).toContain("blocked for 2s by code that never awaits (a loop in a task, or at a task file's top level?)");
   }, 60_000);
 
   test("with LOADWORKER_BLOCKED_LIMIT not a number of seconds, says so and keeps the default", async () => {
