@@ -30,13 +30,13 @@ export function madeAt(definition: object): string | undefined {
   return at === undefined ? undefined : callSite(at);
 }
 
-// The first stack frame in a file outside definitions.ts and made.ts: the define* call in the
-// task file (not the runtime's own frames, e.g. `native:1` for the Array.map defineUser calls).
+// The first stack frame in a file outside definitions and made (.ts, or .js in the package's dist/
+// that Deno runs): the define* call in the task file (not `native:1`, Array.map's, either).
 export function callSite(at: Error): string | undefined {
   const locations = (at.stack ?? "")
     .split("\n")
     .slice(1)
-    .filter((line) => !/api[\\/](definitions|made)\.ts/.test(line))
+    .filter((line) => !/api[\\/](definitions|made)\.[jt]s/.test(line))
     .map((line) => line.match(/\(?((?:file:\/\/)?[^\s(]+:\d+):\d+\)?$/)?.[1]);
   const location = locations.find((l) => l !== undefined && !/^(native|node:|bun:|internal[:/])/.test(l));
   if (location === undefined) return undefined;
