@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { stripVTControlCharacters } from "node:util";
-import { type AnyDefinition, DEFINITION } from "../api/definitions.ts";
+import { type AnyDefinition, DEFINITION, isDefinition } from "../api/definitions.ts";
 import { madeCount } from "../api/made.ts";
 import { collectDefinitions } from "../api/plan.ts";
 import { useTaskFiles } from "../api/task-files.ts";
@@ -89,6 +89,7 @@ export async function importTasks(modules: readonly TaskModule[], side: readonly
   const exports: unknown[] = [];
   const warnings: string[] = [];
   // From here on user code runs: at a file's top level, then in its tasks.
+  const lookalike: string[] = []; // plain objects shaped like a user class or task: not run
   const blocked = watchBlockedLoop();
   if (blocked !== undefined) warnings.push(blocked);
   for (const module of modules) {
@@ -100,21 +101,39 @@ export async function importTasks(modules: readonly TaskModule[], side: readonly
       throw new LoadworkerError("E_TASKS", `${where}; fix it and start again${detail}`);
     }
     const values = Object.values(namespace);
-    if (collectDefinitions(values).length === 0 && modules.length > 1) {
+    const plain = lookalikes(module.file, namespace);
+    if (plain !== undefined) lookalike.push(plain);
+    if (collectDefinitions(values).length === 0 && modules.length > 1 && plain === undefined) {
       warnings.push(`${module.file} exports no task, user class, hook or handler (helpers belong in a subfolder)`);
     }
     exports.push(...values);
   }
   const definitions = collectDefinitions(exports);
   if (!definitions.some((d) => d[DEFINITION] === "task" || d[DEFINITION] === "user")) {
+    const hint = lookalike.length > 0 ? `; ${lookalike.join("; ")}` : "";
     throw new LoadworkerError(
       "E_TASKS",
-      `${where}: exports no task: export a defineTask(...) or defineUser(...) value (export const x = defineUser({...}))`,
+      `${where}: exports no task: export a defineTask(...) or defineUser(...) value (export const x = defineUser({...}))${hint}`,
     );
   }
+  warnings.push(...lookalike);
   const unexported = unexportedWarning(since, definitions);
   if (unexported !== undefined) warnings.push(unexported);
   return { exports: [...exports, ...side], warnings };
+}
+
+// `export const shop = { name, tasks: [...] }` without defineUser is not a user class: say so, by name.
+function lookalikes(file: string, namespace: Record<string, unknown>): string | undefined {
+  const plain = Object.entries(namespace).filter(
+    ([, v]) =>
+      typeof v === "object" &&
+      v !== null &&
+      !isDefinition(v) &&
+      (Array.isArray((v as { tasks?: unknown }).tasks) || typeof (v as { fn?: unknown }).fn === "function"),
+  );
+  if (plain.length === 0) return undefined;
+  const names = plain.map(([name]) => name).join(", ");
+  return `${file} exports ${names}, a plain object shaped like a user class or task, which is not run: wrap it in defineUser({ name, tasks }) or defineTask({ name, fn })`;
 }
 
 function pathKind(full: string): "file" | "folder" | undefined {

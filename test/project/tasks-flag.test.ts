@@ -83,6 +83,22 @@ describe("--tasks from source", () => {
     expect(output).toContain("class Kept(User):");
   });
 
+  test("a plain object shaped like a user class, not made with defineUser, is named: the error when alone, a warning beside others", async () => {
+    mkdirSync(join(dir, "plain"));
+    writeFileSync(join(dir, "plain/shop.ts"), 'export const shop = { name: "Shop", tasks: [{ name: "home", fn: async () => {} }] };\n');
+    const hint = "exports shop, a plain object shaped like a user class or task, which is not run: wrap it in defineUser({ name, tasks })";
+    const alone = await loadworker(["run", "--tasks", "plain", "-u", "1", "-t", "1s"]);
+    expect(alone.code, alone.output).toBe(2);
+    expect(alone.output).toMatch(/^loadworker: plain: exports no task: .*; plain\/shop\.ts exports shop, a plain object/);
+    writeFileSync(
+      join(dir, "plain/good.ts"),
+      'import { defineTask } from "loadworker";\nexport const t = defineTask({ name: "t", fn: () => {} });\n',
+    );
+    const beside = await loadworker(["locustfile", "--tasks", "plain"]);
+    expect(beside.code, beside.output).toBe(0);
+    expect(beside.output).toContain(`loadworker: warning: plain/shop.ts ${hint}`);
+  });
+
   test("a .d.ts given as --tasks FILE is refused as not a task file", async () => {
     writeFileSync(join(dir, "types.d.ts"), "export declare const x: number;\n");
     const { code, output } = await loadworker(["run", "--tasks", "types.d.ts", "-u", "1", "-t", "1s"]);
