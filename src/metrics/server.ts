@@ -24,6 +24,12 @@ export async function serveMetrics(opts: { port: number; host: string; snapshot:
     res.writeHead(200, { "content-type": CONTENT_TYPE, "content-length": Buffer.byteLength(body) });
     res.end(req.method === "HEAD" ? undefined : body);
   });
+  // A name or address that does not resolve is said so first: Bun's failed listen on one reports
+  // whatever errno was left over (ENOTTY, or EADDRINUSE once another thread runs: the watchdog).
+  const { lookup } = await import("node:dns/promises");
+  await lookup(opts.host).catch((error: NodeJS.ErrnoException) => {
+    throw new LoadworkerError("E_USAGE", notHere(opts.host, error.code ?? error.message));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       const at = `--metrics-port ${opts.port} on ${opts.host}`;
@@ -33,7 +39,7 @@ export async function serveMetrics(opts: { port: number; host: string; snapshot:
           ? `${at} is already in use; pick another port or stop what holds it`
           : error.code === "EACCES"
             ? `${at} may not be opened by this user; pick a port above 1023`
-            : `--metrics-host ${opts.host} cannot be listened on (${error.code ?? error.message}); give an address of this machine: 0.0.0.0 (every address) or 127.0.0.1 (this machine only)`;
+            : notHere(opts.host, error.code ?? error.message);
       reject(new LoadworkerError("E_USAGE", message));
     });
     server.listen(opts.port, opts.host, () => resolve());
@@ -47,4 +53,8 @@ export async function serveMetrics(opts: { port: number; host: string; snapshot:
         server.closeAllConnections?.(); // a scraper's keep-alive connection would hold close() open
       }),
   };
+}
+
+function notHere(host: string, why: string): string {
+  return `--metrics-host ${host} cannot be listened on (${why}); give an address of this machine: 0.0.0.0 (every address) or 127.0.0.1 (this machine only)`;
 }
