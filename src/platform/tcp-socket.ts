@@ -29,7 +29,16 @@ export interface ByteSocket {
 /** Closing gracefully: how long the peer has to close its side before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
 
-type BunSocket = Bun.Socket<TcpSocket>;
+/**
+ * What this file uses of Bun's native socket (a Bun.Socket fits it), by structure: `opened` is in
+ * the package's .d.ts, and a user's tsc without skipLibCheck has no bun-types to read `Bun.` with.
+ */
+interface BunSocket {
+  write(bytes: Uint8Array): number;
+  end(): void;
+  terminate(): void;
+  setNoDelay(on: boolean): boolean;
+}
 
 /** A TCP connection to host:port with Nagle off (requests are small and latency is measured). */
 export function connectTcp(host: string, port: number, events: ByteSocketEvents): ByteSocket {

@@ -78,6 +78,14 @@ describe("the packed tarball in a fresh project", () => {
     rmSync(join(project, "loadtests/wrong.ts"));
   }, 120_000);
 
+  test("a hand-written tsconfig without skipLibCheck (module commonjs) reads the package's .d.ts with no bun-types", async () => {
+    const own = { compilerOptions: { strict: true, module: "commonjs", target: "es2022", noEmit: true }, include: ["loadtests"] };
+    writeFileSync(join(project, "tsconfig.json"), JSON.stringify(own));
+    const tsc = await sh("npx", ["tsc", "--noEmit"]);
+    expect(tsc.output).not.toContain("Cannot find namespace 'Bun'");
+    expect(tsc.code, tsc.output).toBe(0);
+  }, 120_000);
+
   test("npx loadworker build makes a binary that joins a real Locust master (master.py from locustfile); the server counts its requests", async () => {
     const build = await sh("npm", ["run", "loadtest:build"]);
     expect(build.code, build.output).toBe(0);
