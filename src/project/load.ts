@@ -179,6 +179,11 @@ function loadFailure(file: string, error: unknown): { where: string; detail: str
     const hint = resolveHint(first.specifier, first.referrer);
     return { where: `${shown(first.referrer)}${line ? `:${line}` : ""}: cannot find module "${first.specifier}"${hint}`, detail: "" };
   }
+  // Deno: require() does not read the import map, so a CommonJS task file reaches the package's .ts sources.
+  if (message.includes("ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING") && /loadworker[\\/]src[\\/]/.test(message)) {
+    const at = `${file}: require("loadworker") under Deno skips the import map and reaches the package's TypeScript sources`;
+    return { where: `${at}: write the task file as an ES module (import { defineUser } from "loadworker")`, detail: "" };
+  }
   const unresolved = denoUnresolved(message);
   if (unresolved !== undefined) {
     const { referrer, line, specifier } = unresolved;

@@ -160,6 +160,29 @@ describe("--tasks from source", () => {
     }
   });
 
+  test('under Deno, a CommonJS task file\'s require("loadworker") (no import map for require) is told to be an ES module', async () => {
+    const cjs = join(dir, "cjs-deno");
+    mkdirSync(join(cjs, "tasks"), { recursive: true });
+    mkdirSync(join(cjs, "node_modules/loadworker/src"), { recursive: true });
+    // What npm installs: the package's exports name its .ts sources, which Deno does not strip under node_modules.
+    const pkg = { name: "loadworker", type: "module", exports: { ".": "./src/index.ts" } };
+    writeFileSync(join(cjs, "node_modules/loadworker/package.json"), JSON.stringify(pkg));
+    writeFileSync(join(cjs, "node_modules/loadworker/src/index.ts"), "export const defineUser = (spec: object): object => spec;\n");
+    writeFileSync(join(cjs, "tasks/package.json"), '{ "type": "commonjs" }\n');
+    writeFileSync(
+      join(cjs, "tasks/t.js"),
+      'const { defineUser } = require("loadworker");\nmodule.exports.u = defineUser({ name: "U", tasks: [] });\n',
+    );
+    writeFileSync(join(cjs, "map.json"), JSON.stringify({ imports: { loadworker: join(ROOT, "src/index.ts") } }));
+    const deno = join(ROOT, "node_modules/.bin/deno");
+    const args = ["run", "-A", "--import-map", "map.json", join(ROOT, "src/main.ts"), "run", "--tasks", "tasks", "-u", "1"];
+    const proc = startProc(deno, args, { cwd: cjs, env: { NO_COLOR: "1" } });
+    expect(await within(proc.exited, 60_000, "deno run --tasks with a CommonJS file"), proc.output()).toBe(2);
+    expect(proc.output()).toContain(
+      'loadworker: tasks/t.js: require("loadworker") under Deno skips the import map and reaches the package\'s TypeScript sources: write the task file as an ES module',
+    );
+  });
+
   test("a handler, hook or user class made but not exported is named with its line in one warning", async () => {
     const { code, output } = await loadworker(["--tasks", "unexported.ts", "--run-tasks", "own"]);
     expect(code, output).toBe(0);
