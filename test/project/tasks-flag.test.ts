@@ -78,7 +78,7 @@ describe("--tasks from source", () => {
     const { code, output } = await loadworker(["locustfile", "--tasks", "mixed"]);
     expect(code, output).toBe(0);
     expect(output).toContain(
-      "loadworker: warning: mixed: b.cts, c.tsx not loaded: task modules are .ts, .js, .mts or .mjs files (rename them)",
+      "loadworker: warning: --tasks mixed: b.cts, c.tsx not loaded: task modules are .ts, .js, .mts or .mjs files (rename them)",
     );
     expect(output).toContain("class Kept(User):");
   });
