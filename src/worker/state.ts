@@ -136,3 +136,12 @@ export function holdingStats(state: MachineState): boolean {
 export function canReport(state: MachineState): boolean {
   return state.registration.status === "registered" && state.linkUp && state.phase !== "quitting";
 }
+
+/**
+ * Whether a custom message (ctx.sendMessage) reaches the master: as canReport, and after the quit
+ * too. Locust's worker sends quit first and then stops its users, whose on_stop messages the
+ * master still handles (it takes a custom message from any node): a logout's "release" is not lost.
+ */
+export function canSendMessages(state: MachineState): boolean {
+  return state.registration.status === "registered" && state.linkUp;
+}

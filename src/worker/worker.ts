@@ -22,7 +22,7 @@ import { createControls } from "./controls.ts";
 import { type EffectTarget, performEffect } from "./effects.ts";
 import type { LinkEvents, LinkFactory } from "./link.ts";
 import { type MachineEvent, transition } from "./machine.ts";
-import { type MachineState, canReport, holdingStats, initialState } from "./state.ts";
+import { type MachineState, canReport, canSendMessages, holdingStats, initialState } from "./state.ts";
 import type { LogBuffer } from "./logs.ts";
 import { LOCUST_TIMING, type Timing } from "./timing.ts";
 import { type Usage, usageMeter } from "./usage.ts";
@@ -116,7 +116,7 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     plan: opts.plan,
     log,
     send,
-    canSend: () => canReport(state),
+    canSend: () => canSendMessages(state),
     workerIndex: () => state.workerIndex,
     onException: reportException,
     scope: (sendMessage) => (scope = { recorder: stats.recorder, sendMessage, nodeId }),
@@ -167,10 +167,11 @@ export function startWorker(opts: WorkerOptions): RunningWorker {
     exit: (code: number) => {
       for (const stop of timers) stop();
       opts.limiter?.close();
-      // onTestStop hooks (a quit ends the test) get a bounded moment before the link closes.
+      // The killed users' onStop (a logout's sendMessage, as Locust's worker sends after its quit)
+      // and the onTestStop hooks (a quit ends the test) get a bounded moment before the link closes.
       const hooks = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, HOOKS_ON_EXIT_MS);
-        void controls.idle().then(() => {
+        void Promise.all([target.usersGone, controls.idle()]).then(() => {
           clearTimeout(timer);
           resolve();
         });
