@@ -61,6 +61,8 @@ export class UserPool {
   private readonly turnBudget: TurnBudget;
   private readonly watchdog: HungWatchdog;
   env: ContextEnvironment = { host: undefined, workerIndex: 0, parsedOptions: {} };
+  /** `run --iterations`, or locust-plugins' -i from the master's test: the task runs left to the users started from now on. */
+  quota: IterationQuota | undefined;
   /** Web UI class edits and the test's tags: they shape the users started from now on. */
   readonly classes: ClassControls<AnyTaskDefinition>;
   private readonly scope: TaskScope;
@@ -72,6 +74,7 @@ export class UserPool {
 
   constructor(private readonly opts: PoolOptions) {
     this.resolve = classResolver(opts.plan, opts.log, opts.random);
+    this.quota = opts.quota;
     const users = () => [...this.byClass.values()].flat().map((u): [number, string, Activity] => [u.id, u.className, u.activity]);
     this.watchdog = new HungWatchdog({ clock: opts.clock, log: opts.log, hungAfterMs: opts.hungTaskMs, users });
     // The budget is checked after every task: it reads the time once per round of users.
@@ -211,7 +214,7 @@ export class UserPool {
       stopSignal: stopRequest,
       scope: this.scope,
       limiter: this.opts.limiter,
-      quota: this.opts.quota,
+      quota: this.quota,
       sleeps: this.sleeps,
       onStopUser: (stop) => this.saidStop(user.className, stop),
       iterations: this.opts.openClasses?.iterationsFor(user.className, def),

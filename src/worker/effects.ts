@@ -1,5 +1,6 @@
 // Performs what the lifecycle machine decided: one case per effect, against the parts the
 // shell owns. Users starting and stopping take time; they report back through `dispatch`.
+import { iterationLimit } from "./iteration-limit.ts";
 import type { Logger } from "../log.ts";
 import type { MetricsCollector } from "../metrics/collector.ts";
 import type { Telemetry } from "../otel/telemetry.ts";
@@ -64,6 +65,9 @@ export function performEffect(effect: Effect, t: EffectTarget): void {
     case "test_start": {
       // Locust's worker filters tasks by the master's tags when a test starts.
       t.pool.classes.setTagFilter(tagFilterFrom(effect.parsedOptions));
+      // locust-plugins' -i: this test's task runs, then the worker quits (not a later test's quota).
+      const quota = iterationLimit(effect.parsedOptions, (reason) => t.pool.quota === quota && t.dispatch({ type: "shutdown", reason }));
+      t.pool.quota = quota;
       const testHooks = t.controls.testStart({
         host: targetHost({ master: effect.host, flag: t.defaultHost }),
         parsedOptions: effect.parsedOptions,

@@ -17,7 +17,7 @@ export type MachineEvent =
   | { type: "logs_due" } // every timing.logsMs
   | { type: "spawned"; seq: number }
   | { type: "stopped"; seq: number }
-  | { type: "shutdown" };
+  | { type: "shutdown"; reason?: string };
 
 const log = (level: "debug" | "info" | "warn", message: string): Effect => ({ type: "log", level, message });
 
@@ -51,7 +51,7 @@ export function transition(state: MachineState, event: MachineEvent, now: number
     case "stopped":
       return onStopped(state, event.seq, now);
     case "shutdown":
-      return quit(state, "shutting down");
+      return quit(state, event.reason ?? "shutting down");
   }
 }
 
