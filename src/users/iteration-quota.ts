@@ -1,6 +1,7 @@
 // `run --iterations N` (k6's shared-iterations, locust-plugins' -i): N task runs in all, shared by
-// the users of a process; a user that finds none left stops as with StopUser, and once the last
-// one taken has ended, `done` resolves and the run ends (users still waiting do not hold it up).
+// the users of a process; a user that finds none left idles until the run ends (still counted, as
+// Locust counts its users until the stop), and once the last one taken has ended, `done` resolves
+// and the run ends (users still waiting do not hold it up).
 
 export class IterationQuota {
   /** Resolves once every task run was taken and has ended. */

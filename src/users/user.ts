@@ -37,7 +37,7 @@ export interface UserRunOptions {
   scope?: TaskScope;
   /** `--max-rps`: one token per task execution, shared by every user of the worker. */
   limiter?: RateLimiter;
-  /** `run --iterations`: the task runs left to the process's users; none left, the user stops. */
+  /** `run --iterations`: the task runs left to the process's users; none left, the user idles until the run ends. */
   quota?: IterationQuota;
   /** The tasks this user runs, when the master narrowed the class's own (tags, web UI edits). */
   tasks?: ReadonlyArray<AnyTaskDefinition>;
@@ -96,7 +96,9 @@ async function loop(def: AnyUserDefinition, ctx: UserContext<unknown>, opts: Use
       }
     }
     if (quota && !quota.take()) {
-      end = "stop_user"; // as a task's StopUser: the pool does not start another in its place
+      // Idle, not gone, until the run ends (soon: once the runs taken have ended), so the users
+      // at the end (the reports' final ratio, Locust's final_user_classes_count) are all of them.
+      await aborted(signal);
       break;
     }
     const task = pick();

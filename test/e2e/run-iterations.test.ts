@@ -2,7 +2,7 @@
 // against a counting server: the users make N task runs in all, then the run ends by itself,
 // in one process or several; -t still caps it; bad values and the open model are usage errors.
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunReport } from "../../src/standalone/report/json-report.ts";
 import { useE2e } from "../support/e2e.ts";
@@ -17,6 +17,10 @@ async function freshServer(): Promise<CountingServer> {
   e2e.onStop(() => s.close());
   return s;
 }
+const BUSY_TASKS = `import { constant, defineUser } from "loadworker";
+export const many = defineUser({ name: "Many", weight: 3, waitTime: constant(0), tasks: [{ name: "a", fn: ({ client }) => client.get("/items") }] });
+export const few = defineUser({ name: "Few", weight: 1, waitTime: constant(0), tasks: [{ name: "b", fn: ({ client }) => client.get("/cjk") }] });
+`;
 const served = (s: CountingServer) => (s.counts.get("/items") ?? 0) + (s.counts.get("/cjk") ?? 0);
 
 describe("run --iterations", () => {
@@ -48,6 +52,47 @@ describe("run --iterations", () => {
       const report = JSON.parse(readFileSync(json, "utf8")) as RunReport;
       expect(report.ended_by).toBe("iterations");
       expect(report.total.num_requests).toBe(25);
+    },
+    60_000,
+  );
+
+  test.each([1, 2])(
+    "with --processes %p, the report's final ratio counts every user started, not only those still in a task at the end",
+    async (processes) => {
+      const server = await freshServer();
+      const dir = tempDir("run-iterations");
+      const json = join(dir, "r.json");
+      // No wait time: a user asks for its next task run at once and so finds none left before the run ends.
+      writeFileSync(join(dir, "busy.ts"), BUSY_TASKS);
+      const args = [
+        "--tasks",
+        dir,
+        "-u",
+        "4",
+        "-r",
+        "4",
+        "-i",
+        "60",
+        "--processes",
+        String(processes),
+        "--host",
+        server.url,
+        "--json",
+        json,
+      ];
+      const result = await run(e2e.binary, args);
+      expect(result.code).toBe(0);
+      const report = JSON.parse(readFileSync(json, "utf8")) as RunReport;
+      expect(report.ended_by).toBe("iterations");
+      // The users by class as the ramp-up logged them (each process its own line).
+      const started: Record<string, number> = {};
+      for (const [, counts] of result.stderr.matchAll(/users started: (\{[^}]*\})/g)) {
+        for (const [name, n] of Object.entries(JSON.parse(counts as string) as Record<string, number>))
+          started[name] = (started[name] ?? 0) + n;
+      }
+      expect(Object.values(started).reduce((a, b) => a + b, 0)).toBe(4);
+      const ratios = Object.fromEntries(Object.entries(report.task_ratio.per_class).map(([name, c]) => [name, c.ratio]));
+      expect(ratios).toEqual(Object.fromEntries(Object.entries(started).map(([name, n]) => [name, n / 4])));
     },
     60_000,
   );
