@@ -96,10 +96,10 @@ function start(flags: Partial<RunFlags>, runPlan: Plan = plan, write?: (text: st
 }
 
 describe("startStandalone", () => {
-  test("ramps up in Locust's steps (floor(rate) users a step), split by weight, and prints a plain line every 2 s", async () => {
+  test("ramps up in Locust's steps (floor(rate) users a step), split by weight in Locust's order (6 users of 3:1 are 4 and 2), and prints a plain line every 2 s", async () => {
     const r = start({ users: "8", spawnRate: "2", runTime: "10s", names: ["Buyer", "Breaker"] });
     await r.advance(2_000);
-    expect(r.out()).toMatch(/^\[2s\/10s\] ramping up 6\/8 users \| 6 reqs, 1 \(16\.7%\) fails \| 0\.0 rps \| p50 12 ms/m);
+    expect(r.out()).toMatch(/^\[2s\/10s\] ramping up 6\/8 users \| 6 reqs, 2 \(33\.3%\) fails \| 0\.0 rps \| p50 12 ms/m);
     await r.advance(2_000);
     expect(r.log.lines.map((l) => l.message)).toContain('all 8 users started: {"Buyer":6,"Breaker":2}');
     expect(r.out()).toMatch(/^\[4s\/10s\] running 8\/8 users \| 8 reqs, 2 \(25\.0%\) fails/m);

@@ -35,9 +35,9 @@ export function rampSeconds(users: number, spawnRate: number): number {
 
 /**
  * Per-class targets for `total` users, as Locust's UsersDispatcher picks them: the classes with a
- * fixedCount first (their counts, dealt smoothly), then the others by a smooth weighted round
- * robin, so the split follows the weights at every step of the ramp (3:1 gives A, A, B, A, A, A,
- * B, A…) and growing the total never moves a running user to another class. When every class has
+ * fixedCount first (their counts), then the others in the order of Locust's Kullback-Leibler
+ * generator, so the split is Locust's at every step of the ramp (3:1 gives A, B, A, A, A, B, A,
+ * A…) and growing the total never moves a running user to another class. When every class has
  * a fixedCount, the users beyond their sum are not started (Locust starts none either).
  *
  * With `share` (one of several processes, 0-based), only the picks k ≡ index (mod count): the
@@ -73,11 +73,32 @@ export function isFixed(c: WeightedClass): boolean {
 function* picks(classes: readonly WeightedClass[]): Generator<string> {
   const fixed = classes.filter(isFixed).map((c) => ({ name: c.name, weight: c.fixedCount ?? 0 }));
   const fixedSum = fixed.reduce((s, c) => s + c.weight, 0);
-  const rounds = smoothRoundRobin(fixed);
+  const rounds = klGenerator(fixed);
   for (let i = 0; i < fixedSum; i++) yield rounds.next().value as string;
   const weighted = classes.filter((c) => !isFixed(c) && c.weight > 0);
   if (weighted.length === 0) return;
-  yield* smoothRoundRobin(weighted);
+  yield* klGenerator(weighted);
+}
+
+/**
+ * Locust 2.47's _kl_generator (dispatch.py): each pick is the class whose next user lowers the
+ * Kullback-Leibler divergence most; the min of its heap of (gain, picks + weight, weight, name)
+ * tuples, ties broken as Python compares them.
+ */
+export function* klGenerator(classes: readonly { readonly name: string; readonly weight: number }[]): Generator<string> {
+  const entries = classes
+    .filter((c) => c.weight > 0)
+    .map((c) => ({ gain: c.weight * Math.log2(c.weight / (c.weight + 1)), x: c.weight + 1, ...c }));
+  const before = (a: (typeof entries)[number], b: (typeof entries)[number]) =>
+    a.gain !== b.gain ? a.gain < b.gain : a.x !== b.x ? a.x < b.x : a.weight !== b.weight ? a.weight < b.weight : a.name < b.name;
+  for (;;) {
+    let best = entries[0];
+    if (best === undefined) return;
+    for (const e of entries) if (before(e, best)) best = e;
+    yield best.name;
+    best.gain = best.weight * Math.log2(best.x / (best.x + 1));
+    best.x += 1;
+  }
 }
 
 /** Nginx's smooth weighted round robin: over one cycle of sum(weights) picks, each class exactly its weight. */

@@ -47,7 +47,7 @@ describe("classTargets", () => {
 
   test("splits by weight at every step, never moving a user to another class as the total grows", () => {
     const steps = Array.from({ length: 9 }, (_, n) => classTargets(classes, n));
-    expect(steps.map((t) => `${t.A}:${t.B}`)).toEqual(["0:0", "1:0", "2:0", "2:1", "3:1", "4:1", "5:1", "5:2", "6:2"]);
+    expect(steps.map((t) => `${t.A}:${t.B}`)).toEqual(["0:0", "1:0", "1:1", "2:1", "3:1", "4:1", "4:2", "5:2", "6:2"]);
     for (let n = 1; n < steps.length; n++) {
       expect(steps[n]?.A).toBeGreaterThanOrEqual(steps[n - 1]?.A ?? 0);
       expect(steps[n]?.B).toBeGreaterThanOrEqual(steps[n - 1]?.B ?? 0);
