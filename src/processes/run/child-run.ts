@@ -59,6 +59,9 @@ export function startChildRun(plan: Plan, classes: readonly AnyUserDefinition[],
   });
   // At once, not at the next tick: the parent starts the run time when every child has begun.
   void (engine.started ?? Promise.resolve()).then(() => engine.collect());
+  // At once too: --reset-stats starts over when every child has said so; a second later, what the
+  // users did meanwhile would go with the ramp-up.
+  void engine.rampedUp.then(() => engine.collect());
   let done: Promise<number> | undefined;
   return {
     /** Ends the child's part of the run; the promise resolves once "end" is written. Once only. */
