@@ -16,7 +16,12 @@ export class IterationQuota {
     if (total === 0) this.finish();
   }
 
-  /** Before a task run: true when one is left (it is now taken), false once none is: the user stops. */
+  /** Task runs not yet taken. */
+  get remaining(): number {
+    return this.left;
+  }
+
+  /** Before a task run: true when one is left (it is now taken), false once none is: the user idles. */
   take(): boolean {
     if (this.left === 0) return false;
     this.left--;

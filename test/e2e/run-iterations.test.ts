@@ -21,6 +21,9 @@ const BUSY_TASKS = `import { constant, defineUser } from "loadworker";
 export const many = defineUser({ name: "Many", weight: 3, waitTime: constant(0), tasks: [{ name: "a", fn: ({ client }) => client.get("/items") }] });
 export const few = defineUser({ name: "Few", weight: 1, waitTime: constant(0), tasks: [{ name: "b", fn: ({ client }) => client.get("/cjk") }] });
 `;
+const QUITTER_TASKS = `import { defineUser } from "loadworker";
+export const quitter = defineUser({ name: "Quitter", tasks: [{ name: "once", fn: async ({ client, stopUser }) => { await client.get("/items"); stopUser(); } }] });
+`;
 const served = (s: CountingServer) => (s.counts.get("/items") ?? 0) + (s.counts.get("/cjk") ?? 0);
 
 describe("run --iterations", () => {
@@ -96,6 +99,16 @@ describe("run --iterations", () => {
     },
     60_000,
   );
+
+  test("says so when every user has stopped itself with task runs left, instead of waiting for them in silence", async () => {
+    const server = await freshServer();
+    const dir = tempDir("run-iterations");
+    writeFileSync(join(dir, "quitter.ts"), QUITTER_TASKS);
+    const result = await run(e2e.binary, ["--tasks", dir, "-u", "2", "-r", "2", "-i", "50", "-t", "4s", "--host", server.url]);
+    expect(result.code).toBe(0);
+    expect(served(server)).toBe(2);
+    expect(result.stderr).toContain("every user has stopped itself (StopUser) with 48 --iterations task runs left");
+  }, 30_000);
 
   test("-t still ends a run whose iterations are not done", async () => {
     const server = await freshServer();

@@ -123,6 +123,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
   let phase: EnginePhase = "starting";
   let startedMs = clock.now();
   let stopSpawning = () => {};
+  let stopQuotaWatch = () => {};
   let stopping: Promise<void> | undefined;
 
   let rampedUp = () => {};
@@ -139,6 +140,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
       phase = "running";
       log.info(`all ${ownUsers} users started: ${JSON.stringify(pool.counts())}`);
       rampedUp();
+      if (quota) stopQuotaWatch = watchQuota(quota, () => pool.userCount, deps.every, log);
     }
   };
   const begin = () => {
@@ -173,6 +175,7 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
     stop() {
       stopping ??= (async () => {
         stopSpawning();
+        stopQuotaWatch();
         endCounts = { ...zeroes, ...pool.counts() };
         phase = "stopping";
         log.info(
@@ -187,4 +190,17 @@ export function startEngine(plan: Plan, classes: readonly AnyUserDefinition[], o
       return stopping;
     },
   };
+}
+
+// After the ramp-up no user is started again (as in Locust): once every one has stopped itself
+// (ctx.stopUser()), the task runs left will never run, and the run would wait for them in silence.
+function watchQuota(quota: IterationQuota, users: () => number, every: Every, log: Logger): () => void {
+  const stop = every(1_000, () => {
+    if (users() > 0 || quota.remaining === 0) return;
+    stop();
+    log.warn(
+      `every user has stopped itself (StopUser) with ${quota.remaining} --iterations task runs left, and no user is started after the ramp-up: the run goes on until -t or Ctrl-C`,
+    );
+  });
+  return stop;
 }
