@@ -38,7 +38,7 @@ export const runArgs = {
   },
   "equal-weights": {
     type: "boolean",
-    description: "Run each class's tasks with equal weights, whatever the task files say (Locust's flag)",
+    description: "Give every class and every task of a class the same weight, whatever the task files say (Locust's flag)",
   },
   csv: { type: "string", description: "Write Locust's CSV files: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv" },
   "csv-full-history": {

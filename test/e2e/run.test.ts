@@ -243,6 +243,34 @@ describe("loadworker run (compiled) with every report", () => {
     expect(Math.abs(items - cjk) / (items + cjk)).toBeLessThan(0.3); // 3:1 would be 0.5 apart; 1:1 is 4.5 standard deviations below 0.3
   }, 30_000);
 
+  test("`--equal-weights` gives every class the same weight too, as Locust's does: 4 users of Shopper (3) and Breaker (1) are 2 and 2", async () => {
+    const shown = await run(e2e.binary, ["-u", "4", "--equal-weights", "--show-task-ratio-json"]);
+    expect(shown.code).toBe(0);
+    const ratio = JSON.parse(shown.stdout) as { per_class: Record<string, { ratio: number }> };
+    expect(ratio.per_class.Shopper?.ratio).toBe(0.5);
+    expect(ratio.per_class.Breaker?.ratio).toBe(0.5);
+    const json = join(tempDir("run-equal"), "r.json");
+    const result = await run(e2e.binary, [
+      "-u",
+      "4",
+      "-r",
+      "4",
+      "-t",
+      "1s",
+      "--host",
+      e2e.server.url,
+      "--equal-weights",
+      "--only-summary",
+      "--json",
+      json,
+    ]);
+    expect(result.code).toBe(0);
+    const started = JSON.parse(result.stderr.match(/all 4 users started: (\{[^}]*\})/)?.[1] ?? "{}") as Record<string, number>;
+    expect(started).toEqual({ Shopper: 2, Breaker: 2 });
+    const report = JSON.parse(readFileSync(json, "utf8")) as RunReport;
+    expect(report.task_ratio.per_class.Shopper?.ratio).toBe(0.5);
+  }, 30_000);
+
   test("`--reset-stats` starts the stats over once every user started: the ramp-up's requests are left out of every report", async () => {
     const json = join(tempDir("run-reset"), "r.json");
     const before = e2e.server.counts.get("/items") ?? 0;

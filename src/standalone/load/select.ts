@@ -70,7 +70,7 @@ export function filterByTags(classes: readonly AnyUserDefinition[], filter: TagF
   return { ok: true, classes: kept, dropped };
 }
 
-/** `--equal-weights` (Locust's Environment.assign_equal_weights): every task of a class equally likely. */
+/** `--equal-weights` (Locust's Environment.assign_equal_weights): every class weight 1, every task of a class equally likely. */
 export function equalWeights(classes: readonly AnyUserDefinition[]): AnyUserDefinition[] {
-  return classes.map((user) => ({ ...user, tasks: user.tasks.map((t) => (t.weight === 1 ? t : { ...t, weight: 1 })) }));
+  return classes.map((user) => ({ ...user, weight: 1, tasks: user.tasks.map((t) => (t.weight === 1 ? t : { ...t, weight: 1 })) }));
 }
